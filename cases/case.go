@@ -1,0 +1,204 @@
+// Package cases holds the after-sale case model, its lifecycle and its durable store:
+// cases, their append-only event log, the merchant alerts scheduled against each case's
+// deadline, and the outboxes of replies and platform calls that must survive a crash.
+package cases
+
+import (
+	"errors"
+	"slices"
+	"time"
+)
+
+// State is where a case stands. Only the transitions in CanTransition are legal.
+type State string
+
+// Case states. open → waiting_merchant → (waiting_buyer ↔ waiting_merchant)* →
+// resolved | rejected | cancelled | expired.
+const (
+	StateOpen            State = "open"
+	StateWaitingMerchant State = "waiting_merchant"
+	StateWaitingBuyer    State = "waiting_buyer"
+	StateResolved        State = "resolved"
+	StateRejected        State = "rejected"
+	StateCancelled       State = "cancelled"
+	StateExpired         State = "expired"
+)
+
+// Live reports whether the case is still being worked on.
+func (s State) Live() bool {
+	return s == StateOpen || s == StateWaitingMerchant || s == StateWaitingBuyer
+}
+
+// Label is the state in Chinese, for buyers and merchants.
+func (s State) Label() string {
+	switch s {
+	case StateOpen:
+		return "新建"
+	case StateWaitingMerchant:
+		return "待商家处理"
+	case StateWaitingBuyer:
+		return "待买家处理"
+	case StateResolved:
+		return "已同意"
+	case StateRejected:
+		return "已拒绝"
+	case StateCancelled:
+		return "已撤销"
+	case StateExpired:
+		return "已超时"
+	}
+	return string(s)
+}
+
+// CanTransition reports whether a case may move from one state to another.
+func CanTransition(from, to State) bool {
+	final := []State{StateResolved, StateRejected, StateCancelled, StateExpired}
+	switch from {
+	case StateOpen:
+		return to == StateWaitingMerchant || slices.Contains(final, to)
+	case StateWaitingMerchant:
+		return to == StateWaitingBuyer || slices.Contains(final, to)
+	case StateWaitingBuyer:
+		return to == StateWaitingMerchant || slices.Contains(final, to)
+	}
+	return false
+}
+
+// ErrIllegalTransition is returned when a state change breaks the case lifecycle.
+var ErrIllegalTransition = errors.New("illegal state transition")
+
+// ErrNotFound is returned for a case id the shop does not have.
+var ErrNotFound = errors.New("case not found")
+
+// Case is one after-sale request of one buyer.
+type Case struct {
+	Shop      string
+	ID        string // short and typeable in chat, unique per shop: A12
+	Buyer     string // stable buyer id within the shop's channel
+	BuyerName string
+	Intent    string
+	OrderID   string
+	Reason    string
+	AmountFen int64
+	State     State
+	Deadline  time.Time // the merchant must answer by then; zero while none applies
+	Platform  string
+	// PlatformRef is the platform's after-sale id once the platform knows the case.
+	PlatformRef string
+	Note        string // the merchant's own note
+	OpenedAt    time.Time
+	UpdatedAt   time.Time
+}
+
+// Event kinds in a case's log.
+const (
+	EventOpened   = "opened"
+	EventMessage  = "message"  // a buyer's message: the transcript
+	EventReply    = "reply"    // what the bot or merchant said to the buyer
+	EventState    = "state"    // a state change; Text holds "from→to"
+	EventAlert    = "alert"    // an alert was sent to the merchant
+	EventMerchant = "merchant" // a merchant command
+	EventPlatform = "platform" // a platform sync
+	EventNote     = "note"
+	EventUpdated  = "updated" // a repeated request updated the case
+)
+
+// Event is one entry in a case's append-only log.
+type Event struct {
+	ID     int64
+	Shop   string
+	CaseID string
+	Kind   string
+	Actor  string // buyer, merchant, bot, platform
+	Text   string
+	At     time.Time
+}
+
+// AlertState is where one scheduled alert stands.
+type AlertState string
+
+// Alert states. sending marks a claimed alert: one found in that state at start-up was
+// being sent when the process died, so it is sent again marked as a repeat (重发).
+const (
+	AlertPending   AlertState = "pending"
+	AlertSending   AlertState = "sending"
+	AlertSent      AlertState = "sent"
+	AlertCancelled AlertState = "cancelled"
+)
+
+// Alert kinds.
+const (
+	AlertNewCase        = "new_case"
+	AlertWarn           = "warn"
+	AlertOverdue        = "overdue"
+	AlertComplaint      = "complaint"
+	AlertReminder       = "reminder" // a snoozed reminder
+	AlertBuyerCancelled = "cancelled_by_buyer"
+	AlertHandoff        = "handoff"
+)
+
+// Alert is one merchant alert scheduled for a case.
+type Alert struct {
+	ID       int64
+	Shop     string
+	CaseID   string
+	Kind     string
+	DueAt    time.Time
+	State    AlertState
+	Attempts int
+	// Repeat is set when the alert may already have been delivered once before a crash.
+	Repeat bool
+}
+
+// Reply is a message to a buyer or merchant, committed before it is sent.
+type Reply struct {
+	ID   int64
+	Shop string
+	To   string
+	Text string
+}
+
+// Job is a platform call waiting in the outbox.
+type Job struct {
+	ID       int64
+	Shop     string
+	CaseID   string
+	Kind     string // e.g. open_case, resolve
+	Payload  string // JSON, defined by the caller
+	DueAt    time.Time
+	Attempts int
+}
+
+// Policy is the service-level rule for one intent: how long the merchant has to answer
+// and when to warn before that.
+type Policy struct {
+	RespondWithin time.Duration
+	WarnBefore    []time.Duration
+	AlertNow      bool // complaints: tell the merchant at once, in a louder voice
+}
+
+// Deadline is when a case opened at t must be answered.
+func (p Policy) Deadline(t time.Time) time.Time { return t.Add(p.RespondWithin) }
+
+// Alerts lists the alerts for a case opened at opened with the given deadline: one
+// at once, one per warning still in the future, and one at the deadline.
+func (p Policy) Alerts(opened, deadline time.Time) []Alert {
+	first := AlertNewCase
+	if p.AlertNow {
+		first = AlertComplaint
+	}
+	out := []Alert{{Kind: first, DueAt: opened}}
+	out = append(out, warnings(p, opened, deadline)...)
+	return out
+}
+
+// warnings are the alerts between now and the deadline, and the one at it.
+func warnings(p Policy, now, deadline time.Time) []Alert {
+	var out []Alert
+	for _, w := range p.WarnBefore {
+		if due := deadline.Add(-w); due.After(now) {
+			out = append(out, Alert{Kind: AlertWarn, DueAt: due})
+		}
+	}
+	return append(out, Alert{Kind: AlertOverdue, DueAt: deadline})
+}

@@ -1,0 +1,335 @@
+package cases
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// CaseFilter selects cases; zero fields match everything.
+type CaseFilter struct {
+	Shop     string
+	Buyer    string
+	LiveOnly bool
+	// DueBefore keeps live cases whose deadline is before it (e.g. now: the overdue ones).
+	DueBefore time.Time
+	Limit     int
+}
+
+// FindCases lists cases, the nearest deadline first for live ones.
+func (s *Store) FindCases(ctx context.Context, f CaseFilter) ([]Case, error) {
+	var where []string
+	var args []any
+	if f.Shop != "" {
+		where, args = append(where, "shop = ?"), append(args, f.Shop)
+	}
+	if f.Buyer != "" {
+		where, args = append(where, "buyer = ?"), append(args, f.Buyer)
+	}
+	if f.LiveOnly || !f.DueBefore.IsZero() {
+		where = append(where, "state IN ('open', 'waiting_merchant', 'waiting_buyer')")
+	}
+	if !f.DueBefore.IsZero() {
+		where, args = append(where, "deadline > 0 AND deadline < ?"), append(args, ms(f.DueBefore))
+	}
+	q := `SELECT ` + caseColumns + ` FROM cases`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY CASE WHEN state IN ('open', 'waiting_merchant', 'waiting_buyer') THEN 0 ELSE 1 END,
+		deadline, opened_at`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find cases: %w", err)
+	}
+	return collectCases(rows)
+}
+
+// Case loads one case of a shop.
+func (s *Store) Case(ctx context.Context, shop, id string) (*Case, error) {
+	var c *Case
+	err := s.read(ctx, func(tx *Tx) (err error) {
+		c, err = tx.Case(shop, id)
+		return err
+	})
+	return c, err
+}
+
+// read runs fn in a read-only transaction.
+func (s *Store) read(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqlTx.Rollback()
+	return fn(&Tx{tx: sqlTx, ctx: ctx, now: s.now()})
+}
+
+// Events returns a case's log, oldest first.
+func (s *Store) Events(ctx context.Context, shop, caseID string) ([]Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, shop, case_id, kind, actor, text, at FROM events
+		WHERE shop = ? AND case_id = ? ORDER BY id`, shop, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("list events of case %s: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at int64
+		if err := rows.Scan(&e.ID, &e.Shop, &e.CaseID, &e.Kind, &e.Actor, &e.Text, &at); err != nil {
+			return nil, fmt.Errorf("scan event: %w", err)
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+const alertColumns = `id, shop, case_id, kind, due_at, state, attempts, repeat`
+
+func scanAlert(r scanner) (Alert, error) {
+	var a Alert
+	var due int64
+	err := r.Scan(&a.ID, &a.Shop, &a.CaseID, &a.Kind, &due, &a.State, &a.Attempts, &a.Repeat)
+	a.DueAt = fromMS(due)
+	return a, err
+}
+
+// Alerts returns a case's alerts in due order (shop and caseID empty: every alert).
+func (s *Store) Alerts(ctx context.Context, shop, caseID string) ([]Alert, error) {
+	q, args := `SELECT `+alertColumns+` FROM alerts`, []any{}
+	if caseID != "" {
+		q, args = q+` WHERE shop = ? AND case_id = ?`, append(args, shop, caseID)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY due_at, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list alerts: %w", err)
+	}
+	defer rows.Close()
+	var out []Alert
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan alert: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Recover readies the outboxes after a start: an alert or job claimed but not finished
+// when the process stopped is due again, and the alert is marked as a possible repeat.
+func (s *Store) Recover(ctx context.Context) (alerts, jobs int64, err error) {
+	err = s.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`UPDATE alerts SET state = ?, repeat = 1 WHERE state = ?`, AlertPending, AlertSending)
+		if err != nil {
+			return fmt.Errorf("recover alerts: %w", err)
+		}
+		alerts, _ = res.RowsAffected()
+		res, err = tx.exec(`UPDATE jobs SET state = 'pending' WHERE state = 'running'`)
+		if err != nil {
+			return fmt.Errorf("recover jobs: %w", err)
+		}
+		jobs, _ = res.RowsAffected()
+		return nil
+	})
+	return alerts, jobs, err
+}
+
+// NextAlertDue is when the earliest pending alert falls due; ok is false when none is.
+func (s *Store) NextAlertDue(ctx context.Context) (due time.Time, ok bool, err error) {
+	return s.nextDue(ctx, `SELECT MIN(due_at) FROM alerts WHERE state = 'pending'`)
+}
+
+// NextJobDue is when the earliest pending platform job falls due.
+func (s *Store) NextJobDue(ctx context.Context) (due time.Time, ok bool, err error) {
+	return s.nextDue(ctx, `SELECT MIN(due_at) FROM jobs WHERE state = 'pending'`)
+}
+
+func (s *Store) nextDue(ctx context.Context, q string) (time.Time, bool, error) {
+	var v *int64
+	if err := s.db.QueryRowContext(ctx, q).Scan(&v); err != nil {
+		return time.Time{}, false, fmt.Errorf("next due: %w", err)
+	}
+	if v == nil {
+		return time.Time{}, false, nil
+	}
+	return fromMS(*v), true, nil
+}
+
+// ClaimAlerts marks up to limit alerts due by now as being sent and returns them. A
+// claimed alert must end in AlertDone or AlertRetry.
+func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, limit int) ([]Alert, error) {
+	var out []Alert
+	err := s.Update(ctx, func(tx *Tx) error {
+		rows, err := tx.tx.QueryContext(ctx, `UPDATE alerts SET state = ?, attempts = attempts + 1
+			WHERE id IN (SELECT id FROM alerts WHERE state = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?)
+			RETURNING `+alertColumns, AlertSending, AlertPending, ms(now), limit)
+		if err != nil {
+			return fmt.Errorf("claim alerts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanAlert(rows)
+			if err != nil {
+				return fmt.Errorf("scan alert: %w", err)
+			}
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	sortAlerts(out)
+	return out, err
+}
+
+func sortAlerts(as []Alert) {
+	slices.SortFunc(as, func(a, b Alert) int {
+		if c := a.DueAt.Compare(b.DueAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+}
+
+// AlertDone records a delivered alert in the case's log.
+func (s *Store) AlertDone(ctx context.Context, a Alert, text string) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`UPDATE alerts SET state = ?, sent_at = ?, last_error = '' WHERE id = ?`,
+			AlertSent, ms(tx.now), a.ID); err != nil {
+			return fmt.Errorf("mark alert %d sent: %w", a.ID, err)
+		}
+		return tx.AddEvent(Event{Shop: a.Shop, CaseID: a.CaseID, Kind: EventAlert, Actor: "bot", Text: text})
+	})
+}
+
+// AlertRetry puts a failed alert back in the queue, due again at at.
+func (s *Store) AlertRetry(ctx context.Context, a Alert, at time.Time, cause error) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`UPDATE alerts SET state = ?, due_at = ?, last_error = ? WHERE id = ?`,
+			AlertPending, ms(at), truncate(cause.Error(), 500), a.ID)
+		if err != nil {
+			return fmt.Errorf("requeue alert %d: %w", a.ID, err)
+		}
+		return nil
+	})
+}
+
+// PendingReplies lists committed replies not yet marked sent, oldest first.
+func (s *Store) PendingReplies(ctx context.Context) ([]Reply, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, shop, recipient, text FROM replies WHERE state = 'pending' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list pending replies: %w", err)
+	}
+	defer rows.Close()
+	var out []Reply
+	for rows.Next() {
+		var r Reply
+		if err := rows.Scan(&r.ID, &r.Shop, &r.To, &r.Text); err != nil {
+			return nil, fmt.Errorf("scan reply: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ReplySent marks a reply delivered.
+func (s *Store) ReplySent(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE replies SET state = 'sent', sent_at = ? WHERE id = ?`, ms(s.now()), id)
+	if err != nil {
+		return fmt.Errorf("mark reply %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// ClaimJobs marks up to limit platform jobs due by now as running and returns them.
+func (s *Store) ClaimJobs(ctx context.Context, now time.Time, limit int) ([]Job, error) {
+	var out []Job
+	err := s.Update(ctx, func(tx *Tx) error {
+		rows, err := tx.tx.QueryContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1
+			WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?)
+			RETURNING id, shop, case_id, kind, payload, due_at, attempts`, ms(now), limit)
+		if err != nil {
+			return fmt.Errorf("claim jobs: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var j Job
+			var due int64
+			if err := rows.Scan(&j.ID, &j.Shop, &j.CaseID, &j.Kind, &j.Payload, &due, &j.Attempts); err != nil {
+				return fmt.Errorf("scan job: %w", err)
+			}
+			j.DueAt = fromMS(due)
+			out = append(out, j)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// JobDone finishes a job inside tx, together with whatever the job's result changed.
+func (tx *Tx) JobDone(id int64) error {
+	if _, err := tx.exec(`UPDATE jobs SET state = 'done', last_error = '' WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("finish job %d: %w", id, err)
+	}
+	return nil
+}
+
+// JobRetry puts a failed job back, due again at at.
+func (s *Store) JobRetry(ctx context.Context, j Job, at time.Time, cause error) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = 'pending', due_at = ?, last_error = ? WHERE id = ?`,
+		ms(at), truncate(cause.Error(), 500), j.ID)
+	if err != nil {
+		return fmt.Errorf("requeue job %d: %w", j.ID, err)
+	}
+	return nil
+}
+
+// JobFailed parks a job that can never succeed (e.g. the platform refused it for good).
+func (s *Store) JobFailed(ctx context.Context, j Job, cause error) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = 'failed', last_error = ? WHERE id = ?`,
+		truncate(cause.Error(), 500), j.ID)
+	if err != nil {
+		return fmt.Errorf("park job %d: %w", j.ID, err)
+	}
+	return nil
+}
+
+// Jobs lists a case's platform jobs with their state, for tests and the board.
+func (s *Store) Jobs(ctx context.Context, shop, caseID string) ([]Job, []string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, shop, case_id, kind, payload, due_at, attempts, state
+		FROM jobs WHERE shop = ? AND case_id = ? ORDER BY id`, shop, caseID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list jobs: %w", err)
+	}
+	defer rows.Close()
+	var jobs []Job
+	var states []string
+	for rows.Next() {
+		var j Job
+		var due int64
+		var st string
+		if err := rows.Scan(&j.ID, &j.Shop, &j.CaseID, &j.Kind, &j.Payload, &due, &j.Attempts, &st); err != nil {
+			return nil, nil, fmt.Errorf("scan job: %w", err)
+		}
+		j.DueAt = fromMS(due)
+		jobs, states = append(jobs, j), append(states, st)
+	}
+	return jobs, states, rows.Err()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xc0 == 0x80 { // stay on a UTF-8 boundary
+		n--
+	}
+	return s[:n]
+}

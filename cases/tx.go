@@ -1,0 +1,296 @@
+package cases
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+const caseColumns = `shop, id, buyer, buyer_name, intent, order_id, reason, amount_fen, state,
+	deadline, platform, platform_ref, note, opened_at, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCase(r scanner) (*Case, error) {
+	var c Case
+	var deadline, opened, updated int64
+	err := r.Scan(&c.Shop, &c.ID, &c.Buyer, &c.BuyerName, &c.Intent, &c.OrderID, &c.Reason,
+		&c.AmountFen, &c.State, &deadline, &c.Platform, &c.PlatformRef, &c.Note, &opened, &updated)
+	if err != nil {
+		return nil, err
+	}
+	c.Deadline, c.OpenedAt, c.UpdatedAt = fromMS(deadline), fromMS(opened), fromMS(updated)
+	return &c, nil
+}
+
+// nextID hands out the shop's next short case id: A1, A2, …
+func (tx *Tx) nextID(shop string) (string, error) {
+	var n int64
+	err := tx.queryRow(`INSERT INTO case_seq (shop, next) VALUES (?, 1)
+		ON CONFLICT (shop) DO UPDATE SET next = next + 1 RETURNING next`, shop).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("next case id: %w", err)
+	}
+	return "A" + strconv.FormatInt(n, 10), nil
+}
+
+// OpenCase stores a new case, moves it to waiting_merchant, logs it and schedules its
+// alerts from the policy. It fills c's id, times, state and deadline.
+func (tx *Tx) OpenCase(c *Case, p Policy) error {
+	id, err := tx.nextID(c.Shop)
+	if err != nil {
+		return err
+	}
+	c.ID, c.State, c.OpenedAt, c.UpdatedAt = id, StateOpen, tx.now, tx.now
+	if c.Deadline.IsZero() {
+		c.Deadline = p.Deadline(tx.now)
+	}
+	_, err = tx.exec(`INSERT INTO cases (`+caseColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		c.Shop, c.ID, c.Buyer, c.BuyerName, c.Intent, c.OrderID, c.Reason, c.AmountFen, c.State,
+		ms(c.Deadline), c.Platform, c.PlatformRef, c.Note, ms(c.OpenedAt), ms(c.UpdatedAt))
+	if isConstraint(err) {
+		return fmt.Errorf("open case for %s order %q: a live %s case exists: %w", c.Buyer, c.OrderID, c.Intent, err)
+	}
+	if err != nil {
+		return fmt.Errorf("open case: %w", err)
+	}
+	if err := tx.AddEvent(Event{Shop: c.Shop, CaseID: c.ID, Kind: EventOpened, Actor: "bot", Text: c.Intent}); err != nil {
+		return err
+	}
+	if err := tx.SetState(c, StateWaitingMerchant, "bot", ""); err != nil {
+		return err
+	}
+	for _, a := range p.Alerts(tx.now, c.Deadline) {
+		a.Shop, a.CaseID = c.Shop, c.ID
+		if err := tx.ScheduleAlert(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Case loads one case of a shop.
+func (tx *Tx) Case(shop, id string) (*Case, error) {
+	c, err := scanCase(tx.queryRow(`SELECT `+caseColumns+` FROM cases WHERE shop = ? AND id = ?`, shop, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("case %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load case %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// LiveCase finds the buyer's live case for an order and intent.
+func (tx *Tx) LiveCase(shop, buyer, orderID, intent string) (*Case, error) {
+	c, err := scanCase(tx.queryRow(`SELECT `+caseColumns+` FROM cases
+		WHERE shop = ? AND buyer = ? AND order_id = ? AND intent = ?
+		AND state IN ('open', 'waiting_merchant', 'waiting_buyer')`, shop, buyer, orderID, intent))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find live case: %w", err)
+	}
+	return c, nil
+}
+
+// BuyerCases lists the buyer's live cases, newest first.
+func (tx *Tx) BuyerCases(shop, buyer string) ([]Case, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+` FROM cases
+		WHERE shop = ? AND buyer = ? AND state IN ('open', 'waiting_merchant', 'waiting_buyer')
+		ORDER BY opened_at DESC, id DESC`, shop, buyer)
+	if err != nil {
+		return nil, fmt.Errorf("list buyer cases: %w", err)
+	}
+	return collectCases(rows)
+}
+
+func collectCases(rows *sql.Rows) ([]Case, error) {
+	defer rows.Close()
+	var out []Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan case: %w", err)
+		}
+		out = append(out, *c)
+	}
+	return out, rows.Err()
+}
+
+// SaveCase writes the case's editable fields (order, reason, amount, deadline, platform,
+// note). State changes go through SetState.
+func (tx *Tx) SaveCase(c *Case) error {
+	c.UpdatedAt = tx.now
+	_, err := tx.exec(`UPDATE cases SET buyer_name = ?, order_id = ?, reason = ?, amount_fen = ?,
+		deadline = ?, platform = ?, platform_ref = ?, note = ?, updated_at = ? WHERE shop = ? AND id = ?`,
+		c.BuyerName, c.OrderID, c.Reason, c.AmountFen, ms(c.Deadline), c.Platform, c.PlatformRef, c.Note,
+		ms(c.UpdatedAt), c.Shop, c.ID)
+	if err != nil {
+		return fmt.Errorf("save case %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// SetState moves a case to another state if the lifecycle allows it, logs the change,
+// and cancels the case's pending alerts once it is no longer live.
+func (tx *Tx) SetState(c *Case, to State, actor, note string) error {
+	if !CanTransition(c.State, to) {
+		return fmt.Errorf("case %s %s → %s: %w", c.ID, c.State, to, ErrIllegalTransition)
+	}
+	res, err := tx.exec(`UPDATE cases SET state = ?, updated_at = ? WHERE shop = ? AND id = ? AND state = ?`,
+		to, ms(tx.now), c.Shop, c.ID, c.State)
+	if err != nil {
+		return fmt.Errorf("set case %s state: %w", c.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("case %s is no longer %s: %w", c.ID, c.State, ErrIllegalTransition)
+	}
+	text := string(c.State) + "→" + string(to)
+	if note != "" {
+		text += " " + note
+	}
+	if err := tx.AddEvent(Event{Shop: c.Shop, CaseID: c.ID, Kind: EventState, Actor: actor, Text: text}); err != nil {
+		return err
+	}
+	c.State, c.UpdatedAt = to, tx.now
+	if !to.Live() {
+		return tx.CancelAlerts(c.Shop, c.ID)
+	}
+	return nil
+}
+
+// AddEvent appends to a case's log at the transaction's time.
+func (tx *Tx) AddEvent(e Event) error {
+	_, err := tx.exec(`INSERT INTO events (shop, case_id, kind, actor, text, at) VALUES (?,?,?,?,?,?)`,
+		e.Shop, e.CaseID, e.Kind, e.Actor, e.Text, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("add %s event to case %s: %w", e.Kind, e.CaseID, err)
+	}
+	return nil
+}
+
+// ScheduleAlert adds a pending alert.
+func (tx *Tx) ScheduleAlert(a Alert) error {
+	_, err := tx.exec(`INSERT INTO alerts (shop, case_id, kind, due_at, state) VALUES (?,?,?,?,?)`,
+		a.Shop, a.CaseID, a.Kind, ms(a.DueAt), AlertPending)
+	if err != nil {
+		return fmt.Errorf("schedule %s alert for case %s: %w", a.Kind, a.CaseID, err)
+	}
+	return nil
+}
+
+// CancelAlerts cancels every pending alert of a case.
+func (tx *Tx) CancelAlerts(shop, caseID string) error {
+	_, err := tx.exec(`UPDATE alerts SET state = ? WHERE shop = ? AND case_id = ? AND state = ?`,
+		AlertCancelled, shop, caseID, AlertPending)
+	if err != nil {
+		return fmt.Errorf("cancel alerts of case %s: %w", caseID, err)
+	}
+	return nil
+}
+
+// Snooze holds back the case's reminders until until: pending alerts due before then
+// are cancelled and one reminder is set at until, unless the deadline comes first, in
+// which case the alert at the deadline stays as it is.
+func (tx *Tx) Snooze(c *Case, until time.Time) error {
+	_, err := tx.exec(`UPDATE alerts SET state = ? WHERE shop = ? AND case_id = ? AND state = ?
+		AND due_at < ? AND kind != ?`, AlertCancelled, c.Shop, c.ID, AlertPending, ms(until), AlertOverdue)
+	if err != nil {
+		return fmt.Errorf("snooze case %s: %w", c.ID, err)
+	}
+	if c.Deadline.IsZero() || until.Before(c.Deadline) {
+		return tx.ScheduleAlert(Alert{Shop: c.Shop, CaseID: c.ID, Kind: AlertReminder, DueAt: until})
+	}
+	return nil
+}
+
+// Reschedule moves the case's deadline (e.g. to the one the platform reports) and
+// replaces its pending deadline alerts with ones counted from the new deadline.
+func (tx *Tx) Reschedule(c *Case, deadline time.Time, p Policy) error {
+	c.Deadline = deadline
+	if err := tx.SaveCase(c); err != nil {
+		return err
+	}
+	_, err := tx.exec(`UPDATE alerts SET state = ? WHERE shop = ? AND case_id = ? AND state = ?
+		AND kind IN (?, ?, ?)`, AlertCancelled, c.Shop, c.ID, AlertPending, AlertWarn, AlertOverdue, AlertReminder)
+	if err != nil {
+		return fmt.Errorf("reschedule case %s: %w", c.ID, err)
+	}
+	for _, a := range warnings(p, tx.now, deadline) {
+		a.Shop, a.CaseID = c.Shop, c.ID
+		if err := tx.ScheduleAlert(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// QueueReply commits a message to the outbox; the channel sends it after commit and
+// marks it sent, and a restart sends whatever was committed but not sent.
+func (tx *Tx) QueueReply(shop, to, text string) (Reply, error) {
+	var id int64
+	err := tx.queryRow(`INSERT INTO replies (shop, recipient, text, state, created_at) VALUES (?,?,?,?,?) RETURNING id`,
+		shop, to, text, "pending", ms(tx.now)).Scan(&id)
+	if err != nil {
+		return Reply{}, fmt.Errorf("queue reply: %w", err)
+	}
+	return Reply{ID: id, Shop: shop, To: to, Text: text}, nil
+}
+
+// QueueJob commits a platform call to the outbox, due at once unless DueAt is set.
+func (tx *Tx) QueueJob(j Job) error {
+	if j.DueAt.IsZero() {
+		j.DueAt = tx.now
+	}
+	_, err := tx.exec(`INSERT INTO jobs (shop, case_id, kind, payload, due_at, state) VALUES (?,?,?,?,?,?)`,
+		j.Shop, j.CaseID, j.Kind, j.Payload, ms(j.DueAt), "pending")
+	if err != nil {
+		return fmt.Errorf("queue %s job for case %s: %w", j.Kind, j.CaseID, err)
+	}
+	return nil
+}
+
+// SetHandoff hands the buyer over to a person (caseID set) or back to the bot ("").
+func (tx *Tx) SetHandoff(shop, buyer, caseID string) error {
+	var err error
+	if caseID == "" {
+		_, err = tx.exec(`DELETE FROM handoffs WHERE shop = ? AND buyer = ?`, shop, buyer)
+	} else {
+		_, err = tx.exec(`INSERT INTO handoffs (shop, buyer, case_id, at) VALUES (?,?,?,?)
+			ON CONFLICT (shop, buyer) DO UPDATE SET case_id = excluded.case_id, at = excluded.at`,
+			shop, buyer, caseID, ms(tx.now))
+	}
+	if err != nil {
+		return fmt.Errorf("set handoff of %s: %w", buyer, err)
+	}
+	return nil
+}
+
+// Handoff returns the case id under which the buyer is handed to a person, or "".
+func (tx *Tx) Handoff(shop, buyer string) (string, error) {
+	var id string
+	err := tx.queryRow(`SELECT case_id FROM handoffs WHERE shop = ? AND buyer = ?`, shop, buyer).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("load handoff of %s: %w", buyer, err)
+	}
+	return id, nil
+}
+
+// FirstSeen records a channel message id and reports whether it is new, so a message
+// the channel delivers twice is handled once.
+func (tx *Tx) FirstSeen(shop, msgID string) (bool, error) {
+	res, err := tx.exec(`INSERT INTO seen_messages (shop, msg_id, at) VALUES (?,?,?) ON CONFLICT DO NOTHING`,
+		shop, msgID, ms(tx.now))
+	if err != nil {
+		return false, fmt.Errorf("record message %s: %w", msgID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
