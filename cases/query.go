@@ -73,7 +73,17 @@ func (s *Store) read(ctx context.Context, fn func(tx *Tx) error) error {
 
 // Events returns a case's log, oldest first.
 func (s *Store) Events(ctx context.Context, shop, caseID string) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, shop, case_id, kind, actor, text, at FROM events
+	var out []Event
+	err := s.read(ctx, func(tx *Tx) (err error) {
+		out, err = tx.Events(shop, caseID)
+		return err
+	})
+	return out, err
+}
+
+// Events returns a case's log, oldest first.
+func (tx *Tx) Events(shop, caseID string) ([]Event, error) {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id, shop, case_id, kind, actor, text, at FROM events
 		WHERE shop = ? AND case_id = ? ORDER BY id`, shop, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("list events of case %s: %w", caseID, err)

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/adapters/manual"
+	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/bot/console"
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/config"
+	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/notify"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFail   = 1
+	exitUsage  = 2 // bad arguments, bad config, bad input file
+	configEnv  = "AFTERSALE_CONFIG"
+	usageTitle = "aftersale — 小店售后机器人 / after-sale desk bot"
+)
+
+// Main is the program as a value, so tests can run it with their own input, output
+// and clock.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Now            func() time.Time
+	Getenv         func(string) string
+}
+
+// NewMain returns a Main on the process's standard streams.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Now: time.Now, Getenv: os.Getenv}
+}
+
+func (m *Main) usage() {
+	fmt.Fprintf(m.Stderr, `%s
+
+用法 / usage:
+  aftersale chat [-config FILE]          终端演示：你当买家，/m 前缀当商家 (terminal demo)
+  aftersale classify TEXT…               看机器人如何理解一句话 (label, confidence, slots)
+  aftersale eval FILE.jsonl              评测意图识别 (accuracy, macro-F1, confusion matrix)
+  aftersale cases [-config FILE] [-all]  列出售后单 (list cases in the store)
+  aftersale check-config [-config FILE]  检查配置文件 (validate config, exit 2 on error)
+  aftersale config                       打印默认配置 (print the default config.toml)
+
+配置 / config: -config FILE, or $%s; otherwise the embedded defaults.
+`, usageTitle, configEnv)
+}
+
+// Run runs one command and returns the process exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		m.usage()
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "chat":
+		return m.chat(ctx, rest)
+	case "classify":
+		return m.classify(rest)
+	case "eval":
+		return m.eval(rest)
+	case "cases":
+		return m.cases(ctx, rest)
+	case "check-config":
+		return m.checkConfig(rest)
+	case "config":
+		m.Stdout.Write(defaultConfig)
+		return exitOK
+	case "help", "-h", "--help":
+		m.usage()
+		return exitOK
+	}
+	fmt.Fprintf(m.Stderr, "未知命令 / unknown command %q\n\n", cmd)
+	m.usage()
+	return exitUsage
+}
+
+// loadConfig reads the config named by -config or $AFTERSALE_CONFIG, over the embedded
+// defaults; with neither it is the embedded defaults alone.
+func (m *Main) loadConfig(fs *flag.FlagSet, args []string, extra func(fs *flag.FlagSet)) (*config.Config, int) {
+	path := fs.String("config", m.Getenv(configEnv), "config file (TOML)")
+	if extra != nil {
+		extra(fs)
+	}
+	fs.SetOutput(m.Stderr)
+	if err := fs.Parse(args); err != nil {
+		return nil, exitUsage
+	}
+	var cfg *config.Config
+	var err error
+	if *path == "" {
+		cfg, err = config.Parse("config.toml (embedded)", defaultConfig)
+	} else {
+		cfg, err = config.Load(*path, defaultConfig)
+	}
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return nil, exitUsage
+	}
+	return cfg, exitOK
+}
+
+func (m *Main) checkConfig(args []string) int {
+	cfg, code := m.loadConfig(flag.NewFlagSet("check-config", flag.ContinueOnError), args, nil)
+	if cfg == nil {
+		return code
+	}
+	// Build everything a start would build, without starting: templates, platforms.
+	if _, err := platforms(cfg, m.Now); err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	if _, err := classifier(cfg); err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	if err := checkTemplates(cfg); err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Path)
+	return exitOK
+}
+
+// platforms builds each shop's platform adapter; main picks them with a plain switch.
+func platforms(cfg *config.Config, now func() time.Time) (map[string]adapters.Platform, error) {
+	out := map[string]adapters.Platform{}
+	for i, s := range cfg.Shops {
+		switch s.Platform {
+		case "manual":
+			book, err := manual.New(manual.Options{Path: s.OrderBook, Now: now})
+			if err != nil {
+				return nil, fmt.Errorf("shops[%d].order_book: %w", i, err)
+			}
+			out[s.ID] = book
+		default:
+			return nil, fmt.Errorf("shops[%d].platform: %q is not available in this build yet (use manual)", i, s.Platform)
+		}
+	}
+	return out, nil
+}
+
+func classifier(cfg *config.Config) (*intents.Classifier, error) {
+	var extra []intents.Example
+	for i, ex := range cfg.Intents.Examples {
+		l, ok := intents.ParseLabel(ex.Label)
+		if !ok {
+			return nil, fmt.Errorf("intents.examples[%d].label: unknown label %q", i, ex.Label)
+		}
+		extra = append(extra, intents.Example{Text: ex.Text, Label: l})
+	}
+	if len(extra) == 0 && cfg.Intents.MenuBelow == 0 {
+		return intents.Default(), nil
+	}
+	return intents.New(intents.Options{Extra: extra, MenuBelow: cfg.Intents.MenuBelow})
+}
+
+func policies(cfg *config.Config) map[string]cases.Policy {
+	out := map[string]cases.Policy{}
+	for k, s := range cfg.SLA {
+		p := cases.Policy{RespondWithin: time.Duration(s.RespondWithin), AlertNow: s.AlertNow}
+		for _, w := range s.WarnBefore {
+			p.WarnBefore = append(p.WarnBefore, time.Duration(w))
+		}
+		out[k] = p
+	}
+	return out
+}
+
+// checkTemplates builds an engine on a throwaway store, which executes every template.
+func checkTemplates(cfg *config.Config) error {
+	dir, err := os.MkdirTemp("", "aftersale-check")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	store, err := cases.Open(dir+"/check.db", cases.Options{})
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	_, err = newEngine(cfg, store, nil, bot.SenderFunc(func(context.Context, string, string) error { return nil }), nil, time.Now, nil)
+	return err
+}
+
+func newEngine(cfg *config.Config, store *cases.Store, plats map[string]adapters.Platform, sender bot.Sender, sinks []notify.Sink, now func() time.Time, log *slog.Logger) (*bot.Engine, error) {
+	cl, err := classifier(cfg)
+	if err != nil {
+		return nil, err
+	}
+	pol := policies(cfg)
+	var shops []bot.Shop
+	for _, s := range cfg.Shops {
+		p := plats[s.ID]
+		if p == nil {
+			p = noPlatform{}
+		}
+		shops = append(shops, bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol})
+	}
+	return bot.New(bot.Options{Shops: shops, Store: store, Classifier: cl, Sender: sender, Sinks: sinks,
+		Replies: cfg.Replies, Alerts: cfg.Alerts, Funcs: config.TemplateFuncs(), Now: now, Log: log})
+}
+
+// noPlatform stands in for a shop's platform where only templates are being checked.
+type noPlatform struct{}
+
+func (noPlatform) Name() string { return "none" }
+func (noPlatform) Order(context.Context, string) (adapters.Order, error) {
+	return adapters.Order{}, adapters.ErrNotFound
+}
+func (noPlatform) OpenCase(context.Context, adapters.CaseRequest) (adapters.CaseRef, error) {
+	return adapters.CaseRef{}, errors.ErrUnsupported
+}
+func (noPlatform) CaseStatus(context.Context, adapters.CaseRef) (adapters.CaseStatus, error) {
+	return adapters.CaseStatus{}, errors.ErrUnsupported
+}
+func (noPlatform) Resolve(context.Context, adapters.CaseRef, adapters.Decision) error {
+	return errors.ErrUnsupported
+}
+
+// chat runs the terminal demo: buyer and merchant in one terminal.
+func (m *Main) chat(ctx context.Context, args []string) int {
+	cfg, code := m.loadConfig(flag.NewFlagSet("chat", flag.ContinueOnError), args, nil)
+	if cfg == nil {
+		return code
+	}
+	plats, err := platforms(cfg, m.Now)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now})
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
+		return exitFail
+	}
+	defer store.Close()
+	shop := cfg.Shops[0]
+	merchant := cfg.Console.Merchant
+	if !contains(shop.Merchants, merchant) {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: console.merchant %q is not in shops[0].merchants\n", merchant)
+		return exitUsage
+	}
+	ch := console.New(m.Stdin, m.Stdout, shop.ID, cfg.Console.Buyer, merchant)
+	ch.Now = m.Now
+	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	engine, err := newEngine(cfg, store, plats, ch, []notify.Sink{ch.Sink()}, m.Now, log)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Path)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- engine.Run(ctx) }()
+	if err := engine.Resend(ctx); err != nil {
+		log.Warn("resend replies from before the restart", "err", err)
+	}
+	err = ch.Run(ctx, engine)
+	cancel()
+	<-done
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "%v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// classify prints what the classifier reads in each argument.
+func (m *Main) classify(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(m.Stderr, `用法 / usage: aftersale classify "我买的杯子碎了要退款"`)
+		return exitUsage
+	}
+	text := strings.Join(args, " ")
+	r := intents.Classify(text)
+	s := r.Slots
+	fmt.Fprintf(m.Stdout, "label:      %s\nconfidence: %.3f\ncandidates: %s %s %s\nunclear:    %v\nslot_only:  %v\n",
+		r.Label, r.Confidence, r.Candidates[0], r.Candidates[1], r.Candidates[2], r.Unclear, r.SlotOnly)
+	fmt.Fprintf(m.Stdout, "order_id:   %s %v\nphone:      %s\namount_fen: %d\ntracking:   %s\nreason:     %s\nimage:      %v\n",
+		s.OrderID, nonEmpty(s.Platforms[:]), s.Phone, s.AmountFen, s.Tracking, s.Reason, s.Image)
+	return exitOK
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// eval measures the classifier on a labelled file.
+func (m *Main) eval(args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(m.Stderr, "用法 / usage: aftersale eval FILE.jsonl")
+		return exitUsage
+	}
+	f, err := os.Open(args[0])
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "eval: %v\n", err)
+		return exitUsage
+	}
+	defer f.Close()
+	ex, err := intents.ReadExamples(f)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "eval %s: %v\n", args[0], err)
+		return exitUsage
+	}
+	intents.Evaluate(intents.Default(), ex).Print(m.Stdout)
+	return exitOK
+}
+
+// cases lists the store's cases.
+func (m *Main) cases(ctx context.Context, args []string) int {
+	var all *bool
+	cfg, code := m.loadConfig(flag.NewFlagSet("cases", flag.ContinueOnError), args, func(fs *flag.FlagSet) {
+		all = fs.Bool("all", false, "include closed cases")
+	})
+	if cfg == nil {
+		return code
+	}
+	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now})
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
+		return exitFail
+	}
+	defer store.Close()
+	found, err := store.FindCases(ctx, cases.CaseFilter{LiveOnly: !*all})
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "%v\n", err)
+		return exitFail
+	}
+	if len(found) == 0 {
+		fmt.Fprintln(m.Stdout, "没有售后单 / no cases")
+	}
+	now := m.Now()
+	for _, c := range found {
+		left := ""
+		if c.State.Live() && !c.Deadline.IsZero() {
+			left = c.Deadline.Sub(now).Round(time.Minute).String()
+		}
+		fmt.Fprintf(m.Stdout, "%-6s %-8s %-10s %-16s %-20s %-22s %s\n", c.Shop, c.ID, c.Intent, c.State, c.Buyer, c.OrderID, left)
+	}
+	return exitOK
+}

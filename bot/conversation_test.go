@@ -1,0 +1,471 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/notify"
+)
+
+func TestRefundAsksOrderThenOpensCase(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "我买的杯子碎了要退款")
+	if len(got) != 1 || !strings.Contains(got[0], "订单") {
+		t.Fatalf("first reply = %q, want a request for the order number", got)
+	}
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d cases opened before the order number was known", n)
+	}
+	got = h.say(buyer, cupOrder)
+	mustContain(t, got, "A1")
+	c := h.mustCase("A1")
+	if c.Intent != "refund" || c.State != cases.StateWaitingMerchant || c.OrderID != cupOrder || c.Reason != "damaged" {
+		t.Fatalf("case = %+v, want refund waiting_merchant on %s with reason damaged", c, cupOrder)
+	}
+	if want := h.clock.Now().Add(24 * time.Hour); !c.Deadline.Equal(want) {
+		t.Fatalf("Deadline=%v, want %v (refund SLA 24h)", c.Deadline, want)
+	}
+	// Damaged goods: the bot asks for a photo, once.
+	if len(got) != 2 || !strings.Contains(got[1], "照片") && !strings.Contains(got[1], "图") {
+		t.Fatalf("replies = %q, want case reply then a photo request", got)
+	}
+	if tr := h.transcript("A1"); len(tr) != 2 || tr[0] != "我买的杯子碎了要退款" || tr[1] != cupOrder {
+		t.Fatalf("transcript = %q", tr)
+	}
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || alerts[0].CaseID != "A1" || !strings.Contains(alerts[0].Text, "A1") {
+		t.Fatalf("alerts = %+v, want one new-case alert for A1", alerts)
+	}
+	if !strings.Contains(alerts[0].Text, "新售后") {
+		t.Fatalf("new-case alert %q does not say 新售后", alerts[0].Text)
+	}
+	// The platform step ran after commit (manual: linked locally).
+	jobs, states, _ := h.store.Jobs(h.ctx, shopID, "A1")
+	if len(jobs) != 1 || states[0] != "done" {
+		t.Fatalf("jobs = %+v %v, want one done open_case", jobs, states)
+	}
+	// A photo is attached to the case as evidence.
+	got = h.send(bot.Message{Shop: shopID, From: buyer, Kind: bot.KindImage, Media: "data/img/1.jpg"})
+	if len(got) != 1 {
+		t.Fatalf("photo replies = %q", got)
+	}
+	if tr := h.transcript("A1"); len(tr) != 3 || !strings.Contains(tr[2], "data/img/1.jpg") {
+		t.Fatalf("photo not in transcript: %q", tr)
+	}
+}
+
+func TestOrderInFirstMessageOpensAtOnce(t *testing.T) {
+	for _, tc := range []struct {
+		text, intent string
+	}{
+		{"我要退货 " + cupOrder, "return"},
+		{"杯子尺寸不对想换一个 订单" + cupOrder, "exchange"},
+		{"杯子把手断了能修吗 " + cupOrder, "repair"},
+		{"退款 " + cupOrder, "refund"},
+	} {
+		t.Run(tc.intent, func(t *testing.T) {
+			h := newHarness(t)
+			got := h.say(buyer, tc.text)
+			mustContain(t, got, "A1")
+			if c := h.mustCase("A1"); c.Intent != tc.intent || c.OrderID != cupOrder {
+				t.Fatalf("case = %s on %q, want %s on %s", c.Intent, c.OrderID, tc.intent, cupOrder)
+			}
+		})
+	}
+}
+
+func TestRepeatedRequestUpdatesLiveCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	got := h.say(buyer, "怎么还没退款 "+cupOrder)
+	mustContain(t, got, "A1")
+	if live := h.liveCases(); len(live) != 1 {
+		t.Fatalf("live cases = %d, want 1 (repeat updates A1)", len(live))
+	}
+	var updated bool
+	for _, e := range h.events("A1") {
+		updated = updated || e.Kind == cases.EventUpdated
+	}
+	if !updated {
+		t.Fatal("repeat request left no updated event")
+	}
+	if a := h.takeAlerts(); len(a) != 1 {
+		t.Fatalf("alerts = %d, want only the first new-case alert", len(a))
+	}
+}
+
+func TestUnknownOrderAskedAgain(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我要退款")
+	got := h.say(buyer, "1234567890123456789")
+	mustContain(t, got, "1234567890123456789")
+	if len(h.liveCases()) != 0 {
+		t.Fatal("case opened on an order that does not exist")
+	}
+	got = h.say(buyer, cupOrder)
+	mustContain(t, got, "A1")
+	if c := h.mustCase("A1"); c.Intent != "refund" {
+		t.Fatalf("intent %s, want the pending refund", c.Intent)
+	}
+}
+
+func TestComplaintAlertsAtOnceWithShortDeadline(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "你们客服态度太差了 我要去12315投诉你们")
+	mustContain(t, got, "A1")
+	c := h.mustCase("A1")
+	if c.Intent != "complaint" {
+		t.Fatalf("intent = %s", c.Intent)
+	}
+	if want := h.clock.Now().Add(2 * time.Hour); !c.Deadline.Equal(want) {
+		t.Fatalf("complaint deadline %v, want %v", c.Deadline, want)
+	}
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || alerts[0].Level != notify.LevelUrgent || !strings.Contains(alerts[0].Text, "12315") {
+		t.Fatalf("alerts = %+v, want one urgent complaint alert quoting the buyer", alerts)
+	}
+}
+
+func TestLogisticsAnswersFromOrderBook(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "我的快递到哪了")
+	if len(got) != 1 || !strings.Contains(got[0], "订单") {
+		t.Fatalf("reply = %q, want a request for the order number", got)
+	}
+	got = h.say(buyer, cupOrder)
+	mustContain(t, got, cupOrder)
+	if len(h.liveCases()) != 0 {
+		t.Fatal("a logistics question opened a case")
+	}
+}
+
+func TestHumanHandoffSilencesBotUntilReleased(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "转人工")
+	if len(got) != 1 {
+		t.Fatalf("handoff reply = %q", got)
+	}
+	c := h.mustCase("A1")
+	if c.Intent != "human" {
+		t.Fatalf("handoff case intent = %s", c.Intent)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || a[0].CaseID != "A1" {
+		t.Fatalf("merchant not alerted of the handoff: %+v", a)
+	}
+	if got := h.say(buyer, "在吗 我要退款"); len(got) != 0 {
+		t.Fatalf("bot answered a handed-off buyer: %q", got)
+	}
+	if tr := h.transcript("A1"); len(tr) != 2 || tr[1] != "在吗 我要退款" {
+		t.Fatalf("handed-off words not kept: %q", tr)
+	}
+	got = h.say(merchant, "A1 释放")
+	mustContain(t, got, "A1")
+	if released := h.sentTo(buyer); len(released) != 2 {
+		t.Fatalf("buyer not told of release: %q", released)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateResolved {
+		t.Fatalf("handoff case state %s after release", c.State)
+	}
+	if got := h.say(buyer, "你好"); len(got) != 1 {
+		t.Fatalf("bot silent after release: %q", got)
+	}
+}
+
+func TestCancelWithdrawsLiveCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.takeAlerts()
+	got := h.say(buyer, "算了不退了")
+	mustContain(t, got, "A1")
+	if c := h.mustCase("A1"); c.State != cases.StateCancelled {
+		t.Fatalf("state %s, want cancelled", c.State)
+	}
+	if p := h.pendingAlerts("A1"); len(p) != 0 {
+		t.Fatalf("cancelled case still has pending alerts: %+v", p)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "A1") {
+		t.Fatalf("merchant not told of the cancellation: %+v", a)
+	}
+	if got := h.say(buyer, "不退了"); len(got) != 1 || strings.Contains(got[0], "A1") {
+		t.Fatalf("second cancel = %q, want nothing-to-cancel", got)
+	}
+}
+
+func TestUnclearMessageGetsMenuAndChoiceIsHonoured(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "那个")
+	if len(got) != 1 || !strings.Contains(got[0], "1.") || !strings.Contains(got[0], "0.") {
+		t.Fatalf("reply = %q, want a numbered menu", got)
+	}
+	// The menu lists its options in order; pick the one that says 退货.
+	choice := ""
+	for _, line := range strings.Split(got[0], "\n") {
+		if strings.Contains(line, "退货") {
+			choice = strings.TrimSpace(strings.SplitN(line, ".", 2)[0])
+		}
+	}
+	if choice == "" {
+		t.Fatalf("menu %q offers no 退货", got[0])
+	}
+	h.say(buyer, choice)
+	got = h.say(buyer, cupOrder)
+	mustContain(t, got, "A1")
+	if c := h.mustCase("A1"); c.Intent != "return" {
+		t.Fatalf("intent %s, want the chosen return", c.Intent)
+	}
+}
+
+func TestMerchantApproveRejectSnoozeList(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say("买家小李", "我要退货 "+cupOrder)
+	h.takeAlerts()
+
+	got := h.say(merchant, "列表")
+	mustContain(t, got, "A1", "A2")
+
+	got = h.say(merchant, "A1")
+	mustContain(t, got, "A1", cupOrder)
+
+	// A refusal needs a reason; without one nothing changes.
+	got = h.say(merchant, "A2 拒绝")
+	mustContain(t, got, "原因")
+	if c := h.mustCase("A2"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("A2 changed by an incomplete command: %s", c.State)
+	}
+
+	got = h.say(merchant, "A1 稍后 2h")
+	mustContain(t, got, "A1")
+	for _, a := range h.pendingAlerts("A1") {
+		if a.DueAt.Before(h.clock.Now().Add(2*time.Hour)) && a.Kind != cases.AlertOverdue {
+			t.Fatalf("alert %s due %v survived the snooze", a.Kind, a.DueAt)
+		}
+	}
+
+	before := len(h.sentTo(buyer))
+	h.say(merchant, "A1 同意")
+	if c := h.mustCase("A1"); c.State != cases.StateResolved {
+		t.Fatalf("A1 state %s after 同意", c.State)
+	}
+	if told := h.sentTo(buyer)[before:]; len(told) != 1 || !strings.Contains(told[0], "A1") {
+		t.Fatalf("buyer told %q after approval", told)
+	}
+	if p := h.pendingAlerts("A1"); len(p) != 0 {
+		t.Fatalf("approved case keeps alerts: %+v", p)
+	}
+	jobs, states, _ := h.store.Jobs(h.ctx, shopID, "A1")
+	if len(jobs) != 2 || jobs[1].Kind != "resolve" || states[1] != "done" {
+		t.Fatalf("jobs %+v %v, want the decision sent to the platform", jobs, states)
+	}
+
+	h.say(merchant, "A2 拒绝 已超过七天无理由期限")
+	if c := h.mustCase("A2"); c.State != cases.StateRejected {
+		t.Fatalf("A2 state %s", c.State)
+	}
+	mustContain(t, h.sentTo("买家小李"), "已超过七天无理由期限")
+
+	got = h.say(merchant, "A1 同意")
+	mustContain(t, got, "已同意")
+	got = h.say(merchant, "A9 同意")
+	mustContain(t, got, "A9")
+	got = h.say(merchant, "随便说点什么")
+	mustContain(t, got, "帮助")
+}
+
+func TestBuyerCannotRunMerchantCommands(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say("买家小李", "A1 同意")
+	h.say("买家小李", "列表")
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("a buyer's 'A1 同意' changed the case to %s", c.State)
+	}
+	for _, s := range h.sentTo("买家小李") {
+		if strings.Contains(s, "待处理") {
+			t.Fatalf("a buyer got the merchant's list: %q", s)
+		}
+	}
+}
+
+func TestAlertsFireAtTheirDueTimesOnce(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	if a := h.takeAlerts(); len(a) != 1 {
+		t.Fatalf("new-case alerts = %d", len(a))
+	}
+	h.advance(18*time.Hour - time.Second)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("alert before its time: %+v", a)
+	}
+	h.advance(time.Second) // 6h before the deadline
+	a := h.takeAlerts()
+	if len(a) != 1 || a[0].Level != notify.LevelWarn {
+		t.Fatalf("at -6h alerts = %+v, want one warning", a)
+	}
+	h.advance(5 * time.Hour) // -1h
+	if a := h.takeAlerts(); len(a) != 1 {
+		t.Fatalf("at -1h alerts = %+v", a)
+	}
+	h.advance(45 * time.Minute) // -15m
+	if a := h.takeAlerts(); len(a) != 1 || a[0].Level != notify.LevelUrgent {
+		t.Fatalf("at -15m alerts = %+v, want one urgent", a)
+	}
+	h.advance(15 * time.Minute) // the deadline
+	if a := h.takeAlerts(); len(a) != 1 || a[0].Level != notify.LevelUrgent {
+		t.Fatalf("at deadline alerts = %+v", a)
+	}
+	h.advance(48 * time.Hour)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("alerts after all fired: %+v", a)
+	}
+}
+
+func TestFailingSinkIsRetried(t *testing.T) {
+	h := newHarness(t)
+	h.sinkFails = 2
+	h.say(buyer, "退款 "+cupOrder)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("alert delivered through a failing sink: %+v", a)
+	}
+	h.advance(5 * time.Second) // first retry fails too
+	h.advance(10 * time.Second)
+	if a := h.takeAlerts(); len(a) != 1 || a[0].CaseID != "A1" {
+		t.Fatalf("after retries alerts = %+v, want the new-case alert once", a)
+	}
+}
+
+func TestRestartKeepsCaseTranscriptAndAlerts(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我买的杯子碎了要退款")
+	h.say(buyer, cupOrder)
+	h.takeAlerts()
+	// The process dies between two messages; a new one starts on the same file.
+	h.store.Close()
+	h.start()
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("after restart state %s", c.State)
+	}
+	if tr := h.transcript("A1"); len(tr) != 2 {
+		t.Fatalf("after restart transcript %q", tr)
+	}
+	if p := h.pendingAlerts("A1"); len(p) != 4 {
+		t.Fatalf("after restart pending alerts %d, want 4 (3 warnings + deadline)", len(p))
+	}
+	// Down for the whole day: everything that fell due is sent once on start.
+	h.advance(30 * time.Hour)
+	if a := h.takeAlerts(); len(a) != 4 {
+		t.Fatalf("alerts after downtime = %d, want 4", len(a))
+	}
+	h.advance(time.Hour)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("alerts sent twice: %+v", a)
+	}
+	// A new message after the restart is still the same buyer's live case.
+	got := h.say(buyer, "退款 "+cupOrder)
+	mustContain(t, got, "A1")
+}
+
+func TestCrashWhileSendingMarksRepeat(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.takeAlerts()
+	h.clock.Add(18 * time.Hour)
+	// Claim the warning as a send would, then die before marking it sent.
+	claimed, err := h.store.ClaimAlerts(h.ctx, h.clock.Now(), 10)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim = %+v %v", claimed, err)
+	}
+	h.store.Close()
+	h.start()
+	h.fire()
+	a := h.takeAlerts()
+	if len(a) != 1 || !a[0].Repeat || !strings.HasPrefix(a[0].Text, "【重发】") {
+		t.Fatalf("alerts after crash = %+v, want the in-flight one marked 重发", a)
+	}
+}
+
+func TestCommittedReplyIsResentAfterRestart(t *testing.T) {
+	h := newHarness(t)
+	replies, err := h.engine.Handle(h.ctx, bot.Message{Shop: shopID, From: buyer, Text: "退款 " + cupOrder})
+	if err != nil || len(replies) == 0 {
+		t.Fatalf("Handle = %v, %v", replies, err)
+	}
+	// Crash before delivery: the reply is committed, not sent.
+	h.store.Close()
+	h.start()
+	if err := h.engine.Resend(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, h.sentTo(buyer), "A1")
+	n := len(h.sentTo(buyer))
+	if err := h.engine.Resend(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.sentTo(buyer)) != n {
+		t.Fatal("a sent reply was sent again")
+	}
+}
+
+func TestBuyerTextIsData(t *testing.T) {
+	h := newHarness(t)
+	text := `{{.Secret}} %s {{template "x"}} 态度太差了 我要投诉`
+	h.say(buyer, text)
+	a := h.takeAlerts()
+	if len(a) != 1 || !strings.Contains(a[0].Text, `{{.Secret}} %s`) {
+		t.Fatalf("alert = %+v, want the buyer's words printed literally", a)
+	}
+	got := h.say(merchant, "A1")
+	mustContain(t, got, "{{.Secret}}")
+}
+
+func TestBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+	}{
+		{"empty", ""},
+		{"spaces", "   \t\n "},
+		{"huge", strings.Repeat("退款", 500_000)},
+		{"invalid utf8", "退款\xff\xfe\xfd"},
+		{"emoji", "😡😡😡"},
+		{"nul", "\x00\x00"},
+		{"other language", "I want my money back"},
+		{"format verbs", "%s %d %v %!"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			got := h.say(buyer, tc.text)
+			if len(got) == 0 || strings.TrimSpace(got[0]) == "" {
+				t.Fatalf("no sensible reply to %q: %q", tc.name, got)
+			}
+		})
+	}
+	h := newHarness(t)
+	got := h.say(buyer, strings.Repeat("啊", 3000))
+	mustContain(t, got, "2000")
+}
+
+func TestRedeliveredMessageHandledOnce(t *testing.T) {
+	h := newHarness(t)
+	m := bot.Message{ID: "wx-1", Shop: shopID, From: buyer, Text: "退款 " + cupOrder}
+	if got := h.send(m); len(got) == 0 {
+		t.Fatal("no reply")
+	}
+	if got := h.send(m); len(got) != 0 {
+		t.Fatalf("redelivered message answered again: %q", got)
+	}
+}
+
+func TestStoreFailureStillAnswersBuyer(t *testing.T) {
+	h := newHarness(t)
+	h.store.Close()
+	replies, err := h.engine.Handle(h.ctx, bot.Message{Shop: shopID, From: buyer, Text: "退款 " + cupOrder})
+	if err == nil {
+		t.Fatal("no error with the store closed")
+	}
+	if len(replies) != 1 || replies[0].ID != 0 || replies[0].Text == "" {
+		t.Fatalf("replies = %+v, want one uncommitted busy reply", replies)
+	}
+}

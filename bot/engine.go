@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"text/template"
+	"time"
+	"unicode/utf8"
+
+	"github.com/patrickmn/go-cache"
+
+	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/notify"
+)
+
+// Classifier reads what a buyer wants.
+type Classifier interface {
+	Classify(text string) intents.Result
+}
+
+// Shop is one shop the desk serves.
+type Shop struct {
+	ID        string
+	Name      string
+	Platform  adapters.Platform
+	Merchants []string
+	// Policies maps an intent label to its SLA; "default" covers the rest.
+	Policies map[string]cases.Policy
+}
+
+func (s *Shop) policy(intent string) cases.Policy {
+	if p, ok := s.Policies[intent]; ok {
+		return p
+	}
+	return s.Policies["default"]
+}
+
+func (s *Shop) isMerchant(id string) bool {
+	for _, m := range s.Merchants {
+		if m == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Options configures an Engine. Store, Classifier, Sender and at least one Shop are required.
+type Options struct {
+	Shops      []Shop
+	Store      *cases.Store
+	Classifier Classifier
+	// Sender delivers replies to buyers and merchants.
+	Sender Sender
+	// Sinks receive merchant alerts; each alert goes to every sink.
+	Sinks   []notify.Sink
+	Replies map[string]string
+	Alerts  map[string]string
+	Funcs   template.FuncMap
+	// MaxLen caps a message in characters; longer ones get the too_long reply. Default 2000.
+	MaxLen int
+	// SessionTTL is how long the bot remembers a half-finished request. Default 30 minutes.
+	SessionTTL time.Duration
+	Now        func() time.Time
+	Log        *slog.Logger
+}
+
+// Engine runs the after-sale desk.
+type Engine struct {
+	shops    map[string]*Shop
+	order    []string // shop ids in config order; the first is the default
+	store    *cases.Store
+	classify Classifier
+	sender   Sender
+	sinks    []notify.Sink
+	replies  *templates
+	alerts   *templates
+	maxLen   int
+	sessions *cache.Cache
+	now      func() time.Time
+	log      *slog.Logger
+	handle   HandlerFunc
+
+	alertLoop *cases.Loop
+	jobLoop   *cases.Loop
+}
+
+// New checks the options and builds an engine.
+func New(o Options) (*Engine, error) {
+	if o.Store == nil || o.Classifier == nil || o.Sender == nil || len(o.Shops) == 0 {
+		return nil, errors.New("new engine: store, classifier, sender and a shop are required")
+	}
+	if o.MaxLen <= 0 {
+		o.MaxLen = 2000
+	}
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = 30 * time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	replies, err := parseTemplates("replies", o.Replies, replyKeys, o.Funcs)
+	if err != nil {
+		return nil, err
+	}
+	alerts, err := parseTemplates("alerts", o.Alerts, alertKeys, o.Funcs)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, sender: o.Sender,
+		sinks: o.Sinks, replies: replies, alerts: alerts, maxLen: o.MaxLen,
+		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
+	}
+	for i := range o.Shops {
+		s := o.Shops[i]
+		if s.Platform == nil {
+			return nil, fmt.Errorf("new engine: shop %s has no platform", s.ID)
+		}
+		if _, ok := s.Policies["default"]; !ok {
+			return nil, fmt.Errorf("new engine: shop %s has no default SLA policy", s.ID)
+		}
+		e.shops[s.ID] = &s
+		e.order = append(e.order, s.ID)
+	}
+	e.handle = chain(e.buyer, Recover(), e.sanitize(), e.dedupe(), MerchantOnly(e.isMerchant, e.merchant))
+	e.alertLoop = cases.NewLoop("alerts", e.store.NextAlertDue, e.FireAlerts, e.log)
+	e.alertLoop.Now = e.now
+	e.jobLoop = cases.NewLoop("jobs", e.store.NextJobDue, e.RunJobs, e.log)
+	e.jobLoop.Now = e.now
+	return e, nil
+}
+
+// Handle handles one message and returns the replies it committed, which the caller
+// sends with Deliver. A reply with ID 0 was not committed (the store failed); it is still
+// worth sending, and the error says why.
+func (e *Engine) Handle(ctx context.Context, m Message) ([]cases.Reply, error) {
+	if m.Shop == "" {
+		m.Shop = e.order[0]
+	}
+	if _, ok := e.shops[m.Shop]; !ok {
+		return nil, fmt.Errorf("handle message: unknown shop %q", m.Shop)
+	}
+	if m.Kind == "" {
+		m.Kind = KindText
+	}
+	return e.handle(ctx, m)
+}
+
+// Deliver sends replies in order and marks each committed one sent. It stops at the
+// first failure; what was not sent stays in the outbox for Resend.
+func (e *Engine) Deliver(ctx context.Context, replies []cases.Reply) error {
+	for _, r := range replies {
+		if err := e.sender.Send(ctx, r.To, r.Text); err != nil {
+			return fmt.Errorf("deliver reply %d to %s: %w", r.ID, r.To, err)
+		}
+		if r.ID != 0 {
+			if err := e.store.ReplySent(ctx, r.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Resend delivers replies committed before a restart but never marked sent.
+func (e *Engine) Resend(ctx context.Context) error {
+	pending, err := e.store.PendingReplies(ctx)
+	if err != nil {
+		return err
+	}
+	return e.Deliver(ctx, pending)
+}
+
+func (e *Engine) isMerchant(shop, id string) bool { return e.shops[shop].isMerchant(id) }
+
+// sanitize makes text safe to handle: valid UTF-8, trimmed, and capped in length.
+func (e *Engine) sanitize() Middleware {
+	return func(next HandlerFunc) HandlerFunc {
+		return func(ctx context.Context, m Message) ([]cases.Reply, error) {
+			m.Text = strings.TrimSpace(strings.ToValidUTF8(m.Text, "\uFFFD"))
+			if utf8.RuneCountInString(m.Text) > e.maxLen {
+				return e.answer(ctx, m, "too_long", data{Max: e.maxLen})
+			}
+			return next(ctx, m)
+		}
+	}
+}
+
+// dedupe drops a message the channel delivered before.
+func (e *Engine) dedupe() Middleware {
+	return func(next HandlerFunc) HandlerFunc {
+		return func(ctx context.Context, m Message) ([]cases.Reply, error) {
+			if m.ID == "" {
+				return next(ctx, m)
+			}
+			var first bool
+			err := e.store.Update(ctx, func(tx *cases.Tx) (err error) {
+				first, err = tx.FirstSeen(m.Shop, m.ID)
+				return err
+			})
+			if err != nil {
+				e.log.Error("record message id", "shop", m.Shop, "msg_id", m.ID, "err", err)
+			} else if !first {
+				e.log.Info("redelivered message ignored", "shop", m.Shop, "msg_id", m.ID)
+				return nil, nil
+			}
+			return next(ctx, m)
+		}
+	}
+}
+
+// turn collects what one message changes and says, all in one transaction.
+type turn struct {
+	e       *Engine
+	tx      *cases.Tx
+	shop    *Shop
+	m       Message
+	replies []cases.Reply
+	poke    bool // alerts or jobs were scheduled: wake the loops after commit
+}
+
+// say queues a reply to the sender of the message.
+func (t *turn) say(key string, d data) error {
+	return t.sayTo(t.m.From, key, d)
+}
+
+func (t *turn) sayTo(to, key string, d data) error {
+	if d.Shop == "" {
+		d.Shop = t.shop.Name
+	}
+	return t.sayText(to, t.e.replies.render(key, d))
+}
+
+func (t *turn) sayText(to, text string) error {
+	r, err := t.tx.QueueReply(t.shop.ID, to, text)
+	if err != nil {
+		return err
+	}
+	t.replies = append(t.replies, r)
+	return nil
+}
+
+// do runs fn in one transaction and, once committed, wakes the loops. When the store
+// fails, the sender still gets the busy reply (uncommitted) and the error is returned.
+func (e *Engine) do(ctx context.Context, m Message, fn func(t *turn) error) ([]cases.Reply, error) {
+	t := &turn{e: e, shop: e.shops[m.Shop], m: m}
+	err := e.store.Update(ctx, func(tx *cases.Tx) error {
+		t.tx, t.replies, t.poke = tx, nil, false
+		return fn(t)
+	})
+	if err != nil {
+		e.log.Error("handle message", "shop", m.Shop, "from", m.From, "err", err)
+		busy := cases.Reply{Shop: m.Shop, To: m.From, Text: e.replies.render("busy", data{Shop: t.shop.Name})}
+		return []cases.Reply{busy}, err
+	}
+	if t.poke {
+		e.alertLoop.Poke()
+		e.jobLoop.Poke()
+	}
+	return t.replies, nil
+}
+
+// answer commits one templated reply to the sender.
+func (e *Engine) answer(ctx context.Context, m Message, key string, d data) ([]cases.Reply, error) {
+	return e.do(ctx, m, func(t *turn) error { return t.say(key, d) })
+}
+
+// Run fires alerts and platform jobs at their due times until ctx ends. Work that was
+// in flight when the process last stopped is recovered first.
+func (e *Engine) Run(ctx context.Context) error {
+	a, j, err := e.store.Recover(ctx)
+	if err != nil {
+		return err
+	}
+	if a+j > 0 {
+		e.log.Warn("recovered work in flight at last stop", "alerts", a, "jobs", j)
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- e.alertLoop.Run(ctx) }()
+	go func() { errc <- e.jobLoop.Run(ctx) }()
+	err = <-errc
+	<-errc
+	return err
+}

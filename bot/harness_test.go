@@ -1,0 +1,271 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/adapters/manual"
+	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/config"
+	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/notify"
+)
+
+const (
+	shopID   = "demo"
+	merchant = "店主"
+	buyer    = "买家小王"
+	cupOrder = "4705288465508532862" // delivered mug in the sample order book
+)
+
+// fakeClock is the one clock of a test: store, engine and alerts all read it.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type sent struct{ To, Text string }
+
+// harness plays a buyer and a merchant through the engine with an in-memory channel,
+// an in-memory alert sink and a fake clock.
+type harness struct {
+	t        *testing.T
+	ctx      context.Context
+	clock    *fakeClock
+	path     string
+	store    *cases.Store
+	engine   *bot.Engine
+	platform adapters.Platform
+	cfg      *config.Config
+
+	mu        sync.Mutex
+	sent      []sent
+	alerts    []notify.Alert
+	sinkFails int // the next N sends to the sink fail
+}
+
+func loadConfig(t *testing.T) *config.Config {
+	t.Helper()
+	raw, err := os.ReadFile("../config.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("config.toml", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	book, err := manual.New(manual.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "cases.db"), platform: book,
+		clock: &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}, cfg: loadConfig(t)}
+	h.start()
+	return h
+}
+
+// start opens the store and builds an engine on it, as a process start would.
+func (h *harness) start() {
+	h.t.Helper()
+	store, err := cases.Open(h.path, cases.Options{Now: h.clock.Now})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { store.Close() })
+	h.store = store
+	h.engine = h.newEngine(store)
+	if _, _, err := store.Recover(h.ctx); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) newEngine(store *cases.Store) *bot.Engine {
+	h.t.Helper()
+	pol := map[string]cases.Policy{}
+	for k, s := range h.cfg.SLA {
+		p := cases.Policy{RespondWithin: time.Duration(s.RespondWithin), AlertNow: s.AlertNow}
+		for _, w := range s.WarnBefore {
+			p.WarnBefore = append(p.WarnBefore, time.Duration(w))
+		}
+		pol[k] = p
+	}
+	sink := notify.SinkFunc{SinkName: "memory", Fn: func(_ context.Context, a notify.Alert) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.sinkFails > 0 {
+			h.sinkFails--
+			return errors.New("sink down")
+		}
+		h.alerts = append(h.alerts, a)
+		return nil
+	}}
+	sender := bot.SenderFunc(func(_ context.Context, to, text string) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.sent = append(h.sent, sent{to, text})
+		return nil
+	})
+	e, err := bot.New(bot.Options{
+		Shops:      []bot.Shop{{ID: shopID, Name: "示例小店", Platform: h.platform, Merchants: []string{merchant}, Policies: pol}},
+		Store:      store,
+		Classifier: intents.Default(),
+		Sender:     sender,
+		Sinks:      []notify.Sink{sink},
+		Replies:    h.cfg.Replies,
+		Alerts:     h.cfg.Alerts,
+		Funcs:      config.TemplateFuncs(),
+		Now:        h.clock.Now,
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return e
+}
+
+// say sends a message from someone and returns the texts delivered to them.
+func (h *harness) say(from, text string) []string {
+	h.t.Helper()
+	return h.send(bot.Message{Shop: shopID, From: from, Name: from, Kind: bot.KindText, Text: text})
+}
+
+func (h *harness) send(m bot.Message) []string {
+	h.t.Helper()
+	h.mu.Lock()
+	start := len(h.sent)
+	h.mu.Unlock()
+	replies, err := h.engine.Handle(h.ctx, m)
+	if err != nil {
+		h.t.Fatalf("Handle(%q): %v", m.Text, err)
+	}
+	if err := h.engine.Deliver(h.ctx, replies); err != nil {
+		h.t.Fatal(err)
+	}
+	h.fire()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, s := range h.sent[start:] {
+		if s.To == m.From {
+			out = append(out, s.Text)
+		}
+	}
+	return out
+}
+
+// sentTo returns everything delivered to one recipient so far.
+func (h *harness) sentTo(to string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, s := range h.sent {
+		if s.To == to {
+			out = append(out, s.Text)
+		}
+	}
+	return out
+}
+
+// fire runs what is due at the fake clock's now: alerts and platform jobs.
+func (h *harness) fire() {
+	now := h.clock.Now()
+	h.engine.RunJobs(h.ctx, now)
+	h.engine.FireAlerts(h.ctx, now)
+}
+
+// advance moves the clock and fires what fell due.
+func (h *harness) advance(d time.Duration) {
+	h.clock.Add(d)
+	h.fire()
+}
+
+func (h *harness) takeAlerts() []notify.Alert {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := h.alerts
+	h.alerts = nil
+	return out
+}
+
+func (h *harness) mustCase(id string) *cases.Case {
+	h.t.Helper()
+	c, err := h.store.Case(h.ctx, shopID, id)
+	if err != nil {
+		h.t.Fatalf("case %s: %v", id, err)
+	}
+	return c
+}
+
+func (h *harness) liveCases() []cases.Case {
+	h.t.Helper()
+	found, err := h.store.FindCases(h.ctx, cases.CaseFilter{Shop: shopID, LiveOnly: true})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return found
+}
+
+func (h *harness) events(id string) []cases.Event {
+	h.t.Helper()
+	ev, err := h.store.Events(h.ctx, shopID, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return ev
+}
+
+func (h *harness) transcript(id string) []string {
+	var out []string
+	for _, e := range h.events(id) {
+		if e.Kind == cases.EventMessage {
+			out = append(out, e.Text)
+		}
+	}
+	return out
+}
+
+func (h *harness) pendingAlerts(id string) []cases.Alert {
+	h.t.Helper()
+	all, err := h.store.Alerts(h.ctx, shopID, id)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var out []cases.Alert
+	for _, a := range all {
+		if a.State == cases.AlertPending {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func joined(ss []string) string { return strings.Join(ss, "\n") }
+
+func mustContain(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	all := joined(got)
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Fatalf("replies %q do not contain %q", all, w)
+		}
+	}
+}

@@ -1,0 +1,31 @@
+package bot
+
+import (
+	"github.com/aftersale/aftersale/intents"
+)
+
+// session is what the bot remembers of one buyer between messages, so it never asks
+// twice for what the buyer already said. It is a value: read, change, store back.
+type session struct {
+	Intent    intents.Label // a request waiting for a missing slot
+	Reason    intents.Reason
+	AmountFen int64
+	OrderID   string   // the last order id the buyer gave
+	Menu      []string // labels offered in the numbered menu, when one is open
+	MenuText  string   // the message that led to the menu
+	Pending   []string // the buyer's words since the pending request began: the case transcript
+	CaseID    string   // the buyer's latest case, for messages that follow it
+}
+
+func sessionKey(shop, buyer string) string { return shop + "\x00" + buyer }
+
+func (e *Engine) session(shop, buyer string) session {
+	if v, ok := e.sessions.Get(sessionKey(shop, buyer)); ok {
+		return v.(session)
+	}
+	return session{}
+}
+
+func (e *Engine) saveSession(shop, buyer string, s session) {
+	e.sessions.SetDefault(sessionKey(shop, buyer), s)
+}
