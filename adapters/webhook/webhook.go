@@ -1,0 +1,411 @@
+// Package webhook is the adapter for a shop's own order system: signed JSON over HTTP in
+// both directions, as described in PROTOCOL.md next to this file.
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/aftersale/aftersale/adapters"
+)
+
+// Name is the platform's config name.
+const Name = "webhook"
+
+// Headers carrying the request signature, outbound and inbound alike.
+const (
+	HeaderTimestamp = "X-Aftersale-Timestamp"
+	HeaderSignature = "X-Aftersale-Signature"
+)
+
+// Options configures a Client. BaseURL and Secret are required.
+type Options struct {
+	// BaseURL is the shop's endpoint prefix, e.g. https://shop.example.com/aftersale.
+	BaseURL   string
+	Secret    string        // shared HMAC secret
+	Timeout   time.Duration // per attempt, default 10s
+	Retries   int           // default 2; negative means none
+	RetryWait time.Duration // first backoff, default 300ms
+	Now       func() time.Time
+	// HTTPClient is copied, never modified.
+	HTTPClient *http.Client
+}
+
+// Client calls the shop's system. It implements adapters.Platform.
+type Client struct {
+	o    Options
+	rest *resty.Client
+}
+
+var _ adapters.Platform = (*Client)(nil)
+
+// New checks o, fills defaults and returns a client.
+func New(o Options) (*Client, error) {
+	if o.BaseURL == "" || o.Secret == "" {
+		return nil, errors.New("webhook options: BaseURL and Secret are required")
+	}
+	if !strings.HasPrefix(o.BaseURL, "http://") && !strings.HasPrefix(o.BaseURL, "https://") {
+		return nil, fmt.Errorf("webhook options: BaseURL %q: want http:// or https://", o.BaseURL)
+	}
+	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.Retries == 0 {
+		o.Retries = 2
+	} else if o.Retries < 0 {
+		o.Retries = 0
+	}
+	if o.RetryWait <= 0 {
+		o.RetryWait = 300 * time.Millisecond
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	rest := adapters.NewREST(adapters.RESTOptions{Timeout: o.Timeout, Retries: o.Retries, RetryWait: o.RetryWait, HTTPClient: o.HTTPClient})
+	return &Client{o: o, rest: rest}, nil
+}
+
+// Name returns "webhook".
+func (c *Client) Name() string { return Name }
+
+// Sign is the signature of one request: lowercase hex HMAC-SHA256 keyed by the secret over
+// timestamp + "." + body. The timestamp is inside the MAC so a captured request cannot be
+// replayed later with a fresh timestamp.
+func Sign(secret, timestamp string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(timestamp))
+	m.Write([]byte("."))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// call posts in as JSON to path and decodes a 2xx answer into out. 404 means the shop
+// does not know the order or case; 409 that the after-sale cannot be registered yet.
+func (c *Client) call(ctx context.Context, path string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("webhook %s: encode: %w", path, err)
+	}
+	ts := strconv.FormatInt(c.o.Now().Unix(), 10)
+	resp, err := c.rest.R().
+		SetContext(ctx).
+		SetHeader("Content-Type", "application/json").
+		SetHeader(HeaderTimestamp, ts).
+		SetHeader(HeaderSignature, Sign(c.o.Secret, ts, body)).
+		SetBody(body).
+		Post(c.o.BaseURL + path)
+	if err == nil {
+		switch resp.StatusCode() {
+		case http.StatusNotFound:
+			return fmt.Errorf("webhook %s: %w", path, adapters.ErrNotFound)
+		case http.StatusConflict:
+			return fmt.Errorf("webhook %s: %w", path, adapters.ErrNotApplied)
+		}
+	}
+	if err := adapters.CheckHTTP(Name, path, resp, err); err != nil {
+		var ae *adapters.APIError
+		if errors.As(err, &ae) && resp != nil && ae.Err == nil {
+			ae.Msg = c.errorText(resp.Body(), ae.Msg)
+		}
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(resp.Body(), out); err != nil {
+		return &adapters.APIError{Platform: Name, Op: path, Code: "bad_response", Msg: "answer is not the expected JSON"}
+	}
+	return nil
+}
+
+// errorText picks the shop's {"error": "..."} message if it sent one, without the secret.
+func (c *Client) errorText(body []byte, fallback string) string {
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil || e.Error == "" {
+		return fallback
+	}
+	msg := e.Error
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return strings.ReplaceAll(msg, c.o.Secret, "***")
+}
+
+// wireOrder is the order JSON of PROTOCOL.md.
+type wireOrder struct {
+	ID          string     `json:"id"`
+	Buyer       string     `json:"buyer"`
+	Items       []wireItem `json:"items"`
+	PaidFen     int64      `json:"paid_fen"`
+	Status      string     `json:"status"`
+	PaidAt      *time.Time `json:"paid_at"`
+	Courier     string     `json:"courier"`
+	TrackingNo  string     `json:"tracking_no"`
+	ShippedAt   *time.Time `json:"shipped_at"`
+	DeliveredAt *time.Time `json:"delivered_at"`
+	Logistics   string     `json:"logistics"`
+}
+
+type wireItem struct {
+	Title    string `json:"title"`
+	SKU      string `json:"sku"`
+	Qty      int    `json:"qty"`
+	PriceFen int64  `json:"price_fen"`
+}
+
+func orderStatus(s string) (adapters.OrderStatus, bool) {
+	switch st := adapters.OrderStatus(s); st {
+	case adapters.OrderUnpaid, adapters.OrderPaid, adapters.OrderShipped, adapters.OrderDelivered, adapters.OrderClosed:
+		return st, true
+	}
+	return "", false
+}
+
+func caseStatus(s string) (adapters.Status, bool) {
+	switch st := adapters.Status(s); st {
+	case adapters.StatusWaitingMerchant, adapters.StatusWaitingBuyer, adapters.StatusSucceeded, adapters.StatusRejected, adapters.StatusClosed:
+		return st, true
+	}
+	return "", false
+}
+
+func deref(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+// Order posts {"order_id"} to /orders/lookup.
+func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+	var w wireOrder
+	if err := c.call(ctx, "/orders/lookup", map[string]string{"order_id": orderID}, &w); err != nil {
+		return adapters.Order{}, fmt.Errorf("webhook order %s: %w", orderID, err)
+	}
+	st, ok := orderStatus(w.Status)
+	if !ok {
+		return adapters.Order{}, fmt.Errorf("webhook order %s: %w", orderID, &adapters.APIError{Platform: Name, Op: "/orders/lookup", Code: "bad_response", Msg: fmt.Sprintf("unknown status %q", w.Status)})
+	}
+	if w.ID == "" {
+		w.ID = orderID
+	}
+	o := adapters.Order{
+		ID: w.ID, Platform: Name, Buyer: w.Buyer, PaidFen: w.PaidFen, Status: st, PaidAt: deref(w.PaidAt),
+		Courier: w.Courier, TrackingNo: w.TrackingNo, ShippedAt: deref(w.ShippedAt), DeliveredAt: deref(w.DeliveredAt),
+		Logistics: w.Logistics,
+	}
+	for _, it := range w.Items {
+		o.Items = append(o.Items, adapters.Item(it))
+	}
+	return o, nil
+}
+
+type wireCaseRequest struct {
+	Shop      string   `json:"shop"`
+	CaseID    string   `json:"case_id"`
+	OrderID   string   `json:"order_id"`
+	Kind      string   `json:"kind"`
+	Reason    string   `json:"reason"`
+	AmountFen int64    `json:"amount_fen"`
+	Note      string   `json:"note"`
+	Evidence  []string `json:"evidence"`
+}
+
+// OpenCase posts the case to /cases. The shop keys it by shop + case_id, so a retried
+// post after a lost answer registers nothing twice.
+func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+	in := wireCaseRequest(req)
+	if in.Evidence == nil {
+		in.Evidence = []string{}
+	}
+	var out struct {
+		ID       string     `json:"id"`
+		Deadline *time.Time `json:"deadline"`
+	}
+	if err := c.call(ctx, "/cases", in, &out); err != nil {
+		return adapters.CaseRef{}, fmt.Errorf("webhook open case %s: %w", req.CaseID, err)
+	}
+	if out.ID == "" {
+		return adapters.CaseRef{}, fmt.Errorf("webhook open case %s: %w", req.CaseID, &adapters.APIError{Platform: Name, Op: "/cases", Code: "bad_response", Msg: "no id"})
+	}
+	return adapters.CaseRef{Platform: Name, ID: out.ID, Deadline: deref(out.Deadline)}, nil
+}
+
+// CaseStatus posts {"id"} to /cases/status.
+func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+	var out struct {
+		Status    string     `json:"status"`
+		Raw       string     `json:"raw"`
+		Deadline  *time.Time `json:"deadline"`
+		AmountFen int64      `json:"amount_fen"`
+		UpdatedAt *time.Time `json:"updated_at"`
+	}
+	if err := c.call(ctx, "/cases/status", map[string]string{"id": ref.ID}, &out); err != nil {
+		return adapters.CaseStatus{}, fmt.Errorf("webhook case status %s: %w", ref.ID, err)
+	}
+	st, ok := caseStatus(out.Status)
+	if !ok {
+		return adapters.CaseStatus{}, fmt.Errorf("webhook case status %s: %w", ref.ID, &adapters.APIError{Platform: Name, Op: "/cases/status", Code: "bad_response", Msg: fmt.Sprintf("unknown status %q", out.Status)})
+	}
+	if out.Raw == "" {
+		out.Raw = out.Status
+	}
+	return adapters.CaseStatus{Status: st, Raw: out.Raw, Deadline: deref(out.Deadline), AmountFen: out.AmountFen, UpdatedAt: deref(out.UpdatedAt)}, nil
+}
+
+// Resolve posts the decision to /cases/decision.
+func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, d adapters.Decision) error {
+	in := struct {
+		ID        string `json:"id"`
+		Approve   bool   `json:"approve"`
+		Reason    string `json:"reason"`
+		AmountFen int64  `json:"amount_fen"`
+	}{ref.ID, d.Approve, d.Reason, d.AmountFen}
+	if err := c.call(ctx, "/cases/decision", in, nil); err != nil {
+		return fmt.Errorf("webhook resolve %s: %w", ref.ID, err)
+	}
+	return nil
+}
+
+// Errors VerifyRequest returns.
+var (
+	ErrUnsigned       = errors.New("webhook: request not signed")
+	ErrStaleTimestamp = errors.New("webhook: timestamp outside the allowed skew")
+	ErrBadSignature   = errors.New("webhook: bad signature")
+	ErrTooLarge       = errors.New("webhook: body too large")
+)
+
+// MaxBody caps what VerifyRequest reads.
+const MaxBody = 1 << 20
+
+// VerifyRequest reads and authenticates an inbound request signed like outbound ones. It
+// returns the body when the timestamp is within maxSkew of now and the signature matches
+// (compared in constant time).
+func VerifyRequest(r *http.Request, secret string, now time.Time, maxSkew time.Duration) ([]byte, error) {
+	tsText, sigText := r.Header.Get(HeaderTimestamp), r.Header.Get(HeaderSignature)
+	if tsText == "" || sigText == "" {
+		return nil, ErrUnsigned
+	}
+	ts, err := strconv.ParseInt(tsText, 10, 64)
+	if err != nil {
+		return nil, ErrUnsigned
+	}
+	if skew := now.Sub(time.Unix(ts, 0)); skew > maxSkew || skew < -maxSkew {
+		return nil, ErrStaleTimestamp
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(http.MaxBytesReader(nil, r.Body, MaxBody)); err != nil {
+		return nil, ErrTooLarge
+	}
+	got, err := hex.DecodeString(sigText)
+	if err != nil {
+		return nil, ErrBadSignature
+	}
+	want, _ := hex.DecodeString(Sign(secret, tsText, buf.Bytes()))
+	if !hmac.Equal(got, want) {
+		return nil, ErrBadSignature
+	}
+	return buf.Bytes(), nil
+}
+
+type wireEvent struct {
+	Event    string     `json:"event"`
+	ID       string     `json:"id"`
+	OrderID  string     `json:"order_id"`
+	Status   string     `json:"status"`
+	Deadline *time.Time `json:"deadline"`
+	At       *time.Time `json:"at"`
+}
+
+// ParseEvent turns an inbound event body into an adapters.Event: case.created, case.updated
+// (closed when status is closed), case.deadline and case.closed.
+func ParseEvent(body []byte, now time.Time) (adapters.Event, error) {
+	var w wireEvent
+	if err := json.Unmarshal(body, &w); err != nil {
+		return adapters.Event{}, fmt.Errorf("decode webhook event: %w", err)
+	}
+	if w.ID == "" {
+		return adapters.Event{}, errors.New("decode webhook event: no id")
+	}
+	var kind adapters.EventKind
+	switch w.Event {
+	case "case.created":
+		kind = adapters.EventCreated
+	case "case.updated":
+		kind = adapters.EventUpdated
+		if w.Status == string(adapters.StatusClosed) {
+			kind = adapters.EventClosed
+		}
+	case "case.deadline":
+		kind = adapters.EventDeadline
+	case "case.closed":
+		kind = adapters.EventClosed
+	default:
+		return adapters.Event{}, fmt.Errorf("decode webhook event: unknown event %q", w.Event)
+	}
+	if w.Status != "" {
+		if _, ok := caseStatus(w.Status); !ok {
+			return adapters.Event{}, fmt.Errorf("decode webhook event: unknown status %q", w.Status)
+		}
+	}
+	e := adapters.Event{Platform: Name, Kind: kind, AfterSaleID: w.ID, OrderID: w.OrderID, Deadline: deref(w.Deadline), At: now}
+	if w.At != nil {
+		e.At = *w.At
+	}
+	return e, nil
+}
+
+// NewEventHandler returns the endpoint the shop posts events to. It answers 200
+// {"ok":true} once handled; 401 for a bad or stale signature, 400 for a body it cannot
+// use, 503 when handle fails so that the shop retries.
+func NewEventHandler(secret string, now func() time.Time, maxSkew time.Duration, handle adapters.EventHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			reply(w, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		t := now()
+		body, err := VerifyRequest(r, secret, t, maxSkew)
+		switch {
+		case errors.Is(err, ErrTooLarge):
+			reply(w, http.StatusRequestEntityTooLarge, "body too large")
+			return
+		case err != nil:
+			reply(w, http.StatusUnauthorized, "bad signature")
+			return
+		}
+		ev, err := ParseEvent(body, t)
+		if err != nil {
+			reply(w, http.StatusBadRequest, "bad event")
+			return
+		}
+		if err := handle(r.Context(), ev); err != nil {
+			reply(w, http.StatusServiceUnavailable, "retry later")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	})
+}
+
+func reply(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(map[string]string{"error": msg})
+	_, _ = w.Write(b)
+}

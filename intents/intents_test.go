@@ -1,0 +1,454 @@
+package intents
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode/utf8"
+)
+
+func TestLabels(t *testing.T) {
+	want := []Label{Refund, Return, Exchange, Complaint, Logistics, Repair, Human, Cancel, Greeting, Other}
+	got := Labels()
+	if len(got) != len(want) {
+		t.Fatalf("len(Labels()) = %d, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("Labels()[%d] = %q, want %q", i, got[i], want[i])
+		}
+		if l, ok := ParseLabel(string(want[i])); !ok || l != want[i] {
+			t.Errorf("ParseLabel(%q) = %q, %v", want[i], l, ok)
+		}
+	}
+	got[0] = "mutated"
+	if Labels()[0] != Refund {
+		t.Error("Labels() shares its backing array with callers")
+	}
+	for _, s := range []string{"", "Refund", "refunds", " other"} {
+		if _, ok := ParseLabel(s); ok {
+			t.Errorf("ParseLabel(%q) ok, want not ok", s)
+		}
+	}
+}
+
+// TestClassifyBoundaries covers the DESIGN.md boundary rules with sentences written for
+// this test (not from any eval set).
+func TestClassifyBoundaries(t *testing.T) {
+	tests := []struct {
+		text string
+		want Label
+	}{
+		// escalation wins over the remedy asked, unless negated
+		{"再不给我退款我就打12315", Complaint},
+		{"三天不发货 我去消协举报你们", Complaint},
+		{"换货拖了一周了 不处理就给差评", Complaint},
+		{"东西挺好的 不会给差评的 放心", Greeting},
+		// a grievance with a remedy takes the remedy
+		{"质量这么差 给我退货退款", Return},
+		// negation scope: the request is after the contrast
+		{"不是要退款 是想换个颜色", Exchange},
+		{"不是退货，我只是想问下快递到哪了", Logistics},
+		// retraction is cancel whatever it names
+		{"退款申请我撤了", Cancel},
+		{"我把退货申请撤销了 不用处理了", Cancel},
+		{"算了不换了 已经好了", Cancel},
+		// 取消订单 is refund
+		{"帮我取消订单吧 拍错了", Refund},
+		{"這個貨我要退貨", Return},
+		// pinyin shortcuts and homophones
+		{"tk", Refund},
+		{"亲 推款多久到账", Refund},
+		{"zrg", Human},
+		{"找你们老板 机器人说不清楚", Human},
+		{"衣服小了 能换大一码吗", Exchange},
+		{"少发了一个杯子 给我补发", Exchange},
+		{"耳机坏了 还在保修期吗 能修吗", Repair},
+		{"什么时候发货啊", Logistics},
+		{"地址写错了 帮我改一下地址", Logistics},
+		{"在吗", Greeting},
+		{"好的 谢谢", Greeting},
+		{"这款有黑色的吗 多少钱", Other},
+		{"包邮吗", Other},
+		{"能开发票吗", Other},
+	}
+	c := Default()
+	for _, tt := range tests {
+		got := c.Classify(tt.text)
+		if got.Label != tt.want {
+			t.Errorf("Classify(%q).Label = %s (%.2f, %v), want %s", tt.text, got.Label, got.Confidence, got.Candidates, tt.want)
+		}
+		if got.Candidates[0] != got.Label {
+			t.Errorf("Classify(%q).Candidates[0] = %s, want the label %s", tt.text, got.Candidates[0], got.Label)
+		}
+		if got.SlotOnly {
+			t.Errorf("Classify(%q).SlotOnly = true, want false", tt.text)
+		}
+	}
+}
+
+func TestClassifyConfidence(t *testing.T) {
+	c := Default()
+	for _, text := range []string{"我要退款", "转人工", "你好", "快递到哪了"} {
+		if r := c.Classify(text); r.Unclear || r.Confidence < 0.8 {
+			t.Errorf("Classify(%q) = %s %.2f unclear=%v, want a confident answer", text, r.Label, r.Confidence, r.Unclear)
+		}
+	}
+	for _, text := range []string{"那个", "香蕉 飞机 蓝色"} {
+		if r := c.Classify(text); !r.Unclear {
+			t.Errorf("Classify(%q) = %s %.2f, want Unclear", text, r.Label, r.Confidence)
+		}
+	}
+	strict, err := New(Options{MenuBelow: 0.999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := strict.Classify("这个怎么样"); !r.Unclear {
+		t.Errorf("MenuBelow 0.999: Classify = %.3f, want Unclear", r.Confidence)
+	}
+	for _, text := range []string{"", "   ", "\n\t"} {
+		r := c.Classify(text)
+		if r.Label != Other || r.Unclear || r.SlotOnly {
+			t.Errorf("Classify(%q) = %+v, want Other, not unclear, not slot-only", text, r)
+		}
+	}
+}
+
+func TestSlotOnly(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"4705288465508532862", true},
+		{"订单号：4705288465508532862", true},
+		{"订单号是 2617801683312294", true},
+		{"[图片]", true},
+		{"[图片][图片]", true},
+		{"13812345678", true},
+		{"手机号 13812345678", true},
+		{"SF1234567890123", true},
+		{"快递单号 773012345678901", true},
+		{"12.5元", true},
+		{"订单号 4705288465508532862 我要退款", false},
+		{"[图片] 你看这个破了", false},
+		{"订单号", false},
+		{"123", false},
+		{"你好", false},
+	}
+	for _, tt := range tests {
+		r := Classify(tt.text)
+		if r.SlotOnly != tt.want {
+			t.Errorf("Classify(%q).SlotOnly = %v, want %v (label %s)", tt.text, r.SlotOnly, tt.want, r.Label)
+		}
+		if r.SlotOnly && (r.Label != Other || r.Unclear) {
+			t.Errorf("Classify(%q): slot-only result %s unclear=%v, want Other and not unclear", tt.text, r.Label, r.Unclear)
+		}
+	}
+}
+
+func TestExtractOrderID(t *testing.T) {
+	tests := []struct {
+		text      string
+		order     string
+		platforms [3]string
+		phone     string
+		tracking  string
+	}{
+		{"订单号4705288465508532862", "4705288465508532862", [3]string{"douyin", "taobao"}, "", ""},
+		{"快手的单 2617801683312294 还没到", "2617801683312294", [3]string{"kuaishou", "taobao"}, "", ""},
+		{"淘宝订单 123456789012345678", "123456789012345678", [3]string{"taobao", "douyin"}, "", ""},
+		{"单号 261780168331229", "261780168331229", [3]string{"kuaishou", "taobao"}, "", ""},
+		{"订单编号: 12345678", "12345678", [3]string{}, "", ""},
+		{"4705288465508532862 和 2617801683312294", "4705288465508532862", [3]string{"douyin", "taobao"}, "", ""},
+		{"电话13812345678 订单4705288465508532862", "4705288465508532862", [3]string{"douyin", "taobao"}, "13812345678", ""},
+		{"+8613912345678", "", [3]string{}, "13912345678", ""},
+		{"12812345678", "", [3]string{}, "", ""}, // 1 then 2: not a mobile
+		{"订单号13812345678", "13812345678", [3]string{}, "", ""},
+		{"快递单号 773012345678901", "", [3]string{}, "", "773012345678901"},
+		{"中通 75312345678901 到哪了", "", [3]string{}, "", "75312345678901"},
+		{"顺丰SF1234567890123", "", [3]string{}, "", "SF1234567890123"},
+		{"yt1234567890123 查一下", "", [3]string{}, "", "YT1234567890123"},
+		{"JT0001234567890", "", [3]string{}, "", "JT0001234567890"},
+		{"EMS EA123456789CN", "", [3]string{}, "", "EA123456789CN"},
+		{"订单号 4705288465508532862 快递单号 SF1234567890123", "4705288465508532862", [3]string{"douyin", "taobao"}, "", "SF1234567890123"},
+		{"型号ABC12345", "", [3]string{}, "", ""},
+		{"1234567", "", [3]string{}, "", ""},
+		{"12345678901234567890123", "", [3]string{}, "", ""},
+	}
+	for _, tt := range tests {
+		s := ExtractSlots(tt.text)
+		if s.OrderID != tt.order || s.Platforms != tt.platforms || s.Phone != tt.phone || s.Tracking != tt.tracking {
+			t.Errorf("ExtractSlots(%q) = order %q %v phone %q tracking %q, want %q %v %q %q",
+				tt.text, s.OrderID, s.Platforms, s.Phone, s.Tracking, tt.order, tt.platforms, tt.phone, tt.tracking)
+		}
+	}
+}
+
+func TestExtractAmount(t *testing.T) {
+	tests := []struct {
+		text string
+		fen  int64
+	}{
+		{"¥12.5", 1250},
+		{"￥99", 9900},
+		{"退我12.5元", 1250},
+		{"差价30元", 3000},
+		{"12块5", 1250},
+		{"12块5毛", 1250},
+		{"三块五", 350},
+		{"二十块钱", 2000},
+		{"一百二十元", 12000},
+		{"一百二", 0}, // no unit: not money
+		{"五毛", 50},
+		{"5毛钱", 50},
+		{"多扣了 RMB 8.88", 888},
+		{"100多块", 10000},
+		{"1.5万元", 1500000},
+		{"30 元", 3000},
+		{"两块蛋糕少了", 0},
+		{"买了3件", 0},
+		{"128买的今天99", 0},
+		{"退50块给我", 5000},
+		{"十块五", 1050},
+	}
+	for _, tt := range tests {
+		if got := ExtractSlots(tt.text).AmountFen; got != tt.fen {
+			t.Errorf("ExtractSlots(%q).AmountFen = %d, want %d", tt.text, got, tt.fen)
+		}
+	}
+}
+
+func TestExtractReasonAndImage(t *testing.T) {
+	tests := []struct {
+		text   string
+		reason Reason
+		image  bool
+	}{
+		{"杯子寄到就碎了[图片]", ReasonDamaged, true},
+		{"发错货了 我要的是白色", ReasonWrongItem, false},
+		{"少发了一个配件", ReasonMissingPart, false},
+		{"实物与描述不符", ReasonNotAsDescribed, false},
+		{"色差太大了", ReasonNotAsDescribed, false},
+		{"鞋子偏小 穿不下", ReasonSize, false},
+		{"用了两天就坏了", ReasonQuality, false},
+		{"开线了 质量太差", ReasonQuality, false},
+		{"一个星期了还没发货", ReasonLate, false},
+		{"七天无理由退货", ReasonNoReason, false},
+		{"拍错了 不想要了", ReasonNoReason, false},
+		{"【图片】", "", true},
+		{"[image]", "", true},
+		{"你好", "", false},
+		{"質量有問題", ReasonQuality, false},
+	}
+	for _, tt := range tests {
+		s := ExtractSlots(tt.text)
+		if s.Reason != tt.reason || s.Image != tt.image {
+			t.Errorf("ExtractSlots(%q) = reason %q image %v, want %q %v", tt.text, s.Reason, s.Image, tt.reason, tt.image)
+		}
+	}
+}
+
+func TestReadExamples(t *testing.T) {
+	in := "{\"text\":\"我要退款\",\"label\":\"refund\"}\n\n  \n{\"text\":\"你好\",\"label\":\"greeting\"}\n"
+	ex, err := ReadExamples(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 2 || ex[0] != (Example{"我要退款", Refund}) || ex[1] != (Example{"你好", Greeting}) {
+		t.Errorf("ReadExamples = %+v", ex)
+	}
+	bad := []struct {
+		in, wantErr string
+	}{
+		{"{\"text\":\"a\",\"label\":\"refund\"}\n{\"text\":\"b\",\"label\":\"refunds\"}\n", "line 2"},
+		{"\n\n{\"text\":\"a\",\"label\":\"refund\"\n", "line 3"},
+		{"{\"label\":\"refund\"}\n", "line 1"},
+		{"not json\n", "line 1"},
+	}
+	for _, b := range bad {
+		_, err := ReadExamples(strings.NewReader(b.in))
+		if err == nil || !strings.Contains(err.Error(), b.wantErr) {
+			t.Errorf("ReadExamples(%q) error = %v, want one naming %q", b.in, err, b.wantErr)
+		}
+	}
+}
+
+func TestReportScore(t *testing.T) {
+	// gold refund ×3 (predicted refund, refund, return); gold return ×1 (predicted return).
+	var r Report
+	r.Confusion[0][0] = 2
+	r.Confusion[0][1] = 1
+	r.Confusion[1][1] = 1
+	r.N, r.Correct = 4, 3
+	r.score()
+	if r.Accuracy != 0.75 {
+		t.Errorf("Accuracy = %v, want 0.75", r.Accuracy)
+	}
+	ref, ret := r.PerLabel[0], r.PerLabel[1]
+	if ref.Precision != 1 || ref.Recall != 2.0/3 || ref.Support != 3 {
+		t.Errorf("refund = %+v, want P 1, R 2/3, support 3", ref)
+	}
+	if ret.Precision != 0.5 || ret.Recall != 1 || ret.Predicted != 2 {
+		t.Errorf("return = %+v, want P 0.5, R 1, predicted 2", ret)
+	}
+	wantMacro := (0.8 + 2.0/3) / 2 // F1 refund = 0.8, return = 2/3; the other labels never occur
+	if diff := r.MacroF1 - wantMacro; diff > 1e-12 || diff < -1e-12 {
+		t.Errorf("MacroF1 = %v, want %v", r.MacroF1, wantMacro)
+	}
+	var buf bytes.Buffer
+	r.Print(&buf)
+	for _, want := range []string{"0.750", "refund", "退款", "confusion"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("Print output lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	ex := []Example{{"我要退款", Refund}, {"转人工", Human}, {"转人工", Refund}}
+	r := Evaluate(Default(), ex)
+	if r.N != 3 || r.Correct != 2 || r.Confusion[0][0] != 1 || r.Confusion[6][6] != 1 || r.Confusion[0][6] != 1 {
+		t.Errorf("Evaluate = N %d correct %d confusion %v", r.N, r.Correct, r.Confusion)
+	}
+	if r.PerSecond <= 0 {
+		t.Errorf("PerSecond = %v, want > 0", r.PerSecond)
+	}
+}
+
+func TestCorpusErrors(t *testing.T) {
+	tests := []struct {
+		file, wantErr string
+	}{
+		{"# c\nrefund\t退款\nrefunds\t退钱\n", "bad.tsv:3: unknown label"},
+		{"refund 退款\n", "bad.tsv:1: no tab"},
+		{"\n\nother\t \n", "bad.tsv:3: empty text"},
+	}
+	for _, tt := range tests {
+		fsys := fstest.MapFS{"testdata/corpus/bad.tsv": {Data: []byte(tt.file)}}
+		_, err := loadCorpus(fsys)
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("loadCorpus(%q) error = %v, want %q", tt.file, err, tt.wantErr)
+		}
+	}
+	if _, err := New(Options{Extra: []Example{{"x", "nope"}}}); err == nil || !strings.Contains(err.Error(), "extra example 1") {
+		t.Errorf("New with an unknown Extra label: error = %v", err)
+	}
+}
+
+func TestExtraExamples(t *testing.T) {
+	const text = "蓝莓酱能不能配送到海岛"
+	base := Default().Classify(text)
+	c, err := New(Options{Extra: []Example{
+		{"蓝莓酱能不能配送到海岛", Logistics}, {"蓝莓酱配送到海岛要几天", Logistics}, {"海岛能配送蓝莓酱吗", Logistics},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Classify(text)
+	if got.Label != Logistics || got.Confidence <= base.Confidence && base.Label == Logistics {
+		t.Errorf("with Extra: %s %.2f (before %s %.2f), want logistics, more confident", got.Label, got.Confidence, base.Label, base.Confidence)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a, _ := New(Options{})
+	b, _ := New(Options{})
+	for _, s := range benchMix {
+		if ra, rb := a.Classify(s), b.Classify(s); ra != rb {
+			t.Errorf("Classify(%q) differs between two builds: %+v vs %+v", s, ra, rb)
+		}
+	}
+}
+
+func TestNoAllocs(t *testing.T) {
+	c := Default()
+	allocs := testing.AllocsPerRun(200, func() {
+		for _, s := range benchMix {
+			c.Classify(s)
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("Classify allocates %.1f times per mix, want 0", allocs)
+	}
+}
+
+func TestConcurrent(t *testing.T) {
+	c := Default()
+	want := make([]Result, len(benchMix))
+	for i, s := range benchMix {
+		want[i] = c.Classify(s)
+	}
+	done := make(chan struct{})
+	for g := 0; g < 4; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < 200; i++ {
+				k := i % len(benchMix)
+				if got := c.Classify(benchMix[k]); got != want[k] {
+					t.Errorf("concurrent Classify(%q) = %+v, want %+v", benchMix[k], got, want[k])
+					return
+				}
+			}
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
+
+// checkResult fails on any invalid UTF-8 or inconsistent field in a result.
+func checkResult(t *testing.T, in string, r Result) {
+	t.Helper()
+	for _, s := range []string{string(r.Label), r.Slots.OrderID, r.Slots.Phone, r.Slots.Tracking, string(r.Slots.Reason)} {
+		if !utf8.ValidString(s) {
+			t.Errorf("Classify(%q): invalid UTF-8 %q in result", in, s)
+		}
+	}
+	if labelIndex(r.Label) < 0 || r.Candidates[0] != r.Label {
+		t.Errorf("Classify(%q): label %q, candidates %v", in, r.Label, r.Candidates)
+	}
+	if r.Confidence < 0 || r.Confidence > 1 || r.Confidence != r.Confidence {
+		t.Errorf("Classify(%q): confidence %v", in, r.Confidence)
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	for _, s := range benchMix {
+		f.Add(s)
+	}
+	f.Add("\xff\xfe退款\x00")
+	c := Default()
+	f.Fuzz(func(t *testing.T, s string) {
+		checkResult(t, s, c.Classify(s))
+	})
+}
+
+func FuzzExtractSlots(f *testing.F) {
+	for _, s := range []string{"订单号4705288465508532862", "¥12.5", "三块五毛", "SF1234567890123", "[图片]", "+8613812345678", "1.5万元", "一百二十块钱"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sl := ExtractSlots(s)
+		for _, v := range []string{sl.OrderID, sl.Phone, sl.Tracking, sl.Platforms[0]} {
+			if !utf8.ValidString(v) {
+				t.Errorf("ExtractSlots(%q): invalid UTF-8 %q", s, v)
+			}
+		}
+		if sl.OrderID != "" && !allDigits(sl.OrderID) || sl.Phone != "" && !isMobile(sl.Phone) || sl.AmountFen < 0 {
+			t.Errorf("ExtractSlots(%q) = %+v", s, sl)
+		}
+	})
+}
+
+func TestHugeInputBounded(t *testing.T) {
+	big := strings.Repeat("退款1234567890123456789[图片]", 40000) // ~1.3 MB
+	allocs := testing.AllocsPerRun(3, func() { Classify(big) })
+	if allocs > 2 {
+		t.Errorf("Classify on 1 MB allocates %.0f times", allocs)
+	}
+	r := Classify(big)
+	if r.Slots.OrderID != "1234567890123456789" || !r.Slots.Image {
+		t.Errorf("Classify(big).Slots = %+v", r.Slots)
+	}
+}

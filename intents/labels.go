@@ -1,0 +1,117 @@
+// Package intents decides what a buyer's chat message asks for (refund, return, exchange …)
+// and pulls the slot data out of it (order id, phone, amount, tracking number, reason,
+// picture). The model is a multinomial logistic regression over hashed character n-grams of
+// a normalised text, trained at start-up from the labelled corpus embedded beside this file
+// plus the shop's own examples, with a small rule layer for what n-grams cannot see
+// (escalation threats and their negation, "不是…是…" contrast, retraction).
+package intents
+
+// Label is the one intent a buyer message is given. The boundaries between labels are the
+// ones in DESIGN.md, section "Intents".
+type Label string
+
+// The ten labels, in the order Labels returns them.
+const (
+	Refund    Label = "refund"
+	Return    Label = "return"
+	Exchange  Label = "exchange"
+	Complaint Label = "complaint"
+	Logistics Label = "logistics"
+	Repair    Label = "repair"
+	Human     Label = "human"
+	Cancel    Label = "cancel"
+	Greeting  Label = "greeting"
+	Other     Label = "other"
+)
+
+// numLabels is the size of every per-label array; the model's weight rows are this wide.
+const numLabels = 10
+
+// labelOrder returns the labels by index; an array value so no caller can change it.
+func labelOrder() [numLabels]Label {
+	return [numLabels]Label{Refund, Return, Exchange, Complaint, Logistics, Repair, Human, Cancel, Greeting, Other}
+}
+
+// Labels returns all ten labels in their fixed order (refund first, other last).
+func Labels() []Label {
+	o := labelOrder()
+	return o[:]
+}
+
+// ParseLabel returns the label spelled s, and false when s names no label.
+func ParseLabel(s string) (Label, bool) {
+	i := labelIndex(Label(s))
+	if i < 0 {
+		return "", false
+	}
+	return labelOrder()[i], true
+}
+
+// labelIndex is the label's row in the model, or -1 for an unknown label.
+func labelIndex(l Label) int {
+	switch l {
+	case Refund:
+		return 0
+	case Return:
+		return 1
+	case Exchange:
+		return 2
+	case Complaint:
+		return 3
+	case Logistics:
+		return 4
+	case Repair:
+		return 5
+	case Human:
+		return 6
+	case Cancel:
+		return 7
+	case Greeting:
+		return 8
+	case Other:
+		return 9
+	}
+	return -1
+}
+
+// Chinese is the label's name as a merchant reads it (used in menus and reports).
+func (l Label) Chinese() string {
+	switch l {
+	case Refund:
+		return "退款"
+	case Return:
+		return "退货"
+	case Exchange:
+		return "换货"
+	case Complaint:
+		return "投诉"
+	case Logistics:
+		return "物流"
+	case Repair:
+		return "维修"
+	case Human:
+		return "人工"
+	case Cancel:
+		return "撤销"
+	case Greeting:
+		return "寒暄"
+	case Other:
+		return "其他"
+	}
+	return string(l)
+}
+
+// Reason is why the buyer wants a remedy, as far as the text says; "" when it says nothing.
+type Reason string
+
+// The reasons ExtractSlots recognises.
+const (
+	ReasonQuality        Reason = "quality"
+	ReasonDamaged        Reason = "damaged"
+	ReasonWrongItem      Reason = "wrong_item"
+	ReasonMissingPart    Reason = "missing_part"
+	ReasonNotAsDescribed Reason = "not_as_described"
+	ReasonSize           Reason = "size"
+	ReasonNoReason       Reason = "no_reason"
+	ReasonLate           Reason = "late"
+)

@@ -1,0 +1,153 @@
+package intents
+
+import (
+	"sync"
+	"unicode/utf8"
+)
+
+// pattern is a word to look for in a normalised text, pre-decoded so matching compares
+// runes, with a signature (a 64-bit set of its runes' low bits) so most words are ruled
+// out with one AND before any scan.
+type pattern struct {
+	r   []rune
+	sig uint64
+}
+
+func newPattern(s string) pattern {
+	p := pattern{r: []rune(s)}
+	for _, r := range p.r {
+		p.sig |= runeBit(r)
+	}
+	return p
+}
+
+// runeBit is a rune's bit in a text or pattern signature.
+func runeBit(r rune) uint64 { return 1 << (uint32(r) * 0x9E3779B1 >> 26) }
+
+func patterns(words ...string) []pattern {
+	ps := make([]pattern, len(words))
+	for i, w := range words {
+		ps[i] = newPattern(w)
+	}
+	return ps
+}
+
+// typoFix is a misspelling and its fix, the same number of runes, so it is fixed in place.
+type typoFix struct {
+	from pattern
+	to   []rune
+}
+
+// reasonPattern is a phrase that states a reason.
+type reasonPattern struct {
+	pattern
+	reason Reason
+}
+
+// lexiconTables are the fixed word lists the normaliser, the rule layer and the reason
+// extractor use. Built once on first use and never changed after, so shared freely.
+type lexiconTables struct {
+	trad       []rune // traditional→simplified, see buildTrad
+	typos      []typoFix
+	threats    []pattern
+	negators   []pattern
+	retractV   []pattern // verbs of withdrawing: 撤销 …
+	retractP   []pattern // phrases of withdrawing: 取消退款 …
+	cancelsOrd []pattern
+	reasons    []reasonPattern
+}
+
+// lexicon returns the shared word tables.
+var lexicon = sync.OnceValue(func() *lexiconTables {
+	lx := &lexiconTables{trad: buildTrad()}
+	// Misspellings phone typists make with pinyin input (same sound, wrong character) that
+	// would otherwise hide the one word that decides the label.
+	for _, p := range [][2]string{
+		{"退宽", "退款"}, {"推款", "退款"}, {"腿款", "退款"}, {"退欵", "退款"}, {"退歀", "退款"}, {"退kuan", "退款"},
+		{"推货", "退货"}, {"腿货", "退货"}, {"退或", "退货"}, {"换或", "换货"}, {"还货", "换货"},
+		{"快第", "快递"}, {"快滴", "快递"}, {"物留", "物流"}, {"屋流", "物流"},
+		{"客福", "客服"}, {"人公", "人工"}, {"投素", "投诉"}, {"维休", "维修"}, {"差平", "差评"},
+		{"肿么", "怎么"}, {"神马", "什么"}, {"木有", "没有"}, {"米有", "没有"}, {"酱紫", "这样"},
+	} {
+		to := []rune(p[1])
+		from := newPattern(p[0])
+		if len(to) > len(from.r) {
+			panic("intents: typo fix longer than the typo: " + p[0])
+		}
+		lx.typos = append(lx.typos, typoFix{from, to})
+	}
+	// Explicit escalations: to a regulator, the platform, the courts, the public, the rating.
+	lx.threats = patterns("投诉", "消协", "消费者协会", "举报", "曝光", "起诉", "差评", "工商", "律师",
+		"法院", "市场监管", "监管局", "黑猫", "报警", "告你", "平台介入", "找平台", "维权")
+	lx.negators = patterns("不会", "不想", "不打算", "不至于", "不给", "不去", "没有", "没想", "不用",
+		"不再", "并不", "用不着", "没必要", "不需要", "别担心", "放心")
+	lx.retractV = patterns("撤销", "撤回", "撤了", "撤掉", "撤下")
+	lx.retractP = patterns("取消申请", "取消退款", "取消退货", "取消换货", "取消售后", "取消投诉", "取消维修",
+		"退款申请取消", "退货申请取消", "售后申请取消", "申请取消了")
+	lx.cancelsOrd = patterns("取消订单", "订单取消", "取消这单", "这单取消", "取消这个订单", "取消下单",
+		"取消一下订单", "单子取消", "取消单子")
+	// Checked in order; the first phrase found decides, so the more specific reasons come
+	// first: "货不对板" is not_as_described before 不对 reads as a wrong item, "摔坏了" is
+	// damage before 坏了 reads as quality.
+	for _, g := range []struct {
+		r     Reason
+		words []string
+	}{
+		{ReasonNotAsDescribed, []string{"货不对板", "描述不符", "与描述", "和描述", "跟描述", "和图片不", "跟图片不",
+			"与图片不", "图片不一样", "实物与", "实物和", "色差", "假货", "不是正品", "虚假宣传", "详情页", "跟宣传", "和宣传"}},
+		{ReasonWrongItem, []string{"发错", "寄错", "错发", "发成", "不是我买的", "不是我要的", "不是我拍的", "颜色不对",
+			"型号不对", "款式不对", "规格不对", "发的不对"}},
+		{ReasonMissingPart, []string{"少发", "漏发", "少了", "缺了", "缺少", "少一", "少个", "配件没", "没有配件",
+			"赠品没", "没有赠品", "缺件"}},
+		{ReasonDamaged, []string{"碎了", "破了", "破损", "压坏", "摔坏", "压扁", "烂了", "漏了", "变形", "裂了",
+			"划痕", "摔碎", "磕坏", "撒了", "坏果"}},
+		{ReasonSize, []string{"尺码", "码数", "尺寸", "太大", "太小", "偏大", "偏小", "穿不下", "不合身", "换个码",
+			"大一码", "小一码", "大了", "小了", "紧了"}},
+		{ReasonQuality, []string{"质量", "坏了", "不能用", "用不了", "开线", "起球", "掉色", "褪色", "故障", "开胶",
+			"失灵", "瑕疵", "没反应", "充不进电", "不亮", "断了", "有问题", "毛病"}},
+		{ReasonLate, []string{"还没发货", "不发货", "迟迟", "太慢", "超时", "一直没到", "还没到", "没收到", "这么慢", "好慢"}},
+		{ReasonNoReason, []string{"无理由", "不想要", "不喜欢", "拍错", "买错", "不要了", "拍多", "买多", "不需要了"}},
+	} {
+		for _, w := range g.words {
+			lx.reasons = append(lx.reasons, reasonPattern{newPattern(w), g.r})
+		}
+	}
+	return lx
+})
+
+// sign computes t's signature from its runes.
+func (t *normText) sign() {
+	t.sig = 0
+	for _, r := range t.r[:t.n] {
+		t.sig |= runeBit(r)
+	}
+}
+
+// at reports whether p occurs in t at rune i.
+func (t *normText) at(i int, p *pattern) bool {
+	if i+len(p.r) > t.n {
+		return false
+	}
+	for k, r := range p.r {
+		if t.r[i+k] != r {
+			return false
+		}
+	}
+	return true
+}
+
+// find returns the first index at or after from where p occurs, or -1.
+func (t *normText) find(p *pattern, from int) int {
+	if t.sig&p.sig != p.sig {
+		return -1
+	}
+	for i := from; i+len(p.r) <= t.n; i++ {
+		if t.r[i] == p.r[0] && t.at(i, p) {
+			return i
+		}
+	}
+	return -1
+}
+
+// runeLen is the number of runes in s.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }

@@ -1,0 +1,372 @@
+package intents
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxRunes caps how much of a message is classified: buyers state their intent early, and
+// the cap bounds the work of one Classify call whatever the input size.
+const maxRunes = 192
+
+// Placeholder runes stand for classes of tokens, so the model learns "a long number" or
+// "12315" once rather than every spelling of it. They sit in the private-use area, which
+// buyer text practically never contains (and normalize folds any it does contain).
+const (
+	runeBOS      = '\uE000' // start of text
+	runeEOS      = '\uE001' // end of text
+	runeLongNum  = '\uE002' // a run of 6+ digits: an order id, phone or tracking number
+	runeShort    = '\uE003' // a run of 1–5 digits (with decimals): a count, price, size
+	runeConsumer = '\uE004' // 12315 / 315, the consumer-rights hotline: an escalation
+	runeSep      = ','      // any clause separator: comma, full stop, space, bracket …
+)
+
+// normText is a message after normalisation: folded runes plus, for each, whether it lies
+// inside a negation scope ("不是要退款" marks 要退款). Classify keeps it on the stack.
+type normText struct {
+	r   [maxRunes]rune
+	neg [maxRunes]bool
+	n   int
+	sig uint64 // runeBit of every rune in r[:n], see lexicon.go
+}
+
+// tradStart and tradLen bound the CJK block the traditional→simplified table covers.
+const (
+	tradStart = 0x4E00
+	tradLen   = 0xA000 - 0x4E00
+)
+
+// tradPairs lists traditional characters common in shop chat, each followed by its
+// simplified form. Buyers in Taiwan/HK, or with a traditional input method, write 退貨/換貨;
+// folding them lets the simplified corpus cover them.
+const tradPairs = "貨货換换錢钱訂订單单號号還还沒没麼么個个們们這这點点讓让發发運运態态產产質质壞坏維维買买賣卖說说話话請请問问謝谢嗎吗為为裡里裏里後后來来時时間间東东寶宝貝贝幫帮關关開开碼码顏颜錯错對对補补遞递郵邮費费價价優优張张給给無无實实際际訴诉舉举報报歡欢評评騙骗愛爱聽听應应該该會会過过進进處处邊边樣样與与從从現现緊紧幾几兒儿長长見见經经聯联繫系係系網网電电記记禮礼擇择壓压損损斷断線线靈灵減减紅红綠绿藍蓝黃黄褲裤襪袜機机戶户帳账賬账額额數数夠够雙双條条預预計计則则務务專专業业員员轉转腦脑撥拨撤撤銷销換换卻却掉掉壞坏碎碎爛烂髒脏瑕瑕疵疵廠厂師师傅傅難难聲声氣气態态騷骚擾扰詐诈勞劳煩烦辦办麻麻謝谢嗯嗯晚晚餐餐啟启閉闭鬧闹壽寿紀纪隊队貼贴鎖锁錶表鐘钟"
+
+// buildTrad turns tradPairs into a dense lookup: entry i holds the simplified rune for
+// tradStart+i, or 0 when the rune is not folded. Dense so the lookup is one index per rune.
+func buildTrad() []rune {
+	t := make([]rune, tradLen)
+	var from rune
+	first := true
+	for _, r := range tradPairs {
+		if first {
+			from = r
+		} else if from >= tradStart && from < tradStart+tradLen && from != r {
+			t[from-tradStart] = r
+		}
+		first = !first
+	}
+	return t
+}
+
+// wordKey packs up to 8 lower-case ASCII letters into an integer so shortcut lookups compare
+// integers instead of building strings (Classify must not allocate).
+func wordKey(w []rune) uint64 {
+	if len(w) > 8 {
+		return 0
+	}
+	var k uint64
+	for _, r := range w {
+		k = k<<8 | uint64(r)
+	}
+	return k
+}
+
+// key is wordKey for a constant word.
+func key(s string) uint64 {
+	var k uint64
+	for i := 0; i < len(s); i++ {
+		k = k<<8 | uint64(s[i])
+	}
+	return k
+}
+
+// shortcutFor returns the Chinese that a standalone ASCII word abbreviates, or "" when the
+// word is kept as it is. Only whole words: "tk" alone is 退款, inside "tiktok" it is not.
+// Every replacement is no longer than the word, so it can overwrite it in place.
+func shortcutFor(k uint64) string {
+	switch k {
+	case key("tk"), key("tuikuan"), key("refund"):
+		return "退款"
+	case key("th"), key("tuihuo"):
+		return "退货"
+	case key("hh"), key("huanhuo"):
+		return "换货"
+	case key("kf"), key("kefu"):
+		return "客服"
+	case key("rg"), key("rengong"), key("human"):
+		return "人工"
+	case key("zrg"):
+		return "转人工"
+	case key("wl"), key("wuliu"):
+		return "物流"
+	case key("kd"), key("kuaidi"):
+		return "快递"
+	case key("fh"), key("fahuo"):
+		return "发货"
+	case key("sh"), key("shouhou"):
+		return "售后"
+	case key("thx"), key("thanks"), key("thank"), key("xx"), key("3q"), key("ty"):
+		return "谢谢"
+	case key("hi"), key("hello"), key("nihao"):
+		return "你好"
+	case key("ok"), key("okk"), key("okay"), key("hao"):
+		return "好的"
+	case key("return"):
+		return "退货"
+	case key("tousu"):
+		return "投诉"
+	case key("bb"):
+		return "宝宝"
+	}
+	return ""
+}
+
+// isSepRune reports runes that end a clause for the model's purposes.
+func isSepRune(r rune) bool {
+	switch r {
+	case ',', '.', ';', ':', ' ', '\t', '\n', '\r', '、', '。', '，', '；', '：', '…', '~', '～',
+		'(', ')', '[', ']', '{', '}', '【', '】', '《', '》', '「', '」', '『', '』', '"', '\'',
+		'“', '”', '‘', '’', '/', '\\', '|', '-', '_', '*', '#', '=', '+', '<', '>', '·', '—':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
+// fold maps one input rune to its normalised form: full-width ASCII to half-width,
+// lower-case, traditional to simplified, clause punctuation to one separator, '?'/'!' kept.
+func fold(r rune, trad []rune) rune {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E:
+		r -= 0xFEE0
+	case r == 0x3000:
+		r = ' '
+	case r >= tradStart && r < tradStart+tradLen:
+		if s := trad[r-tradStart]; s != 0 {
+			return s
+		}
+		return r
+	case r >= 0xE000 && r <= 0xF8FF:
+		return runeSep // private use: would collide with our placeholders
+	}
+	if r >= 'A' && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	switch r {
+	case '?', '？':
+		return '?'
+	case '!', '！':
+		return '!'
+	}
+	if isSepRune(r) {
+		return runeSep
+	}
+	if unicode.IsControl(r) {
+		return runeSep
+	}
+	return r
+}
+
+// isDigit reports ASCII and full-width digits.
+func isDigit(r rune) bool {
+	return (r >= '0' && r <= '9') || (r >= '０' && r <= '９')
+}
+
+// normalize fills t from text. It reads only as much of text as yields maxRunes output
+// runes (plus one digit run), so its cost is bounded on any input.
+func normalize(text string, t *normText) {
+	trad := lexicon().trad
+	t.n = 0
+	digits := 0       // length of the current digit run
+	digitVal := 0     // value of the current run while short, to spot 315 / 12315
+	letterStart := -1 // index in t.r where the current ASCII word began
+	flushDigits := func() {
+		if digits == 0 {
+			return
+		}
+		p := runeShort
+		switch {
+		case digitVal == 12315 && digits == 5, digitVal == 315 && digits == 3:
+			p = runeConsumer
+		case digits >= 6:
+			p = runeLongNum
+		}
+		t.push(p)
+		digits, digitVal = 0, 0
+	}
+	flushLetters := func() {
+		if letterStart < 0 {
+			return
+		}
+		w := t.r[letterStart:t.n]
+		if s := shortcutFor(wordKey(w)); s != "" {
+			t.n = letterStart
+			for _, r := range s {
+				t.push(r)
+			}
+		}
+		letterStart = -1
+	}
+	for i := 0; i < len(text) && t.n < maxRunes; {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if r == utf8.RuneError && size <= 1 {
+			continue
+		}
+		if isDigit(r) {
+			flushLetters()
+			if digits < 32 {
+				digits++
+			}
+			if digitVal < 1e6 {
+				d := int(r - '0')
+				if r >= '０' {
+					d = int(r - '０')
+				}
+				digitVal = digitVal*10 + d
+			}
+			continue
+		}
+		if digits > 0 && r == '.' && i < len(text) && text[i] >= '0' && text[i] <= '9' {
+			digitVal = 1e6 // a decimal is never 315
+			continue
+		}
+		flushDigits()
+		r = fold(r, trad)
+		if r >= 'a' && r <= 'z' {
+			if letterStart < 0 {
+				letterStart = t.n
+			}
+			t.push(r)
+			continue
+		}
+		flushLetters()
+		t.push(r)
+	}
+	flushDigits()
+	flushLetters()
+	t.trimSeps()
+	t.sign()
+	t.fixTypos()
+}
+
+// push appends r unless it would repeat a separator or make a third identical rune in a
+// row ("？？？" and "啊啊啊啊" carry no more meaning than two).
+func (t *normText) push(r rune) {
+	if t.n >= maxRunes {
+		return
+	}
+	if t.n > 0 {
+		prev := t.r[t.n-1]
+		if isClauseEnd(r) && isClauseEnd(prev) {
+			if r != runeSep { // '?' and '!' say more than a comma: keep the stronger
+				t.r[t.n-1] = r
+			}
+			return
+		}
+		if t.n > 1 && r == prev && r == t.r[t.n-2] {
+			return
+		}
+	}
+	t.r[t.n] = r
+	t.neg[t.n] = false
+	t.n++
+}
+
+// isClauseEnd reports the normalised separators.
+func isClauseEnd(r rune) bool { return r == runeSep || r == '?' || r == '!' }
+
+// trimSeps drops leading and trailing commas (but keeps a final '?' or '!': a question is
+// a signal).
+func (t *normText) trimSeps() {
+	start := 0
+	for start < t.n && t.r[start] == runeSep {
+		start++
+	}
+	end := t.n
+	for end > start && t.r[end-1] == runeSep {
+		end--
+	}
+	if start > 0 {
+		copy(t.r[:], t.r[start:end])
+	}
+	t.n = end - start
+}
+
+// fixTypos rewrites the homophone misspellings of the lexicon in place, shrinking the
+// text where a fix is shorter than its typo.
+func (t *normText) fixTypos() {
+	lx := lexicon()
+	changed := false
+	for k := range lx.typos {
+		ty := &lx.typos[k]
+		for i := t.find(&ty.from, 0); i >= 0; i = t.find(&ty.from, i+len(ty.to)) {
+			copy(t.r[i:], ty.to)
+			if d := len(ty.from.r) - len(ty.to); d > 0 {
+				copy(t.r[i+len(ty.to):t.n-d], t.r[i+len(ty.from.r):t.n])
+				t.n -= d
+			}
+			changed = true
+		}
+	}
+	if changed {
+		t.sign()
+	}
+}
+
+// hasAt reports whether the constant word w occurs in t at rune i. For the few fixed checks
+// of markNegation; word lists use pattern.
+func (t *normText) hasAt(i int, w string) bool {
+	for _, r := range w {
+		if i >= t.n || t.r[i] != r {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+// markNegation flags the runes in the scope of a contrastive "不是" (and 并非): from after
+// the negator to the next clause end or contrast word (是/而/但/只/就), so "不是要退款 是想换个
+// 颜色" is classified on 换个颜色, the n-grams of 要退款 being hashed apart. Rhetorical uses
+// ("不是说七天无理由吗", "是不是坏了") and hedges ("不是很满意") are left alone.
+func (t *normText) markNegation() {
+	for i := 0; i+1 < t.n; i++ {
+		var start int
+		switch {
+		case t.hasAt(i, "不是"):
+			if i > 0 && t.r[i-1] == '是' {
+				continue // 是不是: a question
+			}
+			start = i + 2
+		case t.hasAt(i, "并非"):
+			start = i + 2
+		default:
+			continue
+		}
+		if start >= t.n {
+			return
+		}
+		switch t.r[start] {
+		case '很', '太', '特', '那', '说', '吧', '吗', '的', '啊', '呀', '么', '这', '你', '挺', '?', '!', runeSep:
+			continue
+		}
+		end := start
+		for end < t.n && end-start < 8 {
+			r := t.r[end]
+			if isClauseEnd(r) || (end > start && (r == '是' || r == '而' || r == '但' || r == '只' || r == '就')) {
+				break
+			}
+			end++
+		}
+		if end < t.n && t.r[end] == '?' {
+			continue
+		}
+		if last := t.r[end-1]; last == '吗' || last == '嘛' || last == '吧' || last == '呢' {
+			continue
+		}
+		for j := start; j < end; j++ {
+			t.neg[j] = true
+		}
+		i = end - 1
+	}
+}

@@ -1,0 +1,86 @@
+package intents
+
+// The rule layer covers what a bag of n-grams cannot weigh: that an escalation threat wins
+// over every other label (DESIGN.md) unless it is negated ("不会给差评"); that withdrawing a
+// request is cancel whatever request it names ("退款申请我撤了"); that 取消订单 is a refund.
+
+// applyRules returns the label a rule decides for t, and false when no rule applies.
+func applyRules(t *normText) (Label, bool) {
+	lx := lexicon()
+	if retracts(t, lx) {
+		return Cancel, true
+	}
+	if threatens(t, lx) {
+		return Complaint, true
+	}
+	if anyUnnegated(t, lx, lx.cancelsOrd) {
+		return Refund, true
+	}
+	return "", false
+}
+
+// retracts reports a buyer withdrawing their own after-sale request or complaint:
+// "撤销申请", "退款申请我撤了", "取消退货", "投诉撤回". "消息撤回了" is a recalled chat message.
+func retracts(t *normText, lx *lexiconTables) bool {
+	for k := range lx.retractV {
+		p := &lx.retractV[k]
+		if i := t.find(p, 0); i >= 0 && !negatedAt(t, lx, i) && !(i >= 2 && (t.hasAt(i-2, "消息") || t.hasAt(i-2, "信息"))) {
+			return true
+		}
+	}
+	return anyUnnegated(t, lx, lx.retractP)
+}
+
+// anyUnnegated reports whether one of ps occurs in t without a negation before it.
+func anyUnnegated(t *normText, lx *lexiconTables, ps []pattern) bool {
+	for k := range ps {
+		if i := t.find(&ps[k], 0); i >= 0 && !negatedAt(t, lx, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// threatens reports an escalation threat that is not negated. Every occurrence counts:
+// "不会给差评的 但再不发货就投诉" threatens.
+func threatens(t *normText, lx *lexiconTables) bool {
+	for i := range t.n {
+		if t.r[i] == runeConsumer && !negatedAt(t, lx, i) {
+			return true
+		}
+	}
+	for k := range lx.threats {
+		p := &lx.threats[k]
+		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
+			if !negatedAt(t, lx, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// negatedAt reports whether the word at rune i is negated by what comes just before it in
+// the same clause: "不会投诉", "不给差评", "没有举报", "不投诉了". "不然投诉", "要不我投诉" and
+// "别逼我投诉" are threats, not negations.
+func negatedAt(t *normText, lx *lexiconTables, i int) bool {
+	from := max(0, i-6)
+	for j := i - 1; j >= from; j-- {
+		if isClauseEnd(t.r[j]) {
+			from = j + 1
+			break
+		}
+	}
+	for j := from; j < i; j++ {
+		for k := range lx.negators {
+			p := &lx.negators[k]
+			if t.r[j] == p.r[0] && j+len(p.r) <= i && t.at(j, p) {
+				return true
+			}
+		}
+	}
+	if i > from && (t.r[i-1] == '不' || t.r[i-1] == '没' || t.r[i-1] == '别') {
+		return !(i-2 >= from && t.r[i-2] == '要')
+	}
+	return false
+}

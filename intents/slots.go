@@ -1,0 +1,636 @@
+package intents
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxSlotBytes caps how much of a message slot extraction scans; slot data sits near the
+// start of any real message, and the cap bounds the work per call on hostile input.
+const maxSlotBytes = 16 << 10
+
+// Slots is the data a message carries besides its intent.
+type Slots struct {
+	OrderID   string    // first order-id-shaped number in the text ("" if none)
+	Platforms [3]string // platforms the order id's shape suggests, most likely first: "douyin", "kuaishou", "taobao"; unused entries ""
+	Phone     string    // mainland mobile, 11 digits starting 1[3-9]
+	AmountFen int64     // an amount of money mentioned (¥12.5, 12.5元, 12块5 …) in fen; 0 if none
+	Tracking  string    // a courier tracking number (SF…, YT…, JT…, or a 10–20 digit number said to be a 快递单号), upper-case
+	Reason    Reason    // why the buyer wants a remedy, "" if the text does not say
+	Image     bool      // the text is or contains a picture placeholder such as "[图片]"
+}
+
+// any reports whether a slot other than Reason is filled.
+func (s Slots) any() bool {
+	return s.OrderID != "" || s.Phone != "" || s.AmountFen != 0 || s.Tracking != "" || s.Image
+}
+
+// ExtractSlots pulls the slot data out of text. It never fails: a slot it cannot find is
+// left empty. Only the first 16 KB of text are read. Returned strings are substrings of
+// text (digits and ASCII letters only), so they are valid UTF-8 whatever text is.
+func ExtractSlots(text string) Slots {
+	var t normText
+	normalize(capText(text, maxClassifyBytes), &t)
+	s, _ := extractSlots(text, &t)
+	return s
+}
+
+// span is a byte range of the text that slot extraction consumed.
+type span struct{ from, to int }
+
+// spans records what slot extraction consumed, so slotOnly can tell whether anything else
+// is left. Fixed size: a message with more slots than this is not slot-only anyway.
+type spans struct {
+	s [8]span
+	n int
+}
+
+func (sp *spans) add(from, to int) {
+	if sp.n < len(sp.s) {
+		sp.s[sp.n] = span{from, to}
+	}
+	sp.n++ // past the capacity still counts, so overflow shows
+}
+
+// covers returns the end of the consumed span containing byte i, or -1.
+func (sp *spans) covers(i int) int {
+	for k := 0; k < sp.n && k < len(sp.s); k++ {
+		if i >= sp.s[k].from && i < sp.s[k].to {
+			return sp.s[k].to
+		}
+	}
+	return -1
+}
+
+// capText cuts text to at most max bytes on a rune boundary.
+func capText(text string, max int) string {
+	if len(text) <= max {
+		return text
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut]
+}
+
+// extractSlots returns the slots of text and whether text is nothing but slot data (plus
+// punctuation and filler such as "订单号是"): such a message answers the bot's pending question.
+// t is text normalised, where the reason is looked for.
+func extractSlots(text string, t *normText) (Slots, bool) {
+	text = capText(text, maxSlotBytes)
+	var s Slots
+	var used spans
+	findImages(text, &s, &used)
+	for i := 0; i < len(text); {
+		c := text[i]
+		switch {
+		case isASCIIAlnum(c):
+			j := i
+			for j < len(text) && isASCIIAlnum(text[j]) {
+				j++
+			}
+			// a decimal amount: "12.5元"
+			if j+1 < len(text) && text[j] == '.' && isASCIIDigit(text[j+1]) && allDigits(text[i:j]) {
+				k := j + 1
+				for k < len(text) && isASCIIDigit(text[k]) {
+					k++
+				}
+				if fen, end, ok := moneyAround(text, i, k); ok {
+					setAmount(&s, &used, fen, i, end)
+				}
+				i = k
+				continue
+			}
+			classifyToken(text, i, j, &s, &used)
+			i = j
+		case c >= 0x80:
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if cnDigit(r) >= 0 {
+				j := i
+				for j < len(text) {
+					r2, sz := utf8.DecodeRuneInString(text[j:])
+					if cnDigit(r2) < 0 {
+						break
+					}
+					j += sz
+				}
+				if fen, end, ok := cnMoney(text, i, j); ok {
+					setAmount(&s, &used, fen, i, end)
+					i = end
+					continue
+				}
+				i = j
+				continue
+			}
+			i += size
+		default:
+			i++
+		}
+	}
+	s.Reason = findReason(t)
+	return s, s.any() && onlySlotData(text, &used)
+}
+
+func isASCIIDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isASCIIAlnum(c byte) bool {
+	return isASCIIDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isASCIIDigit(s[i]) {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// imagePlaceholders are what chat apps put in the text for a picture the buyer sent.
+func imagePlaceholders() [9]string {
+	return [9]string{"[图片]", "[照片]", "【图片】", "[image]", "[Image]", "[IMAGE]", "[img]", "[photo]", "[picture]"}
+}
+
+func findImages(text string, s *Slots, used *spans) {
+	if strings.IndexByte(text, '[') < 0 && !strings.Contains(text, "【") {
+		return
+	}
+	for _, p := range imagePlaceholders() {
+		for from := 0; ; {
+			k := strings.Index(text[from:], p)
+			if k < 0 {
+				break
+			}
+			s.Image = true
+			used.add(from+k, from+k+len(p))
+			from += k + len(p)
+		}
+	}
+}
+
+// keyword context kinds for a number: what the words just before it say it is.
+const (
+	ctxNone = iota
+	ctxOrder
+	ctxTracking
+	ctxPhone
+)
+
+// contextBefore looks at the few characters before byte i and says what the nearest keyword
+// calls the number that follows. The keyword ending nearest the number wins; on a tie the
+// longer one ("快递单号" over "单号").
+func contextBefore(text string, i int) int {
+	from := i - 27 // nine CJK characters
+	if from < 0 {
+		from = 0
+	}
+	w := text[from:i]
+	type kw struct {
+		word string
+		kind int
+	}
+	kws := [...]kw{
+		{"订单号", ctxOrder}, {"订单编号", ctxOrder}, {"订单", ctxOrder}, {"单号", ctxOrder}, {"编号", ctxOrder},
+		{"快递单号", ctxTracking}, {"运单号", ctxTracking}, {"物流单号", ctxTracking}, {"快递号", ctxTracking},
+		{"运单", ctxTracking}, {"快递", ctxTracking}, {"物流号", ctxTracking}, {"顺丰", ctxTracking},
+		{"中通", ctxTracking}, {"圆通", ctxTracking}, {"韵达", ctxTracking}, {"申通", ctxTracking},
+		{"极兔", ctxTracking}, {"邮政", ctxTracking}, {"京东", ctxTracking}, {"德邦", ctxTracking},
+		{"百世", ctxTracking}, {"EMS", ctxTracking}, {"ems", ctxTracking}, {"退货单号", ctxTracking},
+		{"手机", ctxPhone}, {"电话", ctxPhone}, {"号码", ctxPhone}, {"联系方式", ctxPhone}, {"tel", ctxPhone},
+	}
+	best, bestEnd, bestLen := ctxNone, -1, 0
+	for _, k := range kws {
+		p := strings.LastIndex(w, k.word)
+		if p < 0 {
+			continue
+		}
+		end := p + len(k.word)
+		if end > bestEnd || (end == bestEnd && len(k.word) > bestLen) {
+			best, bestEnd, bestLen = k.kind, end, len(k.word)
+		}
+	}
+	if best == ctxNone {
+		return ctxNone
+	}
+	// Only what lies between the keyword and the number: a separator, "是", a colon.
+	between := w[bestEnd:]
+	if utf8.RuneCountInString(between) > 4 {
+		return ctxNone
+	}
+	return best
+}
+
+// courierPrefix reports whether an upper- or lower-case letter prefix names a courier whose
+// tracking numbers carry it (顺丰 SF, 圆通 YT, 极兔 JT, 京东 JD/JDV…, 中通 ZTO, 韵达 YD, 申通 STO,
+// 德邦 DPK, 跨越 KYE, 宅急送 ZJS, 邮政 EMS).
+func courierPrefix(p string) bool {
+	if len(p) < 2 || len(p) > 4 {
+		return false
+	}
+	var b [4]byte
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b[i] = c
+	}
+	switch string(b[:len(p)]) {
+	case "SF", "YT", "JT", "JD", "JDV", "JDVA", "JDVB", "JDVC", "JDX", "ZTO", "YD", "STO", "DPK", "KYE", "ZJS", "EMS", "YZ", "DD", "DB":
+		return true
+	}
+	return false
+}
+
+// upper returns s upper-cased, without allocating when it already is.
+func upper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
+}
+
+// classifyToken decides what the ASCII letter/digit run text[i:j] is.
+func classifyToken(text string, i, j int, s *Slots, used *spans) {
+	tok := text[i:j]
+	letters := 0
+	for letters < len(tok) && !isASCIIDigit(tok[letters]) {
+		letters++
+	}
+	digits := tok[letters:]
+	if letters > 0 {
+		switch {
+		case allDigits(digits) && len(digits) >= 9 && len(digits) <= 18 && courierPrefix(tok[:letters]):
+			// SF1234567890123
+		case len(tok) == 13 && letters == 2 && allDigits(tok[2:11]) && isASCIIUpperOrLower(tok[11]) && isASCIIUpperOrLower(tok[12]):
+			// UPU format used by EMS and international post: EA123456789CN
+		default:
+			if strings.EqualFold(tok, "rmb") || strings.EqualFold(tok, "cny") {
+				return // a currency word: moneyAround reads it
+			}
+			return
+		}
+		if s.Tracking == "" {
+			s.Tracking = upper(tok)
+		}
+		used.add(i, j)
+		return
+	}
+	if !allDigits(tok) {
+		return // digits then letters: a model number or a code, not slot data
+	}
+	n := len(tok)
+	if fen, end, ok := moneyAround(text, i, j); ok {
+		setAmount(s, used, fen, i, end)
+		return
+	}
+	ctx := contextBefore(text, i)
+	switch {
+	case ctx != ctxOrder && ctx != ctxTracking && n == 11 && isMobile(tok):
+		if s.Phone == "" {
+			s.Phone = tok
+		}
+		used.add(i, j)
+	case ctx != ctxOrder && ctx != ctxTracking && n == 13 && tok[:2] == "86" && isMobile(tok[2:]):
+		if s.Phone == "" {
+			s.Phone = tok[2:]
+		}
+		used.add(i, j)
+	case ctx == ctxTracking && n >= 10 && n <= 20:
+		if s.Tracking == "" {
+			s.Tracking = tok
+		}
+		used.add(i, j)
+	case (n >= 15 && n <= 19) || (ctx == ctxOrder && n >= 8 && n <= 24):
+		if s.OrderID == "" {
+			s.OrderID = tok
+			s.Platforms = platformsFor(n)
+		}
+		used.add(i, j)
+	}
+}
+
+func isASCIIUpperOrLower(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+// isMobile reports an 11-digit mainland mobile number: 1 then 3–9.
+func isMobile(tok string) bool {
+	return len(tok) == 11 && tok[0] == '1' && tok[1] >= '3' && tok[1] <= '9' && allDigits(tok)
+}
+
+// platformsFor ranks the platforms whose order ids have n digits (PLATFORMS.md): 抖店 19,
+// 快手 15–16, 淘宝 tid usually 18–19 (older ones shorter). The shape only ranks; the shop's
+// configured platform decides.
+func platformsFor(n int) [3]string {
+	switch n {
+	case 19:
+		return [3]string{"douyin", "taobao"}
+	case 18:
+		return [3]string{"taobao", "douyin"}
+	case 17:
+		return [3]string{"taobao"}
+	case 15, 16:
+		return [3]string{"kuaishou", "taobao"}
+	}
+	return [3]string{}
+}
+
+// setAmount records the first amount and marks its bytes consumed.
+func setAmount(s *Slots, used *spans, fen int64, from, to int) {
+	if s.AmountFen == 0 && fen > 0 {
+		s.AmountFen = fen
+	}
+	used.add(from, to)
+}
+
+// moneyAround reads the Arabic number text[i:j] (digits, maybe one decimal part) as money
+// when a currency sign or word sits right before it (¥ ￥ rmb) or a unit right after it
+// (元 块 圆 rmb, with 万 / 多 allowed in between, and "块5" / "块5毛" continuing it). It
+// returns the amount in fen and the end of what it consumed.
+func moneyAround(text string, i, j int) (int64, int, bool) {
+	num := text[i:j]
+	before := strings.TrimRight(text[max(0, i-8):i], " ")
+	signed := strings.HasSuffix(before, "¥") || strings.HasSuffix(before, "￥") ||
+		hasSuffixFold(before, "rmb") || strings.HasSuffix(before, "$")
+	end := j
+	rest := text[j:]
+	mult := int64(1)
+	if strings.HasPrefix(rest, "万") {
+		mult = 10000
+		rest = rest[len("万"):]
+		end += len("万")
+	}
+	if strings.HasPrefix(rest, "多") {
+		rest = rest[len("多"):]
+		end += len("多")
+	}
+	rest2 := strings.TrimLeft(rest, " ")
+	unit := ""
+	for _, u := range [...]string{"元", "块", "圆", "rmb", "RMB", "毛", "角"} {
+		if strings.HasPrefix(rest2, u) {
+			unit = u
+			break
+		}
+	}
+	if unit == "" && !signed {
+		return 0, 0, false
+	}
+	fen, ok := parseDecimalFen(num)
+	if !ok {
+		return 0, 0, false
+	}
+	fen *= mult
+	if unit == "" {
+		return fen, j, true
+	}
+	end += len(rest) - len(rest2) + len(unit)
+	if unit == "毛" || unit == "角" {
+		return fen / 10, end, true
+	}
+	if unit == "块" && !moneyBlock(text[end:]) {
+		return 0, 0, false
+	}
+	// 12块5 / 12块5毛 / 12元5角: the part after the unit is jiao.
+	after := text[end:]
+	if len(after) > 0 && isASCIIDigit(after[0]) && (len(after) == 1 || !isASCIIDigit(after[1])) {
+		fen += int64(after[0]-'0') * 10
+		end++
+		for _, u := range [...]string{"毛", "角"} {
+			if strings.HasPrefix(text[end:], u) {
+				end += len(u)
+			}
+		}
+	} else if strings.HasPrefix(after, "钱") {
+		end += len("钱")
+	}
+	return fen, end, true
+}
+
+// moneyBlock reports whether the text after "N块" reads as money rather than a measure word
+// ("两块蛋糕"): 块 is money when what follows is 钱/毛/a digit/a particle, or nothing.
+func moneyBlock(after string) bool {
+	if after == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(after)
+	if r < 0x80 {
+		return true
+	}
+	if cnDigit(r) >= 0 {
+		return true
+	}
+	switch r {
+	case '钱', '毛', '角', '的', '了', '吧', '呢', '啊', '呀', '哦', '吗', '嘛', '给', '都', '也', '还', '就',
+		'我', '你', '退', '差', '多', '左', '运', '，', '。', '！', '？', '、', '～':
+		return true
+	}
+	return !unicode.Is(unicode.Han, r)
+}
+
+func hasSuffixFold(s, suf string) bool {
+	return len(s) >= len(suf) && strings.EqualFold(s[len(s)-len(suf):], suf)
+}
+
+// parseDecimalFen parses "12", "12.5", "12.55" (extra decimals dropped) into fen. Numbers
+// too large to be a shop amount are refused rather than overflowing.
+func parseDecimalFen(s string) (int64, bool) {
+	var yuan, frac int64
+	k := 0
+	for k < len(s) && s[k] != '.' {
+		if k >= 10 {
+			return 0, false
+		}
+		yuan = yuan*10 + int64(s[k]-'0')
+		k++
+	}
+	if k < len(s) {
+		d := s[k+1:]
+		if len(d) > 0 {
+			frac += int64(d[0]-'0') * 10
+		}
+		if len(d) > 1 {
+			frac += int64(d[1] - '0')
+		}
+	}
+	return yuan*100 + frac, true
+}
+
+// cnDigit returns the value of a Chinese numeral character, 10/100/1000/10000 for the
+// units, or -1.
+func cnDigit(r rune) int64 {
+	switch r {
+	case '零', '〇':
+		return 0
+	case '一':
+		return 1
+	case '二', '两':
+		return 2
+	case '三':
+		return 3
+	case '四':
+		return 4
+	case '五':
+		return 5
+	case '六':
+		return 6
+	case '七':
+		return 7
+	case '八':
+		return 8
+	case '九':
+		return 9
+	case '十':
+		return 10
+	case '百':
+		return 100
+	case '千':
+		return 1000
+	case '万':
+		return 10000
+	}
+	return -1
+}
+
+// parseCN reads a Chinese numeral ("二十", "一百二", "两千五", "十五", "三") as an integer.
+// A trailing digit after a unit means one step down ("一百二" = 120).
+func parseCN(s string) (int64, bool) {
+	var total, section, digit, lastUnit int64
+	seen := false
+	for _, r := range s {
+		v := cnDigit(r)
+		switch {
+		case v < 0:
+			return 0, false
+		case v < 10:
+			digit = v
+			seen = true
+			lastUnit = 0
+		case v == 10000:
+			section += digit
+			total += section * 10000
+			section, digit, lastUnit = 0, 0, 10000
+		default:
+			if digit == 0 && !seen {
+				digit = 1 // 十五 = 15
+			}
+			section += digit * v
+			digit, lastUnit = 0, v
+			seen = false
+		}
+	}
+	if digit > 0 && lastUnit >= 100 {
+		digit *= lastUnit / 10
+	}
+	return total + section + digit, true
+}
+
+// cnMoney reads a Chinese-numeral amount starting at text[i:j] ("二十块", "十块五", "三块五毛",
+// "五毛", "一百二十元"): the numeral must be followed by a money unit.
+func cnMoney(text string, i, j int) (int64, int, bool) {
+	yuan, ok := parseCN(text[i:j])
+	if !ok {
+		return 0, 0, false
+	}
+	rest := text[j:]
+	end := j
+	if strings.HasPrefix(rest, "多") {
+		rest = rest[len("多"):]
+		end += len("多")
+	}
+	var unit string
+	for _, u := range [...]string{"块钱", "元钱", "块", "元", "毛钱", "毛", "角"} {
+		if strings.HasPrefix(rest, u) {
+			unit = u
+			break
+		}
+	}
+	if unit == "" {
+		return 0, 0, false
+	}
+	end += len(unit)
+	if unit == "毛" || unit == "毛钱" || unit == "角" {
+		return yuan * 10, end, yuan > 0
+	}
+	if unit == "块" && !moneyBlock(text[end:]) {
+		return 0, 0, false
+	}
+	fen := yuan * 100
+	// 十块五 / 三块五毛: one more numeral is jiao.
+	if r, sz := utf8.DecodeRuneInString(text[end:]); sz > 0 {
+		if d := cnDigit(r); d >= 1 && d <= 9 {
+			fen += d * 10
+			end += sz
+			for _, u := range [...]string{"毛", "角"} {
+				if strings.HasPrefix(text[end:], u) {
+					end += len(u)
+				}
+			}
+		}
+	}
+	return fen, end, fen > 0
+}
+
+// fillers are the words that may surround slot data in a slot-only message ("订单号是：…",
+// "这是快递单号 …", "手机 …", "给你图片").
+func fillers() [38]string {
+	return [38]string{
+		"快递单号", "物流单号", "退货单号", "订单编号", "联系电话", "联系方式", "订单号", "运单号", "快递号",
+		"手机号", "电话号", "单号", "订单", "快递", "手机", "电话", "号码", "编号", "图片", "照片",
+		"顺丰", "中通", "圆通", "韵达", "申通", "极兔", "邮政", "京东", "德邦", "这是", "我的", "是",
+		"亲", "给你", "发你", "您", "看", "如下",
+	}
+}
+
+// onlySlotData reports whether everything in text outside the consumed spans is
+// punctuation, space, symbols or filler words.
+func onlySlotData(text string, used *spans) bool {
+	if used.n > len(used.s) {
+		return false
+	}
+	fs := fillers()
+	for i := 0; i < len(text); {
+		if end := used.covers(i); end >= 0 {
+			i = end
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size <= 1 {
+			i++
+			continue
+		}
+		if unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r) || r == 0xFE0F || r == 0x200D {
+			i += size
+			continue
+		}
+		matched := false
+		for _, f := range fs {
+			if strings.HasPrefix(text[i:], f) {
+				i += len(f)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			if r == ':' || unicode.IsControl(r) {
+				i += size
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// findReason returns the reason of the first lexicon phrase t contains, in lexicon order.
+func findReason(t *normText) Reason {
+	lx := lexicon()
+	for k := range lx.reasons {
+		if t.find(&lx.reasons[k].pattern, 0) >= 0 {
+			return lx.reasons[k].reason
+		}
+	}
+	return ""
+}
