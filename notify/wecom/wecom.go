@@ -1,0 +1,171 @@
+// Package wecom sends merchant alerts to a WeCom (企业微信) group robot.
+//
+// The robot is addressed by the key in its webhook URL
+// (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY). Anyone holding the key can
+// post to the group, so the key is treated as a secret: it never appears in an error.
+package wecom
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/aftersale/aftersale/notify"
+)
+
+// DefaultBaseURL is the WeCom API host.
+const DefaultBaseURL = "https://qyapi.weixin.qq.com"
+
+// DefaultTimeout bounds one send when Options.Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
+// sendPath is the robot endpoint below the base URL.
+const sendPath = "/cgi-bin/webhook/send"
+
+// maxContentBytes is WeCom's limit for a text message; a longer one is refused with
+// errcode 40058, which no retry would cure, so the text is shortened instead.
+const maxContentBytes = 2048
+
+// WeCom errcodes worth retrying: -1 system busy, 45009 API frequency limit (a robot takes
+// 20 messages a minute), 45033 concurrent call limit.
+var retryableCodes = map[int]bool{-1: true, 45009: true, 45033: true}
+
+var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)
+
+// Options configures a Sink.
+type Options struct {
+	// Name labels the sink in errors and logs; default "wecom".
+	Name string
+	// Key is the robot's webhook key (the key= query parameter). Required; a secret.
+	Key string
+	// MentionMobiles are phone numbers @-mentioned on urgent alerts; "@all" mentions everyone.
+	MentionMobiles []string
+	// Timeout bounds one send; default DefaultTimeout.
+	Timeout time.Duration
+	// HTTPClient is used for the request (copied, never modified); default a new client.
+	HTTPClient *http.Client
+	// BaseURL replaces DefaultBaseURL, for tests.
+	BaseURL string
+}
+
+// Sink posts alerts to one WeCom group robot.
+type Sink struct {
+	name     string
+	key      string
+	redact   redactor
+	mentions []string
+	timeout  time.Duration
+	endpoint string
+	client   *resty.Client
+}
+
+// New validates o and returns a Sink.
+func New(o Options) (*Sink, error) {
+	if o.Name == "" {
+		o.Name = "wecom"
+	}
+	if strings.TrimSpace(o.Key) == "" {
+		return nil, errors.New("wecom: key is empty")
+	}
+	if strings.ContainsAny(o.Key, " \t\r\n&?#/") {
+		// The key lands in a query string; refuse rather than echo the bad value.
+		return nil, errors.New("wecom: key contains characters a webhook key never has")
+	}
+	for i, m := range o.MentionMobiles {
+		if m != "@all" && !mobileRE.MatchString(m) {
+			return nil, fmt.Errorf("wecom: mention_mobiles[%d] is not a phone number", i)
+		}
+	}
+	if o.Timeout < 0 {
+		return nil, fmt.Errorf("wecom: timeout %v is negative", o.Timeout)
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(o.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("wecom: base url %q is not an http(s) URL", o.BaseURL)
+	}
+	return &Sink{
+		name:     o.Name,
+		key:      o.Key,
+		redact:   redactor{o.Key},
+		mentions: append([]string(nil), o.MentionMobiles...),
+		timeout:  o.Timeout,
+		endpoint: strings.TrimRight(o.BaseURL, "/") + sendPath,
+		client:   newClient(o.HTTPClient),
+	}, nil
+}
+
+// Name returns the sink's label.
+func (s *Sink) Name() string { return s.name }
+
+type textMessage struct {
+	MsgType string   `json:"msgtype"`
+	Text    textBody `json:"text"`
+}
+
+type textBody struct {
+	Content             string   `json:"content"`
+	MentionedMobileList []string `json:"mentioned_mobile_list,omitempty"`
+}
+
+type answer struct {
+	ErrCode *int   `json:"errcode"`
+	ErrMsg  string `json:"errmsg"`
+}
+
+// Send posts the alert as a text message. Text messages, not markdown, because only text
+// messages carry mentioned_mobile_list, and plain text cannot be misread as markup.
+func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
+	if strings.TrimSpace(a.Text) == "" {
+		return &notify.SendError{Sink: s.name, Err: fmt.Errorf("alert %d has no text", a.ID)}
+	}
+	msg := textMessage{MsgType: "text", Text: textBody{Content: truncate(render(a), maxContentBytes)}}
+	if a.Level >= notify.LevelUrgent {
+		msg.Text.MentionedMobileList = s.mentions
+	}
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return &notify.SendError{Sink: s.name, Err: fmt.Errorf("encode message: %w", err)}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	resp, err := s.client.R().
+		SetContext(ctx).
+		SetQueryParam("key", s.key).
+		SetHeader("Content-Type", "application/json; charset=utf-8").
+		SetBody(body).
+		Post(s.endpoint)
+	if err != nil {
+		// No answer: the message may or may not have arrived; at-least-once says retry.
+		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.err(fmt.Errorf("post message: %w", err))}
+	}
+	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
+		return s.redact.sendError(err)
+	}
+	var ans answer
+	if err := json.Unmarshal(resp.Body(), &ans); err != nil || ans.ErrCode == nil {
+		// A 2xx that is not WeCom's envelope comes from something in between (a proxy,
+		// a captive portal); the robot may never have seen the message.
+		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: true,
+			Err: s.redact.err(fmt.Errorf("decode answer %.200q", resp.Body()))}
+	}
+	if *ans.ErrCode != 0 {
+		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: retryableCodes[*ans.ErrCode],
+			Err: s.redact.err(fmt.Errorf("errcode %d: %.200s", *ans.ErrCode, ans.ErrMsg))}
+	}
+	return nil
+}
