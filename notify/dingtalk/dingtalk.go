@@ -25,6 +25,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/notify/internal/robot"
 )
 
 // DefaultBaseURL is the DingTalk API host.
@@ -79,7 +80,7 @@ type Sink struct {
 	now      func() time.Time
 	endpoint string
 	client   *resty.Client
-	redact   redactor
+	redact   robot.Redactor
 }
 
 // New validates o and returns a Sink.
@@ -125,8 +126,8 @@ func New(o Options) (*Sink, error) {
 		return nil, fmt.Errorf("dingtalk: base url %q is not an http(s) URL", o.BaseURL)
 	}
 	s.endpoint = strings.TrimRight(o.BaseURL, "/") + sendPath
-	s.client = newClient(o.HTTPClient)
-	s.redact = redactor{o.Token, o.Secret}
+	s.client = robot.NewClient(o.HTTPClient)
+	s.redact = robot.Redactor{o.Token, o.Secret}
 	return s, nil
 }
 
@@ -166,7 +167,7 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 	if strings.TrimSpace(a.Text) == "" {
 		return &notify.SendError{Sink: s.name, Err: fmt.Errorf("alert %d has no text", a.ID)}
 	}
-	content := render(a)
+	content := robot.Render(a)
 	msg := message{MsgType: "text"}
 	if a.Level >= notify.LevelUrgent && (len(s.mobiles) > 0 || s.atAll) {
 		msg.At = &at{AtMobiles: s.mobiles, IsAtAll: s.atAll}
@@ -175,9 +176,9 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		for _, m := range s.mobiles {
 			tail.WriteString(" @" + m)
 		}
-		content = truncate(content, maxContentBytes-tail.Len()) + tail.String()
+		content = robot.Truncate(content, maxContentBytes-tail.Len()) + tail.String()
 	} else {
-		content = truncate(content, maxContentBytes)
+		content = robot.Truncate(content, maxContentBytes)
 	}
 	msg.Text.Content = content
 	body, err := json.Marshal(msg)
@@ -201,20 +202,20 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		Post(s.endpoint)
 	if err != nil {
 		// No answer: the message may or may not have arrived; at-least-once says retry.
-		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.err(fmt.Errorf("post message: %w", err))}
+		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("post message: %w", err))}
 	}
 	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-		return s.redact.sendError(err)
+		return s.redact.SendError(err)
 	}
 	var ans answer
 	if err := json.Unmarshal(resp.Body(), &ans); err != nil || ans.ErrCode == nil {
 		// A 2xx that is not DingTalk's envelope comes from something in between.
 		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: true,
-			Err: s.redact.err(fmt.Errorf("decode answer %.200q", resp.Body()))}
+			Err: s.redact.Err(fmt.Errorf("decode answer %.200q", resp.Body()))}
 	}
 	if *ans.ErrCode != 0 {
 		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: retryableCodes[*ans.ErrCode],
-			Err: s.redact.err(fmt.Errorf("errcode %d: %.200s", *ans.ErrCode, ans.ErrMsg))}
+			Err: s.redact.Err(fmt.Errorf("errcode %d: %.200s", *ans.ErrCode, ans.ErrMsg))}
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/notify/internal/robot"
 )
 
 // DefaultBaseURL is the Feishu API host; Lark (international) bots use
@@ -79,7 +80,7 @@ type Sink struct {
 	now        func() time.Time
 	endpoint   string
 	client     *resty.Client
-	redact     redactor
+	redact     robot.Redactor
 }
 
 // New validates o and returns a Sink.
@@ -119,8 +120,8 @@ func New(o Options) (*Sink, error) {
 		timeout:    o.Timeout,
 		now:        o.Now,
 		endpoint:   strings.TrimRight(o.BaseURL, "/") + hookPath + o.Token,
-		client:     newClient(o.HTTPClient),
-		redact:     redactor{o.Token, o.Secret},
+		client:     robot.NewClient(o.HTTPClient),
+		redact:     robot.Redactor{o.Token, o.Secret},
 	}, nil
 }
 
@@ -160,11 +161,11 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		return &notify.SendError{Sink: s.name, Err: fmt.Errorf("alert %d has no text", a.ID)}
 	}
 	// Alert text quotes buyers; a buyer typing <at user_id="all"> must not ping the group.
-	text := atTag.ReplaceAllString(render(a), "＜$1")
+	text := atTag.ReplaceAllString(robot.Render(a), "＜$1")
 	if a.Level >= notify.LevelUrgent && s.mentionAll {
 		text = `<at user_id="all">所有人</at> ` + text
 	}
-	msg := message{MsgType: "text", Content: content{Text: truncate(text, maxContentBytes)}}
+	msg := message{MsgType: "text", Content: content{Text: robot.Truncate(text, maxContentBytes)}}
 	if s.secret != "" {
 		ts := s.now().Unix()
 		msg.Timestamp = strconv.FormatInt(ts, 10)
@@ -184,16 +185,16 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		Post(s.endpoint)
 	if err != nil {
 		// No answer: the message may or may not have arrived; at-least-once says retry.
-		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.err(fmt.Errorf("post message: %w", err))}
+		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("post message: %w", err))}
 	}
 	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-		return s.redact.sendError(err)
+		return s.redact.SendError(err)
 	}
 	var ans answer
 	if err := json.Unmarshal(resp.Body(), &ans); err != nil || (ans.Code == nil && ans.StatusCode == nil) {
 		// A 2xx that is not Feishu's envelope comes from something in between.
 		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: true,
-			Err: s.redact.err(fmt.Errorf("decode answer %.200q", resp.Body()))}
+			Err: s.redact.Err(fmt.Errorf("decode answer %.200q", resp.Body()))}
 	}
 	var code int
 	var detail string
@@ -204,7 +205,7 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 	}
 	if code != 0 {
 		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: retryableCodes[code],
-			Err: s.redact.err(fmt.Errorf("code %d: %.200s", code, detail))}
+			Err: s.redact.Err(fmt.Errorf("code %d: %.200s", code, detail))}
 	}
 	return nil
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/notify/internal/robot"
 )
 
 // DefaultTimeout bounds one send when Options.Timeout is zero.
@@ -71,7 +72,7 @@ type Sink struct {
 	timeout time.Duration
 	now     func() time.Time
 	client  *resty.Client
-	redact  redactor
+	redact  robot.Redactor
 }
 
 // New validates o and returns a Sink.
@@ -97,7 +98,7 @@ func New(o Options) (*Sink, error) {
 		o.Now = time.Now
 	}
 	// Longest first, so the whole URL goes before its parts.
-	secrets := redactor{o.URL, o.Secret, u.RawQuery}
+	secrets := robot.Redactor{o.URL, o.Secret, u.RawQuery}
 	if u.Path != "/" {
 		secrets = append(secrets, u.Path)
 	}
@@ -110,7 +111,7 @@ func New(o Options) (*Sink, error) {
 		secret:  o.Secret,
 		timeout: o.Timeout,
 		now:     o.Now,
-		client:  newClient(o.HTTPClient),
+		client:  robot.NewClient(o.HTTPClient),
 		redact:  secrets,
 	}, nil
 }
@@ -185,10 +186,10 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 	resp, err := req.Post(s.url)
 	if err != nil {
 		// No answer: the alert may or may not have arrived; at-least-once says retry.
-		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.err(fmt.Errorf("post alert %d: %w", a.ID, err))}
+		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("post alert %d: %w", a.ID, err))}
 	}
 	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-		return s.redact.sendError(err)
+		return s.redact.SendError(err)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/notify/internal/robot"
 )
 
 // DefaultBaseURL is the WeCom API host.
@@ -60,7 +61,7 @@ type Options struct {
 type Sink struct {
 	name     string
 	key      string
-	redact   redactor
+	redact   robot.Redactor
 	mentions []string
 	timeout  time.Duration
 	endpoint string
@@ -100,11 +101,11 @@ func New(o Options) (*Sink, error) {
 	return &Sink{
 		name:     o.Name,
 		key:      o.Key,
-		redact:   redactor{o.Key},
+		redact:   robot.Redactor{o.Key},
 		mentions: append([]string(nil), o.MentionMobiles...),
 		timeout:  o.Timeout,
 		endpoint: strings.TrimRight(o.BaseURL, "/") + sendPath,
-		client:   newClient(o.HTTPClient),
+		client:   robot.NewClient(o.HTTPClient),
 	}, nil
 }
 
@@ -132,7 +133,7 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 	if strings.TrimSpace(a.Text) == "" {
 		return &notify.SendError{Sink: s.name, Err: fmt.Errorf("alert %d has no text", a.ID)}
 	}
-	msg := textMessage{MsgType: "text", Text: textBody{Content: truncate(render(a), maxContentBytes)}}
+	msg := textMessage{MsgType: "text", Text: textBody{Content: robot.Truncate(robot.Render(a), maxContentBytes)}}
 	if a.Level >= notify.LevelUrgent {
 		msg.Text.MentionedMobileList = s.mentions
 	}
@@ -151,21 +152,21 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		Post(s.endpoint)
 	if err != nil {
 		// No answer: the message may or may not have arrived; at-least-once says retry.
-		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.err(fmt.Errorf("post message: %w", err))}
+		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("post message: %w", err))}
 	}
 	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-		return s.redact.sendError(err)
+		return s.redact.SendError(err)
 	}
 	var ans answer
 	if err := json.Unmarshal(resp.Body(), &ans); err != nil || ans.ErrCode == nil {
 		// A 2xx that is not WeCom's envelope comes from something in between (a proxy,
 		// a captive portal); the robot may never have seen the message.
 		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: true,
-			Err: s.redact.err(fmt.Errorf("decode answer %.200q", resp.Body()))}
+			Err: s.redact.Err(fmt.Errorf("decode answer %.200q", resp.Body()))}
 	}
 	if *ans.ErrCode != 0 {
 		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: retryableCodes[*ans.ErrCode],
-			Err: s.redact.err(fmt.Errorf("errcode %d: %.200s", *ans.ErrCode, ans.ErrMsg))}
+			Err: s.redact.Err(fmt.Errorf("errcode %d: %.200s", *ans.ErrCode, ans.ErrMsg))}
 	}
 	return nil
 }

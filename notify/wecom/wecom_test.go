@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/notify/internal/robot"
 )
 
 const testKey = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
@@ -252,12 +253,12 @@ func TestTruncate(t *testing.T) {
 		{"ab退款", 7, "ab…"},
 	}
 	for _, tt := range tests {
-		if got := truncate(tt.in, tt.n); got != tt.want {
-			t.Errorf("truncate(%q, %d)=%q, want %q", tt.in, tt.n, got, tt.want)
+		if got := robot.Truncate(tt.in, tt.n); got != tt.want {
+			t.Errorf("robot.Truncate(%q, %d)=%q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
-	got := truncate(long, maxContentBytes)
+	got := robot.Truncate(long, maxContentBytes)
 	if len(got) > maxContentBytes || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
-		t.Fatalf("truncate(long): len=%d valid=%v", len(got), utf8.ValidString(got))
+		t.Fatalf("robot.Truncate(long): len=%d valid=%v", len(got), utf8.ValidString(got))
 	}
 }

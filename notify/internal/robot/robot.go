@@ -1,8 +1,7 @@
-package dingtalk
-
-// This file is the same in every robot sink (wecom, dingtalk, feishu, webhook). Sinks
-// may not import each other and notify/ is not ours to extend, so the few helpers they
-// share are copied; keep the copies in step.
+// Package robot holds what every HTTP alert sink shares: the louder text for urgent
+// alerts, byte-safe truncation, a resty client that logs nothing, and redaction of
+// credentials from errors (net/http errors quote the full URL).
+package robot
 
 import (
 	"context"
@@ -17,9 +16,9 @@ import (
 	"github.com/aftersale/aftersale/notify"
 )
 
-// render makes the alert text louder for urgent alerts and marks a resend, unless the
+// Render makes the alert text louder for urgent alerts and marks a resend, unless the
 // rendered text already says so.
-func render(a notify.Alert) string {
+func Render(a notify.Alert) string {
 	var b strings.Builder
 	if a.Level >= notify.LevelUrgent && !strings.HasPrefix(a.Text, "【紧急】") {
 		b.WriteString("【紧急】")
@@ -31,8 +30,8 @@ func render(a notify.Alert) string {
 	return b.String()
 }
 
-// truncate cuts s to at most n bytes on a rune boundary, marking the cut with "…".
-func truncate(s string, n int) string {
+// Truncate cuts s to at most n bytes on a rune boundary, marking the cut with "…".
+func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
@@ -44,7 +43,8 @@ func truncate(s string, n int) string {
 	return s[:cut] + ellipsis
 }
 
-func newClient(hc *http.Client) *resty.Client {
+// NewClient returns a resty client on a copy of hc (nil: a new one) that logs nothing.
+func NewClient(hc *http.Client) *resty.Client {
 	var c *resty.Client
 	if hc != nil {
 		cp := *hc // resty sets fields on the client it is given; keep the caller's intact
@@ -63,12 +63,12 @@ func (discardLogger) Errorf(string, ...any) {}
 func (discardLogger) Warnf(string, ...any)  {}
 func (discardLogger) Debugf(string, ...any) {}
 
-// redactor holds the secret values that must never reach an error's text.
-type redactor []string
+// Redactor holds the secret values that must never reach an error's text.
+type Redactor []string
 
-// err removes the secrets from err's text. net/http errors quote the full request URL,
+// Err removes the secrets from err's text. net/http errors quote the full request URL,
 // path and query included, so a transport error would otherwise print them.
-func (r redactor) err(err error) error {
+func (r Redactor) Err(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -92,15 +92,15 @@ func (r redactor) err(err error) error {
 	return &redactedError{msg: clean, cause: err}
 }
 
-// sendError redacts the error inside a *notify.SendError, keeping its verdict.
-func (r redactor) sendError(err error) error {
+// SendError redacts the error inside a *notify.SendError, keeping its verdict.
+func (r Redactor) SendError(err error) error {
 	var se *notify.SendError
 	if errors.As(err, &se) {
 		cp := *se
-		cp.Err = r.err(se.Err)
+		cp.Err = r.Err(se.Err)
 		return &cp
 	}
-	return r.err(err)
+	return r.Err(err)
 }
 
 // redactedError shows a cleaned message. It unwraps only to context errors, so callers can
