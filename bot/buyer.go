@@ -23,11 +23,7 @@ const maxPending = 20
 // buyer handles a buyer's message.
 func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	sess := e.session(m.Shop, m.From)
-	var handoff string
-	err := e.store.Update(ctx, func(tx *cases.Tx) (err error) {
-		handoff, err = tx.Handoff(m.Shop, m.From)
-		return err
-	})
+	handoff, err := e.store.Handoff(ctx, m.Shop, m.From)
 	if err != nil {
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
@@ -57,6 +53,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.SlotOnly && slots.OrderID != "":
 		sess.OrderID = slots.OrderID
 		return e.menu(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)})
+	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
+		// Following up on a case the buyer just opened: keep the words with the case
+		// and let the merchant read them, rather than quiz the buyer with a menu.
+		return e.chat(ctx, m, &sess, "other")
 	case res.Unclear:
 		return e.menu(ctx, m, &sess, menuOptions(res.Candidates))
 	default:

@@ -44,7 +44,7 @@ type sent struct{ To, Text string }
 // harness plays a buyer and a merchant through the engine with an in-memory channel,
 // an in-memory alert sink and a fake clock.
 type harness struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
 	clock    *fakeClock
 	path     string
@@ -59,7 +59,7 @@ type harness struct {
 	sinkFails int // the next N sends to the sink fail
 }
 
-func loadConfig(t *testing.T) *config.Config {
+func loadConfig(t testing.TB) *config.Config {
 	t.Helper()
 	raw, err := os.ReadFile("../config.toml")
 	if err != nil {
@@ -72,7 +72,9 @@ func loadConfig(t *testing.T) *config.Config {
 	return cfg
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessTB(t) }
+
+func newHarnessTB(t testing.TB) *harness {
 	t.Helper()
 	book, err := manual.New(manual.Options{})
 	if err != nil {

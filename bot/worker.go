@@ -45,6 +45,9 @@ const alertBatch = 50
 // sent only after a sink took it; if every sink fails it is retried with backoff.
 func (e *Engine) FireAlerts(ctx context.Context, now time.Time) {
 	due, err := e.store.ClaimAlerts(ctx, now, alertBatch)
+	if ctx.Err() != nil {
+		return // shutting down; nothing was claimed
+	}
 	if err != nil {
 		e.log.Error("claim alerts", "err", err)
 		return
@@ -147,6 +150,9 @@ const jobBatch = 20
 // retrying is retried from the store with backoff; the case never waits on it.
 func (e *Engine) RunJobs(ctx context.Context, now time.Time) {
 	jobs, err := e.store.ClaimJobs(ctx, now, jobBatch)
+	if ctx.Err() != nil {
+		return
+	}
 	if err != nil {
 		e.log.Error("claim jobs", "err", err)
 		return

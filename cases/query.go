@@ -71,6 +71,16 @@ func (s *Store) read(ctx context.Context, fn func(tx *Tx) error) error {
 	return fn(&Tx{tx: sqlTx, ctx: ctx, now: s.now()})
 }
 
+// Handoff returns the case id under which the buyer is handed to a person, or "".
+func (s *Store) Handoff(ctx context.Context, shop, buyer string) (string, error) {
+	var id string
+	err := s.read(ctx, func(tx *Tx) (err error) {
+		id, err = tx.Handoff(shop, buyer)
+		return err
+	})
+	return id, err
+}
+
 // Events returns a case's log, oldest first.
 func (s *Store) Events(ctx context.Context, shop, caseID string) ([]Event, error) {
 	var out []Event

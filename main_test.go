@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// run runs the program as a user would, with its own input, output and config.
+func run(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Now:    func() time.Time { return time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC) },
+		Getenv: func(k string) string { return env[k] }}
+	code = m.Run(context.Background(), args)
+	return out.String(), errb.String(), code
+}
+
+// writeConfig writes a config over the defaults whose store lives in a temp dir.
+func writeConfig(t *testing.T, extra string) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "my.toml")
+	if err := os.WriteFile(path, []byte("[store]\npath = \"cases.db\"\n"+extra), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestChatEndToEndSurvivesRestart(t *testing.T) {
+	cfg := writeConfig(t, "")
+	out, errs, code := run(t, nil, "我买的杯子碎了要退款\n4705288465508532862\n", "chat", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("chat exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"订单号", "A1", "商家视图", "新售后 A1"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("chat output lacks %q:\n%s", want, out)
+		}
+	}
+	// A second run on the same store: the case is still there and the merchant can act.
+	out, errs, code = run(t, nil, "/m 列表\n/m A1 同意\n", "chat", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("second chat exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "A1 退款") || !strings.Contains(out, "已同意") {
+		t.Fatalf("after restart:\n%s", out)
+	}
+	out, _, code = run(t, nil, "", "cases", "-all", "-config", cfg)
+	if code != 0 || !strings.Contains(out, "resolved") {
+		t.Fatalf("cases -all (%d):\n%s", code, out)
+	}
+}
+
+func TestConfigErrorsExit2(t *testing.T) {
+	for _, tc := range []struct {
+		name, toml, want string
+	}{
+		{"unknown key", "colour = \"red\"\n", "colour"},
+		{"bad duration", "[sla.refund]\nrespond_within = \"3x\"\n", "sla.refund.respond_within"},
+		{"bad template", "[replies]\ngreeting = \"{{.Shop\"\n", "replies.greeting"},
+		{"wrong template field", "[replies]\ngreeting = \"{{.Nope}}\"\n", "replies.greeting"},
+		{"missing order book", "[[shops]]\nid = \"demo\"\nname = \"x\"\nplatform = \"manual\"\nmerchants = [\"店主\"]\norder_book = \"nope.csv\"\n", "nope.csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := writeConfig(t, tc.toml)
+			_, errs, code := run(t, nil, "", "check-config", "-config", cfg)
+			if code != 2 || !strings.Contains(errs, tc.want) {
+				t.Fatalf("check-config = %d, %q; want 2 naming %q", code, errs, tc.want)
+			}
+			if _, _, code := run(t, nil, "", "chat", "-config", cfg); code != 2 {
+				t.Fatalf("chat started on a bad config (exit %d)", code)
+			}
+		})
+	}
+}
+
+func TestCheckConfigDefault(t *testing.T) {
+	out, errs, code := run(t, nil, "", "check-config")
+	if code != 0 || !strings.Contains(out, "config OK") {
+		t.Fatalf("check-config on defaults = %d %q %q", code, out, errs)
+	}
+}
+
+func TestClassifyAndEvalCommands(t *testing.T) {
+	out, _, code := run(t, nil, "", "classify", "我买的杯子碎了要退款")
+	if code != 0 || !strings.Contains(out, "refund") || !strings.Contains(out, "damaged") {
+		t.Fatalf("classify = %d\n%s", code, out)
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.jsonl")
+	os.WriteFile(good, []byte(`{"text":"我要退款","label":"refund"}`+"\n"+`{"text":"谢谢","label":"greeting"}`+"\n"), 0o600)
+	out, errs, code := run(t, nil, "", "eval", good)
+	if code != 0 || !strings.Contains(strings.ToLower(out), "macro") {
+		t.Fatalf("eval = %d %q %q", code, out, errs)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"text":"我要退款","label":"refund"}`+"\n"+`{"text": oops`+"\n"), 0o600)
+	_, errs, code = run(t, nil, "", "eval", bad)
+	if code != 2 || !strings.Contains(errs, "2") {
+		t.Fatalf("eval on a malformed line = %d %q; want exit 2 naming line 2", code, errs)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if _, _, code := run(t, nil, "", "frobnicate"); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+}
