@@ -1,0 +1,433 @@
+// Package config loads and validates aftersale's one config file (config.toml).
+//
+// The embedded default config.toml is complete on its own; a user's file is decoded over
+// it, so a shop only writes what it changes. Loading is strict: an unknown key, a bad
+// value or a template that does not parse is an error that names the file, line and key,
+// before anything starts. Other packages never import config: main translates these
+// plain structs into each package's own options.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the whole config file.
+type Config struct {
+	Store   Store   `toml:"store"`
+	Console Console `toml:"console"`
+	Intents Intents `toml:"intents"`
+	Shops   []Shop  `toml:"shops"`
+	// SLA maps "default" or an intent label (refund, return, exchange, complaint,
+	// logistics, repair, human, cancel, greeting, other) to its response rule.
+	SLA map[string]SLA `toml:"sla"`
+	// Replies are the buyer-facing text/template sources; the keys are fixed (ReplyKeys).
+	Replies map[string]string `toml:"replies"`
+	// Alerts are the merchant alert text/template sources; the keys are fixed (AlertKeys).
+	Alerts map[string]string `toml:"alerts"`
+
+	// srcs locates keys for error messages; secret marks keys filled from the environment,
+	// whose values must never appear in an error.
+	srcs   []source
+	secret map[string]bool
+}
+
+// Store says where cases are kept.
+type Store struct {
+	// Path is the SQLite file; relative paths resolve against the config file's directory.
+	Path string `toml:"path"`
+}
+
+// Console is the terminal demo's pair of identities.
+type Console struct {
+	Buyer    string `toml:"buyer"`    // the buyer id typed lines come from
+	Merchant string `toml:"merchant"` // the merchant id /m lines come from
+}
+
+// Intents tunes the classifier.
+type Intents struct {
+	// MenuBelow is the confidence under which the bot shows a numbered menu instead of
+	// guessing; 0 keeps the classifier's own default.
+	MenuBelow float64   `toml:"menu_below"`
+	Examples  []Example `toml:"examples"`
+}
+
+// Example is one extra labelled message the shop teaches the classifier.
+type Example struct {
+	Label string `toml:"label"`
+	Text  string `toml:"text"`
+}
+
+// Shop is one shop the process serves.
+type Shop struct {
+	ID        string   `toml:"id"`        // short, [a-z0-9_-]{1,32}, unique
+	Name      string   `toml:"name"`      // shown to buyers
+	Platform  string   `toml:"platform"`  // manual | webhook | douyin | kuaishou | taobao
+	Merchants []string `toml:"merchants"` // accounts whose merchant commands are accepted
+	// OrderBook is the manual platform's CSV file; "" means the built-in sample book.
+	// Relative paths resolve against the config file's directory.
+	OrderBook string `toml:"order_book"`
+}
+
+// SLA is how long the merchant has to answer a case and when to warn before that.
+type SLA struct {
+	RespondWithin Duration `toml:"respond_within"`
+	// WarnBefore lists warnings before the deadline, sorted longest first after load. An
+	// entry that does not set it inherits the "default" entry's warnings that fit.
+	WarnBefore []Duration `toml:"warn_before"`
+	// AlertNow alerts the merchant as soon as a case opens (complaints).
+	AlertNow bool `toml:"alert_now"`
+}
+
+// Parse reads one complete TOML document (the embedded default) and validates it.
+// Relative paths stay relative, that is, relative to the working directory.
+func Parse(name string, data []byte) (*Config, error) {
+	c, md, src, err := decode(name, data)
+	if err != nil {
+		return nil, err
+	}
+	c.srcs = []source{src}
+	c.fillWarnings(warnDefined(md, c.SLA))
+	if err := c.finish(""); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Load reads the file at path over the defaults document: tables and scalars the file
+// sets replace the defaults', maps (sla, replies, alerts) merge key by key, and arrays
+// (shops, merchants, warn_before, examples) replace the default array whole. Relative
+// paths resolve against the file's directory. The result is validated.
+func Load(path string, defaults []byte) (*Config, error) {
+	base, bmd, bsrc, err := decode("config.toml (embedded)", defaults)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "cannot read the config file", Err: err}
+	}
+	over, omd, osrc, err := decode(path, data)
+	if err != nil {
+		return nil, err
+	}
+	defined := warnDefined(bmd, base.SLA)
+	merge(base, over, omd, defined)
+	base.srcs = []source{bsrc, osrc}
+	base.fillWarnings(defined)
+	if err := base.finish(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	return base, nil
+}
+
+// finish expands ${ENV} values, resolves paths, sorts warnings and validates.
+func (c *Config) finish(dir string) error {
+	if err := c.expandEnv(); err != nil {
+		return err
+	}
+	if dir != "" {
+		c.Store.Path = resolve(dir, c.Store.Path)
+		for i := range c.Shops {
+			c.Shops[i].OrderBook = resolve(dir, c.Shops[i].OrderBook)
+		}
+	}
+	for k, s := range c.SLA {
+		slices.SortFunc(s.WarnBefore, func(a, b Duration) int { return int(b - a) })
+		c.SLA[k] = s
+	}
+	return c.Validate()
+}
+
+func resolve(dir, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// tomlLine pulls the line and key out of BurntSushi's non-ParseError decode errors,
+// which carry them only in the text: `toml: line 5 (last key "store.path"): …`.
+var tomlLine = regexp.MustCompile(`^toml: (?:line (\d+) )?(?:\(last key "([^"]*)"\): )?`)
+
+// decode parses one document strictly. Syntax is checked on its own first, so a
+// ParseError from the struct decode can only be a bad value, whose LastKey is the key.
+func decode(name string, data []byte) (*Config, toml.MetaData, source, error) {
+	src := source{name: name, lines: indexLines(data)}
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	var raw map[string]any
+	if _, err := toml.Decode(text, &raw); err != nil {
+		return nil, toml.MetaData{}, src, decodeError(src, err, false)
+	}
+	c := &Config{}
+	md, err := toml.Decode(text, c)
+	if err != nil {
+		return nil, md, src, decodeError(src, err, true)
+	}
+	if key, want := exactCase(raw, reflect.TypeFor[Config](), nil); key != nil {
+		k, line := src.find(key)
+		return nil, md, src, &Error{File: name, Line: line, Key: k, Msg: fmt.Sprintf("unknown key (did you mean %q?)", want)}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		key, line := src.find(und[0])
+		return nil, md, src, &Error{File: name, Line: line, Key: key, Msg: "unknown key"}
+	}
+	return c, md, src, nil
+}
+
+func decodeError(src source, err error, valueErr bool) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		e := &Error{File: src.name, Line: pe.Position.Line, Msg: pe.Message, Err: err}
+		if valueErr {
+			e.Key = pe.LastKey
+			if k, line := src.find(toml.Key(strings.Split(pe.LastKey, "."))); line == pe.Position.Line {
+				e.Key = k
+			}
+		}
+		return e
+	}
+	e := &Error{File: src.name, Msg: err.Error(), Err: err}
+	if m := tomlLine.FindStringSubmatch(e.Msg); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Key = m[2]
+		e.Msg = e.Msg[len(m[0]):]
+	}
+	return e
+}
+
+// find locates a decoder key, which has no array indexes ("shops.nmae"), among the
+// indexed keys the line scan recorded ("shops[1].nmae"), returning the indexed form.
+func (s source) find(k toml.Key) (string, int) {
+	want := k.String()
+	best, bestLine := want, 0
+	for key, line := range s.lines {
+		if stripIndexes(key) == want && (bestLine == 0 || line < bestLine) {
+			best, bestLine = key, line
+		}
+	}
+	return best, bestLine
+}
+
+var indexRE = regexp.MustCompile(`\[\d+\]`)
+
+func stripIndexes(k string) string { return indexRE.ReplaceAllString(k, "") }
+
+// warnDefined records, per SLA entry, whether its document wrote warn_before.
+func warnDefined(md toml.MetaData, sla map[string]SLA) map[string]bool {
+	out := map[string]bool{}
+	for k := range sla {
+		out[k] = md.IsDefined("sla", k, "warn_before")
+	}
+	return out
+}
+
+// merge lays over on top of base. BurntSushi/toml decoding into a filled struct would
+// merge arrays element by element, keeping stale fields of default shops; merging by
+// hand keeps "arrays replace" exact.
+func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
+	set := func(dst *string, src string, key ...string) {
+		if md.IsDefined(key...) {
+			*dst = src
+		}
+	}
+	set(&base.Store.Path, over.Store.Path, "store", "path")
+	set(&base.Console.Buyer, over.Console.Buyer, "console", "buyer")
+	set(&base.Console.Merchant, over.Console.Merchant, "console", "merchant")
+	if md.IsDefined("intents", "menu_below") {
+		base.Intents.MenuBelow = over.Intents.MenuBelow
+	}
+	if md.IsDefined("intents", "examples") {
+		base.Intents.Examples = over.Intents.Examples
+	}
+	if md.IsDefined("shops") {
+		base.Shops = over.Shops
+	}
+	base.SLA = mergeMap(base.SLA, over.SLA)
+	for k := range over.SLA {
+		warnDef[k] = md.IsDefined("sla", k, "warn_before")
+	}
+	base.Replies = mergeMap(base.Replies, over.Replies)
+	base.Alerts = mergeMap(base.Alerts, over.Alerts)
+}
+
+func mergeMap[V any](base, over map[string]V) map[string]V {
+	if base == nil && over != nil {
+		base = map[string]V{}
+	}
+	for k, v := range over {
+		base[k] = v
+	}
+	return base
+}
+
+// fillWarnings gives SLA entries that wrote no warn_before the default entry's warnings
+// that still fall before their own deadline, so "[sla.refund] respond_within = 12h"
+// keeps warning the merchant.
+func (c *Config) fillWarnings(defined map[string]bool) {
+	def, ok := c.SLA["default"]
+	if !ok {
+		return
+	}
+	for k, s := range c.SLA {
+		if k == "default" || defined[k] {
+			continue
+		}
+		s.WarnBefore = nil
+		for _, w := range def.WarnBefore {
+			if w > 0 && w < s.RespondWithin {
+				s.WarnBefore = append(s.WarnBefore, w)
+			}
+		}
+		c.SLA[k] = s
+	}
+}
+
+// envRef matches a value that is exactly ${NAME}.
+var envRef = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
+
+// expandEnv replaces every string value that is exactly ${NAME} with that environment
+// variable. The value itself never reaches an error message.
+func (c *Config) expandEnv() error {
+	c.secret = map[string]bool{}
+	return c.walkStrings(reflect.ValueOf(c).Elem(), "", func(key string, v reflect.Value) error {
+		m := envRef.FindStringSubmatch(v.String())
+		if m == nil {
+			return nil
+		}
+		val, ok := os.LookupEnv(m[1])
+		if !ok {
+			return c.errf(key, "environment variable %s is not set", m[1])
+		}
+		v.SetString(val)
+		c.secret[key] = true
+		return nil
+	})
+}
+
+// walkStrings calls fn for every string reachable from v with its TOML key path.
+func (c *Config) walkStrings(v reflect.Value, key string, fn func(string, reflect.Value) error) error {
+	join := func(k string) string {
+		if key == "" {
+			return k
+		}
+		return key + "." + k
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return fn(key, v)
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+			if !f.IsExported() || name == "" || name == "-" {
+				continue
+			}
+			if err := c.walkStrings(v.Field(i), join(name), fn); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			if err := c.walkStrings(v.Index(i), fmt.Sprintf("%s[%d]", key, i), fn); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+		for _, k := range keys {
+			// Map values are not addressable: copy, walk, store back.
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(v.MapIndex(k))
+			if err := c.walkStrings(e, join(k.String()), fn); err != nil {
+				return err
+			}
+			v.SetMapIndex(k, e)
+		}
+	}
+	return nil
+}
+
+// errf builds an Error located at key.
+func (c *Config) errf(key, format string, args ...any) *Error {
+	file, line := locate(c.srcs, key)
+	return &Error{File: file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)}
+}
+
+// show quotes a value for an error message unless it came from the environment.
+func (c *Config) show(key, v string) string {
+	if c.secret[key] {
+		return "(value from the environment)"
+	}
+	return strconv.Quote(v)
+}
+
+// exactCase finds a key that matches a struct field only case-insensitively ("PATH" for
+// "path"). BurntSushi/toml decodes those silently and counts them as decoded; a strict
+// load treats them as the typos they are. It returns the key and the field's real name.
+func exactCase(v any, t reflect.Type, key toml.Key) (toml.Key, string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, ""
+		}
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			for i := range t.NumField() {
+				f := t.Field(i)
+				name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+				if !f.IsExported() || name == "" {
+					continue
+				}
+				if name == k {
+					if bad, want := exactCase(m[k], f.Type, append(slices.Clip(key), k)); bad != nil {
+						return bad, want
+					}
+					break
+				}
+				if strings.EqualFold(name, k) {
+					return append(slices.Clip(key), k), name
+				}
+			}
+		}
+	case reflect.Map:
+		if m, ok := v.(map[string]any); ok {
+			for _, k := range slices.Sorted(maps.Keys(m)) {
+				if bad, want := exactCase(m[k], t.Elem(), append(slices.Clip(key), k)); bad != nil {
+					return bad, want
+				}
+			}
+		}
+	case reflect.Slice:
+		if a, ok := v.([]map[string]any); ok {
+			for _, e := range a {
+				if bad, want := exactCase(e, t.Elem(), key); bad != nil {
+					return bad, want
+				}
+			}
+		}
+		if a, ok := v.([]any); ok {
+			for _, e := range a {
+				if bad, want := exactCase(e, t.Elem(), key); bad != nil {
+					return bad, want
+				}
+			}
+		}
+	}
+	return nil, ""
+}

@@ -1,0 +1,379 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"text/template"
+	"time"
+)
+
+func defaults(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../config.toml")
+	if err != nil {
+		t.Fatalf("read ../config.toml: %v", err)
+	}
+	return b
+}
+
+// writeConfig writes content as config.toml in a fresh directory and returns its path.
+func writeConfig(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestDefaultConfig(t *testing.T) {
+	c, err := Parse("config.toml", defaults(t))
+	if err != nil {
+		t.Fatalf("Parse(../config.toml): %v", err)
+	}
+	if len(c.Shops) != 1 || c.Shops[0].Platform != "manual" || c.Shops[0].OrderBook != "" {
+		t.Errorf("Shops=%+v, want one manual shop on the sample book", c.Shops)
+	}
+	if !slices.Contains(c.Shops[0].Merchants, c.Console.Merchant) {
+		t.Errorf("console.merchant %q not in shops[0].merchants %v: the chat demo could not run", c.Console.Merchant, c.Shops[0].Merchants)
+	}
+	if c.Store.Path != "aftersale.db" || c.Console.Buyer != "买家" || c.Console.Merchant != "店主" {
+		t.Errorf("store/console = %+v %+v", c.Store, c.Console)
+	}
+	wantSLA := map[string]SLA{
+		"default":   {RespondWithin: day, WarnBefore: []Duration{6 * hour, hour, 15 * minute}},
+		"refund":    {RespondWithin: day, WarnBefore: []Duration{6 * hour, hour, 15 * minute}},
+		"return":    {RespondWithin: day, WarnBefore: []Duration{6 * hour, hour, 15 * minute}},
+		"exchange":  {RespondWithin: day, WarnBefore: []Duration{6 * hour, hour, 15 * minute}},
+		"repair":    {RespondWithin: day, WarnBefore: []Duration{6 * hour, hour, 15 * minute}},
+		"complaint": {RespondWithin: 2 * hour, WarnBefore: []Duration{hour, 15 * minute}, AlertNow: true},
+		"logistics": {RespondWithin: 2 * day, WarnBefore: []Duration{6 * hour, hour}},
+	}
+	if len(c.SLA) != len(wantSLA) {
+		t.Errorf("SLA has %d entries, want %d", len(c.SLA), len(wantSLA))
+	}
+	for k, want := range wantSLA {
+		got := c.SLA[k]
+		if got.RespondWithin != want.RespondWithin || !slices.Equal(got.WarnBefore, want.WarnBefore) || got.AlertNow != want.AlertNow {
+			t.Errorf("SLA[%s]=%+v, want %+v", k, got, want)
+		}
+	}
+}
+
+// TestDefaultTemplatesRender runs every default template on full data, as the engine
+// will, and checks the output is phone-sized and complete.
+func TestDefaultTemplatesRender(t *testing.T) {
+	c, err := Parse("config.toml", defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := struct {
+		Shop, Intent, OrderID, CaseID, Courier, TrackingNo, Logistics, Reason, Menu, Buyer, Text string
+		Deadline                                                                                 time.Time
+		Left                                                                                     time.Duration
+		Max                                                                                      int
+	}{"小满杂货铺", "退款", "4705288465508532862", "A12", "中通快递", "789", "【杭州】已签收", "已影响二次销售", "1. 退款\n2. 退货", "晴天小鱼", "杯子碎了", time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), 5*time.Hour + 20*time.Minute, 500}
+	for group, m := range map[string]map[string]string{"replies": c.Replies, "alerts": c.Alerts} {
+		for k, src := range m {
+			tp := template.Must(template.New(k).Funcs(TemplateFuncs()).Option("missingkey=error").Parse(src))
+			var b bytes.Buffer
+			if err := tp.Execute(&b, data); err != nil {
+				t.Errorf("%s.%s: %v", group, k, err)
+				continue
+			}
+			out := b.String()
+			if strings.Contains(out, "<no value>") || strings.Count(out, "\n") > 3 || !strings.ContainsFunc(out, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+				t.Errorf("%s.%s renders %q: want 1–4 lines of Chinese text", group, k, out)
+			}
+		}
+	}
+	if !strings.Contains(c.Replies["case_opened"], "{{deadline .Deadline}}") {
+		t.Errorf("case_opened should show the deadline")
+	}
+}
+
+const (
+	minute = Duration(time.Minute)
+	hour   = Duration(time.Hour)
+	day    = 24 * hour
+)
+
+func TestLoadErrors(t *testing.T) {
+	shop := "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n"
+	tests := []struct {
+		name    string
+		file    string
+		key     string
+		line    int
+		msg     string // substring of Error()
+		noFile  bool   // the error is located in no file line (missing key)
+		secrets []string
+	}{
+		{name: "syntax", file: "[store]\npath = \"a.db\n", line: 2, msg: "newline"},
+		{name: "syntax table", file: "[store\npath = \"a\"\n", line: 2, msg: "expected"},
+		{name: "unknown key", file: "[store]\npath = \"a.db\"\npaht = \"b\"\n", key: "store.paht", line: 3, msg: "unknown key"},
+		{name: "key in wrong case", file: "[store]\nPath = \"a.db\"\n", key: "store.Path", line: 2, msg: `unknown key (did you mean "path"?)`},
+		{name: "key in wrong case in array", file: shop + "[[shops]]\nid = \"s2\"\nName = \"x\"\n", key: "shops[1].Name", line: 8, msg: `did you mean "name"`},
+		{name: "key in wrong case in map", file: "[sla.refund]\nRespond_Within = \"3h\"\n", key: "sla.refund.Respond_Within", line: 2, msg: `did you mean "respond_within"`},
+		{name: "unknown table", file: "\n[stores]\npath = \"a.db\"\n", key: "stores", line: 2, msg: "unknown key"},
+		{name: "unknown key in second shop", file: shop + "[[shops]]\nid = \"s2\"\nnmae = \"x\"\n", key: "shops[1].nmae", line: 8, msg: "unknown key"},
+		{name: "wrong type", file: "[store]\npath = 5\n", key: "store.path", line: 2, msg: "incompatible types"},
+		{name: "bad duration", file: "[sla.refund]\n\nrespond_within = \"3x\"\n", key: "sla.refund.respond_within", line: 3, msg: `sla.refund.respond_within: invalid duration "3x"`},
+		{name: "bad warn duration", file: "[sla.refund]\nrespond_within = \"3h\"\nwarn_before = [\"1h\", \"-5m\"]\n", key: "sla.refund.warn_before", line: 3, msg: `invalid duration "-5m"`},
+		{name: "warn not before deadline", file: "[sla.refund]\nrespond_within = \"3h\"\nwarn_before = [\"1h\", \"3h\"]\n", key: "sla.refund.warn_before", line: 3, msg: "3h is not shorter than respond_within 3h"},
+		{name: "warn twice", file: "[sla.refund]\nrespond_within = \"3h\"\nwarn_before = [\"1h\", \"60m\"]\n", key: "sla.refund.warn_before", line: 3, msg: "1h is listed twice"},
+		{name: "zero respond_within", file: "[sla.refund]\nrespond_within = \"0s\"\n", key: "sla.refund.respond_within", line: 2, msg: "more than 0"},
+		{name: "unknown SLA key", file: "[sla.refnud]\nrespond_within = \"3h\"\n", key: "sla.refnud", line: 1, msg: `unknown SLA key "refnud"`},
+		{name: "unknown reply key", file: "[replies]\nwelcom = \"hi\"\n", key: "replies.welcom", line: 2, msg: "unknown replies key"},
+		{name: "unknown alert key", file: "[alerts]\nsnoozed = \"hi\"\n", key: "alerts.snoozed", line: 2, msg: "unknown alerts key"},
+		{name: "template syntax", file: "[replies]\n# c\nwelcome = \"欢迎 {{.Shop\"\n", key: "replies.welcome", line: 3, msg: "template does not parse"},
+		{name: "template unknown func", file: "[alerts]\nwarn = \"{{due .Deadline}}\"\n", key: "alerts.warn", line: 2, msg: `function "due" not defined`},
+		{name: "template field of another key", file: "[replies]\nwelcome = \"{{.OrderID}}\"\n", key: "replies.welcome", line: 2, msg: "uses .OrderID, which is not available here (available: .Shop)"},
+		{name: "template field in if", file: "[replies]\nempty = \"{{if .Shop}}x{{end}}\"\n", key: "replies.empty", line: 2, msg: "uses .Shop"},
+		{name: "template empty", file: "[replies]\nbusy = \"  \"\n", key: "replies.busy", line: 2, msg: "is empty"},
+		{name: "no shops", file: "store.path = \"a.db\"\nshops = []\n", key: "shops", line: 2, msg: "no shops configured"},
+		{name: "duplicate shop id", file: shop + "[[shops]]\nid = \"s1\"\nname = \"店2\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[1].id", line: 7, msg: `"s1" is already used by shops[0]`},
+		{name: "bad shop id", file: "[[shops]]\nid = \"My Shop\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[0].id", line: 2, msg: `"My Shop" is not a valid shop id`},
+		{name: "long shop id", file: "[[shops]]\nid = \"" + strings.Repeat("a", 33) + "\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[0].id", line: 2, msg: "not a valid shop id"},
+		{name: "unknown platform", file: shop[:len(shop)-len("platform = \"manual\"\nmerchants = [\"m\"]\n")] + "platform = \"pdd\"\nmerchants = [\"m\"]\n", key: "shops[0].platform", line: 4, msg: `unknown platform "pdd"`},
+		{name: "no merchants", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = []\n", key: "shops[0].merchants", line: 5, msg: "no merchant accounts"},
+		{name: "merchants missing", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"manual\"\n", key: "shops[0].merchants", line: 1, msg: "no merchant accounts"},
+		{name: "merchant twice", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\", \"m\"]\n", key: "shops[0].merchants[1]", line: 5, msg: "listed twice"},
+		{name: "order book missing", file: shop + "order_book = \"nope.csv\"\n", key: "shops[0].order_book", line: 6, msg: "nope.csv\" does not exist"},
+		{name: "order book on api platform", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"douyin\"\nmerchants = [\"m\"]\norder_book = \"x.csv\"\n", key: "shops[0].order_book", line: 6, msg: "only used by platform manual"},
+		{name: "env unset", file: "[[shops]]\nid = \"s1\"\nname = \"${AFTERSALE_TEST_UNSET}\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[0].name", line: 3, msg: "environment variable AFTERSALE_TEST_UNSET is not set"},
+		{name: "env value not printed", file: "[[shops]]\nid = \"${AFTERSALE_TEST_SECRET}\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[0].id", line: 2, msg: "(value from the environment) is not a valid shop id", secrets: []string{"Top Secret"}},
+		{name: "menu_below", file: "[intents]\nmenu_below = 1.5\n", key: "intents.menu_below", line: 2, msg: "outside 0..1"},
+		{name: "example label", file: "[intents]\nexamples = [\n  { label = \"refund\", text = \"退钱\" },\n  { label = \"refun\", text = \"退钱\" },\n]\n", key: "intents.examples[1].label", line: 4, msg: `unknown label "refun"`},
+		{name: "example text", file: "[intents]\nexamples = [{ label = \"refund\", text = \"\" }]\n", key: "intents.examples[0].text", line: 2, msg: "is empty"},
+		{name: "empty store path", file: "[store]\npath = \"\"\n", key: "store.path", line: 2, msg: "is empty"},
+	}
+	t.Setenv("AFTERSALE_TEST_SECRET", "Top Secret")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, tt.file)
+			_, err := Load(path, defaults(t))
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Load err=%v, want *Error", err)
+			}
+			if e.File != path || e.Key != tt.key || e.Line != tt.line {
+				t.Errorf("at %s:%d key %q, want %s:%d key %q (%v)", e.File, e.Line, e.Key, path, tt.line, tt.key, err)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err=%q, want it to contain %q", err, tt.msg)
+			}
+			prefix := path + ":" + itoa(tt.line) + ": "
+			if tt.key != "" {
+				prefix += tt.key + ": "
+			}
+			if !strings.HasPrefix(err.Error(), prefix) {
+				t.Errorf("err=%q, want prefix %q", err, prefix)
+			}
+			for _, s := range tt.secrets {
+				if strings.Contains(err.Error(), s) {
+					t.Errorf("err=%q leaks %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestParseErrors covers what only a whole document can get wrong, since Load fills
+// missing keys from the defaults.
+func TestParseErrors(t *testing.T) {
+	def := string(defaults(t))
+	// A missing key points at its table's header.
+	tests := []struct {
+		name, from, to string
+		key, msg       string
+		header         string
+	}{
+		{"missing SLA default", "[sla.default]", "[sla.human]", "sla.default", "missing", "[sla.human]"},
+		{"missing reply", "\nbusy = ", "\n# busy = ", "replies.busy", "missing", "[replies]"},
+		{"missing alert", "\nwarn = ", "\n# warn = ", "alerts.warn", "missing", "[alerts]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(def, tt.from) {
+				t.Fatalf("config.toml has no %q", tt.from)
+			}
+			doc := strings.Replace(def, tt.from, tt.to, 1)
+			line := 1 + strings.Count(doc[:strings.Index(doc, "\n"+tt.header)+1], "\n")
+			_, err := Parse("embedded", []byte(doc))
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err=%v, want *Error", err)
+			}
+			if e.File != "embedded" || e.Key != tt.key || e.Line != line || !strings.Contains(e.Msg, tt.msg) {
+				t.Errorf("err=%+v, want embedded:%d, key %s, msg %q", e, line, tt.key, tt.msg)
+			}
+			if want := "embedded:" + itoa(line) + ": " + tt.key + ": "; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("Error()=%q, want prefix %q", err, want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "none.toml")
+	_, err := Load(path, defaults(t))
+	var e *Error
+	if !errors.As(err, &e) || e.File != path || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("err=%v, want *Error on %s wrapping ErrNotExist", err, path)
+	}
+}
+
+func TestEnvExpansion(t *testing.T) {
+	t.Setenv("AFTERSALE_TEST_NAME", "环境店")
+	t.Setenv("AFTERSALE_TEST_BOSS", "boss-wxid")
+	t.Setenv("AFTERSALE_TEST_DB", "/var/lib/aftersale/x.db")
+	t.Setenv("AFTERSALE_TEST_HELLO", "你好 {{.Shop}}")
+	path := writeConfig(t, `
+[store]
+path = "${AFTERSALE_TEST_DB}"
+[[shops]]
+id = "s1"
+name = "${AFTERSALE_TEST_NAME}"
+platform = "manual"
+merchants = ["店主", "${AFTERSALE_TEST_BOSS}"]
+[replies]
+welcome = "${AFTERSALE_TEST_HELLO}"
+greeting = "not ${AFTERSALE_TEST_NAME} exactly"
+`)
+	c, err := Load(path, defaults(t))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	got := []string{c.Store.Path, c.Shops[0].Name, c.Shops[0].Merchants[1], c.Replies["welcome"], c.Replies["greeting"]}
+	want := []string{"/var/lib/aftersale/x.db", "环境店", "boss-wxid", "你好 {{.Shop}}", "not ${AFTERSALE_TEST_NAME} exactly"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestMerge(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "default_orders.csv")
+	if err := os.WriteFile(book, []byte("order_id,status\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Custom defaults whose shop has an order book, to see that a file's [[shops]]
+	// replaces the array rather than merging into its elements.
+	def := strings.Replace(string(defaults(t)), `order_book = ""`, `order_book = "`+filepath.ToSlash(book)+`"`, 1)
+	path := writeConfig(t, `
+[[shops]]
+id = "other"
+name = "别的店"
+platform = "manual"
+merchants = ["老板"]
+
+[sla.refund]
+respond_within = "12h"
+
+[sla.return]
+respond_within = "3h"
+
+[sla.exchange]
+respond_within = "24h"
+warn_before = []
+
+[sla.human]
+respond_within = "30m"
+warn_before = ["5m", "20m", "10m"]
+
+[replies]
+welcome = "新的欢迎语 {{.Shop}}"
+`)
+	c, err := Load(path, []byte(def))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if len(c.Shops) != 1 || c.Shops[0].ID != "other" || c.Shops[0].OrderBook != "" || !slices.Equal(c.Shops[0].Merchants, []string{"老板"}) {
+		t.Errorf("Shops=%+v, want only the file's shop, with no order book", c.Shops)
+	}
+	if c.Replies["welcome"] != "新的欢迎语 {{.Shop}}" || c.Replies["busy"] == "" || len(c.Replies) != len(ReplyKeys()) {
+		t.Errorf("replies did not merge key by key: welcome=%q busy=%q n=%d", c.Replies["welcome"], c.Replies["busy"], len(c.Replies))
+	}
+	tests := []struct {
+		key    string
+		within Duration
+		warn   []Duration
+	}{
+		{"refund", 12 * hour, []Duration{6 * hour, hour, 15 * minute}}, // inherits default's warnings
+		{"return", 3 * hour, []Duration{hour, 15 * minute}},            // only those that fit
+		{"exchange", day, []Duration{}},                                // explicitly none
+		{"human", 30 * minute, []Duration{20 * minute, 10 * minute, 5 * minute}},
+		{"complaint", 2 * hour, []Duration{hour, 15 * minute}}, // untouched default entry
+	}
+	for _, tt := range tests {
+		got := c.SLA[tt.key]
+		if got.RespondWithin != tt.within || !slices.Equal(got.WarnBefore, tt.warn) {
+			t.Errorf("SLA[%s]=%v %v, want %v %v", tt.key, got.RespondWithin, got.WarnBefore, tt.within, tt.warn)
+		}
+	}
+	if !c.SLA["complaint"].AlertNow {
+		t.Errorf("complaint lost alert_now")
+	}
+}
+
+func TestRelativePaths(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "shop")
+	if err := os.MkdirAll(filepath.Join(dir, "books"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "books", "orders.csv"), []byte("order_id,status\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	abs := filepath.Join(t.TempDir(), "abs.db")
+	tests := []struct {
+		name, file, store, book string
+	}{
+		{"relative", "[store]\npath = \"data/a.db\"\n[[shops]]\nid = \"s\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\"]\norder_book = \"books/orders.csv\"\n",
+			filepath.Join(dir, "data", "a.db"), filepath.Join(dir, "books", "orders.csv")},
+		{"default store path lands next to the file", "[[shops]]\nid = \"s\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n",
+			filepath.Join(dir, "aftersale.db"), ""},
+		{"absolute", "[store]\npath = \"" + filepath.ToSlash(abs) + "\"\n", abs, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, "config.toml")
+			if err := os.WriteFile(path, []byte(tt.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Load(path, defaults(t))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if c.Store.Path != tt.store || c.Shops[0].OrderBook != tt.book {
+				t.Errorf("store=%q book=%q, want %q %q", c.Store.Path, c.Shops[0].OrderBook, tt.store, tt.book)
+			}
+		})
+	}
+	// The embedded default resolves against the working directory: paths stay relative.
+	c, err := Parse("embedded", defaults(t))
+	if err != nil || c.Store.Path != "aftersale.db" {
+		t.Errorf("Parse store=%v err=%v, want aftersale.db", c.Store.Path, err)
+	}
+}
+
+func TestValidateProgrammatic(t *testing.T) {
+	c, err := Parse("config.toml", defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Shops = append(c.Shops, c.Shops[0])
+	err = c.Validate()
+	var e *Error
+	if !errors.As(err, &e) || e.Key != "shops[1].id" {
+		t.Fatalf("Validate()=%v, want a duplicate id at shops[1].id", err)
+	}
+}

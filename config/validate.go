@@ -1,0 +1,336 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+	"text/template/parse"
+)
+
+// Labels are the intent labels an SLA entry or a training example may name.
+var labels = []string{"refund", "return", "exchange", "complaint", "logistics", "repair", "human", "cancel", "greeting", "other"}
+
+// Platforms are the platform names a shop may use.
+var platforms = []string{"manual", "webhook", "douyin", "kuaishou", "taobao"}
+
+// replyFields lists each reply template and the data fields it may use.
+var replyFields = map[string][]string{
+	"welcome":             {"Shop"},
+	"greeting":            {"Shop"},
+	"menu":                {"Menu"},
+	"ask_order":           {"Intent"},
+	"ask_photo":           {"Intent"},
+	"order_not_found":     {"OrderID"},
+	"case_opened":         {"CaseID", "Intent", "OrderID", "Deadline"},
+	"case_updated":        {"CaseID", "Intent"},
+	"complaint_opened":    {"CaseID", "Deadline"},
+	"logistics_shipped":   {"OrderID", "Courier", "TrackingNo", "Logistics"},
+	"logistics_unshipped": {"OrderID"},
+	"logistics_no_order":  {},
+	"human":               {"Shop"},
+	"released":            {},
+	"cancelled":           {"CaseID"},
+	"nothing_to_cancel":   {},
+	"approved":            {"CaseID", "Intent"},
+	"rejected":            {"CaseID", "Intent", "Reason"},
+	"other":               {},
+	"too_long":            {"Max"},
+	"empty":               {},
+	"media_received":      {},
+	"busy":                {},
+	"platform_apply":      {"Intent", "OrderID"},
+}
+
+// alertFields lists each merchant alert template and the data fields it may use.
+var alertFields = map[string][]string{
+	"new_case":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
+	"warn":               {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
+	"overdue":            {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
+	"complaint":          {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
+	"cancelled_by_buyer": {"CaseID", "Buyer"},
+}
+
+// ReplyKeys lists the reply template names, sorted; every one is required.
+func ReplyKeys() []string { return slices.Sorted(maps.Keys(replyFields)) }
+
+// AlertKeys lists the alert template names, sorted; every one is required.
+func AlertKeys() []string { return slices.Sorted(maps.Keys(alertFields)) }
+
+// TemplateFields lists the data fields the named template ("replies.welcome",
+// "alerts.warn") may use, or nil for an unknown name.
+func TemplateFields(name string) []string {
+	group, key, _ := strings.Cut(name, ".")
+	var f []string
+	switch group {
+	case "replies":
+		f = replyFields[key]
+	case "alerts":
+		f = alertFields[key]
+	}
+	return slices.Clone(f)
+}
+
+var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
+
+// Validate checks the whole config and returns the first problem as an *Error. It is
+// run by Parse and Load; call it again after changing a Config in code.
+func (c *Config) Validate() error {
+	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateBasics() error {
+	if strings.TrimSpace(c.Store.Path) == "" {
+		return c.errf("store.path", "is empty")
+	}
+	if strings.TrimSpace(c.Console.Buyer) == "" {
+		return c.errf("console.buyer", "is empty")
+	}
+	if strings.TrimSpace(c.Console.Merchant) == "" {
+		return c.errf("console.merchant", "is empty")
+	}
+	if m := c.Intents.MenuBelow; m < 0 || m > 1 || m != m {
+		return c.errf("intents.menu_below", "%v is outside 0..1", m)
+	}
+	for i, ex := range c.Intents.Examples {
+		key := fmt.Sprintf("intents.examples[%d]", i)
+		if !slices.Contains(labels, ex.Label) {
+			return c.errf(key+".label", "unknown label %s (want one of %s)", c.show(key+".label", ex.Label), strings.Join(labels, ", "))
+		}
+		if strings.TrimSpace(ex.Text) == "" {
+			return c.errf(key+".text", "is empty")
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateShops() error {
+	if len(c.Shops) == 0 {
+		return c.errf("shops", "no shops configured: add at least one [[shops]] table")
+	}
+	seen := map[string]int{}
+	for i, s := range c.Shops {
+		key := fmt.Sprintf("shops[%d]", i)
+		if !shopID.MatchString(s.ID) {
+			return c.errf(key+".id", "%s is not a valid shop id (1–32 of a-z 0-9 _ -)", c.show(key+".id", s.ID))
+		}
+		if j, dup := seen[s.ID]; dup {
+			return c.errf(key+".id", "%s is already used by shops[%d]", c.show(key+".id", s.ID), j)
+		}
+		seen[s.ID] = i
+		if strings.TrimSpace(s.Name) == "" {
+			return c.errf(key+".name", "is empty (buyers see the shop name)")
+		}
+		if !slices.Contains(platforms, s.Platform) {
+			return c.errf(key+".platform", "unknown platform %s (want one of %s)", c.show(key+".platform", s.Platform), strings.Join(platforms, ", "))
+		}
+		if len(s.Merchants) == 0 {
+			return c.errf(key+".merchants", "no merchant accounts: merchant commands would be accepted from no one")
+		}
+		for j, m := range s.Merchants {
+			mk := fmt.Sprintf("%s.merchants[%d]", key, j)
+			if strings.TrimSpace(m) == "" {
+				return c.errf(mk, "is empty")
+			}
+			if slices.Index(s.Merchants, m) != j {
+				return c.errf(mk, "%s is listed twice", c.show(mk, m))
+			}
+		}
+		if s.OrderBook != "" {
+			ok := key + ".order_book"
+			if s.Platform != "manual" {
+				return c.errf(ok, "is only used by platform manual")
+			}
+			st, err := os.Stat(s.OrderBook)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				e := c.errf(ok, "order book %s does not exist", c.show(ok, s.OrderBook))
+				e.Err = err
+				return e
+			case err != nil:
+				e := c.errf(ok, "order book %s: %v", c.show(ok, s.OrderBook), err)
+				e.Err = err
+				return e
+			case st.IsDir():
+				return c.errf(ok, "order book %s is a directory, want a CSV file", c.show(ok, s.OrderBook))
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateSLA() error {
+	if _, ok := c.SLA["default"]; !ok {
+		return c.errf("sla.default", "missing: the rule for intents without their own entry")
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.SLA)) {
+		key := "sla." + k
+		if k != "default" && !slices.Contains(labels, k) {
+			return c.errf(key, "unknown SLA key %q (want default or an intent label: %s)", k, strings.Join(labels, ", "))
+		}
+		s := c.SLA[k]
+		if s.RespondWithin <= 0 {
+			return c.errf(key+".respond_within", "must be more than 0")
+		}
+		for i, w := range s.WarnBefore {
+			switch {
+			case w <= 0:
+				return c.errf(key+".warn_before", "%s must be more than 0", w)
+			case w >= s.RespondWithin:
+				return c.errf(key+".warn_before", "%s is not shorter than respond_within %s", w, s.RespondWithin)
+			case slices.Index(s.WarnBefore, w) != i:
+				return c.errf(key+".warn_before", "%s is listed twice", w)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Config) validateTemplates() error {
+	if err := c.checkGroup("replies", c.Replies, replyFields); err != nil {
+		return err
+	}
+	return c.checkGroup("alerts", c.Alerts, alertFields)
+}
+
+func (c *Config) checkGroup(group string, src map[string]string, fields map[string][]string) error {
+	for _, k := range slices.Sorted(maps.Keys(src)) {
+		if _, ok := fields[k]; !ok {
+			return c.errf(group+"."+k, "unknown %s key (want one of %s)", group, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		key := group + "." + k
+		text, ok := src[k]
+		if !ok {
+			return c.errf(key, "missing")
+		}
+		if strings.TrimSpace(text) == "" {
+			return c.errf(key, "is empty: a buyer must never get an empty message")
+		}
+		t, err := template.New(k).Funcs(TemplateFuncs()).Parse(text)
+		if err != nil {
+			e := c.errf(key, "template does not parse: %s", templateMsg(err, k))
+			e.Err = err
+			return e
+		}
+		for _, tt := range t.Templates() {
+			if tt.Tree == nil {
+				continue
+			}
+			if bad := unknownField(tt.Tree.Root, fields[k], true); bad != "" {
+				return c.errf(key, "template uses .%s, which is not available here (available: %s)", bad, dotted(fields[k]))
+			}
+		}
+	}
+	return nil
+}
+
+// templateMsg trims text/template's "template: welcome:1: " prefix: the key says which.
+func templateMsg(err error, name string) string {
+	return strings.TrimPrefix(err.Error(), "template: "+name+":")
+}
+
+func dotted(fs []string) string {
+	if len(fs) == 0 {
+		return "none"
+	}
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = "." + f
+	}
+	return strings.Join(out, " ")
+}
+
+// unknownField returns the first data field n uses that is not in allowed. dotIsData is
+// false inside {{with}} and {{range}}, where dot is something else; $.Field is still
+// checked there.
+func unknownField(n parse.Node, allowed []string, dotIsData bool) string {
+	check := func(n parse.Node, dot bool) string {
+		if n == nil || reflectNil(n) {
+			return ""
+		}
+		return unknownField(n, allowed, dot)
+	}
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return ""
+		}
+		for _, c := range n.Nodes {
+			if bad := check(c, dotIsData); bad != "" {
+				return bad
+			}
+		}
+	case *parse.ActionNode:
+		return check(n.Pipe, dotIsData)
+	case *parse.PipeNode:
+		if n == nil {
+			return ""
+		}
+		for _, cmd := range n.Cmds {
+			if bad := check(cmd, dotIsData); bad != "" {
+				return bad
+			}
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			if bad := check(a, dotIsData); bad != "" {
+				return bad
+			}
+		}
+	case *parse.FieldNode:
+		if dotIsData && !slices.Contains(allowed, n.Ident[0]) {
+			return n.Ident[0]
+		}
+	case *parse.VariableNode:
+		if len(n.Ident) > 1 && n.Ident[0] == "$" && !slices.Contains(allowed, n.Ident[1]) {
+			return n.Ident[1]
+		}
+	case *parse.ChainNode:
+		return check(n.Node, dotIsData)
+	case *parse.IfNode:
+		return branch(&n.BranchNode, allowed, dotIsData, dotIsData)
+	case *parse.WithNode:
+		return branch(&n.BranchNode, allowed, dotIsData, false)
+	case *parse.RangeNode:
+		return branch(&n.BranchNode, allowed, dotIsData, false)
+	case *parse.TemplateNode:
+		return check(n.Pipe, dotIsData)
+	}
+	return ""
+}
+
+func branch(b *parse.BranchNode, allowed []string, dot, inner bool) string {
+	if bad := unknownField(b.Pipe, allowed, dot); bad != "" {
+		return bad
+	}
+	if bad := unknownField(b.List, allowed, inner); bad != "" {
+		return bad
+	}
+	if b.ElseList != nil {
+		return unknownField(b.ElseList, allowed, dot)
+	}
+	return ""
+}
+
+// reflectNil reports a typed nil node (a nil *PipeNode inside a parse.Node).
+func reflectNil(n parse.Node) bool {
+	switch n := n.(type) {
+	case *parse.PipeNode:
+		return n == nil
+	case *parse.ListNode:
+		return n == nil
+	}
+	return false
+}
