@@ -175,6 +175,7 @@ const (
 	ctxNone = iota
 	ctxOrder
 	ctxTracking
+	ctxCourier // a bare courier word: names the number only when it follows at once
 	ctxPhone
 )
 
@@ -194,10 +195,10 @@ func contextBefore(text string, i int) int {
 	kws := [...]kw{
 		{"订单号", ctxOrder}, {"订单编号", ctxOrder}, {"订单", ctxOrder}, {"单号", ctxOrder}, {"编号", ctxOrder},
 		{"快递单号", ctxTracking}, {"运单号", ctxTracking}, {"物流单号", ctxTracking}, {"快递号", ctxTracking},
-		{"运单", ctxTracking}, {"快递", ctxTracking}, {"物流号", ctxTracking}, {"顺丰", ctxTracking},
-		{"中通", ctxTracking}, {"圆通", ctxTracking}, {"韵达", ctxTracking}, {"申通", ctxTracking},
-		{"极兔", ctxTracking}, {"邮政", ctxTracking}, {"京东", ctxTracking}, {"德邦", ctxTracking},
-		{"百世", ctxTracking}, {"EMS", ctxTracking}, {"ems", ctxTracking}, {"退货单号", ctxTracking},
+		{"运单", ctxCourier}, {"快递", ctxCourier}, {"物流号", ctxTracking}, {"顺丰", ctxCourier},
+		{"中通", ctxCourier}, {"圆通", ctxCourier}, {"韵达", ctxCourier}, {"申通", ctxCourier},
+		{"极兔", ctxCourier}, {"邮政", ctxCourier}, {"京东", ctxCourier}, {"德邦", ctxCourier},
+		{"百世", ctxCourier}, {"EMS", ctxCourier}, {"ems", ctxCourier}, {"退货单号", ctxTracking},
 		{"手机", ctxPhone}, {"电话", ctxPhone}, {"号码", ctxPhone}, {"联系方式", ctxPhone}, {"tel", ctxPhone},
 	}
 	best, bestEnd, bestLen := ctxNone, -1, 0
@@ -217,6 +218,11 @@ func contextBefore(text string, i int) int {
 	// Only what lies between the keyword and the number: a separator, "是", a colon.
 	between := w[bestEnd:]
 	if utf8.RuneCountInString(between) > 4 {
+		return ctxNone
+	}
+	// A bare courier word names the number only when the number follows at once
+	// ("顺丰 SF…", "快递:7891…"); in "快递到哪了 4705…" the number is the order.
+	if best == ctxCourier && utf8.RuneCountInString(strings.TrimSpace(between)) > 1 {
 		return ctxNone
 	}
 	return best
@@ -290,17 +296,17 @@ func classifyToken(text string, i, j int, s *Slots, used *spans) {
 	}
 	ctx := contextBefore(text, i)
 	switch {
-	case ctx != ctxOrder && ctx != ctxTracking && n == 11 && isMobile(tok):
+	case ctx != ctxOrder && ctx != ctxTracking && ctx != ctxCourier && n == 11 && isMobile(tok):
 		if s.Phone == "" {
 			s.Phone = tok
 		}
 		used.add(i, j)
-	case ctx != ctxOrder && ctx != ctxTracking && n == 13 && tok[:2] == "86" && isMobile(tok[2:]):
+	case ctx != ctxOrder && ctx != ctxTracking && ctx != ctxCourier && n == 13 && tok[:2] == "86" && isMobile(tok[2:]):
 		if s.Phone == "" {
 			s.Phone = tok[2:]
 		}
 		used.add(i, j)
-	case ctx == ctxTracking && n >= 10 && n <= 20:
+	case (ctx == ctxTracking || ctx == ctxCourier && n <= 16) && n >= 10 && n <= 20:
 		if s.Tracking == "" {
 			s.Tracking = tok
 		}
