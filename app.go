@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/adapters"
-	"github.com/aftersale/aftersale/adapters/manual"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/bot/console"
 	"github.com/aftersale/aftersale/cases"
@@ -136,24 +135,6 @@ func (m *Main) checkConfig(args []string) int {
 	return exitOK
 }
 
-// platforms builds each shop's platform adapter; main picks them with a plain switch.
-func platforms(cfg *config.Config, now func() time.Time) (map[string]adapters.Platform, error) {
-	out := map[string]adapters.Platform{}
-	for i, s := range cfg.Shops {
-		switch s.Platform {
-		case "manual":
-			book, err := manual.New(manual.Options{Path: s.OrderBook, Now: now})
-			if err != nil {
-				return nil, fmt.Errorf("shops[%d].order_book: %w", i, err)
-			}
-			out[s.ID] = book
-		default:
-			return nil, fmt.Errorf("shops[%d].platform: %q is not available in this build yet (use manual)", i, s.Platform)
-		}
-	}
-	return out, nil
-}
-
 func classifier(cfg *config.Config) (*intents.Classifier, error) {
 	var extra []intents.Example
 	for i, ex := range cfg.Intents.Examples {
@@ -266,12 +247,22 @@ func (m *Main) chat(ctx context.Context, args []string) int {
 	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Path)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	stopIntake, err := startPlatformIntake(ctx, cfg, plats, engine, m.Now, log)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	defer stopIntake()
 	done := make(chan error, 1)
 	go func() { done <- engine.Run(ctx) }()
 	if err := engine.Resend(ctx); err != nil {
 		log.Warn("resend replies from before the restart", "err", err)
 	}
 	err = ch.Run(ctx, engine)
+	// Input ended (or /quit): send what is already due before leaving, so a scripted
+	// session sees its alerts; claims are atomic, so the loop cannot send them twice.
+	engine.RunJobs(ctx, m.Now())
+	engine.FireAlerts(ctx, m.Now())
 	cancel()
 	<-done
 	if err != nil {

@@ -156,6 +156,25 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		case !errors.Is(err, cases.ErrNotFound):
 			return err
 		}
+		if orderID != "" {
+			// The buyer applied on the platform first and a push opened the case: the
+			// buyer writing now is its owner.
+			adopted, err := t.tx.PlatformCase(shop.ID, orderID, string(label))
+			if err == nil {
+				c = adopted
+				c.Buyer, c.BuyerName = m.From, m.Name
+				if err := t.tx.SaveCase(c); err != nil {
+					return err
+				}
+				if err := t.recordAll(c.ID, sess.Pending); err != nil {
+					return err
+				}
+				return t.say("case_updated", data{CaseID: c.ID, Intent: intentName(c.Intent)})
+			}
+			if !errors.Is(err, cases.ErrNotFound) {
+				return err
+			}
+		}
 		c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: string(label),
 			OrderID: orderID, Reason: string(sess.Reason), AmountFen: sess.AmountFen, Platform: shop.Platform.Name()}
 		if err := t.tx.OpenCase(c, shop.policy(string(label))); err != nil {

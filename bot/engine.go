@@ -248,22 +248,28 @@ func (t *turn) sayText(to, text string) error {
 	return nil
 }
 
-// do runs fn in one transaction and, once committed, wakes the loops. When the store
-// fails, the sender still gets the busy reply (uncommitted) and the error is returned.
-func (e *Engine) do(ctx context.Context, m Message, fn func(t *turn) error) ([]cases.Reply, error) {
+// commit runs fn in one transaction for a shop and, once committed, wakes the loops.
+func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) (*turn, error) {
 	t := &turn{e: e, shop: e.shops[m.Shop], m: m}
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
 		t.tx, t.replies, t.poke = tx, nil, false
 		return fn(t)
 	})
+	if err == nil && t.poke {
+		e.alertLoop.Poke()
+		e.jobLoop.Poke()
+	}
+	return t, err
+}
+
+// do runs fn in one transaction and returns the replies it committed. When the store
+// fails, the sender still gets the busy reply (uncommitted) and the error is returned.
+func (e *Engine) do(ctx context.Context, m Message, fn func(t *turn) error) ([]cases.Reply, error) {
+	t, err := e.commit(ctx, m, fn)
 	if err != nil {
 		e.log.Error("handle message", "shop", m.Shop, "from", m.From, "err", err)
 		busy := cases.Reply{Shop: m.Shop, To: m.From, Text: e.replies.render("busy", data{Shop: t.shop.Name})}
 		return []cases.Reply{busy}, err
-	}
-	if t.poke {
-		e.alertLoop.Poke()
-		e.jobLoop.Poke()
 	}
 	return t.replies, nil
 }

@@ -80,7 +80,13 @@ func newHarnessTB(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "cases.db"), platform: book,
+	return newHarnessWith(t, book)
+}
+
+// newHarnessWith runs the shop on the given platform.
+func newHarnessWith(t testing.TB, p adapters.Platform) *harness {
+	t.Helper()
+	h := &harness{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "cases.db"), platform: p,
 		clock: &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}, cfg: loadConfig(t)}
 	h.start()
 	return h

@@ -115,6 +115,11 @@ func (e *Engine) renderAlert(now time.Time, shop *Shop, c *cases.Case, a cases.A
 	d := data{Shop: shop.Name, CaseID: c.ID, Intent: intentName(c.Intent), OrderID: c.OrderID,
 		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Text: e.firstWords(c)}
 	text := e.alerts.render(key, d)
+	if a.Kind == cases.AlertPlatformAuth {
+		level = notify.LevelUrgent
+		text = fmt.Sprintf("【平台授权失效】%s：%s 平台拒绝了访问（授权过期或被撤销），请到平台后台重新授权并更新配置。售后单 %s 暂未同步到平台，授权恢复后会自动补上。",
+			shop.Name, shop.Platform.Name(), c.ID)
+	}
 	if a.Repeat {
 		text = "【重发】" + text
 	}
@@ -245,7 +250,20 @@ func (e *Engine) notApplied(ctx context.Context, now time.Time, j cases.Job, c *
 func (e *Engine) jobError(ctx context.Context, now time.Time, j cases.Job, err error) {
 	var ae *adapters.APIError
 	if errors.As(err, &ae) && ae.Reauth {
+		// Retrying cannot help until the merchant re-authorises; tell them once per job
+		// and keep trying slowly, so the case syncs as soon as the new token is in place.
 		e.log.Error("platform authorisation expired: the merchant must re-authorise", "shop", j.Shop, "case_id", j.CaseID, "err", err)
+		if j.Attempts == 1 {
+			err := e.store.Update(ctx, func(tx *cases.Tx) error {
+				return tx.ScheduleAlert(cases.Alert{Shop: j.Shop, CaseID: j.CaseID, Kind: cases.AlertPlatformAuth, DueAt: now})
+			})
+			if err != nil {
+				e.log.Error("schedule re-authorisation alert", "case_id", j.CaseID, "err", err)
+			}
+			e.alertLoop.Poke()
+		}
+		e.retryJob(ctx, now, j, err)
+		return
 	}
 	if adapters.Retryable(err) {
 		e.retryJob(ctx, now, j, err)

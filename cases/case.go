@@ -135,6 +135,8 @@ const (
 	AlertReminder       = "reminder" // a snoozed reminder
 	AlertBuyerCancelled = "cancelled_by_buyer"
 	AlertHandoff        = "handoff"
+	// AlertPlatformAuth tells the merchant the platform refused the shop's credentials.
+	AlertPlatformAuth = "platform_auth"
 )
 
 // Alert is one merchant alert scheduled for a case.

@@ -28,6 +28,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS cases_live ON cases (shop, buyer, order_id, in
 	WHERE state IN ('open', 'waiting_merchant', 'waiting_buyer');
 CREATE INDEX IF NOT EXISTS cases_buyer ON cases (shop, buyer, state);
 CREATE INDEX IF NOT EXISTS cases_deadline ON cases (state, deadline);
+CREATE INDEX IF NOT EXISTS cases_ref ON cases (shop, platform_ref);
+CREATE INDEX IF NOT EXISTS cases_order ON cases (shop, order_id);
 
 CREATE TABLE IF NOT EXISTS events (
 	id      INTEGER PRIMARY KEY,

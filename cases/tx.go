@@ -121,13 +121,13 @@ func collectCases(rows *sql.Rows) ([]Case, error) {
 	return out, rows.Err()
 }
 
-// SaveCase writes the case's editable fields (order, reason, amount, deadline, platform,
-// note). State changes go through SetState.
+// SaveCase writes the case's editable fields (buyer, order, reason, amount, deadline,
+// platform, note). State changes go through SetState.
 func (tx *Tx) SaveCase(c *Case) error {
 	c.UpdatedAt = tx.now
-	_, err := tx.exec(`UPDATE cases SET buyer_name = ?, order_id = ?, reason = ?, amount_fen = ?,
+	_, err := tx.exec(`UPDATE cases SET buyer = ?, buyer_name = ?, order_id = ?, reason = ?, amount_fen = ?,
 		deadline = ?, platform = ?, platform_ref = ?, note = ?, updated_at = ? WHERE shop = ? AND id = ?`,
-		c.BuyerName, c.OrderID, c.Reason, c.AmountFen, ms(c.Deadline), c.Platform, c.PlatformRef, c.Note,
+		c.Buyer, c.BuyerName, c.OrderID, c.Reason, c.AmountFen, ms(c.Deadline), c.Platform, c.PlatformRef, c.Note,
 		ms(c.UpdatedAt), c.Shop, c.ID)
 	if err != nil {
 		return fmt.Errorf("save case %s: %w", c.ID, err)
@@ -293,4 +293,42 @@ func (tx *Tx) FirstSeen(shop, msgID string) (bool, error) {
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
+}
+
+// CaseByRef finds the case linked to a platform after-sale id.
+func (tx *Tx) CaseByRef(shop, ref string) (*Case, error) {
+	c, err := scanCase(tx.queryRow(`SELECT `+caseColumns+` FROM cases WHERE shop = ? AND platform_ref = ?
+		ORDER BY opened_at DESC LIMIT 1`, shop, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find case by platform ref: %w", err)
+	}
+	return c, nil
+}
+
+// UnlinkedCase finds the newest live case on an order that no platform after-sale is
+// linked to yet: the one a push about that order belongs to.
+func (tx *Tx) UnlinkedCase(shop, orderID string) (*Case, error) {
+	c, err := scanCase(tx.queryRow(`SELECT `+caseColumns+` FROM cases WHERE shop = ? AND order_id = ?
+		AND platform_ref = '' AND state IN ('open', 'waiting_merchant', 'waiting_buyer')
+		AND intent NOT IN ('human', 'logistics')
+		ORDER BY opened_at DESC LIMIT 1`, shop, orderID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find unlinked case: %w", err)
+	}
+	return c, nil
+}
+
+// PlatformBuyer is the buyer id of a case a platform push opened before the buyer chatted.
+func PlatformBuyer(orderID string) string { return "platform:" + orderID }
+
+// PlatformCase finds a live case a platform push opened on an order, which a buyer who
+// then writes about that order takes over.
+func (tx *Tx) PlatformCase(shop, orderID, intent string) (*Case, error) {
+	return tx.LiveCase(shop, PlatformBuyer(orderID), orderID, intent)
 }

@@ -28,6 +28,7 @@ type Config struct {
 	Console Console `toml:"console"`
 	Intents Intents `toml:"intents"`
 	Shops   []Shop  `toml:"shops"`
+	Push    Push    `toml:"push"`
 	// SLA maps "default" or an intent label (refund, return, exchange, complaint,
 	// logistics, repair, human, cancel, greeting, other) to its response rule.
 	SLA map[string]SLA `toml:"sla"`
@@ -77,6 +78,56 @@ type Shop struct {
 	// OrderBook is the manual platform's CSV file; "" means the built-in sample book.
 	// Relative paths resolve against the config file's directory.
 	OrderBook string `toml:"order_book"`
+
+	// Credentials of the shop's platform: exactly the section named by Platform is set.
+	Douyin   *Douyin   `toml:"douyin"`
+	Kuaishou *Kuaishou `toml:"kuaishou"`
+	Taobao   *Taobao   `toml:"taobao"`
+	Webhook  *Webhook  `toml:"webhook"`
+}
+
+// Douyin holds a 抖店 shop's open-platform credentials.
+type Douyin struct {
+	AppKey      string `toml:"app_key"`
+	AppSecret   string `toml:"app_secret"`
+	AccessToken string `toml:"access_token"`
+	SignMethod  string `toml:"sign_method"` // hmac-sha256 (default) or md5
+	BaseURL     string `toml:"base_url"`    // "" = the official gateway
+}
+
+// Kuaishou holds a 快手小店 shop's open-platform credentials.
+type Kuaishou struct {
+	AppKey      string `toml:"app_key"`
+	SignSecret  string `toml:"sign_secret"`
+	AccessToken string `toml:"access_token"`
+	// MessageKey decrypts pushes (base64 AES key); "" = pushes not used.
+	MessageKey string `toml:"message_key"`
+	SignMethod string `toml:"sign_method"` // HMAC_SHA256 (default) or MD5
+	BaseURL    string `toml:"base_url"`
+}
+
+// Taobao holds a 淘宝/天猫 shop's TOP credentials.
+type Taobao struct {
+	AppKey     string `toml:"app_key"`
+	AppSecret  string `toml:"app_secret"`
+	Session    string `toml:"session"`     // the shop's access token
+	SignMethod string `toml:"sign_method"` // hmac-sha256 (default), hmac or md5
+	// TMCPoll is how often to pull TMC messages; 0 = do not pull.
+	TMCPoll  Duration `toml:"tmc_poll"`
+	TMCGroup string   `toml:"tmc_group"`
+	BaseURL  string   `toml:"base_url"`
+}
+
+// Webhook is the shop's own system, reached by signed JSON POSTs.
+type Webhook struct {
+	URL    string `toml:"url"`
+	Secret string `toml:"secret"`
+}
+
+// Push is the HTTP endpoint platforms push after-sale events to.
+type Push struct {
+	// Listen is the address to serve /push/{shop} on, e.g. "127.0.0.1:8788"; "" = off.
+	Listen string `toml:"listen"`
 }
 
 // SLA is how long the merchant has to answer a case and when to warn before that.
@@ -253,6 +304,7 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 	if md.IsDefined("shops") {
 		base.Shops = over.Shops
 	}
+	set(&base.Push.Listen, over.Push.Listen, "push", "listen")
 	base.SLA = mergeMap(base.SLA, over.SLA)
 	for k := range over.SLA {
 		warnDef[k] = md.IsDefined("sla", k, "warn_before")
@@ -326,6 +378,10 @@ func (c *Config) walkStrings(v reflect.Value, key string, fn func(string, reflec
 	switch v.Kind() {
 	case reflect.String:
 		return fn(key, v)
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return c.walkStrings(v.Elem(), key, fn)
+		}
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {

@@ -147,6 +147,11 @@ func TestLoadErrors(t *testing.T) {
 		{name: "merchant twice", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\", \"m\"]\n", key: "shops[0].merchants[1]", line: 5, msg: "listed twice"},
 		{name: "order book missing", file: shop + "order_book = \"nope.csv\"\n", key: "shops[0].order_book", line: 6, msg: "nope.csv\" does not exist"},
 		{name: "order book on api platform", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"douyin\"\nmerchants = [\"m\"]\norder_book = \"x.csv\"\n", key: "shops[0].order_book", line: 6, msg: "only used by platform manual"},
+		{name: "platform section missing", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"douyin\"\nmerchants = [\"m\"]\n", key: "shops[0].douyin", line: 1, msg: "needs a [shops.douyin] section"},
+		{name: "platform credential empty", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"taobao\"\nmerchants = [\"m\"]\n[shops.taobao]\napp_key = \"1\"\napp_secret = \"${AFTERSALE_TEST_SECRET}\"\nsession = \"\"\n", key: "shops[0].taobao.session", line: 9, msg: "required for platform taobao", secrets: []string{"Top Secret"}},
+		{name: "other platform section", file: shop + "[shops.kuaishou]\napp_key = \"k\"\n", key: "shops[0].kuaishou", line: 6, msg: "only used by platform kuaishou"},
+		{name: "bad sign method", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"douyin\"\nmerchants = [\"m\"]\n[shops.douyin]\napp_key = \"1\"\napp_secret = \"2\"\naccess_token = \"3\"\nsign_method = \"sha1\"\n", key: "shops[0].douyin.sign_method", line: 10, msg: "want hmac-sha256 or md5"},
+		{name: "webhook url", file: "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"webhook\"\nmerchants = [\"m\"]\n[shops.webhook]\nurl = \"ftp://x\"\nsecret = \"s\"\n", key: "shops[0].webhook.url", line: 7, msg: "http"},
 		{name: "env unset", file: "[[shops]]\nid = \"s1\"\nname = \"${AFTERSALE_TEST_UNSET}\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[0].name", line: 3, msg: "environment variable AFTERSALE_TEST_UNSET is not set"},
 		{name: "env value not printed", file: "[[shops]]\nid = \"${AFTERSALE_TEST_SECRET}\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[0].id", line: 2, msg: "(value from the environment) is not a valid shop id", secrets: []string{"Top Secret"}},
 		{name: "menu_below", file: "[intents]\nmenu_below = 1.5\n", key: "intents.menu_below", line: 2, msg: "outside 0..1"},
@@ -375,5 +380,18 @@ func TestValidateProgrammatic(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || e.Key != "shops[1].id" {
 		t.Fatalf("Validate()=%v, want a duplicate id at shops[1].id", err)
+	}
+}
+
+// Secrets in a platform section come from the environment like any other value.
+func TestEnvInPlatformSection(t *testing.T) {
+	t.Setenv("AFTERSALE_TEST_DOUYIN_SECRET", "s3cret")
+	path := writeConfig(t, "[[shops]]\nid = \"s1\"\nname = \"店\"\nplatform = \"douyin\"\nmerchants = [\"m\"]\n[shops.douyin]\napp_key = \"k\"\napp_secret = \"${AFTERSALE_TEST_DOUYIN_SECRET}\"\naccess_token = \"t\"\n")
+	c, err := Load(path, defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Shops[0].Douyin.AppSecret; got != "s3cret" {
+		t.Fatalf("AppSecret=%q, want the environment's value", got)
 	}
 }

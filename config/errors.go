@@ -132,6 +132,13 @@ func indexLines(data []byte) map[string]int {
 			continue
 		case line[0] == '[':
 			prefix = cleanKey(strings.SplitN(line[1:], "]", 2)[0])
+			// [shops.douyin] after [[shops]] belongs to the latest shops element.
+			for name, count := range arrays {
+				if strings.HasPrefix(prefix, name+".") {
+					prefix = fmt.Sprintf("%s[%d]%s", name, count-1, prefix[len(name):])
+					break
+				}
+			}
 			for k := prefix; k != ""; k = parentKey(k) {
 				setOnce(out, k, lineNo) // [sla.refund] also places "sla"
 			}

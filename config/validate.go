@@ -165,6 +165,9 @@ func (c *Config) validateShops() error {
 				return c.errf(ok, "order book %s is a directory, want a CSV file", c.show(ok, s.OrderBook))
 			}
 		}
+		if err := c.validatePlatform(key, s); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -333,4 +336,70 @@ func reflectNil(n parse.Node) bool {
 		return n == nil
 	}
 	return false
+}
+
+// validatePlatform checks that the shop has exactly its platform's credentials section
+// and that each required credential is set.
+func (c *Config) validatePlatform(key string, s Shop) error {
+	sections := map[string]bool{"douyin": s.Douyin != nil, "kuaishou": s.Kuaishou != nil, "taobao": s.Taobao != nil, "webhook": s.Webhook != nil}
+	for _, name := range slices.Sorted(maps.Keys(sections)) {
+		if sections[name] && name != s.Platform {
+			return c.errf(key+"."+name, "is only used by platform %s (this shop's platform is %s)", name, s.Platform)
+		}
+	}
+	need := func(section string, fields map[string]string) error {
+		if s.Platform == "manual" {
+			return nil
+		}
+		if !sections[section] {
+			return c.errf(key+"."+section, "missing: platform %s needs a [shops.%s] section with its credentials", s.Platform, section)
+		}
+		for _, f := range slices.Sorted(maps.Keys(fields)) {
+			if strings.TrimSpace(fields[f]) == "" {
+				return c.errf(key+"."+section+"."+f, "is empty (required for platform %s)", s.Platform)
+			}
+		}
+		return nil
+	}
+	switch s.Platform {
+	case "douyin":
+		if s.Douyin == nil {
+			return need("douyin", nil)
+		}
+		d := s.Douyin
+		if d.SignMethod != "" && d.SignMethod != "hmac-sha256" && d.SignMethod != "md5" {
+			return c.errf(key+".douyin.sign_method", "want hmac-sha256 or md5")
+		}
+		return need("douyin", map[string]string{"app_key": d.AppKey, "app_secret": d.AppSecret, "access_token": d.AccessToken})
+	case "kuaishou":
+		if s.Kuaishou == nil {
+			return need("kuaishou", nil)
+		}
+		k := s.Kuaishou
+		if k.SignMethod != "" && k.SignMethod != "HMAC_SHA256" && k.SignMethod != "MD5" {
+			return c.errf(key+".kuaishou.sign_method", "want HMAC_SHA256 or MD5")
+		}
+		return need("kuaishou", map[string]string{"app_key": k.AppKey, "sign_secret": k.SignSecret, "access_token": k.AccessToken})
+	case "taobao":
+		if s.Taobao == nil {
+			return need("taobao", nil)
+		}
+		t := s.Taobao
+		if t.SignMethod != "" && t.SignMethod != "hmac-sha256" && t.SignMethod != "hmac" && t.SignMethod != "md5" {
+			return c.errf(key+".taobao.sign_method", "want hmac-sha256, hmac or md5")
+		}
+		return need("taobao", map[string]string{"app_key": t.AppKey, "app_secret": t.AppSecret, "session": t.Session})
+	case "webhook":
+		if s.Webhook == nil {
+			return need("webhook", nil)
+		}
+		w := s.Webhook
+		if err := need("webhook", map[string]string{"url": w.URL, "secret": w.Secret}); err != nil {
+			return err
+		}
+		if !strings.HasPrefix(w.URL, "https://") && !strings.HasPrefix(w.URL, "http://") {
+			return c.errf(key+".webhook.url", "want an http:// or https:// URL")
+		}
+	}
+	return nil
 }

@@ -1,0 +1,258 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/cases"
+)
+
+// fakePlatform is a platform whose availability, answers and calls the test controls.
+type fakePlatform struct {
+	mu         sync.Mutex
+	now        func() time.Time
+	downUntil  time.Time // calls before then fail as a platform outage would
+	reauth     bool
+	notApplied int // the next N OpenCase calls find no after-sale yet
+	deadline   time.Duration
+	status     adapters.CaseStatus
+	opened     map[string]int // successful OpenCase calls per case id
+	calls      int
+	decisions  []adapters.Decision
+}
+
+func newFakePlatform(now func() time.Time) *fakePlatform {
+	return &fakePlatform{now: now, opened: map[string]int{}}
+}
+
+func (f *fakePlatform) Name() string { return "fake" }
+
+func (f *fakePlatform) fail() error {
+	if f.reauth {
+		return &adapters.APIError{Platform: "fake", Op: "open", Code: "401", Reauth: true}
+	}
+	if f.now().Before(f.downUntil) {
+		return &adapters.APIError{Platform: "fake", Op: "open", Code: "503", Retryable: true}
+	}
+	return nil
+}
+
+func (f *fakePlatform) Order(_ context.Context, id string) (adapters.Order, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.fail(); err != nil {
+		return adapters.Order{}, err
+	}
+	if id == cupOrder {
+		return adapters.Order{ID: id, Status: adapters.OrderDelivered}, nil
+	}
+	return adapters.Order{}, adapters.ErrNotFound
+}
+
+func (f *fakePlatform) OpenCase(_ context.Context, c adapters.CaseRequest) (adapters.CaseRef, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if err := f.fail(); err != nil {
+		return adapters.CaseRef{}, err
+	}
+	if f.notApplied > 0 {
+		f.notApplied--
+		return adapters.CaseRef{}, adapters.ErrNotApplied
+	}
+	f.opened[c.CaseID]++
+	ref := adapters.CaseRef{Platform: "fake", ID: "AS-" + c.CaseID}
+	if f.deadline > 0 {
+		ref.Deadline = f.now().Add(f.deadline)
+	}
+	return ref, nil
+}
+
+func (f *fakePlatform) CaseStatus(context.Context, adapters.CaseRef) (adapters.CaseStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.status, f.fail()
+}
+
+func (f *fakePlatform) Resolve(_ context.Context, _ adapters.CaseRef, d adapters.Decision) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.fail(); err != nil {
+		return err
+	}
+	f.decisions = append(f.decisions, d)
+	return nil
+}
+
+// A platform outage delays the platform step, never the buyer's reply or the case; after
+// it, every case reaches the platform exactly once, across a restart in the middle.
+func TestPlatformOutageOutboxCatchesUp(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
+	fp := newFakePlatform(clock.Now)
+	fp.downUntil = clock.Now().Add(20 * time.Minute)
+	h := newHarnessWith(t, fp)
+	h.clock = clock
+	h.start() // engine and store on the shared clock
+	buyers := []string{"b1", "b2", "b3", "b4", "b5"}
+	for i, b := range buyers {
+		got := h.say(b, "退款 "+cupOrder)
+		mustContain(t, got, "A"+string(rune('1'+i)))
+		h.advance(time.Minute)
+	}
+	if len(h.liveCases()) != 5 {
+		t.Fatalf("live cases %d, want 5 while the platform is down", len(h.liveCases()))
+	}
+	// Down for a while; the process restarts in the middle of the outage.
+	h.advance(5 * time.Minute)
+	h.store.Close()
+	h.start()
+	for range 100 {
+		h.advance(30 * time.Second)
+	}
+	for i := range buyers {
+		id := "A" + string(rune('1'+i))
+		if n := fp.opened[id]; n != 1 {
+			t.Errorf("case %s reached the platform %d times, want exactly once", id, n)
+		}
+		if c := h.mustCase(id); c.PlatformRef != "AS-"+id {
+			t.Errorf("case %s platform ref %q", id, c.PlatformRef)
+		}
+	}
+	if fp.calls <= 5 {
+		t.Fatalf("only %d platform calls: the outage was never hit", fp.calls)
+	}
+}
+
+func TestPlatformDeadlineReplacesSLA(t *testing.T) {
+	h := newHarness(t)
+	fp := newFakePlatform(h.clock.Now)
+	fp.deadline = 3 * time.Hour
+	h.platform = fp
+	h.start()
+	h.say(buyer, "退款 "+cupOrder)
+	c := h.mustCase("A1")
+	if want := h.clock.Now().Add(3 * time.Hour); !c.Deadline.Equal(want) {
+		t.Fatalf("deadline %v, want the platform's %v", c.Deadline, want)
+	}
+	var due []time.Duration
+	for _, a := range h.pendingAlerts("A1") {
+		due = append(due, a.DueAt.Sub(h.clock.Now()))
+	}
+	want := []time.Duration{2 * time.Hour, 2*time.Hour + 45*time.Minute, 3 * time.Hour}
+	if len(due) != len(want) {
+		t.Fatalf("pending alerts at %v, want %v", due, want)
+	}
+	for i := range want {
+		if due[i] != want[i] {
+			t.Fatalf("pending alerts at %v, want %v", due, want)
+		}
+	}
+}
+
+func TestNotAppliedTellsBuyerOnceAndRechecks(t *testing.T) {
+	h := newHarness(t)
+	fp := newFakePlatform(h.clock.Now)
+	fp.notApplied = 2
+	h.platform = fp
+	h.start()
+	got := h.say(buyer, "退款 "+cupOrder)
+	mustContain(t, got, "A1", "申请售后")
+	h.advance(30 * time.Minute) // second look: still not applied, nothing more to the buyer
+	if n := strings.Count(joined(h.sentTo(buyer)), "申请售后"); n != 1 {
+		t.Fatalf("buyer told how to apply %d times, want once", n)
+	}
+	h.advance(30 * time.Minute)
+	if c := h.mustCase("A1"); c.PlatformRef != "AS-A1" {
+		t.Fatalf("case not linked after the buyer applied: ref %q", c.PlatformRef)
+	}
+}
+
+func TestReauthAlertsMerchantOnce(t *testing.T) {
+	h := newHarness(t)
+	fp := newFakePlatform(h.clock.Now)
+	fp.reauth = true
+	h.platform = fp
+	h.start()
+	h.say(buyer, "退款 "+cupOrder)
+	h.advance(time.Minute)
+	var auth int
+	for _, a := range h.takeAlerts() {
+		if strings.Contains(a.Text, "授权") {
+			auth++
+		}
+	}
+	if auth != 1 {
+		t.Fatalf("re-authorisation alerts %d, want 1", auth)
+	}
+	fp.reauth = false // the merchant re-authorised
+	h.advance(15 * time.Minute)
+	if c := h.mustCase("A1"); c.PlatformRef != "AS-A1" {
+		t.Fatalf("case not synced after re-authorisation: %q", c.PlatformRef)
+	}
+}
+
+func TestPushOpensCaseBuyerAdoptsItAndPlatformMovesIt(t *testing.T) {
+	h := newHarness(t)
+	fp := newFakePlatform(h.clock.Now)
+	h.platform = fp
+	h.start()
+	deadline := h.clock.Now().Add(48 * time.Hour)
+	err := h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventCreated,
+		AfterSaleID: "7000000000000000001", OrderID: cupOrder, Deadline: deadline})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.fire()
+	c := h.mustCase("A1")
+	if c.PlatformRef != "7000000000000000001" || !c.Deadline.Equal(deadline) || c.State != cases.StateWaitingMerchant {
+		t.Fatalf("case from push = %+v", c)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || a[0].CaseID != "A1" {
+		t.Fatalf("merchant not alerted of the platform after-sale: %+v", a)
+	}
+	// The buyer then writes about the same order: same case, not a second one.
+	got := h.say(buyer, "我申请了退款 "+cupOrder)
+	mustContain(t, got, "A1")
+	if live := h.liveCases(); len(live) != 1 || live[0].Buyer != buyer {
+		t.Fatalf("live cases %+v, want A1 owned by the buyer", live)
+	}
+	// The platform moves the deadline, then the buyer must send the goods back.
+	newDeadline := h.clock.Now().Add(5 * time.Hour)
+	if err := h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventDeadline,
+		AfterSaleID: "7000000000000000001", Deadline: newDeadline}); err != nil {
+		t.Fatal(err)
+	}
+	if c := h.mustCase("A1"); !c.Deadline.Equal(newDeadline) {
+		t.Fatalf("deadline %v after push, want %v", c.Deadline, newDeadline)
+	}
+	fp.status = adapters.CaseStatus{Status: adapters.StatusWaitingBuyer, Raw: "7"}
+	if err := h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventUpdated,
+		AfterSaleID: "7000000000000000001"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingBuyer {
+		t.Fatalf("state %s, want waiting_buyer", c.State)
+	}
+	if err := h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventClosed,
+		AfterSaleID: "7000000000000000001"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateCancelled {
+		t.Fatalf("state %s after close, want cancelled", c.State)
+	}
+	if p := h.pendingAlerts("A1"); len(p) != 0 {
+		t.Fatalf("closed case keeps alerts %+v", p)
+	}
+	// An update the platform cannot be asked about is refused, so the push is redelivered.
+	fp.downUntil = h.clock.Now().Add(time.Hour)
+	err = h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventUpdated, AfterSaleID: "7000000000000000001"})
+	var ae *adapters.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("update during outage = %v, want the platform error", err)
+	}
+}

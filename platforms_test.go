@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aftersale/aftersale/adapters/webhook"
+	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/config"
+)
+
+// A shop's own system pushes a new after-sale: a signed push opens a case the merchant
+// sees; a push with a bad signature changes nothing.
+func TestWebhookPushOpensCase(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "my.toml")
+	os.WriteFile(path, []byte(`[store]
+path = "cases.db"
+[[shops]]
+id = "own"
+name = "自营店"
+platform = "webhook"
+merchants = ["店主"]
+[shops.webhook]
+url = "http://127.0.0.1:1/unused"
+secret = "${TEST_WEBHOOK_SECRET}"
+`), 0o600)
+	t.Setenv("TEST_WEBHOOK_SECRET", "whsec_test_1234")
+	cfg, err := config.Load(path, defaultConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC) }
+	plats, err := platforms(cfg, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	engine, err := newEngine(cfg, store, plats, bot.SenderFunc(func(context.Context, string, string) error { return nil }), nil, now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(pushHandler(cfg, engine, now))
+	defer srv.Close()
+
+	body := []byte(`{"event":"case.created","id":"S-77","order_id":"A1001","deadline":"2026-11-29T10:00:00+08:00"}`)
+	post := func(secret string) int {
+		ts := strconv.FormatInt(now().Unix(), 10)
+		req, _ := http.NewRequest("POST", srv.URL+"/push/own", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(webhook.HeaderTimestamp, ts)
+		req.Header.Set(webhook.HeaderSignature, webhook.Sign(secret, ts, body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("wrong secret"); code != http.StatusUnauthorized {
+		t.Fatalf("bad signature answered %d, want 401", code)
+	}
+	if found, _ := store.FindCases(context.Background(), cases.CaseFilter{}); len(found) != 0 {
+		t.Fatalf("a push with a bad signature opened %+v", found)
+	}
+	if code := post("whsec_test_1234"); code != http.StatusOK {
+		t.Fatalf("signed push answered %d, want 200", code)
+	}
+	found, _ := store.FindCases(context.Background(), cases.CaseFilter{})
+	if len(found) != 1 || found[0].PlatformRef != "S-77" || found[0].OrderID != "A1001" {
+		t.Fatalf("cases after push %+v", found)
+	}
+	if want := time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC); !found[0].Deadline.Equal(want) {
+		t.Fatalf("deadline %v, want the shop's %v", found[0].Deadline, want)
+	}
+}
