@@ -17,7 +17,6 @@ import (
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
 	"github.com/aftersale/aftersale/intents"
-	"github.com/aftersale/aftersale/notify"
 )
 
 // Exit codes.
@@ -127,6 +126,10 @@ func (m *Main) checkConfig(args []string) int {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
 	}
+	if _, err := sinks(cfg, m.Now); err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
 	if err := checkTemplates(cfg); err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
@@ -178,7 +181,7 @@ func checkTemplates(cfg *config.Config) error {
 	return err
 }
 
-func newEngine(cfg *config.Config, store *cases.Store, plats map[string]adapters.Platform, sender bot.Sender, sinks []notify.Sink, now func() time.Time, log *slog.Logger) (*bot.Engine, error) {
+func newEngine(cfg *config.Config, store *cases.Store, plats map[string]adapters.Platform, sender bot.Sender, routes []bot.Route, now func() time.Time, log *slog.Logger) (*bot.Engine, error) {
 	cl, err := classifier(cfg)
 	if err != nil {
 		return nil, err
@@ -192,8 +195,9 @@ func newEngine(cfg *config.Config, store *cases.Store, plats map[string]adapters
 		}
 		shops = append(shops, bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol})
 	}
-	return bot.New(bot.Options{Shops: shops, Store: store, Classifier: cl, Sender: sender, Sinks: sinks,
-		Replies: cfg.Replies, Alerts: cfg.Alerts, Funcs: config.TemplateFuncs(), Now: now, Log: log})
+	return bot.New(bot.Options{Shops: shops, Store: store, Classifier: cl, Sender: sender, Sinks: routes,
+		Escalation: bot.Escalation{GroupWithin: time.Duration(cfg.Escalation.GroupWithin), AllWithin: time.Duration(cfg.Escalation.AllWithin)},
+		Replies:    cfg.Replies, Alerts: cfg.Alerts, Funcs: config.TemplateFuncs(), Now: now, Log: log})
 }
 
 // noPlatform stands in for a shop's platform where only templates are being checked.
@@ -239,7 +243,12 @@ func (m *Main) chat(ctx context.Context, args []string) int {
 	ch := console.New(m.Stdin, m.Stdout, shop.ID, cfg.Console.Buyer, merchant)
 	ch.Now = m.Now
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	engine, err := newEngine(cfg, store, plats, ch, []notify.Sink{ch.Sink()}, m.Now, log)
+	routes, err := sinks(cfg, m.Now, bot.Route{Sink: ch.Sink()})
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	engine, err := newEngine(cfg, store, plats, ch, routes, m.Now, log)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage

@@ -16,6 +16,11 @@ import (
 	"github.com/aftersale/aftersale/adapters/webhook"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/config"
+	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/notify/dingtalk"
+	"github.com/aftersale/aftersale/notify/feishu"
+	alerthook "github.com/aftersale/aftersale/notify/webhook"
+	"github.com/aftersale/aftersale/notify/wecom"
 )
 
 // platforms builds each shop's platform adapter; main picks them with a plain switch.
@@ -151,4 +156,45 @@ func startPlatformIntake(ctx context.Context, cfg *config.Config, plats map[stri
 			s()
 		}
 	}, nil
+}
+
+// sinks builds the configured alert sinks as routes on the escalation ladder, after the
+// chat sink(s) the channel provides.
+func sinks(cfg *config.Config, now func() time.Time, chat ...bot.Route) ([]bot.Route, error) {
+	routes := append([]bot.Route(nil), chat...)
+	for i, n := range cfg.Notify {
+		name := n.Name
+		if name == "" {
+			name = fmt.Sprintf("%s%d", n.Type, i)
+		}
+		var s notify.Sink
+		var err error
+		switch n.Type {
+		case "wecom":
+			s, err = wecom.New(wecom.Options{Name: name, Key: n.Key, MentionMobiles: n.MentionMobiles})
+		case "dingtalk":
+			s, err = dingtalk.New(dingtalk.Options{Name: name, Token: n.Token, Secret: n.Secret, MentionMobiles: n.MentionMobiles, Now: now})
+		case "feishu":
+			s, err = feishu.New(feishu.Options{Name: name, Token: n.Token, Secret: n.Secret, MentionAll: n.MentionAll, Now: now})
+		case "webhook":
+			s, err = alerthook.New(alerthook.Options{Name: name, URL: n.URL, Secret: n.Secret, Now: now})
+		default:
+			err = fmt.Errorf("unknown sink type %q", n.Type)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("notify[%d]: %w", i, err)
+		}
+		routes = append(routes, bot.Route{Sink: s, From: levelOf(n.Level)})
+	}
+	return routes, nil
+}
+
+func levelOf(s string) notify.Level {
+	switch s {
+	case "warn":
+		return notify.LevelWarn
+	case "urgent":
+		return notify.LevelUrgent
+	}
+	return notify.LevelInfo
 }

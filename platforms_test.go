@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
+	alerthook "github.com/aftersale/aftersale/notify/webhook"
 )
 
 // A shop's own system pushes a new after-sale: a signed push opens a case the merchant
@@ -84,5 +87,34 @@ secret = "${TEST_WEBHOOK_SECRET}"
 	}
 	if want := time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC); !found[0].Deadline.Equal(want) {
 		t.Fatalf("deadline %v, want the shop's %v", found[0].Deadline, want)
+	}
+}
+
+// An alert sink configured in [[notify]] gets the new-case alert from a chat session.
+func TestNotifySinkFromConfig(t *testing.T) {
+	got := make(chan string, 10)
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != "POST" || r.Header.Get(alerthook.HeaderSignature) == "" || r.Header.Get(alerthook.HeaderIdempotency) == "" {
+			t.Errorf("alert webhook got %s without signature or idempotency key", r.Method)
+		}
+		var p alerthook.Payload
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+			t.Errorf("alert body: %v", err)
+		}
+		got <- p.CaseID + " " + p.Text
+	}))
+	defer fake.Close()
+	cfg := writeConfig(t, "[[notify]]\ntype = \"webhook\"\nname = \"erp\"\nurl = \""+fake.URL+"\"\nsecret = \"s3cret\"\n")
+	_, errs, code := run(t, nil, "退款 4705288465508532862\n", "chat", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("chat exit %d: %s", code, errs)
+	}
+	select {
+	case s := <-got:
+		if !strings.HasPrefix(s, "A1 ") || !strings.Contains(s, "新售后") {
+			t.Fatalf("webhook alert %q", s)
+		}
+	default:
+		t.Fatal("the configured webhook sink got no alert")
 	}
 }

@@ -302,12 +302,12 @@ func TestAlertsFireAtTheirDueTimesOnce(t *testing.T) {
 	}
 	h.advance(time.Second) // 6h before the deadline
 	a := h.takeAlerts()
-	if len(a) != 1 || a[0].Level != notify.LevelWarn {
-		t.Fatalf("at -6h alerts = %+v, want one warning", a)
+	if len(a) != 1 || a[0].Level != notify.LevelInfo {
+		t.Fatalf("at -6h alerts = %+v, want one warning for the merchant", a)
 	}
 	h.advance(5 * time.Hour) // -1h
-	if a := h.takeAlerts(); len(a) != 1 {
-		t.Fatalf("at -1h alerts = %+v", a)
+	if a := h.takeAlerts(); len(a) != 1 || a[0].Level != notify.LevelWarn {
+		t.Fatalf("at -1h alerts = %+v, want one for merchant and group", a)
 	}
 	h.advance(45 * time.Minute) // -15m
 	if a := h.takeAlerts(); len(a) != 1 || a[0].Level != notify.LevelUrgent {

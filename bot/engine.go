@@ -15,7 +15,6 @@ import (
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
-	"github.com/aftersale/aftersale/notify"
 )
 
 // Classifier reads what a buyer wants.
@@ -56,11 +55,13 @@ type Options struct {
 	Classifier Classifier
 	// Sender delivers replies to buyers and merchants.
 	Sender Sender
-	// Sinks receive merchant alerts; each alert goes to every sink.
-	Sinks   []notify.Sink
-	Replies map[string]string
-	Alerts  map[string]string
-	Funcs   template.FuncMap
+	// Sinks receive merchant alerts, each from its own level up (the escalation ladder).
+	Sinks []Route
+	// Escalation sets when a warning gets louder; zero fields take the defaults.
+	Escalation Escalation
+	Replies    map[string]string
+	Alerts     map[string]string
+	Funcs      template.FuncMap
 	// MaxLen caps a message in characters; longer ones get the too_long reply. Default 2000.
 	MaxLen int
 	// SessionTTL is how long the bot remembers a half-finished request. Default 30 minutes.
@@ -76,7 +77,8 @@ type Engine struct {
 	store    *cases.Store
 	classify Classifier
 	sender   Sender
-	sinks    []notify.Sink
+	sinks    []Route
+	ladder   Escalation
 	replies  *templates
 	alerts   *templates
 	maxLen   int
@@ -116,7 +118,7 @@ func New(o Options) (*Engine, error) {
 	}
 	e := &Engine{
 		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, sender: o.Sender,
-		sinks: o.Sinks, replies: replies, alerts: alerts, maxLen: o.MaxLen,
+		sinks: o.Sinks, ladder: o.Escalation.withDefaults(), replies: replies, alerts: alerts, maxLen: o.MaxLen,
 		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
 	}
 	for i := range o.Shops {

@@ -56,7 +56,8 @@ type harness struct {
 	mu        sync.Mutex
 	sent      []sent
 	alerts    []notify.Alert
-	sinkFails int // the next N sends to the sink fail
+	sinkFails int         // the next N sends to the sink fail
+	routes    []bot.Route // alert sinks; nil = the in-memory sink
 }
 
 func loadConfig(t testing.TB) *config.Config {
@@ -138,7 +139,7 @@ func (h *harness) newEngine(store *cases.Store) *bot.Engine {
 		Store:      store,
 		Classifier: intents.Default(),
 		Sender:     sender,
-		Sinks:      []notify.Sink{sink},
+		Sinks:      h.sinkRoutes(sink),
 		Replies:    h.cfg.Replies,
 		Alerts:     h.cfg.Alerts,
 		Funcs:      config.TemplateFuncs(),
@@ -276,4 +277,11 @@ func mustContain(t *testing.T, got []string, want ...string) {
 			t.Fatalf("replies %q do not contain %q", all, w)
 		}
 	}
+}
+
+func (h *harness) sinkRoutes(def notify.Sink) []bot.Route {
+	if h.routes != nil {
+		return h.routes
+	}
+	return []bot.Route{{Sink: def}}
 }

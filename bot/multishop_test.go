@@ -36,10 +36,10 @@ func TestTwoShopsKeepTheirOwnCases(t *testing.T) {
 		},
 		Store: store, Classifier: intents.Default(),
 		Sender: bot.SenderFunc(func(context.Context, string, string) error { return nil }),
-		Sinks: []notify.Sink{notify.SinkFunc{SinkName: "mem", Fn: func(_ context.Context, a notify.Alert) error {
+		Sinks: []bot.Route{{Sink: notify.SinkFunc{SinkName: "mem", Fn: func(_ context.Context, a notify.Alert) error {
 			alerts = append(alerts, a)
 			return nil
-		}}},
+		}}}},
 		Replies: cfg.Replies, Alerts: cfg.Alerts, Funcs: config.TemplateFuncs(), Now: func() time.Time { return now },
 	})
 	if err != nil {

@@ -73,18 +73,12 @@ func (e *Engine) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
 		return
 	}
 	na := e.renderAlert(now, shop, c, a)
-	delivered := 0
-	var errs []error
-	for _, s := range e.sinks {
-		if err := s.Send(ctx, na); err != nil {
-			e.log.Warn("alert sink failed", "sink", s.Name(), "case_id", c.ID, "err", err)
-			errs = append(errs, err)
-			continue
+	done, err := e.deliver(ctx, na)
+	if !done {
+		if err == nil {
+			err = errors.New("no sink took the alert")
 		}
-		delivered++
-	}
-	if delivered == 0 && len(e.sinks) > 0 {
-		e.retryAlert(ctx, now, a, errors.Join(errs...))
+		e.retryAlert(ctx, now, a, err)
 		return
 	}
 	if err := e.store.AlertDone(ctx, a, firstLine(na.Text)); err != nil {
@@ -100,23 +94,18 @@ func (e *Engine) retryAlert(ctx context.Context, now time.Time, a cases.Alert, c
 
 // renderAlert writes the merchant's alert from its template.
 func (e *Engine) renderAlert(now time.Time, shop *Shop, c *cases.Case, a cases.Alert) notify.Alert {
-	key, level := a.Kind, notify.LevelInfo
+	level := e.ladder.Level(a.Kind, c.Deadline.Sub(now))
+	key := a.Kind
 	switch a.Kind {
 	case cases.AlertWarn, cases.AlertReminder:
-		key, level = "warn", notify.LevelWarn
-	case cases.AlertOverdue, cases.AlertComplaint:
-		level = notify.LevelUrgent
+		key = "warn"
 	case cases.AlertHandoff:
 		key = "new_case"
-	}
-	if a.Kind == cases.AlertWarn && c.Deadline.Sub(now) <= 15*time.Minute {
-		level = notify.LevelUrgent
 	}
 	d := data{Shop: shop.Name, CaseID: c.ID, Intent: intentName(c.Intent), OrderID: c.OrderID,
 		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Text: e.firstWords(c)}
 	text := e.alerts.render(key, d)
 	if a.Kind == cases.AlertPlatformAuth {
-		level = notify.LevelUrgent
 		text = fmt.Sprintf("【平台授权失效】%s：%s 平台拒绝了访问（授权过期或被撤销），请到平台后台重新授权并更新配置。售后单 %s 暂未同步到平台，授权恢复后会自动补上。",
 			shop.Name, shop.Platform.Name(), c.ID)
 	}

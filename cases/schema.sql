@@ -99,3 +99,15 @@ CREATE TABLE IF NOT EXISTS seen_messages (
 	at     INTEGER NOT NULL,
 	PRIMARY KEY (shop, msg_id)
 );
+
+-- One row per alert and sink: an alert goes to each sink once, and a sink that keeps
+-- failing hands the alert on to the next one.
+CREATE TABLE IF NOT EXISTS deliveries (
+	alert_id   INTEGER NOT NULL,
+	sink       TEXT NOT NULL,
+	state      TEXT NOT NULL,
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	last_error TEXT NOT NULL DEFAULT '',
+	at         INTEGER NOT NULL,
+	PRIMARY KEY (alert_id, sink)
+);

@@ -29,6 +29,9 @@ type Config struct {
 	Intents Intents `toml:"intents"`
 	Shops   []Shop  `toml:"shops"`
 	Push    Push    `toml:"push"`
+	// Notify lists the merchant's alert sinks besides the chat itself.
+	Notify     []Sink     `toml:"notify"`
+	Escalation Escalation `toml:"escalation"`
 	// SLA maps "default" or an intent label (refund, return, exchange, complaint,
 	// logistics, repair, human, cancel, greeting, other) to its response rule.
 	SLA map[string]SLA `toml:"sla"`
@@ -122,6 +125,28 @@ type Taobao struct {
 type Webhook struct {
 	URL    string `toml:"url"`
 	Secret string `toml:"secret"`
+}
+
+// Sink is one place merchant alerts go: a group robot or the shop's own endpoint.
+type Sink struct {
+	Type string `toml:"type"` // wecom | dingtalk | feishu | webhook
+	Name string `toml:"name"` // shown in logs; default type + index
+	// Level is the lowest alert level this sink receives: info (every alert), warn (a
+	// deadline within escalation.group_within) or urgent (within all_within, overdue,
+	// complaints). Default info.
+	Level          string   `toml:"level"`
+	Key            string   `toml:"key"`    // wecom robot key
+	Token          string   `toml:"token"`  // dingtalk access_token / feishu hook token
+	Secret         string   `toml:"secret"` // dingtalk / feishu signing secret, webhook HMAC secret
+	URL            string   `toml:"url"`    // webhook
+	MentionMobiles []string `toml:"mention_mobiles"`
+	MentionAll     bool     `toml:"mention_all"` // feishu: @all on urgent alerts
+}
+
+// Escalation is the ladder a deadline's warnings climb.
+type Escalation struct {
+	GroupWithin Duration `toml:"group_within"` // warn level from here on (default 1h)
+	AllWithin   Duration `toml:"all_within"`   // urgent level from here on (default 15m)
 }
 
 // Push is the HTTP endpoint platforms push after-sale events to.
@@ -305,6 +330,15 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 		base.Shops = over.Shops
 	}
 	set(&base.Push.Listen, over.Push.Listen, "push", "listen")
+	if md.IsDefined("notify") {
+		base.Notify = over.Notify
+	}
+	if md.IsDefined("escalation", "group_within") {
+		base.Escalation.GroupWithin = over.Escalation.GroupWithin
+	}
+	if md.IsDefined("escalation", "all_within") {
+		base.Escalation.AllWithin = over.Escalation.AllWithin
+	}
 	base.SLA = mergeMap(base.SLA, over.SLA)
 	for k := range over.SLA {
 		warnDef[k] = md.IsDefined("sla", k, "warn_before")

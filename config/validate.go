@@ -81,7 +81,7 @@ var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 // Validate checks the whole config and returns the first problem as an *Error. It is
 // run by Parse and Load; call it again after changing a Config in code.
 func (c *Config) Validate() error {
-	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates} {
+	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -400,6 +400,48 @@ func (c *Config) validatePlatform(key string, s Shop) error {
 		if !strings.HasPrefix(w.URL, "https://") && !strings.HasPrefix(w.URL, "http://") {
 			return c.errf(key+".webhook.url", "want an http:// or https:// URL")
 		}
+	}
+	return nil
+}
+
+// validateNotify checks the alert sinks and the escalation ladder.
+func (c *Config) validateNotify() error {
+	names := map[string]int{}
+	for i, n := range c.Notify {
+		key := fmt.Sprintf("notify[%d]", i)
+		required := map[string]string{}
+		switch n.Type {
+		case "wecom":
+			required["key"] = n.Key
+		case "dingtalk", "feishu":
+			required["token"] = n.Token
+		case "webhook":
+			required["url"] = n.URL
+		default:
+			return c.errf(key+".type", "unknown sink type %s (want wecom, dingtalk, feishu or webhook)", c.show(key+".type", n.Type))
+		}
+		for _, f := range slices.Sorted(maps.Keys(required)) {
+			if strings.TrimSpace(required[f]) == "" {
+				return c.errf(key+"."+f, "is empty (required for a %s sink)", n.Type)
+			}
+		}
+		switch n.Level {
+		case "", "info", "warn", "urgent":
+		default:
+			return c.errf(key+".level", "want info, warn or urgent")
+		}
+		name := n.Name
+		if name == "" {
+			name = fmt.Sprintf("%s%d", n.Type, i)
+		}
+		if j, dup := names[name]; dup {
+			return c.errf(key+".name", "%q is already used by notify[%d]", name, j)
+		}
+		names[name] = i
+	}
+	g, a := c.Escalation.GroupWithin, c.Escalation.AllWithin
+	if g < 0 || a < 0 || (g > 0 && a > 0 && a >= g) {
+		return c.errf("escalation.all_within", "must be shorter than escalation.group_within")
 	}
 	return nil
 }
