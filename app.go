@@ -17,6 +17,7 @@ import (
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
 	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/workcal"
 )
 
 // Exit codes.
@@ -153,16 +154,36 @@ func classifier(cfg *config.Config) (*intents.Classifier, error) {
 	return intents.New(intents.Options{Extra: extra, MenuBelow: cfg.Intents.MenuBelow})
 }
 
-func policies(cfg *config.Config) map[string]cases.Policy {
+// policies turns the SLA entries into case policies; entries counted in business hours
+// or working days get their deadline from the holiday calendar.
+func policies(cfg *config.Config) (map[string]cases.Policy, error) {
+	cal, err := workcal.New(workcal.Options{Overrides: cfg.Calendar.Overrides})
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	var hours workcal.Hours
+	if cfg.BusinessHours.Start != "" {
+		start, _ := config.ClockOffset(cfg.BusinessHours.Start) // validated
+		end, _ := config.ClockOffset(cfg.BusinessHours.End)
+		hours = workcal.Hours{Start: start, End: end % (24 * time.Hour), WorkdaysOnly: cfg.BusinessHours.WorkdaysOnly}
+	}
 	out := map[string]cases.Policy{}
 	for k, s := range cfg.SLA {
-		p := cases.Policy{RespondWithin: time.Duration(s.RespondWithin), AlertNow: s.AlertNow}
+		within := time.Duration(s.RespondWithin)
+		p := cases.Policy{RespondWithin: within, AlertNow: s.AlertNow}
 		for _, w := range s.WarnBefore {
 			p.WarnBefore = append(p.WarnBefore, time.Duration(w))
 		}
+		switch s.Count {
+		case "business_hours":
+			p.Until = func(t time.Time) time.Time { return cal.AddBusiness(t, within, hours) }
+		case "working_days":
+			days := int(within / (24 * time.Hour))
+			p.Until = func(t time.Time) time.Time { return cal.AddWorkdays(t, days) }
+		}
 		out[k] = p
 	}
-	return out
+	return out, nil
 }
 
 // checkTemplates builds an engine on a throwaway store, which executes every template.
@@ -186,7 +207,10 @@ func newEngine(cfg *config.Config, store *cases.Store, plats map[string]adapters
 	if err != nil {
 		return nil, err
 	}
-	pol := policies(cfg)
+	pol, err := policies(cfg)
+	if err != nil {
+		return nil, err
+	}
 	var shops []bot.Shop
 	for _, s := range cfg.Shops {
 		p := plats[s.ID]

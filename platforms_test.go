@@ -118,3 +118,48 @@ func TestNotifySinkFromConfig(t *testing.T) {
 		t.Fatal("the configured webhook sink got no alert")
 	}
 }
+
+// SLA entries counted in working days or business hours take their deadline from the
+// Chinese holiday calendar.
+func TestPoliciesCountWorkingTime(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "my.toml")
+	os.WriteFile(path, []byte(`[sla.return]
+respond_within = "7d"
+count = "working_days"
+[sla.complaint]
+respond_within = "2h"
+count = "business_hours"
+[business_hours]
+start = "09:00"
+end = "18:00"
+workdays_only = true
+[calendar]
+overrides = { "2026-10-10" = false }
+`), 0o600)
+	cfg, err := config.Load(path, defaultConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol, err := policies(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cst := time.FixedZone("CST", 8*3600)
+	for _, tc := range []struct {
+		intent string
+		opened time.Time
+		want   time.Time
+	}{
+		// 国庆 2026: Oct 1–7 off; Oct 10 (Sat) is a 调休 working day in the data, overridden off here.
+		{"return", time.Date(2026, 9, 30, 15, 0, 0, 0, cst), time.Date(2026, 10, 16, 15, 0, 0, 0, cst)},
+		// Friday 17:30: half an hour on Friday, 1.5h on Monday.
+		{"complaint", time.Date(2026, 11, 27, 17, 30, 0, 0, cst), time.Date(2026, 11, 30, 10, 30, 0, 0, cst)},
+		// Calendar time for the rest.
+		{"refund", time.Date(2026, 11, 27, 17, 30, 0, 0, cst), time.Date(2026, 11, 28, 17, 30, 0, 0, cst)},
+	} {
+		if got := pol[tc.intent].Deadline(tc.opened); !got.Equal(tc.want) {
+			t.Errorf("%s opened %v: deadline %v, want %v", tc.intent, tc.opened, got.In(cst), tc.want)
+		}
+	}
+}

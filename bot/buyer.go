@@ -31,6 +31,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// A person has taken over: keep the words as evidence, stay silent.
 		return e.do(ctx, m, func(t *turn) error { return t.record(handoff, m) })
 	}
+	if err := e.resumeWaiting(ctx, m); err != nil {
+		return e.do(ctx, m, func(*turn) error { return err })
+	}
 	if m.Kind != KindText {
 		return e.media(ctx, m, &sess)
 	}
@@ -426,4 +429,31 @@ func menuChoice(text string, menu []string) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// resumeWaiting hands back to the merchant any case that was waiting on this buyer: the
+// buyer has written, so the merchant's clock runs again.
+func (e *Engine) resumeWaiting(ctx context.Context, m Message) error {
+	waiting, err := e.store.FindCases(ctx, cases.CaseFilter{Shop: m.Shop, Buyer: m.From, LiveOnly: true})
+	if err != nil {
+		return err
+	}
+	shop := e.shops[m.Shop]
+	for i := range waiting {
+		c := &waiting[i]
+		if c.State != cases.StateWaitingBuyer {
+			continue
+		}
+		_, err := e.commit(ctx, m, func(t *turn) error {
+			if err := t.record(c.ID, m); err != nil {
+				return err
+			}
+			t.poke = true
+			return t.tx.ResumeForMerchant(c, "buyer", "买家已回复", shop.policy(c.Intent))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -469,3 +469,40 @@ func TestStoreFailureStillAnswersBuyer(t *testing.T) {
 		t.Fatalf("replies = %+v, want one uncommitted busy reply", replies)
 	}
 }
+
+func TestWaitOnBuyerPausesClockAndReminds(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我要退货 "+cupOrder)
+	h.takeAlerts()
+	h.advance(4 * time.Hour) // 20h left
+	got := h.say(merchant, "A1 等买家 请把杯子寄回：杭州市西湖区文三路 1 号，收件人 小满")
+	mustContain(t, got, "A1", "暂停")
+	told := h.sentTo(buyer)
+	mustContain(t, told[len(told)-1:], "请把杯子寄回")
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingBuyer {
+		t.Fatalf("state %s, want waiting_buyer", c.State)
+	}
+	before := len(h.sentTo(buyer))
+	h.advance(24 * time.Hour)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("merchant alerted while the case waits on the buyer: %+v", a)
+	}
+	if n := len(h.sentTo(buyer)) - before; n != 1 {
+		t.Fatalf("buyer reminded %d times after a day, want 1", n)
+	}
+	h.say(buyer, "已经寄回了 顺丰SF1234567890123")
+	c := h.mustCase("A1")
+	if c.State != cases.StateWaitingMerchant {
+		t.Fatalf("state %s after the buyer wrote, want waiting_merchant", c.State)
+	}
+	if want := h.clock.Now().Add(20 * time.Hour); !c.Deadline.Equal(want) {
+		t.Fatalf("deadline %v, want the 20h left at the pause (%v)", c.Deadline, want)
+	}
+	if tr := h.transcript("A1"); !strings.Contains(joined(tr), "SF1234567890123") {
+		t.Fatalf("buyer's tracking number not in the transcript: %q", tr)
+	}
+	h.advance(48 * time.Hour)
+	if n := strings.Count(joined(h.sentTo(buyer)), "温馨提醒"); n > 1 {
+		t.Fatalf("buyer reminded %d times; reminders must stop when the buyer answers", n)
+	}
+}

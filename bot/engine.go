@@ -62,6 +62,9 @@ type Options struct {
 	Replies    map[string]string
 	Alerts     map[string]string
 	Funcs      template.FuncMap
+	// BuyerReminders are when to remind a buyer the case waits on, counted from when it
+	// started waiting. Default 24h and 48h.
+	BuyerReminders []time.Duration
 	// MaxLen caps a message in characters; longer ones get the too_long reply. Default 2000.
 	MaxLen int
 	// SessionTTL is how long the bot remembers a half-finished request. Default 30 minutes.
@@ -79,13 +82,15 @@ type Engine struct {
 	sender   Sender
 	sinks    []Route
 	ladder   Escalation
-	replies  *templates
-	alerts   *templates
-	maxLen   int
-	sessions *cache.Cache
-	now      func() time.Time
-	log      *slog.Logger
-	handle   HandlerFunc
+
+	buyerReminders []time.Duration
+	replies        *templates
+	alerts         *templates
+	maxLen         int
+	sessions       *cache.Cache
+	now            func() time.Time
+	log            *slog.Logger
+	handle         HandlerFunc
 
 	alertLoop *cases.Loop
 	jobLoop   *cases.Loop
@@ -105,6 +110,9 @@ func New(o Options) (*Engine, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.BuyerReminders == nil {
+		o.BuyerReminders = []time.Duration{24 * time.Hour, 48 * time.Hour}
+	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
@@ -120,6 +128,7 @@ func New(o Options) (*Engine, error) {
 		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, sender: o.Sender,
 		sinks: o.Sinks, ladder: o.Escalation.withDefaults(), replies: replies, alerts: alerts, maxLen: o.MaxLen,
 		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
+		buyerReminders: o.BuyerReminders,
 	}
 	for i := range o.Shops {
 		s := o.Shops[i]

@@ -33,6 +33,7 @@ A12 — 详情和聊天记录
 A12 同意 / A12 拒绝 原因
 A12 稍后 2h — 2小时后再提醒
 A12 回复 文字 — 以店铺身份回复买家
+A12 等买家 说明 — 等买家先处理（如寄回），暂停计时
 A12 接管 / A12 释放 — 人工接管/交回机器人
 A12 备注 文字`
 
@@ -76,7 +77,7 @@ func ParseCommand(text string) (Command, error) {
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写明拒绝原因：%s 拒绝 原因", c.CaseID)}
 		}
 		c.Arg = rest
-	case "回复", "备注":
+	case "回复", "备注", "等买家":
 		if rest == "" {
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写上内容：%s %s 文字", c.CaseID, c.Verb)}
 		}
@@ -88,7 +89,7 @@ func ParseCommand(text string) (Command, error) {
 		}
 		c.Wait = d
 	default:
-		return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("不认识「%s」。可用：同意、拒绝 原因、稍后 2h、回复、备注、接管、释放。", c.Verb)}
+		return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("不认识「%s」。可用：同意、拒绝 原因、稍后 2h、回复、备注、等买家 说明、接管、释放。", c.Verb)}
 	}
 	return c, nil
 }
@@ -193,6 +194,18 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			msg = fmt.Sprintf("⏰ %s 的截止时间 %s 早于稍后时间，届时仍会提醒。", c.ID, clock(c.Deadline))
 		}
 		return t.sayText(t.m.From, msg)
+	case "等买家":
+		if c.State != cases.StateWaitingMerchant {
+			return t.sayText(t.m.From, fmt.Sprintf("%s 现在是「%s」，不能转为等买家。", c.ID, c.State.Label()))
+		}
+		if err := t.tx.PauseForBuyer(c, "merchant", cmd.Arg, t.e.buyerReminders); err != nil {
+			return err
+		}
+		t.poke = true
+		if err := t.sayTo(c.Buyer, "waiting_buyer", data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
+			return err
+		}
+		return t.sayText(t.m.From, fmt.Sprintf("⏸ %s 已转为等买家，计时暂停（剩 %s）；买家回复后恢复。", c.ID, leftText(c.PausedLeft)[len("剩"):]))
 	case "接管":
 		if err := t.tx.SetHandoff(c.Shop, c.Buyer, c.ID); err != nil {
 			return err

@@ -82,6 +82,12 @@ func (e *Engine) PlatformEvent(ctx context.Context, shopID string, ev adapters.E
 		}
 		if to != c.State && cases.CanTransition(c.State, to) {
 			t.poke = true
+			switch {
+			case to == cases.StateWaitingBuyer:
+				return t.tx.PauseForBuyer(c, "platform", status0(status), t.e.buyerReminders)
+			case c.State == cases.StateWaitingBuyer && to == cases.StateWaitingMerchant:
+				return t.tx.ResumeForMerchant(c, "platform", status0(status), shop.policy(c.Intent))
+			}
 			return t.tx.SetState(c, to, "platform", status0(status))
 		}
 		return nil

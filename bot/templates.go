@@ -15,6 +15,7 @@ var replyKeys = []string{
 	"case_updated", "complaint_opened", "logistics_shipped", "logistics_unshipped",
 	"logistics_no_order", "human", "released", "cancelled", "nothing_to_cancel", "approved",
 	"rejected", "other", "too_long", "empty", "media_received", "busy", "platform_apply",
+	"waiting_buyer", "buyer_reminder",
 }
 
 // alertKeys are the merchant alert templates the engine uses.

@@ -65,6 +65,10 @@ func (e *Engine) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
 		e.retryAlert(ctx, now, a, fmt.Errorf("load case: %w", err))
 		return
 	}
+	if a.Kind == cases.AlertBuyerReminder {
+		e.remindBuyer(ctx, shop, c, a)
+		return
+	}
 	if !c.State.Live() && a.Kind != cases.AlertBuyerCancelled {
 		// Closed while the alert was being claimed: nothing left to warn about.
 		if err := e.store.AlertDone(ctx, a, "skipped: case "+string(c.State)); err != nil {
@@ -292,4 +296,28 @@ func (e *Engine) finishJob(ctx context.Context, j cases.Job, c *cases.Case, note
 		e.log.Error("finish job", "job", j.ID, "case_id", c.ID, "err", err)
 	}
 	e.alertLoop.Poke()
+}
+
+// remindBuyer sends a buyer the reminder of a case waiting on them, through the reply
+// outbox like any reply, and finishes the alert in the same transaction.
+func (e *Engine) remindBuyer(ctx context.Context, shop *Shop, c *cases.Case, a cases.Alert) {
+	var replies []cases.Reply
+	err := e.store.Update(ctx, func(tx *cases.Tx) error {
+		if c.State == cases.StateWaitingBuyer {
+			r, err := tx.QueueReply(c.Shop, c.Buyer, e.replies.render("buyer_reminder", data{Shop: shop.Name, CaseID: c.ID, Intent: intentName(c.Intent)}))
+			if err != nil {
+				return err
+			}
+			replies = append(replies, r)
+		}
+		return tx.AlertDone(a, "buyer reminded")
+	})
+	if err != nil {
+		e.log.Error("remind buyer", "case_id", c.ID, "err", err)
+		e.retryAlert(ctx, e.now(), a, err)
+		return
+	}
+	if err := e.Deliver(ctx, replies); err != nil {
+		e.log.Warn("deliver buyer reminder", "case_id", c.ID, "err", err)
+	}
 }

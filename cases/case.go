@@ -86,8 +86,10 @@ type Case struct {
 	// PlatformRef is the platform's after-sale id once the platform knows the case.
 	PlatformRef string
 	Note        string // the merchant's own note
-	OpenedAt    time.Time
-	UpdatedAt   time.Time
+	// PausedLeft is the merchant's time left, kept while the case waits on the buyer.
+	PausedLeft time.Duration
+	OpenedAt   time.Time
+	UpdatedAt  time.Time
 }
 
 // Event kinds in a case's log.
@@ -135,6 +137,9 @@ const (
 	AlertReminder       = "reminder" // a snoozed reminder
 	AlertBuyerCancelled = "cancelled_by_buyer"
 	AlertHandoff        = "handoff"
+	// AlertBuyerReminder reminds the buyer while the case waits on them; it goes to the
+	// buyer's chat, not to the merchant's sinks.
+	AlertBuyerReminder = "buyer_reminder"
 	// AlertPlatformAuth tells the merchant the platform refused the shop's credentials.
 	AlertPlatformAuth = "platform_auth"
 )
@@ -177,10 +182,18 @@ type Policy struct {
 	RespondWithin time.Duration
 	WarnBefore    []time.Duration
 	AlertNow      bool // complaints: tell the merchant at once, in a louder voice
+	// Until, when set, computes the deadline instead of RespondWithin: business hours or
+	// working days on a holiday calendar.
+	Until func(opened time.Time) time.Time
 }
 
 // Deadline is when a case opened at t must be answered.
-func (p Policy) Deadline(t time.Time) time.Time { return t.Add(p.RespondWithin) }
+func (p Policy) Deadline(t time.Time) time.Time {
+	if p.Until != nil {
+		return p.Until(t)
+	}
+	return t.Add(p.RespondWithin)
+}
 
 // Alerts lists the alerts for a case opened at opened with the given deadline: one
 // at once, one per warning still in the future, and one at the deadline.

@@ -220,13 +220,16 @@ func sortAlerts(as []Alert) {
 
 // AlertDone records a delivered alert in the case's log.
 func (s *Store) AlertDone(ctx context.Context, a Alert, text string) error {
-	return s.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(`UPDATE alerts SET state = ?, sent_at = ?, last_error = '' WHERE id = ?`,
-			AlertSent, ms(tx.now), a.ID); err != nil {
-			return fmt.Errorf("mark alert %d sent: %w", a.ID, err)
-		}
-		return tx.AddEvent(Event{Shop: a.Shop, CaseID: a.CaseID, Kind: EventAlert, Actor: "bot", Text: text})
-	})
+	return s.Update(ctx, func(tx *Tx) error { return tx.AlertDone(a, text) })
+}
+
+// AlertDone records a delivered alert inside tx, with whatever else it sent.
+func (tx *Tx) AlertDone(a Alert, text string) error {
+	if _, err := tx.exec(`UPDATE alerts SET state = ?, sent_at = ?, last_error = '' WHERE id = ?`,
+		AlertSent, ms(tx.now), a.ID); err != nil {
+		return fmt.Errorf("mark alert %d sent: %w", a.ID, err)
+	}
+	return tx.AddEvent(Event{Shop: a.Shop, CaseID: a.CaseID, Kind: EventAlert, Actor: "bot", Text: text})
 }
 
 // AlertRetry puts a failed alert back in the queue, due again at at.

@@ -295,3 +295,37 @@ func TestFirstSeenAndHandoff(t *testing.T) {
 		t.Fatalf("handoff = %q, %v", h, err)
 	}
 }
+
+// While a case waits on the buyer the merchant's clock stops; it runs on from where it
+// stopped when the case comes back.
+func TestPauseForBuyerAndResume(t *testing.T) {
+	ck := newClock()
+	s := MustOpenStore(t, ck)
+	ctx := context.Background()
+	c := openCase(t, s, "b1", "1", "return")
+	ck.Add(4 * time.Hour) // 20h left
+	if err := s.Update(ctx, func(tx *cases.Tx) error {
+		return tx.PauseForBuyer(c, "merchant", "请寄回", []time.Duration{24 * time.Hour, 48 * time.Hour})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	base := ck.t.Add(-4 * time.Hour)
+	if got, want := pendingKinds(t, s, base), "buyer_reminder@28h0m0s buyer_reminder@52h0m0s "; got != want {
+		t.Fatalf("while paused pending = %q, want only the buyer's reminders %q", got, want)
+	}
+	ck.Add(30 * time.Hour) // the buyer takes a day and a bit to send the goods back
+	got, _ := s.Case(ctx, "demo", c.ID)
+	if got.State != cases.StateWaitingBuyer || got.PausedLeft != 20*time.Hour {
+		t.Fatalf("paused case %s left %v, want waiting_buyer with 20h kept", got.State, got.PausedLeft)
+	}
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return tx.ResumeForMerchant(got, "buyer", "", policy24h()) }); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Case(ctx, "demo", c.ID)
+	if want := ck.t.Add(20 * time.Hour); got.State != cases.StateWaitingMerchant || !got.Deadline.Equal(want) || got.PausedLeft != 0 {
+		t.Fatalf("resumed case %s deadline %v left %v, want waiting_merchant due %v", got.State, got.Deadline, got.PausedLeft, want)
+	}
+	if got, want := pendingKinds(t, s, ck.t), "warn@14h0m0s warn@19h0m0s overdue@20h0m0s "; got != want {
+		t.Fatalf("after resume pending = %q, want %q", got, want)
+	}
+}

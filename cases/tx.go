@@ -9,19 +9,20 @@ import (
 )
 
 const caseColumns = `shop, id, buyer, buyer_name, intent, order_id, reason, amount_fen, state,
-	deadline, platform, platform_ref, note, opened_at, updated_at`
+	deadline, platform, platform_ref, note, paused_left, opened_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanCase(r scanner) (*Case, error) {
 	var c Case
-	var deadline, opened, updated int64
+	var deadline, paused, opened, updated int64
 	err := r.Scan(&c.Shop, &c.ID, &c.Buyer, &c.BuyerName, &c.Intent, &c.OrderID, &c.Reason,
-		&c.AmountFen, &c.State, &deadline, &c.Platform, &c.PlatformRef, &c.Note, &opened, &updated)
+		&c.AmountFen, &c.State, &deadline, &c.Platform, &c.PlatformRef, &c.Note, &paused, &opened, &updated)
 	if err != nil {
 		return nil, err
 	}
 	c.Deadline, c.OpenedAt, c.UpdatedAt = fromMS(deadline), fromMS(opened), fromMS(updated)
+	c.PausedLeft = time.Duration(paused) * time.Millisecond
 	return &c, nil
 }
 
@@ -47,9 +48,9 @@ func (tx *Tx) OpenCase(c *Case, p Policy) error {
 	if c.Deadline.IsZero() {
 		c.Deadline = p.Deadline(tx.now)
 	}
-	_, err = tx.exec(`INSERT INTO cases (`+caseColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = tx.exec(`INSERT INTO cases (`+caseColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		c.Shop, c.ID, c.Buyer, c.BuyerName, c.Intent, c.OrderID, c.Reason, c.AmountFen, c.State,
-		ms(c.Deadline), c.Platform, c.PlatformRef, c.Note, ms(c.OpenedAt), ms(c.UpdatedAt))
+		ms(c.Deadline), c.Platform, c.PlatformRef, c.Note, c.PausedLeft.Milliseconds(), ms(c.OpenedAt), ms(c.UpdatedAt))
 	if isConstraint(err) {
 		return fmt.Errorf("open case for %s order %q: a live %s case exists: %w", c.Buyer, c.OrderID, c.Intent, err)
 	}
@@ -331,4 +332,47 @@ func PlatformBuyer(orderID string) string { return "platform:" + orderID }
 // then writes about that order takes over.
 func (tx *Tx) PlatformCase(shop, orderID, intent string) (*Case, error) {
 	return tx.LiveCase(shop, PlatformBuyer(orderID), orderID, intent)
+}
+
+// PauseForBuyer moves a case to waiting_buyer (e.g. the goods must be sent back first):
+// the merchant's clock stops, keeping the time left, the merchant's pending alerts are
+// cancelled, and the buyer is reminded at each of remind from now.
+func (tx *Tx) PauseForBuyer(c *Case, actor, note string, remind []time.Duration) error {
+	left := max(c.Deadline.Sub(tx.now), 0)
+	if err := tx.SetState(c, StateWaitingBuyer, actor, note); err != nil {
+		return err
+	}
+	if _, err := tx.exec(`UPDATE cases SET paused_left = ? WHERE shop = ? AND id = ?`, left.Milliseconds(), c.Shop, c.ID); err != nil {
+		return fmt.Errorf("pause case %s: %w", c.ID, err)
+	}
+	c.PausedLeft = left
+	if err := tx.CancelAlerts(c.Shop, c.ID); err != nil {
+		return err
+	}
+	for _, d := range remind {
+		if err := tx.ScheduleAlert(Alert{Shop: c.Shop, CaseID: c.ID, Kind: AlertBuyerReminder, DueAt: tx.now.Add(d)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ResumeForMerchant moves a case that waited on the buyer back to the merchant, with the
+// time the merchant had left when it paused (or a fresh deadline from p if none was kept).
+func (tx *Tx) ResumeForMerchant(c *Case, actor, note string, p Policy) error {
+	if err := tx.SetState(c, StateWaitingMerchant, actor, note); err != nil {
+		return err
+	}
+	if err := tx.CancelAlerts(c.Shop, c.ID); err != nil { // the buyer's reminders
+		return err
+	}
+	deadline := p.Deadline(tx.now)
+	if c.PausedLeft > 0 {
+		deadline = tx.now.Add(c.PausedLeft)
+	}
+	if _, err := tx.exec(`UPDATE cases SET paused_left = 0 WHERE shop = ? AND id = ?`, c.Shop, c.ID); err != nil {
+		return fmt.Errorf("resume case %s: %w", c.ID, err)
+	}
+	c.PausedLeft = 0
+	return tx.Reschedule(c, deadline, p)
 }

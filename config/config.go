@@ -32,6 +32,9 @@ type Config struct {
 	// Notify lists the merchant's alert sinks besides the chat itself.
 	Notify     []Sink     `toml:"notify"`
 	Escalation Escalation `toml:"escalation"`
+	// BusinessHours and Calendar serve SLA entries counted in business hours or working days.
+	BusinessHours BusinessHours `toml:"business_hours"`
+	Calendar      Calendar      `toml:"calendar"`
 	// SLA maps "default" or an intent label (refund, return, exchange, complaint,
 	// logistics, repair, human, cancel, greeting, other) to its response rule.
 	SLA map[string]SLA `toml:"sla"`
@@ -163,6 +166,22 @@ type SLA struct {
 	WarnBefore []Duration `toml:"warn_before"`
 	// AlertNow alerts the merchant as soon as a case opens (complaints).
 	AlertNow bool `toml:"alert_now"`
+	// Count says how respond_within is counted: calendar (default), business_hours (only
+	// time inside [business_hours]), or working_days (whole days on the holiday calendar).
+	Count string `toml:"count"`
+}
+
+// BusinessHours is the shop's daily working window, China time.
+type BusinessHours struct {
+	Start        string `toml:"start"` // "09:00"
+	End          string `toml:"end"`   // "18:00"; "24:00" = midnight
+	WorkdaysOnly bool   `toml:"workdays_only"`
+}
+
+// Calendar corrects or extends the built-in Chinese holiday data (2001–2027).
+type Calendar struct {
+	// Overrides maps "2027-02-06" to true (a working day, e.g. 调休) or false (a day off).
+	Overrides map[string]bool `toml:"overrides"`
 }
 
 // Parse reads one complete TOML document (the embedded default) and validates it.
@@ -336,6 +355,10 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 	if md.IsDefined("escalation", "group_within") {
 		base.Escalation.GroupWithin = over.Escalation.GroupWithin
 	}
+	if md.IsDefined("business_hours") {
+		base.BusinessHours = over.BusinessHours
+	}
+	base.Calendar.Overrides = mergeMap(base.Calendar.Overrides, over.Calendar.Overrides)
 	if md.IsDefined("escalation", "all_within") {
 		base.Escalation.AllWithin = over.Escalation.AllWithin
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/template"
 	"text/template/parse"
+	"time"
 )
 
 // Labels are the intent labels an SLA entry or a training example may name.
@@ -45,6 +46,8 @@ var replyFields = map[string][]string{
 	"media_received":      {},
 	"busy":                {},
 	"platform_apply":      {"Intent", "OrderID"},
+	"waiting_buyer":       {"CaseID", "Intent", "Reason"},
+	"buyer_reminder":      {"CaseID", "Intent"},
 }
 
 // alertFields lists each merchant alert template and the data fields it may use.
@@ -81,7 +84,7 @@ var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 // Validate checks the whole config and returns the first problem as an *Error. It is
 // run by Parse and Load; call it again after changing a Config in code.
 func (c *Config) Validate() error {
-	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify} {
+	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -442,6 +445,58 @@ func (c *Config) validateNotify() error {
 	g, a := c.Escalation.GroupWithin, c.Escalation.AllWithin
 	if g < 0 || a < 0 || (g > 0 && a > 0 && a >= g) {
 		return c.errf("escalation.all_within", "must be shorter than escalation.group_within")
+	}
+	return nil
+}
+
+// ClockOffset parses "09:00" into an offset from midnight; "24:00" is midnight at the end.
+func ClockOffset(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if s == "24:00" {
+		return 24 * time.Hour, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("want HH:MM, e.g. 09:00")
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// validateWorkingTime checks SLA counting, business hours and calendar overrides.
+func (c *Config) validateWorkingTime() error {
+	usesHours := false
+	for _, k := range slices.Sorted(maps.Keys(c.SLA)) {
+		s := c.SLA[k]
+		key := "sla." + k + ".count"
+		switch s.Count {
+		case "", "calendar":
+		case "business_hours":
+			usesHours = true
+		case "working_days":
+			if time.Duration(s.RespondWithin)%(24*time.Hour) != 0 {
+				return c.errf("sla."+k+".respond_within", "counted in working days, so it must be whole days (e.g. \"7d\")")
+			}
+		default:
+			return c.errf(key, "want calendar, business_hours or working_days")
+		}
+	}
+	bh := c.BusinessHours
+	if usesHours || bh.Start != "" || bh.End != "" {
+		start, err := ClockOffset(bh.Start)
+		if err != nil {
+			return c.errf("business_hours.start", "%v", err)
+		}
+		end, err := ClockOffset(bh.End)
+		if err != nil {
+			return c.errf("business_hours.end", "%v", err)
+		}
+		if start >= end {
+			return c.errf("business_hours.end", "must be after business_hours.start")
+		}
+	}
+	for _, d := range slices.Sorted(maps.Keys(c.Calendar.Overrides)) {
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			return c.errf("calendar.overrides."+d, "want a date like 2027-02-06")
+		}
 	}
 	return nil
 }
