@@ -1,0 +1,86 @@
+package bot_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/cases"
+)
+
+func TestParseCommand(t *testing.T) {
+	for _, tc := range []struct {
+		text          string
+		id, verb, arg string
+		wait          time.Duration
+		hint          string // non-empty: a bad command whose hint contains this
+	}{
+		{text: "列表", verb: "列表"},
+		{text: "列表 超时", verb: "列表", arg: "超时"},
+		{text: "帮助", verb: "帮助"},
+		{text: "A12", id: "A12", verb: "详情"},
+		{text: "a12 同意", id: "A12", verb: "同意"},
+		{text: "A12 拒绝 已过七天无理由", id: "A12", verb: "拒绝", arg: "已过七天无理由"},
+		{text: "A12 拒绝   商品已使用 影响二次销售", id: "A12", verb: "拒绝", arg: "商品已使用 影响二次销售"},
+		{text: "A12 稍后 2h", id: "A12", verb: "稍后", wait: 2 * time.Hour},
+		{text: "A12 稍后 30分钟", id: "A12", verb: "稍后", wait: 30 * time.Minute},
+		{text: "A12 稍后 1天", id: "A12", verb: "稍后", wait: 24 * time.Hour},
+		{text: "A12 回复 亲 已经安排补发了", id: "A12", verb: "回复", arg: "亲 已经安排补发了"},
+		{text: "A12 备注 老客户", id: "A12", verb: "备注", arg: "老客户"},
+		{text: "A12 等买家 请寄回", id: "A12", verb: "等买家", arg: "请寄回"},
+		{text: "A12 接管", id: "A12", verb: "接管"},
+		{text: "A12 释放", id: "A12", verb: "释放"},
+		{text: "A12 拒绝", hint: "原因"},
+		{text: "A12 稍后", hint: "2h"},
+		{text: "A12 稍后 8d", hint: "2h"},
+		{text: "A12 稍后 soon", hint: "2h"},
+		{text: "A12 同意 吧", hint: "不需要"},
+		{text: "A12 退款", hint: "不认识"},
+		{text: "A12同意", hint: "帮助"},
+		{text: "列表 全部", hint: "列表 超时"},
+		{text: "同意 A12", hint: "帮助"},
+		{text: "", hint: "列表"},
+	} {
+		c, err := bot.ParseCommand(tc.text)
+		if tc.hint != "" {
+			var bad *bot.ErrBadCommand
+			if !errors.As(err, &bad) || !strings.Contains(bad.Hint, tc.hint) {
+				t.Errorf("ParseCommand(%q) = %+v, %v; want a hint containing %q", tc.text, c, err, tc.hint)
+			}
+			continue
+		}
+		if err != nil || c.CaseID != tc.id || c.Verb != tc.verb || c.Arg != tc.arg || c.Wait != tc.wait {
+			t.Errorf("ParseCommand(%q) = %+v, %v; want %s %s %q %v", tc.text, c, err, tc.id, tc.verb, tc.arg, tc.wait)
+		}
+	}
+}
+
+func TestTakeOverReplyNoteRelease(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "换货 "+cupOrder)
+	got := h.say(merchant, "A1 接管")
+	mustContain(t, got, "已接管")
+	if got := h.say(buyer, "颜色能换成蓝色吗"); len(got) != 0 {
+		t.Fatalf("bot answered while the merchant had taken over: %q", got)
+	}
+	h.say(merchant, "A1 回复 可以的，蓝色明天发出")
+	told := h.sentTo(buyer)
+	if told[len(told)-1] != "可以的，蓝色明天发出" {
+		t.Fatalf("buyer got %q, want the merchant's words as written", told[len(told)-1])
+	}
+	h.say(merchant, "A1 备注 换蓝色")
+	if c := h.mustCase("A1"); c.Note != "换蓝色" || c.State != cases.StateWaitingMerchant {
+		t.Fatalf("case after note: %+v", c)
+	}
+	got = h.say(merchant, "A1")
+	mustContain(t, got, "颜色能换成蓝色吗", "可以的，蓝色明天发出", "换蓝色")
+	h.say(merchant, "A1 释放")
+	if got := h.say(buyer, "谢谢"); len(got) != 1 {
+		t.Fatalf("bot silent after release: %q", got)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("releasing a takeover closed the exchange case: %s", c.State)
+	}
+}
