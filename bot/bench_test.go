@@ -2,7 +2,9 @@ package bot_test
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aftersale/aftersale/bot"
 )
@@ -24,4 +26,31 @@ func BenchmarkEngineMessage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkEngineConcurrentBuyers is the same mix from 1,000 buyers writing at once;
+// group commit lets many messages share one fsync.
+func BenchmarkEngineConcurrentBuyers(b *testing.B) {
+	h := newHarnessTB(b)
+	msgs := []string{"退款 " + cupOrder, "怎么还没处理", "你好", "快递到哪了", "谢谢"}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(500) // 2 cores × 500 = 1,000 buyers
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		buyer := fmt.Sprintf("buyer-%d", next.Add(1))
+		for i := 0; pb.Next(); i++ {
+			m := bot.Message{Shop: shopID, From: buyer, Text: msgs[i%len(msgs)]}
+			replies, err := h.engine.Handle(h.ctx, m)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if err := h.engine.Deliver(h.ctx, replies); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
 }

@@ -14,7 +14,7 @@ type Delivery struct {
 
 // Deliveries returns an alert's per-sink record, keyed by sink name.
 func (s *Store) Deliveries(ctx context.Context, alertID int64) (map[string]Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT sink, state, attempts FROM deliveries WHERE alert_id = ?`, alertID)
+	rows, err := s.query(ctx, `SELECT sink, state, attempts FROM deliveries WHERE alert_id = ?`, alertID)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries of alert %d: %w", alertID, err)
 	}
@@ -34,23 +34,28 @@ func (s *Store) Deliveries(ctx context.Context, alertID int64) (map[string]Deliv
 
 // DeliverySent records that a sink took the alert.
 func (s *Store) DeliverySent(ctx context.Context, alertID int64, sink string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO deliveries (alert_id, sink, state, at) VALUES (?, ?, 'sent', ?)
-		ON CONFLICT (alert_id, sink) DO UPDATE SET state = 'sent', at = excluded.at`, alertID, sink, ms(s.now()))
-	if err != nil {
-		return fmt.Errorf("record delivery of alert %d to %s: %w", alertID, sink, err)
-	}
-	return nil
+	return s.Update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`INSERT INTO deliveries (alert_id, sink, state, at) VALUES (?, ?, 'sent', ?)
+			ON CONFLICT (alert_id, sink) DO UPDATE SET state = 'sent', at = excluded.at`, alertID, sink, ms(tx.now))
+		if err != nil {
+			return fmt.Errorf("record delivery of alert %d to %s: %w", alertID, sink, err)
+		}
+		return nil
+	})
 }
 
 // DeliveryFailed records a failed send and returns the sink's failed attempts so far.
 func (s *Store) DeliveryFailed(ctx context.Context, alertID int64, sink string, cause error) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `INSERT INTO deliveries (alert_id, sink, state, attempts, last_error, at)
-		VALUES (?, ?, 'failed', 1, ?, ?)
-		ON CONFLICT (alert_id, sink) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, at = excluded.at
-		RETURNING attempts`, alertID, sink, truncate(cause.Error(), 500), ms(s.now())).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("record failed delivery of alert %d to %s: %w", alertID, sink, err)
-	}
-	return n, nil
+	err := s.Update(ctx, func(tx *Tx) error {
+		err := tx.queryRow(`INSERT INTO deliveries (alert_id, sink, state, attempts, last_error, at)
+			VALUES (?, ?, 'failed', 1, ?, ?)
+			ON CONFLICT (alert_id, sink) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, at = excluded.at
+			RETURNING attempts`, alertID, sink, truncate(cause.Error(), 500), ms(tx.now)).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("record failed delivery of alert %d to %s: %w", alertID, sink, err)
+		}
+		return nil
+	})
+	return n, err
 }

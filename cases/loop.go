@@ -65,7 +65,9 @@ func (l *Loop) Run(ctx context.Context) error {
 			l.Log.Error("look up next due work", "loop", l.Name, "err", err)
 			wait = time.Second
 		case ok && !due.After(now):
-			l.Fire(ctx, now)
+			// Work already started finishes even if ctx ends meanwhile: a shutdown must not
+			// cut an alert off between sending it and recording it.
+			l.Fire(context.WithoutCancel(ctx), now)
 			wait = 0
 			if next, ok2, err := l.Next(ctx); err == nil && ok2 && !next.After(now) {
 				// Fire left due work behind (a failure it will retry later, or a batch

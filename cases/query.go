@@ -44,7 +44,7 @@ func (s *Store) FindCases(ctx context.Context, f CaseFilter) ([]Case, error) {
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find cases: %w", err)
 	}
@@ -68,7 +68,7 @@ func (s *Store) read(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	return fn(&Tx{tx: sqlTx, ctx: ctx, now: s.now()})
+	return fn(&Tx{st: s, tx: sqlTx, ctx: ctx, now: s.now()})
 }
 
 // Handoff returns the case id under which the buyer is handed to a person, or "".
@@ -93,7 +93,7 @@ func (s *Store) Events(ctx context.Context, shop, caseID string) ([]Event, error
 
 // Events returns a case's log, oldest first.
 func (tx *Tx) Events(shop, caseID string) ([]Event, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id, shop, case_id, kind, actor, text, at FROM events
+	rows, err := tx.query(`SELECT id, shop, case_id, kind, actor, text, at FROM events
 		WHERE shop = ? AND case_id = ? ORDER BY id`, shop, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("list events of case %s: %w", caseID, err)
@@ -128,7 +128,7 @@ func (s *Store) Alerts(ctx context.Context, shop, caseID string) ([]Alert, error
 	if caseID != "" {
 		q, args = q+` WHERE shop = ? AND case_id = ?`, append(args, shop, caseID)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY due_at, id`, args...)
+	rows, err := s.query(ctx, q+` ORDER BY due_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
@@ -175,7 +175,17 @@ func (s *Store) NextJobDue(ctx context.Context) (due time.Time, ok bool, err err
 
 func (s *Store) nextDue(ctx context.Context, q string) (time.Time, bool, error) {
 	var v *int64
-	if err := s.db.QueryRowContext(ctx, q).Scan(&v); err != nil {
+	rows, err := s.query(ctx, q)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		if err := rows.Scan(&v); err != nil {
+			return time.Time{}, false, fmt.Errorf("next due: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return time.Time{}, false, fmt.Errorf("next due: %w", err)
 	}
 	if v == nil {
@@ -189,7 +199,7 @@ func (s *Store) nextDue(ctx context.Context, q string) (time.Time, bool, error) 
 func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, limit int) ([]Alert, error) {
 	var out []Alert
 	err := s.Update(ctx, func(tx *Tx) error {
-		rows, err := tx.tx.QueryContext(ctx, `UPDATE alerts SET state = ?, attempts = attempts + 1
+		rows, err := tx.query(`UPDATE alerts SET state = ?, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM alerts WHERE state = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?)
 			RETURNING `+alertColumns, AlertSending, AlertPending, ms(now), limit)
 		if err != nil {
@@ -246,7 +256,7 @@ func (s *Store) AlertRetry(ctx context.Context, a Alert, at time.Time, cause err
 
 // PendingReplies lists committed replies not yet marked sent, oldest first.
 func (s *Store) PendingReplies(ctx context.Context) ([]Reply, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, shop, recipient, text FROM replies WHERE state = 'pending' ORDER BY id`)
+	rows, err := s.query(ctx, `SELECT id, shop, recipient, text FROM replies WHERE state = 'pending' ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list pending replies: %w", err)
 	}
@@ -264,18 +274,19 @@ func (s *Store) PendingReplies(ctx context.Context) ([]Reply, error) {
 
 // ReplySent marks a reply delivered.
 func (s *Store) ReplySent(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE replies SET state = 'sent', sent_at = ? WHERE id = ?`, ms(s.now()), id)
-	if err != nil {
-		return fmt.Errorf("mark reply %d sent: %w", id, err)
-	}
-	return nil
+	return s.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`UPDATE replies SET state = 'sent', sent_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {
+			return fmt.Errorf("mark reply %d sent: %w", id, err)
+		}
+		return nil
+	})
 }
 
 // ClaimJobs marks up to limit platform jobs due by now as running and returns them.
 func (s *Store) ClaimJobs(ctx context.Context, now time.Time, limit int) ([]Job, error) {
 	var out []Job
 	err := s.Update(ctx, func(tx *Tx) error {
-		rows, err := tx.tx.QueryContext(ctx, `UPDATE jobs SET state = 'running', attempts = attempts + 1
+		rows, err := tx.query(`UPDATE jobs SET state = 'running', attempts = attempts + 1
 			WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?)
 			RETURNING id, shop, case_id, kind, payload, due_at, attempts`, ms(now), limit)
 		if err != nil {
@@ -306,27 +317,29 @@ func (tx *Tx) JobDone(id int64) error {
 
 // JobRetry puts a failed job back, due again at at.
 func (s *Store) JobRetry(ctx context.Context, j Job, at time.Time, cause error) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = 'pending', due_at = ?, last_error = ? WHERE id = ?`,
-		ms(at), truncate(cause.Error(), 500), j.ID)
-	if err != nil {
-		return fmt.Errorf("requeue job %d: %w", j.ID, err)
-	}
-	return nil
+	return s.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`UPDATE jobs SET state = 'pending', due_at = ?, last_error = ? WHERE id = ?`,
+			ms(at), truncate(cause.Error(), 500), j.ID); err != nil {
+			return fmt.Errorf("requeue job %d: %w", j.ID, err)
+		}
+		return nil
+	})
 }
 
 // JobFailed parks a job that can never succeed (e.g. the platform refused it for good).
 func (s *Store) JobFailed(ctx context.Context, j Job, cause error) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET state = 'failed', last_error = ? WHERE id = ?`,
-		truncate(cause.Error(), 500), j.ID)
-	if err != nil {
-		return fmt.Errorf("park job %d: %w", j.ID, err)
-	}
-	return nil
+	return s.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`UPDATE jobs SET state = 'failed', last_error = ? WHERE id = ?`,
+			truncate(cause.Error(), 500), j.ID); err != nil {
+			return fmt.Errorf("park job %d: %w", j.ID, err)
+		}
+		return nil
+	})
 }
 
 // Jobs lists a case's platform jobs with their state, for tests and the board.
 func (s *Store) Jobs(ctx context.Context, shop, caseID string) ([]Job, []string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, shop, case_id, kind, payload, due_at, attempts, state
+	rows, err := s.query(ctx, `SELECT id, shop, case_id, kind, payload, due_at, attempts, state
 		FROM jobs WHERE shop = ? AND case_id = ? ORDER BY id`, shop, caseID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list jobs: %w", err)

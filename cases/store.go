@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -21,6 +22,14 @@ var schema string
 type Store struct {
 	db  *sql.DB
 	now func() time.Time
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared once: parsing SQL was a third of a message's cost
+
+	queue   chan write
+	closed  chan struct{}
+	stopped chan struct{}
+	close   sync.Once
 }
 
 // Options configures a Store.
@@ -39,12 +48,17 @@ func Open(path string, o Options) (*Store, error) {
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
-	// Writers take the lock at BEGIN, so two writers never deadlock upgrading a read lock.
-	q.Set("_txlock", "immediate")
+	// No _txlock=immediate: every write goes through the one committer goroutine, so no
+	// two writers can deadlock upgrading, and read transactions must not take the write lock.
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// A few long-lived connections: each new one pays for opening the file and parsing the
+	// schema, and SQLite has one writer anyway; readers wait briefly for a connection.
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxLifetime(0)
 	var mode string
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
 		db.Close()
@@ -58,7 +72,9 @@ func Open(path string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate store %s: %w", path, err)
 	}
-	return &Store{db: db, now: o.Now}, nil
+	st := &Store{db: db, now: o.Now, stmts: map[string]*sql.Stmt{}, queue: make(chan write), closed: make(chan struct{}), stopped: make(chan struct{})}
+	go st.commitLoop()
+	return st, nil
 }
 
 // migrations after the base schema, in order; PRAGMA user_version counts those applied.
@@ -96,14 +112,24 @@ func migrate(db *sql.DB) error {
 	return nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the writer and closes the database. Updates after Close fail.
+func (s *Store) Close() error {
+	s.close.Do(func() { close(s.closed) })
+	<-s.stopped
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmtMu.Unlock()
+	return s.db.Close()
+}
 
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
 // Tx is one transaction with one fixed time: everything written in it happened at Now.
 type Tx struct {
+	st  *Store
 	tx  *sql.Tx
 	ctx context.Context
 	now time.Time
@@ -114,28 +140,194 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // Update runs fn in one write transaction and commits it if fn returns nil. Outside
 // effects (replies, platform calls, alerts) must wait until Update has returned.
+//
+// Concurrent updates are group-committed: the committer runs whatever is queued in one
+// SQLite transaction, each fn inside its own savepoint so one failure rolls back only its
+// own writes, and pays one fsync for the lot. A single caller still commits alone.
 func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	tx := &Tx{tx: sqlTx, ctx: ctx, now: s.now()}
-	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	w := write{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.queue <- w:
+	case <-s.closed:
+		return errors.New("store closed")
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return nil
+	return <-w.done
+}
+
+// write is one queued Update.
+type write struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	done chan error
+}
+
+// maxBatch bounds one group commit, so a flood of writers still sees commits often.
+const maxBatch = 256
+
+// commitLoop is the store's single writer.
+func (s *Store) commitLoop() {
+	defer close(s.stopped)
+	for {
+		var first write
+		select {
+		case first = <-s.queue:
+		case <-s.closed:
+			return
+		}
+		batch := []write{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case w := <-s.queue:
+				batch = append(batch, w)
+			default:
+				break drain
+			}
+		}
+		s.commitBatch(batch)
+	}
+}
+
+func (s *Store) commitBatch(batch []write) {
+	fail := func(err error) {
+		for _, w := range batch {
+			w.done <- err
+		}
+	}
+	sqlTx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	errs := make([]error, len(batch))
+	for i, w := range batch {
+		if err := w.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if len(batch) == 1 {
+			errs[i] = w.fn(&Tx{st: s, tx: sqlTx, ctx: w.ctx, now: s.now()})
+			continue
+		}
+		if _, err := sqlTx.Exec("SAVEPOINT w"); err != nil {
+			errs[i] = fmt.Errorf("savepoint: %w", err)
+			continue
+		}
+		if errs[i] = w.fn(&Tx{st: s, tx: sqlTx, ctx: w.ctx, now: s.now()}); errs[i] != nil {
+			if _, err := sqlTx.Exec("ROLLBACK TO w"); err != nil {
+				sqlTx.Rollback()
+				fail(fmt.Errorf("roll back a failed write: %w", err))
+				return
+			}
+		}
+		if _, err := sqlTx.Exec("RELEASE w"); err != nil {
+			sqlTx.Rollback()
+			fail(fmt.Errorf("release savepoint: %w", err))
+			return
+		}
+	}
+	if len(batch) == 1 && errs[0] != nil {
+		sqlTx.Rollback()
+		batch[0].done <- errs[0]
+		return
+	}
+	if err := sqlTx.Commit(); err != nil {
+		fail(fmt.Errorf("commit: %w", err))
+		return
+	}
+	for i, w := range batch {
+		w.done <- errs[i]
+	}
+}
+
+// cached returns the prepared statement for query, if there is one.
+func (s *Store) cached(query string) *sql.Stmt {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	return s.stmts[query]
+}
+
+// stmt returns the prepared statement for query, preparing it on first use. It needs a
+// free connection, so it must not be called while holding one (inside a transaction):
+// with every pooled connection held by a transaction waiting here, nothing would move.
+func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := s.cached(query); st != nil {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if prev, ok := s.stmts[query]; ok {
+		st.Close() // another goroutine prepared it meanwhile
+		return prev, nil
+	}
+	s.stmts[query] = st
+	return st, nil
+}
+
+// query runs a read outside any transaction on a prepared statement.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// prepared returns query as a statement of this transaction: the shared prepared one
+// when cached, else one prepared on the transaction's own connection while the shared one
+// is prepared in the background for next time.
+func (tx *Tx) prepared(query string) (*sql.Stmt, error) {
+	if st := tx.st.cached(query); st != nil {
+		return tx.tx.StmtContext(tx.ctx, st), nil
+	}
+	go tx.st.stmt(context.Background(), query) //nolint:errcheck // a failure here only costs the cache
+	return tx.tx.PrepareContext(tx.ctx, query)
 }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(tx.ctx, query, args...)
+	st, err := tx.prepared(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(tx.ctx, args...)
 }
 
-func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := tx.prepared(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(tx.ctx, args...)
+}
+
+// row is a single-row result whose error may come from preparing the statement.
+type row struct {
+	r   *sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.r.Scan(dest...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) row {
+	st, err := tx.prepared(query)
+	if err != nil {
+		return row{err: err}
+	}
+	return row{r: st.QueryRowContext(tx.ctx, args...)}
 }
 
 // ms turns a time into the stored form; the zero time is 0.

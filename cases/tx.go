@@ -100,7 +100,7 @@ func (tx *Tx) LiveCase(shop, buyer, orderID, intent string) (*Case, error) {
 
 // BuyerCases lists the buyer's live cases, newest first.
 func (tx *Tx) BuyerCases(shop, buyer string) ([]Case, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+caseColumns+` FROM cases
+	rows, err := tx.query(`SELECT `+caseColumns+` FROM cases
 		WHERE shop = ? AND buyer = ? AND state IN ('open', 'waiting_merchant', 'waiting_buyer')
 		ORDER BY opened_at DESC, id DESC`, shop, buyer)
 	if err != nil {
