@@ -14,9 +14,11 @@ import (
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/bot/console"
+	"github.com/aftersale/aftersale/bot/wechat"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
 	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/workcal"
 )
 
@@ -48,6 +50,7 @@ func (m *Main) usage() {
 
 用法 / usage:
   aftersale chat [-config FILE]          终端演示：你当买家，/m 前缀当商家 (terminal demo)
+  aftersale run [-config FILE]           正式运行：登录店铺微信服务买家 (serve buyers on WeChat)
   aftersale classify TEXT…               看机器人如何理解一句话 (label, confidence, slots)
   aftersale eval FILE.jsonl              评测意图识别 (accuracy, macro-F1, confusion matrix)
   aftersale cases [-config FILE] [-all]  列出售后单 (list cases in the store)
@@ -68,6 +71,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	switch cmd {
 	case "chat":
 		return m.chat(ctx, rest)
+	case "run":
+		return m.runWeChat(ctx, rest)
 	case "classify":
 		return m.classify(rest)
 	case "eval":
@@ -391,6 +396,81 @@ func (m *Main) cases(ctx context.Context, args []string) int {
 			left = c.Deadline.Sub(now).Round(time.Minute).String()
 		}
 		fmt.Fprintf(m.Stdout, "%-6s %-8s %-10s %-16s %-20s %-22s %s\n", c.Shop, c.ID, c.Intent, c.State, c.Buyer, c.OrderID, left)
+	}
+	return exitOK
+}
+
+// runWeChat serves buyers on the shop's WeChat account: the production command.
+func (m *Main) runWeChat(ctx context.Context, args []string) int {
+	cfg, code := m.loadConfig(flag.NewFlagSet("run", flag.ContinueOnError), args, nil)
+	if cfg == nil {
+		return code
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(m.Stderr, format+"\n", a...)
+		return code
+	}
+	plats, err := platforms(cfg, m.Now)
+	if err != nil {
+		return fail(exitUsage, "配置错误 / config error: %v", err)
+	}
+	shop := cfg.Shops[0]
+	for _, s := range cfg.Shops {
+		if s.ID == cfg.WeChat.Shop {
+			shop = s
+		}
+	}
+	robots, err := sinks(cfg, m.Now)
+	if err != nil {
+		return fail(exitUsage, "配置错误 / config error: %v", err)
+	}
+	var robotSinks []notify.Sink
+	for _, r := range robots {
+		robotSinks = append(robotSinks, r.Sink)
+	}
+	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	w := cfg.WeChat
+	ch, err := wechat.New(wechat.Options{Shop: shop.ID, DataDir: w.DataDir, LoginFile: w.LoginFile,
+		Merchants: shop.Merchants, AlertGroup: w.AlertGroup, Groups: w.Groups,
+		AutoAcceptFriends: w.AutoAcceptFriends, FriendGreeting: w.FriendGreeting,
+		MinInterval: time.Duration(w.SendInterval), JitterMin: time.Duration(w.SendJitterMin),
+		JitterMax: time.Duration(w.SendJitterMax), PerMinute: w.SendPerMinute, SendAttempts: w.SendAttempts,
+		Sinks: robotSinks, QR: m.Stdout, Now: m.Now, Log: log})
+	if err != nil {
+		return fail(exitUsage, "配置错误 / config error: wechat: %v", err)
+	}
+	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now})
+	if err != nil {
+		return fail(exitFail, "打开数据库失败 / open store: %v", err)
+	}
+	defer store.Close()
+	routes := append([]bot.Route{{Sink: ch.Sink()}}, robots...)
+	engine, err := newEngine(cfg, store, plats, ch, routes, m.Now, log)
+	if err != nil {
+		return fail(exitUsage, "配置错误 / config error: %v", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopIntake, err := startPlatformIntake(ctx, cfg, plats, engine, m.Now, log)
+	if err != nil {
+		return fail(exitUsage, "配置错误 / config error: %v", err)
+	}
+	defer stopIntake()
+	done := make(chan error, 1)
+	go func() { done <- engine.Run(ctx) }()
+	// Replies committed before the last stop go out once the account is logged in (Send
+	// waits for a live session), before new messages are taken.
+	go func() {
+		if err := engine.Resend(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("resend replies from before the restart", "err", err)
+		}
+	}()
+	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s · 请用店铺微信扫码登录\n", shop.Name, shop.Platform, cfg.Store.Path)
+	err = ch.Run(ctx, engine)
+	cancel()
+	<-done
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return fail(exitFail, "%v", err)
 	}
 	return exitOK
 }

@@ -29,6 +29,7 @@ type Config struct {
 	Intents Intents `toml:"intents"`
 	Shops   []Shop  `toml:"shops"`
 	Push    Push    `toml:"push"`
+	WeChat  WeChat  `toml:"wechat"`
 	// Notify lists the merchant's alert sinks besides the chat itself.
 	Notify     []Sink     `toml:"notify"`
 	Escalation Escalation `toml:"escalation"`
@@ -152,6 +153,22 @@ type Escalation struct {
 	AllWithin   Duration `toml:"all_within"`   // urgent level from here on (default 15m)
 }
 
+// WeChat configures the WeChat channel that `run` serves buyers on.
+type WeChat struct {
+	Shop              string   `toml:"shop"`     // shop id the account serves; "" = the first shop
+	DataDir           string   `toml:"data_dir"` // login file, buyer ids, media
+	LoginFile         string   `toml:"login_file"`
+	AlertGroup        string   `toml:"alert_group"`
+	Groups            []string `toml:"groups"`
+	AutoAcceptFriends bool     `toml:"auto_accept_friends"`
+	FriendGreeting    string   `toml:"friend_greeting"`
+	SendInterval      Duration `toml:"send_interval"`
+	SendJitterMin     Duration `toml:"send_jitter_min"`
+	SendJitterMax     Duration `toml:"send_jitter_max"`
+	SendPerMinute     int      `toml:"send_per_minute"`
+	SendAttempts      int      `toml:"send_attempts"`
+}
+
 // Push is the HTTP endpoint platforms push after-sale events to.
 type Push struct {
 	// Listen is the address to serve /push/{shop} on, e.g. "127.0.0.1:8788"; "" = off.
@@ -236,6 +253,8 @@ func (c *Config) finish(dir string) error {
 		for i := range c.Shops {
 			c.Shops[i].OrderBook = resolve(dir, c.Shops[i].OrderBook)
 		}
+		c.WeChat.DataDir = resolve(dir, c.WeChat.DataDir)
+		c.WeChat.LoginFile = resolve(dir, c.WeChat.LoginFile)
 	}
 	for k, s := range c.SLA {
 		slices.SortFunc(s.WarnBefore, func(a, b Duration) int { return int(b - a) })
@@ -349,6 +368,9 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 		base.Shops = over.Shops
 	}
 	set(&base.Push.Listen, over.Push.Listen, "push", "listen")
+	if md.IsDefined("wechat") {
+		mergeDefined(&base.WeChat, &over.WeChat, md, "wechat")
+	}
 	if md.IsDefined("notify") {
 		base.Notify = over.Notify
 	}
@@ -543,4 +565,15 @@ func exactCase(v any, t reflect.Type, key toml.Key) (toml.Key, string) {
 		}
 	}
 	return nil, ""
+}
+
+// mergeDefined copies the fields of over that the document set onto base, by TOML key.
+func mergeDefined(base, over any, md toml.MetaData, table string) {
+	bv, ov := reflect.ValueOf(base).Elem(), reflect.ValueOf(over).Elem()
+	for i := range bv.NumField() {
+		name, _, _ := strings.Cut(bv.Type().Field(i).Tag.Get("toml"), ",")
+		if name != "" && md.IsDefined(table, name) {
+			bv.Field(i).Set(ov.Field(i))
+		}
+	}
 }

@@ -84,7 +84,7 @@ var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 // Validate checks the whole config and returns the first problem as an *Error. It is
 // run by Parse and Load; call it again after changing a Config in code.
 func (c *Config) Validate() error {
-	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime} {
+	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -497,6 +497,23 @@ func (c *Config) validateWorkingTime() error {
 		if _, err := time.Parse("2006-01-02", d); err != nil {
 			return c.errf("calendar.overrides."+d, "want a date like 2027-02-06")
 		}
+	}
+	return nil
+}
+
+func (c *Config) validateWeChat() error {
+	w := c.WeChat
+	if w.Shop != "" && !slices.ContainsFunc(c.Shops, func(s Shop) bool { return s.ID == w.Shop }) {
+		return c.errf("wechat.shop", "no shop has id %s", c.show("wechat.shop", w.Shop))
+	}
+	if strings.TrimSpace(w.DataDir) == "" {
+		return c.errf("wechat.data_dir", "is empty")
+	}
+	if w.SendJitterMax < w.SendJitterMin {
+		return c.errf("wechat.send_jitter_max", "must not be below send_jitter_min")
+	}
+	if w.SendPerMinute < 0 || w.SendAttempts < 0 {
+		return c.errf("wechat.send_per_minute", "must not be negative")
 	}
 	return nil
 }
