@@ -1,9 +1,6 @@
 package intents
 
-import (
-	"sync"
-	"unicode/utf8"
-)
+import "sync"
 
 // pattern is a word to look for in a normalised text, pre-decoded so matching compares
 // runes, with a signature (a 64-bit set of its runes' low bits) so most words are ruled
@@ -148,6 +145,3 @@ func (t *normText) find(p *pattern, from int) int {
 	}
 	return -1
 }
-
-// runeLen is the number of runes in s.
-func runeLen(s string) int { return utf8.RuneCountInString(s) }

@@ -263,7 +263,6 @@ type unitRig struct {
 	ch     *Channel
 	conn   *fakeConnector
 	rec    *recorder
-	acct   *fakeAccount
 	status *statusSink
 	slept  chan time.Duration
 	cancel context.CancelFunc
