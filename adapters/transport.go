@@ -14,11 +14,12 @@ import (
 
 // RESTOptions is the HTTP behaviour every platform client shares.
 type RESTOptions struct {
-	// Timeout bounds one attempt, not the whole call with its retries.
+	// Timeout bounds one attempt, not the whole call with its retries. Default 10s.
 	Timeout time.Duration
-	// Retries is how many times a failed attempt is repeated (0 = try once).
+	// Retries is how many times a failed attempt is repeated: default 2, negative none.
 	Retries int
 	// RetryWait is the first backoff; it doubles per attempt with jitter, up to 8×.
+	// Default 300ms.
 	RetryWait time.Duration
 	// HTTPClient is copied, never modified; nil means a fresh client.
 	HTTPClient *http.Client
@@ -30,6 +31,18 @@ type RESTOptions struct {
 // logger is silenced: its messages carry request URLs, and some platforms put the
 // access token in the query string.
 func NewREST(o RESTOptions) *resty.Client {
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	switch {
+	case o.Retries == 0:
+		o.Retries = 2
+	case o.Retries < 0:
+		o.Retries = 0
+	}
+	if o.RetryWait <= 0 {
+		o.RetryWait = 300 * time.Millisecond
+	}
 	hc := &http.Client{}
 	if o.HTTPClient != nil {
 		c := *o.HTTPClient

@@ -92,17 +92,6 @@ func New(o Options) (*Client, error) {
 		o.BaseURL = DefaultBaseURL
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
-	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Second
-	}
-	if o.Retries == 0 {
-		o.Retries = 2
-	} else if o.Retries < 0 {
-		o.Retries = 0
-	}
-	if o.RetryWait <= 0 {
-		o.RetryWait = 300 * time.Millisecond
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}

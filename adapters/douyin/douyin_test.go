@@ -85,7 +85,7 @@ func TestNewValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.o.BaseURL != DefaultBaseURL || c.o.SignMethod != SignHMACSHA256 || c.o.Timeout != 10*time.Second || c.o.Retries != 2 {
+	if c.o.BaseURL != DefaultBaseURL || c.o.SignMethod != SignHMACSHA256 || c.rest.GetClient().Timeout != 10*time.Second || c.rest.RetryCount != 2 {
 		t.Fatalf("defaults not filled: %+v", c.o)
 	}
 }

@@ -97,17 +97,6 @@ func New(o Options) (*Client, error) {
 	if o.BaseURL == "" {
 		o.BaseURL = DefaultBaseURL
 	}
-	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Second
-	}
-	if o.Retries == 0 {
-		o.Retries = 2
-	} else if o.Retries < 0 {
-		o.Retries = 0
-	}
-	if o.RetryWait <= 0 {
-		o.RetryWait = 300 * time.Millisecond
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
