@@ -13,6 +13,8 @@ import (
 type CaseFilter struct {
 	Shop     string
 	Buyer    string
+	Intent   string // an intent label, e.g. refund
+	State    State  // one exact state; combined with LiveOnly it must also be live
 	LiveOnly bool
 	// DueBefore keeps live cases whose deadline is before it (e.g. now: the overdue ones).
 	DueBefore time.Time
@@ -28,6 +30,12 @@ func (s *Store) FindCases(ctx context.Context, f CaseFilter) ([]Case, error) {
 	}
 	if f.Buyer != "" {
 		where, args = append(where, "buyer = ?"), append(args, f.Buyer)
+	}
+	if f.Intent != "" {
+		where, args = append(where, "intent = ?"), append(args, f.Intent)
+	}
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, string(f.State))
 	}
 	if f.LiveOnly || !f.DueBefore.IsZero() {
 		where = append(where, "state IN ('open', 'waiting_merchant', 'waiting_buyer')")

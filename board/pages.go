@@ -1,0 +1,446 @@
+package board
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/rand"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aftersale/aftersale/cases"
+)
+
+//go:embed pages.html
+var pageFS embed.FS
+
+func parsePages() (*template.Template, error) {
+	t, err := template.New("pages").Funcs(template.FuncMap{"clock": clock}).ParseFS(pageFS, "pages.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse board pages: %w", err)
+	}
+	return t, nil
+}
+
+// page is what every page's layout needs.
+type page struct {
+	Title  string
+	Nonce  string // the CSP nonce of the one inline script
+	CSRF   string
+	NowMS  int64 // the server's clock, so countdowns follow it rather than the phone's
+	Flash  string
+	Authed bool
+}
+
+func (b *Board) page(r *http.Request, title string) page {
+	s := sessionOf(r)
+	return page{Title: title, Nonce: rand.Text(), CSRF: s.csrf, NowMS: b.now().UnixMilli(), Authed: s.id != ""}
+}
+
+// render executes a page into a buffer first, so a template error never sends half a page.
+func (b *Board) render(w http.ResponseWriter, r *http.Request, status int, name string, v any) {
+	var buf bytes.Buffer
+	if err := b.pages.ExecuteTemplate(&buf, name, v); err != nil {
+		b.log.Error("board: render page", "page", name, "err", err)
+		http.Error(w, "页面出错了 / internal error", http.StatusInternalServerError)
+		return
+	}
+	nonce := ""
+	if p, ok := v.(interface{ nonce() string }); ok {
+		nonce = p.nonce()
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "+
+		"script-src 'nonce-"+nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (p page) nonce() string { return p.Nonce }
+
+// chinaTime is the shops' time zone: merchants read times as they see them on the wall.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(chinaTime).Format("01-02 15:04")
+}
+
+// intentLabels are the intents in the order the filter offers them, with their Chinese names.
+var intentLabels = []struct{ Label, Name string }{
+	{"refund", "退款"}, {"return", "退货退款"}, {"exchange", "换货"}, {"complaint", "投诉"},
+	{"logistics", "物流"}, {"repair", "维修"}, {"human", "人工客服"}, {"cancel", "撤销申请"},
+	{"greeting", "问候"}, {"other", "其他问题"},
+}
+
+func intentName(label string) string {
+	for _, l := range intentLabels {
+		if l.Label == label {
+			return l.Name
+		}
+	}
+	return label
+}
+
+var allStates = []cases.State{cases.StateOpen, cases.StateWaitingMerchant, cases.StateWaitingBuyer,
+	cases.StateResolved, cases.StateRejected, cases.StateCancelled, cases.StateExpired}
+
+// urgentWithin is when a countdown turns red.
+const urgentWithin = time.Hour
+
+// countdown is a case's time left as first rendered; the page script keeps it running.
+type countdown struct {
+	DeadlineMS int64 // 0: no running deadline
+	Text       string
+	Urgent     bool
+}
+
+func newCountdown(c *cases.Case, now time.Time) countdown {
+	switch {
+	case !c.State.Live():
+		return countdown{Text: "—"}
+	case c.State == cases.StateWaitingBuyer && c.PausedLeft > 0:
+		return countdown{Text: "暂停（" + leftText(c.PausedLeft) + "）"}
+	case c.Deadline.IsZero():
+		return countdown{Text: "—"}
+	}
+	left := c.Deadline.Sub(now)
+	return countdown{DeadlineMS: c.Deadline.UnixMilli(), Text: leftText(left), Urgent: left < urgentWithin}
+}
+
+// leftText matches the page script's format, so the first tick does not jump.
+func leftText(d time.Duration) string {
+	late := d < 0
+	if late {
+		d = -d
+	}
+	s := int64(d / time.Second)
+	var t string
+	switch {
+	case s >= 86400:
+		t = fmt.Sprintf("%d天%d小时", s/86400, s%86400/3600)
+	case s >= 3600:
+		t = fmt.Sprintf("%d小时%d分", s/3600, s%3600/60)
+	default:
+		t = fmt.Sprintf("%d分%d秒", s/60, s%60)
+	}
+	if late {
+		return "已超时" + t
+	}
+	return "剩" + t
+}
+
+type caseRow struct {
+	cases.Case
+	IntentName string
+	StateName  string
+	BuyerLabel string
+	Link       string
+	Left       countdown
+}
+
+func (b *Board) row(c cases.Case, now time.Time) caseRow {
+	buyer := c.BuyerName
+	if buyer == "" {
+		buyer = c.Buyer
+	}
+	return caseRow{Case: c, IntentName: intentName(c.Intent), StateName: c.State.Label(), BuyerLabel: buyer,
+		Link: "/case/" + url.PathEscape(c.Shop) + "/" + url.PathEscape(c.ID), Left: newCountdown(&c, now)}
+}
+
+type option struct {
+	Value, Name string
+	Selected    bool
+}
+
+type listView struct {
+	page
+	Rows    []caseRow
+	Shop    string
+	Shops   []option
+	Intents []option
+	States  []option
+	Limited bool
+}
+
+// listLimit keeps the page light on a phone; filters narrow it down.
+const listLimit = 200
+
+// list shows cases; by default the live ones, nearest deadline first.
+func (b *Board) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := cases.CaseFilter{Shop: q.Get("shop"), Intent: q.Get("intent"), Limit: listLimit + 1}
+	switch st := q.Get("state"); st {
+	case "", "live":
+		f.LiveOnly = true
+	case "all":
+	default:
+		if !slices.Contains(allStates, cases.State(st)) {
+			http.Error(w, "没有这个状态 / unknown state", http.StatusBadRequest)
+			return
+		}
+		f.State = cases.State(st)
+	}
+	found, err := b.store.FindCases(r.Context(), f)
+	if err != nil {
+		b.fail(w, "list cases", err)
+		return
+	}
+	v := listView{page: b.page(r, "售后看板"), Shop: f.Shop}
+	if len(found) > listLimit {
+		found, v.Limited = found[:listLimit], true
+	}
+	sortByTimeLeft(found)
+	now := b.now()
+	for _, c := range found {
+		v.Rows = append(v.Rows, b.row(c, now))
+	}
+	for _, s := range b.shops {
+		v.Shops = append(v.Shops, option{Value: s, Name: s, Selected: s == f.Shop})
+	}
+	for _, l := range intentLabels {
+		v.Intents = append(v.Intents, option{Value: l.Label, Name: l.Name, Selected: l.Label == f.Intent})
+	}
+	state := q.Get("state")
+	v.States = []option{{Value: "", Name: "进行中", Selected: state == "" || state == "live"}, {Value: "all", Name: "全部", Selected: state == "all"}}
+	for _, s := range allStates {
+		v.States = append(v.States, option{Value: string(s), Name: s.Label(), Selected: string(s) == state})
+	}
+	b.render(w, r, http.StatusOK, "list", v)
+}
+
+// sortByTimeLeft puts live cases with a running deadline first, soonest first, then live
+// ones without one (paused on the buyer), then the closed ones, latest first.
+func sortByTimeLeft(cs []cases.Case) {
+	rank := func(c *cases.Case) int {
+		switch {
+		case c.State.Live() && !c.Deadline.IsZero():
+			return 0
+		case c.State.Live():
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(cs, func(a, b cases.Case) int {
+		ra, rb := rank(&a), rank(&b)
+		if ra != rb {
+			return cmp.Compare(ra, rb)
+		}
+		switch ra {
+		case 0:
+			return a.Deadline.Compare(b.Deadline)
+		case 1:
+			return a.OpenedAt.Compare(b.OpenedAt)
+		}
+		return b.UpdatedAt.Compare(a.UpdatedAt)
+	})
+}
+
+// line is one entry of the transcript: what the buyer said or what they were told.
+type line struct {
+	Who   string // 买家, 店铺, 机器人
+	Side  string // buyer or shop, for the bubble's side
+	Text  string
+	Image string // a /media link when the message was a picture
+	At    time.Time
+}
+
+type eventRow struct {
+	cases.Event
+	KindName string
+}
+
+type alertRow struct {
+	cases.Alert
+	KindName  string
+	StateName string
+}
+
+type caseView struct {
+	page
+	caseRow
+	Amount     string
+	Transcript []line
+	Evidence   []string
+	Events     []eventRow
+	Alerts     []alertRow
+	HandedOff  bool
+	CanAct     bool // a merchant is configured for the shop
+	FormNonce  string
+	Waits      []option
+}
+
+// casePage shows one case with everything the merchant needs to decide on it.
+func (b *Board) casePage(w http.ResponseWriter, r *http.Request) {
+	shop, id := r.PathValue("shop"), r.PathValue("id")
+	c, err := b.store.Case(r.Context(), shop, id)
+	if errors.Is(err, cases.ErrNotFound) {
+		http.Error(w, "没有这个售后单 / case not found", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		b.fail(w, "load case", err)
+		return
+	}
+	v, err := b.caseView(r.Context(), r, c)
+	if err != nil {
+		b.fail(w, "load case "+id, err)
+		return
+	}
+	v.Flash = b.takeFlash(w, r)
+	b.render(w, r, http.StatusOK, "case", v)
+}
+
+func (b *Board) caseView(ctx context.Context, r *http.Request, c *cases.Case) (caseView, error) {
+	v := caseView{page: b.page(r, c.ID+" "+intentName(c.Intent)), caseRow: b.row(*c, b.now()),
+		CanAct: b.merchant(c.Shop) != "", FormNonce: rand.Text()}
+	if c.AmountFen > 0 {
+		v.Amount = fmt.Sprintf("¥%d.%02d", c.AmountFen/100, c.AmountFen%100)
+	}
+	events, err := b.store.Events(ctx, c.Shop, c.ID)
+	if err != nil {
+		return v, err
+	}
+	for _, e := range events {
+		row := eventRow{Event: e, KindName: eventName(e.Kind)}
+		if e.Kind == cases.EventState {
+			row.Text = stateChange(e.Text)
+		}
+		v.Events = append(v.Events, row)
+		if l, ok := b.transcriptLine(e); ok {
+			v.Transcript = append(v.Transcript, l)
+			if l.Image != "" {
+				v.Evidence = append(v.Evidence, l.Image)
+			}
+		}
+	}
+	alerts, err := b.store.Alerts(ctx, c.Shop, c.ID)
+	if err != nil {
+		return v, err
+	}
+	for _, a := range alerts {
+		v.Alerts = append(v.Alerts, alertRow{Alert: a, KindName: alertName(a.Kind), StateName: alertStateName(a.State)})
+	}
+	h, err := b.store.Handoff(ctx, c.Shop, c.Buyer)
+	if err != nil {
+		return v, err
+	}
+	v.HandedOff = h == c.ID
+	for _, w := range []struct{ v, n string }{{"30m", "30分钟"}, {"1h", "1小时"}, {"2h", "2小时"}, {"4h", "4小时"}, {"1d", "1天"}} {
+		v.Waits = append(v.Waits, option{Value: w.v, Name: w.n, Selected: w.v == "2h"})
+	}
+	return v, nil
+}
+
+// imagePrefix marks a picture in the transcript: "[image] <path>[ caption]".
+const imagePrefix = "[image] "
+
+func (b *Board) transcriptLine(e cases.Event) (line, bool) {
+	l := line{Text: e.Text, At: e.At}
+	switch {
+	case e.Kind == cases.EventMessage:
+		l.Who, l.Side = "买家", "buyer"
+		if rest, ok := strings.CutPrefix(e.Text, imagePrefix); ok {
+			path, caption, _ := strings.Cut(rest, " ")
+			l.Image, l.Text = "/media?path="+url.QueryEscape(path), caption
+		}
+	case e.Kind == cases.EventReply && e.Actor == "merchant":
+		l.Who, l.Side = "店铺", "shop"
+	case e.Kind == cases.EventReply:
+		l.Who, l.Side = "机器人", "shop"
+	default:
+		return l, false
+	}
+	return l, true
+}
+
+// stateChange shows a state event ("from→to note") with the states in Chinese.
+func stateChange(text string) string {
+	change, note, _ := strings.Cut(text, " ")
+	from, to, ok := strings.Cut(change, "→")
+	if !ok {
+		return text
+	}
+	out := cases.State(from).Label() + " → " + cases.State(to).Label()
+	if note != "" {
+		out += " " + note
+	}
+	return out
+}
+
+func eventName(kind string) string {
+	switch kind {
+	case cases.EventOpened:
+		return "开单"
+	case cases.EventMessage:
+		return "买家消息"
+	case cases.EventReply:
+		return "回复买家"
+	case cases.EventState:
+		return "状态"
+	case cases.EventAlert:
+		return "提醒"
+	case cases.EventMerchant:
+		return "商家指令"
+	case cases.EventPlatform:
+		return "平台"
+	case cases.EventNote:
+		return "备注"
+	case cases.EventUpdated:
+		return "更新"
+	}
+	return kind
+}
+
+func alertName(kind string) string {
+	switch kind {
+	case cases.AlertNewCase:
+		return "新售后"
+	case cases.AlertWarn:
+		return "临近截止"
+	case cases.AlertOverdue:
+		return "已超时"
+	case cases.AlertComplaint:
+		return "投诉"
+	case cases.AlertReminder:
+		return "稍后提醒"
+	case cases.AlertBuyerCancelled:
+		return "买家撤销"
+	case cases.AlertHandoff:
+		return "转人工"
+	case cases.AlertBuyerReminder:
+		return "提醒买家"
+	case cases.AlertPlatformAuth:
+		return "平台授权失效"
+	}
+	return kind
+}
+
+func alertStateName(s cases.AlertState) string {
+	switch s {
+	case cases.AlertPending:
+		return "待发送"
+	case cases.AlertSending:
+		return "发送中"
+	case cases.AlertSent:
+		return "已发送"
+	case cases.AlertCancelled:
+		return "已取消"
+	}
+	return string(s)
+}
+
+// fail logs an internal error and shows the merchant a plain message, never the chain.
+func (b *Board) fail(w http.ResponseWriter, doing string, err error) {
+	b.log.Error("board: "+doing, "err", err)
+	http.Error(w, "出错了，请稍后再试 / internal error", http.StatusInternalServerError)
+}

@@ -1,0 +1,58 @@
+package cases_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/aftersale/aftersale/cases"
+)
+
+func TestFindCasesByIntentAndState(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	refund := openCase(t, s, "b1", "o1", "refund")
+	openCase(t, s, "b2", "o2", "return")
+	done := openCase(t, s, "b3", "o3", "refund")
+	if err := s.Update(ctx, func(tx *cases.Tx) error {
+		if err := tx.SetState(refund, cases.StateWaitingBuyer, "merchant", ""); err != nil {
+			return err
+		}
+		return tx.SetState(done, cases.StateResolved, "merchant", "")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		f    cases.CaseFilter
+		want []string
+	}{
+		{"intent", cases.CaseFilter{Intent: "refund"}, []string{refund.ID, done.ID}},
+		{"intent live", cases.CaseFilter{Intent: "refund", LiveOnly: true}, []string{refund.ID}},
+		{"state", cases.CaseFilter{State: cases.StateResolved}, []string{done.ID}},
+		{"state and intent", cases.CaseFilter{State: cases.StateWaitingMerchant, Intent: "return"}, []string{"A2"}},
+		{"state and intent disjoint", cases.CaseFilter{State: cases.StateWaitingMerchant, Intent: "refund"}, nil},
+		{"waiting buyer", cases.CaseFilter{State: cases.StateWaitingBuyer, LiveOnly: true}, []string{refund.ID}},
+		{"final state with live only", cases.CaseFilter{State: cases.StateResolved, LiveOnly: true}, nil},
+		{"shop and intent", cases.CaseFilter{Shop: "other", Intent: "refund"}, nil},
+		{"unknown intent", cases.CaseFilter{Intent: "repair"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			found, err := s.FindCases(ctx, tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range found {
+				got = append(got, c.ID)
+			}
+			slices.Sort(got)
+			want := slices.Clone(tt.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("FindCases(%+v) = %v, want %v", tt.f, got, want)
+			}
+		})
+	}
+}
