@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -291,6 +292,15 @@ func (m *Main) chat(ctx context.Context, args []string) int {
 		return exitUsage
 	}
 	defer stopIntake()
+	stopBoard, err := startBoard(cfg, store, engine, filepath.Join(cfg.WeChat.DataDir, "media"), m.Now, log)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	defer stopBoard()
+	if cfg.Web.Enabled {
+		fmt.Fprintf(m.Stdout, "商家看板 / case board: http://%s/\n", cfg.Web.Listen)
+	}
 	done := make(chan error, 1)
 	go func() { done <- engine.Run(ctx) }()
 	if err := engine.Resend(ctx); err != nil {
@@ -456,6 +466,11 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 		return fail(exitUsage, "配置错误 / config error: %v", err)
 	}
 	defer stopIntake()
+	stopBoard, err := startBoard(cfg, store, engine, filepath.Join(w.DataDir, "media"), m.Now, log)
+	if err != nil {
+		return fail(exitUsage, "配置错误 / config error: %v", err)
+	}
+	defer stopBoard()
 	done := make(chan error, 1)
 	go func() { done <- engine.Run(ctx) }()
 	// Replies committed before the last stop go out once the account is logged in (Send

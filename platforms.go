@@ -14,7 +14,9 @@ import (
 	"github.com/aftersale/aftersale/adapters/manual"
 	"github.com/aftersale/aftersale/adapters/taobao"
 	"github.com/aftersale/aftersale/adapters/webhook"
+	"github.com/aftersale/aftersale/board"
 	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/notify/dingtalk"
@@ -197,4 +199,30 @@ func levelOf(s string) notify.Level {
 		return notify.LevelUrgent
 	}
 	return notify.LevelInfo
+}
+
+// startBoard serves the merchant's web case board when [web] enables it.
+func startBoard(cfg *config.Config, store *cases.Store, engine *bot.Engine, mediaDir string, now func() time.Time, log *slog.Logger) (func(), error) {
+	if !cfg.Web.Enabled {
+		return func() {}, nil
+	}
+	merchants := map[string]string{}
+	var shops []string
+	for _, s := range cfg.Shops {
+		merchants[s.ID] = s.Merchants[0]
+		shops = append(shops, s.ID)
+	}
+	b, err := board.New(board.Options{Store: store, Engine: engine, Merchant: func(shop string) string { return merchants[shop] },
+		Token: cfg.Web.Token, MediaDir: mediaDir, Shops: shops, Now: now, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Web.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("web.listen: %w", err)
+	}
+	srv := &http.Server{Handler: b.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	log.Info("case board", "url", "http://"+ln.Addr().String()+"/")
+	return func() { srv.Close() }, nil
 }

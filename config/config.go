@@ -30,6 +30,7 @@ type Config struct {
 	Shops   []Shop  `toml:"shops"`
 	Push    Push    `toml:"push"`
 	WeChat  WeChat  `toml:"wechat"`
+	Web     Web     `toml:"web"`
 	// Notify lists the merchant's alert sinks besides the chat itself.
 	Notify     []Sink     `toml:"notify"`
 	Escalation Escalation `toml:"escalation"`
@@ -167,6 +168,13 @@ type WeChat struct {
 	SendJitterMax     Duration `toml:"send_jitter_max"`
 	SendPerMinute     int      `toml:"send_per_minute"`
 	SendAttempts      int      `toml:"send_attempts"`
+}
+
+// Web is the merchant's case board.
+type Web struct {
+	Enabled bool   `toml:"enabled"`
+	Listen  string `toml:"listen"` // e.g. "127.0.0.1:8787"
+	Token   string `toml:"token"`  // login token, at least 8 characters; give it as ${ENV}
 }
 
 // Push is the HTTP endpoint platforms push after-sale events to.
@@ -368,6 +376,9 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 		base.Shops = over.Shops
 	}
 	set(&base.Push.Listen, over.Push.Listen, "push", "listen")
+	if md.IsDefined("web") {
+		mergeDefined(&base.Web, &over.Web, md, "web")
+	}
 	if md.IsDefined("wechat") {
 		mergeDefined(&base.WeChat, &over.WeChat, md, "wechat")
 	}

@@ -84,7 +84,7 @@ var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 // Validate checks the whole config and returns the first problem as an *Error. It is
 // run by Parse and Load; call it again after changing a Config in code.
 func (c *Config) Validate() error {
-	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat} {
+	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat, c.validateWeb} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -514,6 +514,19 @@ func (c *Config) validateWeChat() error {
 	}
 	if w.SendPerMinute < 0 || w.SendAttempts < 0 {
 		return c.errf("wechat.send_per_minute", "must not be negative")
+	}
+	return nil
+}
+
+func (c *Config) validateWeb() error {
+	if !c.Web.Enabled {
+		return nil
+	}
+	if strings.TrimSpace(c.Web.Listen) == "" {
+		return c.errf("web.listen", "is empty (e.g. \"127.0.0.1:8787\")")
+	}
+	if len(c.Web.Token) < 8 {
+		return c.errf("web.token", "must be at least 8 characters (give it as \"${AFTERSALE_WEB_TOKEN}\")")
 	}
 	return nil
 }
