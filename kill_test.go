@@ -111,7 +111,7 @@ func TestKill9BetweenMessagesLosesNothing(t *testing.T) {
 
 	p = start(t, "chat", "-config", cfg)
 	p.send(t, "/m A1")
-	p.waitFor(t, "待商家处理")
+	p.waitFor(t, "买家：我把照片发你了") // the last line of the case details
 	out := p.output()
 	for _, want := range []string{"我买的杯子碎了要退款", "4705288465508532862", "我把照片发你了"} {
 		if !strings.Contains(out, want) {
