@@ -74,11 +74,6 @@ func (b *Board) run(ctx context.Context, m bot.Message, c *cases.Case) string {
 	if err == nil && len(replies) == 0 {
 		return "这个操作已经提交过了。"
 	}
-	if err == nil {
-		if rerr := b.recordBuyerReplies(ctx, c, replies); rerr != nil {
-			log.Error("board: record replies to buyer", "err", rerr)
-		}
-	}
 	var own []string
 	for _, rp := range replies {
 		if rp.To == m.From {
@@ -95,50 +90,6 @@ func (b *Board) run(ctx context.Context, m bot.Message, c *cases.Case) string {
 	return strings.Join(own, "\n")
 }
 
-// recordBuyerReplies adds what the buyer was told to the case's transcript. The engine
-// logs a merchant's own 回复 but not the templated replies (approved, rejected…), and the
-// transcript is the merchant's evidence of what the buyer was promised.
-func (b *Board) recordBuyerReplies(ctx context.Context, c *cases.Case, replies []cases.Reply) error {
-	var toBuyer []cases.Reply
-	for _, rp := range replies {
-		if rp.To == c.Buyer && rp.ID != 0 {
-			toBuyer = append(toBuyer, rp)
-		}
-	}
-	if len(toBuyer) == 0 {
-		return nil
-	}
-	events, err := b.store.Events(ctx, c.Shop, c.ID)
-	if err != nil {
-		return err
-	}
-	return b.store.Update(ctx, func(tx *cases.Tx) error {
-		for _, rp := range toBuyer {
-			if alreadyLogged(events, rp.Text) {
-				continue
-			}
-			if err := tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventReply, Actor: "bot", Text: rp.Text}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// alreadyLogged reports whether the engine itself logged this reply after the latest
-// merchant command (it does for 回复), so the transcript shows it once.
-func alreadyLogged(events []cases.Event, text string) bool {
-	for i := len(events) - 1; i >= 0; i-- {
-		e := events[i]
-		if e.Kind == cases.EventMerchant {
-			return false
-		}
-		if e.Kind == cases.EventReply && e.Text == text {
-			return true
-		}
-	}
-	return false
-}
 
 func clip(s string, n int) string {
 	r := []rune(s)

@@ -149,6 +149,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		switch {
 		case err == nil:
 			c = live
+			t.caseID = c.ID
 			if err := t.recordAll(c.ID, sess.Pending); err != nil {
 				return err
 			}
@@ -165,6 +166,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			adopted, err := t.tx.PlatformCase(shop.ID, orderID, string(label))
 			if err == nil {
 				c = adopted
+				t.caseID = c.ID
 				c.Buyer, c.BuyerName = m.From, m.Name
 				if err := t.tx.SaveCase(c); err != nil {
 					return err
@@ -184,6 +186,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			return err
 		}
 		t.poke = true
+		t.caseID = c.ID
 		if err := t.recordAll(c.ID, sess.Pending); err != nil {
 			return err
 		}
@@ -262,7 +265,7 @@ func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.R
 		} else if err != nil {
 			return err
 		}
-		id = c.ID
+		id, t.caseID = c.ID, c.ID
 		if err := t.recordAll(c.ID, sess.Pending); err != nil {
 			return err
 		}
@@ -298,6 +301,7 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 		if c == nil {
 			return t.say("nothing_to_cancel", data{})
 		}
+		t.caseID = c.ID
 		if err := t.record(c.ID, m); err != nil {
 			return err
 		}
@@ -372,6 +376,7 @@ func (t *turn) recordIfLive(caseID string, m Message) error {
 	if !c.State.Live() {
 		return nil
 	}
+	t.caseID = caseID
 	return t.record(caseID, m)
 }
 

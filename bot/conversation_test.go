@@ -256,6 +256,15 @@ func TestMerchantApproveRejectSnoozeList(t *testing.T) {
 	if p := h.pendingAlerts("A1"); len(p) != 0 {
 		t.Fatalf("approved case keeps alerts: %+v", p)
 	}
+	var logged []string
+	for _, e := range h.events("A1") {
+		if e.Kind == cases.EventReply {
+			logged = append(logged, e.Text)
+		}
+	}
+	if len(logged) == 0 || logged[len(logged)-1] != h.sentTo(buyer)[before] {
+		t.Fatalf("buyer's replies in the case log %q; want the approval last", logged)
+	}
 	jobs, states, _ := h.store.Jobs(h.ctx, shopID, "A1")
 	if len(jobs) != 2 || jobs[1].Kind != "resolve" || states[1] != "done" {
 		t.Fatalf("jobs %+v %v, want the decision sent to the platform", jobs, states)

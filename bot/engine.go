@@ -236,6 +236,8 @@ type turn struct {
 	m       Message
 	replies []cases.Reply
 	poke    bool // alerts or jobs were scheduled: wake the loops after commit
+	// caseID is the case this turn acts on: what the buyer is told joins its transcript.
+	caseID string
 }
 
 // say queues a reply to the sender of the message.
@@ -250,7 +252,19 @@ func (t *turn) sayTo(to, key string, d data) error {
 	return t.sayText(to, t.e.replies.render(key, d))
 }
 
+// sayText queues text to someone; said to the buyer of the turn's case, it also joins
+// the case's transcript, the merchant's evidence of what the buyer was told.
 func (t *turn) sayText(to, text string) error {
+	if t.caseID != "" && !t.shop.isMerchant(to) {
+		if err := t.tx.AddEvent(cases.Event{Shop: t.shop.ID, CaseID: t.caseID, Kind: cases.EventReply, Actor: "bot", Text: text}); err != nil {
+			return err
+		}
+	}
+	return t.queue(to, text)
+}
+
+// queue commits a reply to the outbox without touching any transcript.
+func (t *turn) queue(to, text string) error {
 	r, err := t.tx.QueueReply(t.shop.ID, to, text)
 	if err != nil {
 		return err
@@ -263,7 +277,7 @@ func (t *turn) sayText(to, text string) error {
 func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) (*turn, error) {
 	t := &turn{e: e, shop: e.shops[m.Shop], m: m}
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
-		t.tx, t.replies, t.poke = tx, nil, false
+		t.tx, t.replies, t.poke, t.caseID = tx, nil, false, ""
 		return fn(t)
 	})
 	if err == nil && t.poke {

@@ -141,6 +141,7 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 		if cmd.Verb == "详情" {
 			return t.details(c)
 		}
+		t.caseID = c.ID
 		if !c.State.Live() && cmd.Verb != "备注" {
 			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.State.Label()))
 		}
@@ -228,7 +229,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventReply, Actor: "merchant", Text: cmd.Arg}); err != nil {
 			return err
 		}
-		if err := t.sayText(c.Buyer, cmd.Arg); err != nil {
+		if err := t.queue(c.Buyer, cmd.Arg); err != nil { // logged above as the merchant's
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("💬 已回复 %s 的买家。", c.ID))
