@@ -90,7 +90,6 @@ func (b *Board) run(ctx context.Context, m bot.Message, c *cases.Case) string {
 	return strings.Join(own, "\n")
 }
 
-
 func clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
