@@ -258,7 +258,7 @@ func (m *Main) chat(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
 	}
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now})
+	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now, MaxBytes: cfg.Store.MaxMB << 20})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
 		return exitFail
@@ -385,7 +385,8 @@ func (m *Main) cases(ctx context.Context, args []string) int {
 	if cfg == nil {
 		return code
 	}
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now})
+	// Read-only: listing cases beside a running bot must never change them.
+	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now, ReadOnly: true})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
 		return exitFail
@@ -449,7 +450,7 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 	if err != nil {
 		return fail(exitUsage, "配置错误 / config error: wechat: %v", err)
 	}
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now})
+	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now, MaxBytes: cfg.Store.MaxMB << 20})
 	if err != nil {
 		return fail(exitFail, "打开数据库失败 / open store: %v", err)
 	}

@@ -421,6 +421,8 @@ func alertName(kind string) string {
 		return "提醒买家"
 	case cases.AlertPlatformAuth:
 		return "平台授权失效"
+	case cases.AlertPlatformSync:
+		return "平台同步失败"
 	}
 	return kind
 }

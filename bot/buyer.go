@@ -125,8 +125,7 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	if sess.OrderID == "" {
 		return e.answer(ctx, m, "ask_order", data{Intent: intentName(string(label))})
 	}
-	shop := e.shops[m.Shop]
-	_, err := shop.Platform.Order(ctx, sess.OrderID)
+	_, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
 	if errors.Is(err, adapters.ErrNotFound) {
 		id := sess.OrderID
 		sess.OrderID = ""
@@ -138,6 +137,14 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		e.log.Warn("order lookup failed; opening case unverified", "shop", m.Shop, "order", sess.OrderID, "err", err)
 	}
 	return e.openOrUpdate(ctx, m, sess, label, sess.OrderID)
+}
+
+// lookupOrder asks the shop's platform about an order within the buyer's turn, giving up
+// after lookupTimeout: a hanging platform must delay the platform step, not the reply.
+func (e *Engine) lookupOrder(ctx context.Context, shop, orderID string) (adapters.Order, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.lookupTimeout)
+	defer cancel()
+	return e.shops[shop].Platform.Order(ctx, orderID)
 }
 
 // openOrUpdate opens the buyer's case for an order and intent, or adds to the live one.
@@ -232,7 +239,7 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		return e.answer(ctx, m, "logistics_no_order", data{})
 	}
 	sess.Intent = ""
-	order, err := e.shops[m.Shop].Platform.Order(ctx, sess.OrderID)
+	order, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
 	switch {
 	case errors.Is(err, adapters.ErrNotFound):
 		id := sess.OrderID

@@ -69,8 +69,11 @@ type Options struct {
 	MaxLen int
 	// SessionTTL is how long the bot remembers a half-finished request. Default 30 minutes.
 	SessionTTL time.Duration
-	Now        func() time.Time
-	Log        *slog.Logger
+	// LookupTimeout bounds the order lookup made while a buyer waits for the answer; a
+	// slower platform is checked later by the case's platform job. Default 1.5s.
+	LookupTimeout time.Duration
+	Now           func() time.Time
+	Log           *slog.Logger
 }
 
 // Engine runs the after-sale desk.
@@ -87,6 +90,7 @@ type Engine struct {
 	replies        *templates
 	alerts         *templates
 	maxLen         int
+	lookupTimeout  time.Duration
 	sessions       *cache.Cache
 	now            func() time.Time
 	log            *slog.Logger
@@ -94,6 +98,7 @@ type Engine struct {
 
 	alertLoop *cases.Loop
 	jobLoop   *cases.Loop
+	fault     storeFault
 }
 
 // New checks the options and builds an engine.
@@ -106,6 +111,9 @@ func New(o Options) (*Engine, error) {
 	}
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = 30 * time.Minute
+	}
+	if o.LookupTimeout <= 0 {
+		o.LookupTimeout = 1500 * time.Millisecond
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -127,7 +135,8 @@ func New(o Options) (*Engine, error) {
 	e := &Engine{
 		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, sender: o.Sender,
 		sinks: o.Sinks, ladder: o.Escalation.withDefaults(), replies: replies, alerts: alerts, maxLen: o.MaxLen,
-		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
+		lookupTimeout: o.LookupTimeout,
+		sessions:      cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
 		buyerReminders: o.BuyerReminders,
 	}
 	for i := range o.Shops {
@@ -209,7 +218,8 @@ func (e *Engine) sanitize() Middleware {
 func (e *Engine) dedupe() Middleware {
 	return func(next HandlerFunc) HandlerFunc {
 		return func(ctx context.Context, m Message) ([]cases.Reply, error) {
-			if m.ID == "" {
+			if m.ID == "" || m.replayed {
+				// A held message's id may have been recorded before its turn failed.
 				return next(ctx, m)
 			}
 			var first bool
@@ -293,8 +303,15 @@ func (e *Engine) do(ctx context.Context, m Message, fn func(t *turn) error) ([]c
 	t, err := e.commit(ctx, m, fn)
 	if err != nil {
 		e.log.Error("handle message", "shop", m.Shop, "from", m.From, "err", err)
-		busy := cases.Reply{Shop: m.Shop, To: m.From, Text: e.replies.render("busy", data{Shop: t.shop.Name})}
-		return []cases.Reply{busy}, err
+		e.storeFailed(ctx, m, err)
+		text := e.replies.render("busy", data{Shop: t.shop.Name})
+		if e.isMerchant(m.Shop, m.From) {
+			text = fmt.Sprintf("⚠️ 系统暂时无法保存：%s。这条指令没有执行，请稍后再发一次。", faultReason(cases.FaultOf(err)))
+		}
+		return []cases.Reply{{Shop: m.Shop, To: m.From, Text: text}}, err
+	}
+	if e.fault.active.Load() {
+		e.storeRecovered(ctx)
 	}
 	return t.replies, nil
 }
@@ -314,6 +331,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	if a+j > 0 {
 		e.log.Warn("recovered work in flight at last stop", "alerts", a, "jobs", j)
 	}
+	go e.runRetryHeld(ctx)
 	errc := make(chan error, 2)
 	go func() { errc <- e.alertLoop.Run(ctx) }()
 	go func() { errc <- e.jobLoop.Run(ctx) }()

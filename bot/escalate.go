@@ -38,7 +38,7 @@ func (e Escalation) withDefaults() Escalation {
 func (e Escalation) Level(kind string, left time.Duration) notify.Level {
 	e = e.withDefaults()
 	switch kind {
-	case cases.AlertOverdue, cases.AlertComplaint, cases.AlertPlatformAuth:
+	case cases.AlertOverdue, cases.AlertComplaint, cases.AlertPlatformAuth, cases.AlertPlatformSync:
 		return notify.LevelUrgent
 	case cases.AlertWarn, cases.AlertReminder:
 		switch {

@@ -58,6 +58,9 @@ type harness struct {
 	alerts    []notify.Alert
 	sinkFails int         // the next N sends to the sink fail
 	routes    []bot.Route // alert sinks; nil = the in-memory sink
+
+	lookupTimeout time.Duration // 0 = the engine's default
+	storeOpts     cases.Options // MaxBytes and ReadOnly of the next start
 }
 
 func loadConfig(t testing.TB) *config.Config {
@@ -96,13 +99,18 @@ func newHarnessWith(t testing.TB, p adapters.Platform) *harness {
 // start opens the store and builds an engine on it, as a process start would.
 func (h *harness) start() {
 	h.t.Helper()
-	store, err := cases.Open(h.path, cases.Options{Now: h.clock.Now})
+	opts := h.storeOpts
+	opts.Now = h.clock.Now
+	store, err := cases.Open(h.path, opts)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	h.t.Cleanup(func() { store.Close() })
 	h.store = store
 	h.engine = h.newEngine(store)
+	if opts.ReadOnly {
+		return // recovery writes; a read-only process serves what it can
+	}
 	if _, _, err := store.Recover(h.ctx); err != nil {
 		h.t.Fatal(err)
 	}
@@ -135,15 +143,16 @@ func (h *harness) newEngine(store *cases.Store) *bot.Engine {
 		return nil
 	})
 	e, err := bot.New(bot.Options{
-		Shops:      []bot.Shop{{ID: shopID, Name: "示例小店", Platform: h.platform, Merchants: []string{merchant}, Policies: pol}},
-		Store:      store,
-		Classifier: intents.Default(),
-		Sender:     sender,
-		Sinks:      h.sinkRoutes(sink),
-		Replies:    h.cfg.Replies,
-		Alerts:     h.cfg.Alerts,
-		Funcs:      config.TemplateFuncs(),
-		Now:        h.clock.Now,
+		Shops:         []bot.Shop{{ID: shopID, Name: "示例小店", Platform: h.platform, Merchants: []string{merchant}, Policies: pol}},
+		Store:         store,
+		Classifier:    intents.Default(),
+		Sender:        sender,
+		Sinks:         h.sinkRoutes(sink),
+		Replies:       h.cfg.Replies,
+		Alerts:        h.cfg.Alerts,
+		Funcs:         config.TemplateFuncs(),
+		Now:           h.clock.Now,
+		LookupTimeout: h.lookupTimeout,
 	})
 	if err != nil {
 		h.t.Fatal(err)

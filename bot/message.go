@@ -33,6 +33,8 @@ type Message struct {
 	// Media is the saved file of a picture, voice, video or file message.
 	Media string
 	At    time.Time
+	// replayed marks a message held during a store fault and handled again.
+	replayed bool
 }
 
 // Sender delivers a committed reply to its recipient on the channel.

@@ -113,6 +113,10 @@ func (e *Engine) renderAlert(now time.Time, shop *Shop, c *cases.Case, a cases.A
 		text = fmt.Sprintf("【平台授权失效】%s：%s 平台拒绝了访问（授权过期或被撤销），请到平台后台重新授权并更新配置。售后单 %s 暂未同步到平台，授权恢复后会自动补上。",
 			shop.Name, shop.Platform.Name(), c.ID)
 	}
+	if a.Kind == cases.AlertPlatformSync {
+		text = fmt.Sprintf("【平台同步失败】%s：售后单 %s（%s · 订单 %s）还没能同步到 %s 平台（平台出错或回复无法识别）。买家已收到回复，售后单已保存；请到平台后台核对，必要时手动处理。",
+			shop.Name, c.ID, intentName(c.Intent), c.OrderID, shop.Platform.Name())
+	}
 	if a.Repeat {
 		text = "【重发】" + text
 	}
@@ -265,10 +269,18 @@ func (e *Engine) jobError(ctx context.Context, now time.Time, j cases.Job, err e
 	e.failJob(ctx, j, err)
 }
 
+// syncAlertAfter is the failed attempt of a platform job after which the merchant hears
+// that the case has not reached the platform yet: with the backoff, about five minutes of
+// failures. Earlier blips are not worth their attention.
+const syncAlertAfter = 7
+
 func (e *Engine) retryJob(ctx context.Context, now time.Time, j cases.Job, cause error) {
 	e.log.Warn("platform job failed; will retry", "shop", j.Shop, "case_id", j.CaseID, "job", j.Kind, "attempt", j.Attempts, "err", cause)
 	if err := e.store.JobRetry(ctx, j, now.Add(backoff(j.Attempts)), cause); err != nil {
 		e.log.Error("requeue job", "job", j.ID, "err", err)
+	}
+	if j.Attempts == syncAlertAfter {
+		e.syncAlert(ctx, now, j)
 	}
 }
 
@@ -277,6 +289,23 @@ func (e *Engine) failJob(ctx context.Context, j cases.Job, cause error) {
 	if err := e.store.JobFailed(ctx, j, cause); err != nil {
 		e.log.Error("park job", "job", j.ID, "err", err)
 	}
+	e.syncAlert(ctx, e.now(), j)
+}
+
+// syncAlert tells the merchant a case has not reached the platform, so that they can act
+// on the platform by hand before its deadline rather than trust a sync that is not there.
+func (e *Engine) syncAlert(ctx context.Context, now time.Time, j cases.Job) {
+	if _, ok := e.shops[j.Shop]; !ok || j.CaseID == "" {
+		return
+	}
+	err := e.store.Update(ctx, func(tx *cases.Tx) error {
+		return tx.ScheduleAlert(cases.Alert{Shop: j.Shop, CaseID: j.CaseID, Kind: cases.AlertPlatformSync, DueAt: now})
+	})
+	if err != nil {
+		e.log.Error("schedule platform sync alert", "case_id", j.CaseID, "err", err)
+		return
+	}
+	e.alertLoop.Poke()
 }
 
 // finishJob records a job's result on its case and marks it done, in one transaction.

@@ -142,6 +142,9 @@ const (
 	AlertBuyerReminder = "buyer_reminder"
 	// AlertPlatformAuth tells the merchant the platform refused the shop's credentials.
 	AlertPlatformAuth = "platform_auth"
+	// AlertPlatformSync tells the merchant a case has not reached the platform after
+	// repeated failures, or never will without them.
+	AlertPlatformSync = "platform_sync"
 )
 
 // Alert is one merchant alert scheduled for a case.

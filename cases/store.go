@@ -36,6 +36,12 @@ type Store struct {
 type Options struct {
 	// Now is the clock every stored time comes from; time.Now when nil.
 	Now func() time.Time
+	// MaxBytes caps the database's size: past it, writes fail as on a full disk
+	// (FaultDiskFull) rather than filling the server's disk. 0 means no cap.
+	MaxBytes int64
+	// ReadOnly opens the store for reading only: every write fails (FaultReadOnly).
+	// For looking at cases beside a running bot without any chance of changing them.
+	ReadOnly bool
 }
 
 // Open opens (creating if needed) the SQLite store at path, in WAL mode with a full
@@ -47,6 +53,12 @@ func Open(path string, o Options) (*Store, error) {
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
+	}
+	if o.MaxBytes > 0 {
+		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", max(1, o.MaxBytes/pageSize)))
+	}
+	if o.ReadOnly {
+		q.Add("_pragma", "query_only(1)")
 	}
 	// No _txlock=immediate: every write goes through the one committer goroutine, so no
 	// two writers can deadlock upgrading, and read transactions must not take the write lock.
@@ -68,7 +80,12 @@ func Open(path string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: journal mode is %q, want wal", path, mode)
 	}
-	if err := migrate(db); err != nil {
+	if o.ReadOnly {
+		err = checkVersion(db)
+	} else {
+		err = migrate(db)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate store %s: %w", path, err)
 	}
@@ -82,6 +99,26 @@ func Open(path string, o Options) (*Store, error) {
 var migrations = [...]string{
 	// 1: the merchant's time left while a case waits on the buyer (the clock is paused).
 	`ALTER TABLE cases ADD COLUMN paused_left INTEGER NOT NULL DEFAULT 0`,
+}
+
+// pageSize is SQLite's default page size, which the store never changes.
+const pageSize = 4096
+
+// checkVersion is migrate for a read-only store: it can only refuse a schema it would
+// have to change.
+func checkVersion(db *sql.DB) error {
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cases'`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 || v != len(migrations) {
+		return fmt.Errorf("schema version %d (cases table: %v), want %d: open it once writable to migrate", v, n == 1, len(migrations))
+	}
+	return nil
 }
 
 func migrate(db *sql.DB) error {
@@ -111,6 +148,9 @@ func migrate(db *sql.DB) error {
 	}
 	return nil
 }
+
+// ErrClosed is returned by writes to a closed store.
+var ErrClosed = errors.New("store closed")
 
 // Close stops the writer and closes the database. Updates after Close fail.
 func (s *Store) Close() error {
@@ -152,7 +192,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	select {
 	case s.queue <- w:
 	case <-s.closed:
-		return errors.New("store closed")
+		return ErrClosed
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -220,8 +260,11 @@ func (s *Store) commitBatch(batch []write) {
 		}
 		if errs[i] = w.fn(&Tx{st: s, tx: sqlTx, ctx: w.ctx, now: s.now()}); errs[i] != nil {
 			if _, err := sqlTx.Exec("ROLLBACK TO w"); err != nil {
+				// Some errors (a full disk, an I/O error) make SQLite roll back the whole
+				// transaction itself; the savepoint is gone with every write of the batch,
+				// and the failed write's error is why.
 				sqlTx.Rollback()
-				fail(fmt.Errorf("roll back a failed write: %w", err))
+				fail(fmt.Errorf("batch rolled back by a failed write (%v): %w", err, errs[i]))
 				return
 			}
 		}

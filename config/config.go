@@ -55,6 +55,9 @@ type Config struct {
 type Store struct {
 	// Path is the SQLite file; relative paths resolve against the config file's directory.
 	Path string `toml:"path"`
+	// MaxMB caps the database's size in megabytes; past it the store refuses writes as
+	// on a full disk, and the merchant is told. 0 means no cap.
+	MaxMB int64 `toml:"max_mb"`
 }
 
 // Console is the terminal demo's pair of identities.
@@ -364,6 +367,9 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 		}
 	}
 	set(&base.Store.Path, over.Store.Path, "store", "path")
+	if md.IsDefined("store", "max_mb") {
+		base.Store.MaxMB = over.Store.MaxMB
+	}
 	set(&base.Console.Buyer, over.Console.Buyer, "console", "buyer")
 	set(&base.Console.Merchant, over.Console.Merchant, "console", "merchant")
 	if md.IsDefined("intents", "menu_below") {

@@ -96,6 +96,9 @@ func (c *Config) validateBasics() error {
 	if strings.TrimSpace(c.Store.Path) == "" {
 		return c.errf("store.path", "is empty")
 	}
+	if c.Store.MaxMB < 0 {
+		return c.errf("store.max_mb", "must not be negative")
+	}
 	if strings.TrimSpace(c.Console.Buyer) == "" {
 		return c.errf("console.buyer", "is empty")
 	}

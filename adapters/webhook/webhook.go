@@ -115,7 +115,7 @@ func (c *Client) call(ctx context.Context, path string, in, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(resp.Body(), out); err != nil {
-		return &adapters.APIError{Platform: Name, Op: path, Code: "bad_response", Msg: "answer is not the expected JSON"}
+		return &adapters.APIError{Platform: Name, Op: path, Code: "bad_response", Msg: "answer is not the expected JSON", Retryable: true}
 	}
 	return nil
 }
@@ -230,7 +230,7 @@ func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapte
 		return adapters.CaseRef{}, fmt.Errorf("webhook open case %s: %w", req.CaseID, err)
 	}
 	if out.ID == "" {
-		return adapters.CaseRef{}, fmt.Errorf("webhook open case %s: %w", req.CaseID, &adapters.APIError{Platform: Name, Op: "/cases", Code: "bad_response", Msg: "no id"})
+		return adapters.CaseRef{}, fmt.Errorf("webhook open case %s: %w", req.CaseID, &adapters.APIError{Platform: Name, Op: "/cases", Code: "bad_response", Msg: "no id", Retryable: true})
 	}
 	return adapters.CaseRef{Platform: Name, ID: out.ID, Deadline: deref(out.Deadline)}, nil
 }

@@ -326,9 +326,13 @@ func TestBadAnswers(t *testing.T) {
 	tests := []struct {
 		name string
 		body string
+		// A body that is not the protocol's JSON (a proxy's error page) says nothing
+		// about the request, so it is worth trying again; a well-formed answer with
+		// a value we do not know will read the same next time.
+		retryable bool
 	}{
-		{"unknown order status", `{"id":"A1001","status":"lost","paid_fen":1}`},
-		{"not JSON", `<html>`},
+		{"unknown order status", `{"id":"A1001","status":"lost","paid_fen":1}`, false},
+		{"not JSON", `<html>`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -338,6 +342,9 @@ func TestBadAnswers(t *testing.T) {
 			var ae *adapters.APIError
 			if !errors.As(err, &ae) || ae.Code != "bad_response" {
 				t.Fatalf("err=%v, want bad_response", err)
+			}
+			if adapters.Retryable(err) != tt.retryable {
+				t.Fatalf("err=%v retryable=%v, want %v", err, adapters.Retryable(err), tt.retryable)
 			}
 		})
 	}
