@@ -25,10 +25,12 @@ import (
 
 // Exit codes.
 const (
-	exitOK     = 0
-	exitFail   = 1
-	exitUsage  = 2 // bad arguments, bad config, bad input file
-	configEnv  = "AFTERSALE_CONFIG"
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2 // bad arguments, bad config, bad input file
+	configEnv = "AFTERSALE_CONFIG"
+	// logEnv sets the log level (debug, info, warn, error) over each command's default.
+	logEnv     = "AFTERSALE_LOG"
 	usageTitle = "aftersale — 小店售后机器人 / after-sale desk bot"
 )
 
@@ -51,7 +53,9 @@ func (m *Main) usage() {
 
 用法 / usage:
   aftersale chat [-config FILE]          终端演示：你当买家，/m 前缀当商家 (terminal demo)
-  aftersale run [-config FILE]           正式运行：登录店铺微信服务买家 (serve buyers on WeChat)
+  aftersale run [-config FILE] [-channel wechat|terminal]
+                                         正式运行：登录店铺微信服务买家 (serve buyers on WeChat;
+                                         -channel terminal 用终端代替微信)
   aftersale classify TEXT…               看机器人如何理解一句话 (label, confidence, slots)
   aftersale eval FILE.jsonl              评测意图识别 (accuracy, macro-F1, confusion matrix)
   aftersale cases [-config FILE] [-all]  列出售后单 (list cases in the store)
@@ -59,7 +63,8 @@ func (m *Main) usage() {
   aftersale config                       打印默认配置 (print the default config.toml)
 
 配置 / config: -config FILE, or $%s; otherwise the embedded defaults.
-`, usageTitle, configEnv)
+日志级别 / log level: $%s = debug | info | warn | error.
+`, usageTitle, configEnv, logEnv)
 }
 
 // Run runs one command and returns the process exit code.
@@ -92,6 +97,18 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	fmt.Fprintf(m.Stderr, "未知命令 / unknown command %q\n\n", cmd)
 	m.usage()
 	return exitUsage
+}
+
+// logger logs text to stderr from $AFTERSALE_LOG's level, else from def.
+func (m *Main) logger(def slog.Level) *slog.Logger {
+	level := def
+	if v := m.Getenv(logEnv); v != "" {
+		if err := level.UnmarshalText([]byte(v)); err != nil {
+			fmt.Fprintf(m.Stderr, "%s=%q: %v; using %v\n", logEnv, v, err, def)
+			level = def
+		}
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // loadConfig reads the config named by -config or $AFTERSALE_CONFIG, over the embedded
@@ -253,6 +270,11 @@ func (m *Main) chat(ctx context.Context, args []string) int {
 	if cfg == nil {
 		return code
 	}
+	return m.serveTerminal(ctx, cfg)
+}
+
+// serveTerminal runs the desk with the terminal as its channel.
+func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 	plats, err := platforms(cfg, m.Now)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
@@ -272,7 +294,7 @@ func (m *Main) chat(ctx context.Context, args []string) int {
 	}
 	ch := console.New(m.Stdin, m.Stdout, shop.ID, cfg.Console.Buyer, merchant)
 	ch.Now = m.Now
-	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := m.logger(slog.LevelWarn) // the terminal is the chat: only what needs attention
 	routes, err := sinks(cfg, m.Now, bot.Route{Sink: ch.Sink()})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
@@ -413,9 +435,20 @@ func (m *Main) cases(ctx context.Context, args []string) int {
 
 // runWeChat serves buyers on the shop's WeChat account: the production command.
 func (m *Main) runWeChat(ctx context.Context, args []string) int {
-	cfg, code := m.loadConfig(flag.NewFlagSet("run", flag.ContinueOnError), args, nil)
+	var channel *string
+	cfg, code := m.loadConfig(flag.NewFlagSet("run", flag.ContinueOnError), args, func(fs *flag.FlagSet) {
+		channel = fs.String("channel", "wechat", "wechat | terminal (终端渠道，用于试运行和测量)")
+	})
 	if cfg == nil {
 		return code
+	}
+	switch *channel {
+	case "wechat":
+	case "terminal":
+		return m.serveTerminal(ctx, cfg)
+	default:
+		fmt.Fprintf(m.Stderr, "-channel %q: 只能是 wechat 或 terminal / must be wechat or terminal\n", *channel)
+		return exitUsage
 	}
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(m.Stderr, format+"\n", a...)
@@ -439,7 +472,7 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 	for _, r := range robots {
 		robotSinks = append(robotSinks, r.Sink)
 	}
-	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := m.logger(slog.LevelInfo)
 	w := cfg.WeChat
 	ch, err := wechat.New(wechat.Options{Shop: shop.ID, DataDir: w.DataDir, LoginFile: w.LoginFile,
 		Merchants: shop.Merchants, AlertGroup: w.AlertGroup, Groups: w.Groups,

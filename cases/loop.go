@@ -20,7 +20,8 @@ type Loop struct {
 	Now func() time.Time
 	Log *slog.Logger
 
-	wake chan struct{}
+	wake  chan struct{}
+	armed bool
 }
 
 // NewLoop returns a loop ready to Run.
@@ -82,6 +83,12 @@ func (l *Loop) Run(ctx context.Context) error {
 			wait = due.Sub(now)
 		}
 		wait = min(wait, idleWait)
+		if !l.armed && err == nil {
+			// Start-up is done when the first wait is set: what an operator (and the
+			// start-up measurement) looks for.
+			l.armed = true
+			l.Log.Info("loop armed", "loop", l.Name, "next_due", due, "pending", ok, "wait", wait)
+		}
 		timer.Reset(wait)
 	}
 }
