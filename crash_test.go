@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -14,41 +13,6 @@ import (
 
 	"github.com/aftersale/aftersale/cases"
 )
-
-// procWriter collects a child's output. Handing exec a plain writer (not a pipe we read
-// ourselves) makes Wait return only after every byte the child wrote was copied, so a
-// line printed just before kill -9 is never lost to the test.
-type procWriter struct{ p *proc }
-
-func (w procWriter) Write(b []byte) (int, error) {
-	w.p.mu.Lock()
-	w.p.out.Write(b)
-	w.p.mu.Unlock()
-	select {
-	case w.p.grew <- struct{}{}:
-	default:
-	}
-	return len(b), nil
-}
-
-// startCollected starts the program like start does, but collects output losslessly.
-func startCollected(t *testing.T, args ...string) *proc {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "AFTERSALE_BE_MAIN=1")
-	p := &proc{cmd: cmd, grew: make(chan struct{}, 1)}
-	var err error
-	if p.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout = procWriter{p}
-	cmd.Stderr = procWriter{p}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
-	return p
-}
 
 // waitCount waits until want occurs at least n times in the output.
 func (p *proc) waitCount(t *testing.T, want string, n int) {
@@ -124,7 +88,7 @@ func TestKill9Loop(t *testing.T) {
 	pos := 0
 	began := time.Now()
 	for k := 0; k < kills; k++ {
-		p := startCollected(t, "chat", "-config", cfg)
+		p := start(t, "chat", "-config", cfg)
 		p.waitFor(t, "/quit 退出") // the channel reads input from here on
 		// Send a few lines, then kill after a random number of answers plus a short
 		// random delay: the kill lands before, inside or after a turn's commit.
@@ -152,7 +116,7 @@ func TestKill9Loop(t *testing.T) {
 	// beside the channel, so one quick run may stop before it re-sends a recovered alert.
 	var due []cases.Alert
 	for drain := 0; ; drain++ {
-		p := startCollected(t, "chat", "-config", cfg)
+		p := start(t, "chat", "-config", cfg)
 		p.send(t, "/m 列表")
 		p.waitFor(t, "【商家视图 → 店主】")
 		p.send(t, "/quit")

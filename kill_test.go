@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"os"
 	"os/exec"
@@ -30,41 +29,45 @@ type proc struct {
 	grew  chan struct{}
 }
 
+// start runs the test binary as the program (see TestMain).
 func start(t *testing.T, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "AFTERSALE_BE_MAIN=1")
+	return launch(t, cmd)
+}
+
+// launch starts cmd with a pipe for its input and collects all it writes. Handing exec a
+// plain writer (not a pipe we read ourselves) makes Wait return only after every byte the
+// child wrote was copied, so a line printed just before kill -9 is never lost.
+func launch(t *testing.T, cmd *exec.Cmd) *proc {
+	t.Helper()
 	p := &proc{cmd: cmd, grew: make(chan struct{}, 1)}
 	var err error
 	if p.stdin, err = cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
+	cmd.Stdout = procWriter{p}
+	cmd.Stderr = procWriter{p}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		r := bufio.NewReader(stdout)
-		for {
-			line, err := r.ReadString('\n')
-			p.mu.Lock()
-			p.out.WriteString(line)
-			p.mu.Unlock()
-			select {
-			case p.grew <- struct{}{}:
-			default:
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
 	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
 	return p
+}
+
+// procWriter collects a child's output and signals that it grew.
+type procWriter struct{ p *proc }
+
+func (w procWriter) Write(b []byte) (int, error) {
+	w.p.mu.Lock()
+	w.p.out.Write(b)
+	w.p.mu.Unlock()
+	select {
+	case w.p.grew <- struct{}{}:
+	default:
+	}
+	return len(b), nil
 }
 
 func (p *proc) output() string {

@@ -27,23 +27,12 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// startBinary runs bin like start runs the test binary, with info logs.
+// startBinary runs bin with info logs.
 func startBinary(t *testing.T, bin string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "AFTERSALE_LOG=info")
-	p := &proc{cmd: cmd, grew: make(chan struct{}, 1)}
-	var err error
-	if p.stdin, err = cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout = procWriter{p}
-	cmd.Stderr = procWriter{p}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
-	return p
+	return launch(t, cmd)
 }
 
 // memStatus reads a process's resident memory (VmRSS) and its peak (VmHWM) in MB.
