@@ -75,7 +75,8 @@ func (l *Loop) Run(ctx context.Context) error {
 				// limit): come back soon instead of spinning.
 				wait = 10 * time.Millisecond
 			} else if err == nil && ok2 {
-				wait = next.Sub(now)
+				// Fire took time: count the wait from now, not from when it began.
+				wait = max(0, next.Sub(l.Now()))
 			} else if err == nil {
 				wait = idleWait
 			}
