@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -129,11 +130,20 @@ func (b *Board) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := localPath(r.PostForm.Get("next"))
+	addr, now := clientAddr(r), b.now()
+	if blocked, until := b.throttle.blocked(addr, now); blocked {
+		b.log.Warn("board: login refused after too many wrong tokens", "remote", addr)
+		msg := fmt.Sprintf("口令错误次数太多，请 %d 分钟后再试。", int((until.Sub(now)+time.Minute-1)/time.Minute))
+		b.render(w, r, http.StatusTooManyRequests, "login", loginView{page: b.page(r, "登录"), Next: next, Error: msg})
+		return
+	}
 	if !b.tokenOK(r.PostForm.Get("token")) {
+		b.throttle.failed(addr, now)
 		b.log.Warn("board: login with a wrong token", "remote", r.RemoteAddr)
 		b.render(w, r, http.StatusUnauthorized, "login", loginView{page: b.page(r, "登录"), Next: next, Error: "口令不对，请再试一次。"})
 		return
 	}
+	b.throttle.succeeded(addr)
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: b.newSessionValue(), Path: "/", MaxAge: int(b.ttl / time.Second),
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,

@@ -52,6 +52,7 @@ type Board struct {
 	engine   Commander
 	merchant func(string) string
 	token    string
+	throttle loginThrottle
 	key      []byte // HMAC key for sessions, CSRF tokens and flashes, derived from the token
 	mediaDir string
 	shops    []string

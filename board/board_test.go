@@ -570,3 +570,35 @@ func mustWd(t *testing.T) string {
 	}
 	return wd
 }
+
+// TestLoginThrottle: five wrong tokens from one address lock it out for ten minutes,
+// even with the right token; the lock lifts when the window has passed.
+func TestLoginThrottle(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	for i := range 5 {
+		if r := c.post("/login", url.Values{"token": {"wrong-token-here"}}); r.Status != http.StatusUnauthorized {
+			t.Fatalf("wrong try %d = %d, want 401", i+1, r.Status)
+		}
+	}
+	r := c.post("/login", url.Values{"token": {token}})
+	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "错误次数太多") || !strings.Contains(r.Body, "10 分钟") {
+		t.Fatalf("right token after five wrong ones = %d %q, want 429 asking to wait 10 minutes", r.Status, r.Body)
+	}
+	if r := c.get("/"); r.Status != http.StatusSeeOther {
+		t.Fatalf("GET / while locked out = %d, want 303 to login", r.Status)
+	}
+	e.clock.Add(10 * time.Minute)
+	if r := c.post("/login", url.Values{"token": {token}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("right token after the window = %d, want 303", r.Status)
+	}
+	// A success forgets earlier wrong tries.
+	c2 := e.client()
+	for range 4 {
+		c2.post("/login", url.Values{"token": {"wrong-token-here"}})
+	}
+	c2.post("/login", url.Values{"token": {token}})
+	if r := c2.post("/login", url.Values{"token": {"wrong-token-here"}}); r.Status != http.StatusUnauthorized {
+		t.Fatalf("a wrong try after a success = %d, want 401 (count reset)", r.Status)
+	}
+}
