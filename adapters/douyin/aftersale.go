@@ -114,13 +114,15 @@ func finished(s int) bool {
 
 type listData struct {
 	Items []struct {
-		AftersaleInfo struct {
-			AftersaleID     flexID `json:"aftersale_id"`
-			AftersaleStatus int    `json:"aftersale_status"`
-			StatusDeadline  int64  `json:"status_deadline"`
-			RefundAmount    int64  `json:"refund_amount"`
-		} `json:"aftersale_info"`
+		AftersaleInfo listInfo `json:"aftersale_info"`
 	} `json:"items"`
+}
+
+type listInfo struct {
+	AftersaleID     flexID `json:"aftersale_id"`
+	AftersaleStatus int    `json:"aftersale_status"`
+	StatusDeadline  int64  `json:"status_deadline"`
+	RefundAmount    int64  `json:"refund_amount"`
 }
 
 // OpenCase finds the buyer's after-sale for the order with afterSale/List, earliest
@@ -140,12 +142,25 @@ func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapte
 	if len(d.Items) == 0 {
 		return adapters.CaseRef{}, fmt.Errorf("douyin open case %s order %s: %w", req.CaseID, req.OrderID, adapters.ErrNotApplied)
 	}
-	pick := d.Items[0].AftersaleInfo
-	for _, it := range d.Items {
-		if !finished(it.AftersaleInfo.AftersaleStatus) {
-			pick = it.AftersaleInfo
+	// An entry without an id cannot be read back or acted on: linking the case to it
+	// would leave a ref every later call fails on.
+	var pick *listInfo
+	for i := range d.Items {
+		info := &d.Items[i].AftersaleInfo
+		if info.AftersaleID == "" {
+			continue
+		}
+		if pick == nil {
+			pick = info
+		}
+		if !finished(info.AftersaleStatus) {
+			pick = info
 			break
 		}
+	}
+	if pick == nil {
+		return adapters.CaseRef{}, fmt.Errorf("douyin open case %s order %s: %w", req.CaseID, req.OrderID,
+			&adapters.APIError{Platform: Name, Op: "afterSale.List", Code: "bad_response", Msg: "after-sales without aftersale_id"})
 	}
 	return adapters.CaseRef{Platform: Name, ID: string(pick.AftersaleID), Deadline: unixTime(pick.StatusDeadline)}, nil
 }

@@ -68,6 +68,11 @@ func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, err
 	if b.Oid == 0 {
 		return adapters.Order{}, fmt.Errorf("kuaishou order %s: %w", orderID, adapters.ErrNotFound)
 	}
+	if b.Oid < 0 {
+		// An id no later call would accept (parseID): a broken answer, not a missing order.
+		return adapters.Order{}, fmt.Errorf("kuaishou order %s: %w", orderID,
+			&adapters.APIError{Platform: Name, Op: "open.order.detail", Code: "bad_response", Msg: "oid is not a platform id"})
+	}
 	it := d.OrderItemInfo
 	sku := it.OuterSkuID
 	if sku == "" {
@@ -134,6 +139,7 @@ func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapte
 		return adapters.CaseRef{}, fmt.Errorf("kuaishou open case %s: %w", req.CaseID, err)
 	}
 	var found []refund
+	idless := 0
 	cursor := ""
 	for page := 0; page < maxListPages; page++ {
 		var d struct {
@@ -146,7 +152,12 @@ func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapte
 			return adapters.CaseRef{}, fmt.Errorf("kuaishou open case %s order %s: %w", req.CaseID, req.OrderID, err)
 		}
 		for _, r := range append(d.RefundOrderInfoList, d.DataList...) {
-			if r.Oid == oid {
+			switch {
+			case r.Oid != oid:
+			case r.RefundID <= 0:
+				// A ref to it would fail every later call (parseID): count it, link nothing.
+				idless++
+			default:
 				found = append(found, r)
 			}
 		}
@@ -154,6 +165,10 @@ func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapte
 			break
 		}
 		cursor = d.Pcursor
+	}
+	if len(found) == 0 && idless > 0 {
+		return adapters.CaseRef{}, fmt.Errorf("kuaishou open case %s order %s: %w", req.CaseID, req.OrderID,
+			&adapters.APIError{Platform: Name, Op: "open.seller.order.refund.pcursor.list", Code: "bad_response", Msg: "refunds without refundId"})
 	}
 	if len(found) == 0 {
 		return adapters.CaseRef{}, fmt.Errorf("kuaishou open case %s order %s: %w", req.CaseID, req.OrderID, adapters.ErrNotApplied)

@@ -66,11 +66,16 @@ func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, err
 	t := r.Trade
 	paid, err := yuanToFen(t.Payment)
 	if err != nil {
-		return adapters.Order{}, fmt.Errorf("taobao order %s: payment: %w", orderID, err)
+		return adapters.Order{}, fmt.Errorf("taobao order %s: %w", orderID, c.badAnswer("taobao.trade.fullinfo.get", "payment", err))
 	}
 	id := t.TidStr
 	if id == "" {
 		id = string(t.Tid)
+	}
+	if id == "" {
+		// A trade nothing can be filed under: a broken answer, not a missing order.
+		return adapters.Order{}, fmt.Errorf("taobao order %s: %w", orderID,
+			&adapters.APIError{Platform: Name, Op: "taobao.trade.fullinfo.get", Code: "bad_response", Msg: "trade without tid"})
 	}
 	out := adapters.Order{
 		ID: id, Platform: Name, Buyer: t.BuyerNick, PaidFen: paid, Status: tradeStatus(t.Status),
@@ -82,7 +87,7 @@ func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, err
 	for _, o := range t.Orders.Order {
 		price, err := yuanToFen(o.Price)
 		if err != nil {
-			return adapters.Order{}, fmt.Errorf("taobao order %s: price: %w", orderID, err)
+			return adapters.Order{}, fmt.Errorf("taobao order %s: %w", orderID, c.badAnswer("taobao.trade.fullinfo.get", "price", err))
 		}
 		out.Items = append(out.Items, adapters.Item{Title: o.Title, SKU: o.OuterSkuID, Qty: o.Num, PriceFen: price})
 		if o.InvoiceNo != "" {
@@ -90,6 +95,13 @@ func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, err
 		}
 	}
 	return out, nil
+}
+
+// badAnswer is the error for a field of a well-formed answer that cannot be read, e.g.
+// money that is not yuan. It is an APIError so callers do not take it for a transport
+// failure worth retrying, and the field's text is kept for the logs without credentials.
+func (c *Client) badAnswer(op, field string, err error) *adapters.APIError {
+	return &adapters.APIError{Platform: Name, Op: op, Code: "bad_response", Msg: c.redact(field + ": " + err.Error())}
 }
 
 // refundStatus maps TOP refund statuses.
@@ -205,7 +217,7 @@ func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters
 	}
 	fee, err := yuanToFen(r.RefundFee)
 	if err != nil {
-		return adapters.CaseStatus{}, fmt.Errorf("taobao case status %s: refund_fee: %w", ref.ID, err)
+		return adapters.CaseStatus{}, fmt.Errorf("taobao case status %s: %w", ref.ID, c.badAnswer("taobao.refund.get", "refund_fee", err))
 	}
 	return adapters.CaseStatus{
 		Status: refundStatus(r.Status), Raw: r.Status, Deadline: r.deadline(),
@@ -229,7 +241,7 @@ func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, dec adapters
 	if dec.Approve {
 		fee, err := yuanToFen(r.RefundFee)
 		if err != nil {
-			return fmt.Errorf("taobao resolve %s: refund_fee: %w", ref.ID, err)
+			return fmt.Errorf("taobao resolve %s: %w", ref.ID, c.badAnswer("taobao.refund.get", "refund_fee", err))
 		}
 		amount := fee
 		if dec.AmountFen != 0 {

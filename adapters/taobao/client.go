@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -277,24 +278,33 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-// yuanToFen converts a TOP money string ("129.00", "0.5") to fen without floats.
+// yuanToFen converts a TOP money string ("129.00", "0.5") to fen without floats. Only
+// plain digits are taken: strconv alone would read "-0.50" as 50 fen and "1.+5" as 105,
+// and a whole part past what int64 fen can hold would wrap around.
 func yuanToFen(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, nil
 	}
+	bad := fmt.Errorf("money %q: want yuan with at most 2 decimals", s)
 	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 2 || whole == "" {
-		return 0, fmt.Errorf("money %q: want yuan with at most 2 decimals", s)
+	if whole == "" || len(frac) > 2 || !allDigits(whole) || !allDigits(frac) {
+		return 0, bad
 	}
 	frac += strings.Repeat("0", 2-len(frac))
 	y, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || y < 0 {
-		return 0, fmt.Errorf("money %q: want yuan with at most 2 decimals", s)
+	if err != nil || y > (math.MaxInt64-99)/100 {
+		return 0, bad
 	}
-	f, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil || f < 0 {
-		return 0, fmt.Errorf("money %q: want yuan with at most 2 decimals", s)
-	}
+	f, _ := strconv.ParseInt(frac, 10, 64) // two digits, checked above
 	return y*100 + f, nil
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

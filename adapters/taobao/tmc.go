@@ -69,7 +69,11 @@ func (c *Client) Consume(ctx context.Context) ([]adapters.Event, []string, error
 	var events []adapters.Event
 	var ids []string
 	for _, m := range r.Messages.TmcMessage {
-		ids = append(ids, string(m.ID))
+		// An id that is empty or holds the list separator cannot be confirmed, and sent
+		// along it would spoil the confirm of the whole batch.
+		if id := string(m.ID); id != "" && !strings.Contains(id, ",") {
+			ids = append(ids, id)
+		}
 		kind, ok := topicKind(m.Topic)
 		if !ok {
 			continue

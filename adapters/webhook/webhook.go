@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-resty/resty/v2"
 
@@ -128,11 +129,25 @@ func (c *Client) errorText(body []byte, fallback string) string {
 	if json.Unmarshal(body, &e) != nil || e.Error == "" {
 		return fallback
 	}
-	msg := e.Error
-	if len(msg) > 200 {
-		msg = msg[:200]
+	return c.shopText(e.Error)
+}
+
+// maxShopText bounds how much of the shop's own words an error carries.
+const maxShopText = 200
+
+// shopText makes text the shop sent fit for an error: without the secret, and cut on a
+// character boundary. Redacting before cutting keeps a cut from leaving the head of the
+// secret behind; cutting on a boundary keeps the log line valid UTF-8.
+func (c *Client) shopText(s string) string {
+	s = strings.ReplaceAll(s, c.o.Secret, "***")
+	if len(s) <= maxShopText {
+		return s
 	}
-	return strings.ReplaceAll(msg, c.o.Secret, "***")
+	cut := maxShopText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // wireOrder is the order JSON of PROTOCOL.md.
@@ -188,7 +203,7 @@ func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, err
 	}
 	st, ok := orderStatus(w.Status)
 	if !ok {
-		return adapters.Order{}, fmt.Errorf("webhook order %s: %w", orderID, &adapters.APIError{Platform: Name, Op: "/orders/lookup", Code: "bad_response", Msg: fmt.Sprintf("unknown status %q", w.Status)})
+		return adapters.Order{}, fmt.Errorf("webhook order %s: %w", orderID, &adapters.APIError{Platform: Name, Op: "/orders/lookup", Code: "bad_response", Msg: fmt.Sprintf("unknown status %q", c.shopText(w.Status))})
 	}
 	if w.ID == "" {
 		w.ID = orderID
@@ -249,7 +264,7 @@ func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters
 	}
 	st, ok := caseStatus(out.Status)
 	if !ok {
-		return adapters.CaseStatus{}, fmt.Errorf("webhook case status %s: %w", ref.ID, &adapters.APIError{Platform: Name, Op: "/cases/status", Code: "bad_response", Msg: fmt.Sprintf("unknown status %q", out.Status)})
+		return adapters.CaseStatus{}, fmt.Errorf("webhook case status %s: %w", ref.ID, &adapters.APIError{Platform: Name, Op: "/cases/status", Code: "bad_response", Msg: fmt.Sprintf("unknown status %q", c.shopText(out.Status))})
 	}
 	if out.Raw == "" {
 		out.Raw = out.Status
