@@ -2,18 +2,14 @@ package kuaishou
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/adapters/adapterstest"
 )
 
 // answerSeeds are gateway answers as 快手 sends them (shapes from fake_test.go and
@@ -58,30 +54,6 @@ func answerSeeds() []struct {
 		{12, ``},
 		{10, `{"result":1,"data":{}}`},
 	}
-}
-
-// answerStatus maps a fuzzed byte to the HTTP status the answer is served with; most
-// bytes give 200 because the envelope is where the parsing happens.
-func answerStatus(b byte) int {
-	switch b % 16 {
-	case 8:
-		return http.StatusBadRequest
-	case 9:
-		return http.StatusUnauthorized
-	case 10:
-		return http.StatusNotFound
-	case 11:
-		return http.StatusConflict
-	case 12:
-		return http.StatusTooManyRequests
-	case 13:
-		return http.StatusInternalServerError
-	case 14:
-		return http.StatusBadGateway
-	case 15:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusOK
 }
 
 // answerHarness serves one fuzzed answer to every request of an exec. The package's
@@ -139,41 +111,17 @@ func FuzzAnswers(f *testing.F) {
 	}
 	h := newAnswerHarness(f)
 	f.Fuzz(func(t *testing.T, statusByte byte, body []byte) {
-		status := answerStatus(statusByte)
+		status := adapterstest.AnswerStatus(statusByte)
 		h.answer(status, body)
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
-		c := h.client
-		check := func(op string, err error) {
-			t.Helper()
-			checkAnswerErr(t, op, err, status, body)
+		r := answerCheck.Calls(t, ctx, h.client, status, body, knownOrder, liveRefund)
+		// Ids are what every later call sends back: they must be ones the API takes.
+		if _, err := parseID("order", r.Order.ID); r.OrderErr == nil && err != nil {
+			t.Fatalf("Order=%+v from %q: want a platform order id", r.Order, body)
 		}
-
-		o, err := c.Order(ctx, knownOrder)
-		check("Order", err)
-		if err == nil {
-			if _, idErr := parseID("order", o.ID); idErr != nil || o.Platform != Name || !knownOrderStatus(o.Status) {
-				t.Fatalf("Order=%+v from %q: want a platform order id, platform %s and a known status", o, body, Name)
-			}
-		}
-
-		ref, err := c.OpenCase(ctx, adapters.CaseRequest{Shop: "s1", CaseID: "A1", OrderID: knownOrder, Kind: "refund"})
-		check("OpenCase", err)
-		if err == nil {
-			// The ref is what every later call sends back: it must be an id the API takes.
-			if _, idErr := parseID("refund", ref.ID); idErr != nil || ref.Platform != Name {
-				t.Fatalf("OpenCase=%+v from %q: want a platform refund id and platform %s", ref, body, Name)
-			}
-		}
-
-		st, err := c.CaseStatus(ctx, adapters.CaseRef{Platform: Name, ID: liveRefund})
-		check("CaseStatus", err)
-		if err == nil && (!knownCaseStatus(st.Status) || st.Raw == "") {
-			t.Fatalf("CaseStatus=%+v from %q: want a known status and the raw code", st, body)
-		}
-
-		for _, d := range []adapters.Decision{{Approve: true}, {Approve: true, AmountFen: 100}, {Reason: "商品完好，不予退款"}} {
-			check("Resolve "+strconv.FormatBool(d.Approve), c.Resolve(ctx, adapters.CaseRef{Platform: Name, ID: liveRefund}, d))
+		if _, err := parseID("refund", r.Ref.ID); r.RefErr == nil && err != nil {
+			t.Fatalf("OpenCase=%+v from %q: want a platform refund id", r.Ref, body)
 		}
 
 		if p := h.fk.problemList(); len(p) > 0 {
@@ -182,80 +130,10 @@ func FuzzAnswers(f *testing.F) {
 	})
 }
 
-// checkAnswerErr holds the properties of an error from a fuzzed answer.
-func checkAnswerErr(t *testing.T, op string, err error, status int, body []byte) {
-	t.Helper()
-	if err == nil {
-		if status != http.StatusOK {
-			t.Fatalf("%s: no error for HTTP %d", op, status)
-		}
-		return
-	}
-	msg := err.Error()
-	if !strings.HasPrefix(msg, Name+" ") {
-		t.Fatalf("%s: error %q does not say it came from %s", op, msg, Name)
-	}
-	var ae *adapters.APIError
-	isAPI := errors.As(err, &ae)
-	known := isAPI
-	for _, s := range []error{adapters.ErrNotFound, adapters.ErrNotApplied, ErrNeedsBackend} {
-		known = known || errors.Is(err, s)
-	}
-	if !known {
-		t.Fatalf("%s: error %q (%T) from %q is neither an *adapters.APIError nor a sentinel", op, msg, err, body)
-	}
-	if isAPI && (ae.Platform != Name || ae.Op == "" || ae.Code == "") {
-		t.Fatalf("%s: APIError %+v lacks platform, op or code", op, ae)
-	}
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &se) || errors.As(err, &te) {
-		t.Fatalf("%s: a raw JSON error is reachable in %q", op, msg)
-	}
-	switch {
-	case status >= 500 || status == http.StatusTooManyRequests:
-		if !isAPI || !ae.Retryable {
-			t.Fatalf("%s: HTTP %d gave %q, want a retryable APIError", op, status, msg)
-		}
-	case status == http.StatusUnauthorized:
-		if !isAPI || !ae.Reauth {
-			t.Fatalf("%s: HTTP 401 gave %q, want an APIError asking to re-authorise", op, msg)
-		}
-	}
-	if !utf8.ValidString(msg) {
-		t.Fatalf("%s: error %q is not valid UTF-8", op, msg)
-	}
-	for _, secret := range []string{testSecret, testToken} {
-		if leaked(msg, secret, body) {
-			t.Fatalf("%s: error %q shows a credential", op, msg)
-		}
-	}
-}
-
-// leaked reports whether msg shows secret, or a cut-off head of it of 8 bytes or more,
-// that the answer did not also carry on its own, outside the secret itself.
-func leaked(msg, secret string, body []byte) bool {
-	rest := strings.ReplaceAll(string(body), secret, "")
-	for n := len(secret); n >= 8; n-- {
-		if p := secret[:n]; strings.Contains(msg, p) && !strings.Contains(rest, p) {
-			return true
-		}
-	}
-	return false
-}
-
-func knownOrderStatus(s adapters.OrderStatus) bool {
-	switch s {
-	case adapters.OrderUnpaid, adapters.OrderPaid, adapters.OrderShipped, adapters.OrderDelivered, adapters.OrderClosed:
-		return true
-	}
-	return false
-}
-
-func knownCaseStatus(s adapters.Status) bool {
-	switch s {
-	case adapters.StatusWaitingMerchant, adapters.StatusWaitingBuyer, adapters.StatusSucceeded, adapters.StatusRejected, adapters.StatusClosed:
-		return true
-	}
-	return false
+// answerCheck is what this platform's errors from a fuzzed answer must satisfy.
+var answerCheck = adapterstest.AnswerCheck{
+	Platform:  Name,
+	Sentinels: []error{adapters.ErrNotFound, adapters.ErrNotApplied, ErrNeedsBackend},
+	StatusRaw: true,
+	Secrets:   []string{testSecret, testToken},
 }
