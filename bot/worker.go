@@ -108,14 +108,16 @@ func (e *Engine) renderAlert(now time.Time, shop *Shop, c *cases.Case, a cases.A
 	}
 	d := data{Shop: shop.Name, CaseID: c.ID, Intent: intentName(c.Intent), OrderID: c.OrderID,
 		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Text: e.firstWords(c)}
-	text := e.alerts.render(key, d)
-	if a.Kind == cases.AlertPlatformAuth {
+	var text string
+	switch a.Kind {
+	case cases.AlertPlatformAuth:
 		text = fmt.Sprintf("【平台授权失效】%s：%s 平台拒绝了访问（授权过期或被撤销），请到平台后台重新授权并更新配置。售后单 %s 暂未同步到平台，授权恢复后会自动补上。",
 			shop.Name, shop.Platform.Name(), c.ID)
-	}
-	if a.Kind == cases.AlertPlatformSync {
+	case cases.AlertPlatformSync:
 		text = fmt.Sprintf("【平台同步失败】%s：售后单 %s（%s · 订单 %s）还没能同步到 %s 平台（平台出错或回复无法识别）。买家已收到回复，售后单已保存；请到平台后台核对，必要时手动处理。",
 			shop.Name, c.ID, intentName(c.Intent), c.OrderID, shop.Platform.Name())
+	default:
+		text = e.alerts.render(key, d)
 	}
 	if a.Repeat {
 		text = "【重发】" + text
@@ -251,13 +253,7 @@ func (e *Engine) jobError(ctx context.Context, now time.Time, j cases.Job, err e
 		// and keep trying slowly, so the case syncs as soon as the new token is in place.
 		e.log.Error("platform authorisation expired: the merchant must re-authorise", "shop", j.Shop, "case_id", j.CaseID, "err", err)
 		if j.Attempts == 1 {
-			err := e.store.Update(ctx, func(tx *cases.Tx) error {
-				return tx.ScheduleAlert(cases.Alert{Shop: j.Shop, CaseID: j.CaseID, Kind: cases.AlertPlatformAuth, DueAt: now})
-			})
-			if err != nil {
-				e.log.Error("schedule re-authorisation alert", "case_id", j.CaseID, "err", err)
-			}
-			e.alertLoop.Poke()
+			e.alertNow(ctx, now, j, cases.AlertPlatformAuth)
 		}
 		e.retryJob(ctx, now, j, err)
 		return
@@ -280,7 +276,7 @@ func (e *Engine) retryJob(ctx context.Context, now time.Time, j cases.Job, cause
 		e.log.Error("requeue job", "job", j.ID, "err", err)
 	}
 	if j.Attempts == syncAlertAfter {
-		e.syncAlert(ctx, now, j)
+		e.alertNow(ctx, now, j, cases.AlertPlatformSync)
 	}
 }
 
@@ -289,20 +285,21 @@ func (e *Engine) failJob(ctx context.Context, j cases.Job, cause error) {
 	if err := e.store.JobFailed(ctx, j, cause); err != nil {
 		e.log.Error("park job", "job", j.ID, "err", err)
 	}
-	e.syncAlert(ctx, e.now(), j)
+	// The merchant must act on the platform by hand before its deadline rather than
+	// trust a sync that is not there.
+	e.alertNow(ctx, e.now(), j, cases.AlertPlatformSync)
 }
 
-// syncAlert tells the merchant a case has not reached the platform, so that they can act
-// on the platform by hand before its deadline rather than trust a sync that is not there.
-func (e *Engine) syncAlert(ctx context.Context, now time.Time, j cases.Job) {
+// alertNow tells the merchant at once about a platform job's case.
+func (e *Engine) alertNow(ctx context.Context, now time.Time, j cases.Job, kind string) {
 	if _, ok := e.shops[j.Shop]; !ok || j.CaseID == "" {
 		return
 	}
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
-		return tx.ScheduleAlert(cases.Alert{Shop: j.Shop, CaseID: j.CaseID, Kind: cases.AlertPlatformSync, DueAt: now})
+		return tx.ScheduleAlert(cases.Alert{Shop: j.Shop, CaseID: j.CaseID, Kind: kind, DueAt: now})
 	})
 	if err != nil {
-		e.log.Error("schedule platform sync alert", "case_id", j.CaseID, "err", err)
+		e.log.Error("schedule alert", "kind", kind, "case_id", j.CaseID, "err", err)
 		return
 	}
 	e.alertLoop.Poke()
