@@ -15,6 +15,19 @@ import (
 
 // This file holds what every adapter's FuzzAnswers checks of a fuzzed API answer.
 
+// Answer is a seed of a fuzzed answer: Status goes through AnswerStatus.
+type Answer struct {
+	Status byte
+	Body   string
+}
+
+// Seed adds the seeds to f in the (status byte, body) form every FuzzAnswers takes.
+func Seed(f *testing.F, seeds []Answer) {
+	for _, a := range seeds {
+		f.Add(a.Status, []byte(a.Body))
+	}
+}
+
 // AnswerStatus maps a fuzzed byte to the HTTP status the answer is served with; most
 // bytes give 200 because the body is where the parsing happens.
 func AnswerStatus(b byte) int {

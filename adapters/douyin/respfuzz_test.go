@@ -14,47 +14,41 @@ import (
 
 // answerSeeds are gateway answers as 抖店 sends them (shapes from fake_test.go and
 // PLATFORMS.md) plus the broken ones a gateway or a proxy in front of it can produce.
-// status picks the HTTP status through answerStatus.
-func answerSeeds() []struct {
-	status byte
-	body   string
-} {
-	return []struct {
-		status byte
-		body   string
-	}{
+// status picks the HTTP status through adapterstest.AnswerStatus.
+func answerSeeds() []adapterstest.Answer {
+	return []adapterstest.Answer{
 		// One envelope every method accepts, so the fuzzer starts from full success.
-		{0, `{"code":10000,"msg":"success","data":{"shop_order_detail":{"order_id":"4781320682406083640","order_status":3,"pay_amount":12900,"pay_time":1699990000,"logistics_info":[{"tracking_no":"YT7300000000001","company_name":"圆通快递","ship_time":1699995000}],"sku_order_list":[{"product_name":"加厚玻璃杯 350ml","code":"CUP-350","item_num":2,"origin_amount":12900}]},"items":[{"aftersale_info":{"aftersale_id":"7000000000000000001","aftersale_status":6,"status_deadline":1700086400,"refund_amount":12900},"aftersale_id":"7000000000000000001","status_code":0,"status_msg":""}],"process_info":{"after_sale_info":{"after_sale_id":7000000000000000001,"after_sale_status":6,"refund_amount":12900,"status_deadline":1700086400,"update_time":1700001234}}},"log_id":"2023111415000001"}`},
-		{0, `{"code":10000,"msg":"success","data":{"shop_order_detail":{"order_id":"4781320682406083640","order_status":5,"pay_amount":12900,"pay_time":1699990000,"finish_time":1700000000,"logistics_info":[],"sku_order_list":[{"product_name":"杯","code":"","item_num":0,"origin_amount":1}]}}}`},
-		{0, `{"code":10000,"msg":"success","data":{"items":[{"aftersale_info":{"aftersale_id":"7000000000000000009","aftersale_status":28,"status_deadline":0,"refund_amount":6450}},{"aftersale_info":{"aftersale_id":7000000000000000001,"aftersale_status":6,"status_deadline":1700086400,"refund_amount":12900}}],"has_more":false,"total":2}}`},
-		{0, `{"code":10000,"msg":"success","data":{"items":[],"has_more":false,"total":0}}`},
-		{0, `{"code":10000,"msg":"success","data":{"items":[{"aftersale_info":{"aftersale_status":6}}]}}`},
-		{0, `{"code":10000,"msg":"success","data":{"process_info":{"after_sale_info":{"after_sale_id":"7000000000000000001","after_sale_status":12,"refund_amount":12900,"update_time":1700001234}},"items":[{"aftersale_id":"7000000000000000001","status_code":70001,"status_msg":"售后单状态已变更"}]}}`},
+		{Status: 0, Body: `{"code":10000,"msg":"success","data":{"shop_order_detail":{"order_id":"4781320682406083640","order_status":3,"pay_amount":12900,"pay_time":1699990000,"logistics_info":[{"tracking_no":"YT7300000000001","company_name":"圆通快递","ship_time":1699995000}],"sku_order_list":[{"product_name":"加厚玻璃杯 350ml","code":"CUP-350","item_num":2,"origin_amount":12900}]},"items":[{"aftersale_info":{"aftersale_id":"7000000000000000001","aftersale_status":6,"status_deadline":1700086400,"refund_amount":12900},"aftersale_id":"7000000000000000001","status_code":0,"status_msg":""}],"process_info":{"after_sale_info":{"after_sale_id":7000000000000000001,"after_sale_status":6,"refund_amount":12900,"status_deadline":1700086400,"update_time":1700001234}}},"log_id":"2023111415000001"}`},
+		{Status: 0, Body: `{"code":10000,"msg":"success","data":{"shop_order_detail":{"order_id":"4781320682406083640","order_status":5,"pay_amount":12900,"pay_time":1699990000,"finish_time":1700000000,"logistics_info":[],"sku_order_list":[{"product_name":"杯","code":"","item_num":0,"origin_amount":1}]}}}`},
+		{Status: 0, Body: `{"code":10000,"msg":"success","data":{"items":[{"aftersale_info":{"aftersale_id":"7000000000000000009","aftersale_status":28,"status_deadline":0,"refund_amount":6450}},{"aftersale_info":{"aftersale_id":7000000000000000001,"aftersale_status":6,"status_deadline":1700086400,"refund_amount":12900}}],"has_more":false,"total":2}}`},
+		{Status: 0, Body: `{"code":10000,"msg":"success","data":{"items":[],"has_more":false,"total":0}}`},
+		{Status: 0, Body: `{"code":10000,"msg":"success","data":{"items":[{"aftersale_info":{"aftersale_status":6}}]}}`},
+		{Status: 0, Body: `{"code":10000,"msg":"success","data":{"process_info":{"after_sale_info":{"after_sale_id":"7000000000000000001","after_sale_status":12,"refund_amount":12900,"update_time":1700001234}},"items":[{"aftersale_id":"7000000000000000001","status_code":70001,"status_msg":"售后单状态已变更"}]}}`},
 		// Error envelopes: not found, expired token, rate limit, busy, and one echoing
 		// the credentials back.
-		{0, `{"code":50002,"msg":"业务处理失败","sub_code":"isv.business-failed:4001","sub_msg":"订单不存在","data":null,"log_id":"1"}`},
-		{0, `{"code":30001,"msg":"访问令牌已过期","sub_code":"isv.access-token-expired","sub_msg":"access_token已过期","data":{}}`},
-		{0, `{"code":60000,"msg":"调用频率超限","sub_code":"isv.rate-limit","sub_msg":""}`},
-		{0, `{"code":20000,"msg":"服务不可用"}`},
-		{0, `{"code":40003,"msg":"非法的参数 access_token=tok-3c0e9a11-douyin-access","sub_code":"isv.signature-invalid","sub_msg":"app_secret abcd1234-ef56-7890-abcd-ef1234567890"}`},
-		{0, `{"code":10000,"data":{"items":[{"aftersale_id":"1","status_code":1,"status_msg":"tok-3c0e9a11-douyin-access"}],"process_info":{"after_sale_info":{"after_sale_id":"1"}}}}`},
+		{Status: 0, Body: `{"code":50002,"msg":"业务处理失败","sub_code":"isv.business-failed:4001","sub_msg":"订单不存在","data":null,"log_id":"1"}`},
+		{Status: 0, Body: `{"code":30001,"msg":"访问令牌已过期","sub_code":"isv.access-token-expired","sub_msg":"access_token已过期","data":{}}`},
+		{Status: 0, Body: `{"code":60000,"msg":"调用频率超限","sub_code":"isv.rate-limit","sub_msg":""}`},
+		{Status: 0, Body: `{"code":20000,"msg":"服务不可用"}`},
+		{Status: 0, Body: `{"code":40003,"msg":"非法的参数 access_token=tok-3c0e9a11-douyin-access","sub_code":"isv.signature-invalid","sub_msg":"app_secret abcd1234-ef56-7890-abcd-ef1234567890"}`},
+		{Status: 0, Body: `{"code":10000,"data":{"items":[{"aftersale_id":"1","status_code":1,"status_msg":"tok-3c0e9a11-douyin-access"}],"process_info":{"after_sale_info":{"after_sale_id":"1"}}}}`},
 		// Degenerate bodies.
-		{0, ``},
-		{0, `null`},
-		{0, `{}`},
-		{0, `[]`},
-		{0, `{"code":"10000"}`},
-		{0, `{"code":10000,"data":"ok"}`},
-		{0, `{"code":10000,"data":{"shop_order_detail":{"order_id":true,"order_status":"3"}}}`},
-		{0, `{"code":10000,"data":{"shop_order_detail":{"order_id":"1","pay_amount":1e400}}}`},
-		{0, `{"code":10000,"data":{"process_info":{"after_sale_info":{"after_sale_id":"1","refund_amount":99999999999999999999}}}}`},
-		{0, `{"code":1e99}`},
-		{0, `<html><body>502 Bad Gateway</body></html>`},
+		{Status: 0, Body: ``},
+		{Status: 0, Body: `null`},
+		{Status: 0, Body: `{}`},
+		{Status: 0, Body: `[]`},
+		{Status: 0, Body: `{"code":"10000"}`},
+		{Status: 0, Body: `{"code":10000,"data":"ok"}`},
+		{Status: 0, Body: `{"code":10000,"data":{"shop_order_detail":{"order_id":true,"order_status":"3"}}}`},
+		{Status: 0, Body: `{"code":10000,"data":{"shop_order_detail":{"order_id":"1","pay_amount":1e400}}}`},
+		{Status: 0, Body: `{"code":10000,"data":{"process_info":{"after_sale_info":{"after_sale_id":"1","refund_amount":99999999999999999999}}}}`},
+		{Status: 0, Body: `{"code":1e99}`},
+		{Status: 0, Body: `<html><body>502 Bad Gateway</body></html>`},
 		// Non-2xx statuses with an envelope or a proxy page.
-		{9, `{"code":30001,"msg":"unauthorized"}`},
-		{13, `<html>500</html>`},
-		{12, ``},
-		{10, `{"code":10000,"data":{}}`},
+		{Status: 9, Body: `{"code":30001,"msg":"unauthorized"}`},
+		{Status: 13, Body: `<html>500</html>`},
+		{Status: 12, Body: ``},
+		{Status: 10, Body: `{"code":10000,"data":{}}`},
 	}
 }
 
@@ -107,9 +101,7 @@ func (h *answerHarness) answer(status int, body []byte) {
 // Beyond not panicking: a success is a usable result, a failure is an *adapters.APIError
 // or a sentinel the caller branches on, and no error shows the app secret or the token.
 func FuzzAnswers(f *testing.F) {
-	for _, s := range answerSeeds() {
-		f.Add(s.status, []byte(s.body))
-	}
+	adapterstest.Seed(f, answerSeeds())
 	h := newAnswerHarness(f)
 	f.Fuzz(func(t *testing.T, statusByte byte, body []byte) {
 		status := adapterstest.AnswerStatus(statusByte)

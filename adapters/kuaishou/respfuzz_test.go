@@ -14,45 +14,39 @@ import (
 
 // answerSeeds are gateway answers as 快手 sends them (shapes from fake_test.go and
 // PLATFORMS.md) plus the broken ones a gateway or a proxy in front of it can produce.
-// status picks the HTTP status through answerStatus.
-func answerSeeds() []struct {
-	status byte
-	body   string
-} {
-	return []struct {
-		status byte
-		body   string
-	}{
+// status picks the HTTP status through adapterstest.AnswerStatus.
+func answerSeeds() []adapterstest.Answer {
+	return []adapterstest.Answer{
 		// One envelope every method accepts, so the fuzzer starts from full success.
-		{0, `{"result":1,"data":{"orderBaseInfo":{"oid":2617801683312294,"status":40,"totalFee":3990,"expressFee":0,"payTime":1699990000000,"sendTime":1699995000000,"recvTime":0,"buyerNick":"小**"},"orderItemInfo":{"itemTitle":"纯棉T恤","skuDesc":"白色 XL","num":1,"price":3990,"outerSkuId":"TS-W-XL"},"orderLogisticsInfo":[{"expressNo":"SF1400000000001","expressCode":4}],"pcursor":"nomore","refundOrderInfoList":[{"refundId":2410000123456789,"oid":2617801683312294,"status":10,"handlingWay":10,"refundFee":3990,"expireTime":1700172800000,"updateTime":1700000100000}],"refundId":2410000123456789,"oid":2617801683312294,"status":10,"handlingWay":10,"refundFee":3990,"expireTime":1700172800000,"updateTime":1700000100000,"refundReasonDesc":"商品破损"}}`},
-		{0, `{"result":1,"data":{"pcursor":"c2","refundOrderInfoList":[{"refundId":2410000123456700,"oid":2617801683312294,"status":70,"handlingWay":10,"refundFee":3990,"expireTime":0},{"refundId":2410000123456701,"oid":2617801683300000,"status":10,"refundFee":100}],"dataList":[{"refundId":2410000123456789,"oid":2617801683312294,"status":30,"handlingWay":1,"refundFee":3990}]}}`},
-		{0, `{"result":1,"data":{"pcursor":"nomore","refundOrderInfoList":[]}}`},
-		{0, `{"result":1,"data":{"pcursor":"nomore","refundOrderInfoList":[{"oid":2617801683312294,"status":10}]}}`},
-		{0, `{"result":1,"data":{"refundId":-2410000123456789,"oid":-1,"status":10,"handlingWay":1,"refundFee":-5,"orderBaseInfo":{"oid":-2617801683312294,"status":10}}}`},
-		{0, `{"result":1,"data":{"refundId":2410000123456789,"status":20,"handlingWay":1,"refundFee":3990}}`},
+		{Status: 0, Body: `{"result":1,"data":{"orderBaseInfo":{"oid":2617801683312294,"status":40,"totalFee":3990,"expressFee":0,"payTime":1699990000000,"sendTime":1699995000000,"recvTime":0,"buyerNick":"小**"},"orderItemInfo":{"itemTitle":"纯棉T恤","skuDesc":"白色 XL","num":1,"price":3990,"outerSkuId":"TS-W-XL"},"orderLogisticsInfo":[{"expressNo":"SF1400000000001","expressCode":4}],"pcursor":"nomore","refundOrderInfoList":[{"refundId":2410000123456789,"oid":2617801683312294,"status":10,"handlingWay":10,"refundFee":3990,"expireTime":1700172800000,"updateTime":1700000100000}],"refundId":2410000123456789,"oid":2617801683312294,"status":10,"handlingWay":10,"refundFee":3990,"expireTime":1700172800000,"updateTime":1700000100000,"refundReasonDesc":"商品破损"}}`},
+		{Status: 0, Body: `{"result":1,"data":{"pcursor":"c2","refundOrderInfoList":[{"refundId":2410000123456700,"oid":2617801683312294,"status":70,"handlingWay":10,"refundFee":3990,"expireTime":0},{"refundId":2410000123456701,"oid":2617801683300000,"status":10,"refundFee":100}],"dataList":[{"refundId":2410000123456789,"oid":2617801683312294,"status":30,"handlingWay":1,"refundFee":3990}]}}`},
+		{Status: 0, Body: `{"result":1,"data":{"pcursor":"nomore","refundOrderInfoList":[]}}`},
+		{Status: 0, Body: `{"result":1,"data":{"pcursor":"nomore","refundOrderInfoList":[{"oid":2617801683312294,"status":10}]}}`},
+		{Status: 0, Body: `{"result":1,"data":{"refundId":-2410000123456789,"oid":-1,"status":10,"handlingWay":1,"refundFee":-5,"orderBaseInfo":{"oid":-2617801683312294,"status":10}}}`},
+		{Status: 0, Body: `{"result":1,"data":{"refundId":2410000123456789,"status":20,"handlingWay":1,"refundFee":3990}}`},
 		// Error envelopes: not found, expired token, rate limit, and one echoing the
 		// credentials back.
-		{0, `{"result":802000,"error_msg":"订单不存在"}`},
-		{0, `{"result":28,"error_msg":"access_token已过期","code":"401"}`},
-		{0, `{"result":24,"error_msg":"调用过于频繁，请稍后再试","sub_code":"rate.limit","sub_msg":"too many"}`},
-		{0, `{"result":17,"error_msg":"签名验证失败 signSecret=ks_test_sign_secret","sub_msg":"access_token=ks-token-5b1f0c-access"}`},
+		{Status: 0, Body: `{"result":802000,"error_msg":"订单不存在"}`},
+		{Status: 0, Body: `{"result":28,"error_msg":"access_token已过期","code":"401"}`},
+		{Status: 0, Body: `{"result":24,"error_msg":"调用过于频繁，请稍后再试","sub_code":"rate.limit","sub_msg":"too many"}`},
+		{Status: 0, Body: `{"result":17,"error_msg":"签名验证失败 signSecret=ks_test_sign_secret","sub_msg":"access_token=ks-token-5b1f0c-access"}`},
 		// Degenerate bodies.
-		{0, ``},
-		{0, `null`},
-		{0, `{}`},
-		{0, `[]`},
-		{0, `{"result":"1"}`},
-		{0, `{"result":1,"data":"ok"}`},
-		{0, `{"result":1,"data":null}`},
-		{0, `{"result":1,"data":{"orderBaseInfo":{"oid":"2617801683312294","status":"40"}}}`},
-		{0, `{"result":1,"data":{"orderBaseInfo":{"oid":99999999999999999999,"totalFee":1e400}}}`},
-		{0, `{"result":1,"data":{"refundId":2410000123456789,"refundFee":9223372036854775807,"expireTime":9223372036854775807}}`},
-		{0, `<html><body>502 Bad Gateway</body></html>`},
+		{Status: 0, Body: ``},
+		{Status: 0, Body: `null`},
+		{Status: 0, Body: `{}`},
+		{Status: 0, Body: `[]`},
+		{Status: 0, Body: `{"result":"1"}`},
+		{Status: 0, Body: `{"result":1,"data":"ok"}`},
+		{Status: 0, Body: `{"result":1,"data":null}`},
+		{Status: 0, Body: `{"result":1,"data":{"orderBaseInfo":{"oid":"2617801683312294","status":"40"}}}`},
+		{Status: 0, Body: `{"result":1,"data":{"orderBaseInfo":{"oid":99999999999999999999,"totalFee":1e400}}}`},
+		{Status: 0, Body: `{"result":1,"data":{"refundId":2410000123456789,"refundFee":9223372036854775807,"expireTime":9223372036854775807}}`},
+		{Status: 0, Body: `<html><body>502 Bad Gateway</body></html>`},
 		// Non-2xx statuses with an envelope or a proxy page.
-		{9, `{"result":28,"error_msg":"unauthorized"}`},
-		{13, `<html>500</html>`},
-		{12, ``},
-		{10, `{"result":1,"data":{}}`},
+		{Status: 9, Body: `{"result":28,"error_msg":"unauthorized"}`},
+		{Status: 13, Body: `<html>500</html>`},
+		{Status: 12, Body: ``},
+		{Status: 10, Body: `{"result":1,"data":{}}`},
 	}
 }
 
@@ -106,9 +100,7 @@ func (h *answerHarness) answer(status int, body []byte) {
 // is an *adapters.APIError or a sentinel the caller branches on, and no error shows the
 // sign secret or the token.
 func FuzzAnswers(f *testing.F) {
-	for _, s := range answerSeeds() {
-		f.Add(s.status, []byte(s.body))
-	}
+	adapterstest.Seed(f, answerSeeds())
 	h := newAnswerHarness(f)
 	f.Fuzz(func(t *testing.T, statusByte byte, body []byte) {
 		status := adapterstest.AnswerStatus(statusByte)

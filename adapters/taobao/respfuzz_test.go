@@ -19,57 +19,51 @@ import (
 
 // answerSeeds are TOP answers (shapes from fake_test.go and PLATFORMS.md) plus the
 // broken ones a gateway or a proxy in front of it can produce. status picks the HTTP
-// status through answerStatus.
-func answerSeeds() []struct {
-	status byte
-	body   string
-} {
-	return []struct {
-		status byte
-		body   string
-	}{
+// status through adapterstest.AnswerStatus.
+func answerSeeds() []adapterstest.Answer {
+	return []adapterstest.Answer{
 		// One answer every method accepts (TOP keys each answer by method), so the fuzzer
 		// starts from full success.
-		{0, `{"trade_fullinfo_get_response":{"trade":{"tid":3698127730123456789,"tid_str":"3698127730123456789","status":"WAIT_BUYER_CONFIRM_GOODS","payment":"129.00","pay_time":"2023-11-14 20:00:00","consign_time":"2023-11-15 09:30:00","buyer_nick":"t**1","orders":{"order":[{"oid":3698127730123456789,"title":"加厚玻璃杯 350ml","outer_sku_id":"CUP-350","num":2,"price":"64.50","logistics_company":"中通快递","invoice_no":"ZT75300000001"}]}}},` +
+		{Status: 0, Body: `{"trade_fullinfo_get_response":{"trade":{"tid":3698127730123456789,"tid_str":"3698127730123456789","status":"WAIT_BUYER_CONFIRM_GOODS","payment":"129.00","pay_time":"2023-11-14 20:00:00","consign_time":"2023-11-15 09:30:00","buyer_nick":"t**1","orders":{"order":[{"oid":3698127730123456789,"title":"加厚玻璃杯 350ml","outer_sku_id":"CUP-350","num":2,"price":"64.50","logistics_company":"中通快递","invoice_no":"ZT75300000001"}]}}},` +
 			`"refunds_receive_get_response":{"has_next":false,"refunds":{"refund":[{"refund_id":201234567890123400,"tid":3698127730123456789,"oid":3698127730123456789,"status":"CLOSED","refund_fee":"64.50","modified":"2023-11-15 06:00:00","refund_version":1700000000123,"refund_phase":"onsale"},{"refund_id":201234567890123456,"tid":3698127730123456789,"status":"WAIT_SELLER_AGREE","refund_fee":"64.50","refund_version":1700000000123,"refund_phase":"onsale"}]}},` +
 			`"refund_get_response":{"refund":{"refund_id":201234567890123456,"tid":3698127730123456789,"oid":3698127730123456789,"status":"WAIT_SELLER_AGREE","refund_fee":"64.50","modified":"2023-11-15 06:00:00","refund_version":1700000000123,"refund_phase":"onsale","refund_remind_timeout":{"remind_type":1,"exist_timeout":true,"timeout":"2023-11-17 06:13:20"}}},` +
 			`"rp_refunds_agree_response":{"succ":true,"msg":"成功","results":{"refund_mapping_result":[{"refund_id":201234567890123456,"succ":true,"message":"成功"}]}},` +
 			`"refund_refuse_response":{"is_success":true},` +
 			`"tmc_messages_consume_response":{"messages":{"tmc_message":[{"id":8001,"topic":"taobao_refund_RefundCreated","content":"{\"refund_id\":201234567890123456,\"tid\":3698127730123456789,\"modified\":\"2023-11-15 06:00:00\"}","pub_time":"2023-11-15 06:00:01"},{"id":"8002","topic":"taobao_trade_TradeCreate","content":"{}"}]}},` +
 			`"tmc_messages_confirm_response":{"is_success":true}}`},
-		{0, `{"trade_fullinfo_get_response":{"trade":{"tid":3698127730123456789,"status":"TRADE_FINISHED","payment":"0.5","end_time":"2023-11-16 10:00:00","orders":{"order":[]}}}}`},
-		{0, `{"trade_fullinfo_get_response":{"trade":{"status":"TRADE_FINISHED","payment":"1"}}}`},
-		{0, `{"trade_fullinfo_get_response":{"trade":{"tid_str":"1","payment":"92233720368547758.07"}},"refund_get_response":{"refund":{"refund_id":"1","refund_fee":"184467440737095516.16"}}}`},
-		{0, `{"trade_fullinfo_get_response":{"trade":{"tid_str":"1","payment":"tb-secret-9f8e7d6c5b4a"}}}`},
-		{0, `{"refunds_receive_get_response":{"has_next":true,"refunds":{"refund":[{"refund_id":"","tid":"3698127730123456789","status":"SUCCESS"}]}},"refund_get_response":{"refund":{"refund_id":201234567890123456,"status":"SUCCESS","refund_fee":"-1"}}}`},
-		{0, `{"refund_get_response":{"refund":{"refund_id":"1","status":"SUCCESS","refund_fee":"-0.50"}}}`},
-		{0, `{"refund_get_response":{"refund":{"refund_id":"1","status":"SUCCESS","refund_fee":"1.+5"}}}`},
-		{0, `{"refunds_receive_get_response":{"has_next":false,"refunds":{"refund":[]}}}`},
-		{0, `{"refunds_receive_get_response":{},"refund_get_response":{}}`},
-		{0, `{"rp_refunds_agree_response":{"succ":true,"results":{"refund_mapping_result":[{"succ":false,"message":"退款版本已变更 6100a1b2c3d4e5f6-session"}]}},"refund_get_response":{"refund":{"refund_id":"201234567890123456","refund_fee":"64.50"}}}`},
-		{0, `{"tmc_messages_consume_response":{"messages":{"tmc_message":[{"topic":"taobao_refund_RefundSuccess","content":"{\"refund_id\":\"2\"}"},{"id":3,"topic":"taobao_refund_RefundTimeoutRemind","content":"not json"},{"id":4,"topic":"taobao_refund_RefundClosed","content":"{\"refund_id\":4,\"timeout\":\"2023-11-17 06:13:20\"}"}]}},"tmc_messages_confirm_response":{"is_success":false}}`},
+		{Status: 0, Body: `{"trade_fullinfo_get_response":{"trade":{"tid":3698127730123456789,"status":"TRADE_FINISHED","payment":"0.5","end_time":"2023-11-16 10:00:00","orders":{"order":[]}}}}`},
+		{Status: 0, Body: `{"trade_fullinfo_get_response":{"trade":{"status":"TRADE_FINISHED","payment":"1"}}}`},
+		{Status: 0, Body: `{"trade_fullinfo_get_response":{"trade":{"tid_str":"1","payment":"92233720368547758.07"}},"refund_get_response":{"refund":{"refund_id":"1","refund_fee":"184467440737095516.16"}}}`},
+		{Status: 0, Body: `{"trade_fullinfo_get_response":{"trade":{"tid_str":"1","payment":"tb-secret-9f8e7d6c5b4a"}}}`},
+		{Status: 0, Body: `{"refunds_receive_get_response":{"has_next":true,"refunds":{"refund":[{"refund_id":"","tid":"3698127730123456789","status":"SUCCESS"}]}},"refund_get_response":{"refund":{"refund_id":201234567890123456,"status":"SUCCESS","refund_fee":"-1"}}}`},
+		{Status: 0, Body: `{"refund_get_response":{"refund":{"refund_id":"1","status":"SUCCESS","refund_fee":"-0.50"}}}`},
+		{Status: 0, Body: `{"refund_get_response":{"refund":{"refund_id":"1","status":"SUCCESS","refund_fee":"1.+5"}}}`},
+		{Status: 0, Body: `{"refunds_receive_get_response":{"has_next":false,"refunds":{"refund":[]}}}`},
+		{Status: 0, Body: `{"refunds_receive_get_response":{},"refund_get_response":{}}`},
+		{Status: 0, Body: `{"rp_refunds_agree_response":{"succ":true,"results":{"refund_mapping_result":[{"succ":false,"message":"退款版本已变更 6100a1b2c3d4e5f6-session"}]}},"refund_get_response":{"refund":{"refund_id":"201234567890123456","refund_fee":"64.50"}}}`},
+		{Status: 0, Body: `{"tmc_messages_consume_response":{"messages":{"tmc_message":[{"topic":"taobao_refund_RefundSuccess","content":"{\"refund_id\":\"2\"}"},{"id":3,"topic":"taobao_refund_RefundTimeoutRemind","content":"not json"},{"id":4,"topic":"taobao_refund_RefundClosed","content":"{\"refund_id\":4,\"timeout\":\"2023-11-17 06:13:20\"}"}]}},"tmc_messages_confirm_response":{"is_success":false}}`},
 		// Error answers: not found, expired session, call limit, server fault, and one
 		// echoing the credentials back.
-		{0, `{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.trade-not-exist","sub_msg":"不存在","request_id":"r2"}}`},
-		{0, `{"error_response":{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey","request_id":"r3"}}`},
-		{0, `{"error_response":{"code":7,"msg":"App Call Limited","sub_msg":"This ban will last for 1 more seconds"}}`},
-		{0, `{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.top-remote-connection-timeout"}}`},
-		{0, `{"error_response":{"code":25,"msg":"Invalid signature tb-secret-9f8e7d6c5b4a","sub_msg":"session 6100a1b2c3d4e5f6-session"}}`},
-		{0, `{"error_response":"boom"}`},
+		{Status: 0, Body: `{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.trade-not-exist","sub_msg":"不存在","request_id":"r2"}}`},
+		{Status: 0, Body: `{"error_response":{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey","request_id":"r3"}}`},
+		{Status: 0, Body: `{"error_response":{"code":7,"msg":"App Call Limited","sub_msg":"This ban will last for 1 more seconds"}}`},
+		{Status: 0, Body: `{"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.top-remote-connection-timeout"}}`},
+		{Status: 0, Body: `{"error_response":{"code":25,"msg":"Invalid signature tb-secret-9f8e7d6c5b4a","sub_msg":"session 6100a1b2c3d4e5f6-session"}}`},
+		{Status: 0, Body: `{"error_response":"boom"}`},
 		// Degenerate bodies.
-		{0, ``},
-		{0, `null`},
-		{0, `{}`},
-		{0, `[]`},
-		{0, `{"trade_fullinfo_get_response":null,"refund_get_response":null}`},
-		{0, `{"trade_fullinfo_get_response":{"trade":{"tid":true,"num":"2"}}}`},
-		{0, `{"refund_get_response":{"refund":{"refund_id":1e400}}}`},
-		{0, `<html><body>502 Bad Gateway</body></html>`},
+		{Status: 0, Body: ``},
+		{Status: 0, Body: `null`},
+		{Status: 0, Body: `{}`},
+		{Status: 0, Body: `[]`},
+		{Status: 0, Body: `{"trade_fullinfo_get_response":null,"refund_get_response":null}`},
+		{Status: 0, Body: `{"trade_fullinfo_get_response":{"trade":{"tid":true,"num":"2"}}}`},
+		{Status: 0, Body: `{"refund_get_response":{"refund":{"refund_id":1e400}}}`},
+		{Status: 0, Body: `<html><body>502 Bad Gateway</body></html>`},
 		// Non-2xx statuses with an answer or a proxy page.
-		{9, `{"error_response":{"code":27,"msg":"Invalid session"}}`},
-		{13, `<html>500</html>`},
-		{12, ``},
-		{10, `{"refund_get_response":{}}`},
+		{Status: 9, Body: `{"error_response":{"code":27,"msg":"Invalid session"}}`},
+		{Status: 13, Body: `<html>500</html>`},
+		{Status: 12, Body: ``},
+		{Status: 10, Body: `{"refund_get_response":{}}`},
 	}
 }
 
@@ -155,9 +149,7 @@ func answerPart(body []byte, key string, v any) bool {
 // (ids present, money in fen not negative), a failure is an *adapters.APIError or a
 // sentinel the caller branches on, and no error shows the app secret or the session.
 func FuzzAnswers(f *testing.F) {
-	for _, s := range answerSeeds() {
-		f.Add(s.status, []byte(s.body))
-	}
+	adapterstest.Seed(f, answerSeeds())
 	h := newAnswerHarness(f)
 	f.Fuzz(func(t *testing.T, statusByte byte, body []byte) {
 		status := adapterstest.AnswerStatus(statusByte)

@@ -15,43 +15,37 @@ import (
 
 // answerSeeds are answers of a shop's system as PROTOCOL.md describes them (shapes from
 // webhook_test.go) plus the broken ones a hand-written shop endpoint or a proxy can
-// produce. status picks the HTTP status through answerStatus.
-func answerSeeds() []struct {
-	status byte
-	body   string
-} {
-	return []struct {
-		status byte
-		body   string
-	}{
+// produce. status picks the HTTP status through adapterstest.AnswerStatus.
+func answerSeeds() []adapterstest.Answer {
+	return []adapterstest.Answer{
 		// One answer every endpoint accepts, so the fuzzer starts from full success.
-		{0, `{"id":"S-77","buyer":"王女士","items":[{"title":"手工皂","sku":"SOAP-1","qty":3,"price_fen":1500}],"paid_fen":4500,"status":"delivered","paid_at":"2023-11-10T10:00:00+08:00","courier":"韵达快递","tracking_no":"YD1234","shipped_at":"2023-11-11T09:00:00+08:00","delivered_at":"2023-11-13T15:00:00+08:00","logistics":"已签收","deadline":"2023-11-16T06:13:20+08:00","raw":"待处理","amount_fen":1500,"updated_at":null}`},
-		{0, `{"status":"waiting_merchant","raw":"待处理","deadline":"2023-11-16T06:13:20+08:00","amount_fen":1500,"updated_at":null}`},
-		{0, `{"id":"S-77","deadline":"2023-11-16T06:13:20+08:00"}`},
-		{0, `{"id":"","status":"paid"}`},
-		{0, `{"id":"A1001","status":"shipped","paid_at":"yesterday"}`},
-		{0, `{"status":"refunded"}`},
-		{0, `{"status":"whsec_test_1234"}`},
+		{Status: 0, Body: `{"id":"S-77","buyer":"王女士","items":[{"title":"手工皂","sku":"SOAP-1","qty":3,"price_fen":1500}],"paid_fen":4500,"status":"delivered","paid_at":"2023-11-10T10:00:00+08:00","courier":"韵达快递","tracking_no":"YD1234","shipped_at":"2023-11-11T09:00:00+08:00","delivered_at":"2023-11-13T15:00:00+08:00","logistics":"已签收","deadline":"2023-11-16T06:13:20+08:00","raw":"待处理","amount_fen":1500,"updated_at":null}`},
+		{Status: 0, Body: `{"status":"waiting_merchant","raw":"待处理","deadline":"2023-11-16T06:13:20+08:00","amount_fen":1500,"updated_at":null}`},
+		{Status: 0, Body: `{"id":"S-77","deadline":"2023-11-16T06:13:20+08:00"}`},
+		{Status: 0, Body: `{"id":"","status":"paid"}`},
+		{Status: 0, Body: `{"id":"A1001","status":"shipped","paid_at":"yesterday"}`},
+		{Status: 0, Body: `{"status":"refunded"}`},
+		{Status: 0, Body: `{"status":"whsec_test_1234"}`},
 		// Errors the protocol names: unknown order or case, not ready for a case yet.
-		{10, `{"error":"no such order"}`},
-		{11, `{"error":"order not delivered yet"}`},
-		{8, `{"error":"bad request whsec_test_1234"}`},
-		{9, `{"error":"bad signature"}`},
+		{Status: 10, Body: `{"error":"no such order"}`},
+		{Status: 11, Body: `{"error":"order not delivered yet"}`},
+		{Status: 8, Body: `{"error":"bad request whsec_test_1234"}`},
+		{Status: 9, Body: `{"error":"bad signature"}`},
 		// A long error text cut where a credential or a character straddles the cut.
-		{13, `{"error":"` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" + `whsec_test_1234"}`},
-		{15, `{"error":"` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" + `中文"}`},
+		{Status: 13, Body: `{"error":"` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" + `whsec_test_1234"}`},
+		{Status: 15, Body: `{"error":"` + "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" + `中文"}`},
 		// Degenerate bodies.
-		{0, ``},
-		{0, `null`},
-		{0, `{}`},
-		{0, `[]`},
-		{0, `{"id":1,"status":true}`},
-		{0, `{"id":"A1001","status":"paid","paid_fen":1e400}`},
-		{0, `{"id":"A1001","status":"paid","paid_fen":99999999999999999999,"items":[{"qty":1e10}]}`},
-		{0, `<html><body>502 Bad Gateway</body></html>`},
-		{13, `<html>500</html>`},
-		{12, ``},
-		{14, `{"error":null}`},
+		{Status: 0, Body: ``},
+		{Status: 0, Body: `null`},
+		{Status: 0, Body: `{}`},
+		{Status: 0, Body: `[]`},
+		{Status: 0, Body: `{"id":1,"status":true}`},
+		{Status: 0, Body: `{"id":"A1001","status":"paid","paid_fen":1e400}`},
+		{Status: 0, Body: `{"id":"A1001","status":"paid","paid_fen":99999999999999999999,"items":[{"qty":1e10}]}`},
+		{Status: 0, Body: `<html><body>502 Bad Gateway</body></html>`},
+		{Status: 13, Body: `<html>500</html>`},
+		{Status: 12, Body: ``},
+		{Status: 14, Body: `{"error":null}`},
 	}
 }
 
@@ -104,9 +98,7 @@ func (h *answerHarness) answer(status int, body []byte) {
 // *adapters.APIError or ErrNotFound / ErrNotApplied as PROTOCOL.md promises, and no
 // error shows the shared secret, whole or cut off.
 func FuzzAnswers(f *testing.F) {
-	for _, s := range answerSeeds() {
-		f.Add(s.status, []byte(s.body))
-	}
+	adapterstest.Seed(f, answerSeeds())
 	h := newAnswerHarness(f)
 	f.Fuzz(func(t *testing.T, statusByte byte, body []byte) {
 		status := adapterstest.AnswerStatus(statusByte)
