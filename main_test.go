@@ -112,3 +112,21 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("exit %d, want 2", code)
 	}
 }
+
+// check-config builds what a start would build but opens no store: it neither creates
+// the database nor needs its directory to exist.
+func TestCheckConfigOpensNoStore(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "my.toml")
+	db := filepath.Join(dir, "no-such-dir", "cases.db")
+	if err := os.WriteFile(path, []byte("[store]\npath = \""+db+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := run(t, nil, "", "check-config", "-config", path)
+	if code != 0 || !strings.Contains(out, "config OK") {
+		t.Fatalf("check-config exit %d: %s %s", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Dir(db)); !os.IsNotExist(err) {
+		t.Fatalf("check-config touched the store's directory: %v", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/adapters/webhook"
+	"github.com/aftersale/aftersale/app"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
@@ -26,7 +27,7 @@ func TestWebhookPushOpensCase(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "my.toml")
 	os.WriteFile(path, []byte(`[store]
-path = "cases.db"
+path = "`+filepath.Join(dir, "cases.db")+`"
 [[shops]]
 id = "own"
 name = "自营店"
@@ -42,20 +43,13 @@ secret = "${TEST_WEBHOOK_SECRET}"
 		t.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC) }
-	plats, err := platforms(cfg, now)
+	a, err := app.New(app.Options{Config: cfg, Channel: bot.ChannelFunc(func(context.Context, string, string) error { return nil }), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	engine, err := newEngine(cfg, store, plats, bot.SenderFunc(func(context.Context, string, string) error { return nil }), nil, now, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(pushHandler(cfg, engine, now))
+	defer a.Close()
+	store := a.Store
+	srv := httptest.NewServer(a.PushHandler())
 	defer srv.Close()
 
 	body := []byte(`{"event":"case.created","id":"S-77","order_id":"A1001","deadline":"2026-11-29T10:00:00+08:00"}`)
@@ -141,7 +135,7 @@ overrides = { "2026-10-10" = false }
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol, err := policies(cfg)
+	pol, err := app.Policies(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,13 +10,8 @@ import (
 
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/vocab"
 )
-
-// verbs are the chat commands the board offers, and whether each takes text after it.
-var verbs = map[string]bool{
-	"同意": false, "接管": false, "释放": false,
-	"拒绝": true, "稍后": true, "备注": true, "回复": true, "等买家": true,
-}
 
 // formNonce is the shape of the nonce each rendered action form carries (crypto/rand.Text).
 var formNonce = regexp.MustCompile(`^[A-Z2-7]{26}$`)
@@ -44,44 +39,35 @@ func (b *Board) action(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	verb := r.PostForm.Get("verb")
-	takesArg, ok := verbs[verb]
-	if !ok {
+	if v, ok := vocab.LookupVerb(verb); !ok || !v.Board {
 		http.Error(w, "不认识的操作 / unknown action", http.StatusBadRequest)
 		return
 	}
-	text := c.ID + " " + verb
-	if arg := strings.TrimSpace(r.PostForm.Get("arg")); takesArg && arg != "" {
-		text += " " + arg
-	}
-	m := bot.Message{Shop: shop, From: merchant, Name: "网页看板", Kind: bot.KindText, Text: text, At: b.now()}
-	// The nonce rides as the message id, so the engine's own dedupe drops a form sent
-	// twice (a double tap, a resubmitted page) instead of acting twice.
+	// The engine checks the command as it checks a typed one and answers a hint.
+	cmd := bot.Command{CaseID: c.ID, Verb: verb, Arg: strings.TrimSpace(r.PostForm.Get("arg"))}
+	// The nonce identifies the form, so the engine's own dedupe drops a form sent twice
+	// (a double tap, a resubmitted page) instead of acting twice.
+	var formID string
 	if n := r.PostForm.Get("nonce"); formNonce.MatchString(n) {
-		m.ID = "board:" + n + ":" + verb
+		formID = "board:" + n + ":" + verb
 	}
-	flash := b.run(r.Context(), m, c)
+	flash := b.run(r.Context(), shop, merchant, formID, cmd)
 	b.setFlash(w, sessionOf(r), clip(flash, maxFlash))
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-// run handles and delivers one command and returns what to tell the merchant.
-func (b *Board) run(ctx context.Context, m bot.Message, c *cases.Case) string {
-	log := b.log.With("shop", m.Shop, "case_id", c.ID)
-	replies, err := b.engine.Handle(ctx, m)
+// run carries out one command and returns what to tell the merchant.
+func (b *Board) run(ctx context.Context, shop, merchant, id string, cmd bot.Command) string {
+	log := b.log.With("shop", shop, "case_id", cmd.CaseID)
+	out, err := b.engine.Act(ctx, shop, merchant, id, cmd)
 	if err != nil {
-		log.Error("board: handle merchant command", "err", err)
+		log.Error("board: merchant command", "err", err)
 	}
-	if err == nil && len(replies) == 0 {
+	if out.Repeat {
 		return "这个操作已经提交过了。"
 	}
-	var own []string
-	for _, rp := range replies {
-		if rp.To == m.From {
-			own = append(own, rp.Text)
-		}
-	}
-	if derr := b.engine.Deliver(ctx, replies); derr != nil {
-		log.Error("board: deliver replies", "err", derr)
+	own := out.Said
+	if err != nil && len(own) > 0 {
 		own = append(own, "⚠️ 消息暂时没发出去，重启后会补发。")
 	}
 	if len(own) == 0 && err != nil {

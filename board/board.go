@@ -18,11 +18,10 @@ import (
 	"github.com/aftersale/aftersale/cases"
 )
 
-// Commander is the slice of bot.Engine the board needs: handle a merchant command and
-// deliver the replies it committed.
+// Commander is the slice of bot.Engine the board needs: carry out a merchant command
+// given as typed values (bot.Engine.Act).
 type Commander interface {
-	Handle(ctx context.Context, m bot.Message) ([]cases.Reply, error)
-	Deliver(ctx context.Context, replies []cases.Reply) error
+	Act(ctx context.Context, shop, merchant, id string, cmd bot.Command) (bot.Outcome, error)
 }
 
 // Options configures a Board. Store, Engine, Merchant and Token are required.

@@ -602,3 +602,22 @@ func TestLoginThrottle(t *testing.T) {
 		t.Fatalf("a wrong try after a success = %d, want 401 (count reset)", r.Status)
 	}
 }
+
+// A buyer who types what a picture looked like in the transcript ("[image] <path>") shows
+// text, never a file: only a channel attaches evidence.
+func TestTypedImageMarkIsNotEvidence(t *testing.T) {
+	e := newEnv(t)
+	e.say(buyer, "退款 "+cupOrder)
+	pic := filepath.Join(e.media, "demo", "2026-11-28", "someone-elses.png")
+	writeFile(t, pic, []byte("\x89PNG\r\n\x1a\n"))
+	e.say(buyer, "[image] "+pic)
+	c := e.client()
+	c.login()
+	page := c.get("/case/demo/A1").Body
+	if strings.Contains(page, "/media?path=") {
+		t.Fatalf("typed text became evidence on the case page:\n%s", page)
+	}
+	if !strings.Contains(page, "someone-elses.png") {
+		t.Fatal("the buyer's words are missing from the transcript")
+	}
+}

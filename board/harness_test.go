@@ -15,13 +15,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/adapters/manual"
+	"github.com/aftersale/aftersale/app"
 	"github.com/aftersale/aftersale/board"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
-	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/worker"
 )
 
 const (
@@ -51,26 +53,20 @@ type sent struct{ To, Text string }
 type spy struct {
 	next board.Commander
 	mu   sync.Mutex
-	msgs []bot.Message
+	cmds []string
 }
 
-func (s *spy) Handle(ctx context.Context, m bot.Message) ([]cases.Reply, error) {
+func (s *spy) Act(ctx context.Context, shop, merchant, id string, cmd bot.Command) (bot.Outcome, error) {
 	s.mu.Lock()
-	s.msgs = append(s.msgs, m)
+	s.cmds = append(s.cmds, merchant+": "+cmd.String())
 	s.mu.Unlock()
-	return s.next.Handle(ctx, m)
+	return s.next.Act(ctx, shop, merchant, id, cmd)
 }
-
-func (s *spy) Deliver(ctx context.Context, r []cases.Reply) error { return s.next.Deliver(ctx, r) }
 
 func (s *spy) commands() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []string
-	for _, m := range s.msgs {
-		out = append(out, m.From+": "+m.Text)
-	}
-	return out
+	return append([]string(nil), s.cmds...)
 }
 
 // env is a real engine on a temporary store, a board over it and an HTTP server.
@@ -80,6 +76,7 @@ type env struct {
 	clock  *fakeClock
 	store  *cases.Store
 	engine *bot.Engine
+	worker *worker.Worker
 	spy    *spy
 	board  *board.Board
 	srv    *httptest.Server
@@ -106,39 +103,24 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol := map[string]cases.Policy{}
-	for k, s := range cfg.SLA {
-		p := cases.Policy{RespondWithin: time.Duration(s.RespondWithin), AlertNow: s.AlertNow}
-		for _, w := range s.WarnBefore {
-			p.WarnBefore = append(p.WarnBefore, time.Duration(w))
-		}
-		pol[k] = p
-	}
+	cfg.Shops[0].ID, cfg.Shops[0].Name = shopID, "示例小店"
 	book, err := manual.New(manual.Options{Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sink := notify.SinkFunc{SinkName: "memory", Fn: func(context.Context, notify.Alert) error { return nil }}
-	sender := bot.SenderFunc(func(_ context.Context, to, text string) error {
+	channel := bot.ChannelFunc(func(_ context.Context, to, text string) error {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		e.sent = append(e.sent, sent{to, text})
 		return nil
 	})
-	e.engine, err = bot.New(bot.Options{
-		Shops:      []bot.Shop{{ID: shopID, Name: "示例小店", Platform: book, Merchants: []string{merchant}, Policies: pol}},
-		Store:      store,
-		Classifier: intents.Default(),
-		Sender:     sender,
-		Sinks:      []bot.Route{{Sink: sink}},
-		Replies:    cfg.Replies,
-		Alerts:     cfg.Alerts,
-		Funcs:      config.TemplateFuncs(),
-		Now:        e.clock.Now,
-	})
+	a, err := app.New(app.Options{Config: cfg, Channel: channel, Routes: []notify.Route{{Sink: sink}},
+		Platforms: map[string]adapters.Platform{shopID: book}, Store: store, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.engine, e.worker = a.Engine, a.Worker
 	e.spy = &spy{next: e.engine}
 	e.media = filepath.Join(t.TempDir(), "media")
 	if err := os.MkdirAll(e.media, 0o700); err != nil {
@@ -169,16 +151,12 @@ func (e *env) say(from, text string) {
 
 func (e *env) send(m bot.Message) {
 	e.t.Helper()
-	replies, err := e.engine.Handle(e.ctx, m)
-	if err != nil {
+	if err := e.engine.Handle(e.ctx, m); err != nil {
 		e.t.Fatalf("Handle(%q): %v", m.Text, err)
 	}
-	if err := e.engine.Deliver(e.ctx, replies); err != nil {
-		e.t.Fatal(err)
-	}
 	now := e.clock.Now()
-	e.engine.RunJobs(e.ctx, now)
-	e.engine.FireAlerts(e.ctx, now)
+	e.worker.RunJobs(e.ctx, now)
+	e.worker.FireAlerts(e.ctx, now)
 }
 
 func (e *env) sentTo(to string) []string {

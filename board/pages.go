@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/vocab"
 )
 
 //go:embed pages.html
@@ -65,31 +67,9 @@ func (b *Board) render(w http.ResponseWriter, r *http.Request, status int, name 
 
 func (p page) nonce() string { return p.Nonce }
 
-// chinaTime is the shops' time zone: merchants read times as they see them on the wall.
-var chinaTime = time.FixedZone("CST", 8*3600)
+func clock(t time.Time) string { return vocab.Clock(t) }
 
-func clock(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.In(chinaTime).Format("01-02 15:04")
-}
-
-// intentLabels are the intents in the order the filter offers them, with their Chinese names.
-var intentLabels = []struct{ Label, Name string }{
-	{"refund", "退款"}, {"return", "退货退款"}, {"exchange", "换货"}, {"complaint", "投诉"},
-	{"logistics", "物流"}, {"repair", "维修"}, {"human", "人工客服"}, {"cancel", "撤销申请"},
-	{"greeting", "问候"}, {"other", "其他问题"},
-}
-
-func intentName(label string) string {
-	for _, l := range intentLabels {
-		if l.Label == label {
-			return l.Name
-		}
-	}
-	return label
-}
+func intentName(label string) string { return intents.Label(label).Chinese() }
 
 var allStates = []cases.State{cases.StateOpen, cases.StateWaitingMerchant, cases.StateWaitingBuyer,
 	cases.StateResolved, cases.StateRejected, cases.StateCancelled, cases.StateExpired}
@@ -109,34 +89,12 @@ func newCountdown(c *cases.Case, now time.Time) countdown {
 	case !c.State.Live():
 		return countdown{Text: "—"}
 	case c.State == cases.StateWaitingBuyer && c.PausedLeft > 0:
-		return countdown{Text: "暂停（" + leftText(c.PausedLeft) + "）"}
+		return countdown{Text: "暂停（" + vocab.Countdown(c.PausedLeft) + "）"}
 	case c.Deadline.IsZero():
 		return countdown{Text: "—"}
 	}
 	left := c.Deadline.Sub(now)
-	return countdown{DeadlineMS: c.Deadline.UnixMilli(), Text: leftText(left), Urgent: left < urgentWithin}
-}
-
-// leftText matches the page script's format, so the first tick does not jump.
-func leftText(d time.Duration) string {
-	late := d < 0
-	if late {
-		d = -d
-	}
-	s := int64(d / time.Second)
-	var t string
-	switch {
-	case s >= 86400:
-		t = fmt.Sprintf("%d天%d小时", s/86400, s%86400/3600)
-	case s >= 3600:
-		t = fmt.Sprintf("%d小时%d分", s/3600, s%3600/60)
-	default:
-		t = fmt.Sprintf("%d分%d秒", s/60, s%60)
-	}
-	if late {
-		return "已超时" + t
-	}
-	return "剩" + t
+	return countdown{DeadlineMS: c.Deadline.UnixMilli(), Text: vocab.Countdown(left), Urgent: left < urgentWithin}
 }
 
 type caseRow struct {
@@ -207,8 +165,8 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 	for _, s := range b.shops {
 		v.Shops = append(v.Shops, option{Value: s, Name: s, Selected: s == f.Shop})
 	}
-	for _, l := range intentLabels {
-		v.Intents = append(v.Intents, option{Value: l.Label, Name: l.Name, Selected: l.Label == f.Intent})
+	for _, l := range intents.Labels() {
+		v.Intents = append(v.Intents, option{Value: string(l), Name: l.Chinese(), Selected: string(l) == f.Intent})
 	}
 	state := q.Get("state")
 	v.States = []option{{Value: "", Name: "进行中", Selected: state == "" || state == "live"}, {Value: "all", Name: "全部", Selected: state == "all"}}
@@ -313,7 +271,7 @@ func (b *Board) caseView(ctx context.Context, r *http.Request, c *cases.Case) (c
 	for _, e := range events {
 		row := eventRow{Event: e, KindName: eventName(e.Kind)}
 		if e.Kind == cases.EventState {
-			row.Text = stateChange(e.Text)
+			row.Text = stateChange(e)
 		}
 		v.Events = append(v.Events, row)
 		if l, ok := b.transcriptLine(e); ok {
@@ -341,17 +299,15 @@ func (b *Board) caseView(ctx context.Context, r *http.Request, c *cases.Case) (c
 	return v, nil
 }
 
-// imagePrefix marks a picture in the transcript: "[image] <path>[ caption]".
-const imagePrefix = "[image] "
-
 func (b *Board) transcriptLine(e cases.Event) (line, bool) {
 	l := line{Text: e.Text, At: e.At}
 	switch {
 	case e.Kind == cases.EventMessage:
 		l.Who, l.Side = "买家", "buyer"
-		if rest, ok := strings.CutPrefix(e.Text, imagePrefix); ok {
-			path, caption, _ := strings.Cut(rest, " ")
-			l.Image, l.Text = "/media?path="+url.QueryEscape(path), caption
+		if e.Media != "" {
+			// Only a channel sets Media; the caption is what follows the kind mark.
+			_, caption, _ := strings.Cut(e.Text, " ")
+			l.Image, l.Text = "/media?path="+url.QueryEscape(e.Media), caption
 		}
 	case e.Kind == cases.EventReply && e.Actor == "merchant":
 		l.Who, l.Side = "店铺", "shop"
@@ -363,15 +319,14 @@ func (b *Board) transcriptLine(e cases.Event) (line, bool) {
 	return l, true
 }
 
-// stateChange shows a state event ("from→to note") with the states in Chinese.
-func stateChange(text string) string {
-	change, note, _ := strings.Cut(text, " ")
-	from, to, ok := strings.Cut(change, "→")
-	if !ok {
-		return text
+// stateChange shows a state event with the states in Chinese and its note. Events
+// recorded before the typed columns existed have only their text.
+func stateChange(e cases.Event) string {
+	if e.From == "" || e.To == "" {
+		return e.Text
 	}
-	out := cases.State(from).Label() + " → " + cases.State(to).Label()
-	if note != "" {
+	out := e.From.Label() + " → " + e.To.Label()
+	if _, note, ok := strings.Cut(e.Text, " "); ok && note != "" {
 		out += " " + note
 	}
 	return out
@@ -415,8 +370,6 @@ func alertName(kind string) string {
 		return "稍后提醒"
 	case cases.AlertBuyerCancelled:
 		return "买家撤销"
-	case cases.AlertHandoff:
-		return "转人工"
 	case cases.AlertBuyerReminder:
 		return "提醒买家"
 	case cases.AlertPlatformAuth:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/cases"
@@ -17,28 +18,35 @@ func needsOrder(l intents.Label) bool {
 	return l == intents.Refund || l == intents.Return || l == intents.Exchange || l == intents.Repair
 }
 
+// recentFor is how long after it closes a case still counts as the buyer's recent case,
+// one a message may be about ("退款到账了吗").
+const recentFor = 30 * 24 * time.Hour
+
 // maxPending bounds the words kept for a transcript before a case exists.
 const maxPending = 20
 
 // buyer handles a buyer's message.
 func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	sess := e.session(m.Shop, m.From)
-	handoff, err := e.store.Handoff(ctx, m.Shop, m.From)
+	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
 	if err != nil {
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
-	if handoff != "" {
+	if view.Handoff != "" {
 		// A person has taken over: keep the words as evidence, stay silent.
-		return e.do(ctx, m, func(t *turn) error { return t.record(handoff, m) })
+		return e.do(ctx, m, func(t *turn) error { return t.record(view.Handoff, m) })
 	}
-	if err := e.resumeWaiting(ctx, m); err != nil {
+	if err := e.resumeWaiting(ctx, m, view.Live()); err != nil {
+		if errors.Is(err, errRedelivered) {
+			return nil, err
+		}
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
 	if m.Kind != KindText {
 		return e.media(ctx, m, &sess)
 	}
 	if m.Text == "" {
-		return e.answer(ctx, m, "empty", data{})
+		return e.answer(ctx, m, "empty", Data{})
 	}
 
 	res := e.classify.Classify(m.Text)
@@ -73,7 +81,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		sess.Pending = sess.Pending[:0:0]
 	}
 	if len(sess.Pending) < maxPending {
-		sess.Pending = append(sess.Pending, m.Text)
+		sess.Pending = append(sess.Pending, said{Text: m.Text})
 	}
 	if slots.Reason != "" {
 		sess.Reason = slots.Reason
@@ -115,7 +123,7 @@ func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string)
 				return err
 			}
 		}
-		return t.say(key, data{})
+		return t.say(key, Data{})
 	})
 }
 
@@ -123,13 +131,13 @@ func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string)
 func (e *Engine) request(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
 	sess.Intent = label
 	if sess.OrderID == "" {
-		return e.answer(ctx, m, "ask_order", data{Intent: intentName(string(label))})
+		return e.answer(ctx, m, "ask_order", Data{Intent: intentName(string(label))})
 	}
 	_, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
 	if errors.Is(err, adapters.ErrNotFound) {
 		id := sess.OrderID
 		sess.OrderID = ""
-		return e.answer(ctx, m, "order_not_found", data{OrderID: id})
+		return e.answer(ctx, m, "order_not_found", Data{OrderID: id})
 	}
 	if err != nil {
 		// The platform being down must not hold up the buyer: open the case on the
@@ -163,7 +171,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			if err := t.tx.AddEvent(cases.Event{Shop: shop.ID, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "repeated request"}); err != nil {
 				return err
 			}
-			return t.say("case_updated", data{CaseID: c.ID, Intent: intentName(c.Intent)})
+			return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
 		case !errors.Is(err, cases.ErrNotFound):
 			return err
 		}
@@ -181,7 +189,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 				if err := t.recordAll(c.ID, sess.Pending); err != nil {
 					return err
 				}
-				return t.say("case_updated", data{CaseID: c.ID, Intent: intentName(c.Intent)})
+				return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
 			}
 			if !errors.Is(err, cases.ErrNotFound) {
 				return err
@@ -189,26 +197,25 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		}
 		c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: string(label),
 			OrderID: orderID, Reason: string(sess.Reason), AmountFen: sess.AmountFen, Platform: shop.Platform.Name()}
-		if err := t.tx.OpenCase(c, shop.policy(string(label))); err != nil {
+		if err := t.tx.OpenCase(c, shop.Policy(string(label))); err != nil {
 			return err
 		}
-		t.poke = true
 		t.caseID = c.ID
 		if err := t.recordAll(c.ID, sess.Pending); err != nil {
 			return err
 		}
-		if err := t.tx.QueueJob(cases.Job{Shop: shop.ID, CaseID: c.ID, Kind: jobOpenCase}); err != nil {
+		if err := t.tx.QueueJob(cases.Job{Shop: shop.ID, CaseID: c.ID, Kind: cases.JobOpenCase}); err != nil {
 			return err
 		}
 		key := "case_opened"
 		if label == intents.Complaint {
 			key = "complaint_opened"
 		}
-		if err := t.say(key, data{CaseID: c.ID, Intent: intentName(c.Intent), OrderID: orderID, Deadline: c.Deadline}); err != nil {
+		if err := t.say(key, Data{CaseID: c.ID, Intent: intentName(c.Intent), OrderID: orderID, Deadline: c.Deadline}); err != nil {
 			return err
 		}
 		if wantsPhoto(sess.Reason) {
-			return t.say("ask_photo", data{Intent: intentName(c.Intent)})
+			return t.say("ask_photo", Data{Intent: intentName(c.Intent)})
 		}
 		return nil
 	})
@@ -236,7 +243,7 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	sess.Pending = nil
 	if sess.OrderID == "" {
 		sess.Intent = intents.Logistics
-		return e.answer(ctx, m, "logistics_no_order", data{})
+		return e.answer(ctx, m, "logistics_no_order", Data{})
 	}
 	sess.Intent = ""
 	order, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
@@ -244,15 +251,15 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	case errors.Is(err, adapters.ErrNotFound):
 		id := sess.OrderID
 		sess.OrderID, sess.Intent = "", intents.Logistics
-		return e.answer(ctx, m, "order_not_found", data{OrderID: id})
+		return e.answer(ctx, m, "order_not_found", Data{OrderID: id})
 	case err != nil:
 		e.log.Warn("order lookup failed", "shop", m.Shop, "order", sess.OrderID, "err", err)
-		return e.answer(ctx, m, "other", data{})
+		return e.answer(ctx, m, "other", Data{})
 	case order.Status == adapters.OrderShipped || order.Status == adapters.OrderDelivered:
-		return e.answer(ctx, m, "logistics_shipped", data{OrderID: order.ID, Courier: order.Courier,
+		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
 			TrackingNo: order.TrackingNo, Logistics: order.Logistics})
 	default:
-		return e.answer(ctx, m, "logistics_unshipped", data{OrderID: order.ID})
+		return e.answer(ctx, m, "logistics_unshipped", Data{OrderID: order.ID})
 	}
 }
 
@@ -265,10 +272,9 @@ func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.R
 		if errors.Is(err, cases.ErrNotFound) {
 			c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: string(intents.Human),
 				OrderID: "", Platform: shop.Platform.Name()}
-			if err := t.tx.OpenCase(c, shop.policy(string(intents.Human))); err != nil {
+			if err := t.tx.OpenCase(c, shop.Policy(string(intents.Human))); err != nil {
 				return err
 			}
-			t.poke = true
 		} else if err != nil {
 			return err
 		}
@@ -279,7 +285,7 @@ func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.R
 		if err := t.tx.SetHandoff(shop.ID, m.From, c.ID); err != nil {
 			return err
 		}
-		return t.say("human", data{CaseID: c.ID})
+		return t.say("human", Data{CaseID: c.ID})
 	})
 	if err == nil {
 		*sess = session{CaseID: id}
@@ -306,7 +312,7 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 			}
 		}
 		if c == nil {
-			return t.say("nothing_to_cancel", data{})
+			return t.say("nothing_to_cancel", Data{})
 		}
 		t.caseID = c.ID
 		if err := t.record(c.ID, m); err != nil {
@@ -318,8 +324,7 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: shop.ID, CaseID: c.ID, Kind: cases.AlertBuyerCancelled, DueAt: t.tx.Now()}); err != nil {
 			return err
 		}
-		t.poke = true
-		return t.say("cancelled", data{CaseID: c.ID})
+		return t.say("cancelled", Data{CaseID: c.ID})
 	})
 	if err == nil {
 		*sess = session{OrderID: sess.OrderID}
@@ -335,18 +340,17 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session) ([]cases.R
 				return err
 			}
 		} else if len(sess.Pending) < maxPending {
-			sess.Pending = append(sess.Pending, mediaText(m))
+			sess.Pending = append(sess.Pending, said{Text: mediaText(m), Media: m.Media})
 			e.saveSession(m.Shop, m.From, *sess)
 		}
-		return t.say("media_received", data{})
+		return t.say("media_received", Data{})
 	})
 }
 
+// mediaText is a media message as the transcript shows it: its kind and caption. The
+// file itself is kept apart (Event.Media), so nothing a buyer types can pass for one.
 func mediaText(m Message) string {
 	s := "[" + string(m.Kind) + "]"
-	if m.Media != "" {
-		s += " " + m.Media
-	}
 	if m.Text != "" {
 		s += " " + m.Text
 	}
@@ -355,16 +359,16 @@ func mediaText(m Message) string {
 
 // record adds the buyer's message to a case's transcript.
 func (t *turn) record(caseID string, m Message) error {
-	text := m.Text
+	s := said{Text: m.Text}
 	if m.Kind != KindText && m.Kind != "" {
-		text = mediaText(m)
+		s = said{Text: mediaText(m), Media: m.Media}
 	}
-	return t.tx.AddEvent(cases.Event{Shop: t.shop.ID, CaseID: caseID, Kind: cases.EventMessage, Actor: "buyer", Text: text})
+	return t.recordAll(caseID, []said{s})
 }
 
-func (t *turn) recordAll(caseID string, texts []string) error {
-	for _, s := range texts {
-		if err := t.tx.AddEvent(cases.Event{Shop: t.shop.ID, CaseID: caseID, Kind: cases.EventMessage, Actor: "buyer", Text: s}); err != nil {
+func (t *turn) recordAll(caseID string, msgs []said) error {
+	for _, s := range msgs {
+		if err := t.tx.AddEvent(cases.Event{Shop: t.shop.ID, CaseID: caseID, Kind: cases.EventMessage, Actor: "buyer", Text: s.Text, Media: s.Media}); err != nil {
 			return err
 		}
 	}
@@ -396,7 +400,7 @@ func (e *Engine) menu(ctx context.Context, m Message, sess *session, options []s
 		fmt.Fprintf(&b, "%d. %s\n", i+1, intentName(o))
 	}
 	b.WriteString("0. 转人工")
-	return e.answer(ctx, m, "menu", data{Menu: b.String()})
+	return e.answer(ctx, m, "menu", Data{Menu: b.String()})
 }
 
 // menuOptions are the after-sale choices to offer for an unclear message: the
@@ -445,11 +449,7 @@ func menuChoice(text string, menu []string) (int, bool) {
 
 // resumeWaiting hands back to the merchant any case that was waiting on this buyer: the
 // buyer has written, so the merchant's clock runs again.
-func (e *Engine) resumeWaiting(ctx context.Context, m Message) error {
-	waiting, err := e.store.FindCases(ctx, cases.CaseFilter{Shop: m.Shop, Buyer: m.From, LiveOnly: true})
-	if err != nil {
-		return err
-	}
+func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) error {
 	shop := e.shops[m.Shop]
 	for i := range waiting {
 		c := &waiting[i]
@@ -460,8 +460,7 @@ func (e *Engine) resumeWaiting(ctx context.Context, m Message) error {
 			if err := t.record(c.ID, m); err != nil {
 				return err
 			}
-			t.poke = true
-			return t.tx.ResumeForMerchant(c, "buyer", "买家已回复", shop.policy(c.Intent))
+			return t.tx.ResumeForMerchant(c, "buyer", "买家已回复", shop.Policy(c.Intent))
 		})
 		if err != nil {
 			return err

@@ -398,11 +398,15 @@ func TestCrashWhileSendingMarksRepeat(t *testing.T) {
 
 func TestCommittedReplyIsResentAfterRestart(t *testing.T) {
 	h := newHarness(t)
-	replies, err := h.engine.Handle(h.ctx, bot.Message{Shop: shopID, From: buyer, Text: "退款 " + cupOrder})
-	if err != nil || len(replies) == 0 {
-		t.Fatalf("Handle = %v, %v", replies, err)
-	}
 	// Crash before delivery: the reply is committed, not sent.
+	h.channelDown = true
+	if err := h.engine.Handle(h.ctx, bot.Message{Shop: shopID, From: buyer, Text: "退款 " + cupOrder}); err == nil {
+		t.Fatal("Handle with the channel down: no error")
+	}
+	if got := h.sentTo(buyer); len(got) != 0 {
+		t.Fatalf("sent with the channel down: %q", got)
+	}
+	h.channelDown = false
 	h.store.Close()
 	h.start()
 	if err := h.engine.Resend(h.ctx); err != nil {
@@ -470,12 +474,12 @@ func TestRedeliveredMessageHandledOnce(t *testing.T) {
 func TestStoreFailureStillAnswersBuyer(t *testing.T) {
 	h := newHarness(t)
 	h.store.Close()
-	replies, err := h.engine.Handle(h.ctx, bot.Message{Shop: shopID, From: buyer, Text: "退款 " + cupOrder})
+	got, err := h.handle(bot.Message{Shop: shopID, From: buyer, Text: "退款 " + cupOrder})
 	if err == nil {
 		t.Fatal("no error with the store closed")
 	}
-	if len(replies) != 1 || replies[0].ID != 0 || replies[0].Text == "" {
-		t.Fatalf("replies = %+v, want one uncommitted busy reply", replies)
+	if len(got) != 1 || got[0].To != buyer || got[0].Text == "" {
+		t.Fatalf("replies = %+v, want one uncommitted busy reply", got)
 	}
 }
 

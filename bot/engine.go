@@ -15,6 +15,8 @@ import (
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/vocab"
 )
 
 // Classifier reads what a buyer wants.
@@ -32,7 +34,7 @@ type Shop struct {
 	Policies map[string]cases.Policy
 }
 
-func (s *Shop) policy(intent string) cases.Policy {
+func (s *Shop) Policy(intent string) cases.Policy {
 	if p, ok := s.Policies[intent]; ok {
 		return p
 	}
@@ -48,20 +50,35 @@ func (s *Shop) isMerchant(id string) bool {
 	return false
 }
 
-// Options configures an Engine. Store, Classifier, Sender and at least one Shop are required.
+// Channel delivers a committed reply to a buyer or merchant on the chat app it came from.
+// It is the one interface every channel (bot/console, bot/wechat) implements.
+type Channel interface {
+	Send(ctx context.Context, to, text string) error
+}
+
+// ChannelFunc adapts a function to a Channel.
+type ChannelFunc func(ctx context.Context, to, text string) error
+
+// Send calls f.
+func (f ChannelFunc) Send(ctx context.Context, to, text string) error { return f(ctx, to, text) }
+
+// Alarm tells the merchant at once without the store: used when the store itself is what
+// failed. notify.Router satisfies it.
+type Alarm interface {
+	Broadcast(ctx context.Context, a notify.Alert)
+}
+
+// Options configures an Engine. Store, Classifier, Channel and at least one Shop are required.
 type Options struct {
 	Shops      []Shop
 	Store      *cases.Store
 	Classifier Classifier
-	// Sender delivers replies to buyers and merchants.
-	Sender Sender
-	// Sinks receive merchant alerts, each from its own level up (the escalation ladder).
-	Sinks []Route
-	// Escalation sets when a warning gets louder; zero fields take the defaults.
-	Escalation Escalation
-	Replies    map[string]string
-	Alerts     map[string]string
-	Funcs      template.FuncMap
+	// Channel delivers replies to buyers and merchants.
+	Channel Channel
+	// Alarm hears about store faults; nil: they are only logged.
+	Alarm   Alarm
+	Replies map[string]string
+	Funcs   template.FuncMap
 	// BuyerReminders are when to remind a buyer the case waits on, counted from when it
 	// started waiting. Default 24h and 48h.
 	BuyerReminders []time.Duration
@@ -76,19 +93,18 @@ type Options struct {
 	Log           *slog.Logger
 }
 
-// Engine runs the after-sale desk.
+// Engine runs the buyer's turn and the merchant's commands: one message in, the case
+// changes and replies it calls for committed in one transaction, then sent.
 type Engine struct {
 	shops    map[string]*Shop
 	order    []string // shop ids in config order; the first is the default
 	store    *cases.Store
 	classify Classifier
-	sender   Sender
-	sinks    []Route
-	ladder   Escalation
+	channel  Channel
+	alarm    Alarm
 
 	buyerReminders []time.Duration
-	replies        *templates
-	alerts         *templates
+	replies        *Templates
 	maxLen         int
 	lookupTimeout  time.Duration
 	sessions       *cache.Cache
@@ -96,15 +112,13 @@ type Engine struct {
 	log            *slog.Logger
 	handle         HandlerFunc
 
-	alertLoop *cases.Loop
-	jobLoop   *cases.Loop
-	fault     storeFault
+	fault storeFault
 }
 
 // New checks the options and builds an engine.
 func New(o Options) (*Engine, error) {
-	if o.Store == nil || o.Classifier == nil || o.Sender == nil || len(o.Shops) == 0 {
-		return nil, errors.New("new engine: store, classifier, sender and a shop are required")
+	if o.Store == nil || o.Classifier == nil || o.Channel == nil || len(o.Shops) == 0 {
+		return nil, errors.New("new engine: store, classifier, channel and a shop are required")
 	}
 	if o.MaxLen <= 0 {
 		o.MaxLen = 2000
@@ -124,19 +138,14 @@ func New(o Options) (*Engine, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	replies, err := parseTemplates("replies", o.Replies, replyKeys, o.Funcs)
-	if err != nil {
-		return nil, err
-	}
-	alerts, err := parseTemplates("alerts", o.Alerts, alertKeys, o.Funcs)
+	replies, err := ParseTemplates(vocab.Replies, o.Replies, o.Funcs)
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{
-		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, sender: o.Sender,
-		sinks: o.Sinks, ladder: o.Escalation.withDefaults(), replies: replies, alerts: alerts, maxLen: o.MaxLen,
-		lookupTimeout: o.LookupTimeout,
-		sessions:      cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
+		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, channel: o.Channel, alarm: o.Alarm,
+		replies: replies, maxLen: o.MaxLen, lookupTimeout: o.LookupTimeout,
+		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
 		buyerReminders: o.BuyerReminders,
 	}
 	for i := range o.Shops {
@@ -151,34 +160,50 @@ func New(o Options) (*Engine, error) {
 		e.order = append(e.order, s.ID)
 	}
 	e.handle = chain(e.buyer, Recover(), e.sanitize(), e.dedupe(), MerchantOnly(e.isMerchant, e.merchant))
-	e.alertLoop = cases.NewLoop("alerts", e.store.NextAlertDue, e.FireAlerts, e.log)
-	e.alertLoop.Now = e.now
-	e.jobLoop = cases.NewLoop("jobs", e.store.NextJobDue, e.RunJobs, e.log)
-	e.jobLoop.Now = e.now
 	return e, nil
 }
 
-// Handle handles one message and returns the replies it committed, which the caller
-// sends with Deliver. A reply with ID 0 was not committed (the store failed); it is still
-// worth sending, and the error says why.
-func (e *Engine) Handle(ctx context.Context, m Message) ([]cases.Reply, error) {
+// Shop returns the shop with the given id.
+func (e *Engine) Shop(id string) (*Shop, bool) {
+	s, ok := e.shops[id]
+	return s, ok
+}
+
+// Reply renders the buyer reply template key; buyer text reaches it only as data.
+func (e *Engine) Reply(key string, d Data) string { return e.replies.Render(key, d) }
+
+// BuyerReminders are when a buyer whose case waits on them is reminded.
+func (e *Engine) BuyerReminders() []time.Duration { return e.buyerReminders }
+
+// Handle handles one message: it commits what the message changes and the replies it
+// calls for in one transaction, then sends the replies on the channel and marks them
+// sent. A reply that could not be committed (the store failed) is still sent, and the
+// error says why; a committed reply that could not be sent stays in the outbox for Resend.
+func (e *Engine) Handle(ctx context.Context, m Message) error {
 	if m.Shop == "" {
 		m.Shop = e.order[0]
 	}
 	if _, ok := e.shops[m.Shop]; !ok {
-		return nil, fmt.Errorf("handle message: unknown shop %q", m.Shop)
+		return fmt.Errorf("handle message: unknown shop %q", m.Shop)
 	}
 	if m.Kind == "" {
 		m.Kind = KindText
 	}
-	return e.handle(ctx, m)
+	replies, err := e.handle(ctx, m)
+	if derr := e.Deliver(ctx, replies); derr != nil {
+		e.log.Warn("deliver replies", "shop", m.Shop, "to", m.From, "err", derr)
+		if err == nil {
+			err = derr
+		}
+	}
+	return err
 }
 
-// Deliver sends replies in order and marks each committed one sent. It stops at the
-// first failure; what was not sent stays in the outbox for Resend.
+// Deliver sends committed replies in order and marks each sent. It stops at the first
+// failure; what was not sent stays in the outbox for Resend.
 func (e *Engine) Deliver(ctx context.Context, replies []cases.Reply) error {
 	for _, r := range replies {
-		if err := e.sender.Send(ctx, r.To, r.Text); err != nil {
+		if err := e.channel.Send(ctx, r.To, r.Text); err != nil {
 			return fmt.Errorf("deliver reply %d to %s: %w", r.ID, r.To, err)
 		}
 		if r.ID != 0 {
@@ -199,6 +224,35 @@ func (e *Engine) Resend(ctx context.Context) error {
 	return e.Deliver(ctx, pending)
 }
 
+// Outcome is what a merchant command given as typed values did.
+type Outcome struct {
+	// Said is what the merchant was told, in order.
+	Said []string
+	// Repeat is set when the command's id was seen before: nothing was done again.
+	Repeat bool
+}
+
+// Act runs a merchant command given as typed values (the web board) from merchant of
+// shop, as if typed in chat, and delivers what it says. id, when not empty, identifies
+// the command: the same id again does nothing (a form sent twice).
+func (e *Engine) Act(ctx context.Context, shop, merchant, id string, cmd Command) (Outcome, error) {
+	if _, ok := e.shops[shop]; !ok {
+		return Outcome{}, fmt.Errorf("act: unknown shop %q", shop)
+	}
+	m := Message{ID: id, Shop: shop, From: merchant, Name: "网页看板", Kind: KindText, Text: cmd.String(), At: e.now(), cmd: &cmd}
+	replies, err := e.handle(ctx, m)
+	out := Outcome{Repeat: err == nil && len(replies) == 0}
+	for _, r := range replies {
+		if r.To == merchant {
+			out.Said = append(out.Said, r.Text)
+		}
+	}
+	if derr := e.Deliver(ctx, replies); derr != nil && err == nil {
+		err = derr
+	}
+	return out, err
+}
+
 func (e *Engine) isMerchant(shop, id string) bool { return e.shops[shop].isMerchant(id) }
 
 // sanitize makes text safe to handle: valid UTF-8, trimmed, and capped in length.
@@ -207,36 +261,39 @@ func (e *Engine) sanitize() Middleware {
 		return func(ctx context.Context, m Message) ([]cases.Reply, error) {
 			m.Text = strings.TrimSpace(strings.ToValidUTF8(m.Text, "\uFFFD"))
 			if utf8.RuneCountInString(m.Text) > e.maxLen {
-				return e.answer(ctx, m, "too_long", data{Max: e.maxLen})
+				return e.answer(ctx, m, "too_long", Data{Max: e.maxLen})
 			}
 			return next(ctx, m)
 		}
 	}
 }
 
-// dedupe drops a message the channel delivered before.
+// errRedelivered is a turn's transaction finding its message id seen before: the
+// transaction rolls back and nothing is said.
+var errRedelivered = errors.New("message delivered before")
+
+// dedupe drops a message the channel delivered before. The id is recorded by the turn's
+// own transaction (commit), so a message costs one write, and a turn that fails records
+// nothing.
 func (e *Engine) dedupe() Middleware {
 	return func(next HandlerFunc) HandlerFunc {
 		return func(ctx context.Context, m Message) ([]cases.Reply, error) {
-			if m.ID == "" || m.replayed {
+			if m.ID != "" && !m.replayed {
 				// A held message's id may have been recorded before its turn failed.
-				return next(ctx, m)
+				m.seen = &seen{}
 			}
-			var first bool
-			err := e.store.Update(ctx, func(tx *cases.Tx) (err error) {
-				first, err = tx.FirstSeen(m.Shop, m.ID)
-				return err
-			})
-			if err != nil {
-				e.log.Error("record message id", "shop", m.Shop, "msg_id", m.ID, "err", err)
-			} else if !first {
+			replies, err := next(ctx, m)
+			if errors.Is(err, errRedelivered) {
 				e.log.Info("redelivered message ignored", "shop", m.Shop, "msg_id", m.ID)
 				return nil, nil
 			}
-			return next(ctx, m)
+			return replies, err
 		}
 	}
 }
+
+// seen is whether a turn has recorded its message id; the first commit of a turn does.
+type seen struct{ recorded bool }
 
 // turn collects what one message changes and says, all in one transaction.
 type turn struct {
@@ -245,21 +302,20 @@ type turn struct {
 	shop    *Shop
 	m       Message
 	replies []cases.Reply
-	poke    bool // alerts or jobs were scheduled: wake the loops after commit
 	// caseID is the case this turn acts on: what the buyer is told joins its transcript.
 	caseID string
 }
 
 // say queues a reply to the sender of the message.
-func (t *turn) say(key string, d data) error {
+func (t *turn) say(key string, d Data) error {
 	return t.sayTo(t.m.From, key, d)
 }
 
-func (t *turn) sayTo(to, key string, d data) error {
+func (t *turn) sayTo(to, key string, d Data) error {
 	if d.Shop == "" {
 		d.Shop = t.shop.Name
 	}
-	return t.sayText(to, t.e.replies.render(key, d))
+	return t.sayText(to, t.e.replies.Render(key, d))
 }
 
 // sayText queues text to someone; said to the buyer of the turn's case, it also joins
@@ -283,16 +339,26 @@ func (t *turn) queue(to, text string) error {
 	return nil
 }
 
-// commit runs fn in one transaction for a shop and, once committed, wakes the loops.
+// commit runs fn in one transaction for a shop. The store wakes the background loops
+// when the transaction scheduled alerts or jobs.
 func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) (*turn, error) {
 	t := &turn{e: e, shop: e.shops[m.Shop], m: m}
+	check := m.seen != nil && !m.seen.recorded
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
-		t.tx, t.replies, t.poke, t.caseID = tx, nil, false, ""
+		t.tx, t.replies, t.caseID = tx, nil, ""
+		if check {
+			first, err := tx.FirstSeen(m.Shop, m.ID)
+			if err != nil {
+				return err
+			}
+			if !first {
+				return errRedelivered
+			}
+		}
 		return fn(t)
 	})
-	if err == nil && t.poke {
-		e.alertLoop.Poke()
-		e.jobLoop.Poke()
+	if err == nil && check {
+		m.seen.recorded = true
 	}
 	return t, err
 }
@@ -301,10 +367,13 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 // fails, the sender still gets the busy reply (uncommitted) and the error is returned.
 func (e *Engine) do(ctx context.Context, m Message, fn func(t *turn) error) ([]cases.Reply, error) {
 	t, err := e.commit(ctx, m, fn)
+	if errors.Is(err, errRedelivered) {
+		return nil, err
+	}
 	if err != nil {
 		e.log.Error("handle message", "shop", m.Shop, "from", m.From, "err", err)
 		e.storeFailed(ctx, m, err)
-		text := e.replies.render("busy", data{Shop: t.shop.Name})
+		text := e.replies.Render("busy", Data{Shop: t.shop.Name})
 		if e.isMerchant(m.Shop, m.From) {
 			text = fmt.Sprintf("⚠️ 系统暂时无法保存：%s。这条指令没有执行，请稍后再发一次。", faultReason(cases.FaultOf(err)))
 		}
@@ -317,25 +386,6 @@ func (e *Engine) do(ctx context.Context, m Message, fn func(t *turn) error) ([]c
 }
 
 // answer commits one templated reply to the sender.
-func (e *Engine) answer(ctx context.Context, m Message, key string, d data) ([]cases.Reply, error) {
+func (e *Engine) answer(ctx context.Context, m Message, key string, d Data) ([]cases.Reply, error) {
 	return e.do(ctx, m, func(t *turn) error { return t.say(key, d) })
-}
-
-// Run fires alerts and platform jobs at their due times until ctx ends. Work that was
-// in flight when the process last stopped is recovered first.
-func (e *Engine) Run(ctx context.Context) error {
-	a, j, err := e.store.Recover(ctx)
-	if err != nil {
-		return err
-	}
-	if a+j > 0 {
-		e.log.Warn("recovered work in flight at last stop", "alerts", a, "jobs", j)
-	}
-	go e.runRetryHeld(ctx)
-	errc := make(chan error, 2)
-	go func() { errc <- e.alertLoop.Run(ctx) }()
-	go func() { errc <- e.jobLoop.Run(ctx) }()
-	err = <-errc
-	<-errc
-	return err
 }

@@ -7,33 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aftersale/aftersale/bot"
-	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/notify"
 )
-
-func TestEscalationLevel(t *testing.T) {
-	e := bot.Escalation{}
-	for _, tc := range []struct {
-		kind string
-		left time.Duration
-		want notify.Level
-	}{
-		{cases.AlertNewCase, 24 * time.Hour, notify.LevelInfo},
-		{cases.AlertComplaint, 2 * time.Hour, notify.LevelUrgent},
-		{cases.AlertWarn, 6 * time.Hour, notify.LevelInfo},
-		{cases.AlertWarn, time.Hour, notify.LevelWarn},
-		{cases.AlertWarn, 61 * time.Minute, notify.LevelInfo},
-		{cases.AlertWarn, 15 * time.Minute, notify.LevelUrgent},
-		{cases.AlertReminder, 30 * time.Minute, notify.LevelWarn},
-		{cases.AlertOverdue, 0, notify.LevelUrgent},
-		{cases.AlertBuyerCancelled, -time.Hour, notify.LevelInfo},
-	} {
-		if got := e.Level(tc.kind, tc.left); got != tc.want {
-			t.Errorf("Level(%s, %v)=%v, want %v", tc.kind, tc.left, got, tc.want)
-		}
-	}
-}
 
 // recordingSink counts what it was sent and fails while told to.
 type recordingSink struct {
@@ -64,7 +39,7 @@ func TestLadderRoutesFailoverAndOncePerSink(t *testing.T) {
 	group := &recordingSink{name: "group"}
 	robot := &recordingSink{name: "robot"}
 	h := newHarness(t)
-	h.routes = []bot.Route{{Sink: merchant, From: notify.LevelInfo}, {Sink: group, From: notify.LevelWarn}, {Sink: robot, From: notify.LevelUrgent}}
+	h.routes = []notify.Route{{Sink: merchant, From: notify.LevelInfo}, {Sink: group, From: notify.LevelWarn}, {Sink: robot, From: notify.LevelUrgent}}
 	h.start()
 	h.say(buyer, "退款 "+cupOrder)
 	if merchant.count() != 1 || group.count() != 0 || robot.count() != 0 {
@@ -103,7 +78,7 @@ func TestFailingMerchantSinkHandsOnToNext(t *testing.T) {
 	chat := &recordingSink{name: "chat", fail: true, perm: true}
 	robot := &recordingSink{name: "robot"}
 	h := newHarness(t)
-	h.routes = []bot.Route{{Sink: chat, From: notify.LevelInfo}, {Sink: robot, From: notify.LevelUrgent}}
+	h.routes = []notify.Route{{Sink: chat, From: notify.LevelInfo}, {Sink: robot, From: notify.LevelUrgent}}
 	h.start()
 	h.say(buyer, "退款 "+cupOrder)
 	if robot.count() != 1 {

@@ -91,7 +91,7 @@ func FuzzHandle(f *testing.F) {
 		from := fmt.Sprintf("fuzz买家%d", n)
 		lines := strings.SplitN(text, "\n", 4)
 		for i, line := range lines {
-			replies, err := h.engine.Handle(h.ctx, bot.Message{Shop: shopID, From: from, Name: from, Kind: bot.KindText, Text: line})
+			replies, err := h.handle(bot.Message{Shop: shopID, From: from, Name: from, Kind: bot.KindText, Text: line})
 			if err != nil {
 				t.Fatalf("message %d %q: %v", i, line, err)
 			}

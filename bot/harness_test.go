@@ -12,11 +12,12 @@ import (
 
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/adapters/manual"
+	"github.com/aftersale/aftersale/app"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
-	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/worker"
 )
 
 const (
@@ -50,19 +51,25 @@ type harness struct {
 	path     string
 	store    *cases.Store
 	engine   *bot.Engine
+	worker   *worker.Worker
 	platform adapters.Platform
 	cfg      *config.Config
 
 	mu        sync.Mutex
 	sent      []sent
 	alerts    []notify.Alert
-	sinkFails int         // the next N sends to the sink fail
-	routes    []bot.Route // alert sinks; nil = the in-memory sink
+	sinkFails int // the next N sends to the sink fail
+	// channelDown makes every send to a buyer or merchant fail, as a crash between
+	// commit and send would leave it.
+	channelDown bool
+	routes      []notify.Route // alert sinks; nil = the in-memory sink
 
 	lookupTimeout time.Duration // 0 = the engine's default
 	storeOpts     cases.Options // MaxBytes and ReadOnly of the next start
 }
 
+// loadConfig is the shipped config.toml with the tests' shop name, so replies and alerts
+// can be asserted on it.
 func loadConfig(t testing.TB) *config.Config {
 	t.Helper()
 	raw, err := os.ReadFile("../config.toml")
@@ -73,6 +80,7 @@ func loadConfig(t testing.TB) *config.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Shops[0].ID, cfg.Shops[0].Name = shopID, "示例小店"
 	return cfg
 }
 
@@ -118,14 +126,6 @@ func (h *harness) start() {
 
 func (h *harness) newEngine(store *cases.Store) *bot.Engine {
 	h.t.Helper()
-	pol := map[string]cases.Policy{}
-	for k, s := range h.cfg.SLA {
-		p := cases.Policy{RespondWithin: time.Duration(s.RespondWithin), AlertNow: s.AlertNow}
-		for _, w := range s.WarnBefore {
-			p.WarnBefore = append(p.WarnBefore, time.Duration(w))
-		}
-		pol[k] = p
-	}
 	sink := notify.SinkFunc{SinkName: "memory", Fn: func(_ context.Context, a notify.Alert) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -136,28 +136,23 @@ func (h *harness) newEngine(store *cases.Store) *bot.Engine {
 		h.alerts = append(h.alerts, a)
 		return nil
 	}}
-	sender := bot.SenderFunc(func(_ context.Context, to, text string) error {
+	channel := bot.ChannelFunc(func(_ context.Context, to, text string) error {
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		if h.channelDown {
+			return errors.New("channel down")
+		}
 		h.sent = append(h.sent, sent{to, text})
 		return nil
 	})
-	e, err := bot.New(bot.Options{
-		Shops:         []bot.Shop{{ID: shopID, Name: "示例小店", Platform: h.platform, Merchants: []string{merchant}, Policies: pol}},
-		Store:         store,
-		Classifier:    intents.Default(),
-		Sender:        sender,
-		Sinks:         h.sinkRoutes(sink),
-		Replies:       h.cfg.Replies,
-		Alerts:        h.cfg.Alerts,
-		Funcs:         config.TemplateFuncs(),
-		Now:           h.clock.Now,
-		LookupTimeout: h.lookupTimeout,
-	})
+	a, err := app.New(app.Options{Config: h.cfg, Channel: channel, Routes: h.sinkRoutes(sink),
+		Platforms: map[string]adapters.Platform{shopID: h.platform}, Store: store,
+		LookupTimeout: h.lookupTimeout, Now: h.clock.Now})
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return e
+	h.worker = a.Worker
+	return a.Engine
 }
 
 // say sends a message from someone and returns the texts delivered to them.
@@ -171,12 +166,8 @@ func (h *harness) send(m bot.Message) []string {
 	h.mu.Lock()
 	start := len(h.sent)
 	h.mu.Unlock()
-	replies, err := h.engine.Handle(h.ctx, m)
-	if err != nil {
+	if err := h.engine.Handle(h.ctx, m); err != nil {
 		h.t.Fatalf("Handle(%q): %v", m.Text, err)
-	}
-	if err := h.engine.Deliver(h.ctx, replies); err != nil {
-		h.t.Fatal(err)
 	}
 	h.fire()
 	h.mu.Lock()
@@ -188,6 +179,21 @@ func (h *harness) send(m bot.Message) []string {
 		}
 	}
 	return out
+}
+
+// handle runs one message through the engine and returns what the channel was given
+// to send meanwhile, to anyone, and Handle's error.
+func (h *harness) handle(m bot.Message) ([]sent, error) {
+	h.mu.Lock()
+	start := len(h.sent)
+	h.mu.Unlock()
+	if m.Shop == "" {
+		m.Shop = shopID
+	}
+	err := h.engine.Handle(h.ctx, m)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]sent(nil), h.sent[start:]...), err
 }
 
 // sentTo returns everything delivered to one recipient so far.
@@ -206,8 +212,8 @@ func (h *harness) sentTo(to string) []string {
 // fire runs what is due at the fake clock's now: alerts and platform jobs.
 func (h *harness) fire() {
 	now := h.clock.Now()
-	h.engine.RunJobs(h.ctx, now)
-	h.engine.FireAlerts(h.ctx, now)
+	h.worker.RunJobs(h.ctx, now)
+	h.worker.FireAlerts(h.ctx, now)
 }
 
 // advance moves the clock and fires what fell due.
@@ -255,7 +261,11 @@ func (h *harness) transcript(id string) []string {
 	var out []string
 	for _, e := range h.events(id) {
 		if e.Kind == cases.EventMessage {
-			out = append(out, e.Text)
+			text := e.Text
+			if e.Media != "" {
+				text += " " + e.Media // the evidence file, kept apart from the words
+			}
+			out = append(out, text)
 		}
 	}
 	return out
@@ -288,9 +298,9 @@ func mustContain(t *testing.T, got []string, want ...string) {
 	}
 }
 
-func (h *harness) sinkRoutes(def notify.Sink) []bot.Route {
+func (h *harness) sinkRoutes(def notify.Sink) []notify.Route {
 	if h.routes != nil {
 		return h.routes
 	}
-	return []bot.Route{{Sink: def}}
+	return []notify.Route{{Sink: def}}
 }

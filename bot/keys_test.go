@@ -1,26 +1,32 @@
 package bot_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
 	"github.com/aftersale/aftersale/bot"
-	"github.com/aftersale/aftersale/config"
+	"github.com/aftersale/aftersale/vocab"
 )
 
-// TestTemplateKeysMatchConfig: config validates the templates the engine renders, so the
-// two lists of template names must be the same; adding a reply to one alone fails here.
+// TestTemplateKeysMatchConfig: config validates the templates the engine renders from
+// one list (package vocab); the shipped config.toml has exactly those, and each parses
+// as the engine parses it.
 func TestTemplateKeysMatchConfig(t *testing.T) {
+	cfg := loadConfig(t)
 	for _, tc := range []struct {
-		name        string
-		bot, config []string
+		group string
+		src   map[string]string
 	}{
-		{"replies", bot.ReplyKeys(), config.ReplyKeys()},
-		{"alerts", bot.AlertKeys(), config.AlertKeys()},
+		{vocab.Replies, cfg.Replies},
+		{vocab.Alerts, cfg.Alerts},
 	} {
-		b := slices.Sorted(slices.Values(tc.bot))
-		if !slices.Equal(b, tc.config) {
-			t.Errorf("%s: engine uses %q, config validates %q", tc.name, b, tc.config)
+		got := slices.Sorted(maps.Keys(tc.src))
+		if want := vocab.TemplateKeys(tc.group); !slices.Equal(got, want) {
+			t.Errorf("%s: config.toml has %q, the engine renders %q", tc.group, got, want)
+		}
+		if _, err := bot.ParseTemplates(tc.group, tc.src, vocab.TemplateFuncs()); err != nil {
+			t.Errorf("%s: %v", tc.group, err)
 		}
 	}
 }

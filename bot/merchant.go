@@ -10,14 +10,15 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/vocab"
 )
 
-// Command is a parsed merchant command.
+// Command is a parsed merchant command. Verbs are the names in package vocab.
 type Command struct {
 	CaseID string // "" for list and help
-	Verb   string // 列表, 详情, 同意, 拒绝, 稍后, 接管, 释放, 回复, 备注, 帮助
+	Verb   string // vocab.List, vocab.Details, vocab.Help or a case verb (vocab.Verbs)
 	Arg    string
-	Wait   time.Duration // for 稍后
+	Wait   time.Duration // for vocab.Snooze
 }
 
 var caseIDPattern = regexp.MustCompile(`^[Aa]\d{1,9}$`)
@@ -27,33 +28,23 @@ type ErrBadCommand struct{ Hint string }
 
 func (e *ErrBadCommand) Error() string { return e.Hint }
 
-const helpText = `商家指令 / merchant commands:
-列表 — 待处理售后；列表 超时 — 已超时的
-A12 — 详情和聊天记录
-A12 同意 / A12 拒绝 原因
-A12 稍后 2h — 2小时后再提醒
-A12 回复 文字 — 以店铺身份回复买家
-A12 等买家 说明 — 等买家先处理（如寄回），暂停计时
-A12 接管 / A12 释放 — 人工接管/交回机器人
-A12 备注 文字`
-
 // ParseCommand reads a merchant command. It never guesses: anything it cannot read
 // exactly is an *ErrBadCommand with a hint.
 func ParseCommand(text string) (Command, error) {
 	fields := strings.Fields(text)
 	if len(fields) == 0 {
-		return Command{}, &ErrBadCommand{Hint: helpText}
+		return Command{}, &ErrBadCommand{Hint: vocab.HelpText()}
 	}
 	head := fields[0]
 	switch head {
-	case "帮助", "help", "?", "？":
-		return Command{Verb: "帮助"}, nil
-	case "列表", "list":
+	case vocab.Help, "help", "?", "？":
+		return Command{Verb: vocab.Help}, nil
+	case vocab.List, "list":
 		if len(fields) == 1 {
-			return Command{Verb: "列表"}, nil
+			return Command{Verb: vocab.List}, nil
 		}
-		if len(fields) == 2 && fields[1] == "超时" {
-			return Command{Verb: "列表", Arg: "超时"}, nil
+		if len(fields) == 2 && fields[1] == vocab.Overdue {
+			return Command{Verb: vocab.List, Arg: vocab.Overdue}, nil
 		}
 		return Command{}, &ErrBadCommand{Hint: "用法：列表 或 列表 超时"}
 	}
@@ -62,39 +53,93 @@ func ParseCommand(text string) (Command, error) {
 	}
 	c := Command{CaseID: "A" + head[1:]}
 	if len(fields) == 1 {
-		c.Verb = "详情"
+		c.Verb = vocab.Details
 		return c, nil
 	}
-	c.Verb = fields[1]
 	rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), head)), fields[1]))
-	switch c.Verb {
-	case "同意", "接管", "释放":
+	return c.withVerb(fields[1], rest)
+}
+
+// withVerb completes a case command with its verb and what follows it, checked against
+// the verb table.
+func (c Command) withVerb(verb, rest string) (Command, error) {
+	c.Verb = verb
+	v, ok := vocab.LookupVerb(verb)
+	if !ok {
+		return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("不认识「%s」。可用：%s。", verb, vocab.VerbList())}
+	}
+	switch v.Arg {
+	case vocab.ArgNone:
 		if rest != "" {
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("「%s %s」后面不需要别的内容。", c.CaseID, c.Verb)}
 		}
-	case "拒绝":
+	case vocab.ArgText:
 		if rest == "" {
-			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写明拒绝原因：%s 拒绝 原因", c.CaseID)}
-		}
-		c.Arg = rest
-	case "回复", "备注", "等买家":
-		if rest == "" {
+			if verb == vocab.Reject {
+				return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写明拒绝原因：%s 拒绝 原因", c.CaseID)}
+			}
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写上内容：%s %s 文字", c.CaseID, c.Verb)}
 		}
 		c.Arg = rest
-	case "稍后":
+	case vocab.ArgWait:
 		d, err := parseWait(rest)
 		if err != nil {
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("时间没看懂，例如：%s 稍后 2h（或 30m、1d、2小时）", c.CaseID)}
 		}
 		c.Wait = d
-	default:
-		return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("不认识「%s」。可用：同意、拒绝 原因、稍后 2h、回复、备注、等买家 说明、接管、释放。", c.Verb)}
 	}
 	return c, nil
 }
 
+// String is the command as a merchant would type it, for the case's log.
+func (c Command) String() string {
+	switch {
+	case c.CaseID == "" && c.Arg != "":
+		return c.Verb + " " + c.Arg
+	case c.CaseID == "":
+		return c.Verb
+	case c.Verb == vocab.Details:
+		return c.CaseID
+	case c.Verb == vocab.Snooze && c.Wait > 0:
+		return c.CaseID + " " + c.Verb + " " + waitText(c.Wait)
+	case c.Arg != "":
+		return c.CaseID + " " + c.Verb + " " + c.Arg
+	}
+	return c.CaseID + " " + c.Verb
+}
+
+// check reads a command given as typed values (the board's) the way ParseCommand reads
+// a typed one: the same verbs, the same arguments, the same hints.
+func (c Command) check() (Command, error) {
+	if c.CaseID == "" {
+		switch c.Verb {
+		case vocab.Help, vocab.List:
+			return c, nil
+		}
+		return Command{}, &ErrBadCommand{Hint: "没看懂这条指令。发「帮助」查看用法。"}
+	}
+	if !caseIDPattern.MatchString(c.CaseID) {
+		return Command{}, &ErrBadCommand{Hint: "没看懂这条指令。发「帮助」查看用法。"}
+	}
+	id := "A" + c.CaseID[1:]
+	if c.Verb == vocab.Details {
+		return Command{CaseID: id, Verb: vocab.Details}, nil
+	}
+	return Command{CaseID: id}.withVerb(c.Verb, strings.TrimSpace(c.Arg))
+}
+
 var waitPattern = regexp.MustCompile(`^(\d{1,4})\s*(m|min|分钟|分|h|小时|个小时|d|天)$`)
+
+// waitText writes a snooze length as parseWait reads it: "2h", "30m", "1d".
+func waitText(d time.Duration) string {
+	switch {
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return fmt.Sprintf("%dm", d/time.Minute)
+}
 
 // parseWait reads a snooze length: 30m, 2h, 1d, 2小时, 30分钟 — up to 7 days.
 func parseWait(s string) (time.Duration, error) {
@@ -119,16 +164,22 @@ func parseWait(s string) (time.Duration, error) {
 
 // merchant handles a configured merchant's command.
 func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error) {
-	cmd, err := ParseCommand(m.Text)
+	var cmd Command
+	var err error
+	if m.cmd != nil {
+		cmd, err = m.cmd.check()
+	} else {
+		cmd, err = ParseCommand(m.Text)
+	}
 	var bad *ErrBadCommand
 	if errors.As(err, &bad) {
 		return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, bad.Hint) })
 	}
 	switch cmd.Verb {
-	case "帮助":
-		return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, helpText) })
-	case "列表":
-		return e.list(ctx, m, cmd.Arg == "超时")
+	case vocab.Help:
+		return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, vocab.HelpText()) })
+	case vocab.List:
+		return e.list(ctx, m, cmd.Arg == vocab.Overdue)
 	}
 	return e.do(ctx, m, func(t *turn) error {
 		c, err := t.tx.Case(m.Shop, cmd.CaseID)
@@ -138,11 +189,11 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 		if err != nil {
 			return err
 		}
-		if cmd.Verb == "详情" {
+		if cmd.Verb == vocab.Details {
 			return t.details(c)
 		}
 		t.caseID = c.ID
-		if !c.State.Live() && cmd.Verb != "备注" {
+		if !c.State.Live() && cmd.Verb != vocab.Note {
 			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.State.Label()))
 		}
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: m.Text}); err != nil {
@@ -156,7 +207,7 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 func (t *turn) apply(c *cases.Case, cmd Command) error {
 	name := intentName(c.Intent)
 	switch cmd.Verb {
-	case "同意":
+	case vocab.Approve:
 		if err := t.tx.SetState(c, cases.StateResolved, "merchant", ""); err != nil {
 			return err
 		}
@@ -166,11 +217,11 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.releaseIfHandedOff(c); err != nil {
 			return err
 		}
-		if err := t.sayTo(c.Buyer, "approved", data{CaseID: c.ID, Intent: name}); err != nil {
+		if err := t.sayTo(c.Buyer, "approved", Data{CaseID: c.ID, Intent: name}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("✅ %s 已同意，已通知买家。", c.ID))
-	case "拒绝":
+	case vocab.Reject:
 		if err := t.tx.SetState(c, cases.StateRejected, "merchant", cmd.Arg); err != nil {
 			return err
 		}
@@ -180,39 +231,37 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.releaseIfHandedOff(c); err != nil {
 			return err
 		}
-		if err := t.sayTo(c.Buyer, "rejected", data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
+		if err := t.sayTo(c.Buyer, "rejected", Data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("❌ %s 已拒绝，已通知买家。", c.ID))
-	case "稍后":
+	case vocab.Snooze:
 		until := t.tx.Now().Add(cmd.Wait)
 		if err := t.tx.Snooze(c, until); err != nil {
 			return err
 		}
-		t.poke = true
-		msg := fmt.Sprintf("⏰ %s 将在 %s 再提醒您。", c.ID, clock(until))
+		msg := fmt.Sprintf("⏰ %s 将在 %s 再提醒您。", c.ID, vocab.Clock(until))
 		if !c.Deadline.IsZero() && !until.Before(c.Deadline) {
-			msg = fmt.Sprintf("⏰ %s 的截止时间 %s 早于稍后时间，届时仍会提醒。", c.ID, clock(c.Deadline))
+			msg = fmt.Sprintf("⏰ %s 的截止时间 %s 早于稍后时间，届时仍会提醒。", c.ID, vocab.Clock(c.Deadline))
 		}
 		return t.sayText(t.m.From, msg)
-	case "等买家":
+	case vocab.WaitFor:
 		if c.State != cases.StateWaitingMerchant {
 			return t.sayText(t.m.From, fmt.Sprintf("%s 现在是「%s」，不能转为等买家。", c.ID, c.State.Label()))
 		}
 		if err := t.tx.PauseForBuyer(c, "merchant", cmd.Arg, t.e.buyerReminders); err != nil {
 			return err
 		}
-		t.poke = true
-		if err := t.sayTo(c.Buyer, "waiting_buyer", data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
+		if err := t.sayTo(c.Buyer, "waiting_buyer", Data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
 			return err
 		}
-		return t.sayText(t.m.From, fmt.Sprintf("⏸ %s 已转为等买家，计时暂停（剩 %s）；买家回复后恢复。", c.ID, leftText(c.PausedLeft)[len("剩"):]))
-	case "接管":
+		return t.sayText(t.m.From, fmt.Sprintf("⏸ %s 已转为等买家，计时暂停（剩 %s）；买家回复后恢复。", c.ID, vocab.Left(c.PausedLeft)))
+	case vocab.TakeOver:
 		if err := t.tx.SetHandoff(c.Shop, c.Buyer, c.ID); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("👤 已接管 %s 的买家，机器人不再回复他。用「%s 回复 文字」回复，「%s 释放」交回机器人。", c.ID, c.ID, c.ID))
-	case "释放":
+	case vocab.Release:
 		if err := t.tx.SetHandoff(c.Shop, c.Buyer, ""); err != nil {
 			return err
 		}
@@ -221,11 +270,11 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 				return err
 			}
 		}
-		if err := t.sayTo(c.Buyer, "released", data{CaseID: c.ID}); err != nil {
+		if err := t.sayTo(c.Buyer, "released", Data{CaseID: c.ID}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("🤖 %s 的买家已交回机器人。", c.ID))
-	case "回复":
+	case vocab.Reply:
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventReply, Actor: "merchant", Text: cmd.Arg}); err != nil {
 			return err
 		}
@@ -233,7 +282,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("💬 已回复 %s 的买家。", c.ID))
-	case "备注":
+	case vocab.Note:
 		c.Note = cmd.Arg
 		if err := t.tx.SaveCase(c); err != nil {
 			return err
@@ -259,8 +308,7 @@ func (t *turn) queueResolve(c *cases.Case, approve bool, reason string) error {
 	if c.Intent == "human" {
 		return nil
 	}
-	t.poke = true
-	return t.tx.QueueJob(cases.Job{Shop: c.Shop, CaseID: c.ID, Kind: jobResolve, Payload: resolvePayload(approve, reason)})
+	return t.tx.QueueJob(cases.Job{Shop: c.Shop, CaseID: c.ID, Kind: cases.JobResolve, Payload: cases.ResolvePayload{Approve: approve, Reason: reason}.Encode()})
 }
 
 // details shows one case and the end of its transcript, short enough for a phone.
@@ -272,7 +320,7 @@ func (t *turn) details(c *cases.Case) error {
 	}
 	fmt.Fprintf(&b, "买家 %s\n", buyerLabel(c))
 	if c.State.Live() && !c.Deadline.IsZero() {
-		fmt.Fprintf(&b, "截止 %s（%s）\n", clock(c.Deadline), leftText(c.Deadline.Sub(t.tx.Now())))
+		fmt.Fprintf(&b, "截止 %s（%s）\n", vocab.Clock(c.Deadline), vocab.Remaining(c.Deadline.Sub(t.tx.Now())))
 	}
 	if c.Note != "" {
 		fmt.Fprintf(&b, "备注 %s\n", c.Note)
@@ -317,7 +365,7 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 	default:
 		fmt.Fprintf(&b, "待处理 %d 单（按剩余时间）：", len(found))
 		for _, c := range found {
-			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, intentName(c.Intent), buyerLabel(&c), leftText(c.Deadline.Sub(now)))
+			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, intentName(c.Intent), buyerLabel(&c), vocab.Remaining(c.Deadline.Sub(now)))
 		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })
@@ -328,34 +376,6 @@ func buyerLabel(c *cases.Case) string {
 		return c.BuyerName
 	}
 	return c.Buyer
-}
-
-// clock formats a time for a phone screen in China's time zone.
-func clock(t time.Time) string {
-	return t.In(chinaTime).Format("01-02 15:04")
-}
-
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-// leftText says how long is left (or how late it is) in a few characters.
-func leftText(d time.Duration) string {
-	late := d < 0
-	if late {
-		d = -d
-	}
-	var s string
-	switch {
-	case d >= 24*time.Hour:
-		s = fmt.Sprintf("%d天%d小时", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
-	case d >= time.Hour:
-		s = fmt.Sprintf("%d小时%d分", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	default:
-		s = fmt.Sprintf("%d分钟", int(d/time.Minute))
-	}
-	if late {
-		return "已超时" + s
-	}
-	return "剩" + s
 }
 
 func clip(s string, n int) string {

@@ -8,6 +8,13 @@ import (
 	"time"
 )
 
+// Handler takes one incoming message: *Engine is the one channels drive. It commits
+// what the message changes and sends the replies on the engine's Channel itself, so a
+// channel never carries replies back and forth.
+type Handler interface {
+	Handle(ctx context.Context, m Message) error
+}
+
 // Kind is what a chat message carries.
 type Kind string
 
@@ -35,15 +42,10 @@ type Message struct {
 	At    time.Time
 	// replayed marks a message held during a store fault and handled again.
 	replayed bool
+	// cmd is a merchant command given as typed values (Engine.Act): it is not parsed
+	// from Text.
+	cmd *Command
+	// seen is set by the dedupe middleware for a message with an id: its turn's first
+	// commit records the id.
+	seen *seen
 }
-
-// Sender delivers a committed reply to its recipient on the channel.
-type Sender interface {
-	Send(ctx context.Context, to, text string) error
-}
-
-// SenderFunc adapts a function to a Sender.
-type SenderFunc func(ctx context.Context, to, text string) error
-
-// Send calls f.
-func (f SenderFunc) Send(ctx context.Context, to, text string) error { return f(ctx, to, text) }

@@ -10,9 +10,10 @@ import (
 	"github.com/aftersale/aftersale/adapters/manual"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
-	"github.com/aftersale/aftersale/config"
 	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/vocab"
+	"github.com/aftersale/aftersale/worker"
 )
 
 // An agency runs two shops in one process: each has its own case ids, merchants,
@@ -29,40 +30,38 @@ func TestTwoShopsKeepTheirOwnCases(t *testing.T) {
 	book, _ := manual.New(manual.Options{})
 	pol := map[string]cases.Policy{"default": {RespondWithin: 24 * time.Hour}}
 	var alerts []notify.Alert
+	var said []string
 	e, err := bot.New(bot.Options{
 		Shops: []bot.Shop{
 			{ID: "cups", Name: "杯子店", Platform: book, Merchants: []string{"杯子老板"}, Policies: pol},
 			{ID: "socks", Name: "袜子店", Platform: book, Merchants: []string{"袜子老板"}, Policies: pol},
 		},
 		Store: store, Classifier: intents.Default(),
-		Sender: bot.SenderFunc(func(context.Context, string, string) error { return nil }),
-		Sinks: []bot.Route{{Sink: notify.SinkFunc{SinkName: "mem", Fn: func(_ context.Context, a notify.Alert) error {
-			alerts = append(alerts, a)
-			return nil
-		}}}},
-		Replies: cfg.Replies, Alerts: cfg.Alerts, Funcs: config.TemplateFuncs(), Now: func() time.Time { return now },
+		Channel: bot.ChannelFunc(func(_ context.Context, _, text string) error { said = append(said, text); return nil }),
+		Replies: cfg.Replies, Funcs: vocab.TemplateFuncs(), Now: func() time.Time { return now },
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := notify.NewRouter([]notify.Route{{Sink: notify.SinkFunc{SinkName: "mem", Fn: func(_ context.Context, a notify.Alert) error {
+		alerts = append(alerts, a)
+		return nil
+	}}}}, store, nil)
+	w, err := worker.New(worker.Options{Store: store, Engine: e, Router: router, Alerts: cfg.Alerts, Funcs: vocab.TemplateFuncs(), Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	say := func(shop, from, text string) string {
 		t.Helper()
-		r, err := e.Handle(ctx, bot.Message{Shop: shop, From: from, Text: text})
-		if err != nil {
+		said = nil
+		if err := e.Handle(ctx, bot.Message{Shop: shop, From: from, Text: text}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.Deliver(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-		var b strings.Builder
-		for _, x := range r {
-			b.WriteString(x.Text)
-		}
-		return b.String()
+		return strings.Join(said, "")
 	}
 	say("cups", "买家", "退款 "+cupOrder)
 	say("socks", "买家", "退款 "+cupOrder)
-	e.FireAlerts(ctx, now)
+	w.FireAlerts(ctx, now)
 	for _, shop := range []string{"cups", "socks"} {
 		found, _ := store.FindCases(ctx, cases.CaseFilter{Shop: shop})
 		if len(found) != 1 || found[0].ID != "A1" {

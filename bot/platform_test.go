@@ -202,7 +202,7 @@ func TestPushOpensCaseBuyerAdoptsItAndPlatformMovesIt(t *testing.T) {
 	h.platform = fp
 	h.start()
 	deadline := h.clock.Now().Add(48 * time.Hour)
-	err := h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventCreated,
+	err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventCreated,
 		AfterSaleID: "7000000000000000001", OrderID: cupOrder, Deadline: deadline})
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +223,7 @@ func TestPushOpensCaseBuyerAdoptsItAndPlatformMovesIt(t *testing.T) {
 	}
 	// The platform moves the deadline, then the buyer must send the goods back.
 	newDeadline := h.clock.Now().Add(5 * time.Hour)
-	if err := h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventDeadline,
+	if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventDeadline,
 		AfterSaleID: "7000000000000000001", Deadline: newDeadline}); err != nil {
 		t.Fatal(err)
 	}
@@ -231,14 +231,14 @@ func TestPushOpensCaseBuyerAdoptsItAndPlatformMovesIt(t *testing.T) {
 		t.Fatalf("deadline %v after push, want %v", c.Deadline, newDeadline)
 	}
 	fp.status = adapters.CaseStatus{Status: adapters.StatusWaitingBuyer, Raw: "7"}
-	if err := h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventUpdated,
+	if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventUpdated,
 		AfterSaleID: "7000000000000000001"}); err != nil {
 		t.Fatal(err)
 	}
 	if c := h.mustCase("A1"); c.State != cases.StateWaitingBuyer {
 		t.Fatalf("state %s, want waiting_buyer", c.State)
 	}
-	if err := h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventClosed,
+	if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventClosed,
 		AfterSaleID: "7000000000000000001"}); err != nil {
 		t.Fatal(err)
 	}
@@ -250,9 +250,43 @@ func TestPushOpensCaseBuyerAdoptsItAndPlatformMovesIt(t *testing.T) {
 	}
 	// An update the platform cannot be asked about is refused, so the push is redelivered.
 	fp.downUntil = h.clock.Now().Add(time.Hour)
-	err = h.engine.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventUpdated, AfterSaleID: "7000000000000000001"})
+	err = h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventUpdated, AfterSaleID: "7000000000000000001"})
 	var ae *adapters.APIError
 	if !errors.As(err, &ae) {
 		t.Fatalf("update during outage = %v, want the platform error", err)
+	}
+}
+
+// A platform that settles an after-sale for the buyer after the merchant's deadline passed
+// (自动退款 on timeout) decided it, not the merchant: the case ends expired; settled in
+// time, it ends resolved.
+func TestPlatformSettlingAfterDeadlineExpiresCase(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		after time.Duration
+		want  cases.State
+	}{
+		{"in time", time.Hour, cases.StateResolved},
+		{"after the deadline", 49 * time.Hour, cases.StateExpired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			fp := newFakePlatform(h.clock.Now)
+			h.platform = fp
+			h.start()
+			ref := "7000000000000000009"
+			if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventCreated,
+				AfterSaleID: ref, OrderID: cupOrder, Deadline: h.clock.Now().Add(48 * time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			h.clock.Add(tc.after)
+			fp.status = adapters.CaseStatus{Status: adapters.StatusSucceeded, Raw: "12"}
+			if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventUpdated, AfterSaleID: ref}); err != nil {
+				t.Fatal(err)
+			}
+			if c := h.mustCase("A1"); c.State != tc.want {
+				t.Fatalf("State=%v, want %v", c.State, tc.want)
+			}
+		})
 	}
 }

@@ -13,8 +13,14 @@ type session struct {
 	OrderID   string   // the last order id the buyer gave
 	Menu      []string // labels offered in the numbered menu, when one is open
 	MenuText  string   // the message that led to the menu
-	Pending   []string // the buyer's words since the pending request began: the case transcript
+	Pending   []said   // the buyer's messages since the pending request began: the case transcript
 	CaseID    string   // the buyer's latest case, for messages that follow it
+}
+
+// said is one buyer message kept for a transcript before its case exists.
+type said struct {
+	Text  string
+	Media string // the channel's saved file for a media message
 }
 
 func sessionKey(shop, buyer string) string { return shop + "\x00" + buyer }

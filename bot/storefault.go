@@ -23,9 +23,6 @@ const holdLimit = 1000
 // faultAlertEvery spaces repeated alerts about the same store fault.
 const faultAlertEvery = 30 * time.Minute
 
-// sinkTimeout bounds a store-fault alert to one sink, sent outside any transaction.
-const sinkTimeout = 5 * time.Second
-
 // storeFault is what the engine knows about a store that refuses writes.
 type storeFault struct {
 	// active is set from the first failed commit until the desk works again; the hot
@@ -90,17 +87,13 @@ func (e *Engine) storeFailed(ctx context.Context, m Message, cause error) {
 	e.alertDirect(ctx, shop.ID, text)
 }
 
-// alertDirect sends an urgent alert to its sinks without the store, which is what failed.
+// alertDirect sends an urgent alert without the store, which is what failed.
 func (e *Engine) alertDirect(ctx context.Context, shop, text string) {
-	for _, i := range e.targets(notify.LevelUrgent) {
-		s := e.sinks[i].Sink
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sinkTimeout)
-		err := s.Send(sctx, notify.Alert{Shop: shop, Level: notify.LevelUrgent, Text: text})
-		cancel()
-		if err != nil {
-			e.log.Error("store fault alert", "sink", s.Name(), "err", err)
-		}
+	if e.alarm == nil {
+		e.log.Error("store fault with no alarm to tell the merchant", "shop", shop, "alert", text)
+		return
 	}
+	e.alarm.Broadcast(ctx, notify.Alert{Shop: shop, Level: notify.LevelUrgent, Text: text})
 }
 
 // HeldMessages is how many buyer messages wait for the store to take writes again.
@@ -163,28 +156,4 @@ func (e *Engine) storeRecovered(ctx context.Context) {
 		text += fmt.Sprintf("\n有 %d 条消息在故障期间未能暂存，请翻看微信聊天记录补回。", dropped)
 	}
 	e.alertDirect(ctx, "", text)
-}
-
-// retryHeldEvery is how often Run looks whether the store takes writes again.
-const retryHeldEvery = 15 * time.Second
-
-// runRetryHeld retries held messages until ctx ends.
-func (e *Engine) runRetryHeld(ctx context.Context) {
-	t := time.NewTicker(retryHeldEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if e.HeldMessages() == 0 {
-			continue
-		}
-		if n, err := e.RetryHeld(ctx); err != nil {
-			e.log.Warn("store still refuses writes", "handled", n, "held", e.HeldMessages(), "err", err)
-		} else if n > 0 {
-			e.log.Info("held messages handled", "count", n)
-		}
-	}
 }

@@ -4,6 +4,7 @@
 package cases
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"time"
@@ -113,7 +114,12 @@ type Event struct {
 	Kind   string
 	Actor  string // buyer, merchant, bot, platform
 	Text   string
-	At     time.Time
+	// Media is the saved file of a picture or other media the buyer sent (EventMessage);
+	// only the channel sets it, never buyer text.
+	Media string
+	// From and To are the states of an EventState.
+	From, To State
+	At       time.Time
 }
 
 // AlertState is where one scheduled alert stands.
@@ -136,7 +142,6 @@ const (
 	AlertComplaint      = "complaint"
 	AlertReminder       = "reminder" // a snoozed reminder
 	AlertBuyerCancelled = "cancelled_by_buyer"
-	AlertHandoff        = "handoff"
 	// AlertBuyerReminder reminds the buyer while the case waits on them; it goes to the
 	// buyer's chat, not to the merchant's sinks.
 	AlertBuyerReminder = "buyer_reminder"
@@ -173,10 +178,28 @@ type Job struct {
 	ID       int64
 	Shop     string
 	CaseID   string
-	Kind     string // e.g. open_case, resolve
-	Payload  string // JSON, defined by the caller
+	Kind     string // JobOpenCase or JobResolve
+	Payload  string // JSON: ResolvePayload for JobResolve
 	DueAt    time.Time
 	Attempts int
+}
+
+// Platform job kinds: the buyer's turn queues them, the worker runs them.
+const (
+	JobOpenCase = "open_case" // link or register the case on the shop's platform
+	JobResolve  = "resolve"   // send the merchant's decision to the platform
+)
+
+// ResolvePayload is a JobResolve job's payload.
+type ResolvePayload struct {
+	Approve bool   `json:"approve"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Encode returns the payload as stored in Job.Payload.
+func (p ResolvePayload) Encode() string {
+	b, _ := json.Marshal(p) // two plain fields: cannot fail
+	return string(b)
 }
 
 // Policy is the service-level rule for one intent: how long the merchant has to answer

@@ -3,14 +3,13 @@ package cases
 import (
 	"context"
 	"fmt"
+
+	"github.com/aftersale/aftersale/notify"
 )
 
-// Delivery is where one alert stands on one sink.
-type Delivery struct {
-	Sink     string
-	Sent     bool
-	Attempts int // failed attempts so far
-}
+// Delivery is where one alert stands on one sink; the store is the notify router's
+// delivery log.
+type Delivery = notify.Delivery
 
 // Deliveries returns an alert's per-sink record, keyed by sink name.
 func (s *Store) Deliveries(ctx context.Context, alertID int64) (map[string]Delivery, error) {

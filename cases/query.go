@@ -101,7 +101,7 @@ func (s *Store) Events(ctx context.Context, shop, caseID string) ([]Event, error
 
 // Events returns a case's log, oldest first.
 func (tx *Tx) Events(shop, caseID string) ([]Event, error) {
-	rows, err := tx.query(`SELECT id, shop, case_id, kind, actor, text, at FROM events
+	rows, err := tx.query(`SELECT id, shop, case_id, kind, actor, text, media, from_state, to_state, at FROM events
 		WHERE shop = ? AND case_id = ? ORDER BY id`, shop, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("list events of case %s: %w", caseID, err)
@@ -111,7 +111,7 @@ func (tx *Tx) Events(shop, caseID string) ([]Event, error) {
 	for rows.Next() {
 		var e Event
 		var at int64
-		if err := rows.Scan(&e.ID, &e.Shop, &e.CaseID, &e.Kind, &e.Actor, &e.Text, &at); err != nil {
+		if err := rows.Scan(&e.ID, &e.Shop, &e.CaseID, &e.Kind, &e.Actor, &e.Text, &e.Media, &e.From, &e.To, &at); err != nil {
 			return nil, fmt.Errorf("scan event: %w", err)
 		}
 		e.At = fromMS(at)
@@ -376,4 +376,48 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// BuyerView is what a buyer's turn reads before it acts, in one read: whether a person
+// has taken the buyer over, and the buyer's cases.
+type BuyerView struct {
+	// Handoff is the case under which a person handles the buyer; "" when the bot does.
+	Handoff string
+	// Cases are the buyer's live cases and those closed since the time asked for,
+	// newest first.
+	Cases []Case
+}
+
+// Live returns the view's live cases, newest first.
+func (v BuyerView) Live() []Case {
+	var out []Case
+	for _, c := range v.Cases {
+		if c.State.Live() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// recentLimit bounds the cases a turn reads; a buyer with more is rare and the newest
+// are the ones a message is about.
+const recentLimit = 20
+
+// Buyer reads a buyer's handoff and cases: live ones, and those closed at or after since.
+func (s *Store) Buyer(ctx context.Context, shop, buyer string, since time.Time) (BuyerView, error) {
+	var v BuyerView
+	err := s.read(ctx, func(tx *Tx) (err error) {
+		if v.Handoff, err = tx.Handoff(shop, buyer); err != nil {
+			return err
+		}
+		rows, err := tx.query(`SELECT `+caseColumns+` FROM cases
+			WHERE shop = ? AND buyer = ? AND (state IN ('open', 'waiting_merchant', 'waiting_buyer') OR updated_at >= ?)
+			ORDER BY opened_at DESC, id DESC LIMIT ?`, shop, buyer, ms(since), recentLimit)
+		if err != nil {
+			return fmt.Errorf("list cases of buyer %s: %w", buyer, err)
+		}
+		v.Cases, err = collectCases(rows)
+		return err
+	})
+	return v, err
 }

@@ -440,7 +440,7 @@ func logLateness(t *testing.T, r latenessRun, res latenessResult) {
 // TestAlertLateness runs the lateness harness small enough for every go test: each
 // alert fires once, never early, and nothing else fires.
 func TestAlertLateness(t *testing.T) {
-	r := latenessRun{background: 2000, k: 200, lead: 200 * time.Millisecond, spacing: 5 * time.Millisecond, bound: 10 * time.Second}
+	r := latenessRun{background: 2000, k: 200, lead: 200 * time.Millisecond, spacing: 5 * time.Millisecond, bound: 2 * time.Minute}
 	res := runLateness(t, filepath.Join(t.TempDir(), "late.db"), r)
 	logLateness(t, r, res)
 }

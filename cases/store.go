@@ -26,8 +26,11 @@ type Store struct {
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared once: parsing SQL was a third of a message's cost
 
-	queue   chan write
-	closed  chan struct{}
+	queue  chan write
+	closed chan struct{}
+
+	wakeMu  sync.Mutex
+	wakers  []func() // told after a commit that scheduled alerts or jobs
 	stopped chan struct{}
 	close   sync.Once
 }
@@ -99,6 +102,10 @@ func Open(path string, o Options) (*Store, error) {
 var migrations = [...]string{
 	// 1: the merchant's time left while a case waits on the buyer (the clock is paused).
 	`ALTER TABLE cases ADD COLUMN paused_left INTEGER NOT NULL DEFAULT 0`,
+	// 2-4: typed event fields, so no reader parses them back out of the text.
+	`ALTER TABLE events ADD COLUMN media TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE events ADD COLUMN from_state TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE events ADD COLUMN to_state TEXT NOT NULL DEFAULT ''`,
 }
 
 // pageSize is SQLite's default page size, which the store never changes.
@@ -167,12 +174,32 @@ func (s *Store) Close() error {
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
+// OnSchedule registers fn to be called after every commit that scheduled an alert or
+// queued a platform job, so the loops that fire them look again (Loop.Poke). fn must not
+// block. Register before the first Update.
+func (s *Store) OnSchedule(fn func()) {
+	s.wakeMu.Lock()
+	defer s.wakeMu.Unlock()
+	s.wakers = append(s.wakers, fn)
+}
+
+func (s *Store) wake() {
+	s.wakeMu.Lock()
+	defer s.wakeMu.Unlock()
+	for _, fn := range s.wakers {
+		fn()
+	}
+}
+
 // Tx is one transaction with one fixed time: everything written in it happened at Now.
 type Tx struct {
 	st  *Store
 	tx  *sql.Tx
 	ctx context.Context
 	now time.Time
+	// scheduled is set when the transaction adds an alert or a job: the loops are woken
+	// once it commits.
+	scheduled bool
 }
 
 // Now is the time of the transaction.
@@ -245,20 +272,23 @@ func (s *Store) commitBatch(batch []write) {
 		return
 	}
 	errs := make([]error, len(batch))
+	woke := false
 	for i, w := range batch {
 		if err := w.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
+		tx := &Tx{st: s, tx: sqlTx, ctx: w.ctx, now: s.now()}
 		if len(batch) == 1 {
-			errs[i] = w.fn(&Tx{st: s, tx: sqlTx, ctx: w.ctx, now: s.now()})
+			errs[i] = w.fn(tx)
+			woke = errs[i] == nil && tx.scheduled
 			continue
 		}
 		if _, err := sqlTx.Exec("SAVEPOINT w"); err != nil {
 			errs[i] = fmt.Errorf("savepoint: %w", err)
 			continue
 		}
-		if errs[i] = w.fn(&Tx{st: s, tx: sqlTx, ctx: w.ctx, now: s.now()}); errs[i] != nil {
+		if errs[i] = w.fn(tx); errs[i] != nil {
 			if _, err := sqlTx.Exec("ROLLBACK TO w"); err != nil {
 				// Some errors (a full disk, an I/O error) make SQLite roll back the whole
 				// transaction itself; the savepoint is gone with every write of the batch,
@@ -273,6 +303,7 @@ func (s *Store) commitBatch(batch []write) {
 			fail(fmt.Errorf("release savepoint: %w", err))
 			return
 		}
+		woke = woke || errs[i] == nil && tx.scheduled
 	}
 	if len(batch) == 1 && errs[0] != nil {
 		sqlTx.Rollback()
@@ -282,6 +313,9 @@ func (s *Store) commitBatch(batch []write) {
 	if err := sqlTx.Commit(); err != nil {
 		fail(fmt.Errorf("commit: %w", err))
 		return
+	}
+	if woke {
+		s.wake()
 	}
 	for i, w := range batch {
 		w.done <- errs[i]

@@ -154,7 +154,7 @@ func (tx *Tx) SetState(c *Case, to State, actor, note string) error {
 	if note != "" {
 		text += " " + note
 	}
-	if err := tx.AddEvent(Event{Shop: c.Shop, CaseID: c.ID, Kind: EventState, Actor: actor, Text: text}); err != nil {
+	if err := tx.AddEvent(Event{Shop: c.Shop, CaseID: c.ID, Kind: EventState, Actor: actor, Text: text, From: c.State, To: to}); err != nil {
 		return err
 	}
 	c.State, c.UpdatedAt = to, tx.now
@@ -166,8 +166,8 @@ func (tx *Tx) SetState(c *Case, to State, actor, note string) error {
 
 // AddEvent appends to a case's log at the transaction's time.
 func (tx *Tx) AddEvent(e Event) error {
-	_, err := tx.exec(`INSERT INTO events (shop, case_id, kind, actor, text, at) VALUES (?,?,?,?,?,?)`,
-		e.Shop, e.CaseID, e.Kind, e.Actor, e.Text, ms(tx.now))
+	_, err := tx.exec(`INSERT INTO events (shop, case_id, kind, actor, text, media, from_state, to_state, at) VALUES (?,?,?,?,?,?,?,?,?)`,
+		e.Shop, e.CaseID, e.Kind, e.Actor, e.Text, e.Media, e.From, e.To, ms(tx.now))
 	if err != nil {
 		return fmt.Errorf("add %s event to case %s: %w", e.Kind, e.CaseID, err)
 	}
@@ -181,6 +181,7 @@ func (tx *Tx) ScheduleAlert(a Alert) error {
 	if err != nil {
 		return fmt.Errorf("schedule %s alert for case %s: %w", a.Kind, a.CaseID, err)
 	}
+	tx.scheduled = true
 	return nil
 }
 
@@ -252,6 +253,7 @@ func (tx *Tx) QueueJob(j Job) error {
 	if err != nil {
 		return fmt.Errorf("queue %s job for case %s: %w", j.Kind, j.CaseID, err)
 	}
+	tx.scheduled = true
 	return nil
 }
 

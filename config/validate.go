@@ -12,71 +12,37 @@ import (
 	"text/template"
 	"text/template/parse"
 	"time"
-)
 
-// Labels are the intent labels an SLA entry or a training example may name.
-var labels = []string{"refund", "return", "exchange", "complaint", "logistics", "repair", "human", "cancel", "greeting", "other"}
+	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/vocab"
+)
 
 // Platforms are the platform names a shop may use.
 var platforms = []string{"manual", "webhook", "douyin", "kuaishou", "taobao"}
 
-// replyFields lists each reply template and the data fields it may use.
-var replyFields = map[string][]string{
-	"welcome":             {"Shop"},
-	"greeting":            {"Shop"},
-	"menu":                {"Menu"},
-	"ask_order":           {"Intent"},
-	"ask_photo":           {"Intent"},
-	"order_not_found":     {"OrderID"},
-	"case_opened":         {"CaseID", "Intent", "OrderID", "Deadline"},
-	"case_updated":        {"CaseID", "Intent"},
-	"complaint_opened":    {"CaseID", "Deadline"},
-	"logistics_shipped":   {"OrderID", "Courier", "TrackingNo", "Logistics"},
-	"logistics_unshipped": {"OrderID"},
-	"logistics_no_order":  {},
-	"human":               {"Shop"},
-	"released":            {},
-	"cancelled":           {"CaseID"},
-	"nothing_to_cancel":   {},
-	"approved":            {"CaseID", "Intent"},
-	"rejected":            {"CaseID", "Intent", "Reason"},
-	"other":               {},
-	"too_long":            {"Max"},
-	"empty":               {},
-	"media_received":      {},
-	"busy":                {},
-	"platform_apply":      {"Intent", "OrderID"},
-	"waiting_buyer":       {"CaseID", "Intent", "Reason"},
-	"buyer_reminder":      {"CaseID", "Intent"},
-}
-
-// alertFields lists each merchant alert template and the data fields it may use.
-var alertFields = map[string][]string{
-	"new_case":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
-	"warn":               {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
-	"overdue":            {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
-	"complaint":          {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
-	"cancelled_by_buyer": {"CaseID", "Buyer"},
-}
-
-// ReplyKeys lists the reply template names, sorted; every one is required.
-func ReplyKeys() []string { return slices.Sorted(maps.Keys(replyFields)) }
+// ReplyKeys lists the reply template names, sorted; every one is required. The list is
+// package vocab's, which the engine renders from.
+func ReplyKeys() []string { return vocab.TemplateKeys(vocab.Replies) }
 
 // AlertKeys lists the alert template names, sorted; every one is required.
-func AlertKeys() []string { return slices.Sorted(maps.Keys(alertFields)) }
+func AlertKeys() []string { return vocab.TemplateKeys(vocab.Alerts) }
 
 // TemplateFields lists the data fields the named template ("replies.welcome",
 // "alerts.warn") may use, or nil for an unknown name.
 func TemplateFields(name string) []string {
 	group, key, _ := strings.Cut(name, ".")
-	var f []string
-	switch group {
-	case "replies":
-		f = replyFields[key]
-	case "alerts":
-		f = alertFields[key]
-	}
+	f, _ := vocab.TemplateFields(group, key)
 	return slices.Clone(f)
+}
+
+// labelNames are the intent labels an SLA entry or a training example may name, as
+// package intents defines them.
+func labelNames() []string {
+	var out []string
+	for _, l := range intents.Labels() {
+		out = append(out, string(l))
+	}
+	return out
 }
 
 var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
@@ -110,8 +76,8 @@ func (c *Config) validateBasics() error {
 	}
 	for i, ex := range c.Intents.Examples {
 		key := fmt.Sprintf("intents.examples[%d]", i)
-		if !slices.Contains(labels, ex.Label) {
-			return c.errf(key+".label", "unknown label %s (want one of %s)", c.show(key+".label", ex.Label), strings.Join(labels, ", "))
+		if _, ok := intents.ParseLabel(ex.Label); !ok {
+			return c.errf(key+".label", "unknown label %s (want one of %s)", c.show(key+".label", ex.Label), strings.Join(labelNames(), ", "))
 		}
 		if strings.TrimSpace(ex.Text) == "" {
 			return c.errf(key+".text", "is empty")
@@ -184,8 +150,8 @@ func (c *Config) validateSLA() error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.SLA)) {
 		key := "sla." + k
-		if k != "default" && !slices.Contains(labels, k) {
-			return c.errf(key, "unknown SLA key %q (want default or an intent label: %s)", k, strings.Join(labels, ", "))
+		if _, ok := intents.ParseLabel(k); k != "default" && !ok {
+			return c.errf(key, "unknown SLA key %q (want default or an intent label: %s)", k, strings.Join(labelNames(), ", "))
 		}
 		s := c.SLA[k]
 		if s.RespondWithin <= 0 {
@@ -206,19 +172,21 @@ func (c *Config) validateSLA() error {
 }
 
 func (c *Config) validateTemplates() error {
-	if err := c.checkGroup("replies", c.Replies, replyFields); err != nil {
+	if err := c.checkGroup(vocab.Replies, c.Replies); err != nil {
 		return err
 	}
-	return c.checkGroup("alerts", c.Alerts, alertFields)
+	return c.checkGroup(vocab.Alerts, c.Alerts)
 }
 
-func (c *Config) checkGroup(group string, src map[string]string, fields map[string][]string) error {
+func (c *Config) checkGroup(group string, src map[string]string) error {
+	keys := vocab.TemplateKeys(group)
 	for _, k := range slices.Sorted(maps.Keys(src)) {
-		if _, ok := fields[k]; !ok {
-			return c.errf(group+"."+k, "unknown %s key (want one of %s)", group, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
+		if !slices.Contains(keys, k) {
+			return c.errf(group+"."+k, "unknown %s key (want one of %s)", group, strings.Join(keys, ", "))
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
+	for _, k := range keys {
+		fields, _ := vocab.TemplateFields(group, k)
 		key := group + "." + k
 		text, ok := src[k]
 		if !ok {
@@ -237,8 +205,8 @@ func (c *Config) checkGroup(group string, src map[string]string, fields map[stri
 			if tt.Tree == nil {
 				continue
 			}
-			if bad := unknownField(tt.Tree.Root, fields[k], true); bad != "" {
-				return c.errf(key, "template uses .%s, which is not available here (available: %s)", bad, dotted(fields[k]))
+			if bad := unknownField(tt.Tree.Root, fields, true); bad != "" {
+				return c.errf(key, "template uses .%s, which is not available here (available: %s)", bad, dotted(fields))
 			}
 		}
 	}

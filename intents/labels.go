@@ -74,13 +74,15 @@ func labelIndex(l Label) int {
 	return -1
 }
 
-// Chinese is the label's name as a merchant reads it (used in menus and reports).
+// Chinese is the label's name as buyers and merchants read it: in replies, menus, alerts,
+// the board and reports. This is the one place these names are kept; an unknown label is
+// returned as it is.
 func (l Label) Chinese() string {
 	switch l {
 	case Refund:
 		return "退款"
 	case Return:
-		return "退货"
+		return "退货退款" // the platforms' own term (抖店, 淘宝): goods back, then money
 	case Exchange:
 		return "换货"
 	case Complaint:
@@ -90,13 +92,13 @@ func (l Label) Chinese() string {
 	case Repair:
 		return "维修"
 	case Human:
-		return "人工"
+		return "人工客服"
 	case Cancel:
-		return "撤销"
+		return "撤销申请"
 	case Greeting:
-		return "寒暄"
+		return "问候"
 	case Other:
-		return "其他"
+		return "其他问题"
 	}
 	return string(l)
 }

@@ -153,22 +153,29 @@ func (b *Book) refresh() {
 	b.orders, b.err = orders, nil
 }
 
-// OpenCase registers nothing: manual cases live only in our store, and the book has no
+// localRef prefixes the after-sale ids the book hands out: manual cases live only in our
+// store, so their "platform id" is our own case id.
+const localRef = "local-"
+
+// OpenCase registers the case locally: the id is the case's own, and the book has no
 // deadline of its own, so the configured SLA applies.
 func (b *Book) OpenCase(ctx context.Context, c adapters.CaseRequest) (adapters.CaseRef, error) {
 	if err := ctx.Err(); err != nil {
 		return adapters.CaseRef{}, fmt.Errorf("open case %s: %w", c.CaseID, err)
 	}
-	return adapters.CaseRef{Platform: "manual"}, nil
+	if c.CaseID == "" {
+		return adapters.CaseRef{}, fmt.Errorf("open case for order %s: no case id", c.OrderID)
+	}
+	return adapters.CaseRef{Platform: "manual", ID: localRef + c.CaseID}, nil
 }
 
 // CaseStatus is always "waiting for the merchant": only the merchant's own command moves
-// a manual case on. A ref carrying a platform id was not made here.
+// a manual case on. A ref the book did not hand out is ErrNotFound.
 func (b *Book) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
 	if err := ctx.Err(); err != nil {
 		return adapters.CaseStatus{}, fmt.Errorf("case status: %w", err)
 	}
-	if ref.ID != "" {
+	if !strings.HasPrefix(ref.ID, localRef) {
 		return adapters.CaseStatus{}, fmt.Errorf("case status %s: %w", ref.ID, adapters.ErrNotFound)
 	}
 	return adapters.CaseStatus{Status: adapters.StatusWaitingMerchant, Raw: "local", UpdatedAt: b.now()}, nil
@@ -179,7 +186,7 @@ func (b *Book) Resolve(ctx context.Context, ref adapters.CaseRef, d adapters.Dec
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("resolve case: %w", err)
 	}
-	if ref.ID != "" {
+	if !strings.HasPrefix(ref.ID, localRef) {
 		return fmt.Errorf("resolve case %s: %w", ref.ID, adapters.ErrNotFound)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/adapters/adapterstest"
 )
 
 const header = "order_id,buyer,title,sku,qty,price_yuan,status,paid_at,courier,tracking_no,shipped_at,logistics\n"
@@ -296,8 +297,8 @@ func TestPlatform(t *testing.T) {
 		t.Errorf("Order(unknown) err=%v, want non-retryable ErrNotFound", err)
 	}
 	ref, err := b.OpenCase(ctx, adapters.CaseRequest{CaseID: "A1", OrderID: "4705288465508532862", Kind: "refund"})
-	if err != nil || ref != (adapters.CaseRef{Platform: "manual"}) {
-		t.Fatalf("OpenCase=%+v,%v; want CaseRef{Platform: manual}", ref, err)
+	if err != nil || ref != (adapters.CaseRef{Platform: "manual", ID: "local-A1"}) {
+		t.Fatalf("OpenCase=%+v,%v; want CaseRef{Platform: manual, ID: local-A1}", ref, err)
 	}
 	st, err := b.CaseStatus(ctx, ref)
 	if err != nil || st.Status != adapters.StatusWaitingMerchant || st.Raw == "" || !st.UpdatedAt.Equal(time.Unix(1700000000, 0)) {
@@ -349,5 +350,17 @@ func FuzzParse(f *testing.F) {
 				t.Errorf("bad order %q: %+v", id, o)
 			}
 		}
+	})
+}
+
+// TestContract runs the contract every platform meets on the built-in sample book.
+func TestContract(t *testing.T) {
+	adapterstest.RunPlatform(t, func(t *testing.T) adapterstest.Fixture {
+		b, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The book registers after-sales itself: it never answers ErrNotApplied.
+		return adapterstest.Fixture{Platform: b, KnownOrder: "4705288465508532862", UnknownOrder: "4700000000000000000", UnknownCaseID: "S-0"}
 	})
 }

@@ -12,15 +12,8 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/bot"
-	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/notify"
 )
-
-// Handler is the part of the engine the terminal drives.
-type Handler interface {
-	Handle(ctx context.Context, m bot.Message) ([]cases.Reply, error)
-	Deliver(ctx context.Context, replies []cases.Reply) error
-}
 
 // Channel reads lines from In and writes replies and alerts to Out.
 type Channel struct {
@@ -74,7 +67,7 @@ func (c *Channel) printf(format string, args ...any) error {
 func indent(s string) string { return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") }
 
 // Run reads lines until In ends, ctx ends or /quit.
-func (c *Channel) Run(ctx context.Context, h Handler) error {
+func (c *Channel) Run(ctx context.Context, h bot.Handler) error {
 	c.printf("%s\n", usage)
 	lines := make(chan string)
 	errc := make(chan error, 1)
@@ -105,7 +98,7 @@ func (c *Channel) Run(ctx context.Context, h Handler) error {
 }
 
 // line handles one typed line; it reports whether to quit.
-func (c *Channel) line(ctx context.Context, h Handler, line string) bool {
+func (c *Channel) line(ctx context.Context, h bot.Handler, line string) bool {
 	from, name := c.Buyer, c.Buyer
 	trimmed := strings.TrimSpace(line)
 	switch {
@@ -124,12 +117,8 @@ func (c *Channel) line(ctx context.Context, h Handler, line string) bool {
 	// No message id: a terminal never redelivers, and ids made from the clock would
 	// repeat across runs under a fixed test clock.
 	m := bot.Message{Shop: c.Shop, From: from, Name: name, Kind: bot.KindText, Text: line, At: c.Now()}
-	replies, err := h.Handle(ctx, m)
-	if err != nil {
+	if err := h.Handle(ctx, m); err != nil {
 		c.printf("（出错了 / error: %v）\n", err)
-	}
-	if err := h.Deliver(ctx, replies); err != nil {
-		c.printf("（发送失败 / send failed: %v）\n", err)
 	}
 	return false
 }

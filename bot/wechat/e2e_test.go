@@ -11,11 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/adapters/manual"
+	"github.com/aftersale/aftersale/app"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
-	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/notify"
 )
 
@@ -106,32 +107,17 @@ func (e *e2e) start() *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pol := map[string]cases.Policy{}
-	for k, s := range e.cfg.SLA {
-		p := cases.Policy{RespondWithin: time.Duration(s.RespondWithin), AlertNow: s.AlertNow}
-		for _, w := range s.WarnBefore {
-			p.WarnBefore = append(p.WarnBefore, time.Duration(w))
-		}
-		pol[k] = p
-	}
-	engine, err := bot.New(bot.Options{
-		Shops:      []bot.Shop{{ID: e2eShop, Name: "示例小店", Platform: book, Merchants: []string{merchant}, Policies: pol}},
-		Store:      store,
-		Classifier: intents.Default(),
-		Sender:     ch,
-		Sinks:      []bot.Route{{Sink: ch.Sink()}},
-		Replies:    e.cfg.Replies,
-		Alerts:     e.cfg.Alerts,
-		Funcs:      config.TemplateFuncs(),
-	})
+	a, err := app.New(app.Options{Config: e.cfg, Channel: ch, Routes: []notify.Route{{Sink: ch.Sink()}},
+		Platforms: map[string]adapters.Platform{e2eShop: book}, Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}
+	engine := a.Engine
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &process{store: store, engine: engine, ch: ch, cancel: cancel, done: make(chan struct{})}
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); engine.Run(ctx) }()
+	go func() { defer wg.Done(); a.Worker.Run(ctx) }()
 	go func() { defer wg.Done(); ch.Run(ctx, engine) }()
 	go func() { wg.Wait(); close(p.done) }()
 	t.Cleanup(p.stop)
@@ -196,6 +182,7 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Shops[0].ID, cfg.Shops[0].Name = e2eShop, "示例小店"
 	fake := newFakeWX(t, []fakeUser{
 		{Key: "boss", Nick: "老板娘", Remark: merchant, Attr: 11},
 		{Key: "buyer", Nick: buyerNick, Attr: 22},

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/bot"
-	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/notify"
 )
 
@@ -237,20 +236,12 @@ type recorder struct {
 	ch   *Channel
 }
 
-func (r *recorder) Handle(_ context.Context, m bot.Message) ([]cases.Reply, error) {
+// Handle records the message and answers through the channel, as the engine does.
+func (r *recorder) Handle(ctx context.Context, m bot.Message) error {
 	r.mu.Lock()
 	r.msgs = append(r.msgs, m)
 	r.mu.Unlock()
-	return []cases.Reply{{To: m.From, Text: "收到:" + m.Text}}, nil
-}
-
-func (r *recorder) Deliver(ctx context.Context, replies []cases.Reply) error {
-	for _, rp := range replies {
-		if err := r.ch.Send(ctx, rp.To, rp.Text); err != nil {
-			return err
-		}
-	}
-	return nil
+	return r.ch.Send(ctx, m.From, "收到:"+m.Text)
 }
 
 func (r *recorder) messages() []bot.Message {

@@ -20,15 +20,8 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/bot"
-	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/notify"
 )
-
-// Handler is the part of the engine the channel drives.
-type Handler interface {
-	Handle(ctx context.Context, m bot.Message) ([]cases.Reply, error)
-	Deliver(ctx context.Context, replies []cases.Reply) error
-}
 
 // ErrUnknownContact is returned by Send for an id no contact of this login resolves to.
 var ErrUnknownContact = errors.New("no wechat contact with that id")
@@ -147,7 +140,7 @@ type Channel struct {
 	ready  chan struct{}    // closed once acct is set
 	routes map[string]route // stable id → where to send
 	groups map[string]string
-	h      Handler
+	h      bot.Handler
 	runCtx context.Context
 }
 
@@ -186,7 +179,7 @@ func newChannel(o Options, conn connector) (*Channel, error) {
 
 // Run logs in and serves messages until ctx ends. A lost session is reported to the
 // sinks and logged in again with backoff; Run does not return for it.
-func (c *Channel) Run(ctx context.Context, h Handler) error {
+func (c *Channel) Run(ctx context.Context, h bot.Handler) error {
 	c.mu.Lock()
 	c.h, c.runCtx = h, ctx
 	c.mu.Unlock()
@@ -470,7 +463,7 @@ var mention = regexp.MustCompile(`@[^\s@\x{2005}]+[\s\x{2005}]?`)
 func stripMentions(s string) string { return strings.TrimSpace(mention.ReplaceAllString(s, " ")) }
 
 // handle runs one buyer message through the engine and sends what it says.
-func (c *Channel) handle(ctx context.Context, h Handler, m bot.Message, in incoming) {
+func (c *Channel) handle(ctx context.Context, h bot.Handler, m bot.Message, in incoming) {
 	if in.fetch != nil {
 		path, err := c.saveMedia(in)
 		if err != nil {
@@ -481,12 +474,8 @@ func (c *Channel) handle(ctx context.Context, h Handler, m bot.Message, in incom
 			m.Media = path
 		}
 	}
-	replies, err := h.Handle(ctx, m)
-	if err != nil {
+	if err := h.Handle(ctx, m); err != nil {
 		c.log.Error("handle wechat message", "msg_id", in.id, "from", m.From, "err", err)
-	}
-	if err := h.Deliver(ctx, replies); err != nil {
-		c.log.Error("deliver wechat replies", "msg_id", in.id, "to", m.From, "err", err)
 	}
 }
 

@@ -1,12 +1,14 @@
-package bot
+package worker
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
 )
@@ -14,8 +16,8 @@ import (
 // PlatformEvent applies an after-sale event a platform pushed (or TMC delivered). It
 // returns after the change is committed, so the caller may then acknowledge the push;
 // an error means the platform should deliver it again.
-func (e *Engine) PlatformEvent(ctx context.Context, shopID string, ev adapters.Event) error {
-	shop, ok := e.shops[shopID]
+func (w *Worker) PlatformEvent(ctx context.Context, shopID string, ev adapters.Event) error {
+	shop, ok := w.engine.Shop(shopID)
 	if !ok {
 		return fmt.Errorf("platform event: unknown shop %q", shopID)
 	}
@@ -33,19 +35,19 @@ func (e *Engine) PlatformEvent(ctx context.Context, shopID string, ev adapters.E
 		case ev.Kind == adapters.EventUpdated:
 			return fmt.Errorf("platform event %s: %w", ev.AfterSaleID, err)
 		default:
-			e.log.Warn("status of a new platform after-sale", "shop", shopID, "ref", ev.AfterSaleID, "err", err)
+			w.log.Warn("status of a new platform after-sale", "shop", shopID, "ref", ev.AfterSaleID, "err", err)
 		}
 	}
 	deadline := ev.Deadline
 	if deadline.IsZero() && status != nil {
 		deadline = status.Deadline
 	}
-	_, err := e.commit(ctx, Message{Shop: shopID, From: "platform"}, func(t *turn) error {
-		c, err := t.tx.CaseByRef(shopID, ev.AfterSaleID)
+	err := w.store.Update(ctx, func(tx *cases.Tx) error {
+		c, err := tx.CaseByRef(shopID, ev.AfterSaleID)
 		if errors.Is(err, cases.ErrNotFound) && ev.OrderID != "" {
-			if c, err = t.tx.UnlinkedCase(shopID, ev.OrderID); err == nil {
+			if c, err = tx.UnlinkedCase(shopID, ev.OrderID); err == nil {
 				c.PlatformRef = ev.AfterSaleID
-				if err := t.tx.SaveCase(c); err != nil {
+				if err := tx.SaveCase(c); err != nil {
 					return err
 				}
 			}
@@ -54,12 +56,12 @@ func (e *Engine) PlatformEvent(ctx context.Context, shopID string, ev adapters.E
 			if ev.Kind == adapters.EventClosed {
 				return nil // closed before we ever knew it: nothing to do
 			}
-			return t.openFromPlatform(shop, ev, deadline)
+			return openFromPlatform(tx, shop, ev, deadline)
 		}
 		if err != nil {
 			return err
 		}
-		if err := t.tx.AddEvent(cases.Event{Shop: shopID, CaseID: c.ID, Kind: cases.EventPlatform, Actor: "platform",
+		if err := tx.AddEvent(cases.Event{Shop: shopID, CaseID: c.ID, Kind: cases.EventPlatform, Actor: "platform",
 			Text: fmt.Sprintf("%s %s %s", ev.Platform, ev.Kind, ev.AfterSaleID)}); err != nil {
 			return err
 		}
@@ -68,27 +70,25 @@ func (e *Engine) PlatformEvent(ctx context.Context, shopID string, ev adapters.E
 		}
 		if !deadline.IsZero() && !deadline.Equal(c.Deadline) {
 			// The platform's deadline wins over the configured SLA.
-			if err := t.tx.Reschedule(c, deadline, shop.policy(c.Intent)); err != nil {
+			if err := tx.Reschedule(c, deadline, shop.Policy(c.Intent)); err != nil {
 				return err
 			}
-			t.poke = true
 		}
 		to := c.State
 		switch {
 		case ev.Kind == adapters.EventClosed:
 			to = cases.StateCancelled
 		case status != nil:
-			to = stateFor(status.Status, c.State)
+			to = stateFor(status.Status, c, tx.Now())
 		}
 		if to != c.State && cases.CanTransition(c.State, to) {
-			t.poke = true
 			switch {
 			case to == cases.StateWaitingBuyer:
-				return t.tx.PauseForBuyer(c, "platform", status0(status), t.e.buyerReminders)
+				return tx.PauseForBuyer(c, "platform", status0(status), w.engine.BuyerReminders())
 			case c.State == cases.StateWaitingBuyer && to == cases.StateWaitingMerchant:
-				return t.tx.ResumeForMerchant(c, "platform", status0(status), shop.policy(c.Intent))
+				return tx.ResumeForMerchant(c, "platform", status0(status), shop.Policy(c.Intent))
 			}
-			return t.tx.SetState(c, to, "platform", status0(status))
+			return tx.SetState(c, to, "platform", status0(status))
 		}
 		return nil
 	})
@@ -100,33 +100,38 @@ func (e *Engine) PlatformEvent(ctx context.Context, shopID string, ev adapters.E
 
 // openFromPlatform opens a case for an after-sale the buyer started on the platform
 // without writing to the shop: the merchant must still hear of it before its deadline.
-func (t *turn) openFromPlatform(shop *Shop, ev adapters.Event, deadline time.Time) error {
+func openFromPlatform(tx *cases.Tx, shop *bot.Shop, ev adapters.Event, deadline time.Time) error {
 	c := &cases.Case{Shop: shop.ID, Buyer: cases.PlatformBuyer(ev.OrderID), BuyerName: "平台买家",
 		Intent: string(intents.Refund), OrderID: ev.OrderID, Platform: shop.Platform.Name(),
 		PlatformRef: ev.AfterSaleID, Deadline: deadline}
-	if err := t.tx.OpenCase(c, shop.policy(c.Intent)); err != nil {
+	if err := tx.OpenCase(c, shop.Policy(c.Intent)); err != nil {
 		return err
 	}
-	t.poke = true
-	return t.tx.AddEvent(cases.Event{Shop: shop.ID, CaseID: c.ID, Kind: cases.EventPlatform, Actor: "platform",
+	return tx.AddEvent(cases.Event{Shop: shop.ID, CaseID: c.ID, Kind: cases.EventPlatform, Actor: "platform",
 		Text: fmt.Sprintf("%s 平台售后 %s（买家在平台申请，未在聊天中联系）", ev.Platform, ev.AfterSaleID)})
 }
 
-// stateFor maps the platform's after-sale state onto the case lifecycle.
-func stateFor(s adapters.Status, current cases.State) cases.State {
+// stateFor maps the platform's after-sale state onto the case lifecycle. An after-sale
+// the platform settled in the buyer's favour after the merchant's deadline had passed
+// with the case still waiting on the merchant was decided by the platform's timeout
+// (自动退款 and the like), not by the merchant: the case is expired.
+func stateFor(s adapters.Status, c *cases.Case, now time.Time) cases.State {
 	switch s {
 	case adapters.StatusWaitingMerchant:
 		return cases.StateWaitingMerchant
 	case adapters.StatusWaitingBuyer:
 		return cases.StateWaitingBuyer
 	case adapters.StatusSucceeded:
+		if c.State == cases.StateWaitingMerchant && !c.Deadline.IsZero() && now.After(c.Deadline) {
+			return cases.StateExpired
+		}
 		return cases.StateResolved
 	case adapters.StatusRejected:
 		return cases.StateRejected
 	case adapters.StatusClosed:
 		return cases.StateCancelled
 	}
-	return current
+	return c.State
 }
 
 func status0(s *adapters.CaseStatus) string {
@@ -134,4 +139,44 @@ func status0(s *adapters.CaseStatus) string {
 		return ""
 	}
 	return "平台状态 " + s.Raw
+}
+
+// Consumer is the pull side of a platform that delivers events on request (淘宝 TMC).
+type Consumer interface {
+	Consume(ctx context.Context) ([]adapters.Event, []string, error)
+	Confirm(ctx context.Context, ids []string) error
+}
+
+// Pull polls a pull-based platform every interval until ctx ends, applies its events
+// and confirms only those committed, so an event is never lost to a crash.
+func (w *Worker) Pull(ctx context.Context, shopID string, c Consumer, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	log := w.log.With(slog.String("shop", shopID))
+	for {
+		events, ids, err := c.Consume(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("pull platform events", "err", err)
+		}
+		var done []string
+		for i, ev := range events {
+			if err := w.PlatformEvent(ctx, shopID, ev); err != nil {
+				log.Warn("apply platform event", "err", err)
+				continue
+			}
+			if i < len(ids) {
+				done = append(done, ids[i])
+			}
+		}
+		if len(done) > 0 {
+			if err := c.Confirm(ctx, done); err != nil {
+				log.Warn("confirm platform events", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -9,18 +9,17 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/aftersale/aftersale/adapters"
-	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/app"
 	"github.com/aftersale/aftersale/bot/console"
 	"github.com/aftersale/aftersale/bot/wechat"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
 	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/notify"
-	"github.com/aftersale/aftersale/workcal"
 )
 
 // Exit codes.
@@ -141,127 +140,13 @@ func (m *Main) checkConfig(args []string) int {
 	if cfg == nil {
 		return code
 	}
-	// Build everything a start would build, without starting: templates, platforms.
-	if _, err := platforms(cfg, m.Now); err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
-		return exitUsage
-	}
-	if _, err := classifier(cfg); err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
-		return exitUsage
-	}
-	if _, err := sinks(cfg, m.Now); err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
-		return exitUsage
-	}
-	if err := checkTemplates(cfg); err != nil {
+	// Build everything a start would build, without starting and without a store.
+	if err := app.Check(cfg, m.Now); err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
 	}
 	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Path)
 	return exitOK
-}
-
-func classifier(cfg *config.Config) (*intents.Classifier, error) {
-	var extra []intents.Example
-	for i, ex := range cfg.Intents.Examples {
-		l, ok := intents.ParseLabel(ex.Label)
-		if !ok {
-			return nil, fmt.Errorf("intents.examples[%d].label: unknown label %q", i, ex.Label)
-		}
-		extra = append(extra, intents.Example{Text: ex.Text, Label: l})
-	}
-	if len(extra) == 0 && cfg.Intents.MenuBelow == 0 {
-		return intents.Default(), nil
-	}
-	return intents.New(intents.Options{Extra: extra, MenuBelow: cfg.Intents.MenuBelow})
-}
-
-// policies turns the SLA entries into case policies; entries counted in business hours
-// or working days get their deadline from the holiday calendar.
-func policies(cfg *config.Config) (map[string]cases.Policy, error) {
-	cal, err := workcal.New(workcal.Options{Overrides: cfg.Calendar.Overrides})
-	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
-	}
-	var hours workcal.Hours
-	if cfg.BusinessHours.Start != "" {
-		start, _ := config.ClockOffset(cfg.BusinessHours.Start) // validated
-		end, _ := config.ClockOffset(cfg.BusinessHours.End)
-		hours = workcal.Hours{Start: start, End: end % (24 * time.Hour), WorkdaysOnly: cfg.BusinessHours.WorkdaysOnly}
-	}
-	out := map[string]cases.Policy{}
-	for k, s := range cfg.SLA {
-		within := time.Duration(s.RespondWithin)
-		p := cases.Policy{RespondWithin: within, AlertNow: s.AlertNow}
-		for _, w := range s.WarnBefore {
-			p.WarnBefore = append(p.WarnBefore, time.Duration(w))
-		}
-		switch s.Count {
-		case "business_hours":
-			p.Until = func(t time.Time) time.Time { return cal.AddBusiness(t, within, hours) }
-		case "working_days":
-			days := int(within / (24 * time.Hour))
-			p.Until = func(t time.Time) time.Time { return cal.AddWorkdays(t, days) }
-		}
-		out[k] = p
-	}
-	return out, nil
-}
-
-// checkTemplates builds an engine on a throwaway store, which executes every template.
-func checkTemplates(cfg *config.Config) error {
-	dir, err := os.MkdirTemp("", "aftersale-check")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	store, err := cases.Open(dir+"/check.db", cases.Options{})
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	_, err = newEngine(cfg, store, nil, bot.SenderFunc(func(context.Context, string, string) error { return nil }), nil, time.Now, nil)
-	return err
-}
-
-func newEngine(cfg *config.Config, store *cases.Store, plats map[string]adapters.Platform, sender bot.Sender, routes []bot.Route, now func() time.Time, log *slog.Logger) (*bot.Engine, error) {
-	cl, err := classifier(cfg)
-	if err != nil {
-		return nil, err
-	}
-	pol, err := policies(cfg)
-	if err != nil {
-		return nil, err
-	}
-	var shops []bot.Shop
-	for _, s := range cfg.Shops {
-		p := plats[s.ID]
-		if p == nil {
-			p = noPlatform{}
-		}
-		shops = append(shops, bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol})
-	}
-	return bot.New(bot.Options{Shops: shops, Store: store, Classifier: cl, Sender: sender, Sinks: routes,
-		Escalation: bot.Escalation{GroupWithin: time.Duration(cfg.Escalation.GroupWithin), AllWithin: time.Duration(cfg.Escalation.AllWithin)},
-		Replies:    cfg.Replies, Alerts: cfg.Alerts, Funcs: config.TemplateFuncs(), Now: now, Log: log})
-}
-
-// noPlatform stands in for a shop's platform where only templates are being checked.
-type noPlatform struct{}
-
-func (noPlatform) Name() string { return "none" }
-func (noPlatform) Order(context.Context, string) (adapters.Order, error) {
-	return adapters.Order{}, adapters.ErrNotFound
-}
-func (noPlatform) OpenCase(context.Context, adapters.CaseRequest) (adapters.CaseRef, error) {
-	return adapters.CaseRef{}, errors.ErrUnsupported
-}
-func (noPlatform) CaseStatus(context.Context, adapters.CaseRef) (adapters.CaseStatus, error) {
-	return adapters.CaseStatus{}, errors.ErrUnsupported
-}
-func (noPlatform) Resolve(context.Context, adapters.CaseRef, adapters.Decision) error {
-	return errors.ErrUnsupported
 }
 
 // chat runs the terminal demo: buyer and merchant in one terminal.
@@ -273,82 +158,53 @@ func (m *Main) chat(ctx context.Context, args []string) int {
 	return m.serveTerminal(ctx, cfg)
 }
 
-// serveTerminal runs the desk with the terminal as its channel.
-func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
-	plats, err := platforms(cfg, m.Now)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
-		return exitUsage
-	}
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now, MaxBytes: cfg.Store.MaxMB << 20})
-	if err != nil {
+// buildFailed reports an app.New error with the exit code it calls for.
+func (m *Main) buildFailed(err error) int {
+	if errors.Is(err, app.ErrStore) {
 		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
 		return exitFail
 	}
-	defer store.Close()
+	fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+	return exitUsage
+}
+
+// serveTerminal runs the desk with the terminal as its channel.
+func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 	shop := cfg.Shops[0]
 	merchant := cfg.Console.Merchant
-	if !contains(shop.Merchants, merchant) {
+	if !slices.Contains(shop.Merchants, merchant) {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: console.merchant %q is not in shops[0].merchants\n", merchant)
 		return exitUsage
 	}
 	ch := console.New(m.Stdin, m.Stdout, shop.ID, cfg.Console.Buyer, merchant)
 	ch.Now = m.Now
 	log := m.logger(slog.LevelWarn) // the terminal is the chat: only what needs attention
-	routes, err := sinks(cfg, m.Now, bot.Route{Sink: ch.Sink()})
+	a, err := app.New(app.Options{Config: cfg, Channel: ch, ChatSinks: []notify.Route{{Sink: ch.Sink()}},
+		MediaDir: filepath.Join(cfg.WeChat.DataDir, "media"), Now: m.Now, Log: log})
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
-		return exitUsage
+		return m.buildFailed(err)
 	}
-	engine, err := newEngine(cfg, store, plats, ch, routes, m.Now, log)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
-		return exitUsage
-	}
+	defer a.Close()
 	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Path)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stopIntake, err := startPlatformIntake(ctx, cfg, plats, engine, m.Now, log)
-	if err != nil {
+	if err := a.Start(ctx); err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
 	}
-	defer stopIntake()
-	stopBoard, err := startBoard(cfg, store, engine, filepath.Join(cfg.WeChat.DataDir, "media"), m.Now, log)
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
-		return exitUsage
-	}
-	defer stopBoard()
 	if cfg.Web.Enabled {
 		fmt.Fprintf(m.Stdout, "商家看板 / case board: http://%s/\n", cfg.Web.Listen)
 	}
-	done := make(chan error, 1)
-	go func() { done <- engine.Run(ctx) }()
-	if err := engine.Resend(ctx); err != nil {
+	if err := a.Engine.Resend(ctx); err != nil {
 		log.Warn("resend replies from before the restart", "err", err)
 	}
-	err = ch.Run(ctx, engine)
+	err = ch.Run(ctx, a.Engine)
 	// Input ended (or /quit): send what is already due before leaving, so a scripted
-	// session sees its alerts; claims are atomic, so the loop cannot send them twice.
-	engine.RunJobs(ctx, m.Now())
-	engine.FireAlerts(ctx, m.Now())
-	cancel()
-	<-done
+	// session sees its alerts.
+	a.Drain(ctx)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "%v\n", err)
 		return exitFail
 	}
 	return exitOK
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // classify prints what the classifier reads in each argument.
@@ -454,17 +310,13 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 		fmt.Fprintf(m.Stderr, format+"\n", a...)
 		return code
 	}
-	plats, err := platforms(cfg, m.Now)
-	if err != nil {
-		return fail(exitUsage, "配置错误 / config error: %v", err)
-	}
 	shop := cfg.Shops[0]
 	for _, s := range cfg.Shops {
 		if s.ID == cfg.WeChat.Shop {
 			shop = s
 		}
 	}
-	robots, err := sinks(cfg, m.Now)
+	robots, err := app.Sinks(cfg, m.Now)
 	if err != nil {
 		return fail(exitUsage, "配置错误 / config error: %v", err)
 	}
@@ -483,41 +335,27 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 	if err != nil {
 		return fail(exitUsage, "配置错误 / config error: wechat: %v", err)
 	}
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now, MaxBytes: cfg.Store.MaxMB << 20})
+	a, err := app.New(app.Options{Config: cfg, Channel: ch, ChatSinks: []notify.Route{{Sink: ch.Sink()}},
+		MediaDir: filepath.Join(w.DataDir, "media"), Now: m.Now, Log: log})
 	if err != nil {
-		return fail(exitFail, "打开数据库失败 / open store: %v", err)
+		return m.buildFailed(err)
 	}
-	defer store.Close()
-	routes := append([]bot.Route{{Sink: ch.Sink()}}, robots...)
-	engine, err := newEngine(cfg, store, plats, ch, routes, m.Now, log)
-	if err != nil {
-		return fail(exitUsage, "配置错误 / config error: %v", err)
-	}
+	defer a.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stopIntake, err := startPlatformIntake(ctx, cfg, plats, engine, m.Now, log)
-	if err != nil {
+	if err := a.Start(ctx); err != nil {
 		return fail(exitUsage, "配置错误 / config error: %v", err)
 	}
-	defer stopIntake()
-	stopBoard, err := startBoard(cfg, store, engine, filepath.Join(w.DataDir, "media"), m.Now, log)
-	if err != nil {
-		return fail(exitUsage, "配置错误 / config error: %v", err)
-	}
-	defer stopBoard()
-	done := make(chan error, 1)
-	go func() { done <- engine.Run(ctx) }()
 	// Replies committed before the last stop go out once the account is logged in (Send
 	// waits for a live session), before new messages are taken.
 	go func() {
-		if err := engine.Resend(ctx); err != nil && ctx.Err() == nil {
+		if err := a.Engine.Resend(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("resend replies from before the restart", "err", err)
 		}
 	}()
 	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s · 请用店铺微信扫码登录\n", shop.Name, shop.Platform, cfg.Store.Path)
-	err = ch.Run(ctx, engine)
+	err = ch.Run(ctx, a.Engine)
 	cancel()
-	<-done
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fail(exitFail, "%v", err)
 	}

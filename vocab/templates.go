@@ -1,0 +1,82 @@
+package vocab
+
+import (
+	"maps"
+	"slices"
+)
+
+// replyFields lists each buyer reply template and the data fields it may use.
+func replyFields() map[string][]string {
+	return map[string][]string{
+		"welcome":             {"Shop"},
+		"greeting":            {"Shop"},
+		"menu":                {"Menu"},
+		"ask_order":           {"Intent"},
+		"ask_photo":           {"Intent"},
+		"order_not_found":     {"OrderID"},
+		"case_opened":         {"CaseID", "Intent", "OrderID", "Deadline"},
+		"case_updated":        {"CaseID", "Intent"},
+		"complaint_opened":    {"CaseID", "Deadline"},
+		"logistics_shipped":   {"OrderID", "Courier", "TrackingNo", "Logistics"},
+		"logistics_unshipped": {"OrderID"},
+		"logistics_no_order":  {},
+		"human":               {"Shop"},
+		"released":            {},
+		"cancelled":           {"CaseID"},
+		"nothing_to_cancel":   {},
+		"approved":            {"CaseID", "Intent"},
+		"rejected":            {"CaseID", "Intent", "Reason"},
+		"other":               {},
+		"too_long":            {"Max"},
+		"empty":               {},
+		"media_received":      {},
+		"busy":                {},
+		"platform_apply":      {"Intent", "OrderID"},
+		"waiting_buyer":       {"CaseID", "Intent", "Reason"},
+		"buyer_reminder":      {"CaseID", "Intent"},
+	}
+}
+
+// alertFields lists each merchant alert template and the data fields it may use.
+func alertFields() map[string][]string {
+	return map[string][]string{
+		"new_case":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
+		"warn":               {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
+		"overdue":            {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
+		"complaint":          {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
+		"cancelled_by_buyer": {"CaseID", "Buyer"},
+	}
+}
+
+// Template groups: the config sections that hold them.
+const (
+	Replies = "replies"
+	Alerts  = "alerts"
+)
+
+// TemplateKeys lists the template names of a group (Replies or Alerts), sorted; every one
+// must be configured. Nil for an unknown group.
+func TemplateKeys(group string) []string {
+	f := fieldsOf(group)
+	if f == nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(f))
+}
+
+// TemplateFields lists the data fields the template group.key may use, and whether there
+// is such a template.
+func TemplateFields(group, key string) ([]string, bool) {
+	f, ok := fieldsOf(group)[key]
+	return f, ok
+}
+
+func fieldsOf(group string) map[string][]string {
+	switch group {
+	case Replies:
+		return replyFields()
+	case Alerts:
+		return alertFields()
+	}
+	return nil
+}

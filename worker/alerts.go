@@ -1,0 +1,193 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/notify"
+)
+
+// Escalation is the ladder a deadline's warnings climb: with more than GroupWithin left
+// a warning is info (the merchant), within it warn (merchant and group), within AllWithin
+// urgent (every sink, louder text).
+type Escalation struct {
+	GroupWithin time.Duration // default 1h
+	AllWithin   time.Duration // default 15m
+}
+
+func (e Escalation) withDefaults() Escalation {
+	if e.GroupWithin <= 0 {
+		e.GroupWithin = time.Hour
+	}
+	if e.AllWithin <= 0 {
+		e.AllWithin = 15 * time.Minute
+	}
+	return e
+}
+
+// Level is how loud an alert of a kind is with left to the deadline.
+func (e Escalation) Level(kind string, left time.Duration) notify.Level {
+	e = e.withDefaults()
+	switch kind {
+	case cases.AlertOverdue, cases.AlertComplaint, cases.AlertPlatformAuth, cases.AlertPlatformSync:
+		return notify.LevelUrgent
+	case cases.AlertWarn, cases.AlertReminder:
+		switch {
+		case left <= e.AllWithin:
+			return notify.LevelUrgent
+		case left <= e.GroupWithin:
+			return notify.LevelWarn
+		}
+	}
+	return notify.LevelInfo
+}
+
+// alertBatch bounds one claim, so a backlog after downtime goes out in order, in steps.
+const alertBatch = 50
+
+// FireAlerts sends every alert due by now to the merchant's sinks. An alert is marked
+// sent only after a sink took it; if every sink fails it is retried with backoff.
+func (w *Worker) FireAlerts(ctx context.Context, now time.Time) {
+	due, err := w.store.ClaimAlerts(ctx, now, alertBatch)
+	if ctx.Err() != nil {
+		return // shutting down; nothing was claimed
+	}
+	if err != nil {
+		w.log.Error("claim alerts", "err", err)
+		return
+	}
+	for _, a := range due {
+		w.fireAlert(ctx, now, a)
+	}
+}
+
+func (w *Worker) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
+	shop, ok := w.engine.Shop(a.Shop)
+	c, err := w.store.Case(ctx, a.Shop, a.CaseID)
+	if err != nil || !ok {
+		w.log.Error("load case for alert", "shop", a.Shop, "case_id", a.CaseID, "err", err)
+		w.retryAlert(ctx, now, a, fmt.Errorf("load case: %w", err))
+		return
+	}
+	if a.Kind == cases.AlertBuyerReminder {
+		w.remindBuyer(ctx, shop, c, a)
+		return
+	}
+	if !c.State.Live() && a.Kind != cases.AlertBuyerCancelled {
+		// Closed while the alert was being claimed: nothing left to warn about.
+		if err := w.store.AlertDone(ctx, a, "skipped: case "+string(c.State)); err != nil {
+			w.log.Error("finish alert", "case_id", a.CaseID, "err", err)
+		}
+		return
+	}
+	na := w.renderAlert(now, shop, c, a)
+	done, err := w.router.Deliver(ctx, na)
+	if !done {
+		if err == nil {
+			err = errors.New("no sink took the alert")
+		}
+		w.retryAlert(ctx, now, a, err)
+		return
+	}
+	if err := w.store.AlertDone(ctx, a, firstLine(na.Text)); err != nil {
+		w.log.Error("mark alert sent", "case_id", c.ID, "alert", a.ID, "err", err)
+	}
+}
+
+func (w *Worker) retryAlert(ctx context.Context, now time.Time, a cases.Alert, cause error) {
+	if err := w.store.AlertRetry(ctx, a, now.Add(backoff(a.Attempts)), cause); err != nil {
+		w.log.Error("requeue alert", "case_id", a.CaseID, "alert", a.ID, "err", err)
+	}
+}
+
+// renderAlert writes the merchant's alert from its template.
+func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cases.Alert) notify.Alert {
+	level := w.ladder.Level(a.Kind, c.Deadline.Sub(now))
+	key := a.Kind
+	if a.Kind == cases.AlertWarn || a.Kind == cases.AlertReminder {
+		key = "warn"
+	}
+	intent := intents.Label(c.Intent).Chinese()
+	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: c.OrderID,
+		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Text: w.firstWords(c)}
+	var text string
+	switch a.Kind {
+	case cases.AlertPlatformAuth:
+		text = fmt.Sprintf("【平台授权失效】%s：%s 平台拒绝了访问（授权过期或被撤销），请到平台后台重新授权并更新配置。售后单 %s 暂未同步到平台，授权恢复后会自动补上。",
+			shop.Name, shop.Platform.Name(), c.ID)
+	case cases.AlertPlatformSync:
+		text = fmt.Sprintf("【平台同步失败】%s：售后单 %s（%s · 订单 %s）还没能同步到 %s 平台（平台出错或回复无法识别）。买家已收到回复，售后单已保存；请到平台后台核对，必要时手动处理。",
+			shop.Name, c.ID, intent, c.OrderID, shop.Platform.Name())
+	default:
+		text = w.alerts.Render(key, d)
+	}
+	if a.Repeat {
+		text = "【重发】" + text
+	}
+	return notify.Alert{ID: a.ID, Shop: shop.ID, CaseID: c.ID, Intent: c.Intent, OrderID: c.OrderID,
+		Buyer: buyerLabel(c), Deadline: c.Deadline, Level: level, Text: text, Repeat: a.Repeat}
+}
+
+// firstWords is the buyer's first message on the case, clipped, for the alert.
+func (w *Worker) firstWords(c *cases.Case) string {
+	events, err := w.store.Events(context.Background(), c.Shop, c.ID)
+	if err != nil {
+		return ""
+	}
+	for _, ev := range events {
+		if ev.Kind == cases.EventMessage {
+			return clip(ev.Text, 60)
+		}
+	}
+	return ""
+}
+
+func buyerLabel(c *cases.Case) string {
+	if c.BuyerName != "" {
+		return c.BuyerName
+	}
+	return c.Buyer
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// remindBuyer sends a buyer the reminder of a case waiting on them, through the reply
+// outbox like any reply, and finishes the alert in the same transaction.
+func (w *Worker) remindBuyer(ctx context.Context, shop *bot.Shop, c *cases.Case, a cases.Alert) {
+	var replies []cases.Reply
+	err := w.store.Update(ctx, func(tx *cases.Tx) error {
+		if c.State == cases.StateWaitingBuyer {
+			r, err := tx.QueueReply(c.Shop, c.Buyer, w.engine.Reply("buyer_reminder", bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intents.Label(c.Intent).Chinese()}))
+			if err != nil {
+				return err
+			}
+			replies = append(replies, r)
+		}
+		return tx.AlertDone(a, "buyer reminded")
+	})
+	if err != nil {
+		w.log.Error("remind buyer", "case_id", c.ID, "err", err)
+		w.retryAlert(ctx, w.now(), a, err)
+		return
+	}
+	w.deliverReplies(ctx, replies, "buyer reminder", c.ID)
+}
