@@ -99,7 +99,7 @@ func (r *Router) Deliver(ctx context.Context, a Alert) (done bool, err error) {
 			delivered++
 			continue
 		}
-		failed := d.Attempts
+		failed, permanent := d.Attempts, false
 		if failed < GiveUpAfter {
 			sendErr := rt.Sink.Send(ctx, a)
 			if sendErr == nil {
@@ -114,11 +114,14 @@ func (r *Router) Deliver(ctx context.Context, a Alert) (done bool, err error) {
 			if failed, err = r.log.DeliveryFailed(ctx, a.ID, name, sendErr); err != nil {
 				return false, err
 			}
-			if failed < GiveUpAfter && Retryable(sendErr) {
+			permanent = !Retryable(sendErr)
+			if failed < GiveUpAfter && !permanent {
 				retry = true
 			}
 		}
-		if failed >= FailoverAfter || !Retryable(errors.Join(errs...)) {
+		// Each sink is judged by its own failures: a sink that keeps failing, or that
+		// failed for good, hands the alert on.
+		if failed >= FailoverAfter || permanent {
 			// Hand on to the next sink not already targeted.
 			for j := range r.routes {
 				if !in[j] && j > targets[k] {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -495,9 +494,6 @@ func TestRouterPermanentFailureHandsOnAtOnce(t *testing.T) {
 // hand on with Retryable(errors.Join(errs...)), the errors of every sink tried so far,
 // and errors.As finds the first one, not the failing sink's own.
 func TestRouterHandOnJudgesEachSinkByItsOwnError(t *testing.T) {
-	if os.Getenv("AFTERSALE_KNOWN_BUGS") == "" {
-		t.Skip("known bug, notify/router.go:121: hand-on judged by the first error of the call, not the sink's own; set AFTERSALE_KNOWN_BUGS=1 to run")
-	}
 	tests := []struct {
 		name      string
 		specs     []sinkSpec

@@ -36,6 +36,14 @@ func Truncate(s string, n int) string {
 		return s
 	}
 	const ellipsis = "…"
+	if n < len(ellipsis) {
+		// No room for the mark: cut on a rune boundary alone.
+		cut := max(n, 0)
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return s[:cut]
+	}
 	cut := n - len(ellipsis)
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
