@@ -56,7 +56,9 @@ func (m *Main) usage() {
                                          正式运行：登录店铺微信服务买家 (serve buyers on WeChat;
                                          -channel terminal 用终端代替微信)
   aftersale classify TEXT…               看机器人如何理解一句话 (label, confidence, slots)
-  aftersale eval FILE.jsonl              评测意图识别 (accuracy, macro-F1, confusion matrix)
+  aftersale eval [-pred OUT] FILE.jsonl  评测意图识别 (accuracy, macro-F1, case P/R, confusion matrix)
+  aftersale replay [-orders CSV] FILE.jsonl
+                                         整段对话回放：开了哪些售后单、对不对 (replay whole conversations)
   aftersale cases [-config FILE] [-all]  列出售后单 (list cases in the store)
   aftersale check-config [-config FILE]  检查配置文件 (validate config, exit 2 on error)
   aftersale config                       打印默认配置 (print the default config.toml)
@@ -82,6 +84,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.classify(rest)
 	case "eval":
 		return m.eval(rest)
+	case "replay":
+		return m.replay(ctx, rest)
 	case "cases":
 		return m.cases(ctx, rest)
 	case "check-config":
@@ -233,13 +237,19 @@ func nonEmpty(ss []string) []string {
 	return out
 }
 
-// eval measures the classifier on a labelled file.
+// eval measures the classifier on a labelled file: accuracy, macro-F1, case-opening
+// precision and recall, per label; -pred writes each message's predicted label, one a line
+// in the file's order. Each message is read on its own, as the first of a conversation.
 func (m *Main) eval(args []string) int {
-	if len(args) != 1 {
-		fmt.Fprintln(m.Stderr, "用法 / usage: aftersale eval FILE.jsonl")
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	pred := fs.String("pred", "", "write predicted labels here, one a line (预测结果)")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		fmt.Fprintln(m.Stderr, "用法 / usage: aftersale eval [-pred OUT.txt] FILE.jsonl")
 		return exitUsage
 	}
-	f, err := os.Open(args[0])
+	path := fs.Arg(0)
+	f, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "eval: %v\n", err)
 		return exitUsage
@@ -247,10 +257,21 @@ func (m *Main) eval(args []string) int {
 	defer f.Close()
 	ex, err := intents.ReadExamples(f)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "eval %s: %v\n", args[0], err)
+		fmt.Fprintf(m.Stderr, "eval %s: %v\n", path, err)
 		return exitUsage
 	}
-	intents.Evaluate(intents.Default(), ex).Print(m.Stdout)
+	r := intents.Evaluate(intents.Default(), ex)
+	r.Print(m.Stdout)
+	if *pred != "" {
+		var b strings.Builder
+		for _, l := range r.Preds {
+			b.WriteString(string(l) + "\n")
+		}
+		if err := os.WriteFile(*pred, []byte(b.String()), 0o644); err != nil {
+			fmt.Fprintf(m.Stderr, "eval -pred: %v\n", err)
+			return exitFail
+		}
+	}
 	return exitOK
 }
 

@@ -130,3 +130,51 @@ func TestCheckConfigOpensNoStore(t *testing.T) {
 		t.Fatalf("check-config touched the store's directory: %v", err)
 	}
 }
+
+// replay plays conversations through the real engine and scores them against expect;
+// a bad line is exit 2 naming its number.
+func TestReplay(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "d.jsonl")
+	os.WriteFile(path, []byte(`{"id":"a","turns":["杯子碎了","退款吧","4705288465508532862","谢谢"],"expect":["refund"]}
+{"id":"b","turns":["有优惠券吗","包邮吗"],"expect":[]}
+{"id":"c","turns":["我要退货"],"expect":["return"]}
+`), 0o600)
+	out, errs, code := run(t, nil, "", "replay", path)
+	if code != 0 {
+		t.Fatalf("replay exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"refund 4705288465508532862", "correct 1, missed 0, false 0, duplicate 0, waiting for an order number 1", "3 段对话"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("replay output lacks %q:\n%s", want, out)
+		}
+	}
+	os.WriteFile(path, []byte("{\"id\":\"a\",\"turns\":[\"x\"]}\n{\"id\": oops}\n"), 0o600)
+	if _, errs, code := run(t, nil, "", "replay", path); code != 2 || !strings.Contains(errs, "line 2") {
+		t.Fatalf("bad replay file: exit %d, %q; want 2 naming line 2", code, errs)
+	}
+	os.WriteFile(path, []byte(`{"id":"a","turns":["x"],"expect":["logistics"]}`+"\n"), 0o600)
+	if _, errs, code := run(t, nil, "", "replay", path); code != 2 || !strings.Contains(errs, "not a case intent") {
+		t.Fatalf("expect of a non-case label: exit %d, %q", code, errs)
+	}
+}
+
+// eval -pred writes one predicted label a line, in the file's order.
+func TestEvalPred(t *testing.T) {
+	dir := t.TempDir()
+	in, pred := filepath.Join(dir, "e.jsonl"), filepath.Join(dir, "pred.txt")
+	os.WriteFile(in, []byte(`{"text":"我要退货 4705288465508532862","label":"return"}
+{"text":"谢谢亲","label":"greeting"}
+`), 0o600)
+	out, errs, code := run(t, nil, "", "eval", "-pred", pred, in)
+	if code != 0 || !strings.Contains(out, "开单 case opening: precision") {
+		t.Fatalf("eval exit %d: %s %s", code, out, errs)
+	}
+	b, err := os.ReadFile(pred)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Split(strings.TrimSpace(string(b)), "\n"); len(got) != 2 || got[0] != "return" || got[1] != "greeting" {
+		t.Fatalf("pred file %q, want return, greeting", got)
+	}
+}

@@ -63,6 +63,9 @@ type App struct {
 	Worker    *worker.Worker
 	Router    *notify.Router
 	Platforms map[string]adapters.Platform
+	// Models reads buyers: the shared model, and a shop's own once its merchant has
+	// corrected a misreading (误判).
+	Models *shopModels
 
 	opts      Options
 	ownsStore bool
@@ -103,11 +106,12 @@ func New(o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	models := newShopModels(cl, classifierOptions(cfg), o.Log)
 	pol, err := Policies(cfg)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Platforms: plats, opts: o, Store: o.Store}
+	a := &App{Config: cfg, Platforms: plats, opts: o, Store: o.Store, Models: models}
 	if a.Store == nil {
 		so := o.StoreOptions
 		so.Now = o.Now
@@ -128,7 +132,11 @@ func New(o Options) (*App, error) {
 		}
 		shops = append(shops, bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol})
 	}
-	a.Engine, err = bot.New(bot.Options{Shops: shops, Store: a.Store, Classifier: cl, Channel: o.Channel, Alarm: a.Router,
+	if err := models.loadStored(context.Background(), a.Store); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	a.Engine, err = bot.New(bot.Options{Shops: shops, Store: a.Store, Classifier: models, Learner: models, Channel: o.Channel, Alarm: a.Router,
 		Replies: cfg.Replies, Funcs: vocab.TemplateFuncs(), LookupTimeout: o.LookupTimeout, Now: o.Now, Log: o.Log})
 	if err != nil {
 		a.Close()
@@ -252,6 +260,9 @@ func (a *App) Close() error {
 		stop()
 	}
 	a.wg.Wait()
+	if a.Models != nil {
+		a.Models.Wait()
+	}
 	if a.ownsStore && a.Store != nil {
 		return a.Store.Close()
 	}

@@ -107,21 +107,30 @@ func levelOf(s string) notify.Level {
 	return notify.LevelInfo
 }
 
-// Classifier trains the intent classifier with the shop's own examples, or returns the
+// Classifier trains the intent classifier with the config's examples, or returns the
 // shared default when there are none.
 func Classifier(cfg *config.Config) (*intents.Classifier, error) {
-	var extra []intents.Example
 	for i, ex := range cfg.Intents.Examples {
-		l, ok := intents.ParseLabel(ex.Label)
-		if !ok {
+		if _, ok := intents.ParseLabel(ex.Label); !ok {
 			return nil, fmt.Errorf("intents.examples[%d].label: unknown label %q", i, ex.Label)
 		}
-		extra = append(extra, intents.Example{Text: ex.Text, Label: l})
 	}
-	if len(extra) == 0 && cfg.Intents.MenuBelow == 0 {
+	opts := classifierOptions(cfg)
+	if len(opts.Extra) == 0 && opts.MenuBelow == 0 {
 		return intents.Default(), nil
 	}
-	return intents.New(intents.Options{Extra: extra, MenuBelow: cfg.Intents.MenuBelow})
+	return intents.New(opts)
+}
+
+// classifierOptions are the config's examples and thresholds (labels already checked).
+func classifierOptions(cfg *config.Config) intents.Options {
+	var extra []intents.Example
+	for _, ex := range cfg.Intents.Examples {
+		if l, ok := intents.ParseLabel(ex.Label); ok {
+			extra = append(extra, intents.Example{Text: ex.Text, Label: l})
+		}
+	}
+	return intents.Options{Extra: extra, MenuBelow: cfg.Intents.MenuBelow}
 }
 
 // Policies turns the SLA entries into case policies; entries counted in business hours

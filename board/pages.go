@@ -72,7 +72,7 @@ func clock(t time.Time) string { return vocab.Clock(t) }
 func intentName(label string) string { return intents.Label(label).Chinese() }
 
 var allStates = []cases.State{cases.StateOpen, cases.StateWaitingMerchant, cases.StateWaitingBuyer,
-	cases.StateResolved, cases.StateRejected, cases.StateCancelled, cases.StateExpired}
+	cases.StateResolved, cases.StateRejected, cases.StateCancelled, cases.StateExpired, cases.StateClosed}
 
 // urgentWithin is when a countdown turns red.
 const urgentWithin = time.Hour
@@ -235,6 +235,7 @@ type caseView struct {
 	CanAct     bool // a merchant is configured for the shop
 	FormNonce  string
 	Waits      []option
+	Misreads   []option // what the buyer really wanted, for 误判
 }
 
 // casePage shows one case with everything the merchant needs to decide on it.
@@ -293,6 +294,12 @@ func (b *Board) caseView(ctx context.Context, r *http.Request, c *cases.Case) (c
 		return v, err
 	}
 	v.HandedOff = h == c.ID
+	v.Misreads = append(v.Misreads, option{Value: "", Name: "买家其实没有售后请求"})
+	for _, l := range intents.Labels() {
+		if string(l) != c.Intent && l != intents.Other {
+			v.Misreads = append(v.Misreads, option{Value: string(l), Name: "买家其实是想：" + l.Chinese()})
+		}
+	}
 	for _, w := range []struct{ v, n string }{{"30m", "30分钟"}, {"1h", "1小时"}, {"2h", "2小时"}, {"4h", "4小时"}, {"1d", "1天"}} {
 		v.Waits = append(v.Waits, option{Value: w.v, Name: w.n, Selected: w.v == "2h"})
 	}

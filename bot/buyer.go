@@ -28,6 +28,9 @@ const maxPending = 20
 // buyer handles a buyer's message.
 func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	sess := e.session(m.Shop, m.From)
+	// Every path leaves the session as it ends the turn: what the buyer said last, what
+	// the bot asked, what is pending.
+	defer func() { e.saveSession(m.Shop, m.From, sess) }()
 	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
 	if err != nil {
 		return e.do(ctx, m, func(*turn) error { return err })
@@ -49,25 +52,62 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.answer(ctx, m, "empty", Data{})
 	}
 
-	res := e.classify.Classify(m.Text)
+	now := e.now()
+	earlier := sess.burst(now)
+	res := e.read(m.Shop, m.Text)
+	if res.Label != intents.Greeting && !bareOK(m.Text) {
+		// A hello or an OK is not part of what the buyer describes.
+		sess.remember(m.Text, now)
+	}
+	if sess.Confirm != nil {
+		pc := sess.Confirm
+		sess.Confirm = nil
+		if yes, ok := yesNo(m.Text); ok {
+			replies, err := e.confirmed(ctx, m, &sess, view, pc, yes)
+			e.saveSession(m.Shop, m.From, sess)
+			return replies, err
+		}
+	}
+	res, took := e.readBurst(m.Shop, res, m.Text, earlier)
 	label, slots := res.Label, res.Slots
+	choseMenu := false
 	switch n, ok := menuChoice(m.Text, sess.Menu); {
 	case ok && n == 0:
 		label, sess.Menu = intents.Human, nil
 	case ok:
-		label, sess.Menu = intents.Label(sess.Menu[n-1]), nil
+		label, sess.Menu, choseMenu = intents.Label(sess.Menu[n-1]), nil, true
 		if sess.Intent == "" { // the slots were in the message that led to the menu
-			slots = e.classify.Classify(sess.MenuText).Slots
+			slots = e.read(m.Shop, sess.MenuText).Slots
 		}
 	case res.SlotOnly && sess.Intent != "":
 		label = sess.Intent
+	case res.SlotOnly && slots.OrderID != "" && len(sess.Menu) > 0:
+		// The order number while a menu is open: keep it, and the menu.
+		sess.OrderID = slots.OrderID
+		return e.reMenu(ctx, m, &sess)
 	case res.SlotOnly && slots.OrderID != "":
 		sess.OrderID = slots.OrderID
+		if c := orderless(view.Live()); c != nil {
+			// The order number the buyer's open case was missing (a complaint opened
+			// before they gave it).
+			replies, err := e.attachOrder(ctx, m, &sess, c, slots.OrderID)
+			return replies, err
+		}
+		if c := caseFor(view.Cases, slots.OrderID); c != nil {
+			// An order number alone, about a case the buyer has: where it stands.
+			replies, err := e.answerStatus(ctx, m, &sess, c)
+			e.saveSession(m.Shop, m.From, sess)
+			return replies, err
+		}
 		return e.menu(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)})
+	case (res.Unclear || res.Label == intents.Other) && bareOK(m.Text):
+		label = intents.Greeting // "好的 等下拍": an OK, answered as one
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
 		// Following up on a case the buyer just opened: keep the words with the case
 		// and let the merchant read them, rather than quiz the buyer with a menu.
 		return e.chat(ctx, m, &sess, "other")
+	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text):
+		label = intents.Other // answered from the case below
 	case res.Unclear:
 		return e.menu(ctx, m, &sess, menuOptions(res.Candidates))
 	default:
@@ -77,10 +117,23 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		sess.OrderID = slots.OrderID
 	}
 	if label != sess.Intent && !res.SlotOnly {
-		// A new request starts a new transcript.
+		// A new request starts a new transcript: the burst it was read with, in the
+		// buyer's own words.
 		sess.Pending = sess.Pending[:0:0]
+		if len(took) == 0 {
+			took = earlier
+		}
+		for _, n := range took {
+			sess.Pending = append(sess.Pending, said{Text: n.Text})
+		}
 	}
-	if len(sess.Pending) < maxPending {
+	switch {
+	case choseMenu && sess.MenuText != "":
+		// The case keeps what the buyer asked, not the digit they chose it with.
+		if len(sess.Pending) == 0 || sess.Pending[len(sess.Pending)-1].Text != sess.MenuText {
+			sess.Pending = append(sess.Pending, said{Text: sess.MenuText})
+		}
+	case len(sess.Pending) < maxPending:
 		sess.Pending = append(sess.Pending, said{Text: m.Text})
 	}
 	if slots.Reason != "" {
@@ -89,9 +142,112 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if slots.AmountFen != 0 {
 		sess.AmountFen = slots.AmountFen
 	}
-	replies, err := e.dispatch(ctx, m, &sess, label)
+	replies, err := e.converse(ctx, m, &sess, view, res, label, slots.OrderID, choseMenu)
 	e.saveSession(m.Shop, m.From, sess)
 	return replies, err
+}
+
+// converse puts the buyer's cases first: a question about a case is answered from it, a
+// repeated ask or a grievance joins it, a renewed ask after it ended goes to the merchant
+// on it; only a new order or a truly new request opens another. A case label read with
+// middling confidence is confirmed once before anything opens; a withdrawal must be
+// unambiguous. orderID is the order this message names, if any; chosen is set when the
+// buyer picked the label from the menu (their choice needs no confirmation).
+func (e *Engine) converse(ctx context.Context, m Message, sess *session, view cases.BuyerView, res intents.Result, label intents.Label, orderID string, chosen bool) ([]cases.Reply, error) {
+	about := orderID
+	if about == "" {
+		// The order the buyer last named: a new order with no case yet means a new
+		// request, not the case of another order.
+		about = sess.OrderID
+	}
+	target := caseFor(view.Cases, about)
+	if target != nil && asksStatus(m.Text) && (label.OpensCase() || label == intents.Other || label == intents.Greeting) &&
+		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint) {
+		return e.answerStatus(ctx, m, sess, target)
+	}
+	switch {
+	case label == intents.Complaint && target != nil && target.State.Live():
+		return e.joinComplaint(ctx, m, sess, target)
+	case label == intents.Complaint && target != nil && target.State == cases.StateRejected:
+		return e.followUp(ctx, m, sess, target)
+	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State.Live():
+		// The same request again: it joins the live case.
+		sess.OrderID = target.OrderID
+		return e.openOrUpdate(ctx, m, sess, intents.Label(target.Intent), target.OrderID)
+	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State == cases.StateRejected:
+		return e.followUp(ctx, m, sess, target)
+	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && asks(m.Text):
+		// A question about the live case's process ("寄回地址是哪个" during an exchange):
+		// it joins that case; the merchant answers it there.
+		sess.OrderID = target.OrderID
+		return e.openOrUpdate(ctx, m, sess, intents.Label(target.Intent), target.OrderID)
+	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && sess.OrderID == "":
+		// A new request on the order the buyer is already talking about: never ask for
+		// the order number twice.
+		sess.OrderID = target.OrderID
+	case label == intents.Cancel:
+		return e.withdraw(ctx, m, sess, view, res)
+	}
+	if label == intents.Complaint && !chosen && sess.Intent != intents.Complaint && !res.Escalation && !angry(m.Text) {
+		// An urgent complaint case needs an escalation or a grievance against the shop.
+		// A problem with the goods, stated without a remedy, is usually the start of a
+		// refund or exchange: ask what they want. A grievance about service or delivery
+		// is confirmed once before the merchant gets an urgent alert.
+		if aboutService(m.Text) {
+			sess.Confirm = &pendingConfirm{Label: intents.Complaint}
+			return e.answer(ctx, m, "confirm_complaint", Data{})
+		}
+		return e.remedies(ctx, m, sess)
+	}
+	if label.OpensCase() && res.Confirm && !chosen && sess.Intent != label && !res.Escalation {
+		return e.confirm(ctx, m, sess, label)
+	}
+	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
+		return e.chat(ctx, m, sess, greetingKey(m.Text))
+	}
+	return e.dispatch(ctx, m, sess, label)
+}
+
+// withdraw handles a cancel reading: an unambiguous withdrawal (a clear rule hit or a
+// confident reading) withdraws the case at once; a middling one asks first; with no case
+// to withdraw, a settled "已经好了" is just acknowledged.
+func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view cases.BuyerView, res intents.Result) ([]cases.Reply, error) {
+	live := view.Live()
+	var target *cases.Case
+	for i := range live {
+		if live[i].Intent != string(intents.Human) {
+			target = &live[i]
+			break
+		}
+	}
+	switch {
+	case target == nil && res.Confidence >= withdrawAbove:
+		return e.cancel(ctx, m, sess)
+	case target == nil:
+		return e.chat(ctx, m, sess, "ack")
+	case res.Confidence >= withdrawAbove:
+		return e.cancel(ctx, m, sess)
+	}
+	return e.confirmCancel(ctx, m, sess, target)
+}
+
+// withdrawAbove is the confidence at which a cancel reading withdraws a case without
+// asking: a wrongly withdrawn case tells the merchant "无需处理" about a buyer who still
+// waits, so anything less certain is asked about first.
+const withdrawAbove = 0.9
+
+// confirmed carries out the answer to a yes/no question the bot asked.
+func (e *Engine) confirmed(ctx context.Context, m Message, sess *session, view cases.BuyerView, pc *pendingConfirm, yes bool) ([]cases.Reply, error) {
+	if !yes {
+		sess.Pending, sess.Intent = nil, ""
+		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
+	}
+	if pc.Label == intents.Cancel {
+		return e.cancel(ctx, m, sess)
+	}
+	// The buyer's words are the ones that led to the question, already pending; the
+	// "1" is not the buyer's description.
+	return e.dispatch(ctx, m, sess, pc.Label)
 }
 
 func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
@@ -116,7 +272,9 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 // chat answers a message that opens no case; it still joins the transcript of the
 // buyer's live case, if any.
 func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string) ([]cases.Reply, error) {
-	sess.Pending = nil
+	if !sess.Intent.OpensCase() {
+		sess.Pending = nil // a request waiting for its order number keeps its words
+	}
 	return e.do(ctx, m, func(t *turn) error {
 		if sess.CaseID != "" {
 			if err := t.recordIfLive(sess.CaseID, m); err != nil {
@@ -129,8 +287,14 @@ func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string)
 
 // request handles refund, return, exchange and repair: the order number is needed.
 func (e *Engine) request(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
+	again := sess.Intent == label && sess.Asked
 	sess.Intent = label
 	if sess.OrderID == "" {
+		if again {
+			// Asked already: never pester a buyer twice for the same thing.
+			return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
+		}
+		sess.Asked = true
 		return e.answer(ctx, m, "ask_order", Data{Intent: intentName(string(label))})
 	}
 	_, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
@@ -221,7 +385,8 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 	})
 	if err == nil {
 		e.log.Info("case handled", "shop", shop.ID, "case_id", c.ID, "intent", c.Intent)
-		sess.Intent, sess.Reason, sess.AmountFen, sess.Pending, sess.CaseID = "", "", 0, nil, c.ID
+		sess.Intent, sess.Reason, sess.AmountFen, sess.Pending, sess.CaseID, sess.Asked = "", "", 0, nil, c.ID, false
+		sess.Recent = nil // what was read into the case is not read again with the next burst
 	}
 	return replies, err
 }
@@ -240,12 +405,21 @@ func (e *Engine) complaint(ctx context.Context, m Message, sess *session) ([]cas
 
 // logistics answers from the order's shipping status.
 func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
-	sess.Pending = nil
+	// A request still waiting for its order number outlives a delivery question asked
+	// meanwhile: the order number that comes next is for it.
+	waiting := sess.Intent.OpensCase()
+	if !waiting {
+		sess.Pending = nil
+	}
 	if sess.OrderID == "" {
-		sess.Intent = intents.Logistics
+		if !waiting {
+			sess.Intent = intents.Logistics
+		}
 		return e.answer(ctx, m, "logistics_no_order", Data{})
 	}
-	sess.Intent = ""
+	if !waiting {
+		sess.Intent = ""
+	}
 	order, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
 	switch {
 	case errors.Is(err, adapters.ErrNotFound):

@@ -24,6 +24,20 @@ type Classifier interface {
 	Classify(text string) intents.Result
 }
 
+// ShopClassifier is a Classifier that may read each shop's buyers with the shop's own
+// model (one that learned the merchant's corrections); the engine uses it when offered.
+type ShopClassifier interface {
+	ClassifyFor(shop, text string) intents.Result
+}
+
+// read classifies text for a shop.
+func (e *Engine) read(shop, text string) intents.Result {
+	if sc, ok := e.classify.(ShopClassifier); ok {
+		return sc.ClassifyFor(shop, text)
+	}
+	return e.classify.Classify(text)
+}
+
 // Shop is one shop the desk serves.
 type Shop struct {
 	ID        string
@@ -62,6 +76,13 @@ type ChannelFunc func(ctx context.Context, to, text string) error
 // Send calls f.
 func (f ChannelFunc) Send(ctx context.Context, to, text string) error { return f(ctx, to, text) }
 
+// Learner takes the shop's own examples (a merchant's 误判 correction, already stored)
+// and trains them in, so the next buyer who writes the same is read right. It must not
+// block the turn.
+type Learner interface {
+	Learn(shop string, examples []intents.Example)
+}
+
 // Alarm tells the merchant at once without the store: used when the store itself is what
 // failed. notify.Router satisfies it.
 type Alarm interface {
@@ -76,7 +97,10 @@ type Options struct {
 	// Channel delivers replies to buyers and merchants.
 	Channel Channel
 	// Alarm hears about store faults; nil: they are only logged.
-	Alarm   Alarm
+	Alarm Alarm
+	// Learner trains in the merchant's corrections; nil: they are only stored (and trained
+	// in at the next start).
+	Learner Learner
 	Replies map[string]string
 	Funcs   template.FuncMap
 	// BuyerReminders are when to remind a buyer the case waits on, counted from when it
@@ -102,6 +126,7 @@ type Engine struct {
 	classify Classifier
 	channel  Channel
 	alarm    Alarm
+	learner  Learner
 
 	buyerReminders []time.Duration
 	replies        *Templates
@@ -143,7 +168,7 @@ func New(o Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, channel: o.Channel, alarm: o.Alarm,
+		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, channel: o.Channel, alarm: o.Alarm, learner: o.Learner,
 		replies: replies, maxLen: o.MaxLen, lookupTimeout: o.LookupTimeout,
 		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
 		buyerReminders: o.BuyerReminders,
@@ -304,6 +329,9 @@ type turn struct {
 	replies []cases.Reply
 	// caseID is the case this turn acts on: what the buyer is told joins its transcript.
 	caseID string
+	// learned are shop examples the turn stored (a 误判 correction), trained in once it
+	// commits.
+	learned []intents.Example
 }
 
 // say queues a reply to the sender of the message.
@@ -345,7 +373,7 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	t := &turn{e: e, shop: e.shops[m.Shop], m: m}
 	check := m.seen != nil && !m.seen.recorded
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
-		t.tx, t.replies, t.caseID = tx, nil, ""
+		t.tx, t.replies, t.caseID, t.learned = tx, nil, "", nil
 		if check {
 			first, err := tx.FirstSeen(m.Shop, m.ID)
 			if err != nil {
@@ -359,6 +387,9 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	})
 	if err == nil && check {
 		m.seen.recorded = true
+	}
+	if err == nil && len(t.learned) > 0 && e.learner != nil {
+		e.learner.Learn(m.Shop, t.learned)
 	}
 	return t, err
 }

@@ -52,6 +52,7 @@ type harness struct {
 	store    *cases.Store
 	engine   *bot.Engine
 	worker   *worker.Worker
+	app      *app.App
 	platform adapters.Platform
 	cfg      *config.Config
 
@@ -151,7 +152,7 @@ func (h *harness) newEngine(store *cases.Store) *bot.Engine {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.worker = a.Worker
+	h.worker, h.app = a.Worker, a
 	return a.Engine
 }
 

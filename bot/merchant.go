@@ -8,8 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/vocab"
 )
 
@@ -81,6 +83,16 @@ func (c Command) withVerb(verb, rest string) (Command, error) {
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写上内容：%s %s 文字", c.CaseID, c.Verb)}
 		}
 		c.Arg = rest
+	case vocab.ArgOptional:
+		c.Arg = rest
+	case vocab.ArgCase:
+		if !caseIDPattern.MatchString(rest) {
+			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写上要并入的单号：%s %s A13", c.CaseID, c.Verb)}
+		}
+		c.Arg = "A" + rest[1:]
+		if c.Arg == c.CaseID {
+			return Command{}, &ErrBadCommand{Hint: "不能把一张单并入它自己。"}
+		}
 	case vocab.ArgWait:
 		d, err := parseWait(rest)
 		if err != nil {
@@ -193,7 +205,7 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 			return t.details(c)
 		}
 		t.caseID = c.ID
-		if !c.State.Live() && cmd.Verb != vocab.Note {
+		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread {
 			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.State.Label()))
 		}
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: m.Text}); err != nil {
@@ -217,7 +229,11 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.releaseIfHandedOff(c); err != nil {
 			return err
 		}
-		if err := t.sayTo(c.Buyer, "approved", Data{CaseID: c.ID, Intent: name}); err != nil {
+		key := "approved"
+		if c.Intent == string(intents.Complaint) {
+			key = "complaint_resolved" // a grievance is settled, not "approved"
+		}
+		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("✅ %s 已同意，已通知买家。", c.ID))
@@ -231,7 +247,11 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.releaseIfHandedOff(c); err != nil {
 			return err
 		}
-		if err := t.sayTo(c.Buyer, "rejected", Data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
+		key := "rejected"
+		if c.Intent == string(intents.Complaint) {
+			key = "complaint_answered" // a grievance is answered, not "未能通过"
+		}
+		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("❌ %s 已拒绝，已通知买家。", c.ID))
@@ -291,8 +311,117 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("📝 %s 已备注。", c.ID))
+	case vocab.Close:
+		if err := t.tx.SetState(c, cases.StateClosed, "merchant", cmd.Arg); err != nil {
+			return err
+		}
+		if err := t.releaseIfHandedOff(c); err != nil {
+			return err
+		}
+		if err := t.sayTo(c.Buyer, "closed", Data{CaseID: c.ID, Intent: name}); err != nil {
+			return err
+		}
+		return t.sayText(t.m.From, fmt.Sprintf("🗂 %s 已关闭，买家收到的是中性通知（不是拒绝）。", c.ID))
+	case vocab.Misread:
+		return t.misread(c, cmd.Arg)
+	case vocab.Merge:
+		return t.merge(c, cmd.Arg)
 	}
 	return fmt.Errorf("apply command %q: unknown verb", cmd.Verb)
+}
+
+// misread closes a case the bot opened on a misreading, without a word to the buyer (they
+// asked for nothing), and keeps the buyer's words with the right label as the shop's own
+// example, so the next buyer who writes the same is read right.
+func (t *turn) misread(c *cases.Case, arg string) error {
+	label, ok := labelWord(arg)
+	if !ok {
+		return t.sayText(t.m.From, fmt.Sprintf("「%s」不是认得的意思。可写：退款、退货、换货、投诉、物流、维修、人工、撤销、问候、其他（或不写）。", arg))
+	}
+	if label == intents.Label(c.Intent) {
+		return t.sayText(t.m.From, fmt.Sprintf("%s 本来就是%s；要结束它请用「%s 关闭」。", c.ID, intentName(c.Intent), c.ID))
+	}
+	events, err := t.tx.Events(c.Shop, c.ID)
+	if err != nil {
+		return err
+	}
+	var learned int
+	for _, ev := range events {
+		if ev.Kind != cases.EventMessage || ev.Media != "" || onlySlots(ev.Text) {
+			continue
+		}
+		if err := t.tx.AddExample(cases.Example{Shop: c.Shop, Text: ev.Text, Label: string(label), CaseID: c.ID}); err != nil {
+			return err
+		}
+		t.learned = append(t.learned, intents.Example{Text: ev.Text, Label: label})
+		learned++
+	}
+	if c.State.Live() {
+		if err := t.tx.SetState(c, cases.StateClosed, "merchant", "误判 → "+string(label)); err != nil {
+			return err
+		}
+		if err := t.releaseIfHandedOff(c); err != nil {
+			return err
+		}
+	}
+	return t.sayText(t.m.From, fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, learned, intentName(string(label))))
+}
+
+// merge folds case other into c: other's transcript joins c's and other closes.
+func (t *turn) merge(c *cases.Case, otherID string) error {
+	o, err := t.tx.Case(c.Shop, otherID)
+	if errors.Is(err, cases.ErrNotFound) {
+		return t.sayText(t.m.From, fmt.Sprintf("没有找到售后单 %s。", otherID))
+	}
+	if err != nil {
+		return err
+	}
+	if o.Buyer != c.Buyer {
+		return t.sayText(t.m.From, fmt.Sprintf("%s 和 %s 不是同一个买家的单，不能合并。", c.ID, o.ID))
+	}
+	if !o.State.Live() {
+		return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」，不用合并。", o.ID, o.State.Label()))
+	}
+	if err := t.tx.MoveEvents(c.Shop, o.ID, c.ID); err != nil {
+		return err
+	}
+	if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: "并入 " + o.ID}); err != nil {
+		return err
+	}
+	if err := t.tx.SetState(o, cases.StateClosed, "merchant", "并入 "+c.ID); err != nil {
+		return err
+	}
+	return t.sayText(t.m.From, fmt.Sprintf("🔗 %s 已并入 %s（聊天记录一并移过来），%s 已关闭。", o.ID, c.ID, o.ID))
+}
+
+// labelWord reads the label a merchant names in 误判: the English label or its Chinese
+// name (or a short form of it); nothing or 无 means "no request at all" (other).
+func labelWord(s string) (intents.Label, bool) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case "", "无", "没有", "都不是", "不是售后":
+		return intents.Other, true
+	}
+	if l, ok := intents.ParseLabel(strings.ToLower(s)); ok {
+		return l, true
+	}
+	for _, l := range intents.Labels() {
+		name := l.Chinese()
+		if s == name || len([]rune(s)) >= 2 && strings.HasPrefix(name, s) {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// onlySlots reports text with no words in it: an order number, a menu digit.
+func onlySlots(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (t *turn) releaseIfHandedOff(c *cases.Case) error {

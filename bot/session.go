@@ -15,6 +15,18 @@ type session struct {
 	MenuText  string   // the message that led to the menu
 	Pending   []said   // the buyer's messages since the pending request began: the case transcript
 	CaseID    string   // the buyer's latest case, for messages that follow it
+	// Recent are the buyer's last text messages, for reading a burst as one.
+	Recent []note
+	// Asked is set once the bot asked for the order number of the pending request.
+	Asked bool
+	// Confirm is the yes/no question the bot asked last, waiting for its answer.
+	Confirm *pendingConfirm
+}
+
+// pendingConfirm is a yes/no question the bot asked before acting.
+type pendingConfirm struct {
+	Label  intents.Label // the request to go ahead with on yes
+	CaseID string        // for a withdrawal: the case to withdraw
 }
 
 // said is one buyer message kept for a transcript before its case exists.
@@ -34,4 +46,10 @@ func (e *Engine) session(shop, buyer string) session {
 
 func (e *Engine) saveSession(shop, buyer string, s session) {
 	e.sessions.SetDefault(sessionKey(shop, buyer), s)
+}
+
+// Waiting is the request a buyer made that still waits for something from them (an order
+// number, a confirmation) with no case yet; "" when none.
+func (e *Engine) Waiting(shop, buyer string) intents.Label {
+	return e.session(shop, buyer).Intent
 }

@@ -30,6 +30,9 @@ type Data struct {
 	Deadline   time.Time
 	Left       time.Duration
 	Max        int
+	// Status is one sentence on where a case stands, written by the engine from the case
+	// and the platform's status ("店主已同意，款项原路退回…").
+	Status string
 }
 
 // Templates is a parsed set of named templates: the shop's replies or its alerts.

@@ -14,7 +14,7 @@ import (
 type State string
 
 // Case states. open → waiting_merchant → (waiting_buyer ↔ waiting_merchant)* →
-// resolved | rejected | cancelled | expired.
+// resolved | rejected | cancelled | expired | closed.
 const (
 	StateOpen            State = "open"
 	StateWaitingMerchant State = "waiting_merchant"
@@ -23,6 +23,9 @@ const (
 	StateRejected        State = "rejected"
 	StateCancelled       State = "cancelled"
 	StateExpired         State = "expired"
+	// StateClosed is a case the merchant closed without a decision: a misreading, a
+	// duplicate merged into another case, a request that needs nothing more.
+	StateClosed State = "closed"
 )
 
 // Live reports whether the case is still being worked on.
@@ -47,13 +50,15 @@ func (s State) Label() string {
 		return "已撤销"
 	case StateExpired:
 		return "已超时"
+	case StateClosed:
+		return "已关闭"
 	}
 	return string(s)
 }
 
 // CanTransition reports whether a case may move from one state to another.
 func CanTransition(from, to State) bool {
-	final := []State{StateResolved, StateRejected, StateCancelled, StateExpired}
+	final := []State{StateResolved, StateRejected, StateCancelled, StateExpired, StateClosed}
 	switch from {
 	case StateOpen:
 		return to == StateWaitingMerchant || slices.Contains(final, to)
@@ -142,6 +147,9 @@ const (
 	AlertComplaint      = "complaint"
 	AlertReminder       = "reminder" // a snoozed reminder
 	AlertBuyerCancelled = "cancelled_by_buyer"
+	// AlertFollowUp tells the merchant a buyer wrote again about a case that is over (a
+	// request after a rejection): it goes out even though the case is closed.
+	AlertFollowUp = "followup"
 	// AlertBuyerReminder reminds the buyer while the case waits on them; it goes to the
 	// buyer's chat, not to the merchant's sinks.
 	AlertBuyerReminder = "buyer_reminder"
@@ -163,6 +171,9 @@ type Alert struct {
 	Attempts int
 	// Repeat is set when the alert may already have been delivered once before a crash.
 	Repeat bool
+	// Note is the buyer's words the alert is about, when they are not the case's first
+	// message (a follow-up, a grievance joined to the case); "" otherwise.
+	Note string
 }
 
 // Reply is a message to a buyer or merchant, committed before it is sent.

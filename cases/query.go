@@ -120,12 +120,12 @@ func (tx *Tx) Events(shop, caseID string) ([]Event, error) {
 	return out, rows.Err()
 }
 
-const alertColumns = `id, shop, case_id, kind, due_at, state, attempts, repeat`
+const alertColumns = `id, shop, case_id, kind, due_at, state, attempts, repeat, note`
 
 func scanAlert(r scanner) (Alert, error) {
 	var a Alert
 	var due int64
-	err := r.Scan(&a.ID, &a.Shop, &a.CaseID, &a.Kind, &due, &a.State, &a.Attempts, &a.Repeat)
+	err := r.Scan(&a.ID, &a.Shop, &a.CaseID, &a.Kind, &due, &a.State, &a.Attempts, &a.Repeat, &a.Note)
 	a.DueAt = fromMS(due)
 	return a, err
 }
@@ -420,4 +420,24 @@ func (s *Store) Buyer(ctx context.Context, shop, buyer string, since time.Time) 
 		return err
 	})
 	return v, err
+}
+
+// Examples returns the shop examples of every shop, oldest first.
+func (s *Store) Examples(ctx context.Context) ([]Example, error) {
+	rows, err := s.query(ctx, `SELECT shop, text, label, case_id, at FROM examples ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list examples: %w", err)
+	}
+	defer rows.Close()
+	var out []Example
+	for rows.Next() {
+		var e Example
+		var at int64
+		if err := rows.Scan(&e.Shop, &e.Text, &e.Label, &e.CaseID, &at); err != nil {
+			return nil, fmt.Errorf("scan example: %w", err)
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -106,6 +106,17 @@ var migrations = [...]string{
 	`ALTER TABLE events ADD COLUMN media TEXT NOT NULL DEFAULT ''`,
 	`ALTER TABLE events ADD COLUMN from_state TEXT NOT NULL DEFAULT ''`,
 	`ALTER TABLE events ADD COLUMN to_state TEXT NOT NULL DEFAULT ''`,
+	// 5: the buyer's words an alert is about, when not the case's first message.
+	`ALTER TABLE alerts ADD COLUMN note TEXT NOT NULL DEFAULT ''`,
+	// 6: the shop's own labelled examples (a merchant's 误判 correction), trained in.
+	`CREATE TABLE IF NOT EXISTS examples (
+		id    INTEGER PRIMARY KEY,
+		shop  TEXT NOT NULL,
+		text  TEXT NOT NULL,
+		label TEXT NOT NULL,
+		case_id TEXT NOT NULL DEFAULT '',
+		at    INTEGER NOT NULL
+	)`,
 }
 
 // pageSize is SQLite's default page size, which the store never changes.
@@ -168,7 +179,15 @@ func (s *Store) Close() error {
 		st.Close()
 	}
 	s.stmtMu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	// database/sql closes a connection that was in use, or still being opened, when it
+	// comes back, after Close has returned; SQLite then touches the -wal and -shm files.
+	// Wait for that, briefly, so a closed store has let go of its files (a test's temp
+	// dir, a file the operator moves away).
+	for i := 0; i < 1000 && s.db.Stats().OpenConnections > 0; i++ {
+		time.Sleep(time.Millisecond)
+	}
+	return err
 }
 
 // Now is the store's clock.

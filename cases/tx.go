@@ -176,8 +176,8 @@ func (tx *Tx) AddEvent(e Event) error {
 
 // ScheduleAlert adds a pending alert.
 func (tx *Tx) ScheduleAlert(a Alert) error {
-	_, err := tx.exec(`INSERT INTO alerts (shop, case_id, kind, due_at, state) VALUES (?,?,?,?,?)`,
-		a.Shop, a.CaseID, a.Kind, ms(a.DueAt), AlertPending)
+	_, err := tx.exec(`INSERT INTO alerts (shop, case_id, kind, due_at, state, note) VALUES (?,?,?,?,?,?)`,
+		a.Shop, a.CaseID, a.Kind, ms(a.DueAt), AlertPending, a.Note)
 	if err != nil {
 		return fmt.Errorf("schedule %s alert for case %s: %w", a.Kind, a.CaseID, err)
 	}
@@ -377,4 +377,36 @@ func (tx *Tx) ResumeForMerchant(c *Case, actor, note string, p Policy) error {
 	}
 	c.PausedLeft = 0
 	return tx.Reschedule(c, deadline, p)
+}
+
+// Example is one of the shop's own labelled messages: a buyer's words the merchant said
+// the bot misread, with the label they should have had.
+type Example struct {
+	Shop   string
+	Text   string
+	Label  string
+	CaseID string // the case the correction was made on
+	At     time.Time
+}
+
+// AddExample stores a shop example durably.
+func (tx *Tx) AddExample(e Example) error {
+	_, err := tx.exec(`INSERT INTO examples (shop, text, label, case_id, at) VALUES (?,?,?,?,?)`,
+		e.Shop, e.Text, e.Label, e.CaseID, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("add example: %w", err)
+	}
+	return nil
+}
+
+// MoveEvents copies the buyer's messages and the replies of case from onto case into,
+// for a merge: into's transcript then holds both.
+func (tx *Tx) MoveEvents(shop, from, into string) error {
+	_, err := tx.exec(`INSERT INTO events (shop, case_id, kind, actor, text, media, from_state, to_state, at)
+		SELECT shop, ?, kind, actor, text, media, '', '', at FROM events
+		WHERE shop = ? AND case_id = ? AND kind IN (?, ?) ORDER BY id`, into, shop, from, EventMessage, EventReply)
+	if err != nil {
+		return fmt.Errorf("merge events of %s into %s: %w", from, into, err)
+	}
+	return nil
 }

@@ -66,6 +66,11 @@ type Report struct {
 	PerLabel  []LabelScore              // in Labels() order
 	Confusion [numLabels][numLabels]int // [gold][predicted], indexes in Labels() order
 	Unclear   int                       // examples that would have got the menu
+	// Cases scores case opening, label-agnostic: would a case open at all (a case label
+	// read with enough confidence), against whether the gold label opens one.
+	Cases CaseScore
+	// Preds are the predicted labels, one per example in order (for outside scoring).
+	Preds     []Label
 	Elapsed   time.Duration
 	PerSecond float64 // messages classified per second
 }
@@ -88,6 +93,8 @@ func Evaluate(c *Classifier, ex []Example) Report {
 		if res.Unclear {
 			r.Unclear++
 		}
+		r.Preds = append(r.Preds, res.Label)
+		r.Cases.add(e.Label.OpensCase(), res)
 	}
 	r.Elapsed = time.Since(start)
 	r.score()
@@ -95,6 +102,53 @@ func Evaluate(c *Classifier, ex []Example) Report {
 		r.PerSecond = float64(r.N) / s
 	}
 	return r
+}
+
+// CaseScore counts case-opening decisions. A message "opens" a case when its label is a
+// case label read confidently (not Unclear, not Confirm); "asks" when the bot would first
+// confirm it; a gold case message opens one when its gold label is a case label.
+type CaseScore struct {
+	Gold       int // gold labels that open a case
+	Opened     int // messages that would open a case at once
+	OpenedGold int // of those, how many should
+	Asked      int // messages that would get the confirmation question
+	AskedGold  int // of those, how many should open a case
+}
+
+func (c *CaseScore) add(gold bool, res Result) {
+	if gold {
+		c.Gold++
+	}
+	switch {
+	case !res.Label.OpensCase() || res.Unclear:
+	case res.Confirm:
+		c.Asked++
+		if gold {
+			c.AskedGold++
+		}
+	default:
+		c.Opened++
+		if gold {
+			c.OpenedGold++
+		}
+	}
+}
+
+// Precision is the share of cases opened at once that should have been.
+func (c CaseScore) Precision() float64 { return ratio(c.OpenedGold, c.Opened) }
+
+// Recall is the share of messages that should open a case that open one at once.
+func (c CaseScore) Recall() float64 { return ratio(c.OpenedGold, c.Gold) }
+
+// RecallAsked is the share of messages that should open a case that open one at once or
+// after the buyer confirms.
+func (c CaseScore) RecallAsked() float64 { return ratio(c.OpenedGold+c.AskedGold, c.Gold) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
 }
 
 // score derives the figures from the confusion matrix.
@@ -135,8 +189,11 @@ func (r *Report) score() {
 // Print writes the report as a table: overall figures, per-label scores, and the confusion
 // matrix (rows gold, columns predicted).
 func (r Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "样本 examples: %d   准确率 accuracy: %.3f   macro-F1: %.3f   菜单 unclear: %d   速度: %.0f msg/s\n\n",
+	fmt.Fprintf(w, "样本 examples: %d   准确率 accuracy: %.3f   macro-F1: %.3f   菜单 unclear: %d   速度: %.0f msg/s\n",
 		r.N, r.Accuracy, r.MacroF1, r.Unclear, r.PerSecond)
+	c := r.Cases
+	fmt.Fprintf(w, "开单 case opening: precision %.3f  recall %.3f  (opened %d, should %d, right %d; confirm asked %d, of which should %d → recall with confirmation %.3f)\n\n",
+		c.Precision(), c.Recall(), c.Opened, c.Gold, c.OpenedGold, c.Asked, c.AskedGold, c.RecallAsked())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "label\t\tprecision\trecall\tF1\tsupport\t")
 	for _, ls := range r.PerLabel {

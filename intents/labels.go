@@ -38,6 +38,17 @@ func Labels() []Label {
 	return o[:]
 }
 
+// OpensCase reports whether a message with this label opens an after-sale case: refund,
+// return, exchange, complaint and repair. The others are answered without one (logistics,
+// greeting, other), hand the buyer to a person (human) or withdraw a case (cancel).
+func (l Label) OpensCase() bool {
+	switch l {
+	case Refund, Return, Exchange, Complaint, Repair:
+		return true
+	}
+	return false
+}
+
 // ParseLabel returns the label spelled s, and false when s names no label.
 func ParseLabel(s string) (Label, bool) {
 	i := labelIndex(Label(s))

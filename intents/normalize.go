@@ -1,6 +1,7 @@
 package intents
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -15,7 +16,6 @@ const maxRunes = 192
 const (
 	runeBOS      = '\uE000' // start of text
 	runeEOS      = '\uE001' // end of text
-	runeLongNum  = '\uE002' // a run of 6+ digits: an order id, phone or tracking number
 	runeShort    = '\uE003' // a run of 1–5 digits (with decimals): a count, price, size
 	runeConsumer = '\uE004' // 12315 / 315, the consumer-rights hotline: an escalation
 	runeSep      = ','      // any clause separator: comma, full stop, space, bracket …
@@ -188,7 +188,11 @@ func normalize(text string, t *normText) {
 		case digitVal == 12315 && digits == 5, digitVal == 315 && digits == 3:
 			p = runeConsumer
 		case digits >= 6:
-			p = runeLongNum
+			// An order id, phone or tracking number is a slot, not a word of the request:
+			// left in, the many bare ids buyers paste taught the model that a long number
+			// means "other", and "换货 4705…" read as other.
+			digits, digitVal = 0, 0
+			return
 		}
 		t.push(p)
 		digits, digitVal = 0, 0
@@ -369,4 +373,19 @@ func (t *normText) markNegation() {
 		}
 		i = end - 1
 	}
+}
+
+// Fold is text as the classifier sees it, for telling two messages apart: letters and
+// digits only, lower case, traditional and full-width folded, typos and homophones
+// mended. Two messages with the same Fold say the same thing.
+func Fold(text string) string {
+	var t normText
+	normalize(capText(text, maxClassifyBytes), &t)
+	var b strings.Builder
+	for _, r := range t.r[:t.n] {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }

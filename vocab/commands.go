@@ -10,9 +10,11 @@ type Arg int
 
 // What a verb takes.
 const (
-	ArgNone Arg = iota // nothing: "A12 同意"
-	ArgText            // required text: "A12 拒绝 原因"
-	ArgWait            // a duration: "A12 稍后 2h"
+	ArgNone     Arg = iota // nothing: "A12 同意"
+	ArgText                // required text: "A12 拒绝 原因"
+	ArgWait                // a duration: "A12 稍后 2h"
+	ArgOptional            // text or nothing: "A12 关闭", "A12 关闭 重复的单"
+	ArgCase                // another case's id: "A12 合并 A13"
 )
 
 // Verb is one merchant command on a case ("A12 <verb> …"): the one table that the chat
@@ -35,6 +37,9 @@ const (
 	TakeOver = "接管"
 	Release  = "释放"
 	Note     = "备注"
+	Close    = "关闭" // close without a decision; the buyer gets a neutral word
+	Misread  = "误判" // the bot misread the buyer: close it and learn the right label
+	Merge    = "合并" // fold another case of the same buyer into this one
 )
 
 // Commands that name no case.
@@ -56,6 +61,9 @@ func Verbs() []Verb {
 		{Name: TakeOver, Usage: "接管 — 人工接管这个买家", Board: true},
 		{Name: Release, Usage: "释放 — 交回机器人", Board: true},
 		{Name: Note, Arg: ArgText, Usage: "备注 文字", Board: true},
+		{Name: Close, Arg: ArgOptional, Usage: "关闭 [说明] — 不同意也不拒绝，直接关单（买家收到中性通知）", Board: true},
+		{Name: Misread, Arg: ArgOptional, Usage: "误判 [退款/退货/换货/物流/其他…] — 机器人看错了：关单、不打扰买家，并记住正确的意思", Board: true},
+		{Name: Merge, Arg: ArgCase, Usage: "合并 A13 — 把同一买家的 A13 并入这张单"},
 	}
 }
 

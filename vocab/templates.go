@@ -34,6 +34,19 @@ func replyFields() map[string][]string {
 		"platform_apply":      {"Intent", "OrderID"},
 		"waiting_buyer":       {"CaseID", "Intent", "Reason"},
 		"buyer_reminder":      {"CaseID", "Intent"},
+		"thanks":              {"Shop"},
+		"ack":                 {"Shop"},
+		"confirm":             {"Intent"},
+		"confirm_cancel":      {"CaseID", "Intent"},
+		"case_status":         {"CaseID", "Intent", "OrderID", "Status", "Deadline"},
+		"complaint_joined":    {"CaseID", "Intent"},
+		"followup":            {"CaseID", "Intent"},
+		"complaint_resolved":  {"CaseID"},
+		"complaint_answered":  {"CaseID", "Reason"},
+		"closed":              {"CaseID", "Intent"},
+		"remedy_menu":         {"Menu"},
+		"confirm_complaint":   {},
+		"remedy_again":        {},
 	}
 }
 
@@ -45,6 +58,7 @@ func alertFields() map[string][]string {
 		"overdue":            {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
 		"complaint":          {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
 		"cancelled_by_buyer": {"CaseID", "Buyer"},
+		"followup":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text"},
 	}
 }
 

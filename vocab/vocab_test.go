@@ -194,6 +194,9 @@ func TestHelpText(t *testing.T) {
 		"A12 接管 — 人工接管这个买家",
 		"A12 释放 — 交回机器人",
 		"A12 备注 文字",
+		"A12 关闭 [说明] — 不同意也不拒绝，直接关单（买家收到中性通知）",
+		"A12 误判 [退款/退货/换货/物流/其他…] — 机器人看错了：关单、不打扰买家，并记住正确的意思",
+		"A12 合并 A13 — 把同一买家的 A13 并入这张单",
 	}
 	if got := lines[3:]; !slices.Equal(got, want) {
 		t.Fatalf("HelpText verb lines=%q, want %q", got, want)
@@ -218,6 +221,9 @@ func TestVerbs(t *testing.T) {
 		{vocab.TakeOver, vocab.ArgNone},
 		{vocab.Release, vocab.ArgNone},
 		{vocab.Note, vocab.ArgText},
+		{vocab.Close, vocab.ArgOptional},
+		{vocab.Misread, vocab.ArgOptional},
+		{vocab.Merge, vocab.ArgCase},
 	}
 	verbs := vocab.Verbs()
 	if len(verbs) != len(want) {
@@ -230,8 +236,9 @@ func TestVerbs(t *testing.T) {
 		if !strings.HasPrefix(v.Usage, v.Name) {
 			t.Fatalf("Verbs()[%d].Usage=%q, want it to start with %q", i, v.Usage, v.Name)
 		}
-		if !v.Board {
-			t.Fatalf("Verbs()[%d] (%s) Board=false, want true", i, v.Name)
+		// Every verb is on the board but 合并, which needs a second case picked.
+		if v.Board != (v.Name != vocab.Merge) {
+			t.Fatalf("Verbs()[%d] (%s) Board=%v", i, v.Name, v.Board)
 		}
 	}
 	// A fresh table each call: changing one does not change the next.
@@ -284,7 +291,7 @@ func TestLookupVerb(t *testing.T) {
 }
 
 func TestVerbList(t *testing.T) {
-	want := "同意、拒绝 原因、稍后 2h、回复 文字、等买家 说明、接管、释放、备注 文字"
+	want := "同意、拒绝 原因、稍后 2h、回复 文字、等买家 说明、接管、释放、备注 文字、关闭 [说明]、误判 [退款/退货/换货/物流/其他…]、合并 A13"
 	if got := vocab.VerbList(); got != want {
 		t.Fatalf("VerbList()=%q, want %q", got, want)
 	}
@@ -296,13 +303,15 @@ func TestTemplateKeys(t *testing.T) {
 		want  []string
 	}{
 		{vocab.Replies, []string{
-			"approved", "ask_order", "ask_photo", "busy", "buyer_reminder", "cancelled",
-			"case_opened", "case_updated", "complaint_opened", "empty", "greeting", "human",
+			"ack", "approved", "ask_order", "ask_photo", "busy", "buyer_reminder", "cancelled",
+			"case_opened", "case_status", "case_updated", "closed", "complaint_answered",
+			"complaint_joined", "complaint_opened", "complaint_resolved", "confirm", "confirm_cancel",
+			"confirm_complaint", "empty", "followup", "greeting", "human",
 			"logistics_no_order", "logistics_shipped", "logistics_unshipped", "media_received",
 			"menu", "nothing_to_cancel", "order_not_found", "other", "platform_apply",
-			"rejected", "released", "too_long", "waiting_buyer", "welcome",
+			"rejected", "released", "remedy_again", "remedy_menu", "thanks", "too_long", "waiting_buyer", "welcome",
 		}},
-		{vocab.Alerts, []string{"cancelled_by_buyer", "complaint", "new_case", "overdue", "warn"}},
+		{vocab.Alerts, []string{"cancelled_by_buyer", "complaint", "followup", "new_case", "overdue", "warn"}},
 		{"", nil},
 		{"Replies", nil},
 		{"bogus", nil},

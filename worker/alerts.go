@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
@@ -37,6 +38,8 @@ func (e Escalation) Level(kind string, left time.Duration) notify.Level {
 	switch kind {
 	case cases.AlertOverdue, cases.AlertComplaint, cases.AlertPlatformAuth, cases.AlertPlatformSync:
 		return notify.LevelUrgent
+	case cases.AlertFollowUp:
+		return notify.LevelWarn
 	case cases.AlertWarn, cases.AlertReminder:
 		switch {
 		case left <= e.AllWithin:
@@ -79,7 +82,7 @@ func (w *Worker) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
 		w.remindBuyer(ctx, shop, c, a)
 		return
 	}
-	if !c.State.Live() && a.Kind != cases.AlertBuyerCancelled {
+	if !c.State.Live() && a.Kind != cases.AlertBuyerCancelled && a.Kind != cases.AlertFollowUp {
 		// Closed while the alert was being claimed: nothing left to warn about.
 		if err := w.store.AlertDone(ctx, a, "skipped: case "+string(c.State)); err != nil {
 			w.log.Error("finish alert", "case_id", a.CaseID, "err", err)
@@ -114,8 +117,12 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		key = "warn"
 	}
 	intent := intents.Label(c.Intent).Chinese()
+	words := a.Note
+	if words == "" {
+		words = w.firstWords(c)
+	}
 	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: c.OrderID,
-		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Text: w.firstWords(c)}
+		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Text: clip(words, 60)}
 	var text string
 	switch a.Kind {
 	case cases.AlertPlatformAuth:
@@ -134,18 +141,36 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		Buyer: buyerLabel(c), Deadline: c.Deadline, Level: level, Text: text, Repeat: a.Repeat}
 }
 
-// firstWords is the buyer's first message on the case, clipped, for the alert.
+// firstWords is what the buyer first said on the case, for the alert: their first
+// messages joined, leaving out bare numbers (an order id, a menu choice), which say
+// nothing of what they want.
 func (w *Worker) firstWords(c *cases.Case) string {
 	events, err := w.store.Events(context.Background(), c.Shop, c.ID)
 	if err != nil {
 		return ""
 	}
+	var said []string
+	n := 0
 	for _, ev := range events {
-		if ev.Kind == cases.EventMessage {
-			return clip(ev.Text, 60)
+		if ev.Kind != cases.EventMessage || bareNumber(ev.Text) {
+			continue
+		}
+		said = append(said, ev.Text)
+		if n += len([]rune(ev.Text)); n >= 60 {
+			break
 		}
 	}
-	return ""
+	return strings.Join(said, " / ")
+}
+
+// bareNumber reports text that is only digits, spaces and punctuation.
+func bareNumber(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) && !unicode.IsSpace(r) && !unicode.IsPunct(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func buyerLabel(c *cases.Case) string {

@@ -1,0 +1,539 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/vocab"
+)
+
+// A conversation, not single messages (DESIGN.md, revised 2026-11-30): the buyer's cases
+// come first, a burst of short messages is read as one, a case opens only on good
+// evidence, and withdrawing needs an unambiguous withdrawal.
+
+// burstWindow is how close in time a buyer's messages must follow each other to be read
+// as one: people type "袜子破了个洞" / "刚穿一次就破了" / "退钱" as three messages.
+const burstWindow = 2 * time.Minute
+
+// burstTurns bounds the earlier messages read with the current one.
+const burstTurns = 3
+
+// note keeps one buyer text message in the session for burst reading.
+type note struct {
+	Text string
+	At   time.Time
+}
+
+// burst returns the buyer's messages just before now that belong to the same burst,
+// oldest first: each within burstWindow of the next.
+func (s *session) burst(now time.Time) []note {
+	var out []note
+	next := now
+	for i := len(s.Recent) - 1; i >= 0 && len(out) < burstTurns; i-- {
+		n := s.Recent[i]
+		if next.Sub(n.At) > burstWindow || n.At.After(next) {
+			break
+		}
+		out = append([]note{n}, out...)
+		next = n.At
+	}
+	return out
+}
+
+// remember adds a text message to the session's recent turns.
+func (s *session) remember(text string, at time.Time) {
+	s.Recent = append(s.Recent, note{Text: text, At: at})
+	if len(s.Recent) > burstTurns {
+		s.Recent = s.Recent[len(s.Recent)-burstTurns:]
+	}
+}
+
+// readBurst decides whether the message is better read with the ones before it. It is,
+// when the message alone says little (unclear, or no request of its own) and the burst
+// read together asks for something the bot acts on. It returns the reading to use and
+// the earlier messages it took in (nil when the message stands alone).
+func (e *Engine) readBurst(shop string, res intents.Result, text string, earlier []note) (intents.Result, []note) {
+	if len(earlier) == 0 || res.SlotOnly {
+		return res, nil
+	}
+	// A hello, a thanks or an OK is complete on its own; so is an "other" the model is
+	// sure of. What is left is a fragment that may finish the messages before it.
+	alone := res.Unclear || res.Label == intents.Other && res.Confidence < burstOtherBelow && !bareOK(text)
+	if !alone && !(res.Label.OpensCase() && res.Confirm) {
+		return res, nil
+	}
+	var b strings.Builder
+	for _, n := range earlier {
+		b.WriteString(n.Text)
+		b.WriteString(" ")
+	}
+	b.WriteString(text)
+	joined := e.read(shop, b.String())
+	switch {
+	case joined.Unclear:
+		return res, nil
+	case joined.Label.OpensCase() || joined.Label == intents.Logistics:
+	default:
+		return res, nil
+	}
+	if !alone && joined.Confidence <= res.Confidence {
+		return res, nil
+	}
+	joined.Slots = mergeSlots(res.Slots, joined.Slots)
+	return joined, earlier
+}
+
+// burstOtherBelow is the confidence under which an "other" reading of a fragment is
+// checked against the burst it belongs to.
+const burstOtherBelow = 0.9
+
+// mergeSlots keeps what the current message said over what the burst said.
+func mergeSlots(cur, burst intents.Slots) intents.Slots {
+	if cur.OrderID == "" {
+		cur.OrderID, cur.Platforms = burst.OrderID, burst.Platforms
+	}
+	if cur.Reason == "" {
+		cur.Reason = burst.Reason
+	}
+	if cur.AmountFen == 0 {
+		cur.AmountFen = burst.AmountFen
+	}
+	return cur
+}
+
+// related reports whether a request with label is about a case of intent: the same
+// request, or money asked about a return (the refund follows the goods back).
+func related(label intents.Label, intent string) bool {
+	switch {
+	case string(label) == intent:
+		return true
+	case label == intents.Refund && intent == string(intents.Return):
+		return true // the money follows the goods back
+	case label == intents.Return && intent == string(intents.Exchange):
+		return true // the goods go back for an exchange too ("已经寄回去了")
+	}
+	return false
+}
+
+// caseFor picks the case a buyer's message is about: a case on the order the message
+// names, else the newest live case, else the newest recent one. Cases are newest first.
+func caseFor(cs []cases.Case, orderID string) *cases.Case {
+	if orderID != "" {
+		for i := range cs {
+			if cs[i].OrderID == orderID && cs[i].State.Live() {
+				return &cs[i]
+			}
+		}
+		for i := range cs {
+			if cs[i].OrderID == orderID {
+				return &cs[i]
+			}
+		}
+		return nil
+	}
+	for i := range cs {
+		if cs[i].State.Live() && cs[i].Intent != string(intents.Human) {
+			return &cs[i]
+		}
+	}
+	for i := range cs {
+		if cs[i].Intent != string(intents.Human) {
+			return &cs[i]
+		}
+	}
+	return nil
+}
+
+// statusWords are how buyers ask where a case stands: 到账了吗, 为什么拒绝, 处理得怎么样,
+// 什么时候退. A message with one of them, about a case the buyer has, is answered from
+// the case and never opens another.
+var statusWords = []string{
+	"到账", "到帐", "进度", "怎么样了", "咋样了", "处理得", "处理的怎么", "处理好了", "处理了吗", "处理了没",
+	"结果", "审核", "退了没", "退没退", "退了吗", "为什么拒绝", "为啥拒绝", "怎么拒绝", "凭什么拒绝", "咋拒绝",
+	"什么时候退", "啥时候退", "多久退", "几天退", "多久到", "几天到账", "同意了吗", "同意没", "通过了吗", "通过没",
+	"还没处理", "还没退", "还没到", "怎么还没", "咋还没", "好了没", "好了吗", "什么情况", "啥情况", "到哪一步",
+	"钱呢", "我的钱", "退回来没", "发了没", "发出了吗", "修好了", "修好没", "有消息吗", "有回复吗",
+}
+
+// asksStatus reports whether text asks where a case stands.
+func asksStatus(text string) bool {
+	for _, w := range statusWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// yesNo reads a reply to a yes/no question: 1 or a yes, 2 or a no; ok is false for
+// anything else, which is then read as a message of its own.
+func yesNo(text string) (yes, ok bool) {
+	t := strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ")
+	switch t {
+	case "1", "１", "是", "是的", "对", "对的", "嗯", "嗯嗯", "恩", "好", "好的", "要", "确认", "确定", "没错", "是啊", "对啊", "yes", "ok", "OK":
+		return true, true
+	case "2", "２", "不是", "不", "否", "不要", "不用", "没有", "不对", "不是的", "no", "算了":
+		return false, true
+	}
+	return false, false
+}
+
+// thanks reports a message that thanks the shop, as opposed to a hello or an OK.
+func thanks(text string) bool {
+	for _, w := range []string{"谢", "感谢", "多谢", "thank", "thx", "辛苦", "麻烦了", "麻烦你了", "麻烦您了", "3q", "3Q"} {
+		if strings.Contains(strings.ToLower(text), w) {
+			return true
+		}
+	}
+	return false
+}
+
+// acknowledges reports a short OK ("好的", "嗯嗯", "收到", "那好吧", "好的 等下拍").
+func acknowledges(text string) bool {
+	t := strings.TrimSpace(text)
+	n := utf8.RuneCountInString(t)
+	if n > 12 {
+		return false
+	}
+	for _, w := range []string{"好的", "好滴", "嗯", "收到", "知道了", "明白", "ok", "OK", "Ok", "行", "可以", "👌", "👍", "好吧", "了解"} {
+		if strings.HasPrefix(t, w) || n <= 6 && strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// questionWords mark a message that asks something, so an OK at its start does not make
+// it a bare OK ("好的 多少钱").
+var questionWords = []string{"吗", "呢", "？", "?", "多少", "怎么", "什么", "啥", "哪", "几", "能不能", "可不可以", "是不是"}
+
+// bareOK reports a short OK that asks nothing: "好的 等下拍".
+func bareOK(text string) bool {
+	if !acknowledges(text) {
+		return false
+	}
+	for _, w := range questionWords {
+		if strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// greetingKey picks the reply for a social message: thanks get thanks, an OK gets an OK,
+// a hello gets the hello.
+func greetingKey(text string) string {
+	switch {
+	case thanks(text):
+		return "thanks"
+	case acknowledges(text):
+		return "ack"
+	}
+	return "greeting"
+}
+
+// platformWord is the platform's after-sale status in a buyer's words.
+func platformWord(s adapters.Status) string {
+	switch s {
+	case adapters.StatusWaitingMerchant:
+		return "待商家处理"
+	case adapters.StatusWaitingBuyer:
+		return "待您处理"
+	case adapters.StatusSucceeded:
+		return "已完成"
+	case adapters.StatusRejected:
+		return "已被拒绝"
+	case adapters.StatusClosed:
+		return "已关闭"
+	}
+	return ""
+}
+
+// statusOf writes where a case stands for the buyer, from the case, the merchant's
+// reason when it was refused, and the platform's status when the platform knows the case.
+func statusOf(c *cases.Case, reason string, platform *adapters.CaseStatus) string {
+	var s string
+	money := c.Intent == string(intents.Refund) || c.Intent == string(intents.Return)
+	switch c.State {
+	case cases.StateOpen, cases.StateWaitingMerchant:
+		s = "已登记，正在等店主处理"
+		if !c.Deadline.IsZero() {
+			s += fmt.Sprintf("，最晚 %s 前给您答复", vocab.Deadline(c.Deadline))
+		}
+		s += "。"
+	case cases.StateWaitingBuyer:
+		s = "还在等您这边处理（如寄回商品或补充照片），办好后直接回复我，店主马上接着处理。"
+	case cases.StateResolved:
+		switch {
+		case c.Intent == string(intents.Complaint):
+			s = "店主已经处理。"
+		case money:
+			s = "店主已同意，款项会按原支付方式退回，到账时间以平台和银行为准（一般 1–3 个工作日）。"
+		default:
+			s = "店主已同意，请留意后续的发货或处理消息。"
+		}
+	case cases.StateRejected:
+		s = "店主没有同意"
+		if reason != "" {
+			s += "，原因：" + reason
+		}
+		s += "。如有疑问，可以直接说明，我转给店主再看一下。"
+	case cases.StateCancelled:
+		s = "已撤销。需要的话可以重新申请。"
+	case cases.StateExpired:
+		s = "已由平台按时限规则自动处理，结果以平台订单页为准。"
+	case cases.StateClosed:
+		s = "已处理完毕并关闭。"
+	}
+	if platform != nil {
+		if w := platformWord(platform.Status); w != "" {
+			s += "平台显示：" + w + "。"
+		}
+	}
+	return s
+}
+
+// platformStatus asks the shop's platform where a linked case stands, within the buyer's
+// turn and its lookup bound; nil when unknown.
+func (e *Engine) platformStatus(ctx context.Context, shop *Shop, c *cases.Case) *adapters.CaseStatus {
+	if c.PlatformRef == "" || shop.Platform.Name() == "manual" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.lookupTimeout)
+	defer cancel()
+	st, err := shop.Platform.CaseStatus(ctx, adapters.CaseRef{Platform: shop.Platform.Name(), ID: c.PlatformRef})
+	if err != nil {
+		e.log.Warn("platform status for a buyer's question", "shop", shop.ID, "case_id", c.ID, "err", err)
+		return nil
+	}
+	return &st
+}
+
+// rejectReason is the merchant's reason on the case's rejection, from its log.
+func rejectReason(events []cases.Event) string {
+	for i := len(events) - 1; i >= 0; i-- {
+		ev := events[i]
+		if ev.Kind == cases.EventState && ev.To == cases.StateRejected {
+			if _, note, ok := strings.Cut(ev.Text, " "); ok {
+				return note
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// answerStatus tells the buyer where case c stands and keeps their question on it.
+func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	shop := e.shops[m.Shop]
+	st := e.platformStatus(ctx, shop, c)
+	sess.Pending, sess.Intent = nil, ""
+	sess.Recent = nil
+	return e.do(ctx, m, func(t *turn) error {
+		events, err := t.tx.Events(c.Shop, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		if c.State == cases.StateRejected {
+			// The buyer is back on a refused case: the merchant decides whether to look again.
+			if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: m.Text}); err != nil {
+				return err
+			}
+		}
+		if c.State.Live() {
+			// The buyer chased it: the merchant sees that on the case.
+			if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "asked where it stands"}); err != nil {
+				return err
+			}
+		}
+		t.caseID = c.ID
+		return t.say("case_status", Data{CaseID: c.ID, Intent: intentName(c.Intent), OrderID: c.OrderID,
+			Status: statusOf(c, rejectReason(events), st), Deadline: c.Deadline})
+	})
+}
+
+// followUp takes a buyer's renewed ask about a case that is over (a request after a
+// rejection): it joins that case and goes to the merchant, who decides; no second case.
+func (e *Engine) followUp(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	words := pendingWords(sess.Pending, m.Text)
+	sess.Recent = nil
+	sess.Pending, sess.Intent = nil, ""
+	return e.do(ctx, m, func(t *turn) error {
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		t.caseID = c.ID
+		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: words}); err != nil {
+			return err
+		}
+		return t.say("followup", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+	})
+}
+
+// joinComplaint adds a grievance to the buyer's live case and raises its urgency: the
+// merchant gets an urgent alert quoting it; no second case opens.
+func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	pending := sess.Pending
+	sess.Recent = nil
+	words := pendingWords(pending, m.Text)
+	sess.Pending, sess.Intent = nil, ""
+	return e.do(ctx, m, func(t *turn) error {
+		if err := t.recordAll(c.ID, pending); err != nil {
+			return err
+		}
+		t.caseID = c.ID
+		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "grievance: urgent"}); err != nil {
+			return err
+		}
+		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertComplaint, DueAt: t.tx.Now(), Note: words}); err != nil {
+			return err
+		}
+		return t.say("complaint_joined", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+	})
+}
+
+// pendingWords are the buyer's words of this request for an alert: the pending messages
+// (which end with the current one) or the current message alone.
+func pendingWords(pending []said, current string) string {
+	var out []string
+	for _, p := range pending {
+		if p.Text != "" && !strings.HasPrefix(p.Text, "[") {
+			out = append(out, p.Text)
+		}
+	}
+	if len(out) == 0 {
+		return current
+	}
+	return strings.Join(out, " / ")
+}
+
+// confirm asks the buyer once whether they want a case of label before one opens.
+func (e *Engine) confirm(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
+	sess.Confirm = &pendingConfirm{Label: label}
+	return e.answer(ctx, m, "confirm", Data{Intent: intentName(string(label))})
+}
+
+// confirmCancel asks the buyer once whether they mean to withdraw case c.
+func (e *Engine) confirmCancel(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	sess.Confirm = &pendingConfirm{Label: intents.Cancel, CaseID: c.ID}
+	return e.answer(ctx, m, "confirm_cancel", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+}
+
+// angerWords mark a grievance against the shop or its service, not only a faulty item.
+var angerWords = []string{"破店", "垃圾", "什么玩意", "不理人", "没人理", "没人管", "态度", "骗子", "骗人", "欺骗", "坑人", "坑爹",
+	"差劲", "恶心", "无语", "服了", "气死", "黑店", "太差了", "忽悠", "敷衍", "耍我", "搞什么", "什么服务", "投诉"}
+
+// serviceWords mark a grievance about the shop's service or delivery rather than the goods.
+var serviceWords = []string{"客服", "回复", "不理", "没人", "等了", "催", "快递", "物流", "发货", "没动", "送货", "师傅", "电话", "处理", "几天了", "多久了"}
+
+// aboutService reports a grievance about service or delivery.
+func aboutService(text string) bool {
+	for _, w := range serviceWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// asks reports a message that asks something ("地址是哪个", "怎么寄").
+func asks(text string) bool {
+	for _, w := range questionWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// angry reports a message with a grievance against the shop or its service.
+func angry(text string) bool {
+	for _, w := range angerWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// remedyOptions are what a buyer who states a problem may want, in menu order.
+func remedyOptions() []string {
+	return []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Repair), string(intents.Complaint)}
+}
+
+// remedies asks a buyer who stated a problem with the goods what they want done, instead
+// of opening an urgent complaint for what is usually the start of a refund or exchange.
+func (e *Engine) remedies(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	if remedyMenuOpen(sess) {
+		// The buyer is still describing the problem: the question stands, asked once.
+		sess.MenuText = m.Text
+		return e.answer(ctx, m, "remedy_again", Data{})
+	}
+	sess.Menu, sess.MenuText = remedyOptions(), m.Text
+	var b strings.Builder
+	for i, o := range sess.Menu {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, intentName(o))
+	}
+	b.WriteString("0. 转人工")
+	return e.answer(ctx, m, "remedy_menu", Data{Menu: b.String()})
+}
+
+// orderless is the buyer's newest live case that has no order yet (a complaint opened
+// before the buyer gave one), or nil.
+func orderless(live []cases.Case) *cases.Case {
+	for i := range live {
+		if live[i].OrderID == "" && live[i].Intent != string(intents.Human) {
+			return &live[i]
+		}
+	}
+	return nil
+}
+
+// attachOrder puts the order number the buyer just sent on their case that lacked one.
+func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *cases.Case, orderID string) ([]cases.Reply, error) {
+	sess.Pending, sess.Intent = nil, ""
+	sess.Recent = nil
+	return e.do(ctx, m, func(t *turn) error {
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		t.caseID = c.ID
+		c.OrderID = orderID
+		if err := t.tx.SaveCase(c); err != nil {
+			return err
+		}
+		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "order " + orderID}); err != nil {
+			return err
+		}
+		return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+	})
+}
+
+// remedyMenuOpen reports whether the last question was which remedy the buyer wants.
+func remedyMenuOpen(sess *session) bool {
+	o := remedyOptions()
+	return len(sess.Menu) == len(o) && sess.Menu[0] == o[0] && sess.Menu[len(o)-1] == o[len(o)-1]
+}
+
+// reMenu shows the open menu again (after an order number the buyer sent meanwhile).
+func (e *Engine) reMenu(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	var b strings.Builder
+	for i, o := range sess.Menu {
+		fmt.Fprintf(&b, "%d. %s\n", i+1, intentName(o))
+	}
+	b.WriteString("0. 转人工")
+	key := "menu"
+	if remedyMenuOpen(sess) {
+		key = "remedy_menu"
+	}
+	return e.answer(ctx, m, key, Data{Menu: b.String()})
+}

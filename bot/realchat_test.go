@@ -1,0 +1,241 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/notify"
+)
+
+// Whole conversations from trying the desk as real buyers write (issue 13): the buyer's
+// cases come first, bursts are read as one, and replies say what really happened.
+
+func caseCount(t *testing.T, h *harness) int {
+	t.Helper()
+	all, err := h.store.FindCases(h.ctx, cases.CaseFilter{Shop: shopID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(all)
+}
+
+// "退款啥时候到账啊" after the merchant approved is answered from the case, not a new one.
+func TestAskingAboutAnApprovedRefundOpensNoCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "袜子有洞 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.takeAlerts()
+	got := h.say(buyer, "退款啥时候到账啊")
+	mustContain(t, got, "A1", "已同意", "到账")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want only A1", n)
+	}
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("a status question alerted the merchant: %+v", a)
+	}
+}
+
+// "为啥拒绝 我的退款到底退没退" after a rejection: the buyer hears the reason, the merchant
+// hears the buyer is back on the same case; no new case, no fresh 24 h clock.
+func TestQuestionAfterRejectionStaysOnTheCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 已超过七天无理由期限")
+	h.takeAlerts()
+	got := h.say(buyer, "？？为啥拒绝 我的退款到底退没退")
+	mustContain(t, got, "A1", "已超过七天无理由期限")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want only A1", n)
+	}
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || alerts[0].CaseID != "A1" || !strings.Contains(alerts[0].Text, "为啥拒绝") {
+		t.Fatalf("alerts = %+v, want one on A1 quoting the buyer", alerts)
+	}
+}
+
+// A renewed ask after a rejection goes to the merchant on the same case.
+func TestRequestAgainAfterRejectionGoesToMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 商品已拆封")
+	h.takeAlerts()
+	got := h.say(buyer, "我还是要退款")
+	mustContain(t, got, "A1")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want only A1", n)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || a[0].CaseID != "A1" {
+		t.Fatalf("alerts = %+v, want the merchant told on A1", a)
+	}
+}
+
+// "不要了 退了吧" asks for a refund; it does not withdraw the refund under way.
+func TestRefundPhrasedAsGivingUpIsNotAWithdrawal(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.takeAlerts()
+	for _, text := range []string{"不要了 退了吧", "算了 直接退"} {
+		got := h.say(buyer, text)
+		if strings.Contains(joined(got), "撤销") {
+			t.Fatalf("%q withdrew the case: %q", text, got)
+		}
+		if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+			t.Fatalf("after %q A1 is %s, want waiting_merchant", text, c.State)
+		}
+	}
+	for _, a := range h.takeAlerts() {
+		if strings.Contains(a.Text, "无需处理") {
+			t.Fatalf("merchant told 无需处理: %q", a.Text)
+		}
+	}
+}
+
+// A complaint, then the order number, then "就是投诉啊": one complaint, made more urgent,
+// and the merchant can close it without telling the angry buyer "未能通过".
+func TestSecondGrievanceJoinsTheComplaint(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们什么破店 饭盒发过来盖子是裂的 客服半天不理人"), "A1")
+	h.say(buyer, cupOrder)
+	h.takeAlerts()
+	got := h.say(buyer, "就是投诉啊 订单号给你了")
+	mustContain(t, got, "A1")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want one complaint", n)
+	}
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || alerts[0].Level != notify.LevelUrgent || !strings.Contains(alerts[0].Text, "就是投诉") {
+		t.Fatalf("alerts = %+v, want one urgent alert quoting the new words", alerts)
+	}
+	h.say(merchant, "A1 关闭 已电话沟通")
+	told := h.sentTo(buyer)
+	last := told[len(told)-1]
+	if strings.Contains(last, "未能通过") || !strings.Contains(last, "A1") {
+		t.Fatalf("buyer told %q on a neutral close", last)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateClosed {
+		t.Fatalf("A1 is %s, want closed", c.State)
+	}
+}
+
+// A burst of short messages is one request: the case keeps every message and the alert
+// quotes the buyer's own words.
+func TestBurstIsReadAsOneRequest(t *testing.T) {
+	h := newHarness(t)
+	for _, text := range []string{"袜子破了个洞", "刚穿一次就破了", "退钱"} {
+		h.say(buyer, text)
+		h.clock.Add(10e9)
+	}
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	c := h.mustCase("A1")
+	if c.Intent != "refund" {
+		t.Fatalf("case intent %s, want refund", c.Intent)
+	}
+	tr := joined(h.transcript("A1"))
+	for _, w := range []string{"袜子破了个洞", "刚穿一次就破了", "退钱", cupOrder} {
+		if !strings.Contains(tr, w) {
+			t.Fatalf("transcript %q lacks %q", tr, w)
+		}
+	}
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "袜子破了个洞") {
+		t.Fatalf("alerts = %+v, want the new-case alert quoting the buyer's words", alerts)
+	}
+}
+
+// A choice from the menu is not the buyer's description: the alert quotes what they said.
+func TestMenuDigitIsNotQuoted(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "东西有问题")
+	choice := ""
+	for _, line := range strings.Split(joined(got), "\n") {
+		if strings.Contains(line, "换货") {
+			choice = strings.TrimSpace(strings.SplitN(line, ".", 2)[0])
+		}
+	}
+	if choice == "" {
+		t.Fatalf("no menu offering 换货: %q", got)
+	}
+	h.say(buyer, choice)
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "东西有问题") || strings.Contains(alerts[0].Text, "："+choice+"\n") {
+		t.Fatalf("alerts = %q, want the buyer's words, not the digit", alerts[0].Text)
+	}
+}
+
+// Thanks get thanks, an OK an OK: never the hello.
+func TestThanksAndOKAreAnsweredAsSuch(t *testing.T) {
+	h := newHarness(t)
+	hello := h.cfg.Replies["greeting"]
+	for text, want := range map[string]string{
+		"谢谢":     h.cfg.Replies["thanks"],
+		"👍":      "",
+		"好的 等下拍": h.cfg.Replies["ack"],
+	} {
+		got := h.say(buyer, text)
+		if len(got) != 1 || strings.Contains(got[0], "随时为您服务") || got[0] == hello {
+			t.Fatalf("%q got %q, want no hello", text, got)
+		}
+		if want != "" && got[0] != want {
+			t.Fatalf("%q got %q, want %q", text, got[0], want)
+		}
+	}
+}
+
+// Settling a complaint tells the buyer in complaint words.
+func TestComplaintOutcomeUsesComplaintWords(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们客服态度太差了 我要投诉"), "A1")
+	h.say(merchant, "A1 同意")
+	told := h.sentTo(buyer)
+	last := told[len(told)-1]
+	if strings.Contains(last, "好消息") || strings.Contains(last, "已同意") || !strings.Contains(last, "您反映的问题") {
+		t.Fatalf("buyer told %q when the complaint was settled", last)
+	}
+}
+
+// 误判: the merchant closes a misread case without a word to the buyer, and the next buyer
+// who writes the same is read right.
+func TestMisreadingIsLearned(t *testing.T) {
+	h := newHarness(t)
+	text := "我要投诉你们家的快递小哥太帅了"
+	mustContain(t, h.say(buyer, text), "A1")
+	before := len(h.sentTo(buyer))
+	got := h.say(merchant, "A1 误判 其他")
+	mustContain(t, got, "误判", "记住")
+	if len(h.sentTo(buyer)) != before {
+		t.Fatalf("the buyer was told about the misreading: %q", h.sentTo(buyer)[before:])
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateClosed {
+		t.Fatalf("A1 is %s, want closed", c.State)
+	}
+	h.app.Models.Wait()
+	h.say("另一个买家", text)
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d after the same words again, want the misreading learned", n)
+	}
+	// Learned for good: a restart trains the stored example in again.
+	h.store.Close()
+	h.start()
+	h.app.Models.Wait()
+	h.say("第三个买家", text)
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d after a restart, want the misreading still learned", n)
+	}
+}
+
+// 合并 folds a duplicate into the case it repeats.
+func TestMergeFoldsADuplicate(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say(buyer, "我要退货 4705290012345678901")
+	got := h.say(merchant, "A1 合并 A2")
+	mustContain(t, got, "A2 已并入 A1")
+	if c := h.mustCase("A2"); c.State != cases.StateClosed {
+		t.Fatalf("A2 is %s, want closed", c.State)
+	}
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "4705290012345678901") {
+		t.Fatalf("A1 transcript %q lacks A2's messages", tr)
+	}
+}
