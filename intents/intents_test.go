@@ -2,6 +2,7 @@ package intents
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -455,5 +456,48 @@ func TestHugeInputBounded(t *testing.T) {
 	r := Classify(big)
 	if r.Slots.OrderID != "1234567890123456789" || !r.Slots.Image {
 		t.Errorf("Classify(big).Slots = %+v", r.Slots)
+	}
+}
+
+// The embedded model is the one go generate trains from the embedded corpus: a corpus
+// change without `go generate ./intents` fails here (Default would train at start-up).
+func TestEmbeddedModelIsCurrent(t *testing.T) {
+	loaded, err := loadModel(embeddedModel)
+	if err != nil {
+		t.Fatalf("embedded model: %v", err)
+	}
+	fresh, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus, err := loadCorpus(corpusFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(corpus); i += 97 {
+		a, b := loaded.Classify(corpus[i].Text), fresh.Classify(corpus[i].Text)
+		if a.Label != b.Label || math.Abs(a.Confidence-b.Confidence) > 1e-4 {
+			t.Fatalf("%q: embedded %s %.4f, fresh %s %.4f", corpus[i].Text, a.Label, a.Confidence, b.Label, b.Confidence)
+		}
+	}
+}
+
+func TestLoadModelRejects(t *testing.T) {
+	for name, b := range map[string][]byte{
+		"empty":     nil,
+		"not model": []byte("hello"),
+		"stale":     append([]byte(modelMagic), make([]byte, 64)...),
+	} {
+		if _, err := loadModel(b); err == nil {
+			t.Errorf("%s: loadModel succeeded", name)
+		}
+	}
+}
+
+func BenchmarkLoadModel(b *testing.B) {
+	for b.Loop() {
+		if _, err := loadModel(embeddedModel); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

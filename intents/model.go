@@ -307,8 +307,12 @@ func parseCorpus(r interface{ Read([]byte) (int, error) }, name string) ([]Examp
 	return out, nil
 }
 
-// defaultClassifier builds the corpus-only classifier once, on first use.
+// defaultClassifier loads the embedded model once, on first use; a model that does not
+// match the corpus (not regenerated after a corpus change) is trained afresh instead.
 var defaultClassifier = sync.OnceValue(func() *Classifier {
+	if c, err := loadModel(embeddedModel); err == nil {
+		return c
+	}
 	c, err := New(Options{})
 	if err != nil {
 		// The corpus is embedded and checked by the tests: an error here is a build defect.
@@ -317,7 +321,8 @@ var defaultClassifier = sync.OnceValue(func() *Classifier {
 	return c
 })
 
-// Default returns the classifier trained on the embedded corpus alone, built on first use.
+// Default returns the classifier trained on the embedded corpus alone: the model trained
+// at go generate time, loaded on first use.
 func Default() *Classifier { return defaultClassifier() }
 
 // Classify classifies text with Default().

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aftersale/aftersale/vocab"
+
 	"github.com/6tail/lunar-go/HolidayUtil"
 )
 
@@ -30,10 +32,6 @@ const (
 	dayWork
 	dayOff
 )
-
-// chinaZone is UTC+8 without DST (China has had none since 1991). A fixed zone, rather
-// than time.LoadLocation("Asia/Shanghai"), works on machines without zoneinfo.
-var chinaZone = time.FixedZone("CST", 8*60*60)
 
 // Options configures a Calendar.
 type Options struct {
@@ -59,7 +57,7 @@ type Calendar struct {
 func New(o Options) (*Calendar, error) {
 	c := &Calendar{loc: o.Location}
 	if c.loc == nil {
-		c.loc = chinaZone
+		c.loc = vocab.China // the shops' zone, owned by vocab
 	}
 	type entry struct {
 		dn   int

@@ -121,7 +121,11 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	if words == "" {
 		words = w.firstWords(c)
 	}
-	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: c.OrderID,
+	order := c.OrderID
+	if order == "" {
+		order = "未提供" // a complaint opened before the buyer gave one
+	}
+	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: order,
 		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Text: clip(words, 60)}
 	var text string
 	switch a.Kind {

@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aftersale/aftersale/vocab"
+
 	"github.com/aftersale/aftersale/adapters"
 )
 
@@ -303,7 +305,7 @@ func parseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	loc := time.FixedZone("CST", 8*3600) // China keeps no daylight saving
+	loc := vocab.China // the order book is written in China time
 	var err error
 	for _, l := range timeLayouts {
 		var t time.Time

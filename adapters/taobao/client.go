@@ -22,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aftersale/aftersale/vocab"
+
 	"github.com/go-resty/resty/v2"
 
 	"github.com/aftersale/aftersale/adapters"
@@ -42,9 +44,6 @@ const (
 
 // timeLayout is TOP's time format; times are Beijing time (GMT+8).
 const timeLayout = "2006-01-02 15:04:05"
-
-// beijing is GMT+8 without a tz database, which minimal containers lack.
-func beijing() *time.Location { return time.FixedZone("GMT+8", 8*3600) }
 
 // Options configures a Client. AppKey, AppSecret and AccessToken are required.
 type Options struct {
@@ -157,7 +156,7 @@ func (c *Client) call(ctx context.Context, method string, params map[string]stri
 	all := map[string]string{
 		"method":      method,
 		"app_key":     c.o.AppKey,
-		"timestamp":   c.o.Now().In(beijing()).Format(timeLayout),
+		"timestamp":   c.o.Now().In(vocab.China).Format(timeLayout),
 		"format":      "json",
 		"v":           "2.0",
 		"sign_method": c.o.SignMethod,
@@ -271,7 +270,7 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 
 // parseTime reads a TOP time (Beijing time); empty or malformed gives zero.
 func parseTime(s string) time.Time {
-	t, err := time.ParseInLocation(timeLayout, s, beijing())
+	t, err := time.ParseInLocation(timeLayout, s, vocab.China)
 	if err != nil {
 		return time.Time{}
 	}
