@@ -106,7 +106,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// Following up on a case the buyer just opened: keep the words with the case
 		// and let the merchant read them, rather than quiz the buyer with a menu.
 		return e.chat(ctx, m, &sess, "other")
-	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text):
+	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
 		label = intents.Other // answered from the case below
 	case res.Unclear:
 		return e.menu(ctx, m, &sess, menuOptions(res.Candidates))
@@ -161,7 +161,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		about = sess.OrderID
 	}
 	target := caseFor(view.Cases, about)
-	if target != nil && asksStatus(m.Text) && (label.OpensCase() || label == intents.Other || label == intents.Greeting) &&
+	if target != nil && asksStatus(m.Text, label) && (label.OpensCase() || label == intents.Other || label == intents.Greeting) &&
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint) {
 		return e.answerStatus(ctx, m, sess, target)
 	}
@@ -199,7 +199,8 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		}
 		return e.remedies(ctx, m, sess)
 	}
-	if label.OpensCase() && res.Confirm && !chosen && sess.Intent != label && !res.Escalation {
+	// A request that comes with its order number is good evidence already.
+	if label.OpensCase() && res.Confirm && !chosen && sess.Intent != label && !res.Escalation && res.Slots.OrderID == "" {
 		return e.confirm(ctx, m, sess, label)
 	}
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {

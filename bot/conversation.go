@@ -150,20 +150,33 @@ func caseFor(cs []cases.Case, orderID string) *cases.Case {
 	return nil
 }
 
-// statusWords are how buyers ask where a case stands: 到账了吗, 为什么拒绝, 处理得怎么样,
-// 什么时候退. A message with one of them, about a case the buyer has, is answered from
-// the case and never opens another.
+// statusWords are how buyers ask where their after-sale stands: 到账了吗, 为什么拒绝, 处理得
+// 怎么样, 什么时候退. A message with one of them, about a case the buyer has, is answered
+// from the case and never opens another.
 var statusWords = []string{
-	"到账", "到帐", "进度", "怎么样了", "咋样了", "处理得", "处理的怎么", "处理好了", "处理了吗", "处理了没",
-	"结果", "审核", "退了没", "退没退", "退了吗", "为什么拒绝", "为啥拒绝", "怎么拒绝", "凭什么拒绝", "咋拒绝",
-	"什么时候退", "啥时候退", "多久退", "几天退", "多久到", "几天到账", "同意了吗", "同意没", "通过了吗", "通过没",
-	"还没处理", "还没退", "还没到", "怎么还没", "咋还没", "好了没", "好了吗", "什么情况", "啥情况", "到哪一步",
-	"钱呢", "我的钱", "退回来没", "发了没", "发出了吗", "修好了", "修好没", "有消息吗", "有回复吗",
+	"到账", "到帐", "进度", "处理得", "处理的怎么", "处理好了", "处理了吗", "处理了没", "审核", "退了没", "退没退",
+	"退了吗", "为什么拒绝", "为啥拒绝", "怎么拒绝", "凭什么拒绝", "咋拒绝", "什么时候退", "啥时候退", "多久退", "几天退",
+	"几天到账", "同意了吗", "同意没", "通过了吗", "通过没", "还没处理", "还没退", "怎么还没退", "咋还没退", "钱呢",
+	"我的钱", "退回来没", "修好了", "修好没", "换的发了", "换的货", "补发的",
 }
 
-// asksStatus reports whether text asks where a case stands.
-func asksStatus(text string) bool {
+// vagueStatusWords ask where something stands without naming an after-sale ("怎么样了",
+// "好了吗"): about a case only when the message's own reading is that case's request.
+var vagueStatusWords = []string{"怎么样了", "咋样了", "结果", "好了没", "好了吗", "什么情况", "啥情况", "到哪一步",
+	"还没到", "怎么还没", "咋还没", "发了没", "发出了吗", "有消息吗", "有回复吗"}
+
+// asksStatus reports whether text asks where an after-sale stands; vague words count
+// when the message reads as an after-sale request already.
+func asksStatus(text string, label intents.Label) bool {
 	for _, w := range statusWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	if !label.OpensCase() {
+		return false
+	}
+	for _, w := range vagueStatusWords {
 		if strings.Contains(text, w) {
 			return true
 		}
