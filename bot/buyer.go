@@ -46,7 +46,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
 	if m.Kind != KindText {
-		return e.media(ctx, m, &sess)
+		return e.media(ctx, m, &sess, view)
 	}
 	if m.Text == "" {
 		return e.answer(ctx, m, "empty", Data{})
@@ -79,6 +79,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if sess.Intent == "" { // the slots were in the message that led to the menu
 			slots = e.read(m.Shop, sess.MenuText).Slots
 		}
+	case res.SlotOnly && res.Slots.Image && res.Slots.OrderID == "":
+		// "[图片]": a picture as the terminal (or a forwarded chat) shows it.
+		m.Kind = KindImage
+		return e.media(ctx, m, &sess, view)
 	case res.SlotOnly && sess.Intent != "":
 		label = sess.Intent
 	case res.SlotOnly && slots.OrderID != "" && len(sess.Menu) > 0:
@@ -100,6 +104,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return replies, err
 		}
 		return e.menu(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)})
+	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
+		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
+		label = intents.Cancel
 	case (res.Unclear || res.Label == intents.Other) && bareOK(m.Text):
 		label = intents.Greeting // "好的 等下拍": an OK, answered as one
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
@@ -108,6 +115,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.chat(ctx, m, &sess, "other")
 	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
 		label = intents.Other // answered from the case below
+	case res.Unclear && len(sess.Menu) > 0:
+		// The menu is open already: not the same list again.
+		sess.MenuText = m.Text
+		return e.answer(ctx, m, "remedy_again", Data{})
 	case res.Unclear:
 		return e.menu(ctx, m, &sess, menuOptions(res.Candidates))
 	default:
@@ -174,7 +185,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// The same request again: it joins the live case.
 		sess.OrderID = target.OrderID
 		return e.openOrUpdate(ctx, m, sess, intents.Label(target.Intent), target.OrderID)
-	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State == cases.StateRejected:
+	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State != cases.StateCancelled && asks(m.Text):
+		// A question about a case that is over ("钱退到哪里" after the refund was approved).
+		return e.answerStatus(ctx, m, sess, target)
+	case needsOrder(label) && target != nil && string(label) == target.Intent && target.State != cases.StateCancelled:
+		// The same request after the case ended (refused, approved, closed): the merchant
+		// decides on it, on the same case. A different request is a new one.
 		return e.followUp(ctx, m, sess, target)
 	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && asks(m.Text):
 		// A question about the live case's process ("寄回地址是哪个" during an exchange):
@@ -292,8 +308,8 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	sess.Intent = label
 	if sess.OrderID == "" {
 		if again {
-			// Asked already: never pester a buyer twice for the same thing.
-			return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
+			// Asked already: never the same question twice, only a short reminder.
+			return e.answer(ctx, m, "ask_order_again", Data{Intent: intentName(string(label))})
 		}
 		sess.Asked = true
 		return e.answer(ctx, m, "ask_order", Data{Intent: intentName(string(label))})
@@ -388,6 +404,9 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		e.log.Info("case handled", "shop", shop.ID, "case_id", c.ID, "intent", c.Intent)
 		sess.Intent, sess.Reason, sess.AmountFen, sess.Pending, sess.CaseID, sess.Asked = "", "", 0, nil, c.ID, false
 		sess.Recent = nil // what was read into the case is not read again with the next burst
+		if c.Intent == string(intents.Complaint) {
+			sess.UrgentCase, sess.UrgentAt = c.ID, e.now()
+		}
 	}
 	return replies, err
 }
@@ -414,7 +433,10 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	}
 	if sess.OrderID == "" {
 		if !waiting {
-			sess.Intent = intents.Logistics
+			if sess.Intent == intents.Logistics && sess.Asked {
+				return e.answer(ctx, m, "ask_order_again", Data{Intent: intentName(string(intents.Logistics))})
+			}
+			sess.Intent, sess.Asked = intents.Logistics, true
 		}
 		return e.answer(ctx, m, "logistics_no_order", Data{})
 	}
@@ -507,18 +529,31 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 	return replies, err
 }
 
-// media attaches a picture or file to the buyer's latest live case as evidence.
-func (e *Engine) media(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+// media attaches a picture or file to the buyer's newest live case as evidence. With no
+// case yet, it is kept for the case that follows and the buyer is asked what is wrong:
+// the reply never says it was attached to a record that does not exist.
+func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases.BuyerView) ([]cases.Reply, error) {
+	var target *cases.Case
+	if live := view.Live(); len(live) > 0 {
+		for i := range live {
+			if live[i].Intent != string(intents.Human) {
+				target = &live[i]
+				break
+			}
+		}
+	}
 	return e.do(ctx, m, func(t *turn) error {
-		if sess.CaseID != "" {
-			if err := t.recordIfLive(sess.CaseID, m); err != nil {
+		if target != nil {
+			if err := t.record(target.ID, m); err != nil {
 				return err
 			}
-		} else if len(sess.Pending) < maxPending {
-			sess.Pending = append(sess.Pending, said{Text: mediaText(m), Media: m.Media})
-			e.saveSession(m.Shop, m.From, *sess)
+			t.caseID = target.ID
+			return t.say("media_received", Data{CaseID: target.ID, Intent: intentName(target.Intent)})
 		}
-		return t.say("media_received", Data{})
+		if len(sess.Pending) < maxPending {
+			sess.Pending = append(sess.Pending, said{Text: mediaText(m), Media: m.Media})
+		}
+		return t.say("media_no_case", Data{})
 	})
 }
 

@@ -59,7 +59,7 @@ func (s *session) remember(text string, at time.Time) {
 // read together asks for something the bot acts on. It returns the reading to use and
 // the earlier messages it took in (nil when the message stands alone).
 func (e *Engine) readBurst(shop string, res intents.Result, text string, earlier []note) (intents.Result, []note) {
-	if len(earlier) == 0 || res.SlotOnly {
+	if len(earlier) == 0 || res.SlotOnly || withdraws(text) {
 		return res, nil
 	}
 	// A hello, a thanks or an OK is complete on its own; so is an "other" the model is
@@ -92,6 +92,20 @@ func (e *Engine) readBurst(shop string, res intents.Result, text string, earlier
 // burstOtherBelow is the confidence under which an "other" reading of a fragment is
 // checked against the burst it belongs to.
 const burstOtherBelow = 0.9
+
+// withdrawWords take a request back ("别退了", "不换了"): a message with one is never read
+// together with the request before it.
+var withdrawWords = []string{"别退", "不退", "不要退", "不用退", "不想退", "别换", "不换", "不用换", "不用修", "不修了", "不用了", "算了不", "不要了不", "撤销", "撤回", "取消申请", "还是要"}
+
+// withdraws reports a message that takes a request back.
+func withdraws(text string) bool {
+	for _, w := range withdrawWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // mergeSlots keeps what the current message said over what the burst said.
 func mergeSlots(cur, burst intents.Slots) intents.Slots {
@@ -163,7 +177,8 @@ var statusWords = []string{
 // vagueStatusWords ask where something stands without naming an after-sale ("怎么样了",
 // "好了吗"): about a case only when the message's own reading is that case's request.
 var vagueStatusWords = []string{"怎么样了", "咋样了", "结果", "好了没", "好了吗", "什么情况", "啥情况", "到哪一步",
-	"还没到", "怎么还没", "咋还没", "发了没", "发出了吗", "有消息吗", "有回复吗"}
+	"还没到", "怎么还没", "咋还没", "发了没", "发出了吗", "有消息吗", "有回复吗", "多久能", "什么时候能", "啥时候能",
+	"要多久", "几天能", "退到哪", "退到哪里", "原路", "退回哪"}
 
 // asksStatus reports whether text asks where an after-sale stands; vague words count
 // when the message reads as an after-sale request already.
@@ -207,19 +222,51 @@ func thanks(text string) bool {
 	return false
 }
 
+// ackPhrases are whole messages that only acknowledge.
+var ackPhrases = []string{"好的", "好滴", "好嘞", "好吧", "那好吧", "行", "行吧", "那行", "可以", "好", "嗯", "嗯嗯", "恩恩", "哦",
+	"哦哦", "收到", "知道了", "明白", "明白了", "了解", "ok", "okk", "okay", "👌", "👍", "好了", "没问题", "懂了"}
+
+// ackWords start a message that acknowledges and goes on with a short remark of the
+// buyer's own ("好的 等下拍", "嗯嗯 知道啦").
+var ackWords = []string{"好的", "好滴", "好嘞", "好吧", "嗯嗯", "嗯", "收到", "知道了", "明白", "ok", "行", "了解", "👌"}
+
 // acknowledges reports a short OK ("好的", "嗯嗯", "收到", "那好吧", "好的 等下拍").
 func acknowledges(text string) bool {
-	t := strings.TrimSpace(text)
-	n := utf8.RuneCountInString(t)
-	if n > 12 {
+	t := strings.ToLower(strings.TrimSpace(text))
+	bare := strings.TrimRight(t, "。.!！~～ 啊呀哈哦呢啦了吧😊🙂")
+	for _, p := range ackPhrases {
+		if t == p || bare == p {
+			return true
+		}
+	}
+	if utf8.RuneCountInString(t) > 12 {
 		return false
 	}
-	for _, w := range []string{"好的", "好滴", "嗯", "收到", "知道了", "明白", "ok", "OK", "Ok", "行", "可以", "👌", "👍", "好吧", "了解"} {
-		if strings.HasPrefix(t, w) || n <= 6 && strings.Contains(t, w) {
+	for _, w := range ackWords {
+		rest, ok := strings.CutPrefix(t, w)
+		if !ok {
+			continue
+		}
+		// The OK must stand apart from what follows: "可以便宜点不" asks, "好的 等下拍" does not.
+		if r, _ := utf8.DecodeRuneInString(rest); rest == "" || r == ' ' || r == '，' || r == ',' || r == '～' || r == '~' || r == '。' || r == '!' || r == '！' {
 			return true
 		}
 	}
 	return false
+}
+
+// helloWords open a conversation.
+var helloWords = []string{"在吗", "在不", "在么", "在嘛", "你好", "您好", "hi", "hello", "哈喽", "有人吗", "有人在吗", "早上好", "晚上好", "下午好", "客服"}
+
+// hello reports a hello (answered with the shop's greeting), as opposed to other social talk.
+func hello(text string) bool {
+	t := strings.ToLower(text)
+	for _, w := range helloWords {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return strings.TrimSpace(t) == "亲"
 }
 
 // questionWords mark a message that asks something, so an OK at its start does not make
@@ -245,10 +292,10 @@ func greetingKey(text string) string {
 	switch {
 	case thanks(text):
 		return "thanks"
-	case acknowledges(text):
-		return "ack"
+	case hello(text):
+		return "greeting"
 	}
-	return "greeting"
+	return "ack" // praise, a goodbye, an OK: no "在的～ 随时为您服务"
 }
 
 // platformWord is the platform's after-sale status in a buyer's words.
@@ -399,6 +446,11 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 	sess.Recent = nil
 	words := pendingWords(pending, m.Text)
 	sess.Pending, sess.Intent = nil, ""
+	now := e.now()
+	alert := sess.UrgentCase != c.ID || now.Sub(sess.UrgentAt) > burstWindow
+	if alert {
+		sess.UrgentCase, sess.UrgentAt = c.ID, now
+	}
 	return e.do(ctx, m, func(t *turn) error {
 		if err := t.recordAll(c.ID, pending); err != nil {
 			return err
@@ -406,6 +458,10 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 		t.caseID = c.ID
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "grievance: urgent"}); err != nil {
 			return err
+		}
+		if !alert {
+			// The merchant was alerted about this case moments ago; the words are on it.
+			return t.say("complaint_joined", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
 		}
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertComplaint, DueAt: t.tx.Now(), Note: words}); err != nil {
 			return err

@@ -3,7 +3,9 @@ package bot_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/notify"
 )
@@ -98,6 +100,12 @@ func TestSecondGrievanceJoinsTheComplaint(t *testing.T) {
 	mustContain(t, h.say(buyer, "你们什么破店 饭盒发过来盖子是裂的 客服半天不理人"), "A1")
 	h.say(buyer, cupOrder)
 	h.takeAlerts()
+	// Within the same burst: the merchant was alerted a moment ago; the words join A1.
+	mustContain(t, h.say(buyer, "客服到现在都不回"), "A1")
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("a burst of grievances alerted again at once: %+v", a)
+	}
+	h.advance(10 * time.Minute)
 	got := h.say(buyer, "就是投诉啊 订单号给你了")
 	mustContain(t, got, "A1")
 	if n := caseCount(t, h); n != 1 {
@@ -237,5 +245,81 @@ func TestMergeFoldsADuplicate(t *testing.T) {
 	}
 	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "4705290012345678901") {
 		t.Fatalf("A1 transcript %q lacks A2's messages", tr)
+	}
+}
+
+// Changing one's mind: "不要了 退了吧" asks for a refund; "他说还是要 别退了" takes it back,
+// after one question, and the merchant hears 无需处理.
+func TestTakingARefundBack(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "保温杯啥时候发货啊")
+	h.say(buyer, cupOrder)
+	mustContain(t, h.say(buyer, "算了不要了 退了吧"), "A1")
+	h.takeAlerts()
+	h.say(buyer, "等下 我问问我老公")
+	got := h.say(buyer, "他说还是要 别退了")
+	mustContain(t, got, "A1", "撤销")
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("A1 %s before the buyer confirmed", c.State)
+	}
+	h.say(buyer, "1")
+	if c := h.mustCase("A1"); c.State != cases.StateCancelled {
+		t.Fatalf("A1 %s after the buyer confirmed, want cancelled", c.State)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "无需处理") {
+		t.Fatalf("alerts %+v, want the merchant told 无需处理", a)
+	}
+}
+
+// A question about an approved refund is answered from it, whatever words it uses.
+func TestQuestionAboutApprovedRefundIsAnswered(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say(merchant, "A1 同意")
+	got := h.say(buyer, "钱退到哪里 支付宝还是银行卡")
+	mustContain(t, got, "A1", "原支付方式")
+	h.say(buyer, cupOrder)
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want only A1", n)
+	}
+}
+
+// A different request after a refusal is a new request, not an appeal of the old one.
+func TestDifferentRequestAfterRejectionIsNew(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "换货 "+cupOrder)
+	h.say(merchant, "A1 拒绝 这个颜色断货了，可以退货退款")
+	got := h.say(buyer, "那我要退货退款")
+	mustContain(t, got, "A2")
+	if c := h.mustCase("A2"); c.Intent != "return" || c.OrderID != cupOrder {
+		t.Fatalf("A2 = %s on %q, want return on %s", c.Intent, c.OrderID, cupOrder)
+	}
+}
+
+// A picture is attached to the buyer's live case and said so; with no case the buyer is
+// asked what is wrong, not told it was attached to a record.
+func TestPictureIsAttachedOnlyWhereACaseIs(t *testing.T) {
+	h := newHarness(t)
+	got := h.send(bot.Message{Shop: shopID, From: "新买家", Kind: bot.KindImage, Media: "data/img/x.jpg"})
+	if len(got) != 1 || strings.Contains(got[0], "已附到") {
+		t.Fatalf("picture before any case: %q", got)
+	}
+	h.say(buyer, "退款 "+cupOrder)
+	got = h.say(buyer, "[图片]")
+	mustContain(t, got, "A1")
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "[image]") {
+		t.Fatalf("transcript %q lacks the picture", tr)
+	}
+}
+
+// An OK is answered as one; a question that starts like one is not.
+func TestOKAndQuestionsThatLookLikeOK(t *testing.T) {
+	h := newHarness(t)
+	ack := h.cfg.Replies["ack"]
+	for text, isAck := range map[string]bool{"那好吧": true, "可以便宜点不😂": false, "好的 等下拍": true, "下次还来": true} {
+		got := h.say("买家"+text, text)
+		if len(got) != 1 || (got[0] == ack) != isAck {
+			t.Errorf("%q got %q, want ack=%v", text, got, isAck)
+		}
 	}
 }
