@@ -28,6 +28,9 @@ type shopModels struct {
 }
 
 func newShopModels(base *intents.Classifier, opts intents.Options, log *slog.Logger) *shopModels {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	return &shopModels{base: base, opts: opts, log: log, own: map[string]*intents.Classifier{},
 		taught: map[string][]intents.Example{}, exact: map[string]map[string]intents.Label{}, running: map[string]bool{}, dirty: map[string]bool{}}
 }
