@@ -57,6 +57,10 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"算了不换了 已经好了", Cancel},
 		// 取消订单 is refund
 		{"帮我取消订单吧 拍错了", Refund},
+		// giving up on the goods asks for the money; 别退/不退 take it back (DESIGN.md)
+		{"不要了 退了吧", Refund},
+		{"算了 直接退", Refund},
+		{"别退了 我还是要", Cancel},
 		{"這個貨我要退貨", Return},
 		// pinyin shortcuts and homophones
 		{"tk", Refund},

@@ -51,6 +51,7 @@ type lexiconTables struct {
 	retractV   []pattern // verbs of withdrawing: 撤销 …
 	retractP   []pattern // phrases of withdrawing: 取消退款 …
 	cancelsOrd []pattern
+	refundReq  []pattern
 	reasons    []reasonPattern
 }
 
@@ -83,6 +84,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		"退款申请取消", "退货申请取消", "售后申请取消", "申请取消了")
 	lx.cancelsOrd = patterns("取消订单", "订单取消", "取消这单", "这单取消", "取消这个订单", "取消下单",
 		"取消一下订单", "单子取消", "取消单子")
+	// Giving up on the goods and asking for the money, not withdrawing a request
+	// (DESIGN.md: "不要了 退了吧", "算了 直接退" are refund requests); "别退了" is negated.
+	lx.refundReq = patterns("退了吧", "直接退", "退掉吧", "给我退了", "帮我退了", "退钱吧", "退款吧", "给退了吧")
 	// Checked in order; the first phrase found decides, so the more specific reasons come
 	// first: "货不对板" is not_as_described before 不对 reads as a wrong item, "摔坏了" is
 	// damage before 坏了 reads as quality.

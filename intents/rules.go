@@ -13,7 +13,7 @@ func applyRules(t *normText) (Label, bool) {
 	if threatens(t, lx) {
 		return Complaint, true
 	}
-	if anyUnnegated(t, lx, lx.cancelsOrd) {
+	if anyUnnegated(t, lx, lx.cancelsOrd) || anyUnnegated(t, lx, lx.refundReq) {
 		return Refund, true
 	}
 	return "", false
