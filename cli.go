@@ -164,6 +164,11 @@ func (m *Main) chat(ctx context.Context, args []string) int {
 
 // buildFailed reports an app.New error with the exit code it calls for.
 func (m *Main) buildFailed(err error) int {
+	if errors.Is(err, cases.ErrLocked) {
+		// Two bots on one store would answer buyers twice and fight over alerts.
+		fmt.Fprintf(m.Stderr, "数据库已被另一个进程使用 / store in use: %v\n", err)
+		return exitUsage
+	}
 	if errors.Is(err, app.ErrStore) {
 		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
 		return exitFail

@@ -10,6 +10,7 @@ require (
 	github.com/go-resty/resty/v2 v2.17.2
 	github.com/mdp/qrterminal/v3 v3.2.1
 	github.com/patrickmn/go-cache v2.1.0+incompatible
+	golang.org/x/time v0.12.0
 	modernc.org/sqlite v1.62.0
 )
 

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -178,3 +180,42 @@ func TestEvalPred(t *testing.T) {
 		t.Fatalf("pred file %q, want return, greeting", got)
 	}
 }
+
+// One process per store: a second start on the same store exits 2 naming the holder,
+// while the first keeps serving.
+func TestSecondStartOnOneStoreExits2(t *testing.T) {
+	cfg := writeConfig(t, "")
+	stdin, feed := io.Pipe()
+	defer feed.Close()
+	var out, errb syncBuffer
+	first := &Main{Stdin: stdin, Stdout: &out, Stderr: &errb, Now: time.Now, Getenv: func(string) string { return "" }}
+	done := make(chan int, 1)
+	go func() { done <- first.Run(context.Background(), []string{"chat", "-config", cfg}) }()
+	for i := 0; !strings.Contains(out.String(), "/quit"); i++ {
+		if i > 500 {
+			t.Fatalf("first chat did not start: %s %s", out.String(), errb.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, errs, code := run(t, nil, "", "chat", "-config", cfg)
+	if code != 2 || !strings.Contains(errs, "in use") || !strings.Contains(errs, "pid") {
+		t.Fatalf("second chat on the same store: exit %d, %q; want 2 naming the holder", code, errs)
+	}
+	feed.Close()
+	if c := <-done; c != 0 {
+		t.Fatalf("first chat exit %d: %s", c, errb.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the program's writer and the test's reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

@@ -24,6 +24,20 @@ import (
 // A shop's own system pushes a new after-sale: a signed push opens a case the merchant
 // sees; a push with a bad signature changes nothing.
 func TestWebhookPushOpensCase(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC) }
+	// The shop's system, read back before a push is applied: it knows S-77 and checks
+	// every request's signature.
+	shopSystem := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := webhook.VerifyRequest(r, "whsec_test_1234", now(), 5*time.Minute)
+		if err != nil || r.URL.Path != "/cases/status" || !strings.Contains(string(body), `"S-77"`) {
+			t.Errorf("shop system got %s %s (%v)", r.URL.Path, body, err)
+			http.Error(w, `{"error":"bad request"}`, http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"status":"waiting_merchant","raw":"待处理","deadline":"2026-11-29T10:00:00+08:00"}`))
+	}))
+	defer shopSystem.Close()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "my.toml")
 	os.WriteFile(path, []byte(`[store]
@@ -34,7 +48,7 @@ name = "自营店"
 platform = "webhook"
 merchants = ["店主"]
 [shops.webhook]
-url = "http://127.0.0.1:1/unused"
+url = "`+shopSystem.URL+`"
 secret = "${TEST_WEBHOOK_SECRET}"
 `), 0o600)
 	t.Setenv("TEST_WEBHOOK_SECRET", "whsec_test_1234")
@@ -42,7 +56,6 @@ secret = "${TEST_WEBHOOK_SECRET}"
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := func() time.Time { return time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC) }
 	a, err := app.New(app.Options{Config: cfg, Channel: bot.ChannelFunc(func(context.Context, string, string) error { return nil }), Now: now})
 	if err != nil {
 		t.Fatal(err)

@@ -137,14 +137,16 @@ func New(o Options) (*App, error) {
 		return nil, fmt.Errorf("%w: %w", ErrStore, err)
 	}
 	a.Engine, err = bot.New(bot.Options{Shops: shops, Store: a.Store, Classifier: models, Learner: models, Channel: o.Channel, Alarm: a.Router,
-		Replies: cfg.Replies, Funcs: vocab.TemplateFuncs(), LookupTimeout: o.LookupTimeout, Now: o.Now, Log: o.Log})
+		Replies: cfg.Replies, Funcs: vocab.TemplateFuncs(), LookupTimeout: o.LookupTimeout, Now: o.Now, Log: o.Log,
+		Limits: bot.Limits{MessagesPerMinute: cfg.Limits.MessagesPerMinute, Burst: cfg.Limits.Burst, CasesPerHour: cfg.Limits.CasesPerHour}})
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	a.Worker, err = worker.New(worker.Options{Store: a.Store, Engine: a.Engine, Router: a.Router,
 		Escalation: worker.Escalation{GroupWithin: time.Duration(cfg.Escalation.GroupWithin), AllWithin: time.Duration(cfg.Escalation.AllWithin)},
-		Alerts:     cfg.Alerts, Funcs: vocab.TemplateFuncs(), Now: o.Now, Log: o.Log})
+		Alerts:     cfg.Alerts, Funcs: vocab.TemplateFuncs(), Now: o.Now, Log: o.Log,
+		Retention: time.Duration(cfg.Store.RetentionDays) * 24 * time.Hour})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -167,7 +169,12 @@ func (a *App) Start(ctx context.Context) error {
 		}
 	}
 	if cfg.Push.Listen != "" {
-		if err := a.serve("push.listen", cfg.Push.Listen, a.PushHandler()); err != nil {
+		perMinute := cfg.Push.FailuresPerMinute
+		if perMinute <= 0 {
+			perMinute = 30
+		}
+		h := inFlight(pushMaxInFlight, newFailureGate(perMinute, a.opts.Now).wrap(a.PushHandler()))
+		if err := a.serve("push.listen", cfg.Push.Listen, newPushServer(h)); err != nil {
 			return err
 		}
 	}
@@ -179,11 +186,15 @@ func (a *App) Start(ctx context.Context) error {
 			shops = append(shops, s.ID)
 		}
 		b, err := board.New(board.Options{Store: a.Store, Engine: a.Engine, Merchant: func(shop string) string { return merchants[shop] },
-			Token: cfg.Web.Token, MediaDir: a.opts.MediaDir, Shops: shops, Now: a.opts.Now, Log: a.opts.Log})
+			Token: cfg.Web.Token, MediaDir: a.opts.MediaDir, Shops: shops, Now: a.opts.Now, Log: a.opts.Log,
+			Listen: cfg.Web.Listen, PublicURL: cfg.Web.PublicURL, TrustedProxyHeader: cfg.Web.TrustedProxyHeader})
 		if err != nil {
 			return fmt.Errorf("web: %w", err)
 		}
-		if err := a.serve("web.listen", cfg.Web.Listen, b.Handler()); err != nil {
+		if !loopbackAddr(cfg.Web.Listen) {
+			a.opts.Log.Warn("the case board listens beyond this machine (web.allow_remote): serve it behind a TLS proxy", "addr", cfg.Web.Listen)
+		}
+		if err := a.serve("web.listen", cfg.Web.Listen, board.NewServer(cfg.Web.Listen, b.Handler())); err != nil {
 			return err
 		}
 	}
@@ -203,17 +214,26 @@ func (a *App) goRun(fn func()) {
 	}()
 }
 
-// serve listens on addr (key names the config entry for errors) and serves h.
-func (a *App) serve(key, addr string, h http.Handler) error {
+// serve listens on addr (key names the config entry for errors) and serves srv on it.
+func (a *App) serve(key, addr string, srv *http.Server) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s: %w", key, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	a.stops = append(a.stops, func() { srv.Close() })
 	a.opts.Log.Info("serving", "what", key, "addr", ln.Addr().String())
 	return nil
+}
+
+// loopbackAddr reports a listen address on this machine only.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // PushHandler serves platform pushes at /push/{shop}: each shop's platform verifies its

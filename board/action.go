@@ -52,7 +52,7 @@ func (b *Board) action(w http.ResponseWriter, r *http.Request) {
 		formID = "board:" + n + ":" + verb
 	}
 	flash := b.run(r.Context(), shop, merchant, formID, cmd)
-	b.setFlash(w, sessionOf(r), clip(flash, maxFlash))
+	b.setFlash(w, r, sessionOf(r), clip(flash, maxFlash))
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 

@@ -45,6 +45,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		}
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
+	if !m.replayed {
+		if ok, slowDown := e.admit(ctx, m); !ok {
+			if slowDown {
+				return e.answer(ctx, m, "too_fast", Data{})
+			}
+			return nil, nil // a repeat of the words just answered, or still too fast
+		}
+	}
 	if m.Kind != KindText {
 		return e.media(ctx, m, &sess, view)
 	}
@@ -376,6 +384,18 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 				return err
 			}
 		}
+		if !e.allowCase(shop.ID, m.From) {
+			// A buyer opening case after case (or inventing order numbers while the
+			// platform is down): the words are kept, no new case and no new alert.
+			e.log.Warn("buyer reached the case limit", "shop", shop.ID, "buyer", m.From)
+			if live, err := t.tx.BuyerCases(shop.ID, m.From); err == nil && len(live) > 0 {
+				t.caseID = live[0].ID
+				if err := t.recordAll(live[0].ID, sess.Pending); err != nil {
+					return err
+				}
+			}
+			return t.say("case_limit", Data{})
+		}
 		c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: string(label),
 			OrderID: orderID, Reason: string(sess.Reason), AmountFen: sess.AmountFen, Platform: shop.Platform.Name()}
 		if err := t.tx.OpenCase(c, shop.Policy(string(label))); err != nil {
@@ -400,7 +420,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		}
 		return nil
 	})
-	if err == nil {
+	if err == nil && c != nil {
 		e.log.Info("case handled", "shop", shop.ID, "case_id", c.ID, "intent", c.Intent)
 		sess.Intent, sess.Reason, sess.AmountFen, sess.Pending, sess.CaseID, sess.Asked = "", "", 0, nil, c.ID, false
 		sess.Recent = nil // what was read into the case is not read again with the next burst

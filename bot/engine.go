@@ -110,6 +110,8 @@ type Options struct {
 	MaxLen int
 	// SessionTTL is how long the bot remembers a half-finished request. Default 30 minutes.
 	SessionTTL time.Duration
+	// Limits bound what one buyer can make the desk do; zero fields take the defaults.
+	Limits Limits
 	// LookupTimeout bounds the order lookup made while a buyer waits for the answer; a
 	// slower platform is checked later by the case's platform job. Default 1.5s.
 	LookupTimeout time.Duration
@@ -137,7 +139,9 @@ type Engine struct {
 	log            *slog.Logger
 	handle         HandlerFunc
 
-	fault storeFault
+	fault  storeFault
+	limits Limits
+	paces  *cache.Cache // shop+buyer → *pace
 }
 
 // New checks the options and builds an engine.
@@ -172,6 +176,7 @@ func New(o Options) (*Engine, error) {
 		replies: replies, maxLen: o.MaxLen, lookupTimeout: o.LookupTimeout,
 		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
 		buyerReminders: o.BuyerReminders,
+		limits:         o.Limits.withDefaults(), paces: cache.New(time.Hour, 10*time.Minute),
 	}
 	for i := range o.Shops {
 		s := o.Shops[i]

@@ -108,6 +108,11 @@ func newHarnessWith(t testing.TB, p adapters.Platform) *harness {
 // start opens the store and builds an engine on it, as a process start would.
 func (h *harness) start() {
 	h.t.Helper()
+	if h.store != nil {
+		// A process start: the previous one has let go of the store (its lock), as a
+		// stopped or killed process does.
+		h.store.Close()
+	}
 	opts := h.storeOpts
 	opts.Now = h.clock.Now
 	store, err := cases.Open(h.path, opts)

@@ -27,7 +27,8 @@ type fakePlatform struct {
 }
 
 func newFakePlatform(now func() time.Time) *fakePlatform {
-	return &fakePlatform{now: now, opened: map[string]int{}}
+	// Until a test says otherwise, the platform has the after-sale waiting on the shop.
+	return &fakePlatform{now: now, opened: map[string]int{}, status: adapters.CaseStatus{Status: adapters.StatusWaitingMerchant, Raw: "1"}}
 }
 
 func (f *fakePlatform) Name() string { return "fake" }
@@ -238,6 +239,15 @@ func TestPushOpensCaseBuyerAdoptsItAndPlatformMovesIt(t *testing.T) {
 	if c := h.mustCase("A1"); c.State != cases.StateWaitingBuyer {
 		t.Fatalf("state %s, want waiting_buyer", c.State)
 	}
+	// A close the platform does not confirm (forged, replayed, out of order) changes nothing.
+	if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventClosed,
+		AfterSaleID: "7000000000000000001"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingBuyer {
+		t.Fatalf("state %s after an unconfirmed close, want waiting_buyer", c.State)
+	}
+	fp.status = adapters.CaseStatus{Status: adapters.StatusClosed, Raw: "8"}
 	if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventClosed,
 		AfterSaleID: "7000000000000000001"}); err != nil {
 		t.Fatal(err)
@@ -288,5 +298,33 @@ func TestPlatformSettlingAfterDeadlineExpiresCase(t *testing.T) {
 				t.Fatalf("State=%v, want %v", c.State, tc.want)
 			}
 		})
+	}
+}
+
+// Two after-sales on one order are two cases; an event the platform does not know is
+// acknowledged, not retried forever, and the other events still apply.
+func TestSecondAfterSaleOnOneOrder(t *testing.T) {
+	h := newHarness(t)
+	fp := newFakePlatform(h.clock.Now)
+	h.platform = fp
+	h.start()
+	for _, ref := range []string{"7000000000000000001", "7000000000000000002"} {
+		if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventCreated,
+			AfterSaleID: ref, OrderID: cupOrder}); err != nil {
+			t.Fatalf("push %s: %v", ref, err)
+		}
+	}
+	if live := h.liveCases(); len(live) != 2 {
+		t.Fatalf("live cases %d, want one per after-sale", len(live))
+	}
+	// A deadline years ahead (seconds read as milliseconds) is not taken.
+	before := h.mustCase("A1").Deadline
+	fp.status = adapters.CaseStatus{Status: adapters.StatusWaitingMerchant, Raw: "1", Deadline: h.clock.Now().Add(400 * 24 * time.Hour)}
+	if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventDeadline,
+		AfterSaleID: "7000000000000000001", Deadline: h.clock.Now().Add(500 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.mustCase("A1").Deadline; !got.Equal(before) {
+		t.Fatalf("deadline moved to %v by an insane push", got)
 	}
 }

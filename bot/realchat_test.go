@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -321,5 +322,53 @@ func TestOKAndQuestionsThatLookLikeOK(t *testing.T) {
 		if len(got) != 1 || (got[0] == ack) != isAck {
 			t.Errorf("%q got %q, want ack=%v", text, got, isAck)
 		}
+	}
+}
+
+// A buyer flooding the desk: the same words again are answered once, a torrent is paced
+// (asked once to slow down, the merchant told once), and case after case stops at the
+// limit with no more alerts.
+func TestFloodControl(t *testing.T) {
+	h := newHarness(t)
+	if got := h.say(buyer, "在吗"); len(got) != 1 {
+		t.Fatalf("first 在吗: %q", got)
+	}
+	if got := h.say(buyer, "在吗"); len(got) != 0 {
+		t.Fatalf("the same words again at once were answered again: %q", got)
+	}
+	replies := 0
+	for i := range 200 {
+		replies += len(h.say("刷屏买家", fmt.Sprintf("问一下第%d个问题", i)))
+	}
+	if replies > 20 {
+		t.Fatalf("%d replies to 200 messages in a moment, want the flood paced", replies)
+	}
+	var flood int
+	for _, a := range h.takeAlerts() {
+		if strings.Contains(a.Text, "刷屏") {
+			flood++
+		}
+	}
+	if flood != 1 {
+		t.Fatalf("%d flood alerts, want the merchant told once", flood)
+	}
+	// The platform is down, so invented order numbers cannot be checked: each would open
+	// a case and alert the merchant but for the case limit.
+	d := newHarness(t)
+	fp := newFakePlatform(d.clock.Now)
+	fp.downUntil = d.clock.Now().Add(24 * time.Hour)
+	d.platform = fp
+	d.start()
+	for i := range 20 {
+		d.clock.Add(time.Minute) // slow enough for the message pace, not for the case limit
+		d.say("开单买家", fmt.Sprintf("退款 47052884655085%05d", i))
+	}
+	found, err := d.store.FindCases(d.ctx, cases.CaseFilter{Shop: shopID, Buyer: "开单买家"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The limit is a token bucket: 5 at once, then one more every 12 minutes.
+	if n := len(found); n > 5+20/12 {
+		t.Fatalf("%d cases opened by one buyer in 20 minutes, want at most 5 plus what 20 minutes refill", n)
 	}
 }

@@ -49,6 +49,8 @@ func faultReason(f cases.Fault) string {
 		return "数据库文件损坏"
 	case cases.FaultClosed:
 		return "数据库已关闭（程序正在停止？）"
+	case cases.FaultGone:
+		return "数据库文件被删除或替换了（请找回文件后重启；在此之前不会再确认新的售后单）"
 	}
 	return "数据库写入失败"
 }

@@ -29,6 +29,9 @@ func FaultOf(err error) Fault {
 	if err == nil {
 		return FaultNone
 	}
+	if errors.Is(err, ErrStoreGone) {
+		return FaultGone
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {

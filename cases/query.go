@@ -441,3 +441,7 @@ func (s *Store) Examples(ctx context.Context) ([]Example, error) {
 	}
 	return out, rows.Err()
 }
+
+// IsConflict reports an error from a write the store's rules refuse (a constraint: the
+// one live case per buyer, order and intent, a duplicate id): retrying it cannot succeed.
+func IsConflict(err error) bool { return err != nil && isConstraint(err) }

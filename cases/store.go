@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +23,10 @@ var schema string
 type Store struct {
 	db  *sql.DB
 	now func() time.Time
+
+	path string      // the database file
+	file os.FileInfo // what path named at Open, to notice it deleted or replaced; nil in memory
+	lock *storeLock  // the one-writer lock; nil for a read-only or in-memory store
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared once: parsing SQL was a third of a message's cost
@@ -49,9 +54,30 @@ type Options struct {
 
 // Open opens (creating if needed) the SQLite store at path, in WAL mode with a full
 // fsync at each commit, so a committed case survives kill -9 and power loss.
-func Open(path string, o Options) (*Store, error) {
+//
+// A writable Open takes the store's lock (path + ".lock") until Close: while another
+// process, or another Store of this one, has it, Open fails with a *LockedError naming
+// the holder (errors.Is ErrLocked). A read-only Open takes no lock. The files a writable
+// store makes (database, -wal, -shm, lock) are 0600, and an older store's are tightened.
+func Open(path string, o Options) (st *Store, err error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	inMemory := path == "" || path == ":memory:"
+	var lock *storeLock
+	if !inMemory && !o.ReadOnly {
+		if lock, err = acquireLock(path); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				lock.release()
+			}
+		}()
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		tightenAll(path)
 	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
@@ -83,6 +109,13 @@ func Open(path string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: journal mode is %q, want wal", path, mode)
 	}
+	var file os.FileInfo
+	if !inMemory {
+		if file, err = os.Stat(path); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+	}
 	if o.ReadOnly {
 		err = checkVersion(db)
 	} else {
@@ -92,7 +125,11 @@ func Open(path string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate store %s: %w", path, err)
 	}
-	st := &Store{db: db, now: o.Now, stmts: map[string]*sql.Stmt{}, queue: make(chan write), closed: make(chan struct{}), stopped: make(chan struct{})}
+	if lock != nil {
+		tightenAll(path) // -wal and -shm exist now
+	}
+	st = &Store{db: db, now: o.Now, path: path, file: file, lock: lock,
+		stmts: map[string]*sql.Stmt{}, queue: make(chan write), closed: make(chan struct{}), stopped: make(chan struct{})}
 	go st.commitLoop()
 	return st, nil
 }
@@ -186,6 +223,9 @@ func (s *Store) Close() error {
 	// dir, a file the operator moves away).
 	for i := 0; i < 1000 && s.db.Stats().OpenConnections > 0; i++ {
 		time.Sleep(time.Millisecond)
+	}
+	if lerr := s.lock.release(); err == nil {
+		err = lerr
 	}
 	return err
 }
@@ -284,6 +324,12 @@ func (s *Store) commitBatch(batch []write) {
 		for _, w := range batch {
 			w.done <- err
 		}
+	}
+	// A file deleted or replaced under the store takes writes that a restart loses:
+	// refuse them (a stat, next to a commit's fsync), so none is acknowledged.
+	if err := s.checkFile(); errors.Is(err, ErrStoreGone) {
+		fail(err)
+		return
 	}
 	sqlTx, err := s.db.BeginTx(context.Background(), nil)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -327,13 +328,30 @@ func (tx *Tx) UnlinkedCase(shop, orderID string) (*Case, error) {
 	return c, nil
 }
 
-// PlatformBuyer is the buyer id of a case a platform push opened before the buyer chatted.
-func PlatformBuyer(orderID string) string { return "platform:" + orderID }
+// PlatformBuyer is the buyer of a case a platform opened before any chat buyer wrote:
+// one per after-sale, so an order may carry several (a second 抖店 after-sale on the same
+// order is a case of its own, not a clash on the one-live-case rule).
+func PlatformBuyer(orderID, ref string) string { return "platform:" + orderID + "#" + ref }
 
 // PlatformCase finds a live case a platform push opened on an order, which a buyer who
-// then writes about that order takes over.
+// then writes about that order takes over; the newest when the order has several.
 func (tx *Tx) PlatformCase(shop, orderID, intent string) (*Case, error) {
-	return tx.LiveCase(shop, PlatformBuyer(orderID), orderID, intent)
+	c, err := scanCase(tx.queryRow(`SELECT `+caseColumns+` FROM cases WHERE shop = ? AND order_id = ?
+		AND intent = ? AND buyer LIKE ? ESCAPE '\' AND state IN ('open', 'waiting_merchant', 'waiting_buyer')
+		ORDER BY opened_at DESC LIMIT 1`, shop, orderID, intent, likePrefix("platform:"+orderID+"#")))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find platform case: %w", err)
+	}
+	return c, nil
+}
+
+// likePrefix is a LIKE pattern matching strings that start with p.
+func likePrefix(p string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(p) + "%"
 }
 
 // PauseForBuyer moves a case to waiting_buyer (e.g. the goods must be sent back first):

@@ -34,6 +34,8 @@ type Config struct {
 	// Notify lists the merchant's alert sinks besides the chat itself.
 	Notify     []Sink     `toml:"notify"`
 	Escalation Escalation `toml:"escalation"`
+	// Limits bound what one buyer can make the desk do.
+	Limits Limits `toml:"limits"`
 	// BusinessHours and Calendar serve SLA entries counted in business hours or working days.
 	BusinessHours BusinessHours `toml:"business_hours"`
 	Calendar      Calendar      `toml:"calendar"`
@@ -58,6 +60,9 @@ type Store struct {
 	// MaxMB caps the database's size in megabytes; past it the store refuses writes as
 	// on a full disk, and the merchant is told. 0 means no cap.
 	MaxMB int64 `toml:"max_mb"`
+	// RetentionDays is how long seen message ids, sent replies and finished deliveries
+	// and jobs are kept; cases and their transcripts are kept for good. 0 = forever.
+	RetentionDays int `toml:"retention_days"`
 }
 
 // Console is the terminal demo's pair of identities.
@@ -157,6 +162,16 @@ type Escalation struct {
 	AllWithin   Duration `toml:"all_within"`   // urgent level from here on (default 15m)
 }
 
+// Limits bound one buyer's effect on the desk (flood control).
+type Limits struct {
+	// MessagesPerMinute and Burst pace the messages handled from one buyer; past them the
+	// buyer is asked once to slow down and the merchant told once.
+	MessagesPerMinute int `toml:"messages_per_minute"`
+	Burst             int `toml:"burst"`
+	// CasesPerHour caps the cases one buyer can open.
+	CasesPerHour int `toml:"cases_per_hour"`
+}
+
 // WeChat configures the WeChat channel that `run` serves buyers on.
 type WeChat struct {
 	Shop              string   `toml:"shop"`     // shop id the account serves; "" = the first shop
@@ -177,13 +192,27 @@ type WeChat struct {
 type Web struct {
 	Enabled bool   `toml:"enabled"`
 	Listen  string `toml:"listen"` // e.g. "127.0.0.1:8787"
-	Token   string `toml:"token"`  // login token, at least 8 characters; give it as ${ENV}
+	Token   string `toml:"token"`  // login token, at least 16 characters; give it as ${ENV}
+	// PublicURL is the address merchants open the board at behind a proxy, e.g.
+	// "https://board.example.com": its host is accepted and https makes cookies Secure.
+	PublicURL string `toml:"public_url"`
+	// TrustedProxyHeader names the header a trusted proxy puts the client address in
+	// (X-Forwarded-For, X-Real-IP, Forwarded); "" = the TCP peer.
+	TrustedProxyHeader string `toml:"trusted_proxy_header"`
+	// AllowRemote must be set to listen on anything but a loopback address.
+	AllowRemote bool `toml:"allow_remote"`
 }
 
 // Push is the HTTP endpoint platforms push after-sale events to.
 type Push struct {
 	// Listen is the address to serve /push/{shop} on, e.g. "127.0.0.1:8788"; "" = off.
 	Listen string `toml:"listen"`
+	// AllowRemote must be set to listen on anything but a loopback address (platforms
+	// reach the push endpoint from the internet; put it behind a TLS proxy).
+	AllowRemote bool `toml:"allow_remote"`
+	// FailuresPerMinute bounds the failed pushes (bad signature, bad body) one source
+	// address may send; past it, it is refused until it slows down.
+	FailuresPerMinute int `toml:"failures_per_minute"`
 }
 
 // SLA is how long the merchant has to answer a case and when to warn before that.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net"
 	"os"
 	"regexp"
 	"slices"
@@ -50,7 +51,7 @@ var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 // Validate checks the whole config and returns the first problem as an *Error. It is
 // run by Parse and Load; call it again after changing a Config in code.
 func (c *Config) Validate() error {
-	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat, c.validateWeb} {
+	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat, c.validateWeb, c.validatePush} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -65,8 +66,19 @@ func (c *Config) validateBasics() error {
 	if c.Store.MaxMB < 0 {
 		return c.errf("store.max_mb", "must not be negative")
 	}
+	if c.Store.RetentionDays < 0 {
+		return c.errf("store.retention_days", "must not be negative")
+	}
 	if strings.TrimSpace(c.Console.Buyer) == "" {
 		return c.errf("console.buyer", "is empty")
+	}
+	for _, l := range []struct {
+		key string
+		v   int
+	}{{"limits.messages_per_minute", c.Limits.MessagesPerMinute}, {"limits.burst", c.Limits.Burst}, {"limits.cases_per_hour", c.Limits.CasesPerHour}} {
+		if l.v < 1 || l.v > 100000 {
+			return c.errf(l.key, "%d is outside 1..100000", l.v)
+		}
 	}
 	if strings.TrimSpace(c.Console.Merchant) == "" {
 		return c.errf("console.merchant", "is empty")
@@ -496,8 +508,40 @@ func (c *Config) validateWeb() error {
 	if strings.TrimSpace(c.Web.Listen) == "" {
 		return c.errf("web.listen", "is empty (e.g. \"127.0.0.1:8787\")")
 	}
-	if len(c.Web.Token) < 8 {
-		return c.errf("web.token", "must be at least 8 characters (give it as \"${AFTERSALE_WEB_TOKEN}\")")
+	if len(c.Web.Token) < 16 {
+		return c.errf("web.token", "must be at least 16 random characters (generate one with `openssl rand -base64 24`; give it as \"${AFTERSALE_WEB_TOKEN}\")")
+	}
+	if !c.Web.AllowRemote && !loopback(c.Web.Listen) {
+		return c.errf("web.listen", "%q is not a loopback address: set web.allow_remote = true to serve the board beyond this machine (behind a TLS proxy)", c.Web.Listen)
+	}
+	if u := c.Web.PublicURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return c.errf("web.public_url", "%q must start with https:// (or http://)", u)
+	}
+	return nil
+}
+
+// loopback reports whether a listen address stays on this machine.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (c *Config) validatePush() error {
+	if c.Push.Listen == "" {
+		return nil
+	}
+	if !c.Push.AllowRemote && !loopback(c.Push.Listen) {
+		return c.errf("push.listen", "%q is not a loopback address: set push.allow_remote = true to take pushes from the network (put it behind a TLS proxy)", c.Push.Listen)
+	}
+	if f := c.Push.FailuresPerMinute; f < 0 || f > 100000 {
+		return c.errf("push.failures_per_minute", "%d is outside 0..100000", f)
 	}
 	return nil
 }

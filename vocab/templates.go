@@ -49,6 +49,8 @@ func replyFields() map[string][]string {
 		"remedy_menu":         {"Menu"},
 		"confirm_complaint":   {},
 		"remedy_again":        {},
+		"too_fast":            {},
+		"case_limit":          {},
 	}
 }
 

@@ -303,13 +303,13 @@ func TestTemplateKeys(t *testing.T) {
 		want  []string
 	}{
 		{vocab.Replies, []string{
-			"ack", "approved", "ask_order", "ask_order_again", "ask_photo", "busy", "buyer_reminder", "cancelled",
+			"ack", "approved", "ask_order", "ask_order_again", "ask_photo", "busy", "buyer_reminder", "cancelled", "case_limit",
 			"case_opened", "case_status", "case_updated", "closed", "complaint_answered",
 			"complaint_joined", "complaint_opened", "complaint_resolved", "confirm", "confirm_cancel",
 			"confirm_complaint", "empty", "followup", "greeting", "human",
 			"logistics_no_order", "logistics_shipped", "logistics_unshipped", "media_no_case", "media_received",
 			"menu", "nothing_to_cancel", "order_not_found", "other", "platform_apply",
-			"rejected", "released", "remedy_again", "remedy_menu", "thanks", "too_long", "waiting_buyer", "welcome",
+			"rejected", "released", "remedy_again", "remedy_menu", "thanks", "too_fast", "too_long", "waiting_buyer", "welcome",
 		}},
 		{vocab.Alerts, []string{"cancelled_by_buyer", "complaint", "followup", "new_case", "overdue", "warn"}},
 		{"", nil},

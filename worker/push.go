@@ -11,38 +11,75 @@ import (
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/notify"
 )
 
-// PlatformEvent applies an after-sale event a platform pushed (or TMC delivered). It
-// returns after the change is committed, so the caller may then acknowledge the push;
-// an error means the platform should deliver it again.
+// PlatformEvent applies an after-sale event a platform pushed (or TMC delivered). A push
+// is a hint, never trusted on its own: the platform is read back (CaseStatus) and its
+// answer, not the push, decides the case's state and deadline, so a forged, replayed or
+// out-of-order push changes nothing the platform does not confirm. It returns after the
+// change is committed, so the caller may then acknowledge the push; an error means the
+// platform should deliver it again. An event that can never be applied (a conflict in the
+// store, an after-sale the platform does not know) is logged, told to the merchant once,
+// and acknowledged, so it does not block the other events of its push.
 func (w *Worker) PlatformEvent(ctx context.Context, shopID string, ev adapters.Event) error {
+	err := w.platformEvent(ctx, shopID, ev)
+	var skip *unappliable
+	if errors.As(err, &skip) {
+		w.log.Error("platform event not applied", "shop", shopID, "ref", ev.AfterSaleID, "err", err)
+		w.tellOnce(ctx, shopID, ev, skip)
+		return nil
+	}
+	return err
+}
+
+// unappliable is an event that retrying cannot apply.
+type unappliable struct{ err error }
+
+func (u *unappliable) Error() string { return u.err.Error() }
+func (u *unappliable) Unwrap() error { return u.err }
+
+// sane window for a platform deadline, against pushes that put it in the past or years
+// ahead (or mistake seconds for milliseconds).
+const (
+	deadlineBefore = 24 * time.Hour
+	deadlineAfter  = 60 * 24 * time.Hour
+)
+
+// saneDeadline keeps d when it falls in the window around now, else the zero time.
+func saneDeadline(d, now time.Time) time.Time {
+	if d.IsZero() || d.Before(now.Add(-deadlineBefore)) || d.After(now.Add(deadlineAfter)) {
+		return time.Time{}
+	}
+	return d
+}
+
+func (w *Worker) platformEvent(ctx context.Context, shopID string, ev adapters.Event) error {
 	shop, ok := w.engine.Shop(shopID)
 	if !ok {
-		return fmt.Errorf("platform event: unknown shop %q", shopID)
+		return &unappliable{fmt.Errorf("platform event: unknown shop %q", shopID)}
 	}
 	if ev.AfterSaleID == "" {
-		return fmt.Errorf("platform event from %s: no after-sale id", ev.Platform)
+		return &unappliable{fmt.Errorf("platform event from %s: no after-sale id", ev.Platform)}
 	}
 	ref := adapters.CaseRef{Platform: shop.Platform.Name(), ID: ev.AfterSaleID}
 	// The platform's own view, asked before the transaction: no outside call holds it open.
-	var status *adapters.CaseStatus
-	if ev.Kind == adapters.EventUpdated || ev.Kind == adapters.EventCreated && ev.Deadline.IsZero() {
-		st, err := shop.Platform.CaseStatus(ctx, ref)
-		switch {
-		case err == nil:
-			status = &st
-		case ev.Kind == adapters.EventUpdated:
-			return fmt.Errorf("platform event %s: %w", ev.AfterSaleID, err)
-		default:
-			w.log.Warn("status of a new platform after-sale", "shop", shopID, "ref", ev.AfterSaleID, "err", err)
-		}
+	st, err := shop.Platform.CaseStatus(ctx, ref)
+	switch {
+	case errors.Is(err, adapters.ErrNotFound):
+		return &unappliable{fmt.Errorf("platform event %s: the platform does not know this after-sale: %w", ev.AfterSaleID, err)}
+	case err != nil:
+		return fmt.Errorf("platform event %s: read the platform back: %w", ev.AfterSaleID, err)
 	}
-	deadline := ev.Deadline
-	if deadline.IsZero() && status != nil {
-		deadline = status.Deadline
+	status := &st
+	now := w.now()
+	deadline := saneDeadline(st.Deadline, now)
+	if deadline.IsZero() {
+		// The platform's answer carried none: the pushed one, if it is sane, since the
+		// platform has just confirmed the after-sale exists.
+		deadline = saneDeadline(ev.Deadline, now)
 	}
-	err := w.store.Update(ctx, func(tx *cases.Tx) error {
+	err = w.store.Update(ctx, func(tx *cases.Tx) error {
 		c, err := tx.CaseByRef(shopID, ev.AfterSaleID)
 		if errors.Is(err, cases.ErrNotFound) && ev.OrderID != "" {
 			if c, err = tx.UnlinkedCase(shopID, ev.OrderID); err == nil {
@@ -53,8 +90,8 @@ func (w *Worker) PlatformEvent(ctx context.Context, shopID string, ev adapters.E
 			}
 		}
 		if errors.Is(err, cases.ErrNotFound) {
-			if ev.Kind == adapters.EventClosed {
-				return nil // closed before we ever knew it: nothing to do
+			if !stillOpen(status.Status) {
+				return nil // over before we ever knew it: nothing to do
 			}
 			return openFromPlatform(tx, shop, ev, deadline)
 		}
@@ -68,19 +105,13 @@ func (w *Worker) PlatformEvent(ctx context.Context, shopID string, ev adapters.E
 		if !c.State.Live() {
 			return nil
 		}
-		if !deadline.IsZero() && !deadline.Equal(c.Deadline) {
+		if !deadline.IsZero() && !deadline.Equal(c.Deadline) && !deadline.Before(c.OpenedAt) {
 			// The platform's deadline wins over the configured SLA.
 			if err := tx.Reschedule(c, deadline, shop.Policy(c.Intent)); err != nil {
 				return err
 			}
 		}
-		to := c.State
-		switch {
-		case ev.Kind == adapters.EventClosed:
-			to = cases.StateCancelled
-		case status != nil:
-			to = stateFor(status.Status, c, tx.Now())
-		}
+		to := stateFor(status.Status, c, tx.Now())
 		if to != c.State && cases.CanTransition(c.State, to) {
 			switch {
 			case to == cases.StateWaitingBuyer:
@@ -92,16 +123,48 @@ func (w *Worker) PlatformEvent(ctx context.Context, shopID string, ev adapters.E
 		}
 		return nil
 	})
+	if cases.IsConflict(err) {
+		return &unappliable{fmt.Errorf("apply platform event %s: %w", ev.AfterSaleID, err)}
+	}
 	if err != nil {
 		return fmt.Errorf("apply platform event %s: %w", ev.AfterSaleID, err)
 	}
 	return nil
 }
 
+// stillOpen reports a platform after-sale that still needs someone to act.
+func stillOpen(s adapters.Status) bool {
+	return s == adapters.StatusWaitingMerchant || s == adapters.StatusWaitingBuyer
+}
+
+// tellOnce tells the merchant, once a day per after-sale, that a push could not be
+// applied: directly to the sinks, since there may be no case to hang an alert on.
+func (w *Worker) tellOnce(ctx context.Context, shopID string, ev adapters.Event, why error) {
+	key := shopID + "\x00" + ev.AfterSaleID
+	if _, told := w.told.Get(key); told {
+		return
+	}
+	w.told.SetDefault(key, true)
+	name := shopID
+	if shop, ok := w.engine.Shop(shopID); ok {
+		name = shop.Name
+	}
+	w.router.Broadcast(ctx, notify.Alert{Shop: shopID, Level: notify.LevelWarn, Text: fmt.Sprintf(
+		"【平台推送无法处理】%s：%s 平台推送的售后 %s（订单 %s）没能登记：%v。请到平台后台核对这笔售后。",
+		name, ev.Platform, ev.AfterSaleID, orNone(ev.OrderID), why)})
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "未提供"
+	}
+	return s
+}
+
 // openFromPlatform opens a case for an after-sale the buyer started on the platform
 // without writing to the shop: the merchant must still hear of it before its deadline.
 func openFromPlatform(tx *cases.Tx, shop *bot.Shop, ev adapters.Event, deadline time.Time) error {
-	c := &cases.Case{Shop: shop.ID, Buyer: cases.PlatformBuyer(ev.OrderID), BuyerName: "平台买家",
+	c := &cases.Case{Shop: shop.ID, Buyer: cases.PlatformBuyer(ev.OrderID, ev.AfterSaleID), BuyerName: "平台买家",
 		Intent: string(intents.Refund), OrderID: ev.OrderID, Platform: shop.Platform.Name(),
 		PlatformRef: ev.AfterSaleID, Deadline: deadline}
 	if err := tx.OpenCase(c, shop.Policy(c.Intent)); err != nil {

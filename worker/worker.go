@@ -12,6 +12,8 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/patrickmn/go-cache"
+
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/notify"
@@ -31,8 +33,10 @@ type Options struct {
 	// Alerts are the merchant alert templates (vocab.Alerts lists the keys).
 	Alerts map[string]string
 	Funcs  template.FuncMap
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Retention is how long finished bookkeeping rows are kept (Store.Prune); 0 = forever.
+	Retention time.Duration
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
 // Worker runs the background work of the desk.
@@ -47,6 +51,9 @@ type Worker struct {
 
 	alertLoop *cases.Loop
 	jobLoop   *cases.Loop
+	// told remembers the pushes the merchant has been told could not be applied.
+	told      *cache.Cache
+	retention time.Duration
 }
 
 // New checks the options and builds a worker. The store wakes its loops whenever a
@@ -66,7 +73,7 @@ func New(o Options) (*Worker, error) {
 		return nil, err
 	}
 	w := &Worker{store: o.Store, engine: o.Engine, router: o.Router, ladder: o.Escalation.withDefaults(),
-		alerts: alerts, now: o.Now, log: o.Log}
+		alerts: alerts, now: o.Now, log: o.Log, told: cache.New(24*time.Hour, time.Hour), retention: o.Retention}
 	w.alertLoop = cases.NewLoop("alerts", w.store.NextAlertDue, w.FireAlerts, w.log)
 	w.alertLoop.Now = w.now
 	w.jobLoop = cases.NewLoop("jobs", w.store.NextJobDue, w.RunJobs, w.log)
@@ -88,6 +95,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.log.Warn("recovered work in flight at last stop", "alerts", a, "jobs", j)
 	}
 	go w.retryHeld(ctx)
+	go w.watchStore(ctx)
 	errc := make(chan error, 2)
 	go func() { errc <- w.alertLoop.Run(ctx) }()
 	go func() { errc <- w.jobLoop.Run(ctx) }()
@@ -117,6 +125,71 @@ func (w *Worker) retryHeld(ctx context.Context) {
 		} else if n > 0 {
 			w.log.Info("held messages handled", "count", n)
 		}
+	}
+}
+
+// checkStoreEvery is how often the worker checks the database file is still the one it
+// opened; pruneEvery how often old bookkeeping rows are deleted.
+const (
+	checkStoreEvery = 5 * time.Second
+	pruneEvery      = 6 * time.Hour
+)
+
+// watchStore notices within seconds a database file deleted or replaced under the bot
+// (writes then fail and the desk holds buyers' messages): it logs why and tells the
+// merchant through the sinks, once per fault. It also prunes old bookkeeping rows.
+func (w *Worker) watchStore(ctx context.Context) {
+	check := time.NewTicker(checkStoreEvery)
+	defer check.Stop()
+	prune := time.NewTicker(pruneEvery)
+	defer prune.Stop()
+	w.prune(ctx)
+	told := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-check.C:
+			var closed bool
+			if told, closed = w.checkStore(ctx, told); closed {
+				return
+			}
+		case <-prune.C:
+			w.prune(ctx)
+		}
+	}
+}
+
+// checkStore checks the database file once; told says whether the merchant already
+// heard of the current fault, and the result whether they have now. closed is set once
+// the store is closed (the worker is stopping).
+func (w *Worker) checkStore(ctx context.Context, told bool) (nowTold, closed bool) {
+	err := w.store.Check()
+	switch {
+	case err == nil:
+		return false, false
+	case errors.Is(err, cases.ErrClosed):
+		return told, true
+	case told:
+		return true, false
+	}
+	w.log.Error("the store's database file is gone or replaced; no new case can be confirmed until it is back and the bot restarts", "err", err)
+	w.router.Broadcast(ctx, notify.Alert{Level: notify.LevelUrgent, Text: "【系统故障】数据库文件被删除或替换了，机器人已停止确认新的售后单（买家会收到“稍后回复”）。请找回文件并重启程序。\nStore file gone: " + err.Error()})
+	return true, false
+}
+
+// prune deletes finished bookkeeping rows past the retention.
+func (w *Worker) prune(ctx context.Context) {
+	if w.retention <= 0 {
+		return
+	}
+	n, err := w.store.Prune(ctx, w.now().Add(-w.retention))
+	if err != nil {
+		w.log.Warn("prune old rows", "err", err)
+		return
+	}
+	if n.Total() > 0 {
+		w.log.Info("pruned old rows", "seen_messages", n.SeenMessages, "replies", n.Replies, "deliveries", n.Deliveries, "jobs", n.Jobs)
 	}
 }
 

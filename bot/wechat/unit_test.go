@@ -1,6 +1,7 @@
 package wechat
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -485,5 +486,20 @@ func TestChannelSendGivesUpToOutbox(t *testing.T) {
 	}
 	if acct.failNext != 97 {
 		t.Errorf("attempts = %d, want 3", 100-acct.failNext)
+	}
+}
+
+// A download past the media cap is refused, not written to the disk whole.
+func TestCappedWriter(t *testing.T) {
+	var b bytes.Buffer
+	w := &cappedWriter{w: &b, left: 10}
+	if _, err := w.Write([]byte("12345")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("1234567")); !errors.Is(err, errMediaTooLarge) {
+		t.Fatalf("write past the cap: %v, want errMediaTooLarge", err)
+	}
+	if b.Len() != 5 {
+		t.Fatalf("wrote %d bytes, want 5", b.Len())
 	}
 }

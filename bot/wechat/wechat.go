@@ -481,6 +481,28 @@ func (c *Channel) handle(ctx context.Context, h bot.Handler, m bot.Message, in i
 
 var unsafeName = regexp.MustCompile(`[^0-9A-Za-z_.-]`)
 
+// maxMediaBytes caps one saved picture, voice note, video or file: evidence does not
+// need more, and a buyer must not fill the server's disk.
+const maxMediaBytes = 20 << 20
+
+// errMediaTooLarge is a download past maxMediaBytes.
+var errMediaTooLarge = fmt.Errorf("media larger than %d MB", maxMediaBytes>>20)
+
+// cappedWriter refuses to write past its budget.
+type cappedWriter struct {
+	w    io.Writer
+	left int64
+}
+
+func (c *cappedWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > c.left {
+		return 0, errMediaTooLarge
+	}
+	n, err := c.w.Write(p)
+	c.left -= int64(n)
+	return n, err
+}
+
 // saveMedia stores a received file under DataDir/media/<shop>/<date>/.
 func (c *Channel) saveMedia(in incoming) (string, error) {
 	at := in.at
@@ -504,7 +526,7 @@ func (c *Channel) saveMedia(in incoming) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("create media file: %w", err)
 	}
-	if err := in.fetch(f); err != nil {
+	if err := in.fetch(&cappedWriter{w: f, left: maxMediaBytes}); err != nil {
 		f.Close()
 		os.Remove(path)
 		return "", fmt.Errorf("download media: %w", err)

@@ -1,0 +1,92 @@
+package board
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestForwardedAddr(t *testing.T) {
+	for _, tc := range []struct {
+		values []string
+		want   string // "" = none
+	}{
+		{[]string{"203.0.113.9"}, "203.0.113.9"},
+		{[]string{"1.2.3.4, 203.0.113.9"}, "203.0.113.9"},
+		{[]string{"1.2.3.4", "203.0.113.9 "}, "203.0.113.9"},
+		{[]string{"203.0.113.9:4711"}, "203.0.113.9"},
+		{[]string{"[2001:db8::1]:4711"}, "2001:db8::1"},
+		{[]string{"2001:db8::1"}, "2001:db8::1"},
+		{[]string{"for=192.0.2.60;proto=https;by=203.0.113.43"}, "192.0.2.60"},
+		{[]string{`for=1.1.1.1, for="[2001:db8:cafe::17]:4711"`}, "2001:db8:cafe::17"},
+		{[]string{"1.2.3.4, unknown"}, ""},
+		{[]string{""}, ""},
+		{nil, ""},
+	} {
+		a, ok := forwardedAddr(tc.values)
+		got := ""
+		if ok {
+			got = a.String()
+		}
+		if got != tc.want {
+			t.Errorf("forwardedAddr(%q) = %q, want %q", tc.values, got, tc.want)
+		}
+	}
+	if k1, k2 := addrKey(netip.MustParseAddr("2001:db8::1")), addrKey(netip.MustParseAddr("2001:db8::ffff:2")); k1 != k2 || k1 != "2001:db8::/64" {
+		t.Errorf("IPv6 keys %q, %q, want both 2001:db8::/64", k1, k2)
+	}
+	if k := addrKey(netip.MustParseAddr("::ffff:192.0.2.1")); k != "192.0.2.1" {
+		t.Errorf("v4-mapped key %q", k)
+	}
+}
+
+// The revocation set never holds more than its cap: when full, every session issued
+// until then is void and the set starts over.
+func TestRevocationsBounded(t *testing.T) {
+	now := time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)
+	v := newRevocations()
+	v.max = 100
+	exp := now.Add(30 * 24 * time.Hour)
+	issued := now.Add(-time.Hour)
+	for i := range 1000 {
+		v.revoke(fmt.Sprintf("id%d", i), exp, now)
+		if n := v.ids.ItemCount(); n > v.max {
+			t.Fatalf("after %d revocations the set holds %d, cap %d", i+1, n, v.max)
+		}
+	}
+	for _, id := range []string{"id0", "id500", "id999"} {
+		if !v.has(id, issued) {
+			t.Errorf("%s not revoked", id)
+		}
+	}
+	if v.has("never-revoked", issued) != true {
+		t.Error("a session issued before the overflow survives it")
+	}
+	later := now.Add(time.Minute)
+	if v.has("fresh", later) {
+		t.Error("a session issued after the overflow is void")
+	}
+	v.revoke("gone", now.Add(-time.Second), now) // already expired: nothing to keep
+	if _, ok := v.ids.Get("gone"); ok {
+		t.Error("an expired session was kept in the set")
+	}
+}
+
+func TestWeakTokenReasons(t *testing.T) {
+	for tok, want := range map[string]string{
+		"12345678":             "shorter than 16",
+		"1234567890123456":     "only digits",
+		"xyzxyzxyzxyzxyzxyz":   "repeats",
+		"aabbaabbaabbaabbcc":   "too few different",
+		"Password!Qwerty2024":  "common words",
+		"1qaz2wsx3edc4rfv-xyz": "common words",
+		"Xw3+9fJq0bT1s/kPZrM2": "",
+	} {
+		got := weakToken(tok)
+		if (want == "") != (got == "") || (want != "" && !strings.Contains(got, want)) {
+			t.Errorf("weakToken(%q) = %q, want %q", tok, got, want)
+		}
+	}
+}
