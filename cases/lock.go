@@ -104,7 +104,8 @@ func lockFile(db, p string) (*os.File, fs.FileInfo, error) {
 	b = append(b, '\n')
 	// Write, then cut to length: a reader never sees an empty file from a live holder, at
 	// worst the tail of a previous holder's line after a whole JSON value, which it ignores.
-	if _, err := f.WriteAt(b, 0); err == nil {
+	_, err = f.WriteAt(b, 0)
+	if err == nil {
 		err = f.Truncate(int64(len(b)))
 	}
 	if err != nil {

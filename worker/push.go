@@ -39,21 +39,6 @@ type unappliable struct{ err error }
 func (u *unappliable) Error() string { return u.err.Error() }
 func (u *unappliable) Unwrap() error { return u.err }
 
-// sane window for a platform deadline, against pushes that put it in the past or years
-// ahead (or mistake seconds for milliseconds).
-const (
-	deadlineBefore = 24 * time.Hour
-	deadlineAfter  = 60 * 24 * time.Hour
-)
-
-// saneDeadline keeps d when it falls in the window around now, else the zero time.
-func saneDeadline(d, now time.Time) time.Time {
-	if d.IsZero() || d.Before(now.Add(-deadlineBefore)) || d.After(now.Add(deadlineAfter)) {
-		return time.Time{}
-	}
-	return d
-}
-
 func (w *Worker) platformEvent(ctx context.Context, shopID string, ev adapters.Event) error {
 	shop, ok := w.engine.Shop(shopID)
 	if !ok {
@@ -73,11 +58,11 @@ func (w *Worker) platformEvent(ctx context.Context, shopID string, ev adapters.E
 	}
 	status := &st
 	now := w.now()
-	deadline := saneDeadline(st.Deadline, now)
+	deadline := adapters.SaneDeadline(st.Deadline, now)
 	if deadline.IsZero() {
 		// The platform's answer carried none: the pushed one, if it is sane, since the
 		// platform has just confirmed the after-sale exists.
-		deadline = saneDeadline(ev.Deadline, now)
+		deadline = adapters.SaneDeadline(ev.Deadline, now)
 	}
 	err = w.store.Update(ctx, func(tx *cases.Tx) error {
 		c, err := tx.CaseByRef(shopID, ev.AfterSaleID)

@@ -49,8 +49,8 @@ func orderStatus(s int) adapters.OrderStatus {
 	return adapters.OrderPaid
 }
 
-// Order looks an order up with order/orderDetail.
-func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+// order looks an order up with order/orderDetail.
+func (c *Client) order(ctx context.Context, orderID string) (adapters.Order, error) {
 	var d orderDetail
 	err := c.call(ctx, "/order/orderDetail", map[string]any{"shop_order_id": orderID}, &d)
 	if isNotFound(err) {
@@ -125,10 +125,10 @@ type listInfo struct {
 	RefundAmount    int64  `json:"refund_amount"`
 }
 
-// OpenCase finds the buyer's after-sale for the order with afterSale/List, earliest
+// openCase finds the buyer's after-sale for the order with afterSale/List, earliest
 // deadline first. It prefers one still in progress; a buyer with only finished
 // after-sales gets the first of those, so the caller sees its final state.
-func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+func (c *Client) openCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
 	param := map[string]any{
 		"order_id": req.OrderID,
 		"order_by": []string{"status_deadline asc"},
@@ -194,8 +194,8 @@ func (c *Client) detail(ctx context.Context, id string) (detailData, error) {
 	return d, nil
 }
 
-// CaseStatus reads afterSale/Detail.
-func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+// caseStatus reads afterSale/Detail.
+func (c *Client) caseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
 	d, err := c.detail(ctx, ref.ID)
 	if err != nil {
 		return adapters.CaseStatus{}, fmt.Errorf("douyin case status %s: %w", ref.ID, err)
@@ -222,9 +222,9 @@ const (
 // merchant must change it in the 抖店 backend.
 var ErrPartialAmount = errors.New("douyin: a partial refund must be set in the 抖店 backend")
 
-// Resolve agrees (type 201) or refuses (type 202) with afterSale/operate. It reads the
+// resolve agrees (type 201) or refuses (type 202) with afterSale/operate. It reads the
 // detail first for update_time, which the platform uses as an optimistic lock.
-func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
+func (c *Client) resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
 	d, err := c.detail(ctx, ref.ID)
 	if err != nil {
 		return fmt.Errorf("douyin resolve %s: %w", ref.ID, err)
@@ -260,7 +260,7 @@ func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, dec adapters
 	for _, it := range out.Items {
 		if it.StatusCode != 0 {
 			return fmt.Errorf("douyin resolve %s: %w", ref.ID, &adapters.APIError{
-				Platform: Name, Op: "afterSale.operate", Code: strconv.Itoa(it.StatusCode), Msg: c.redact(it.StatusMsg),
+				Platform: Name, Op: "afterSale.operate", Code: strconv.Itoa(it.StatusCode), Msg: it.StatusMsg,
 			})
 		}
 	}

@@ -62,6 +62,7 @@ type Options struct {
 type Client struct {
 	o    Options
 	rest *resty.Client
+	red  *adapters.Redactor // the app secret and the access token, in every encoding
 }
 
 var _ adapters.Platform = (*Client)(nil)
@@ -96,7 +97,7 @@ func New(o Options) (*Client, error) {
 		o.Now = time.Now
 	}
 	rest := adapters.NewREST(adapters.RESTOptions{Timeout: o.Timeout, Retries: o.Retries, RetryWait: o.RetryWait, HTTPClient: o.HTTPClient})
-	return &Client{o: o, rest: rest}, nil
+	return &Client{o: o, rest: rest, red: adapters.NewRedactor(o.AppSecret, o.AccessToken)}, nil
 }
 
 // Name returns "douyin".
@@ -161,8 +162,12 @@ type envelope struct {
 }
 
 // call signs and posts one API call; path is like "/afterSale/List". A success envelope's
-// data is decoded into out.
+// data is decoded into out. Its errors carry no credential in any encoding.
 func (c *Client) call(ctx context.Context, path string, param any, out any) error {
+	return c.red.Error(c.do(ctx, path, param, out))
+}
+
+func (c *Client) do(ctx context.Context, path string, param any, out any) error {
 	method := strings.ReplaceAll(strings.TrimPrefix(path, "/"), "/", ".")
 	pj, err := ParamJSON(param)
 	if err != nil {
@@ -225,20 +230,10 @@ func (c *Client) apiError(op string, env envelope) *adapters.APIError {
 	if env.SubCode != "" || env.SubMsg != "" {
 		msg = strings.TrimSpace(msg + " (" + env.SubCode + " " + env.SubMsg + ")")
 	}
-	e.Msg = c.redact(msg)
+	e.Msg = msg
 	e.Reauth = reauthSubCode(env.SubCode)
 	e.Retryable = retryableCode(env.Code)
-	return e
-}
-
-// redact removes credentials a platform might echo back in a message.
-func (c *Client) redact(s string) string {
-	for _, secret := range []string{c.o.AppSecret, c.o.AccessToken} {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "***")
-		}
-	}
-	return s
+	return c.red.APIError(e)
 }
 
 // isNotFound reports whether a business error says the object does not exist. The
@@ -281,4 +276,30 @@ func unixTime(s int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(s, 0)
+}
+
+// The adapters.Platform methods: each error passes the redactor once more, whatever
+// built it, so no credential reaches a log or a stored error in any encoding.
+
+// Order looks an order up with order/orderDetail.
+func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+	o, err := c.order(ctx, orderID)
+	return o, c.red.Error(err)
+}
+
+// OpenCase finds the buyer's after-sale for the order with afterSale/List.
+func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+	ref, err := c.openCase(ctx, req)
+	return ref, c.red.Error(err)
+}
+
+// CaseStatus reads afterSale/Detail.
+func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+	st, err := c.caseStatus(ctx, ref)
+	return st, c.red.Error(err)
+}
+
+// Resolve agrees or refuses with afterSale/operate.
+func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
+	return c.red.Error(c.resolve(ctx, ref, dec))
 }

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/vocab"
 )
 
 // maxPushBody caps what the handler reads; real pushes are a few kilobytes.
@@ -50,26 +52,56 @@ type pushMessage struct {
 }
 
 // pushData is what this adapter reads from a message's data. The deadline field of tag
-// 209 is not in PLATFORMS.md: the names below are the candidates seen in public SDKs
-// (unverified); a push without one still triggers a CaseStatus re-read upstream.
+// 209 is status_deadline (public SDKs; expiration_time is read as a fallback). Which time
+// field a message carries depends on its tag (public SDKs, unverified): update_time,
+// modify_time (208), agree_time (201), refuse_time (203/205), success_time (206),
+// close_time (207), apply_time (200); 209 carries none.
 type pushData struct {
-	AftersaleID    flexID `json:"aftersale_id"`
-	PID            flexID `json:"p_id"`
-	UpdateTime     int64  `json:"update_time"`
-	ApplyTime      int64  `json:"apply_time"`
-	StatusDeadline int64  `json:"status_deadline"`
-	ExpirationTime int64  `json:"expiration_time"`
+	AftersaleID    flexID   `json:"aftersale_id"`
+	PID            flexID   `json:"p_id"`
+	UpdateTime     flexTime `json:"update_time"`
+	ModifyTime     flexTime `json:"modify_time"`
+	AgreeTime      flexTime `json:"agree_time"`
+	RefuseTime     flexTime `json:"refuse_time"`
+	SuccessTime    flexTime `json:"success_time"`
+	CloseTime      flexTime `json:"close_time"`
+	ApplyTime      flexTime `json:"apply_time"`
+	StatusDeadline flexTime `json:"status_deadline"`
+	ExpirationTime flexTime `json:"expiration_time"`
 }
 
-// ParsePush turns a verified push body into events; now stamps events that carry no
-// time of their own.
-func ParsePush(body []byte, now time.Time) ([]adapters.Event, error) {
+// sent is the message's own time, the most specific first; zero when it carries none.
+func (d pushData) sent() time.Time {
+	for _, t := range []flexTime{d.UpdateTime, d.ModifyTime, d.AgreeTime, d.RefuseTime, d.SuccessTime, d.CloseTime, d.ApplyTime} {
+		if !t.IsZero() {
+			return t.Time
+		}
+	}
+	return time.Time{}
+}
+
+// message is one parsed push message: its event (nil for tags this adapter ignores), the
+// time it carries (zero if none) and the keys its replays are recognised by.
+type message struct {
+	event *adapters.Event
+	sent  time.Time
+	keys  []string
+}
+
+// parsePush decodes a verified push body, checking every message's fields.
+func parsePush(body []byte, now time.Time) ([]message, error) {
 	var msgs []pushMessage
 	if err := json.Unmarshal(body, &msgs); err != nil {
 		return nil, fmt.Errorf("decode douyin push: %w", err)
 	}
-	var events []adapters.Event
+	out := make([]message, 0, len(msgs))
 	for _, m := range msgs {
+		if err := adapters.CheckID("douyin push msg_id", m.MsgID); err != nil {
+			return nil, err
+		}
+		if err := adapters.CheckID("douyin push tag", m.Tag); err != nil {
+			return nil, err
+		}
 		kind, ok := pushKind(m.Tag)
 		if !ok {
 			continue
@@ -83,27 +115,60 @@ func ParsePush(body []byte, now time.Time) ([]adapters.Event, error) {
 		if d.AftersaleID == "" {
 			return nil, fmt.Errorf("decode douyin push %s: no aftersale_id", m.MsgID)
 		}
-		e := adapters.Event{Platform: Name, Kind: kind, AfterSaleID: string(d.AftersaleID), OrderID: string(d.PID), At: now}
-		switch {
-		case d.UpdateTime > 0:
-			e.At = time.Unix(d.UpdateTime, 0)
-		case d.ApplyTime > 0:
-			e.At = time.Unix(d.ApplyTime, 0)
+		if err := adapters.CheckID("douyin push aftersale_id", string(d.AftersaleID)); err != nil {
+			return nil, err
 		}
-		if d.StatusDeadline > 0 {
-			e.Deadline = time.Unix(d.StatusDeadline, 0)
-		} else if d.ExpirationTime > 0 {
-			e.Deadline = time.Unix(d.ExpirationTime, 0)
+		if err := adapters.CheckID("douyin push p_id", string(d.PID)); err != nil {
+			return nil, err
 		}
-		events = append(events, e)
+		sent := d.sent()
+		e := &adapters.Event{Platform: Name, Kind: kind, AfterSaleID: string(d.AftersaleID), OrderID: string(d.PID), At: adapters.EventTime(sent, now)}
+		deadline := d.StatusDeadline.Time
+		if deadline.IsZero() {
+			deadline = d.ExpirationTime.Time
+		}
+		e.Deadline = adapters.SaneDeadline(deadline, e.At)
+		key := "douyin:msg:" + m.MsgID
+		if m.MsgID == "" {
+			key = adapters.ContentKey("douyin", m.Tag, m.Data)
+		}
+		out = append(out, message{event: e, sent: sent, keys: []string{key}})
+	}
+	return out, nil
+}
+
+// ParsePush turns a verified push body into events; now stamps events that carry no
+// plausible time of their own. A pushed deadline outside adapters.SaneDeadline's window
+// is dropped, and a message with an oversized id fails the whole push.
+func ParsePush(body []byte, now time.Time) ([]adapters.Event, error) {
+	msgs, err := parsePush(body, now)
+	if err != nil {
+		return nil, err
+	}
+	var events []adapters.Event
+	for _, m := range msgs {
+		events = append(events, *m.event)
 	}
 	return events, nil
 }
 
+// rejectBody is the one answer to every push that fails: unreadable or too large, a
+// wrong signature, a body that does not parse, an oversized field, a message outside
+// the time window. Telling them apart would help a forger and nobody else.
+var rejectBody = []byte(`{"code":40000,"msg":"rejected"}`)
+
+func reject(w http.ResponseWriter) { pushWrite(w, http.StatusBadRequest, rejectBody) }
+
 // NewPushHandler returns the HTTP endpoint to register as the app's push URL. It answers
-// {"code":0,"msg":"success"} once every event is handled; a bad signature or a failed
-// handler gets a non-zero code and a non-2xx status so the platform delivers again.
-func NewPushHandler(appKey, appSecret string, now func() time.Time, handle adapters.EventHandler) http.Handler {
+// {"code":0,"msg":"success"} once every event is handled and one fixed rejection for any
+// push that fails verification, parsing, the field bounds or the time window. A message
+// whose own time lies outside the window (adapters.DefaultPushWindow, or WithPushWindow)
+// of now() fails the push; tag 209 carries no time and is only deduplicated. A message
+// already applied within the window (same msg_id) is acknowledged without being applied
+// again. A failed handler gets a 500 so the platform delivers again; the messages of
+// that push that were applied are not applied twice.
+func NewPushHandler(appKey, appSecret string, now func() time.Time, handle adapters.EventHandler, opts ...adapters.PushOption) http.Handler {
+	guard := adapters.PushGuardFor(adapters.DefaultPushWindow, opts...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			pushReply(w, http.StatusMethodNotAllowed, 405, "method not allowed")
@@ -111,34 +176,95 @@ func NewPushHandler(appKey, appSecret string, now func() time.Time, handle adapt
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxPushBody+1))
 		if err != nil || len(body) > maxPushBody {
-			pushReply(w, http.StatusBadRequest, 400, "unreadable body")
+			reject(w)
 			return
 		}
 		if !VerifyPush(appKey, appSecret, body, r.Header.Get("event-sign")) {
-			pushReply(w, http.StatusUnauthorized, 401, "bad sign")
+			reject(w)
 			return
 		}
-		events, err := ParsePush(body, now())
+		t := now()
+		msgs, err := parsePush(body, t)
 		if err != nil {
-			pushReply(w, http.StatusBadRequest, 400, "bad body")
+			reject(w)
 			return
 		}
-		for _, e := range events {
-			if err := handle(r.Context(), e); err != nil {
-				pushReply(w, http.StatusInternalServerError, 500, "retry later")
+		for _, m := range msgs {
+			if !m.sent.IsZero() && !guard.Fresh(m.sent, t) {
+				reject(w)
 				return
 			}
+		}
+		failed := false
+		for _, m := range msgs {
+			if !guard.Claim(m.keys...) {
+				continue // a replay: acknowledged, not applied again
+			}
+			if err := handle(r.Context(), *m.event); err != nil {
+				guard.Release(m.keys...)
+				failed = true
+			}
+		}
+		if failed {
+			pushReply(w, http.StatusInternalServerError, 500, "retry later")
+			return
 		}
 		pushReply(w, http.StatusOK, 0, "success")
 	})
 }
 
 func pushReply(w http.ResponseWriter, status, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
 	b, _ := json.Marshal(struct {
 		Code int    `json:"code"`
 		Msg  string `json:"msg"`
 	}{code, msg})
-	_, _ = w.Write(b)
+	pushWrite(w, status, b)
+}
+
+func pushWrite(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// flexTime reads a time sent as unix seconds (a JSON number or a numeric string) or as
+// "2006-01-02 15:04:05" Beijing time or RFC 3339 (public SDKs disagree on the type).
+// An empty, zero or unreadable value gives the zero time; an implausible one (e.g.
+// milliseconds read as seconds) is kept implausible, for the callers to refuse.
+type flexTime struct{ time.Time }
+
+func (f *flexTime) UnmarshalJSON(b []byte) error {
+	f.Time = time.Time{}
+	s := string(b)
+	if s == "null" {
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if t, err := time.ParseInLocation("2006-01-02 15:04:05", s, vocab.China); err == nil {
+			f.Time = t
+			return nil
+		}
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			f.Time = t
+			return nil
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil || v <= 0:
+		// Empty, zero or unreadable: no usable time.
+	case v > 1e13:
+		// No clock reaches this; keep it implausible rather than let it overflow.
+		f.Time = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	default:
+		f.Time = time.Unix(int64(v), 0)
+	}
+	return nil
 }

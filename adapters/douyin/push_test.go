@@ -86,7 +86,7 @@ func TestPushHandler(t *testing.T) {
 		wantCalls  int
 	}{
 		{"ok", http.MethodPost, pushVectorSign, nil, 200, `{"code":0,"msg":"success"}`, 1},
-		{"bad sign", http.MethodPost, "00", nil, 401, `{"code":401,"msg":"bad sign"}`, 0},
+		{"bad sign", http.MethodPost, "00", nil, 400, `{"code":40000,"msg":"rejected"}`, 0},
 		{"handler fails: platform must redeliver", http.MethodPost, pushVectorSign, errors.New("db down"), 500, `{"code":500,"msg":"retry later"}`, 1},
 		{"GET", http.MethodGet, pushVectorSign, nil, 405, `{"code":405,"msg":"method not allowed"}`, 0},
 	}

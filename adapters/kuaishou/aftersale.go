@@ -49,9 +49,9 @@ func orderStatus(s int) adapters.OrderStatus {
 	return adapters.OrderPaid
 }
 
-// Order reads open.order.detail. The courier's name is not on this API (only a numeric
+// order reads open.order.detail. The courier's name is not on this API (only a numeric
 // express code), so Courier stays empty.
-func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+func (c *Client) order(ctx context.Context, orderID string) (adapters.Order, error) {
 	oid, err := parseID("order", orderID)
 	if err != nil {
 		return adapters.Order{}, err
@@ -130,10 +130,10 @@ type refund struct {
 // maxListPages bounds the cursor walk; one order rarely has more than a few refunds.
 const maxListPages = 5
 
-// OpenCase finds the buyer's refund for the order with
+// openCase finds the buyer's refund for the order with
 // open.seller.order.refund.pcursor.list filtered by orderId (type 9 = all). It keeps only
 // rows whose oid matches, prefers one in progress, and returns ErrNotApplied when none.
-func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+func (c *Client) openCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
 	oid, err := parseID("order", req.OrderID)
 	if err != nil {
 		return adapters.CaseRef{}, fmt.Errorf("kuaishou open case %s: %w", req.CaseID, err)
@@ -202,8 +202,8 @@ func (c *Client) detail(ctx context.Context, id string) (refund, error) {
 	return r, nil
 }
 
-// CaseStatus reads open.seller.order.refund.detail.
-func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+// caseStatus reads open.seller.order.refund.detail.
+func (c *Client) caseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
 	r, err := c.detail(ctx, ref.ID)
 	if err != nil {
 		return adapters.CaseStatus{}, fmt.Errorf("kuaishou case status %s: %w", ref.ID, err)
@@ -222,10 +222,10 @@ func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters
 // amount above what was applied for is refused by the platform anyway.
 var ErrNeedsBackend = errors.New("kuaishou: decide this one in the 快手小店 backend")
 
-// Resolve approves with open.seller.order.refund.approve or refuses with
+// resolve approves with open.seller.order.refund.approve or refuses with
 // open.seller.order.refund.disagree.refund. It reads the detail first because both take
 // the current status (unverified parameter names beyond refundId).
-func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
+func (c *Client) resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
 	r, err := c.detail(ctx, ref.ID)
 	if err != nil {
 		return fmt.Errorf("kuaishou resolve %s: %w", ref.ID, err)

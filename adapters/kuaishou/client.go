@@ -64,6 +64,7 @@ type Options struct {
 type Client struct {
 	o    Options
 	rest *resty.Client
+	red  *adapters.Redactor // the sign secret and the access token, in every encoding
 }
 
 var _ adapters.Platform = (*Client)(nil)
@@ -98,7 +99,7 @@ func New(o Options) (*Client, error) {
 		o.Now = time.Now
 	}
 	rest := adapters.NewREST(adapters.RESTOptions{Timeout: o.Timeout, Retries: o.Retries, RetryWait: o.RetryWait, HTTPClient: o.HTTPClient})
-	return &Client{o: o, rest: rest}, nil
+	return &Client{o: o, rest: rest, red: adapters.NewRedactor(o.SignSecret, o.AccessToken)}, nil
 }
 
 // Name returns "kuaishou".
@@ -140,8 +141,13 @@ type envelope struct {
 }
 
 // call signs and posts one API method, e.g. "open.order.detail": the signed fields go in
-// the query string, param in the form body.
+// the query string, param in the form body. Its errors carry no credential in any
+// encoding, in the text or in the APIError's Code and Msg.
 func (c *Client) call(ctx context.Context, method string, param any, out any) error {
+	return c.red.Error(c.do(ctx, method, param, out))
+}
+
+func (c *Client) do(ctx context.Context, method string, param any, out any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -190,7 +196,7 @@ func (c *Client) apiError(op string, env envelope) *adapters.APIError {
 	if env.SubCode != "" || env.SubMsg != "" {
 		msg = strings.TrimSpace(msg + " (" + env.SubCode + " " + env.SubMsg + ")")
 	}
-	e := &adapters.APIError{Platform: Name, Op: op, Code: strconv.Itoa(env.Result), Msg: c.redact(msg)}
+	e := &adapters.APIError{Platform: Name, Op: op, Code: strconv.Itoa(env.Result), Msg: msg}
 	if env.Code != "" {
 		e.Code += "/" + env.Code
 	}
@@ -207,7 +213,7 @@ func (c *Client) apiError(op string, env envelope) *adapters.APIError {
 	if !e.Reauth && containsAny(lower, "限流", "频繁", "繁忙", "稍后", "rate limit", "too many") {
 		e.Retryable = true
 	}
-	return e
+	return c.red.APIError(e)
 }
 
 func containsAny(s string, subs ...string) bool {
@@ -217,15 +223,6 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
-}
-
-func (c *Client) redact(s string) string {
-	for _, secret := range []string{c.o.SignSecret, c.o.AccessToken} {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "***")
-		}
-	}
-	return s
 }
 
 // isNotFound reports a business error saying the object does not exist (message-based,
@@ -253,4 +250,30 @@ func msTime(ms int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms)
+}
+
+// The adapters.Platform methods: each error passes the redactor once more, whatever
+// built it, so no credential reaches a log or a stored error in any encoding.
+
+// Order reads open.order.detail.
+func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+	o, err := c.order(ctx, orderID)
+	return o, c.red.Error(err)
+}
+
+// OpenCase finds the buyer's refund for the order.
+func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+	ref, err := c.openCase(ctx, req)
+	return ref, c.red.Error(err)
+}
+
+// CaseStatus reads open.seller.order.refund.detail.
+func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+	st, err := c.caseStatus(ctx, ref)
+	return st, c.red.Error(err)
+}
+
+// Resolve approves or refuses the refund.
+func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
+	return c.red.Error(c.resolve(ctx, ref, dec))
 }

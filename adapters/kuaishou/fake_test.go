@@ -50,6 +50,7 @@ type fake struct {
 	srv        *httptest.Server
 	signMethod string
 	lenient    bool
+	token      string // the access token the client must send; testToken unless a test sets another
 
 	mu       sync.Mutex
 	script   []reply
@@ -60,7 +61,7 @@ type fake struct {
 }
 
 func newFake(t *testing.T) *fake {
-	f := &fake{t: t, signMethod: SignHMACSHA256}
+	f := &fake{t: t, signMethod: SignHMACSHA256, token: testToken}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -69,7 +70,7 @@ func newFake(t *testing.T) *fake {
 func (f *fake) client(t *testing.T, mod func(*Options)) *Client {
 	t.Helper()
 	o := Options{
-		BaseURL: f.srv.URL, AppKey: testAppKey, SignSecret: testSecret, AccessToken: testToken,
+		BaseURL: f.srv.URL, AppKey: testAppKey, SignSecret: testSecret, AccessToken: f.token,
 		SignMethod: f.signMethod, Timeout: 2 * time.Second, Retries: 2, RetryWait: time.Millisecond,
 		Now: func() time.Time { return testNow },
 	}
@@ -200,7 +201,7 @@ func (f *fake) check(r *http.Request) (map[string]any, bool) {
 		f.problem("query params %v, want %v", keys, want)
 	}
 	for k, v := range map[string]string{
-		"access_token": testToken, "appkey": testAppKey, "signMethod": f.signMethod, "version": "1",
+		"access_token": f.token, "appkey": testAppKey, "signMethod": f.signMethod, "version": "1",
 		"timestamp": strconv.FormatInt(testNow.UnixMilli(), 10),
 	} {
 		if q.Get(k) != v {

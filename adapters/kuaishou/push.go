@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aftersale/aftersale/adapters"
 )
@@ -42,29 +44,47 @@ func pushCipher(messageKey string) (cipher.Block, error) {
 	return b, nil
 }
 
+// decrypt opens a push body with block. It always decrypts the whole body once it is
+// base64 of whole blocks, and checks the padding without branching on its bytes; ok is
+// false when the padding is wrong, pt is then the whole unpadded-or-not plaintext so the
+// caller can go on with the same work as for a good one.
+func decrypt(block cipher.Block, body []byte) (pt []byte, ok bool) {
+	ct, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(body)))
+	if err != nil || len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
+		return nil, false
+	}
+	pt = make([]byte, len(ct))
+	cipher.NewCBCDecrypter(block, zeroIV()).CryptBlocks(pt, ct)
+	last := pt[len(pt)-aes.BlockSize:]
+	pad := int(last[aes.BlockSize-1])
+	inRange := subtle.ConstantTimeLessOrEq(pad, aes.BlockSize)
+	good := subtle.ConstantTimeLessOrEq(1, pad) & inRange
+	span := subtle.ConstantTimeSelect(inRange, pad, aes.BlockSize) // keeps the index math in range
+	for i := 0; i < aes.BlockSize; i++ {
+		// Bytes within the padding must equal pad; the others are not looked at.
+		inPad := subtle.ConstantTimeLessOrEq(aes.BlockSize-span, i)
+		same := subtle.ConstantTimeByteEq(last[i], byte(pad))
+		good &= subtle.ConstantTimeSelect(inPad, same, 1)
+	}
+	if good != 1 {
+		return pt, false
+	}
+	return pt[:len(pt)-pad], true
+}
+
 // DecryptPush opens a push body: Base64 of AES-CBC/PKCS5 ciphertext keyed by the
-// base64-decoded message key, IV 16 zero bytes.
+// base64-decoded message key, IV 16 zero bytes. Without a MAC a body can be altered
+// undetected: what it says is a hint, never trusted without reading the platform back.
 func DecryptPush(messageKey string, body []byte) ([]byte, error) {
 	block, err := pushCipher(messageKey)
 	if err != nil {
 		return nil, err
 	}
-	ct, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(body)))
-	if err != nil || len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
+	pt, ok := decrypt(block, body)
+	if !ok {
 		return nil, ErrBadPush
 	}
-	pt := make([]byte, len(ct))
-	cipher.NewCBCDecrypter(block, zeroIV()).CryptBlocks(pt, ct)
-	pad := int(pt[len(pt)-1])
-	if pad == 0 || pad > aes.BlockSize {
-		return nil, ErrBadPush
-	}
-	for _, p := range pt[len(pt)-pad:] {
-		if int(p) != pad {
-			return nil, ErrBadPush
-		}
-	}
-	return pt[:len(pt)-pad], nil
+	return pt, nil
 }
 
 // EncryptPush is DecryptPush's inverse, for fakes and local testing of the push URL.
@@ -100,15 +120,57 @@ type pushInfo struct {
 	ExpireTime int64 `json:"expireTime"`
 }
 
-// ParsePush decodes a decrypted push. A heartbeat ({"test":true}) gives no event and
-// heartbeat true; events other than the two refund events give no event.
-func ParsePush(plaintext []byte, now time.Time) (ev *adapters.Event, heartbeat bool, err error) {
+// message is a parsed push: its event (nil for a heartbeat or an event this adapter
+// ignores), the time the push carries (zero if none) and the keys its replays are
+// recognised by.
+type message struct {
+	event     *adapters.Event
+	heartbeat bool
+	sent      time.Time
+	keys      []string
+}
+
+// msTimeRaw reads milliseconds, keeping an implausible value implausible (for the time
+// window to refuse) instead of letting it overflow.
+func msTimeRaw(ms int64) time.Time {
+	switch {
+	case ms <= 0:
+		return time.Time{}
+	case ms > 1e16:
+		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.UnixMilli(ms)
+}
+
+// parseMessage decodes a decrypted push. The plaintext must be UTF-8 JSON; an event must
+// be named and its eventId, when present, be a plain id: a body altered in transit almost
+// never passes all of these.
+func parseMessage(plaintext []byte, now time.Time) (message, error) {
+	if !utf8.Valid(plaintext) {
+		return message{}, errors.New("decode kuaishou push: not UTF-8")
+	}
 	var env pushEnvelope
 	if err := json.Unmarshal(plaintext, &env); err != nil {
-		return nil, false, fmt.Errorf("decode kuaishou push: %w", err)
+		return message{}, fmt.Errorf("decode kuaishou push: %w", err)
 	}
 	if env.Test {
-		return nil, true, nil
+		return message{heartbeat: true}, nil
+	}
+	if err := adapters.CheckID("kuaishou push eventId", env.EventID); err != nil {
+		return message{}, err
+	}
+	if env.Event == "" {
+		return message{}, errors.New("decode kuaishou push: no event")
+	}
+	if err := adapters.CheckText("kuaishou push event", env.Event); err != nil {
+		return message{}, err
+	}
+	m := message{}
+	for _, ms := range []int64{env.CreateTime, env.UpdateTime} {
+		if ms != 0 {
+			m.sent = msTimeRaw(ms)
+			break
+		}
 	}
 	var kind adapters.EventKind
 	switch env.Event {
@@ -117,60 +179,112 @@ func ParsePush(plaintext []byte, now time.Time) (ev *adapters.Event, heartbeat b
 	case EventUpdateRefund:
 		kind = adapters.EventUpdated
 	default:
-		return nil, false, nil
+		return m, nil
 	}
 	var info pushInfo
 	if err := json.Unmarshal([]byte(env.Info), &info); err != nil {
-		return nil, false, fmt.Errorf("decode kuaishou push %s info: %w", env.EventID, err)
+		return message{}, fmt.Errorf("decode kuaishou push %s info: %w", env.EventID, err)
 	}
-	if info.RefundID == 0 {
-		return nil, false, fmt.Errorf("decode kuaishou push %s: no refundId", env.EventID)
+	if info.RefundID <= 0 {
+		return message{}, fmt.Errorf("decode kuaishou push %s: no refundId", env.EventID)
+	}
+	if info.OrderID < 0 {
+		return message{}, fmt.Errorf("decode kuaishou push %s: orderId %d", env.EventID, info.OrderID)
+	}
+	if m.sent.IsZero() {
+		for _, ms := range []int64{info.UpdateTime, info.CreateTime} {
+			if ms != 0 {
+				m.sent = msTimeRaw(ms)
+				break
+			}
+		}
 	}
 	if kind == adapters.EventUpdated && info.Status == 70 {
 		kind = adapters.EventClosed
 	}
-	e := &adapters.Event{
-		Platform: Name, Kind: kind, AfterSaleID: strconv.FormatInt(info.RefundID, 10),
-		Deadline: msTime(info.ExpireTime), At: now,
-	}
+	e := &adapters.Event{Platform: Name, Kind: kind, AfterSaleID: strconv.FormatInt(info.RefundID, 10), At: now}
 	if info.OrderID != 0 {
 		e.OrderID = strconv.FormatInt(info.OrderID, 10)
 	}
+	// The event's own time: when the refund changed, else when the message was made.
 	for _, ms := range []int64{info.UpdateTime, env.UpdateTime, info.CreateTime, env.CreateTime} {
-		if ms > 0 {
-			e.At = time.UnixMilli(ms)
+		if ms != 0 {
+			e.At = adapters.EventTime(msTimeRaw(ms), now)
 			break
 		}
 	}
-	return e, false, nil
+	e.Deadline = adapters.SaneDeadline(msTimeRaw(info.ExpireTime), e.At)
+	m.event = e
+	// A copy whose eventId was altered (the body has no MAC) still carries the same
+	// event: it is recognised by its content too.
+	m.keys = []string{adapters.ContentKey("kuaishou", env.Event, env.Info)}
+	if env.EventID != "" {
+		m.keys = append([]string{"kuaishou:event:" + env.EventID}, m.keys...)
+	}
+	return m, nil
 }
 
+// ParsePush decodes a decrypted push. A heartbeat ({"test":true}) gives no event and
+// heartbeat true; events other than the two refund events give no event. A pushed
+// deadline outside adapters.SaneDeadline's window is dropped.
+func ParsePush(plaintext []byte, now time.Time) (ev *adapters.Event, heartbeat bool, err error) {
+	m, err := parseMessage(plaintext, now)
+	if err != nil {
+		return nil, false, err
+	}
+	return m.event, m.heartbeat, nil
+}
+
+// rejectBody is the one answer to every push that fails: a body that is not base64 of
+// whole blocks, bad padding, a plaintext that is not the expected JSON, an oversized
+// field, a time outside the window. Telling them apart is what made the padding oracle:
+// the body has no MAC, so every difference helps a forger.
+var rejectBody = []byte(`{"result":0,"error_msg":"rejected"}`)
+
+func reject(w http.ResponseWriter) { pushWrite(w, http.StatusBadRequest, rejectBody) }
+
 // NewPushHandler returns the HTTP endpoint to register as the app's message URL. It
-// answers {"result":1} for a heartbeat or a handled event; anything else gets a failure
-// answer so the platform redelivers (it retries at 5/10/20/30/60 minutes).
-func NewPushHandler(messageKey string, now func() time.Time, handle adapters.EventHandler) http.Handler {
+// answers {"result":1} for a heartbeat or a handled event and one fixed rejection for
+// anything that fails to decrypt, parse, pass the field bounds or the time window: a
+// message (other than a heartbeat) must carry its time (createTime or updateTime, of the
+// message or else of the refund) within adapters.DefaultPushWindow (or WithPushWindow)
+// of now(). A message applied within the window (same eventId, or same event and info)
+// is acknowledged without being applied again. A failed handler gets a 500 so that the
+// platform redelivers (it retries at 5/10/20/30/60 minutes, with a window that short
+// only the first retries can pass).
+func NewPushHandler(messageKey string, now func() time.Time, handle adapters.EventHandler, opts ...adapters.PushOption) http.Handler {
+	guard := adapters.PushGuardFor(adapters.DefaultPushWindow, opts...)
+	block, keyErr := pushCipher(messageKey)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			pushReply(w, http.StatusMethodNotAllowed, 0, "method not allowed")
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxPushBody+1))
-		if err != nil || len(body) > maxPushBody {
-			pushReply(w, http.StatusBadRequest, 0, "unreadable body")
+		if err != nil || len(body) > maxPushBody || keyErr != nil {
+			reject(w)
 			return
 		}
-		pt, err := DecryptPush(messageKey, body)
-		if err != nil {
-			pushReply(w, http.StatusBadRequest, 0, "cannot decrypt")
+		t := now()
+		// The plaintext is parsed whether or not the padding was right, so both
+		// failures cost about the same.
+		pt, padOK := decrypt(block, body)
+		m, perr := parseMessage(pt, t)
+		if !padOK || perr != nil {
+			reject(w)
 			return
 		}
-		ev, _, err := ParsePush(pt, now())
-		if err != nil {
-			pushReply(w, http.StatusBadRequest, 0, "bad message")
+		if m.heartbeat {
+			pushReply(w, http.StatusOK, 1, "")
 			return
 		}
-		if ev != nil {
-			if err := handle(r.Context(), *ev); err != nil {
+		if !guard.Fresh(m.sent, t) {
+			reject(w)
+			return
+		}
+		if m.event != nil && guard.Claim(m.keys...) {
+			if err := handle(r.Context(), *m.event); err != nil {
+				guard.Release(m.keys...)
 				pushReply(w, http.StatusInternalServerError, 0, "retry later")
 				return
 			}
@@ -180,11 +294,18 @@ func NewPushHandler(messageKey string, now func() time.Time, handle adapters.Eve
 }
 
 func pushReply(w http.ResponseWriter, status, result int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
 	b, _ := json.Marshal(struct {
 		Result   int    `json:"result"`
 		ErrorMsg string `json:"error_msg,omitempty"`
 	}{result, msg})
-	_, _ = w.Write(b)
+	pushWrite(w, status, b)
+}
+
+func pushWrite(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }

@@ -89,7 +89,7 @@ func TestPushHandler(t *testing.T) {
 		}
 		return ct
 	}
-	add := `{"eventId":"e1","event":"kwaishop_aftersales_addRefund","info":"{\"orderId\":1,\"refundId\":2,\"status\":10}"}`
+	add := `{"eventId":"e1","event":"kwaishop_aftersales_addRefund","createTime":1700000000000,"info":"{\"orderId\":1,\"refundId\":2,\"status\":10}"}`
 	tests := []struct {
 		name       string
 		body       string
@@ -101,7 +101,7 @@ func TestPushHandler(t *testing.T) {
 		{"heartbeat", "watm3Pt/wCJGbPJJXW0XpA==", nil, 200, `{"result":1}`, 0},
 		{"event", enc(add), nil, 200, `{"result":1}`, 1},
 		{"handler fails: redeliver", enc(add), errors.New("store down"), 500, `{"result":0,"error_msg":"retry later"}`, 1},
-		{"garbage", "bm90IGVuY3J5cHRlZA==", nil, 400, `{"result":0,"error_msg":"cannot decrypt"}`, 0},
+		{"garbage", "bm90IGVuY3J5cHRlZA==", nil, 400, `{"result":0,"error_msg":"rejected"}`, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,8 +48,8 @@ func tradeStatus(s string) adapters.OrderStatus {
 	return adapters.OrderPaid
 }
 
-// Order reads taobao.trade.fullinfo.get; orderID is the trade id (tid).
-func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+// order reads taobao.trade.fullinfo.get; orderID is the trade id (tid).
+func (c *Client) order(ctx context.Context, orderID string) (adapters.Order, error) {
 	var r struct {
 		Trade *trade `json:"trade"`
 	}
@@ -142,10 +142,10 @@ const (
 	maxListPages = 5
 )
 
-// OpenCase finds the buyer's refund for the trade with taobao.refunds.receive.get
+// openCase finds the buyer's refund for the trade with taobao.refunds.receive.get
 // (filtered by tid here: the API has no tid filter), then reads it with taobao.refund.get
 // for the deadline, which the list does not carry.
-func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+func (c *Client) openCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
 	var found []refund
 	for page := 1; page <= maxListPages; page++ {
 		var r struct {
@@ -209,8 +209,8 @@ func (c *Client) refund(ctx context.Context, id string) (refund, error) {
 	return *r.Refund, nil
 }
 
-// CaseStatus reads taobao.refund.get.
-func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+// caseStatus reads taobao.refund.get.
+func (c *Client) caseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
 	r, err := c.refund(ctx, ref.ID)
 	if err != nil {
 		return adapters.CaseStatus{}, fmt.Errorf("taobao case status %s: %w", ref.ID, err)
@@ -228,12 +228,12 @@ func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters
 // ErrAmountTooHigh is returned when a decision refunds more than the buyer applied for.
 var ErrAmountTooHigh = errors.New("taobao: refund amount above what the buyer applied for")
 
-// Resolve agrees with taobao.rp.refunds.agree (refund_infos "id|fen|version|phase") or
+// resolve agrees with taobao.rp.refunds.agree (refund_infos "id|fen|version|phase") or
 // refuses with taobao.refund.refuse. Both need the refund's current version and phase,
 // read first. Agreeing to a return (WAIT_SELLER_AGREE on a 退货) has its own API,
 // taobao.rp.returngoods.agree, which needs an address and is not used here (unverified
 // how rp.refunds.agree treats it); some categories require refuse_proof (unverified).
-func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
+func (c *Client) resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
 	r, err := c.refund(ctx, ref.ID)
 	if err != nil {
 		return fmt.Errorf("taobao resolve %s: %w", ref.ID, err)

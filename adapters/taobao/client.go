@@ -68,6 +68,7 @@ type Options struct {
 type Client struct {
 	o    Options
 	rest *resty.Client
+	red  *adapters.Redactor // the app secret and the session key, in every encoding
 }
 
 var _ adapters.Platform = (*Client)(nil)
@@ -104,7 +105,7 @@ func New(o Options) (*Client, error) {
 		o.TMCGroup = "default"
 	}
 	rest := adapters.NewREST(adapters.RESTOptions{Timeout: o.Timeout, Retries: o.Retries, RetryWait: o.RetryWait, HTTPClient: o.HTTPClient})
-	return &Client{o: o, rest: rest}, nil
+	return &Client{o: o, rest: rest, red: adapters.NewRedactor(o.AppSecret, o.AccessToken)}, nil
 }
 
 // Name returns "taobao".
@@ -152,7 +153,13 @@ type errorResponse struct {
 
 // call signs and posts one API method as a form. withSession is false for app-level
 // APIs (TMC) that take no shop session. The "<method>_response" object is decoded into out.
+// Its errors carry no credential in any encoding, in the text or in the APIError's Code
+// and Msg.
 func (c *Client) call(ctx context.Context, method string, params map[string]string, withSession bool, out any) error {
+	return c.red.Error(c.do(ctx, method, params, withSession, out))
+}
+
+func (c *Client) do(ctx context.Context, method string, params map[string]string, withSession bool, out any) error {
 	all := map[string]string{
 		"method":      method,
 		"app_key":     c.o.AppKey,
@@ -202,7 +209,7 @@ func (c *Client) apiError(op string, r errorResponse) *adapters.APIError {
 	if r.SubCode != "" || r.SubMsg != "" {
 		msg = strings.TrimSpace(msg + " (" + r.SubCode + " " + r.SubMsg + ")")
 	}
-	e := &adapters.APIError{Platform: Name, Op: op, Code: strconv.Itoa(r.Code), Msg: c.redact(msg)}
+	e := &adapters.APIError{Platform: Name, Op: op, Code: strconv.Itoa(r.Code), Msg: msg}
 	if r.SubCode != "" {
 		e.Code += "/" + r.SubCode
 	}
@@ -220,17 +227,10 @@ func (c *Client) apiError(op string, r errorResponse) *adapters.APIError {
 	if strings.HasPrefix(sub, "isp.") && !e.Reauth {
 		e.Retryable = true
 	}
-	return e
+	return c.red.APIError(e)
 }
 
-func (c *Client) redact(s string) string {
-	for _, secret := range []string{c.o.AppSecret, c.o.AccessToken} {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "***")
-		}
-	}
-	return s
-}
+func (c *Client) redact(s string) string { return c.red.Redact(s) }
 
 // isNotFound reports a business error saying the trade or refund does not exist: TOP's
 // sub-codes for it end in "not-exist" (isv.trade-not-exist; others unverified).
@@ -306,4 +306,31 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// The adapters.Platform methods and the TMC calls: each error passes the redactor once
+// more, whatever built it, so no credential reaches a log or a stored error in any
+// encoding.
+
+// Order reads taobao.trade.fullinfo.get; orderID is the trade id (tid).
+func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+	o, err := c.order(ctx, orderID)
+	return o, c.red.Error(err)
+}
+
+// OpenCase finds the buyer's refund for the trade.
+func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+	ref, err := c.openCase(ctx, req)
+	return ref, c.red.Error(err)
+}
+
+// CaseStatus reads taobao.refund.get.
+func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+	st, err := c.caseStatus(ctx, ref)
+	return st, c.red.Error(err)
+}
+
+// Resolve agrees or refuses the refund.
+func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, dec adapters.Decision) error {
+	return c.red.Error(c.resolve(ctx, ref, dec))
 }

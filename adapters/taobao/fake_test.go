@@ -48,6 +48,7 @@ type fake struct {
 	srv        *httptest.Server
 	signMethod string
 	lenient    bool
+	token      string // the access token the client must send; testToken unless a test sets another
 
 	mu       sync.Mutex
 	script   []reply
@@ -59,7 +60,7 @@ type fake struct {
 }
 
 func newFake(t *testing.T) *fake {
-	f := &fake{t: t, signMethod: SignHMACSHA256}
+	f := &fake{t: t, signMethod: SignHMACSHA256, token: testToken}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -68,7 +69,7 @@ func newFake(t *testing.T) *fake {
 func (f *fake) client(t *testing.T, mod func(*Options)) *Client {
 	t.Helper()
 	o := Options{
-		BaseURL: f.srv.URL + "/router/rest", AppKey: testAppKey, AppSecret: testSecret, AccessToken: testToken,
+		BaseURL: f.srv.URL + "/router/rest", AppKey: testAppKey, AppSecret: testSecret, AccessToken: f.token,
 		SignMethod: f.signMethod, Timeout: 2 * time.Second, Retries: 2, RetryWait: time.Millisecond,
 		Now: func() time.Time { return testNow },
 	}
@@ -231,7 +232,7 @@ func (f *fake) check(r *http.Request) (url.Values, bool) {
 	}
 	common := map[string]string{"app_key": testAppKey, "format": "json", "v": "2.0", "sign_method": f.signMethod, "timestamp": testTimestamp}
 	if !sessionless(method) {
-		common["session"] = testToken
+		common["session"] = f.token
 	}
 	for k, v := range common {
 		if form.Get(k) != v {

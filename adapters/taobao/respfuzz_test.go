@@ -82,7 +82,7 @@ type answerHarness struct {
 }
 
 func newAnswerHarness(f *testing.F) *answerHarness {
-	h := &answerHarness{fk: &fake{signMethod: SignHMACSHA256, lenient: true}, yuan: regexp.MustCompile(`^([0-9]+)(?:\.([0-9]{0,2}))?$`)}
+	h := &answerHarness{fk: &fake{signMethod: SignHMACSHA256, lenient: true, token: testToken}, yuan: regexp.MustCompile(`^([0-9]+)(?:\.([0-9]{0,2}))?$`)}
 	// One server for the whole run: a server per exec would cost more than the exec.
 	h.fk.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.mu.Lock()

@@ -57,6 +57,11 @@ type tmcContent struct {
 // once the events are safely stored: unconfirmed messages are delivered again, so a
 // crash between the two repeats events rather than losing them.
 func (c *Client) Consume(ctx context.Context) ([]adapters.Event, []string, error) {
+	events, ids, err := c.consume(ctx)
+	return events, ids, c.red.Error(err)
+}
+
+func (c *Client) consume(ctx context.Context) ([]adapters.Event, []string, error) {
 	var r struct {
 		Messages struct {
 			TmcMessage []tmcMessage `json:"tmc_message"`
@@ -79,21 +84,24 @@ func (c *Client) Consume(ctx context.Context) ([]adapters.Event, []string, error
 			continue
 		}
 		var ct tmcContent
-		if err := json.Unmarshal([]byte(m.Content), &ct); err != nil || ct.RefundID == "" {
+		if err := json.Unmarshal([]byte(m.Content), &ct); err != nil || ct.RefundID == "" ||
+			adapters.CheckID("refund_id", string(ct.RefundID)) != nil || adapters.CheckID("tid", string(ct.Tid)) != nil {
 			// A malformed message cannot become valid on redelivery; it is confirmed with
 			// the rest and skipped.
 			continue
 		}
+		now := c.o.Now()
+		at := parseTime(ct.Modified)
+		if at.IsZero() {
+			at = parseTime(m.PubTime)
+		}
 		e := adapters.Event{
 			Platform: Name, Kind: kind, AfterSaleID: string(ct.RefundID), OrderID: string(ct.Tid),
-			Deadline: parseTime(ct.Timeout), At: parseTime(ct.Modified),
+			At: adapters.EventTime(at, now),
 		}
-		if e.At.IsZero() {
-			e.At = parseTime(m.PubTime)
-		}
-		if e.At.IsZero() {
-			e.At = c.o.Now()
-		}
+		// A deadline outside the sane window around the event is dropped: the engine
+		// reads the refund back for the real one.
+		e.Deadline = adapters.SaneDeadline(parseTime(ct.Timeout), e.At)
 		events = append(events, e)
 	}
 	return events, ids, nil
@@ -101,6 +109,10 @@ func (c *Client) Consume(ctx context.Context) ([]adapters.Event, []string, error
 
 // Confirm acknowledges consumed messages with taobao.tmc.messages.confirm.
 func (c *Client) Confirm(ctx context.Context, ids []string) error {
+	return c.red.Error(c.confirm(ctx, ids))
+}
+
+func (c *Client) confirm(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}

@@ -61,7 +61,7 @@ type answerHarness struct {
 }
 
 func newAnswerHarness(f *testing.F) *answerHarness {
-	h := &answerHarness{shop: &shop{lenient: true}}
+	h := &answerHarness{shop: &shop{lenient: true, secret: testSecret}}
 	// One server for the whole run: a server per exec would cost more than the exec.
 	h.shop.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.mu.Lock()

@@ -48,6 +48,7 @@ type Options struct {
 type Client struct {
 	o    Options
 	rest *resty.Client
+	red  *adapters.Redactor // the shared secret, in every encoding
 }
 
 var _ adapters.Platform = (*Client)(nil)
@@ -65,7 +66,7 @@ func New(o Options) (*Client, error) {
 		o.Now = time.Now
 	}
 	rest := adapters.NewREST(adapters.RESTOptions{Timeout: o.Timeout, Retries: o.Retries, RetryWait: o.RetryWait, HTTPClient: o.HTTPClient})
-	return &Client{o: o, rest: rest}, nil
+	return &Client{o: o, rest: rest, red: adapters.NewRedactor(o.Secret)}, nil
 }
 
 // Name returns "webhook".
@@ -83,8 +84,13 @@ func Sign(secret, timestamp string, body []byte) string {
 }
 
 // call posts in as JSON to path and decodes a 2xx answer into out. 404 means the shop
-// does not know the order or case; 409 that the after-sale cannot be registered yet.
+// does not know the order or case; 409 that the after-sale cannot be registered yet. Its
+// errors carry the secret in no encoding.
 func (c *Client) call(ctx context.Context, path string, in, out any) error {
+	return c.red.Error(c.do(ctx, path, in, out))
+}
+
+func (c *Client) do(ctx context.Context, path string, in, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return fmt.Errorf("webhook %s: encode: %w", path, err)
@@ -135,11 +141,12 @@ func (c *Client) errorText(body []byte, fallback string) string {
 // maxShopText bounds how much of the shop's own words an error carries.
 const maxShopText = 200
 
-// shopText makes text the shop sent fit for an error: without the secret, and cut on a
-// character boundary. Redacting before cutting keeps a cut from leaving the head of the
-// secret behind; cutting on a boundary keeps the log line valid UTF-8.
+// shopText makes text the shop sent fit for an error: without the secret in any
+// encoding, and cut on a character boundary. Redacting before cutting keeps a cut from
+// leaving the head of the secret behind; cutting on a boundary keeps the log line valid
+// UTF-8.
 func (c *Client) shopText(s string) string {
-	s = strings.ReplaceAll(s, c.o.Secret, "***")
+	s = c.red.Redact(s)
 	if len(s) <= maxShopText {
 		return s
 	}
@@ -195,8 +202,8 @@ func deref(t *time.Time) time.Time {
 	return *t
 }
 
-// Order posts {"order_id"} to /orders/lookup.
-func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+// order posts {"order_id"} to /orders/lookup.
+func (c *Client) order(ctx context.Context, orderID string) (adapters.Order, error) {
 	var w wireOrder
 	if err := c.call(ctx, "/orders/lookup", map[string]string{"order_id": orderID}, &w); err != nil {
 		return adapters.Order{}, fmt.Errorf("webhook order %s: %w", orderID, err)
@@ -230,9 +237,9 @@ type wireCaseRequest struct {
 	Evidence  []string `json:"evidence"`
 }
 
-// OpenCase posts the case to /cases. The shop keys it by shop + case_id, so a retried
+// openCase posts the case to /cases. The shop keys it by shop + case_id, so a retried
 // post after a lost answer registers nothing twice.
-func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+func (c *Client) openCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
 	in := wireCaseRequest(req)
 	if in.Evidence == nil {
 		in.Evidence = []string{}
@@ -250,8 +257,8 @@ func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapte
 	return adapters.CaseRef{Platform: Name, ID: out.ID, Deadline: deref(out.Deadline)}, nil
 }
 
-// CaseStatus posts {"id"} to /cases/status.
-func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+// caseStatus posts {"id"} to /cases/status.
+func (c *Client) caseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
 	var out struct {
 		Status    string     `json:"status"`
 		Raw       string     `json:"raw"`
@@ -272,8 +279,8 @@ func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters
 	return adapters.CaseStatus{Status: st, Raw: out.Raw, Deadline: deref(out.Deadline), AmountFen: out.AmountFen, UpdatedAt: deref(out.UpdatedAt)}, nil
 }
 
-// Resolve posts the decision to /cases/decision.
-func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, d adapters.Decision) error {
+// resolve posts the decision to /cases/decision.
+func (c *Client) resolve(ctx context.Context, ref adapters.CaseRef, d adapters.Decision) error {
 	in := struct {
 		ID        string `json:"id"`
 		Approve   bool   `json:"approve"`
@@ -284,6 +291,32 @@ func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, d adapters.D
 		return fmt.Errorf("webhook resolve %s: %w", ref.ID, err)
 	}
 	return nil
+}
+
+// The adapters.Platform methods: each error passes the redactor once more, whatever
+// built it, so the secret reaches no log or stored error in any encoding.
+
+// Order posts {"order_id"} to /orders/lookup.
+func (c *Client) Order(ctx context.Context, orderID string) (adapters.Order, error) {
+	o, err := c.order(ctx, orderID)
+	return o, c.red.Error(err)
+}
+
+// OpenCase posts the case to /cases.
+func (c *Client) OpenCase(ctx context.Context, req adapters.CaseRequest) (adapters.CaseRef, error) {
+	ref, err := c.openCase(ctx, req)
+	return ref, c.red.Error(err)
+}
+
+// CaseStatus posts {"id"} to /cases/status.
+func (c *Client) CaseStatus(ctx context.Context, ref adapters.CaseRef) (adapters.CaseStatus, error) {
+	st, err := c.caseStatus(ctx, ref)
+	return st, c.red.Error(err)
+}
+
+// Resolve posts the decision to /cases/decision.
+func (c *Client) Resolve(ctx context.Context, ref adapters.CaseRef, d adapters.Decision) error {
+	return c.red.Error(c.resolve(ctx, ref, d))
 }
 
 // Errors VerifyRequest returns.
@@ -337,7 +370,10 @@ type wireEvent struct {
 }
 
 // ParseEvent turns an inbound event body into an adapters.Event: case.created, case.updated
-// (closed when status is closed), case.deadline and case.closed.
+// (closed when status is closed), case.deadline and case.closed. Ids are bounded by
+// adapters.CheckID and the other strings by adapters.CheckText; a deadline outside
+// adapters.SaneDeadline's window around the event is dropped; "at" is the event's own
+// time, now when absent, implausible or in the future.
 func ParseEvent(body []byte, now time.Time) (adapters.Event, error) {
 	var w wireEvent
 	if err := json.Unmarshal(body, &w); err != nil {
@@ -345,6 +381,16 @@ func ParseEvent(body []byte, now time.Time) (adapters.Event, error) {
 	}
 	if w.ID == "" {
 		return adapters.Event{}, errors.New("decode webhook event: no id")
+	}
+	for _, f := range []struct{ name, v string }{{"id", w.ID}, {"order_id", w.OrderID}} {
+		if err := adapters.CheckID("decode webhook event: "+f.name, f.v); err != nil {
+			return adapters.Event{}, err
+		}
+	}
+	for _, f := range []struct{ name, v string }{{"event", w.Event}, {"status", w.Status}} {
+		if err := adapters.CheckText("decode webhook event: "+f.name, f.v); err != nil {
+			return adapters.Event{}, err
+		}
 	}
 	var kind adapters.EventKind
 	switch w.Event {
@@ -367,49 +413,67 @@ func ParseEvent(body []byte, now time.Time) (adapters.Event, error) {
 			return adapters.Event{}, fmt.Errorf("decode webhook event: unknown status %q", w.Status)
 		}
 	}
-	e := adapters.Event{Platform: Name, Kind: kind, AfterSaleID: w.ID, OrderID: w.OrderID, Deadline: deref(w.Deadline), At: now}
-	if w.At != nil {
-		e.At = *w.At
-	}
+	e := adapters.Event{Platform: Name, Kind: kind, AfterSaleID: w.ID, OrderID: w.OrderID, At: adapters.EventTime(deref(w.At), now)}
+	e.Deadline = adapters.SaneDeadline(deref(w.Deadline), e.At)
 	return e, nil
 }
 
+// rejectBody is the one answer to every event that fails: unsigned, a bad signature, a
+// timestamp outside the window, a body too large or one that does not parse, an
+// oversized field. A failure says nothing about why.
+var rejectBody = []byte(`{"error":"rejected"}`)
+
+func reject(w http.ResponseWriter) { write(w, http.StatusUnauthorized, rejectBody) }
+
 // NewEventHandler returns the endpoint the shop posts events to. It answers 200
-// {"ok":true} once handled; 401 for a bad or stale signature, 400 for a body it cannot
-// use, 503 when handle fails so that the shop retries.
-func NewEventHandler(secret string, now func() time.Time, maxSkew time.Duration, handle adapters.EventHandler) http.Handler {
+// {"ok":true} once handled and one fixed rejection, 401 {"error":"rejected"}, for any
+// request that fails the signature, the ±maxSkew timestamp window (maxSkew <= 0 means
+// adapters.DefaultPushWindow; WithPushWindow or WithPushGuard override it), the size
+// bounds or parsing; 503 when handle fails so that the shop retries. A signed request
+// seen within the window (same timestamp and signature) is acknowledged without being
+// applied again; a resend signed afresh is a new delivery.
+func NewEventHandler(secret string, now func() time.Time, maxSkew time.Duration, handle adapters.EventHandler, opts ...adapters.PushOption) http.Handler {
+	guard := adapters.PushGuardFor(maxSkew, opts...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			reply(w, http.StatusMethodNotAllowed, "method not allowed")
 			return
 		}
 		t := now()
-		body, err := VerifyRequest(r, secret, t, maxSkew)
-		switch {
-		case errors.Is(err, ErrTooLarge):
-			reply(w, http.StatusRequestEntityTooLarge, "body too large")
-			return
-		case err != nil:
-			reply(w, http.StatusUnauthorized, "bad signature")
+		body, err := VerifyRequest(r, secret, t, guard.Window())
+		if err != nil {
+			reject(w)
 			return
 		}
 		ev, err := ParseEvent(body, t)
 		if err != nil {
-			reply(w, http.StatusBadRequest, "bad event")
+			reject(w)
 			return
 		}
-		if err := handle(r.Context(), ev); err != nil {
-			reply(w, http.StatusServiceUnavailable, "retry later")
-			return
+		// The signature names this request: the timestamp is inside the MAC, so a
+		// replay must reuse both. Hex case is normalised (VerifyRequest accepts both).
+		key := "webhook:sig:" + strings.ToLower(r.Header.Get(HeaderSignature))
+		if guard.Claim(key) {
+			if err := handle(r.Context(), ev); err != nil {
+				guard.Release(key)
+				reply(w, http.StatusServiceUnavailable, "retry later")
+				return
+			}
 		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"ok":true}`))
+		write(w, http.StatusOK, []byte(`{"ok":true}`))
 	})
 }
 
 func reply(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
 	b, _ := json.Marshal(map[string]string{"error": msg})
-	_, _ = w.Write(b)
+	write(w, status, b)
+}
+
+func write(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }

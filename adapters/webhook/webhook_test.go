@@ -46,6 +46,7 @@ type shop struct {
 	t       *testing.T
 	srv     *httptest.Server
 	lenient bool
+	secret  string // the shared secret requests must be signed with; testSecret unless a test sets another
 
 	mu        sync.Mutex
 	script    []scripted
@@ -55,7 +56,7 @@ type shop struct {
 }
 
 func newShop(t *testing.T) *shop {
-	s := &shop{t: t}
+	s := &shop{t: t, secret: testSecret}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
@@ -63,7 +64,7 @@ func newShop(t *testing.T) *shop {
 
 func (s *shop) client(t *testing.T, mod func(*Options)) *Client {
 	t.Helper()
-	o := Options{BaseURL: s.srv.URL + "/aftersale", Secret: testSecret, Timeout: 2 * time.Second, Retries: 2, RetryWait: time.Millisecond, Now: func() time.Time { return testNow }}
+	o := Options{BaseURL: s.srv.URL + "/aftersale", Secret: s.secret, Timeout: 2 * time.Second, Retries: 2, RetryWait: time.Millisecond, Now: func() time.Time { return testNow }}
 	if mod != nil {
 		mod(&o)
 	}
@@ -108,8 +109,10 @@ func (s *shop) problem(format string, args ...any) {
 	}
 }
 
-func refSign(ts string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(testSecret))
+func refSign(ts string, body []byte) string { return refSignWith(testSecret, ts, body) }
+
+func refSignWith(secret, ts string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
 	m.Write([]byte(ts + "." + string(body)))
 	return hex.EncodeToString(m.Sum(nil))
 }
@@ -156,8 +159,8 @@ func (s *shop) serve(w http.ResponseWriter, r *http.Request) {
 	if ts != strconv.FormatInt(testNow.Unix(), 10) {
 		s.problem("timestamp %q", ts)
 	}
-	if sig := r.Header.Get(HeaderSignature); sig != refSign(ts, body) {
-		s.problem("signature %q, want %q", sig, refSign(ts, body))
+	if sig, want := r.Header.Get(HeaderSignature), refSignWith(s.secret, ts, body); sig != want {
+		s.problem("signature %q, want %q", sig, want)
 	}
 	if next != nil {
 		if next.block {
@@ -519,9 +522,9 @@ func TestEventHandler(t *testing.T) {
 		{"deadline", `{"event":"case.deadline","id":"S-78","deadline":"2023-11-16T00:00:00Z"}`, testSecret, nil, 200,
 			&adapters.Event{Platform: Name, Kind: adapters.EventDeadline, AfterSaleID: "S-78", Deadline: time.Date(2023, 11, 16, 0, 0, 0, 0, time.UTC), At: testNow}},
 		{"bad signature", `{"event":"case.created","id":"S-78"}`, "other", nil, 401, nil},
-		{"unknown event", `{"event":"order.paid","id":"S-78"}`, testSecret, nil, 400, nil},
-		{"unknown status", `{"event":"case.updated","id":"S-78","status":"weird"}`, testSecret, nil, 400, nil},
-		{"no id", `{"event":"case.updated"}`, testSecret, nil, 400, nil},
+		{"unknown event", `{"event":"order.paid","id":"S-78"}`, testSecret, nil, 401, nil},
+		{"unknown status", `{"event":"case.updated","id":"S-78","status":"weird"}`, testSecret, nil, 401, nil},
+		{"no id", `{"event":"case.updated"}`, testSecret, nil, 401, nil},
 		{"handler fails: shop retries", `{"event":"case.created","id":"S-78"}`, testSecret, errors.New("db"), 503, &adapters.Event{Platform: Name, Kind: adapters.EventCreated, AfterSaleID: "S-78", At: testNow}},
 	}
 	for _, tt := range tests {
