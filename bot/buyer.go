@@ -424,9 +424,6 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		e.log.Info("case handled", "shop", shop.ID, "case_id", c.ID, "intent", c.Intent)
 		sess.Intent, sess.Reason, sess.AmountFen, sess.Pending, sess.CaseID, sess.Asked = "", "", 0, nil, c.ID, false
 		sess.Recent = nil // what was read into the case is not read again with the next burst
-		if c.Intent == string(intents.Complaint) {
-			sess.UrgentCase, sess.UrgentAt = c.ID, e.now()
-		}
 	}
 	return replies, err
 }

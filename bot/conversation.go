@@ -89,6 +89,10 @@ func (e *Engine) readBurst(shop string, res intents.Result, text string, earlier
 	return joined, earlier
 }
 
+// urgentEvery spaces the alerts a buyer's renewed grievances or follow-ups on one case
+// raise: more words within it join the case without a new alert.
+const urgentEvery = 5 * time.Minute
+
 // burstOtherBelow is the confidence under which an "other" reading of a fragment is
 // checked against the burst it belongs to.
 const burstOtherBelow = 0.9
@@ -405,8 +409,14 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 		}
 		if c.State == cases.StateRejected {
 			// The buyer is back on a refused case: the merchant decides whether to look again.
-			if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: m.Text}); err != nil {
+			recent, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertFollowUp, t.tx.Now().Add(-urgentEvery))
+			if err != nil {
 				return err
+			}
+			if !recent {
+				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: m.Text}); err != nil {
+					return err
+				}
 			}
 		}
 		if c.State.Live() {
@@ -432,8 +442,14 @@ func (e *Engine) followUp(ctx context.Context, m Message, sess *session, c *case
 			return err
 		}
 		t.caseID = c.ID
-		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: words}); err != nil {
+		recent, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertFollowUp, t.tx.Now().Add(-urgentEvery))
+		if err != nil {
 			return err
+		}
+		if !recent {
+			if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: words}); err != nil {
+				return err
+			}
 		}
 		return t.say("followup", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
 	})
@@ -446,11 +462,6 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 	sess.Recent = nil
 	words := pendingWords(pending, m.Text)
 	sess.Pending, sess.Intent = nil, ""
-	now := e.now()
-	alert := sess.UrgentCase != c.ID || now.Sub(sess.UrgentAt) > burstWindow
-	if alert {
-		sess.UrgentCase, sess.UrgentAt = c.ID, now
-	}
 	return e.do(ctx, m, func(t *turn) error {
 		if err := t.recordAll(c.ID, pending); err != nil {
 			return err
@@ -459,8 +470,14 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "grievance: urgent"}); err != nil {
 			return err
 		}
-		if !alert {
-			// The merchant was alerted about this case moments ago; the words are on it.
+		// A burst of grievances (or one right after the case opened) makes one urgent
+		// alert: the merchant was told moments ago and the words are on the case. Read
+		// from the store, so a restart does not make it twice.
+		recent, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertComplaint, t.tx.Now().Add(-urgentEvery))
+		if err != nil {
+			return err
+		}
+		if recent {
 			return t.say("complaint_joined", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
 		}
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertComplaint, DueAt: t.tx.Now(), Note: words}); err != nil {

@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"time"
-
 	"github.com/aftersale/aftersale/intents"
 )
 
@@ -19,10 +17,6 @@ type session struct {
 	CaseID    string   // the buyer's latest case, for messages that follow it
 	// Recent are the buyer's last text messages, for reading a burst as one.
 	Recent []note
-	// UrgentCase and UrgentAt are the case the merchant last got an urgent alert for
-	// from this buyer, and when: a burst of grievances makes one alert, not one each.
-	UrgentCase string
-	UrgentAt   time.Time
 	// Asked is set once the bot asked for the order number of the pending request.
 	Asked bool
 	// Confirm is the yes/no question the bot asked last, waiting for its answer.
