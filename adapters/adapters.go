@@ -47,9 +47,13 @@ const (
 
 // Order is what a platform knows about one order. Money is in fen (分) to stay exact.
 type Order struct {
-	ID          string
-	Platform    string
-	Buyer       string // buyer's nickname on the platform, if known
+	ID       string
+	Platform string
+	Buyer    string // buyer's nickname on the platform, if known
+	// BuyerPhone is the phone on the order as the platform or order book gives it
+	// (often masked, "138****5678"); its last four digits prove a chat buyer owns the
+	// order. "" when unknown.
+	BuyerPhone  string
 	Items       []Item
 	PaidFen     int64
 	Status      OrderStatus

@@ -138,7 +138,8 @@ func New(o Options) (*App, error) {
 	}
 	a.Engine, err = bot.New(bot.Options{Shops: shops, Store: a.Store, Classifier: models, Learner: models, Channel: o.Channel, Alarm: a.Router,
 		Replies: cfg.Replies, Funcs: vocab.TemplateFuncs(), LookupTimeout: o.LookupTimeout, Now: o.Now, Log: o.Log,
-		Limits: bot.Limits{MessagesPerMinute: cfg.Limits.MessagesPerMinute, Burst: cfg.Limits.Burst, CasesPerHour: cfg.Limits.CasesPerHour}})
+		Limits:      bot.Limits{MessagesPerMinute: cfg.Limits.MessagesPerMinute, Burst: cfg.Limits.Burst, CasesPerHour: cfg.Limits.CasesPerHour},
+		VerifyOwner: cfg.Orders.VerifyOwner})
 	if err != nil {
 		a.Close()
 		return nil, err

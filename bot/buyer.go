@@ -67,6 +67,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// A hello or an OK is not part of what the buyer describes.
 		sess.remember(m.Text, now)
 	}
+	if sess.Verify != nil {
+		if replies, ok, err := e.verifyAnswer(ctx, m, &sess); ok {
+			return replies, err
+		}
+	}
 	if sess.Confirm != nil {
 		pc := sess.Confirm
 		sess.Confirm = nil
@@ -322,7 +327,7 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		sess.Asked = true
 		return e.answer(ctx, m, "ask_order", Data{Intent: intentName(string(label))})
 	}
-	_, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
+	order, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
 	if errors.Is(err, adapters.ErrNotFound) {
 		id := sess.OrderID
 		sess.OrderID = ""
@@ -332,6 +337,19 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		// The platform being down must not hold up the buyer: open the case on the
 		// order id as given; the platform job checks it when the platform is back.
 		e.log.Warn("order lookup failed; opening case unverified", "shop", m.Shop, "order", sess.OrderID, "err", err)
+		return e.openOrUpdate(ctx, m, sess, label, sess.OrderID)
+	}
+	if replies, handled, err := e.guard(ctx, m, sess, order, label); handled || err != nil {
+		return replies, err
+	}
+	switch {
+	case order.Status == adapters.OrderUnpaid && label != intents.Repair:
+		// Nothing was paid: the buyer cancels it themselves; no case, no alert.
+		sess.Intent, sess.Pending = "", nil
+		return e.answer(ctx, m, "order_unpaid", Data{OrderID: order.ID})
+	case order.Status == adapters.OrderClosed:
+		sess.Intent, sess.Pending = "", nil
+		return e.answer(ctx, m, "order_closed", Data{OrderID: order.ID})
 	}
 	return e.openOrUpdate(ctx, m, sess, label, sess.OrderID)
 }
@@ -401,6 +419,12 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if err := t.tx.OpenCase(c, shop.Policy(string(label))); err != nil {
 			return err
 		}
+		if orderID != "" && sess.Bind == orderID {
+			// The first buyer to act on an order with nothing to prove it by owns it.
+			if err := t.tx.AddOrderOwner(shop.ID, orderID, m.From, "first"); err != nil {
+				return err
+			}
+		}
 		t.caseID = c.ID
 		if err := t.recordAll(c.ID, sess.Pending); err != nil {
 			return err
@@ -461,6 +485,18 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		sess.Intent = ""
 	}
 	order, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
+	if err == nil {
+		if replies, handled, err := e.guard(ctx, m, sess, order, intents.Logistics); handled || err != nil {
+			return replies, err
+		}
+		if sess.Bind == order.ID {
+			// The first buyer to ask about this order: it is theirs from now on.
+			sess.Bind = ""
+			if err := e.store.Update(ctx, func(tx *cases.Tx) error { return tx.AddOrderOwner(m.Shop, order.ID, m.From, "first") }); err != nil {
+				return e.do(ctx, m, func(*turn) error { return err })
+			}
+		}
+	}
 	switch {
 	case errors.Is(err, adapters.ErrNotFound):
 		id := sess.OrderID

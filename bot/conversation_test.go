@@ -221,7 +221,7 @@ func TestUnclearMessageGetsMenuAndChoiceIsHonoured(t *testing.T) {
 func TestMerchantApproveRejectSnoozeList(t *testing.T) {
 	h := newHarness(t)
 	h.say(buyer, "退款 "+cupOrder)
-	h.say("买家小李", "我要退货 "+cupOrder)
+	h.say("买家小李", "我要退货 4705290012345678901") // another buyer, another order
 	h.takeAlerts()
 
 	got := h.say(merchant, "列表")

@@ -112,6 +112,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// Limits bound what one buyer can make the desk do; zero fields take the defaults.
 	Limits Limits
+	// VerifyOwner binds each order to the chat buyer who proves it (or first uses it, when
+	// the platform gives nothing to prove it with); others see no details of it.
+	VerifyOwner bool
 	// LookupTimeout bounds the order lookup made while a buyer waits for the answer; a
 	// slower platform is checked later by the case's platform job. Default 1.5s.
 	LookupTimeout time.Duration
@@ -139,9 +142,10 @@ type Engine struct {
 	log            *slog.Logger
 	handle         HandlerFunc
 
-	fault  storeFault
-	limits Limits
-	paces  *cache.Cache // shop+buyer → *pace
+	fault       storeFault
+	limits      Limits
+	paces       *cache.Cache // shop+buyer → *pace
+	verifyOwner bool
 }
 
 // New checks the options and builds an engine.
@@ -177,6 +181,7 @@ func New(o Options) (*Engine, error) {
 		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
 		buyerReminders: o.BuyerReminders,
 		limits:         o.Limits.withDefaults(), paces: cache.New(time.Hour, 10*time.Minute),
+		verifyOwner: o.VerifyOwner,
 	}
 	for i := range o.Shops {
 		s := o.Shops[i]

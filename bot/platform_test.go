@@ -24,6 +24,7 @@ type fakePlatform struct {
 	opened     map[string]int // successful OpenCase calls per case id
 	calls      int
 	decisions  []adapters.Decision
+	phone      string // the phone on cupOrder, when the platform gives one
 }
 
 func newFakePlatform(now func() time.Time) *fakePlatform {
@@ -50,7 +51,7 @@ func (f *fakePlatform) Order(_ context.Context, id string) (adapters.Order, erro
 		return adapters.Order{}, err
 	}
 	if id == cupOrder {
-		return adapters.Order{ID: id, Status: adapters.OrderDelivered}, nil
+		return adapters.Order{ID: id, Status: adapters.OrderDelivered, BuyerPhone: f.phone, Courier: "中通快递", TrackingNo: "ZT1"}, nil
 	}
 	return adapters.Order{}, adapters.ErrNotFound
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/notify"
@@ -370,5 +371,62 @@ func TestFloodControl(t *testing.T) {
 	// The limit is a token bucket: 5 at once, then one more every 12 minutes.
 	if n := len(found); n > 5+20/12 {
 		t.Fatalf("%d cases opened by one buyer in 20 minutes, want at most 5 plus what 20 minutes refill", n)
+	}
+}
+
+// An order belongs to the buyer who first uses it (the sample book gives no phone):
+// another buyer who types its number sees no tracking and opens no case on it.
+func TestOrderBelongsToItsFirstBuyer(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "快递到哪了 "+cupOrder), "78912345678901")
+	got := h.say("陌生人", "快递到哪了 "+cupOrder)
+	if strings.Contains(joined(got), "78912345678901") || !strings.Contains(joined(got), "其他账号") {
+		t.Fatalf("another buyer got %q, want no tracking number", got)
+	}
+	h.say("陌生人", "我要退款 "+cupOrder)
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d, want none on an order that is not the buyer's", n)
+	}
+	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1") // its owner still can
+}
+
+// Where the platform gives the order's phone, a buyer proves the order is theirs with
+// its last four digits before they see it or take over the case the platform opened.
+func TestPlatformCaseNeedsProofToAdopt(t *testing.T) {
+	h := newHarness(t)
+	fp := newFakePlatform(h.clock.Now)
+	fp.phone = "138****5678"
+	h.platform = fp
+	h.start()
+	if err := h.worker.PlatformEvent(h.ctx, shopID, adapters.Event{Platform: "fake", Kind: adapters.EventCreated,
+		AfterSaleID: "7000000000000000001", OrderID: cupOrder}); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, h.say("冒充者", "我申请了退款 "+cupOrder), "后四位")
+	mustContain(t, h.say("冒充者", "1234"), "对不上")
+	if c := h.mustCase("A1"); c.Buyer == "冒充者" {
+		t.Fatal("a wrong answer took the platform's case over")
+	}
+	h.say("冒充者", "不退了，撤销申请")
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("A1 %s: someone who never proved the order changed it", c.State)
+	}
+	mustContain(t, h.say(buyer, "我申请了退款 "+cupOrder), "后四位")
+	mustContain(t, h.say(buyer, "5678"), "A1")
+	if c := h.mustCase("A1"); c.Buyer != buyer {
+		t.Fatalf("A1 belongs to %q after the owner proved it, want %q", c.Buyer, buyer)
+	}
+}
+
+// An unpaid order opens no case: the buyer is told to cancel it themselves.
+func TestUnpaidOrderOpensNoCase(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "拍错了 帮我取消订单 4705292233445566778")
+	mustContain(t, got, "还没付款")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d, want none for an unpaid order", n)
+	}
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("merchant alerted for an unpaid order: %+v", a)
 	}
 }

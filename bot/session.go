@@ -19,6 +19,11 @@ type session struct {
 	Recent []note
 	// Asked is set once the bot asked for the order number of the pending request.
 	Asked bool
+	// Verify is the order the buyer was asked to prove is theirs, while it waits.
+	Verify *pendingVerify
+	// Bind is an order the buyer is the first to use (nothing to prove it with): the turn
+	// that acts on it binds it to them.
+	Bind string
 	// Confirm is the yes/no question the bot asked last, waiting for its answer.
 	Confirm *pendingConfirm
 }

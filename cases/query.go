@@ -445,3 +445,13 @@ func (s *Store) Examples(ctx context.Context) ([]Example, error) {
 // IsConflict reports an error from a write the store's rules refuse (a constraint: the
 // one live case per buyer, order and intent, a duplicate id): retrying it cannot succeed.
 func IsConflict(err error) bool { return err != nil && isConstraint(err) }
+
+// OrderOwners lists the chat buyers who may act on an order.
+func (s *Store) OrderOwners(ctx context.Context, shop, orderID string) ([]string, error) {
+	var out []string
+	err := s.read(ctx, func(tx *Tx) (err error) {
+		out, err = tx.OrderOwners(shop, orderID)
+		return err
+	})
+	return out, err
+}

@@ -154,6 +154,16 @@ var migrations = [...]string{
 		case_id TEXT NOT NULL DEFAULT '',
 		at    INTEGER NOT NULL
 	)`,
+	// 7: who may act on an order in chat: the first buyer who proved it (or, where the
+	// platform gives nothing to prove it with, the first who used it).
+	`CREATE TABLE IF NOT EXISTS order_owners (
+		shop     TEXT NOT NULL,
+		order_id TEXT NOT NULL,
+		buyer    TEXT NOT NULL,
+		how      TEXT NOT NULL,
+		at       INTEGER NOT NULL,
+		PRIMARY KEY (shop, order_id, buyer)
+	)`,
 }
 
 // pageSize is SQLite's default page size, which the store never changes.

@@ -440,3 +440,31 @@ func (tx *Tx) AlertedSince(shop, caseID, kind string, since time.Time) (bool, er
 	}
 	return n > 0, nil
 }
+
+// OrderOwners lists the chat buyers who may act on an order, first bound first.
+func (tx *Tx) OrderOwners(shop, orderID string) ([]string, error) {
+	rows, err := tx.query(`SELECT buyer FROM order_owners WHERE shop = ? AND order_id = ? ORDER BY at, buyer`, shop, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("owners of order %s: %w", orderID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("scan order owner: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// AddOrderOwner binds a chat buyer to an order; how says why ("phone", "first").
+func (tx *Tx) AddOrderOwner(shop, orderID, buyer, how string) error {
+	_, err := tx.exec(`INSERT INTO order_owners (shop, order_id, buyer, how, at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		shop, orderID, buyer, how, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("bind order %s: %w", orderID, err)
+	}
+	return nil
+}

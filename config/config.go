@@ -36,6 +36,8 @@ type Config struct {
 	Escalation Escalation `toml:"escalation"`
 	// Limits bound what one buyer can make the desk do.
 	Limits Limits `toml:"limits"`
+	// Orders sets who may act on an order in chat.
+	Orders Orders `toml:"orders"`
 	// BusinessHours and Calendar serve SLA entries counted in business hours or working days.
 	BusinessHours BusinessHours `toml:"business_hours"`
 	Calendar      Calendar      `toml:"calendar"`
@@ -160,6 +162,14 @@ type Sink struct {
 type Escalation struct {
 	GroupWithin Duration `toml:"group_within"` // warn level from here on (default 1h)
 	AllWithin   Duration `toml:"all_within"`   // urgent level from here on (default 15m)
+}
+
+// Orders sets who may act on an order in chat.
+type Orders struct {
+	// VerifyOwner binds an order to the chat buyer who proves it (the last four digits of
+	// the order's phone) or, where the platform gives no phone, to the first who uses it;
+	// anyone else sees no order details and opens no case on it.
+	VerifyOwner bool `toml:"verify_owner"`
 }
 
 // Limits bound one buyer's effect on the desk (flood control).

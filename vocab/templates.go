@@ -50,6 +50,11 @@ func replyFields() map[string][]string {
 		"confirm_complaint":   {},
 		"remedy_again":        {},
 		"too_fast":            {},
+		"verify_order":        {"OrderID"},
+		"verify_failed":       {},
+		"order_not_yours":     {"OrderID"},
+		"order_unpaid":        {"OrderID"},
+		"order_closed":        {"OrderID"},
 		"case_limit":          {},
 	}
 }

@@ -50,7 +50,7 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // columns are the header names the book knows.
-var columns = []string{"order_id", "buyer", "title", "sku", "qty", "price_yuan", "status", "paid_at", "courier", "tracking_no", "shipped_at", "logistics", "delivered_at"}
+var columns = []string{"order_id", "buyer", "title", "sku", "qty", "price_yuan", "status", "paid_at", "courier", "tracking_no", "shipped_at", "logistics", "delivered_at", "phone"}
 
 var statuses = map[string]adapters.OrderStatus{
 	"未付款": adapters.OrderUnpaid, "待付款": adapters.OrderUnpaid, "unpaid": adapters.OrderUnpaid,
@@ -199,6 +199,7 @@ func (p *parser) row(rec []string) error {
 	var o adapters.Order
 	o.ID, o.Platform = id, "manual"
 	o.Buyer = get("buyer").val
+	o.BuyerPhone = get("phone").val
 	o.Courier = get("courier").val
 	o.TrackingNo = get("tracking_no").val
 	o.Logistics = get("logistics").val
@@ -256,6 +257,7 @@ func (p *parser) row(rec []string) error {
 		val, old string
 	}{
 		{"buyer", &merged.Buyer, o.Buyer, prev.Buyer},
+		{"phone", &merged.BuyerPhone, o.BuyerPhone, prev.BuyerPhone},
 		{"courier", &merged.Courier, o.Courier, prev.Courier},
 		{"tracking_no", &merged.TrackingNo, o.TrackingNo, prev.TrackingNo},
 		{"logistics", &merged.Logistics, o.Logistics, prev.Logistics},
