@@ -57,6 +57,7 @@ func (m *Main) usage() {
                                          -channel terminal 用终端代替微信)
   aftersale classify TEXT…               看机器人如何理解一句话 (label, confidence, slots)
   aftersale eval [-pred OUT] FILE.jsonl  评测意图识别 (accuracy, macro-F1, case P/R, confusion matrix)
+  aftersale faq "包邮吗" | -eval FILE     常见问题怎么回答 / 评测 (how the shop FAQ answers; -eval: precision/recall)
   aftersale replay [-orders CSV] FILE.jsonl
                                          整段对话回放：开了哪些售后单、对不对 (replay whole conversations)
   aftersale cases [-config FILE] [-all]  列出售后单 (list cases in the store)
@@ -86,6 +87,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.eval(rest)
 	case "replay":
 		return m.replay(ctx, rest)
+	case "faq":
+		return m.faqCmd(rest)
 	case "cases":
 		return m.cases(ctx, rest)
 	case "check-config":

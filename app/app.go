@@ -124,22 +124,36 @@ func New(o Options) (*App, error) {
 		a.ownsStore = true
 	}
 	a.Router = notify.NewRouter(routes, a.Store, o.Log)
+	faqs, err := FAQs(cfg)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	var shops []bot.Shop
 	for _, s := range cfg.Shops {
 		p := plats[s.ID]
 		if p == nil {
 			p = noPlatform{}
 		}
-		shops = append(shops, bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol})
+		shop := bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol}
+		if f := faqs[s.ID]; f != nil {
+			shop.FAQ = f
+		}
+		shops = append(shops, shop)
 	}
 	if err := models.loadStored(context.Background(), a.Store); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("%w: %w", ErrStore, err)
 	}
+	assistant, err := Assistant(cfg)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Engine, err = bot.New(bot.Options{Shops: shops, Store: a.Store, Classifier: models, Learner: models, Channel: o.Channel, Alarm: a.Router,
 		Replies: cfg.Replies, Funcs: vocab.TemplateFuncs(), LookupTimeout: o.LookupTimeout, Now: o.Now, Log: o.Log,
 		Limits:      bot.Limits{MessagesPerMinute: cfg.Limits.MessagesPerMinute, Burst: cfg.Limits.Burst, CasesPerHour: cfg.Limits.CasesPerHour},
-		VerifyOwner: cfg.Orders.VerifyOwner})
+		VerifyOwner: cfg.Orders.VerifyOwner, Assistant: assistant})
 	if err != nil {
 		a.Close()
 		return nil, err

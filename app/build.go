@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/aftersale/aftersale/adapters"
@@ -15,7 +16,9 @@ import (
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
+	"github.com/aftersale/aftersale/faq"
 	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/llm"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/notify/dingtalk"
 	"github.com/aftersale/aftersale/notify/feishu"
@@ -165,6 +168,47 @@ func Policies(cfg *config.Config) (map[string]cases.Policy, error) {
 	return out, nil
 }
 
+// FAQs loads each shop's FAQ, keyed by shop id (shops without one are absent). Errors
+// name the file and line.
+func FAQs(cfg *config.Config) (map[string]*faq.Book, error) {
+	out := map[string]*faq.Book{}
+	for i, s := range cfg.Shops {
+		var data []byte
+		name := s.FAQ
+		switch s.FAQ {
+		case "":
+			continue
+		case faq.Sample:
+			data, name = faq.SampleFile(), "faq/sample_faq.toml (built in)"
+		default:
+			b, err := os.ReadFile(s.FAQ)
+			if err != nil {
+				return nil, fmt.Errorf("shops[%d].faq: %w", i, err)
+			}
+			data = b
+		}
+		book, err := faq.Parse(name, data, 0)
+		if err != nil {
+			return nil, fmt.Errorf("shops[%d].faq: %w", i, err)
+		}
+		out[s.ID] = book
+	}
+	return out, nil
+}
+
+// Assistant builds the optional language model from [llm]; nil (and no error) when it is
+// off. The interface value stays nil then, so the engine sees no assistant at all.
+func Assistant(cfg *config.Config) (bot.Assistant, error) {
+	if cfg.LLM.BaseURL == "" {
+		return nil, nil
+	}
+	c, err := llm.New(llm.Options{BaseURL: cfg.LLM.BaseURL, Model: cfg.LLM.Model, APIKey: cfg.LLM.APIKey, Timeout: time.Duration(cfg.LLM.Timeout)})
+	if err != nil {
+		return nil, fmt.Errorf("llm: %w", err)
+	}
+	return c, nil
+}
+
 // Check builds everything a start would build from cfg, without starting anything and
 // without opening the store: platforms, classifier, sinks, calendar and every template.
 func Check(cfg *config.Config, now func() time.Time) error {
@@ -178,6 +222,12 @@ func Check(cfg *config.Config, now func() time.Time) error {
 		return err
 	}
 	if _, err := Policies(cfg); err != nil {
+		return err
+	}
+	if _, err := FAQs(cfg); err != nil {
+		return err
+	}
+	if _, err := Assistant(cfg); err != nil {
 		return err
 	}
 	if _, err := bot.ParseTemplates(vocab.Replies, cfg.Replies, vocab.TemplateFuncs()); err != nil {

@@ -120,14 +120,22 @@ type option struct {
 	Selected    bool
 }
 
+// questionRow is one buyer question waiting in the merchant's inbox (待回复).
+type questionRow struct {
+	caseRow
+	Waited string // "12 分钟"
+	Text   string // the buyer's first words
+}
+
 type listView struct {
 	page
-	Rows    []caseRow
-	Shop    string
-	Shops   []option
-	Intents []option
-	States  []option
-	Limited bool
+	Questions []questionRow // live inbox questions, longest wait first
+	Rows      []caseRow
+	Shop      string
+	Shops     []option
+	Intents   []option
+	States    []option
+	Limited   bool
 }
 
 // listLimit keeps the page light on a phone; filters narrow it down.
@@ -160,12 +168,18 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 	sortByTimeLeft(found)
 	now := b.now()
 	for _, c := range found {
+		if c.Intent == cases.IntentQuestion && c.State.Live() {
+			// Buyers waiting on an answer get their own list on top: the platforms rate
+			// a shop on reply speed.
+			v.Questions = append(v.Questions, questionRow{caseRow: b.row(c, now), Waited: vocab.Left(now.Sub(c.OpenedAt)), Text: b.firstWords(r.Context(), &c)})
+			continue
+		}
 		v.Rows = append(v.Rows, b.row(c, now))
 	}
 	for _, s := range b.shops {
 		v.Shops = append(v.Shops, option{Value: s, Name: s, Selected: s == f.Shop})
 	}
-	for _, l := range intents.Labels() {
+	for _, l := range append(intents.Labels(), intents.Question) {
 		v.Intents = append(v.Intents, option{Value: string(l), Name: l.Chinese(), Selected: string(l) == f.Intent})
 	}
 	state := q.Get("state")
@@ -174,6 +188,23 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 		v.States = append(v.States, option{Value: string(s), Name: s.Label(), Selected: string(s) == state})
 	}
 	b.render(w, r, http.StatusOK, "list", v)
+}
+
+// firstWords is the buyer's first message on a case, clipped for a list row.
+func (b *Board) firstWords(ctx context.Context, c *cases.Case) string {
+	events, err := b.store.Events(ctx, c.Shop, c.ID)
+	if err != nil {
+		return ""
+	}
+	for _, e := range events {
+		if e.Kind == cases.EventMessage {
+			if r := []rune(e.Text); len(r) > 40 {
+				return string(r[:40]) + "…"
+			}
+			return e.Text
+		}
+	}
+	return ""
 }
 
 // sortByTimeLeft puts live cases with a running deadline first, soonest first, then live
@@ -232,6 +263,7 @@ type caseView struct {
 	Events     []eventRow
 	Alerts     []alertRow
 	HandedOff  bool
+	IsQuestion bool // an inbox question: answered, not approved or refused
 	CanAct     bool // a merchant is configured for the shop
 	FormNonce  string
 	Waits      []option
@@ -261,7 +293,7 @@ func (b *Board) casePage(w http.ResponseWriter, r *http.Request) {
 
 func (b *Board) caseView(ctx context.Context, r *http.Request, c *cases.Case) (caseView, error) {
 	v := caseView{page: b.page(r, c.ID+" "+intentName(c.Intent)), caseRow: b.row(*c, b.now()),
-		CanAct: b.merchant(c.Shop) != "", FormNonce: rand.Text()}
+		IsQuestion: c.Intent == cases.IntentQuestion, CanAct: b.merchant(c.Shop) != "", FormNonce: rand.Text()}
 	if c.AmountFen > 0 {
 		v.Amount = fmt.Sprintf("¥%d.%02d", c.AmountFen/100, c.AmountFen%100)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/cases"
@@ -35,6 +37,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if err != nil {
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
+	// Inbox questions are not after-sale cases: the conversation never answers from them
+	// or joins a request to them; question() finds the waiting one itself.
+	asking := slices.ContainsFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion && c.State.Live() })
+	view.Cases = slices.DeleteFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion })
 	if view.Handoff != "" {
 		// A person has taken over: keep the words as evidence, stay silent.
 		return e.do(ctx, m, func(t *turn) error { return t.record(view.Handoff, m) })
@@ -128,12 +134,21 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.chat(ctx, m, &sess, "other")
 	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
 		label = intents.Other // answered from the case below
+	case res.Unclear && asking && len(sess.Menu) == 0:
+		// More words while a question waits for the merchant ("急用 麻烦快点"): they
+		// join it, rather than a menu.
+		return e.question(ctx, m, &sess)
 	case res.Unclear && len(sess.Menu) > 0:
 		// The menu is open already: not the same list again.
 		sess.MenuText = m.Text
 		return e.answer(ctx, m, "remedy_again", Data{})
 	case res.Unclear:
-		return e.menu(ctx, m, &sess, menuOptions(res.Candidates))
+		l, ok := e.askLabel(ctx, m.Text, res.Candidates[:])
+		if !ok {
+			return e.menu(ctx, m, &sess, menuOptions(res.Candidates))
+		}
+		// The model's reading still needs the buyer's yes before a case opens.
+		label, res.Confirm = l, true
 	default:
 		sess.Menu = nil
 	}
@@ -235,6 +250,19 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
 		return e.chat(ctx, m, sess, greetingKey(m.Text))
 	}
+	if label == intents.Other || label == intents.Logistics && orderID == "" && sess.OrderID == "" {
+		// A common question the shop has answered in its FAQ (包邮吗, 什么时候发货): the
+		// shop's own answer, nothing invented.
+		if f := e.shops[m.Shop].FAQ; f != nil {
+			if answer, id, ok := f.Answer(m.Text, e.shops[m.Shop].Name); ok {
+				e.log.Debug("faq answered", "shop", m.Shop, "entry", id)
+				return e.faqAnswer(ctx, m, sess, answer)
+			}
+			if answer, ok := e.askAnswer(ctx, m, f); ok {
+				return e.faqAnswer(ctx, m, sess, answer)
+			}
+		}
+	}
 	return e.dispatch(ctx, m, sess, label)
 }
 
@@ -294,9 +322,100 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 		return e.cancel(ctx, m, sess)
 	case label == intents.Greeting:
 		return e.chat(ctx, m, sess, "greeting")
+	case sess.CaseID == "" && asksSomething(m):
+		return e.question(ctx, m, sess)
 	default:
 		return e.chat(ctx, m, sess, "other")
 	}
+}
+
+// askLabel asks the assistant, if any, which of the classifier's candidates (or other)
+// an unclear message has; ok is false without an assistant or on any failure.
+func (e *Engine) askLabel(ctx context.Context, text string, candidates []intents.Label) (intents.Label, bool) {
+	if e.assistant == nil {
+		return "", false
+	}
+	labels := []string{string(intents.Other)}
+	for _, c := range candidates {
+		if c != "" && c != intents.Other {
+			labels = append(labels, string(c))
+		}
+	}
+	got, err := e.assistant.Classify(ctx, text, labels)
+	if err != nil {
+		e.log.Warn("assistant could not classify; showing the menu", "err", err)
+		return "", false
+	}
+	return intents.Label(got), true
+}
+
+// askAnswer asks the assistant, if any, to answer a question the FAQ did not reach the
+// threshold on, strictly from its nearest entries; ok is false without an assistant, when
+// no entry answers it, or on any failure (the question then goes to the merchant).
+func (e *Engine) askAnswer(ctx context.Context, m Message, f FAQ) (string, bool) {
+	if e.assistant == nil {
+		return "", false
+	}
+	entries := f.Candidates(m.Text, e.shops[m.Shop].Name, 5)
+	if len(entries) == 0 {
+		return "", false
+	}
+	answer, id, ok, err := e.assistant.Answer(ctx, m.Text, entries, nil)
+	if err != nil {
+		e.log.Warn("assistant could not answer; passing the question to the merchant", "shop", m.Shop, "err", err)
+		return "", false
+	}
+	if ok {
+		e.log.Debug("assistant answered", "shop", m.Shop, "entry", id)
+	}
+	return answer, ok
+}
+
+// asksSomething reports a message worth a person's answer: text with at least two
+// letters or characters (not "？", "。。", an emoji or a bare number).
+func asksSomething(m Message) bool {
+	if m.Kind != KindText && m.Kind != "" {
+		return false
+	}
+	n := 0
+	for _, r := range m.Text {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// question puts a message the bot cannot answer itself into the merchant's inbox: a Q
+// item (cases.IntentQuestion) the merchant answers with "Q7 回复 文字", committed with the
+// reply that tells the buyer so. Further messages while it waits join it, so the merchant
+// gets one alert per burst, not one per message.
+func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	shop := e.shops[m.Shop]
+	sess.Pending = nil
+	return e.do(ctx, m, func(t *turn) error {
+		c, err := t.tx.LiveCase(shop.ID, m.From, "", cases.IntentQuestion)
+		fresh := errors.Is(err, cases.ErrNotFound)
+		if fresh {
+			c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: cases.IntentQuestion, Platform: shop.Platform.Name()}
+			err = t.tx.OpenCase(c, shop.Policy(cases.IntentQuestion))
+		}
+		if err != nil {
+			return err
+		}
+		t.caseID = c.ID
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		if !fresh {
+			return t.say("question_more", Data{CaseID: c.ID})
+		}
+		key, now := "question", t.tx.Now()
+		if p := shop.Policy(cases.IntentQuestion); p.Until != nil && c.Deadline.Sub(now) > p.RespondWithin+time.Minute {
+			key = "question_closed" // counted in business hours and the shop is closed now
+		}
+		return t.say(key, Data{CaseID: c.ID, Deadline: c.Deadline, Left: c.Deadline.Sub(now)})
+	})
 }
 
 // chat answers a message that opens no case; it still joins the transcript of the
@@ -312,6 +431,21 @@ func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string)
 			}
 		}
 		return t.say(key, Data{})
+	})
+}
+
+// faqAnswer sends the FAQ's answer; it joins the transcript of the buyer's live case.
+func (e *Engine) faqAnswer(ctx context.Context, m Message, sess *session, answer string) ([]cases.Reply, error) {
+	if !sess.Intent.OpensCase() {
+		sess.Pending = nil
+	}
+	return e.do(ctx, m, func(t *turn) error {
+		if sess.CaseID != "" {
+			if err := t.recordIfLive(sess.CaseID, m); err != nil {
+				return err
+			}
+		}
+		return t.sayText(m.From, answer)
 	})
 }
 

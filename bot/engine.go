@@ -15,6 +15,7 @@ import (
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/llm"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/vocab"
 )
@@ -46,6 +47,25 @@ type Shop struct {
 	Merchants []string
 	// Policies maps an intent label to its SLA; "default" covers the rest.
 	Policies map[string]cases.Policy
+	// FAQ answers the shop's common questions; nil when the shop has none.
+	FAQ FAQ
+}
+
+// FAQ answers a buyer's common question from the shop's own answers, or says it has none
+// good enough (ok false); Candidates are the entries nearest a question, best first, at
+// most n, with their answers rendered for the shop. *faq.Book satisfies it.
+type FAQ interface {
+	Answer(text, shop string) (answer, id string, ok bool)
+	Candidates(text, shop string, n int) []llm.Entry
+}
+
+// Assistant is a language model asked two narrow things: to answer a question strictly
+// from the FAQ entries and order facts given (citing the entry; ok false when none
+// answers it), and to pick one of labels for a message. Any error means: do without it.
+// *llm.Client satisfies it.
+type Assistant interface {
+	Answer(ctx context.Context, question string, entries []llm.Entry, facts []string) (answer, entry string, ok bool, err error)
+	Classify(ctx context.Context, text string, labels []string) (string, error)
 }
 
 func (s *Shop) Policy(intent string) cases.Policy {
@@ -115,6 +135,10 @@ type Options struct {
 	// VerifyOwner binds each order to the chat buyer who proves it (or first uses it, when
 	// the platform gives nothing to prove it with); others see no details of it.
 	VerifyOwner bool
+	// Assistant, when set, is a language model consulted where the bot would otherwise
+	// show a menu (the classifier unsure) or pass a question to the merchant (no FAQ entry
+	// scores high enough); nil: never.
+	Assistant Assistant
 	// LookupTimeout bounds the order lookup made while a buyer waits for the answer; a
 	// slower platform is checked later by the case's platform job. Default 1.5s.
 	LookupTimeout time.Duration
@@ -146,6 +170,7 @@ type Engine struct {
 	limits      Limits
 	paces       *cache.Cache // shop+buyer → *pace
 	verifyOwner bool
+	assistant   Assistant
 }
 
 // New checks the options and builds an engine.
@@ -181,7 +206,7 @@ func New(o Options) (*Engine, error) {
 		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
 		buyerReminders: o.BuyerReminders,
 		limits:         o.Limits.withDefaults(), paces: cache.New(time.Hour, 10*time.Minute),
-		verifyOwner: o.VerifyOwner,
+		verifyOwner: o.VerifyOwner, assistant: o.Assistant,
 	}
 	for i := range o.Shops {
 		s := o.Shops[i]

@@ -23,7 +23,11 @@ type Command struct {
 	Wait   time.Duration // for vocab.Snooze
 }
 
-var caseIDPattern = regexp.MustCompile(`^[Aa]\d{1,9}$`)
+// caseIDPattern is a case id as typed: A12 (after-sale) or Q7 (inbox question), any case.
+var caseIDPattern = regexp.MustCompile(`^[AaQq]\d{1,9}$`)
+
+// caseID writes a typed id the way the store keeps it: "a12" → "A12".
+func caseID(typed string) string { return strings.ToUpper(typed[:1]) + typed[1:] }
 
 // ErrBadCommand is a merchant command the bot does not understand; its text is a hint.
 type ErrBadCommand struct{ Hint string }
@@ -53,7 +57,7 @@ func ParseCommand(text string) (Command, error) {
 	if !caseIDPattern.MatchString(head) {
 		return Command{}, &ErrBadCommand{Hint: "没看懂这条指令。发「帮助」查看用法。"}
 	}
-	c := Command{CaseID: "A" + head[1:]}
+	c := Command{CaseID: caseID(head)}
 	if len(fields) == 1 {
 		c.Verb = vocab.Details
 		return c, nil
@@ -89,7 +93,7 @@ func (c Command) withVerb(verb, rest string) (Command, error) {
 		if !caseIDPattern.MatchString(rest) {
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写上要并入的单号：%s %s A13", c.CaseID, c.Verb)}
 		}
-		c.Arg = "A" + rest[1:]
+		c.Arg = caseID(rest)
 		if c.Arg == c.CaseID {
 			return Command{}, &ErrBadCommand{Hint: "不能把一张单并入它自己。"}
 		}
@@ -133,7 +137,7 @@ func (c Command) check() (Command, error) {
 	if !caseIDPattern.MatchString(c.CaseID) {
 		return Command{}, &ErrBadCommand{Hint: "没看懂这条指令。发「帮助」查看用法。"}
 	}
-	id := "A" + c.CaseID[1:]
+	id := caseID(c.CaseID)
 	if c.Verb == vocab.Details {
 		return Command{CaseID: id, Verb: vocab.Details}, nil
 	}
@@ -218,6 +222,13 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 // apply carries out a command on a live case, inside the turn's transaction.
 func (t *turn) apply(c *cases.Case, cmd Command) error {
 	name := intentName(c.Intent)
+	if c.Intent == cases.IntentQuestion {
+		switch cmd.Verb {
+		case vocab.Approve, vocab.Reject, vocab.WaitFor, vocab.Merge:
+			// A question has nothing to approve or refuse: it wants an answer.
+			return t.sayText(t.m.From, fmt.Sprintf("%s 是买家咨询，直接回复即可：%s 回复 文字（不用回复就：%s 关闭）。", c.ID, c.ID, c.ID))
+		}
+	}
 	switch cmd.Verb {
 	case vocab.Approve:
 		if err := t.tx.SetState(c, cases.StateResolved, "merchant", ""); err != nil {
@@ -300,6 +311,13 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		if err := t.queue(c.Buyer, cmd.Arg); err != nil { // logged above as the merchant's
 			return err
+		}
+		if c.Intent == cases.IntentQuestion && c.State.Live() {
+			// An inbox question is done once answered; its reminders stop with it.
+			if err := t.tx.SetState(c, cases.StateResolved, "merchant", "已回复"); err != nil {
+				return err
+			}
+			return t.sayText(t.m.From, fmt.Sprintf("💬 已回复 %s 的买家，%s 已处理完。", c.ID, c.ID))
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("💬 已回复 %s 的买家。", c.ID))
 	case vocab.Note:
@@ -485,19 +503,50 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 	if err != nil {
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
+	// Buyers waiting for an answer first, longest wait first; then the after-sale cases
+	// by time left.
+	var questions, afterSale []cases.Case
+	for _, c := range found {
+		if c.Intent == cases.IntentQuestion {
+			questions = append(questions, c)
+		} else {
+			afterSale = append(afterSale, c)
+		}
+	}
 	var b strings.Builder
+	if len(questions) > 0 {
+		fmt.Fprintf(&b, "待回复 %d 条（买家在等，回复“Q1 回复 文字”）：", len(questions))
+		for _, c := range questions {
+			fmt.Fprintf(&b, "\n%s %s 已等 %s：%s", c.ID, buyerLabel(&c), vocab.Left(now.Sub(c.OpenedAt)), clip(e.firstWords(ctx, &c), 30))
+		}
+		b.WriteString("\n")
+	}
 	switch {
-	case len(found) == 0 && overdue:
+	case len(afterSale) == 0 && overdue:
 		b.WriteString("没有超时的售后 👍")
-	case len(found) == 0:
+	case len(afterSale) == 0:
 		b.WriteString("没有待处理的售后 👍")
 	default:
-		fmt.Fprintf(&b, "待处理 %d 单（按剩余时间）：", len(found))
-		for _, c := range found {
+		fmt.Fprintf(&b, "待处理 %d 单（按剩余时间）：", len(afterSale))
+		for _, c := range afterSale {
 			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, intentName(c.Intent), buyerLabel(&c), vocab.Remaining(c.Deadline.Sub(now)))
 		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })
+}
+
+// firstWords is the buyer's first message on a case, "" when it cannot be read.
+func (e *Engine) firstWords(ctx context.Context, c *cases.Case) string {
+	events, err := e.store.Events(ctx, c.Shop, c.ID)
+	if err != nil {
+		return ""
+	}
+	for _, ev := range events {
+		if ev.Kind == cases.EventMessage {
+			return ev.Text
+		}
+	}
+	return ""
 }
 
 func buyerLabel(c *cases.Case) string {

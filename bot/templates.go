@@ -29,6 +29,7 @@ type Data struct {
 	Text       string
 	Deadline   time.Time
 	Left       time.Duration
+	Waited     time.Duration // how long an inbox question has waited for the merchant
 	Max        int
 	// Status is one sentence on where a case stands, written by the engine from the case
 	// and the platform's status ("店主已同意，款项原路退回…").

@@ -139,6 +139,11 @@ const (
 	AlertCancelled AlertState = "cancelled"
 )
 
+// IntentQuestion is the intent of a merchant-inbox item: a buyer's message the bot did
+// not answer itself (no case, no FAQ entry, not small talk), waiting for the merchant's
+// reply. Its ids are Q1, Q2, …; the merchant's reply closes it.
+const IntentQuestion = "question"
+
 // Alert kinds.
 const (
 	AlertNewCase        = "new_case"

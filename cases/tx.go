@@ -27,21 +27,27 @@ func scanCase(r scanner) (*Case, error) {
 	return &c, nil
 }
 
-// nextID hands out the shop's next short case id: A1, A2, …
-func (tx *Tx) nextID(shop string) (string, error) {
+// nextID hands out the shop's next short id for a case of intent: A1, A2, … for
+// after-sale cases, Q1, Q2, … for the merchant inbox's questions, each counted apart.
+func (tx *Tx) nextID(shop, intent string) (string, error) {
+	prefix, seq := "A", shop
+	if intent == IntentQuestion {
+		// The sequence table is keyed by shop; a key no shop id can take keeps Q apart.
+		prefix, seq = "Q", shop+"\x00Q"
+	}
 	var n int64
 	err := tx.queryRow(`INSERT INTO case_seq (shop, next) VALUES (?, 1)
-		ON CONFLICT (shop) DO UPDATE SET next = next + 1 RETURNING next`, shop).Scan(&n)
+		ON CONFLICT (shop) DO UPDATE SET next = next + 1 RETURNING next`, seq).Scan(&n)
 	if err != nil {
 		return "", fmt.Errorf("next case id: %w", err)
 	}
-	return "A" + strconv.FormatInt(n, 10), nil
+	return prefix + strconv.FormatInt(n, 10), nil
 }
 
 // OpenCase stores a new case, moves it to waiting_merchant, logs it and schedules its
 // alerts from the policy. It fills c's id, times, state and deadline.
 func (tx *Tx) OpenCase(c *Case, p Policy) error {
-	id, err := tx.nextID(c.Shop)
+	id, err := tx.nextID(c.Shop, c.Intent)
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,8 @@ type Config struct {
 	Limits Limits `toml:"limits"`
 	// Orders sets who may act on an order in chat.
 	Orders Orders `toml:"orders"`
+	// LLM is an optional OpenAI-compatible model; off while BaseURL is "".
+	LLM LLM `toml:"llm"`
 	// BusinessHours and Calendar serve SLA entries counted in business hours or working days.
 	BusinessHours BusinessHours `toml:"business_hours"`
 	Calendar      Calendar      `toml:"calendar"`
@@ -96,6 +98,10 @@ type Shop struct {
 	// OrderBook is the manual platform's CSV file; "" means the built-in sample book.
 	// Relative paths resolve against the config file's directory.
 	OrderBook string `toml:"order_book"`
+	// FAQ is the shop's common questions and answers (TOML, see faq/sample_faq.toml):
+	// "sample" is the built-in demo FAQ, "" none. Relative paths resolve against the
+	// config file's directory.
+	FAQ string `toml:"faq"`
 
 	// Credentials of the shop's platform: exactly the section named by Platform is set.
 	Douyin   *Douyin   `toml:"douyin"`
@@ -170,6 +176,15 @@ type Orders struct {
 	// the order's phone) or, where the platform gives no phone, to the first who uses it;
 	// anyone else sees no order details and opens no case on it.
 	VerifyOwner bool `toml:"verify_owner"`
+}
+
+// LLM is an optional OpenAI-compatible /chat/completions endpoint, used only for messages
+// the classifier is unsure of and for answering questions strictly from the shop's FAQ.
+type LLM struct {
+	BaseURL string   `toml:"base_url"` // "" = off
+	Model   string   `toml:"model"`
+	APIKey  string   `toml:"api_key"` // give it as "${ENV_NAME}"
+	Timeout Duration `toml:"timeout"` // 0 = 3s
 }
 
 // Limits bound one buyer's effect on the desk (flood control).
@@ -302,6 +317,9 @@ func (c *Config) finish(dir string) error {
 		c.Store.Path = resolve(dir, c.Store.Path)
 		for i := range c.Shops {
 			c.Shops[i].OrderBook = resolve(dir, c.Shops[i].OrderBook)
+			if c.Shops[i].FAQ != "sample" {
+				c.Shops[i].FAQ = resolve(dir, c.Shops[i].FAQ)
+			}
 		}
 		c.WeChat.DataDir = resolve(dir, c.WeChat.DataDir)
 		c.WeChat.LoginFile = resolve(dir, c.WeChat.LoginFile)
@@ -436,6 +454,12 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 	if md.IsDefined("business_hours") {
 		base.BusinessHours = over.BusinessHours
 	}
+	// Every other table: each key written replaces the default's.
+	mergeDefined(&base.Store, &over.Store, md, "store")
+	mergeDefined(&base.Push, &over.Push, md, "push")
+	mergeDefined(&base.Limits, &over.Limits, md, "limits")
+	mergeDefined(&base.Orders, &over.Orders, md, "orders")
+	mergeDefined(&base.LLM, &over.LLM, md, "llm")
 	base.Calendar.Overrides = mergeMap(base.Calendar.Overrides, over.Calendar.Overrides)
 	if md.IsDefined("escalation", "all_within") {
 		base.Escalation.AllWithin = over.Escalation.AllWithin

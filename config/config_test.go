@@ -54,6 +54,7 @@ func TestDefaultConfig(t *testing.T) {
 		"repair":    {RespondWithin: day, WarnBefore: []Duration{6 * hour, hour, 15 * minute}},
 		"complaint": {RespondWithin: 2 * hour, WarnBefore: []Duration{hour, 15 * minute}, AlertNow: true},
 		"logistics": {RespondWithin: 2 * day, WarnBefore: []Duration{6 * hour, hour}},
+		"question":  {RespondWithin: 15 * minute, WarnBefore: []Duration{12 * minute, 5 * minute}},
 	}
 	if len(c.SLA) != len(wantSLA) {
 		t.Errorf("SLA has %d entries, want %d", len(c.SLA), len(wantSLA))
@@ -76,9 +77,9 @@ func TestDefaultTemplatesRender(t *testing.T) {
 	data := struct {
 		Shop, Intent, OrderID, CaseID, Courier, TrackingNo, Logistics, Reason, Menu, Buyer, Text, Status string
 		Deadline                                                                                         time.Time
-		Left                                                                                             time.Duration
+		Left, Waited                                                                                     time.Duration
 		Max                                                                                              int
-	}{"小满杂货铺", "退款", "4705288465508532862", "A12", "中通快递", "789", "【杭州】已签收", "已影响二次销售", "1. 退款\n2. 退货", "晴天小鱼", "杯子碎了", "店主已同意", time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), 5*time.Hour + 20*time.Minute, 500}
+	}{"小满杂货铺", "退款", "4705288465508532862", "A12", "中通快递", "789", "【杭州】已签收", "已影响二次销售", "1. 退款\n2. 退货", "晴天小鱼", "杯子碎了", "店主已同意", time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), 5*time.Hour + 20*time.Minute, 3 * time.Minute, 500}
 	for group, m := range map[string]map[string]string{"replies": c.Replies, "alerts": c.Alerts} {
 		for k, src := range m {
 			tp := template.Must(template.New(k).Funcs(TemplateFuncs()).Option("missingkey=error").Parse(src))
@@ -130,6 +131,10 @@ func TestLoadErrors(t *testing.T) {
 		{name: "warn twice", file: "[sla.refund]\nrespond_within = \"3h\"\nwarn_before = [\"1h\", \"60m\"]\n", key: "sla.refund.warn_before", line: 3, msg: "1h is listed twice"},
 		{name: "zero respond_within", file: "[sla.refund]\nrespond_within = \"0s\"\n", key: "sla.refund.respond_within", line: 2, msg: "more than 0"},
 		{name: "unknown SLA key", file: "[sla.refnud]\nrespond_within = \"3h\"\n", key: "sla.refnud", line: 1, msg: `unknown SLA key "refnud"`},
+		{name: "llm without model", file: "[llm]\nbase_url = \"https://api.deepseek.com/v1\"\n", key: "llm.model", line: 1, msg: "is empty"},
+		{name: "llm over plain http", file: "[llm]\nbase_url = \"http://api.example.com/v1\"\nmodel = \"m\"\n", key: "llm.base_url", line: 2, msg: "plain http"},
+		{name: "llm model without endpoint", file: "[llm]\nmodel = \"m\"\n", key: "llm.base_url", line: 1, msg: "is empty but"},
+		{name: "llm slow", file: "[llm]\nbase_url = \"http://127.0.0.1:11434/v1\"\nmodel = \"qwen\"\ntimeout = \"1m\"\n", key: "llm.timeout", line: 4, msg: "between 0"},
 		{name: "unknown reply key", file: "[replies]\nwelcom = \"hi\"\n", key: "replies.welcom", line: 2, msg: "unknown replies key"},
 		{name: "unknown alert key", file: "[alerts]\nsnoozed = \"hi\"\n", key: "alerts.snoozed", line: 2, msg: "unknown alerts key"},
 		{name: "template syntax", file: "[replies]\n# c\nwelcome = \"欢迎 {{.Shop\"\n", key: "replies.welcome", line: 3, msg: "template does not parse"},
@@ -397,5 +402,20 @@ func TestEnvInPlatformSection(t *testing.T) {
 	}
 	if got := c.Shops[0].Douyin.AppSecret; got != "s3cret" {
 		t.Fatalf("AppSecret=%q, want the environment's value", got)
+	}
+}
+
+// A key written in the shop's file replaces the default's in every table, not only the
+// ones with their own merge rule ([orders] verify_owner = false was once ignored).
+func TestOverridesEveryTable(t *testing.T) {
+	path := writeConfig(t, "[orders]\nverify_owner = false\n[limits]\nburst = 7\n[store]\nretention_days = 3\n[push]\nfailures_per_minute = 5\n"+
+		"[llm]\nbase_url = \"http://localhost:11434/v1\"\nmodel = \"qwen2.5\"\n")
+	c, err := Load(path, defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Orders.VerifyOwner || c.Limits.Burst != 7 || c.Limits.MessagesPerMinute == 0 || c.Store.RetentionDays != 3 || c.Store.Path == "" ||
+		c.Push.FailuresPerMinute != 5 || c.LLM.Model != "qwen2.5" {
+		t.Fatalf("overrides not applied (or defaults lost): orders %+v limits %+v store %+v push.failures %d llm %+v", c.Orders, c.Limits, c.Store, c.Push.FailuresPerMinute, c.LLM)
 	}
 }

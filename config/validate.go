@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"maps"
 	"net"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -51,7 +52,7 @@ var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 // Validate checks the whole config and returns the first problem as an *Error. It is
 // run by Parse and Load; call it again after changing a Config in code.
 func (c *Config) Validate() error {
-	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat, c.validateWeb, c.validatePush} {
+	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat, c.validateWeb, c.validatePush, c.validateLLM} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -162,8 +163,8 @@ func (c *Config) validateSLA() error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(c.SLA)) {
 		key := "sla." + k
-		if _, ok := intents.ParseLabel(k); k != "default" && !ok {
-			return c.errf(key, "unknown SLA key %q (want default or an intent label: %s)", k, strings.Join(labelNames(), ", "))
+		if _, ok := intents.ParseLabel(k); k != "default" && k != string(intents.Question) && !ok {
+			return c.errf(key, "unknown SLA key %q (want default, question or an intent label: %s)", k, strings.Join(labelNames(), ", "))
 		}
 		s := c.SLA[k]
 		if s.RespondWithin <= 0 {
@@ -542,6 +543,30 @@ func (c *Config) validatePush() error {
 	}
 	if f := c.Push.FailuresPerMinute; f < 0 || f > 100000 {
 		return c.errf("push.failures_per_minute", "%d is outside 0..100000", f)
+	}
+	return nil
+}
+
+func (c *Config) validateLLM() error {
+	l := c.LLM
+	if l.BaseURL == "" {
+		if l.Model != "" || l.APIKey != "" {
+			return c.errf("llm.base_url", "is empty but llm.model or llm.api_key is set: give the endpoint, or remove the section")
+		}
+		return nil
+	}
+	u, err := url.Parse(l.BaseURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return c.errf("llm.base_url", "want an http(s) URL such as https://api.deepseek.com/v1")
+	}
+	if u.Scheme == "http" && !loopback(net.JoinHostPort(u.Hostname(), "0")) {
+		return c.errf("llm.base_url", "plain http is allowed only to this machine (a local model); the buyer's words would cross the network unencrypted")
+	}
+	if strings.TrimSpace(l.Model) == "" {
+		return c.errf("llm.model", "is empty")
+	}
+	if l.Timeout < 0 || time.Duration(l.Timeout) > 30*time.Second {
+		return c.errf("llm.timeout", "must be between 0 (3s) and 30s: a buyer waits on it")
 	}
 	return nil
 }

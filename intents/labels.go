@@ -24,6 +24,11 @@ const (
 	Other     Label = "other"
 )
 
+// Question is not a label the classifier gives: it names the intent of a merchant-inbox
+// item (a message the bot could not answer, waiting for the merchant; cases.IntentQuestion),
+// so its Chinese name lives with the others.
+const Question Label = "question"
+
 // numLabels is the size of every per-label array; the model's weight rows are this wide.
 const numLabels = 10
 
@@ -110,6 +115,8 @@ func (l Label) Chinese() string {
 		return "问候"
 	case Other:
 		return "其他问题"
+	case Question:
+		return "买家咨询"
 	}
 	return string(l)
 }

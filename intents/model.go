@@ -251,6 +251,11 @@ func softmax32(s [numLabels]float32) [numLabels]float32 {
 	return p
 }
 
+// Corpus returns the embedded labelled corpus: the buyer language the default model is
+// trained on, for other packages' statistics of it (package faq weighs characters by how
+// common they are in buyer chat).
+func Corpus() ([]Example, error) { return loadCorpus(corpusFS) }
+
 // loadCorpus reads every testdata/corpus/*.tsv in fsys, in name order.
 func loadCorpus(fsys fs.FS) ([]Example, error) {
 	names, err := fs.Glob(fsys, "testdata/corpus/*.tsv")

@@ -91,10 +91,11 @@ func VerbList() string {
 func HelpText() string {
 	var b strings.Builder
 	b.WriteString("商家指令 / merchant commands:\n")
-	fmt.Fprintf(&b, "%s — 待处理售后；%s %s — 已超时的\n", List, List, Overdue)
+	fmt.Fprintf(&b, "%s — 待回复的咨询和待处理售后；%s %s — 已超时的\n", List, List, Overdue)
 	b.WriteString("A12 — 详情和聊天记录")
 	for _, v := range Verbs() {
 		fmt.Fprintf(&b, "\nA12 %s", v.Usage)
 	}
+	fmt.Fprintf(&b, "\nQ7 %s 文字 — 回答买家的咨询（Q 单），发出即处理完；不用回复就 Q7 %s", Reply, Close)
 	return b.String()
 }

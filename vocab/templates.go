@@ -56,6 +56,9 @@ func replyFields() map[string][]string {
 		"order_unpaid":        {"OrderID"},
 		"order_closed":        {"OrderID"},
 		"case_limit":          {},
+		"question":            {"CaseID", "Deadline", "Left"},
+		"question_closed":     {"CaseID", "Deadline", "Left"},
+		"question_more":       {"CaseID"},
 	}
 }
 
@@ -68,6 +71,8 @@ func alertFields() map[string][]string {
 		"complaint":          {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
 		"cancelled_by_buyer": {"CaseID", "Buyer"},
 		"followup":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text"},
+		"question":           {"CaseID", "Shop", "Buyer", "Text", "Deadline", "Left"},
+		"question_wait":      {"CaseID", "Shop", "Buyer", "Text", "Waited", "Deadline", "Left"},
 	}
 }
 

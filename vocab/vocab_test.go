@@ -172,12 +172,12 @@ func TestChinaOffset(t *testing.T) {
 func TestHelpText(t *testing.T) {
 	help := vocab.HelpText()
 	lines := strings.Split(help, "\n")
-	if len(lines) != 3+len(vocab.Verbs()) {
-		t.Fatalf("HelpText lines=%d, want %d:\n%s", len(lines), 3+len(vocab.Verbs()), help)
+	if len(lines) != 4+len(vocab.Verbs()) { // + the inbox line
+		t.Fatalf("HelpText lines=%d, want %d:\n%s", len(lines), 4+len(vocab.Verbs()), help)
 	}
 	fixed := []string{
 		"商家指令 / merchant commands:",
-		"列表 — 待处理售后；列表 超时 — 已超时的",
+		"列表 — 待回复的咨询和待处理售后；列表 超时 — 已超时的",
 		"A12 — 详情和聊天记录",
 	}
 	for i, want := range fixed {
@@ -197,6 +197,7 @@ func TestHelpText(t *testing.T) {
 		"A12 关闭 [说明] — 不同意也不拒绝，直接关单（买家收到中性通知）",
 		"A12 误判 [退款/退货/换货/物流/其他…] — 机器人看错了：关单、不打扰买家，并记住正确的意思",
 		"A12 合并 A13 — 把同一买家的 A13 并入这张单",
+		"Q7 回复 文字 — 回答买家的咨询（Q 单），发出即处理完；不用回复就 Q7 关闭",
 	}
 	if got := lines[3:]; !slices.Equal(got, want) {
 		t.Fatalf("HelpText verb lines=%q, want %q", got, want)
@@ -309,9 +310,9 @@ func TestTemplateKeys(t *testing.T) {
 			"confirm_complaint", "empty", "followup", "greeting", "human",
 			"logistics_no_order", "logistics_shipped", "logistics_unshipped", "media_no_case", "media_received",
 			"menu", "nothing_to_cancel", "order_closed", "order_not_found", "order_not_yours", "order_unpaid", "other", "platform_apply",
-			"rejected", "released", "remedy_again", "remedy_menu", "thanks", "too_fast", "too_long", "verify_failed", "verify_order", "waiting_buyer", "welcome",
+			"question", "question_closed", "question_more", "rejected", "released", "remedy_again", "remedy_menu", "thanks", "too_fast", "too_long", "verify_failed", "verify_order", "waiting_buyer", "welcome",
 		}},
-		{vocab.Alerts, []string{"cancelled_by_buyer", "complaint", "followup", "new_case", "overdue", "warn"}},
+		{vocab.Alerts, []string{"cancelled_by_buyer", "complaint", "followup", "new_case", "overdue", "question", "question_wait", "warn"}},
 		{"", nil},
 		{"Replies", nil},
 		{"bogus", nil},

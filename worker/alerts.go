@@ -116,6 +116,15 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	if a.Kind == cases.AlertWarn || a.Kind == cases.AlertReminder {
 		key = "warn"
 	}
+	if c.Intent == cases.IntentQuestion {
+		// An inbox question: "买家已等 3 分钟", never a platform deadline.
+		switch a.Kind {
+		case cases.AlertNewCase:
+			key = "question"
+		case cases.AlertWarn, cases.AlertReminder, cases.AlertOverdue:
+			key = "question_wait"
+		}
+	}
 	intent := intents.Label(c.Intent).Chinese()
 	words := a.Note
 	if words == "" {
@@ -126,7 +135,7 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		order = "未提供" // a complaint opened before the buyer gave one
 	}
 	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: order,
-		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Text: clip(words, 60)}
+		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: clip(words, 60)}
 	var text string
 	switch a.Kind {
 	case cases.AlertPlatformAuth:

@@ -1,0 +1,93 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aftersale/aftersale/cases"
+)
+
+// The shop's FAQ answers the common questions itself: no case, no alert.
+func TestFAQAnswersCommonQuestions(t *testing.T) {
+	h := newHarness(t)
+	for text, want := range map[string]string{
+		"包邮吗":    "包邮",
+		"什么时候发货": "当天发出",
+		"能开发票吗":  "发票",
+	} {
+		got := h.say(buyer, text)
+		if len(got) != 1 || !strings.Contains(got[0], want) {
+			t.Errorf("%q answered %q, want the FAQ's answer (%s)", text, got, want)
+		}
+	}
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d cases after FAQ questions, want none", n)
+	}
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("alerts after FAQ questions: %+v", a)
+	}
+}
+
+// A question the bot cannot answer goes to the merchant's inbox as Q1: the buyer is told
+// honestly, the merchant alerted once per burst and reminded while it waits, a restart
+// keeps it, and the merchant's reply reaches the buyer and ends the reminders.
+func TestInboxQuestionIsAnsweredByTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "你们家这款杯子能进洗碗机吗")
+	mustContain(t, got, "Q1", "转告店主", "15分钟")
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "待回复 Q1") || !strings.Contains(alerts[0].Text, "洗碗机") {
+		t.Fatalf("alerts = %+v, want one 待回复 Q1 alert with the buyer's words", alerts)
+	}
+	mustContain(t, h.say(buyer, "着急买 麻烦快点回复下哈"), "Q1")
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("a second message of the burst alerted again: %+v", a)
+	}
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d after-sale cases for a question, want none", n)
+	}
+	if got := h.transcript("Q1"); len(got) < 2 || !strings.Contains(strings.Join(got, "\n"), "着急买") {
+		t.Fatalf("Q1 transcript %q, want both messages", got)
+	}
+
+	h.advance(3 * time.Minute)
+	alerts = h.takeAlerts()
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "Q1 买家已等 3分钟") {
+		t.Fatalf("after 3 min: alerts %+v, want one reminder that the buyer waited 3 分钟", alerts)
+	}
+	// A restart keeps the inbox and its reminders.
+	h.start()
+	h.advance(7 * time.Minute)
+	alerts = h.takeAlerts()
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "已等 10分钟") || strings.Contains(alerts[0].Text, "重发") {
+		t.Fatalf("after 10 min and a restart: alerts %+v, want one unmarked reminder at 10 分钟", alerts)
+	}
+
+	mustContain(t, h.say(merchant, "Q1 同意"), "买家咨询", "Q1 回复")
+	mustContain(t, h.say(merchant, "q1 回复 可以的，陶瓷杯都能进洗碗机"), "已回复", "Q1")
+	told := h.sentTo(buyer)
+	if last := told[len(told)-1]; last != "可以的，陶瓷杯都能进洗碗机" {
+		t.Fatalf("buyer got %q, want the merchant's words", last)
+	}
+	if c := h.mustCase("Q1"); c.State != cases.StateResolved {
+		t.Fatalf("Q1 is %s after the reply, want resolved", c.State)
+	}
+	h.advance(time.Hour)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("reminders after the merchant answered: %+v", a)
+	}
+	// The next question is a new item.
+	mustContain(t, h.say(buyer, "那保温杯可以刻字吗"), "Q2")
+}
+
+// Nothing to pass on — punctuation, an emoji — makes no inbox item.
+func TestInboxTakesOnlyRealQuestions(t *testing.T) {
+	h := newHarness(t)
+	for _, text := range []string{"？？", "🙂", "。"} {
+		h.say(buyer+text, text)
+	}
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d inbox items for messages that say nothing", n)
+	}
+}

@@ -1,0 +1,440 @@
+// Package faq answers the shop's common questions (包邮吗, 什么时候发货, 能开发票吗) from a
+// file the shop edits: each entry a few phrasings of one question and one answer. A buyer's
+// message is matched on character n-grams of its folded text (package intents' folding:
+// typos, homophones, traditional and full-width characters), TF-IDF weighted, against every
+// phrasing; the score is then scaled by how much of the message the entry speaks of at
+// all (its phrasings and its answer), counting each character by how rare it is in buyer
+// chat, so "保温杯能装汤吗" is not taken by an entry about how long the cup keeps warm. An
+// entry answers only above a calibrated score; below it nothing is invented.
+package faq
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"text/template"
+	"unicode"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/llm"
+)
+
+//go:embed sample_faq.toml
+var sampleFS embed.FS
+
+// Sample is the name that selects the built-in sample FAQ (the demo shop's).
+const Sample = "sample"
+
+// SampleFile returns the built-in sample FAQ.
+func SampleFile() []byte {
+	b, _ := sampleFS.ReadFile("sample_faq.toml") // embedded: cannot fail
+	return b
+}
+
+// DefaultThreshold is the score an entry must reach to answer. Chosen on
+// testdata/faq_eval.jsonl and faq_uncovered.jsonl (written by others than the FAQ's
+// author): the lowest threshold that keeps precision ≥ 0.95 (`aftersale faq -eval`).
+const DefaultThreshold = 0.28
+
+// Entry is one question of the FAQ.
+type Entry struct {
+	ID        string   `toml:"id"`
+	Questions []string `toml:"questions"`
+	Answer    string   `toml:"answer"`
+	// Keywords, when set, must appear in a message (any one of them) for the entry to
+	// answer it: for entries about one product, so a question about another is not taken.
+	Keywords []string `toml:"keywords"`
+}
+
+// Data is what an answer template sees.
+type Data struct {
+	Shop string
+}
+
+// Hit is one entry's score for a message.
+type Hit struct {
+	ID    string
+	Score float64 // Similarity × Coverage², 0..1
+	// Similarity is the cosine similarity 0..1 of the entry's best phrasing; Coverage the
+	// share 0..1 of the message's characters, weighted by rarity in buyer chat, that the
+	// entry's phrasings or answer contain.
+	Similarity, Coverage float64
+	Entry                *Entry
+}
+
+// Book is a parsed FAQ, ready to match. It is read-only after Parse.
+type Book struct {
+	entries   []Entry
+	answers   []*template.Template
+	phrasings []phrasing
+	idf       map[string]float64
+	threshold float64
+	vocab     []map[rune]bool // per entry: the characters of its phrasings and answer
+	rarity    func(rune) float64
+}
+
+// background is how many messages of the embedded buyer corpus (package intents) hold
+// each character: the measure of how little a character says ("亲", "吗", "这个").
+var background = sync.OnceValue(func() func(rune) float64 {
+	ex, err := intents.Corpus()
+	df := map[rune]int{}
+	for _, e := range ex {
+		seen := map[rune]bool{}
+		for _, r := range intents.Fold(e.Text) {
+			if !seen[r] {
+				seen[r] = true
+				df[r]++
+			}
+		}
+	}
+	n := float64(len(ex))
+	if err != nil || n == 0 {
+		return func(rune) float64 { return 1 } // cannot happen: the corpus is embedded and tested
+	}
+	return func(r rune) float64 { return math.Log((n + 1) / float64(df[r]+1)) }
+})
+
+type phrasing struct {
+	entry int
+	vec   map[string]float64
+	norm  float64
+}
+
+// Error is a problem in an FAQ file, located by entry and line.
+type Error struct {
+	File string
+	Line int // 0 when unknown
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Parse reads an FAQ file (TOML, [[entry]] tables) named name for errors. It refuses an
+// entry without id, phrasings or answer, a duplicate id or phrasing, an unknown key, and
+// an answer template that does not parse or uses a field other than .Shop; errors name
+// the file and line. threshold ≤ 0 takes DefaultThreshold.
+func Parse(name string, data []byte, threshold float64) (*Book, error) {
+	var file struct {
+		Entry []Entry `toml:"entry"`
+	}
+	md, err := toml.Decode(string(data), &file)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{File: name, Line: pe.Position.Line, Msg: pe.Message}
+		}
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	lines := entryLines(data)
+	line := func(i int) int {
+		if i < len(lines) {
+			return lines[i]
+		}
+		return 0
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("unknown key %q (an entry has id, questions, answer, keywords)", und[0].String())}
+	}
+	if len(file.Entry) == 0 {
+		return nil, &Error{File: name, Msg: "no [[entry]]"}
+	}
+	if threshold <= 0 {
+		threshold = DefaultThreshold
+	}
+	b := &Book{entries: file.Entry, threshold: threshold}
+	ids := map[string]int{}
+	seen := map[string]string{}
+	for i := range b.entries {
+		e := &b.entries[i]
+		e.ID = strings.TrimSpace(e.ID)
+		switch {
+		case e.ID == "":
+			return nil, &Error{File: name, Line: line(i), Msg: "entry has no id"}
+		case strings.TrimSpace(e.Answer) == "":
+			return nil, &Error{File: name, Line: line(i), Msg: fmt.Sprintf("entry %s has an empty answer", e.ID)}
+		case len(e.Questions) == 0:
+			return nil, &Error{File: name, Line: line(i), Msg: fmt.Sprintf("entry %s has no questions", e.ID)}
+		}
+		if j, dup := ids[e.ID]; dup {
+			return nil, &Error{File: name, Line: line(i), Msg: fmt.Sprintf("entry id %s appears twice (first at line %d)", e.ID, line(j))}
+		}
+		ids[e.ID] = i
+		for _, q := range e.Questions {
+			k := intents.Fold(q)
+			if k == "" {
+				return nil, &Error{File: name, Line: line(i), Msg: fmt.Sprintf("entry %s has an empty question", e.ID)}
+			}
+			if other, dup := seen[k]; dup {
+				return nil, &Error{File: name, Line: line(i), Msg: fmt.Sprintf("question %q of entry %s is also in entry %s", q, e.ID, other)}
+			}
+			seen[k] = e.ID
+		}
+		t, err := template.New(e.ID).Option("missingkey=error").Parse(e.Answer)
+		if err != nil {
+			return nil, &Error{File: name, Line: line(i), Msg: fmt.Sprintf("entry %s: answer does not parse: %v", e.ID, err)}
+		}
+		if err := t.Execute(&bytes.Buffer{}, Data{Shop: "小店"}); err != nil {
+			return nil, &Error{File: name, Line: line(i), Msg: fmt.Sprintf("entry %s: answer uses an unknown field (only {{.Shop}}): %v", e.ID, err)}
+		}
+		b.answers = append(b.answers, t)
+		v := map[rune]bool{}
+		for _, q := range append(slices.Clone(e.Questions), e.Answer) {
+			for _, r := range intents.Fold(q) {
+				v[r] = true
+			}
+		}
+		b.vocab = append(b.vocab, v)
+	}
+	b.rarity = background()
+	b.index()
+	return b, nil
+}
+
+// entryLines finds the line of each [[entry]] header, in order.
+func entryLines(data []byte) []int {
+	var out []int
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "[[entry]]") {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// grams are the character bigrams and trigrams of folded text, with the whole text as one
+// more gram for very short questions ("包邮吗").
+func grams(text string) map[string]float64 {
+	r := []rune(intents.Fold(text))
+	out := map[string]float64{}
+	for n := 2; n <= 3; n++ {
+		for i := 0; i+n <= len(r); i++ {
+			out[string(r[i:i+n])]++
+		}
+	}
+	if len(r) == 1 {
+		out[string(r)]++
+	}
+	return out
+}
+
+// index weighs the phrasings' grams by inverse document frequency over all phrasings.
+func (b *Book) index() {
+	df := map[string]int{}
+	var raw []map[string]float64
+	for i, e := range b.entries {
+		for _, q := range e.Questions {
+			g := grams(q)
+			raw = append(raw, g)
+			b.phrasings = append(b.phrasings, phrasing{entry: i})
+			for k := range g {
+				df[k]++
+			}
+		}
+	}
+	n := float64(len(raw))
+	b.idf = map[string]float64{}
+	for k, d := range df {
+		b.idf[k] = math.Log(1+n/float64(d)) + 1
+	}
+	for i, g := range raw {
+		b.phrasings[i].vec, b.phrasings[i].norm, _ = b.weigh(g)
+	}
+}
+
+// weigh is a gram count vector in TF-IDF weights and its norm, over the grams some
+// phrasing has (known), and the norm of all of them with unknown grams weighing as the
+// rarest known ones.
+func (b *Book) weigh(g map[string]float64) (vec map[string]float64, known, all float64) {
+	maxIDF := 0.0
+	for _, v := range b.idf {
+		maxIDF = max(maxIDF, v)
+	}
+	vec = make(map[string]float64, len(g))
+	for k, c := range g {
+		w, ok := b.idf[k]
+		v := 1 + math.Log(c)
+		if !ok {
+			all += (v * maxIDF) * (v * maxIDF)
+			continue
+		}
+		v *= w
+		vec[k] = v
+		known += v * v
+		all += v * v
+	}
+	return vec, math.Sqrt(known), math.Sqrt(all)
+}
+
+// Match scores every entry for text, best first: each entry's score is the cosine
+// similarity of its best phrasing. Entries with keywords none of which text contains
+// score 0.
+func (b *Book) Match(text string) []Hit {
+	// The similarity is taken on the grams the FAQ knows, so chat words around a question
+	// ("亲 这个…呀") do not drown it, and scaled by how much of the message the FAQ knows
+	// at all, so a message about something else cannot ride on one shared word.
+	q, known, all := b.weigh(grams(text))
+	best := make([]float64, len(b.entries))
+	if known > 0 {
+		share := math.Sqrt(known / all)
+		for _, p := range b.phrasings {
+			if p.norm == 0 {
+				continue
+			}
+			var dot float64
+			for k, v := range q {
+				dot += v * p.vec[k]
+			}
+			best[p.entry] = max(best[p.entry], dot/(known*p.norm)*share)
+		}
+	}
+	folded := intents.Fold(text)
+	hits := make([]Hit, len(b.entries))
+	for i := range b.entries {
+		e := &b.entries[i]
+		if len(e.Keywords) > 0 && !slices.ContainsFunc(e.Keywords, func(k string) bool { return strings.Contains(folded, intents.Fold(k)) }) {
+			best[i] = 0
+		}
+		c := b.coverage(folded, i)
+		hits[i] = Hit{ID: e.ID, Score: best[i] * c * c, Similarity: best[i], Coverage: c, Entry: e}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	return hits
+}
+
+// coverage is the share of folded's letters, each weighted by its rarity in buyer chat,
+// that entry i's phrasings or answer contain; digits and punctuation do not count.
+func (b *Book) coverage(folded string, i int) float64 {
+	var all, in float64
+	seen := map[rune]bool{}
+	for _, r := range folded {
+		if seen[r] || !unicode.IsLetter(r) {
+			continue
+		}
+		seen[r] = true
+		w := b.rarity(r)
+		all += w
+		if b.vocab[i][r] {
+			in += w
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return in / all
+}
+
+// Answer returns the answer of the best entry for text when it reaches the threshold,
+// rendered for the shop, with the entry's id; ok is false otherwise.
+func (b *Book) Answer(text, shop string) (answer, id string, ok bool) {
+	hits := b.Match(text)
+	if len(hits) == 0 || hits[0].Score < b.threshold {
+		return "", "", false
+	}
+	i := slices.IndexFunc(b.entries, func(e Entry) bool { return e.ID == hits[0].ID })
+	var out bytes.Buffer
+	if err := b.answers[i].Execute(&out, Data{Shop: shop}); err != nil || out.Len() == 0 {
+		return "", "", false
+	}
+	return out.String(), hits[0].ID, true
+}
+
+// Candidates are the n entries nearest text that share anything with it (score above 0),
+// best first, with answers rendered for shop: what a language model may answer from.
+func (b *Book) Candidates(text, shop string, n int) []llm.Entry {
+	var out []llm.Entry
+	for _, h := range b.Match(text) {
+		if len(out) == n || h.Score <= 0 {
+			break
+		}
+		i := slices.IndexFunc(b.entries, func(e Entry) bool { return e.ID == h.ID })
+		var a bytes.Buffer
+		if err := b.answers[i].Execute(&a, Data{Shop: shop}); err != nil {
+			continue
+		}
+		out = append(out, llm.Entry{ID: h.ID, Question: h.Entry.Questions[0], Answer: a.String()})
+	}
+	return out
+}
+
+// Threshold is the score an entry must reach to answer.
+func (b *Book) Threshold() float64 { return b.threshold }
+
+// Len is the number of entries.
+func (b *Book) Len() int { return len(b.entries) }
+
+// Example is one labelled question: the entry that should answer it, "" when none should.
+type Example struct {
+	Text string `json:"text"`
+	FAQ  string `json:"faq"`
+}
+
+// ReadExamples reads JSON lines {"text": "...", "faq": "entry id or empty"}; blank lines
+// are skipped; errors name the line.
+func ReadExamples(r io.Reader) ([]Example, error) {
+	var out []Example
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var e Example
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Text == "" {
+			return nil, fmt.Errorf("line %d: want {\"text\": ..., \"faq\": ...}", line)
+		}
+		out = append(out, e)
+	}
+	return out, sc.Err()
+}
+
+// Report is how the FAQ does on labelled examples at one threshold. Precision is the
+// share of answers given that come from the right entry; recall the share of covered
+// questions answered from the right entry.
+type Report struct {
+	Threshold         float64
+	Covered, Answered int
+	Right             int
+	Precision, Recall float64
+}
+
+// Evaluate measures the book on ex at threshold.
+func (b *Book) Evaluate(ex []Example, threshold float64) Report {
+	r := Report{Threshold: threshold}
+	for _, e := range ex {
+		if e.FAQ != "" {
+			r.Covered++
+		}
+		h := b.Match(e.Text)[0]
+		if h.Score < threshold {
+			continue
+		}
+		r.Answered++
+		if h.ID == e.FAQ {
+			r.Right++
+		}
+	}
+	if r.Answered > 0 {
+		r.Precision = float64(r.Right) / float64(r.Answered)
+	}
+	if r.Covered > 0 {
+		r.Recall = float64(r.Right) / float64(r.Covered)
+	}
+	return r
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/aftersale/aftersale/app"
+	"github.com/aftersale/aftersale/faq"
+)
+
+// faqCmd shows how the shop's FAQ answers a question, or measures it on labelled files
+// (-eval): JSON lines {"text": "...", "faq": "entry id or empty"}.
+func (m *Main) faqCmd(args []string) int {
+	var eval *string
+	cfg, code := m.loadConfig(flag.NewFlagSet("faq", flag.ContinueOnError), args, func(fs *flag.FlagSet) {
+		eval = fs.String("eval", "", "comma-separated JSONL files to measure precision/recall on (评测)")
+	})
+	if cfg == nil {
+		return code
+	}
+	books, err := app.FAQs(cfg)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		return exitUsage
+	}
+	shop := cfg.Shops[0]
+	book := books[shop.ID]
+	if book == nil {
+		fmt.Fprintf(m.Stderr, "店铺 %s 没有配置常见问题 (shops[0].faq) / no FAQ for shop %s\n", shop.ID, shop.ID)
+		return exitUsage
+	}
+	if *eval != "" {
+		return m.faqEval(book, strings.Split(*eval, ","))
+	}
+	rest := flagArgs(args)
+	if len(rest) == 0 {
+		fmt.Fprintln(m.Stderr, `用法 / usage: aftersale faq "包邮吗"   或 / or   aftersale faq -eval FILE.jsonl[,FILE2.jsonl]`)
+		return exitUsage
+	}
+	text := strings.Join(rest, " ")
+	hits := book.Match(text)
+	for i, h := range hits[:min(3, len(hits))] {
+		fmt.Fprintf(m.Stdout, "%d. %-16s %.3f (相似 similarity %.2f × 覆盖 coverage %.2f²)  %s\n", i+1, h.ID, h.Score, h.Similarity, h.Coverage, strings.Join(h.Entry.Questions[:min(2, len(h.Entry.Questions))], " / "))
+	}
+	if answer, id, ok := book.Answer(text, shop.Name); ok {
+		fmt.Fprintf(m.Stdout, "回答 answer (%s, 阈值 threshold %.2f):\n%s\n", id, book.Threshold(), answer)
+	} else {
+		fmt.Fprintf(m.Stdout, "不回答 no answer: 最高分低于阈值 %.2f / best score below the threshold\n", book.Threshold())
+	}
+	return exitOK
+}
+
+// faqEval prints precision and recall of the FAQ at a range of thresholds, marking the
+// one in use (faq.Report says what each figure means).
+func (m *Main) faqEval(book *faq.Book, files []string) int {
+	var ex []faq.Example
+	for _, p := range files {
+		f, err := os.Open(p)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "faq -eval: %v\n", err)
+			return exitUsage
+		}
+		e, err := faq.ReadExamples(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "faq -eval %s: %v\n", p, err)
+			return exitUsage
+		}
+		ex = append(ex, e...)
+	}
+	cur := book.Evaluate(ex, book.Threshold())
+	fmt.Fprintf(m.Stdout, "样本 examples: %d（FAQ 覆盖 covered %d，不覆盖 uncovered %d）\n", len(ex), cur.Covered, len(ex)-cur.Covered)
+	fmt.Fprintf(m.Stdout, "当前阈值 threshold %.2f: precision %.3f  recall %.3f  (answered %d, wrong %d)\n\n", cur.Threshold, cur.Precision, cur.Recall, cur.Answered, cur.Answered-cur.Right)
+	fmt.Fprintln(m.Stdout, "阈值 threshold  precision  recall  answered  wrong")
+	for i := 0; i <= 30; i++ {
+		r := book.Evaluate(ex, 0.10+0.02*float64(i))
+		mark := ""
+		if math.Abs(r.Threshold-book.Threshold()) < 0.005 {
+			mark = "  ← 当前 current"
+		}
+		fmt.Fprintf(m.Stdout, "%.2f           %.3f      %.3f   %-8d  %d%s\n", r.Threshold, r.Precision, r.Recall, r.Answered, r.Answered-r.Right, mark)
+	}
+	return exitOK
+}
