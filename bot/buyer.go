@@ -134,9 +134,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.chat(ctx, m, &sess, "other")
 	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
 		label = intents.Other // answered from the case below
-	case res.Unclear && asking && len(sess.Menu) == 0:
-		// More words while a question waits for the merchant ("急用 麻烦快点"): they
-		// join it, rather than a menu.
+	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || len(earlier) > 0 && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
+		!bareOK(m.Text) && !e.faqAnswers(m):
+		// More words while a question waits for the merchant ("急用 麻烦快点" right after
+		// it): they join it, rather than a menu or a request for an order number.
 		return e.question(ctx, m, &sess)
 	case res.Unclear && len(sess.Menu) > 0:
 		// The menu is open already: not the same list again.
@@ -200,6 +201,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		about = sess.OrderID
 	}
 	target := caseFor(view.Cases, about)
+	if target != nil && target.State.Live() && (res.Escalation || angry(m.Text)) && label != intents.Cancel {
+		// "都两天了还没处理 再不退我给差评": a threat or anger about a live case is a
+		// grievance on it, alerted at once, whatever else the words ask.
+		return e.joinComplaint(ctx, m, sess, target)
+	}
 	if target != nil && asksStatus(m.Text, label) && (label.OpensCase() || label == intents.Other || label == intents.Greeting) &&
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint) {
 		return e.answerStatus(ctx, m, sess, target)
@@ -327,6 +333,16 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 	default:
 		return e.chat(ctx, m, sess, "other")
 	}
+}
+
+// faqAnswers reports whether the shop's FAQ answers m by itself.
+func (e *Engine) faqAnswers(m Message) bool {
+	f := e.shops[m.Shop].FAQ
+	if f == nil {
+		return false
+	}
+	_, _, ok := f.Answer(m.Text, e.shops[m.Shop].Name)
+	return ok
 }
 
 // askLabel asks the assistant, if any, which of the classifier's candidates (or other)

@@ -586,9 +586,28 @@ func orderless(live []cases.Case) *cases.Case {
 
 // attachOrder puts the order number the buyer just sent on their case that lacked one.
 func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *cases.Case, orderID string) ([]cases.Reply, error) {
+	bind := false
+	if o, err := e.lookupOrder(ctx, m.Shop, orderID); err == nil {
+		// Another buyer's order does not join this buyer's case; an order nobody has
+		// used yet becomes this buyer's, so their own case's order stays theirs.
+		switch own, err := e.ownershipOf(ctx, m.Shop, m.From, o); {
+		case err != nil:
+			return e.do(ctx, m, func(*turn) error { return err })
+		case own == ownerNo:
+			sess.OrderID = ""
+			return e.answer(ctx, m, "order_not_yours", Data{OrderID: o.ID})
+		case own == ownerFirst:
+			bind = true
+		}
+	}
 	sess.Pending, sess.Intent = nil, ""
 	sess.Recent = nil
 	return e.do(ctx, m, func(t *turn) error {
+		if bind {
+			if err := t.tx.AddOrderOwner(m.Shop, orderID, m.From, "first"); err != nil {
+				return err
+			}
+		}
 		if err := t.record(c.ID, m); err != nil {
 			return err
 		}

@@ -41,6 +41,7 @@ func TestInboxQuestionIsAnsweredByTheMerchant(t *testing.T) {
 		t.Fatalf("alerts = %+v, want one 待回复 Q1 alert with the buyer's words", alerts)
 	}
 	mustContain(t, h.say(buyer, "着急买 麻烦快点回复下哈"), "Q1")
+	mustContain(t, h.say(buyer, "急用 麻烦快点"), "Q1") // not "发一下订单号" for a parcel
 	if a := h.takeAlerts(); len(a) != 0 {
 		t.Fatalf("a second message of the burst alerted again: %+v", a)
 	}

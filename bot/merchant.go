@@ -364,9 +364,19 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		return err
 	}
 	var learned int
+	var kept []string
 	for _, ev := range events {
 		if ev.Kind != cases.EventMessage || ev.Media != "" || onlySlots(ev.Text) {
 			continue
+		}
+		if strings.TrimSpace(arg) == "" {
+			// A bare 误判 ("not an after-sale at all") is easy to send by mistake; words
+			// that plainly ask for a remedy ("杯子碎了 退款") are not unlearned on it, or
+			// every buyer who says them would be ignored. Naming the label learns them.
+			if r := t.e.read(c.Shop, ev.Text); r.Label.OpensCase() && r.Confidence >= plainAsk {
+				kept = append(kept, ev.Text)
+				continue
+			}
 		}
 		if err := t.tx.AddExample(cases.Example{Shop: c.Shop, Text: ev.Text, Label: string(label), CaseID: c.ID}); err != nil {
 			return err
@@ -382,8 +392,16 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			return err
 		}
 	}
-	return t.sayText(t.m.From, fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, learned, intentName(string(label))))
+	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, learned, intentName(string(label)))
+	if len(kept) > 0 {
+		msg += fmt.Sprintf("\n「%s」说得很明确，没有记成「%s」；确实要记，请写：%s 误判 其他", clip(kept[0], 30), intentName(string(label)), c.ID)
+	}
+	return t.sayText(t.m.From, msg)
 }
+
+// plainAsk is the confidence above which a request's words are plain enough that a bare
+// 误判 does not unlearn them.
+const plainAsk = 0.9
 
 // merge folds case other into c: other's transcript joins c's and other closes.
 func (t *turn) merge(c *cases.Case, otherID string) error {

@@ -437,3 +437,53 @@ func TestUnpaidOrderOpensNoCase(t *testing.T) {
 		t.Fatalf("merchant alerted for an unpaid order: %+v", a)
 	}
 }
+
+// A bare 误判 on a plainly worded request closes the case but does not teach the bot to
+// ignore those words; naming the label does.
+func TestBareMisreadKeepsPlainRequests(t *testing.T) {
+	h := newHarness(t)
+	text := "杯子碎了 退款 " + cupOrder
+	mustContain(t, h.say(buyer, text), "A1")
+	mustContain(t, h.say(merchant, "A1 误判"), "没有记成", "A1 误判 其他")
+	if c := h.mustCase("A1"); c.State != cases.StateClosed {
+		t.Fatalf("A1 is %s, want closed", c.State)
+	}
+	h.app.Models.Wait()
+	h.say("另一个买家", "杯子碎了 退款")
+	if got := h.say("另一个买家", "4705290012345678901"); !strings.Contains(strings.Join(got, ""), "A2") {
+		t.Fatalf("a plain refund request after a bare 误判 got %q, want case A2", got)
+	}
+}
+
+// The order a complainant adds to their complaint becomes theirs: another buyer cannot
+// read its tracking, and the complainant can.
+func TestComplaintOrderBelongsToTheComplainant(t *testing.T) {
+	h := newHarness(t)
+	const order = "4705290012345678901" // shipped, no phone in the sample book
+	mustContain(t, h.say("老李", "你们客服态度太差了 我要投诉"), "A1")
+	mustContain(t, h.say("老李", order), "A1")
+	if got := strings.Join(h.say("小王", order+" 到哪了"), ""); strings.Contains(got, "YT75") {
+		t.Fatalf("another buyer was shown the complainant's tracking: %q", got)
+	}
+	if got := strings.Join(h.say("老李", order+" 物流到哪了"), ""); !strings.Contains(got, "YT75") {
+		t.Fatalf("the complainant could not see their own order: %q", got)
+	}
+}
+
+// A threat about a live case is a grievance on it, alerted at once, even when it also
+// asks where the case stands.
+func TestThreatOnALiveCaseAlertsAtOnce(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "不要了 退了吧 "+cupOrder), "A1")
+	h.takeAlerts()
+	h.advance(48 * time.Hour / 2)
+	h.takeAlerts()
+	h.say(buyer, "都两天了还没处理 到底退不退 再不退我就给差评投诉你们")
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "差评") {
+		t.Fatalf("alerts %+v, want one urgent alert quoting the threat", alerts)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases, want the threat joined to A1", n)
+	}
+}

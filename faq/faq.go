@@ -45,7 +45,7 @@ func SampleFile() []byte {
 // DefaultThreshold is the score an entry must reach to answer. Chosen on
 // testdata/faq_eval.jsonl and faq_uncovered.jsonl (written by others than the FAQ's
 // author): the lowest threshold that keeps precision ≥ 0.95 (`aftersale faq -eval`).
-const DefaultThreshold = 0.28
+const DefaultThreshold = 0.26
 
 // Entry is one question of the FAQ.
 type Entry struct {
@@ -109,6 +109,7 @@ type phrasing struct {
 	entry int
 	vec   map[string]float64
 	norm  float64
+	chars []rune // its distinct letters, for how much of it a message says
 }
 
 // Error is a problem in an FAQ file, located by entry and line.
@@ -241,7 +242,13 @@ func (b *Book) index() {
 		for _, q := range e.Questions {
 			g := grams(q)
 			raw = append(raw, g)
-			b.phrasings = append(b.phrasings, phrasing{entry: i})
+			var chars []rune
+			for _, r := range intents.Fold(q) {
+				if unicode.IsLetter(r) && !slices.Contains(chars, r) {
+					chars = append(chars, r)
+				}
+			}
+			b.phrasings = append(b.phrasings, phrasing{entry: i, chars: chars})
 			for k := range g {
 				df[k]++
 			}
@@ -289,6 +296,7 @@ func (b *Book) Match(text string) []Hit {
 	// ("亲 这个…呀") do not drown it, and scaled by how much of the message the FAQ knows
 	// at all, so a message about something else cannot ride on one shared word.
 	q, known, all := b.weigh(grams(text))
+	folded := intents.Fold(text)
 	best := make([]float64, len(b.entries))
 	if known > 0 {
 		share := math.Sqrt(known / all)
@@ -300,10 +308,14 @@ func (b *Book) Match(text string) []Hit {
 			for k, v := range q {
 				dot += v * p.vec[k]
 			}
-			best[p.entry] = max(best[p.entry], dot/(known*p.norm)*share)
+			if dot == 0 {
+				continue
+			}
+			// A message must also say what makes the phrasing specific: "怎么弄" shares
+			// its words with "花呗分期怎么弄" but says nothing of 花呗.
+			best[p.entry] = max(best[p.entry], dot/(known*p.norm)*share*b.said(p.chars, folded))
 		}
 	}
-	folded := intents.Fold(text)
 	hits := make([]Hit, len(b.entries))
 	for i := range b.entries {
 		e := &b.entries[i]
@@ -315,6 +327,23 @@ func (b *Book) Match(text string) []Hit {
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	return hits
+}
+
+// said is the share of a phrasing's letters, weighted by rarity in buyer chat, that
+// folded contains.
+func (b *Book) said(chars []rune, folded string) float64 {
+	var all, in float64
+	for _, r := range chars {
+		w := b.rarity(r)
+		all += w
+		if strings.ContainsRune(folded, r) {
+			in += w
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return in / all
 }
 
 // coverage is the share of folded's letters, each weighted by its rarity in buyer chat,
