@@ -129,6 +129,19 @@ func New(o Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	added, err := a.Store.FAQAdded(context.Background())
+	if err != nil {
+		a.Close()
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	for _, e := range added {
+		// Answers the merchant saved from the inbox (Q7 回复 … +问答) join the file's.
+		if f := faqs[e.Shop]; f != nil {
+			if err := f.Add(e.ID, e.Question, e.Answer); err != nil {
+				o.Log.Warn("stored faq entry not added", "shop", e.Shop, "entry", e.ID, "err", err)
+			}
+		}
+	}
 	var shops []bot.Shop
 	for _, s := range cfg.Shops {
 		p := plats[s.ID]

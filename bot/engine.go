@@ -57,6 +57,8 @@ type Shop struct {
 type FAQ interface {
 	Answer(text, shop string) (answer, id string, ok bool)
 	Candidates(text, shop string, n int) []llm.Entry
+	// Add makes question answered by answer (used as it is, never as a template).
+	Add(id, question, answer string) error
 }
 
 // Assistant is a language model asked two narrow things: to answer a question strictly
@@ -367,6 +369,9 @@ type turn struct {
 	// learned are shop examples the turn stored (a 误判 correction), trained in once it
 	// commits.
 	learned []intents.Example
+	// faqAdded are FAQ entries the turn stored (Q7 回复 … +问答), added to the shop's FAQ
+	// once it commits.
+	faqAdded []cases.FAQEntry
 }
 
 // say queues a reply to the sender of the message.
@@ -408,7 +413,7 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	t := &turn{e: e, shop: e.shops[m.Shop], m: m}
 	check := m.seen != nil && !m.seen.recorded
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
-		t.tx, t.replies, t.caseID, t.learned = tx, nil, "", nil
+		t.tx, t.replies, t.caseID, t.learned, t.faqAdded = tx, nil, "", nil, nil
 		if check {
 			first, err := tx.FirstSeen(m.Shop, m.ID)
 			if err != nil {
@@ -425,6 +430,13 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	}
 	if err == nil && len(t.learned) > 0 && e.learner != nil {
 		e.learner.Learn(m.Shop, t.learned)
+	}
+	if f := t.shop.FAQ; err == nil && f != nil {
+		for _, a := range t.faqAdded {
+			if err := f.Add(a.ID, a.Question, a.Answer); err != nil {
+				e.log.Warn("faq entry stored but not added until restart", "shop", m.Shop, "entry", a.ID, "err", err)
+			}
+		}
 	}
 	return t, err
 }

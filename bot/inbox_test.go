@@ -92,3 +92,24 @@ func TestInboxTakesOnlyRealQuestions(t *testing.T) {
 		t.Fatalf("%d inbox items for messages that say nothing", n)
 	}
 }
+
+// The merchant's answer to an inbox question, marked +问答, becomes an FAQ entry: the next
+// buyer who asks the like is answered at once, also after a restart. The merchant's words
+// are sent as they are, never run as a template.
+func TestInboxAnswerBecomesFAQ(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们的保温杯可以刻字吗 想送人"), "Q1")
+	mustContain(t, h.say(merchant, "Q1 回复 可以刻字，下单备注内容 {{.Shop}} 即可 +问答"), "已存为常见问题")
+	told := h.sentTo(buyer)
+	if last := told[len(told)-1]; last != "可以刻字，下单备注内容 {{.Shop}} 即可" {
+		t.Fatalf("buyer got %q, want the answer without the +问答 mark, as written", last)
+	}
+	h.start()
+	got := h.say("另一个买家", "亲 保温杯可以刻字吗")
+	if len(got) != 1 || got[0] != "可以刻字，下单备注内容 {{.Shop}} 即可" {
+		t.Fatalf("the next buyer got %q, want the saved answer", got)
+	}
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d inbox items after the saved answer", n)
+	}
+}

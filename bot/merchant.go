@@ -306,10 +306,14 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("🤖 %s 的买家已交回机器人。", c.ID))
 	case vocab.Reply:
-		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventReply, Actor: "merchant", Text: cmd.Arg}); err != nil {
+		text, save := saveAsFAQ(cmd.Arg)
+		if text == "" {
+			return t.sayText(t.m.From, fmt.Sprintf("请写上回复内容：%s 回复 文字 %s", c.ID, vocab.SaveFAQ))
+		}
+		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventReply, Actor: "merchant", Text: text}); err != nil {
 			return err
 		}
-		if err := t.queue(c.Buyer, cmd.Arg); err != nil { // logged above as the merchant's
+		if err := t.queue(c.Buyer, text); err != nil { // logged above as the merchant's
 			return err
 		}
 		if c.Intent == cases.IntentQuestion && c.State.Live() {
@@ -317,7 +321,15 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			if err := t.tx.SetState(c, cases.StateResolved, "merchant", "已回复"); err != nil {
 				return err
 			}
-			return t.sayText(t.m.From, fmt.Sprintf("💬 已回复 %s 的买家，%s 已处理完。", c.ID, c.ID))
+			done := fmt.Sprintf("💬 已回复 %s 的买家，%s 已处理完。", c.ID, c.ID)
+			if save {
+				saved, err := t.saveFAQ(c, text)
+				if err != nil {
+					return err
+				}
+				done += saved
+			}
+			return t.sayText(t.m.From, done)
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("💬 已回复 %s 的买家。", c.ID))
 	case vocab.Note:
@@ -551,6 +563,46 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })
+}
+
+// saveAsFAQ splits a reply from the mark that asks to keep it as an FAQ answer.
+func saveAsFAQ(arg string) (text string, save bool) {
+	arg = strings.TrimSpace(arg)
+	for _, mark := range []string{vocab.SaveFAQ, "+常见问题", "＋问答", "＋常见问题"} {
+		if rest, ok := strings.CutSuffix(arg, mark); ok {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return arg, false
+}
+
+// saveFAQ keeps the buyer's question of inbox item c with the merchant's answer as an
+// FAQ entry of the shop (stored in this turn, added to the FAQ once it commits), and
+// says so for the merchant.
+func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
+	if t.shop.FAQ == nil {
+		return "\n（店铺没有配置常见问题文件 shops.faq，没能存为常见问题。）", nil
+	}
+	events, err := t.tx.Events(c.Shop, c.ID)
+	if err != nil {
+		return "", err
+	}
+	question := ""
+	for _, ev := range events {
+		if ev.Kind == cases.EventMessage && ev.Media == "" {
+			question = ev.Text
+			break
+		}
+	}
+	if question == "" {
+		return "\n（这条咨询没有文字问题，没能存为常见问题。）", nil
+	}
+	e := cases.FAQEntry{Shop: c.Shop, ID: "inbox_" + strings.ToLower(c.ID), Question: question, Answer: answer}
+	if err := t.tx.AddFAQ(e); err != nil {
+		return "", err
+	}
+	t.faqAdded = append(t.faqAdded, e)
+	return fmt.Sprintf("\n📚 已存为常见问题：以后有人问「%s」这类问题，机器人直接这样回答。", clip(question, 20)), nil
 }
 
 // firstWords is the buyer's first message on a case, "" when it cannot be read.

@@ -442,6 +442,26 @@ func (s *Store) Examples(ctx context.Context) ([]Example, error) {
 	return out, rows.Err()
 }
 
+// FAQAdded lists the FAQ entries merchants added, oldest first, for every shop.
+func (s *Store) FAQAdded(ctx context.Context) ([]FAQEntry, error) {
+	rows, err := s.query(ctx, `SELECT shop, id, question, answer, at FROM faq_added ORDER BY at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list added faq entries: %w", err)
+	}
+	defer rows.Close()
+	var out []FAQEntry
+	for rows.Next() {
+		var e FAQEntry
+		var at int64
+		if err := rows.Scan(&e.Shop, &e.ID, &e.Question, &e.Answer, &at); err != nil {
+			return nil, fmt.Errorf("scan faq entry: %w", err)
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
 // IsConflict reports an error from a write the store's rules refuse (a constraint: the
 // one live case per buyer, order and intent, a duplicate id): retrying it cannot succeed.
 func IsConflict(err error) bool { return err != nil && isConstraint(err) }

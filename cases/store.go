@@ -164,6 +164,15 @@ var migrations = [...]string{
 		at       INTEGER NOT NULL,
 		PRIMARY KEY (shop, order_id, buyer)
 	)`,
+	// 8: FAQ entries the merchant added by answering an inbox question (Q7 回复 … +问答).
+	`CREATE TABLE IF NOT EXISTS faq_added (
+		shop     TEXT NOT NULL,
+		id       TEXT NOT NULL,
+		question TEXT NOT NULL,
+		answer   TEXT NOT NULL,
+		at       INTEGER NOT NULL,
+		PRIMARY KEY (shop, id)
+	)`,
 }
 
 // pageSize is SQLite's default page size, which the store never changes.

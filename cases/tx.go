@@ -423,6 +423,25 @@ func (tx *Tx) AddExample(e Example) error {
 	return nil
 }
 
+// FAQEntry is one question and answer a merchant added to the shop's FAQ from the inbox.
+type FAQEntry struct {
+	Shop, ID         string
+	Question, Answer string
+	At               time.Time
+}
+
+// AddFAQ stores an FAQ entry the merchant added: question in the buyer's words, answer in
+// the merchant's. An id already stored is replaced (the merchant answered it again).
+func (tx *Tx) AddFAQ(e FAQEntry) error {
+	_, err := tx.exec(`INSERT INTO faq_added (shop, id, question, answer, at) VALUES (?,?,?,?,?)
+		ON CONFLICT (shop, id) DO UPDATE SET question = excluded.question, answer = excluded.answer, at = excluded.at`,
+		e.Shop, e.ID, e.Question, e.Answer, ms(tx.now))
+	if err != nil {
+		return fmt.Errorf("add faq entry %s: %w", e.ID, err)
+	}
+	return nil
+}
+
 // MoveEvents copies the buyer's messages and the replies of case from onto case into,
 // for a merge: into's transcript then holds both.
 func (tx *Tx) MoveEvents(shop, from, into string) error {

@@ -73,10 +73,12 @@ type Hit struct {
 	Entry                *Entry
 }
 
-// Book is a parsed FAQ, ready to match. It is read-only after Parse.
+// Book is a parsed FAQ, ready to match. It is safe for concurrent use; Add grows it.
 type Book struct {
 	entries   []Entry
-	answers   []*template.Template
+	mu        sync.RWMutex // guards the entries and their index against Add
+	answers   []func(Data) (string, error)
+	seen      map[string]string // folded phrasing → entry id
 	phrasings []phrasing
 	idf       map[string]float64
 	threshold float64
@@ -193,18 +195,78 @@ func Parse(name string, data []byte, threshold float64) (*Book, error) {
 		if err := t.Execute(&bytes.Buffer{}, Data{Shop: "小店"}); err != nil {
 			return nil, &Error{File: name, Line: line(i), Msg: fmt.Sprintf("entry %s: answer uses an unknown field (only {{.Shop}}): %v", e.ID, err)}
 		}
-		b.answers = append(b.answers, t)
-		v := map[rune]bool{}
-		for _, q := range append(slices.Clone(e.Questions), e.Answer) {
-			for _, r := range intents.Fold(q) {
-				v[r] = true
-			}
-		}
-		b.vocab = append(b.vocab, v)
+		b.answers = append(b.answers, func(d Data) (string, error) {
+			var out bytes.Buffer
+			err := t.Execute(&out, d)
+			return out.String(), err
+		})
+		b.vocab = append(b.vocab, vocabOf(e))
 	}
+	b.seen = seen
 	b.rarity = background()
 	b.index()
 	return b, nil
+}
+
+// askingClause is the one clause of a several-clause message that asks something ("…吗",
+// "…？", "多少…"), "" when there is not exactly one.
+func askingClause(text string) string {
+	parts := strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("，,。.！!；;～~", r)
+	})
+	if len(parts) < 2 {
+		return ""
+	}
+	var found string
+	for _, p := range parts {
+		if strings.ContainsAny(p, "吗呢么？?") || strings.Contains(p, "多少") || strings.Contains(p, "怎么") || strings.Contains(p, "什么") {
+			if found != "" {
+				return ""
+			}
+			found = p
+		}
+	}
+	return found
+}
+
+func vocabOf(e *Entry) map[rune]bool {
+	v := map[rune]bool{}
+	for _, q := range append(slices.Clone(e.Questions), e.Answer) {
+		for _, r := range intents.Fold(q) {
+			v[r] = true
+		}
+	}
+	return v
+}
+
+// Add makes question (a buyer's words) answered by answer (a merchant's words, sent as
+// they are: never a template) under id, as if the file had the entry. It refuses an id
+// the book has, or a question another entry has already.
+func (b *Book) Add(id, question, answer string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	k := intents.Fold(question)
+	switch {
+	case strings.TrimSpace(answer) == "" || k == "":
+		return errors.New("faq: empty question or answer")
+	case slices.ContainsFunc(b.entries, func(e Entry) bool { return e.ID == id }):
+		return fmt.Errorf("faq: entry %s exists", id)
+	case b.seen[k] != "":
+		return fmt.Errorf("faq: the question is already in entry %s", b.seen[k])
+	}
+	b.seen[k] = id
+	questions := []string{question}
+	if c := askingClause(question); c != "" && b.seen[intents.Fold(c)] == "" {
+		// "你们的保温杯可以刻字吗 想送人": the clause that asks is a phrasing of its own,
+		// so a shorter ask of the same matches it without the chat around it.
+		b.seen[intents.Fold(c)] = id
+		questions = append(questions, c)
+	}
+	b.entries = append(b.entries, Entry{ID: id, Questions: questions, Answer: answer})
+	b.answers = append(b.answers, func(Data) (string, error) { return answer, nil })
+	b.vocab = append(b.vocab, vocabOf(&b.entries[len(b.entries)-1]))
+	b.index()
+	return nil
 }
 
 // entryLines finds the line of each [[entry]] header, in order.
@@ -236,6 +298,7 @@ func grams(text string) map[string]float64 {
 
 // index weighs the phrasings' grams by inverse document frequency over all phrasings.
 func (b *Book) index() {
+	b.phrasings = b.phrasings[:0]
 	df := map[string]int{}
 	var raw []map[string]float64
 	for i, e := range b.entries {
@@ -292,6 +355,12 @@ func (b *Book) weigh(g map[string]float64) (vec map[string]float64, known, all f
 // similarity of its best phrasing. Entries with keywords none of which text contains
 // score 0.
 func (b *Book) Match(text string) []Hit {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.match(text)
+}
+
+func (b *Book) match(text string) []Hit {
 	// The similarity is taken on the grams the FAQ knows, so chat words around a question
 	// ("亲 这个…呀") do not drown it, and scaled by how much of the message the FAQ knows
 	// at all, so a message about something else cannot ride on one shared word.
@@ -371,32 +440,36 @@ func (b *Book) coverage(folded string, i int) float64 {
 // Answer returns the answer of the best entry for text when it reaches the threshold,
 // rendered for the shop, with the entry's id; ok is false otherwise.
 func (b *Book) Answer(text, shop string) (answer, id string, ok bool) {
-	hits := b.Match(text)
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	hits := b.match(text)
 	if len(hits) == 0 || hits[0].Score < b.threshold {
 		return "", "", false
 	}
 	i := slices.IndexFunc(b.entries, func(e Entry) bool { return e.ID == hits[0].ID })
-	var out bytes.Buffer
-	if err := b.answers[i].Execute(&out, Data{Shop: shop}); err != nil || out.Len() == 0 {
+	out, err := b.answers[i](Data{Shop: shop})
+	if err != nil || out == "" {
 		return "", "", false
 	}
-	return out.String(), hits[0].ID, true
+	return out, hits[0].ID, true
 }
 
 // Candidates are the n entries nearest text that share anything with it (score above 0),
 // best first, with answers rendered for shop: what a language model may answer from.
 func (b *Book) Candidates(text, shop string, n int) []llm.Entry {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
 	var out []llm.Entry
-	for _, h := range b.Match(text) {
+	for _, h := range b.match(text) {
 		if len(out) == n || h.Score <= 0 {
 			break
 		}
 		i := slices.IndexFunc(b.entries, func(e Entry) bool { return e.ID == h.ID })
-		var a bytes.Buffer
-		if err := b.answers[i].Execute(&a, Data{Shop: shop}); err != nil {
+		a, err := b.answers[i](Data{Shop: shop})
+		if err != nil {
 			continue
 		}
-		out = append(out, llm.Entry{ID: h.ID, Question: h.Entry.Questions[0], Answer: a.String()})
+		out = append(out, llm.Entry{ID: h.ID, Question: h.Entry.Questions[0], Answer: a})
 	}
 	return out
 }
@@ -405,7 +478,11 @@ func (b *Book) Candidates(text, shop string, n int) []llm.Entry {
 func (b *Book) Threshold() float64 { return b.threshold }
 
 // Len is the number of entries.
-func (b *Book) Len() int { return len(b.entries) }
+func (b *Book) Len() int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return len(b.entries)
+}
 
 // Example is one labelled question: the entry that should answer it, "" when none should.
 type Example struct {

@@ -42,6 +42,10 @@ const (
 	Merge    = "合并" // fold another case of the same buyer into this one
 )
 
+// SaveFAQ ends a reply to an inbox question that should also become an FAQ entry:
+// "Q7 回复 可以的 +问答".
+const SaveFAQ = "+问答"
+
 // Commands that name no case.
 const (
 	List    = "列表"
@@ -96,6 +100,6 @@ func HelpText() string {
 	for _, v := range Verbs() {
 		fmt.Fprintf(&b, "\nA12 %s", v.Usage)
 	}
-	fmt.Fprintf(&b, "\nQ7 %s 文字 — 回答买家的咨询（Q 单），发出即处理完；不用回复就 Q7 %s", Reply, Close)
+	fmt.Fprintf(&b, "\nQ7 %s 文字 — 回答买家的咨询（Q 单），发出即处理完；末尾加 %s 同时存为常见问题；不用回复就 Q7 %s", Reply, SaveFAQ, Close)
 	return b.String()
 }
