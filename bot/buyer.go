@@ -143,6 +143,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// The menu is open already: not the same list again.
 		sess.MenuText = m.Text
 		return e.answer(ctx, m, "remedy_again", Data{})
+	case res.Unclear && needsOrder(res.Candidates[0]) && slots.OrderID == "" && (slots.Reason == "" || slots.Reason == intents.ReasonNoReason) &&
+		asks(m.Text) && e.faqAnswers(m):
+		// "不喜欢的话能退吗": a policy question the FAQ answers; converse answers it.
+		label = res.Candidates[0]
 	case res.Unclear:
 		l, ok := e.askLabel(ctx, m.Text, res.Candidates[:])
 		if !ok {
@@ -238,6 +242,18 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	case label == intents.Cancel:
 		return e.withdraw(ctx, m, sess, view, res)
 	}
+	if needsOrder(label) && orderID == "" && sess.OrderID == "" && target == nil && sess.Intent != label && !chosen &&
+		(res.Slots.Reason == "" || res.Slots.Reason == intents.ReasonNoReason) && !res.Slots.Image && asks(m.Text) {
+		// "7天无理由退吗", "退货运费谁出": a question about the shop's policy, most often
+		// before buying. The shop's answer, and the request stays ready should an order
+		// number follow.
+		if f := e.shops[m.Shop].FAQ; f != nil {
+			if answer, _, ok := f.Answer(m.Text, e.shops[m.Shop].Name); ok {
+				sess.Intent, sess.Asked = label, true
+				return e.faqAnswer(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
+			}
+		}
+	}
 	if label == intents.Complaint && !chosen && sess.Intent != intents.Complaint && !res.Escalation && !angry(m.Text) {
 		// An urgent complaint case needs an escalation or a grievance against the shop.
 		// A problem with the goods, stated without a remedy, is usually the start of a
@@ -264,7 +280,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 				e.log.Debug("faq answered", "shop", m.Shop, "entry", id)
 				return e.faqAnswer(ctx, m, sess, answer)
 			}
-			if answer, ok := e.askAnswer(ctx, m, f); ok {
+			if answer, ok := e.askAnswer(ctx, m, f, sess.OrderID); ok {
 				return e.faqAnswer(ctx, m, sess, answer)
 			}
 		}
@@ -335,6 +351,10 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 	}
 }
 
+// shipByQuestion is how the FAQ is asked for the shop's ship-by promise, told to a buyer
+// whose order has not shipped yet.
+const shipByQuestion = "什么时候发货"
+
 // faqAnswers reports whether the shop's FAQ answers m by itself.
 func (e *Engine) faqAnswers(m Message) bool {
 	f := e.shops[m.Shop].FAQ
@@ -368,7 +388,7 @@ func (e *Engine) askLabel(ctx context.Context, text string, candidates []intents
 // askAnswer asks the assistant, if any, to answer a question the FAQ did not reach the
 // threshold on, strictly from its nearest entries; ok is false without an assistant, when
 // no entry answers it, or on any failure (the question then goes to the merchant).
-func (e *Engine) askAnswer(ctx context.Context, m Message, f FAQ) (string, bool) {
+func (e *Engine) askAnswer(ctx context.Context, m Message, f FAQ, orderID string) (string, bool) {
 	if e.assistant == nil {
 		return "", false
 	}
@@ -376,7 +396,7 @@ func (e *Engine) askAnswer(ctx context.Context, m Message, f FAQ) (string, bool)
 	if len(entries) == 0 {
 		return "", false
 	}
-	answer, id, ok, err := e.assistant.Answer(ctx, m.Text, entries, nil)
+	answer, id, ok, err := e.assistant.Answer(ctx, m.Text, entries, e.orderFacts(ctx, m, orderID))
 	if err != nil {
 		e.log.Warn("assistant could not answer; passing the question to the merchant", "shop", m.Shop, "err", err)
 		return "", false
@@ -387,20 +407,68 @@ func (e *Engine) askAnswer(ctx context.Context, m Message, f FAQ) (string, bool)
 	return answer, ok
 }
 
+// orderFacts is what the model may know of the order the buyer is talking about: its
+// status and tracking, one line, and only when the buyer may see it. The buyer's name,
+// phone and address never go.
+func (e *Engine) orderFacts(ctx context.Context, m Message, orderID string) []string {
+	if orderID == "" {
+		return nil
+	}
+	o, err := e.lookupOrder(ctx, m.Shop, orderID)
+	if err != nil {
+		return nil
+	}
+	if own, err := e.ownershipOf(ctx, m.Shop, m.From, o); err != nil || own != ownerOK {
+		return nil
+	}
+	fact := fmt.Sprintf("订单 %s：%s", o.ID, orderStatusWord(o.Status))
+	if o.TrackingNo != "" {
+		fact += fmt.Sprintf("，%s %s", o.Courier, o.TrackingNo)
+	}
+	if o.Logistics != "" {
+		fact += "，最新物流：" + o.Logistics
+	}
+	return []string{fact}
+}
+
+// orderStatusWord is an order status as a buyer says it.
+func orderStatusWord(s adapters.OrderStatus) string {
+	switch s {
+	case adapters.OrderUnpaid:
+		return "未付款"
+	case adapters.OrderPaid:
+		return "已付款，还没发货"
+	case adapters.OrderShipped:
+		return "已发货"
+	case adapters.OrderDelivered:
+		return "已签收"
+	case adapters.OrderClosed:
+		return "已关闭"
+	}
+	return string(s)
+}
+
 // asksSomething reports a message worth a person's answer: text with at least two
 // letters or characters (not "？", "。。", an emoji or a bare number).
 func asksSomething(m Message) bool {
 	if m.Kind != KindText && m.Kind != "" {
 		return false
 	}
-	n := 0
+	var letters []rune
 	for _, r := range m.Text {
 		if unicode.IsLetter(r) {
-			n++
+			letters = append(letters, r)
 		}
 	}
-	return n >= 2
+	if slices.Contains(leadIns, string(letters)) {
+		return false
+	}
+	return len(letters) >= 3 || len(letters) == 2 && asks(m.Text)
 }
+
+// leadIns open a question without asking it yet ("问下", then the question): nothing to
+// pass on by themselves.
+var leadIns = []string{"问下", "问一下", "请问", "请问下", "咨询下", "咨询一下", "想问下", "想问一下", "我想问下", "我想问一下", "打扰下", "打扰一下", "那个", "这个", "咋整", "怎么整", "在不在"}
 
 // question puts a message the bot cannot answer itself into the merchant's inbox: a Q
 // item (cases.IntentQuestion) the merchant answers with "Q7 回复 文字", committed with the
@@ -423,10 +491,16 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 		if err := t.record(c.ID, m); err != nil {
 			return err
 		}
+		now := t.tx.Now()
 		if !fresh {
+			if now.Sub(sess.Told) < burstWindow {
+				return nil // told a moment ago: the words join it quietly
+			}
+			sess.Told = now
 			return t.say("question_more", Data{CaseID: c.ID})
 		}
-		key, now := "question", t.tx.Now()
+		sess.Told = now
+		key := "question"
 		if p := shop.Policy(cases.IntentQuestion); p.Until != nil && c.Deadline.Sub(now) > p.RespondWithin+time.Minute {
 			key = "question_closed" // counted in business hours and the shop is closed now
 		}
@@ -659,7 +733,16 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
 			TrackingNo: order.TrackingNo, Logistics: order.Logistics})
 	default:
-		return e.answer(ctx, m, "logistics_unshipped", Data{OrderID: order.ID})
+		return e.do(ctx, m, func(t *turn) error {
+			text := t.e.replies.Render("logistics_unshipped", Data{OrderID: order.ID})
+			if f := t.shop.FAQ; f != nil {
+				// The shop's own ship-by promise, when its FAQ states one.
+				if promise, _, ok := f.Answer(shipByQuestion, t.shop.Name); ok {
+					text += "\n" + promise
+				}
+			}
+			return t.sayText(m.From, text)
+		})
 	}
 }
 

@@ -40,15 +40,20 @@ func TestInboxQuestionIsAnsweredByTheMerchant(t *testing.T) {
 	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "待回复 Q1") || !strings.Contains(alerts[0].Text, "洗碗机") {
 		t.Fatalf("alerts = %+v, want one 待回复 Q1 alert with the buyer's words", alerts)
 	}
-	mustContain(t, h.say(buyer, "着急买 麻烦快点回复下哈"), "Q1")
-	mustContain(t, h.say(buyer, "急用 麻烦快点"), "Q1") // not "发一下订单号" for a parcel
+	// More words in the same burst join Q1 without a reply each (and not "发一下订单号"
+	// for "急用 麻烦快点", read alone as chasing a parcel).
+	for _, more := range []string{"着急买 麻烦快点回复下哈", "急用 麻烦快点"} {
+		if got := h.say(buyer, more); len(got) != 0 {
+			t.Fatalf("%q in the burst answered %q, want it joined quietly", more, got)
+		}
+	}
 	if a := h.takeAlerts(); len(a) != 0 {
 		t.Fatalf("a second message of the burst alerted again: %+v", a)
 	}
 	if n := caseCount(t, h); n != 0 {
 		t.Fatalf("%d after-sale cases for a question, want none", n)
 	}
-	if got := h.transcript("Q1"); len(got) < 2 || !strings.Contains(strings.Join(got, "\n"), "着急买") {
+	if got := h.transcript("Q1"); len(got) < 3 || !strings.Contains(strings.Join(got, "\n"), "急用") {
 		t.Fatalf("Q1 transcript %q, want both messages", got)
 	}
 
@@ -78,14 +83,21 @@ func TestInboxQuestionIsAnsweredByTheMerchant(t *testing.T) {
 	if a := h.takeAlerts(); len(a) != 0 {
 		t.Fatalf("reminders after the merchant answered: %+v", a)
 	}
-	// The next question is a new item.
+	// The merchant closes a question that needs no answer without a word to the buyer.
 	mustContain(t, h.say(buyer, "那保温杯可以刻字吗"), "Q2")
+	before := len(h.sentTo(buyer))
+	mustContain(t, h.say(merchant, "Q2 关闭"), "没有通知买家")
+	if len(h.sentTo(buyer)) != before {
+		t.Fatalf("closing a question told the buyer %q", h.sentTo(buyer)[before:])
+	}
+	// The next question is a new item.
+	mustContain(t, h.say(buyer, "你们实体店在哪里"), "Q3")
 }
 
-// Nothing to pass on — punctuation, an emoji — makes no inbox item.
+// Nothing to pass on — punctuation, an emoji, a lead-in — makes no inbox item.
 func TestInboxTakesOnlyRealQuestions(t *testing.T) {
 	h := newHarness(t)
-	for _, text := range []string{"？？", "🙂", "。"} {
+	for _, text := range []string{"？？", "🙂", "。", "问下", "请问"} {
 		h.say(buyer+text, text)
 	}
 	if n := len(h.liveCases()); n != 0 {
@@ -112,4 +124,26 @@ func TestInboxAnswerBecomesFAQ(t *testing.T) {
 	if n := len(h.liveCases()); n != 0 {
 		t.Fatalf("%d inbox items after the saved answer", n)
 	}
+}
+
+// "什么时候发" about an order not shipped yet: where it stands, and the shop's ship-by
+// promise from its FAQ.
+func TestUnshippedOrderGetsTheShipByPromise(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "订单4705291198765432100 什么时候发货啊")
+	mustContain(t, got, "暂未发出", "4 点前付款")
+}
+
+// A question about the return policy, with no order and nothing wrong said, is answered
+// from the FAQ, not taken as a return; an order number then starts the return.
+func TestPolicyQuestionIsAnsweredNotOpened(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "不喜欢的话能退吗")
+	mustContain(t, got, "七天无理由", "发订单号")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases after a policy question", n)
+	}
+	mustContain(t, h.say(buyer, cupOrder), "A1", "退货")
+	// Something wrong with the goods is a request, not a policy question.
+	mustContain(t, h.say("另一个买家", "杯子碎了能退吗"), "订单号")
 }

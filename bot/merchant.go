@@ -348,6 +348,10 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.releaseIfHandedOff(c); err != nil {
 			return err
 		}
+		if c.Intent == cases.IntentQuestion {
+			// A question that needs no answer ("好的", a fragment) is dropped quietly.
+			return t.sayText(t.m.From, fmt.Sprintf("🗂 %s 已关闭（没有通知买家）。", c.ID))
+		}
 		if err := t.sayTo(c.Buyer, "closed", Data{CaseID: c.ID, Intent: name}); err != nil {
 			return err
 		}
@@ -545,9 +549,14 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 	}
 	var b strings.Builder
 	if len(questions) > 0 {
-		fmt.Fprintf(&b, "待回复 %d 条（买家在等，回复“Q1 回复 文字”）：", len(questions))
+		fmt.Fprintf(&b, "待回复 %d 条（买家在等，回复“%s 回复 文字”）：", len(questions), questions[0].ID)
 		for _, c := range questions {
-			fmt.Fprintf(&b, "\n%s %s 已等 %s：%s", c.ID, buyerLabel(&c), vocab.Left(now.Sub(c.OpenedAt)), clip(e.firstWords(ctx, &c), 30))
+			said := e.buyerWords(ctx, &c)
+			more := ""
+			if len(said) > 1 {
+				more = fmt.Sprintf("（共 %d 条，发“%s”看全部）", len(said), c.ID)
+			}
+			fmt.Fprintf(&b, "\n%s %s 已等 %s：%s%s", c.ID, buyerLabel(&c), vocab.Left(now.Sub(c.OpenedAt)), clip(strings.Join(said, " / "), 40), more)
 		}
 		b.WriteString("\n")
 	}
@@ -605,18 +614,20 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 	return fmt.Sprintf("\n📚 已存为常见问题：以后有人问「%s」这类问题，机器人直接这样回答。", clip(question, 20)), nil
 }
 
-// firstWords is the buyer's first message on a case, "" when it cannot be read.
-func (e *Engine) firstWords(ctx context.Context, c *cases.Case) string {
+// buyerWords are the buyer's text messages on a case, oldest first; nil when they cannot
+// be read.
+func (e *Engine) buyerWords(ctx context.Context, c *cases.Case) []string {
 	events, err := e.store.Events(ctx, c.Shop, c.ID)
 	if err != nil {
-		return ""
+		return nil
 	}
+	var out []string
 	for _, ev := range events {
-		if ev.Kind == cases.EventMessage {
-			return ev.Text
+		if ev.Kind == cases.EventMessage && ev.Media == "" {
+			out = append(out, ev.Text)
 		}
 	}
-	return ""
+	return out
 }
 
 func buyerLabel(c *cases.Case) string {

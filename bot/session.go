@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"time"
+
 	"github.com/aftersale/aftersale/intents"
 )
 
@@ -26,6 +28,9 @@ type session struct {
 	Bind string
 	// Confirm is the yes/no question the bot asked last, waiting for its answer.
 	Confirm *pendingConfirm
+	// Told is when the buyer was last told their question went to the merchant: more
+	// words in the same burst join it without a reply each.
+	Told time.Time
 }
 
 // pendingConfirm is a yes/no question the bot asked before acting.

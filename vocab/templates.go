@@ -59,6 +59,7 @@ func replyFields() map[string][]string {
 		"question":            {"CaseID", "Deadline", "Left"},
 		"question_closed":     {"CaseID", "Deadline", "Left"},
 		"question_more":       {"CaseID"},
+		"faq_then_order":      {"Intent"},
 	}
 }
 
