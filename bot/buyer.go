@@ -45,11 +45,19 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// A person has taken over: keep the words as evidence, stay silent.
 		return e.do(ctx, m, func(t *turn) error { return t.record(view.Handoff, m) })
 	}
-	if err := e.resumeWaiting(ctx, m, view.Live()); err != nil {
+	resumed, err := e.resumeWaiting(ctx, m, view.Live())
+	if err != nil {
 		if errors.Is(err, errRedelivered) {
 			return nil, err
 		}
 		return e.do(ctx, m, func(*turn) error { return err })
+	}
+	if resumed != nil && m.Kind == KindText {
+		// The answer to what the case waited on ("寄了 单号SF…"): kept on the case, the
+		// merchant told, the buyer told so. A withdrawal or a grievance goes on as usual.
+		if l := e.read(m.Shop, m.Text).Label; l != intents.Cancel && l != intents.Complaint && !angry(m.Text) {
+			return e.answer(ctx, m, "case_updated", Data{CaseID: resumed.ID, Intent: intentName(resumed.Intent)})
+		}
 	}
 	if !m.replayed {
 		if ok, slowDown := e.admit(ctx, m); !ok {
@@ -727,12 +735,19 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		sess.OrderID, sess.Intent = "", intents.Logistics
 		return e.answer(ctx, m, "order_not_found", Data{OrderID: id})
 	case err != nil:
+		// The platform cannot be asked now: a person can.
 		e.log.Warn("order lookup failed", "shop", m.Shop, "order", sess.OrderID, "err", err)
-		return e.answer(ctx, m, "other", Data{})
+		return e.question(ctx, m, sess)
+	case sess.Tracked == order.ID:
+		// Asking again after the tracking was shown ("都好几天了 能帮我催一下吗"): the
+		// same text again would not help; the merchant can chase the courier.
+		return e.question(ctx, m, sess)
 	case order.Status == adapters.OrderShipped || order.Status == adapters.OrderDelivered:
+		sess.Tracked = order.ID
 		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
 			TrackingNo: order.TrackingNo, Logistics: order.Logistics})
 	default:
+		sess.Tracked = order.ID
 		return e.do(ctx, m, func(t *turn) error {
 			text := t.e.replies.Render("logistics_unshipped", Data{OrderID: order.ID})
 			if f := t.shop.FAQ; f != nil {
@@ -945,8 +960,9 @@ func menuChoice(text string, menu []string) (int, bool) {
 
 // resumeWaiting hands back to the merchant any case that was waiting on this buyer: the
 // buyer has written, so the merchant's clock runs again.
-func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) error {
+func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) (*cases.Case, error) {
 	shop := e.shops[m.Shop]
+	var resumed *cases.Case
 	for i := range waiting {
 		c := &waiting[i]
 		if c.State != cases.StateWaitingBuyer {
@@ -956,11 +972,16 @@ func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.C
 			if err := t.record(c.ID, m); err != nil {
 				return err
 			}
-			return t.tx.ResumeForMerchant(c, "buyer", "买家已回复", shop.Policy(c.Intent))
+			if err := t.tx.ResumeForMerchant(c, "buyer", "买家已回复", shop.Policy(c.Intent)); err != nil {
+				return err
+			}
+			// After the resume, which reschedules the case's alerts.
+			return t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertBuyerReplied, DueAt: t.tx.Now(), Note: m.Text})
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
+		resumed = c
 	}
-	return nil
+	return resumed, nil
 }

@@ -256,7 +256,7 @@ func TestSlowPlatformDoesNotDelayBuyer(t *testing.T) {
 	// The case still reaches the shop once it answers again.
 	fake.setMode(modeUp)
 	h.advance(time.Minute)
-	if c := h.mustCase(h.liveCases()[0].ID); c.PlatformRef != "S-"+c.ID {
+	if c := h.mustCase("A1"); c.PlatformRef != "S-"+c.ID {
 		t.Errorf("case %s not synced after the platform recovered: ref %q", c.ID, c.PlatformRef)
 	}
 }

@@ -147,3 +147,45 @@ func TestPolicyQuestionIsAnsweredNotOpened(t *testing.T) {
 	// Something wrong with the goods is a request, not a policy question.
 	mustContain(t, h.say("另一个买家", "杯子碎了能退吗"), "订单号")
 }
+
+// The buyer's answer to what a case waits on (等买家) is kept once on the case, the
+// merchant is told, and the buyer hears it reached the case.
+func TestBuyerAnswerToWaitingCaseAlerts(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退货 "+cupOrder), "A1")
+	h.say(merchant, "A1 等买家 请把杯子寄回，填好寄回单号")
+	h.takeAlerts()
+	got := h.say(buyer, "寄了 单号SF1234567890123")
+	mustContain(t, got, "A1")
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "买家已回复 A1") || !strings.Contains(alerts[0].Text, "SF1234567890123") {
+		t.Fatalf("alerts %+v, want one 买家已回复 alert with the buyer's words", alerts)
+	}
+	n := 0
+	for _, line := range h.transcript("A1") {
+		if strings.Contains(line, "SF1234567890123") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the buyer's answer is on A1 %d times, want once", n)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("A1 is %s, want waiting on the merchant again", c.State)
+	}
+}
+
+// Chasing a parcel after its tracking was shown goes to the merchant, not the same text.
+func TestChasingAParcelGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "4705290012345678901 到哪了"), "YT7512345678901")
+	h.takeAlerts()
+	h.advance(3 * time.Minute) // a new burst
+	got := h.say(buyer, "都好几天了 能帮我催一下快递吗")
+	if len(got) != 1 || strings.Contains(got[0], "YT7512345678901") || !strings.Contains(got[0], "Q1") {
+		t.Fatalf("chasing got %q, want it passed to the merchant as Q1", got)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "催一下") {
+		t.Fatalf("alerts %+v, want the merchant told", a)
+	}
+}

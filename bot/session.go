@@ -31,6 +31,9 @@ type session struct {
 	// Told is when the buyer was last told their question went to the merchant: more
 	// words in the same burst join it without a reply each.
 	Told time.Time
+	// Tracked is the order whose status or tracking the buyer was shown: asked again, it
+	// goes to the merchant instead of the same text.
+	Tracked string
 }
 
 // pendingConfirm is a yes/no question the bot asked before acting.

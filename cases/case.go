@@ -158,6 +158,9 @@ const (
 	// AlertBuyerReminder reminds the buyer while the case waits on them; it goes to the
 	// buyer's chat, not to the merchant's sinks.
 	AlertBuyerReminder = "buyer_reminder"
+	// AlertBuyerReplied tells the merchant the buyer answered what a case waited on (等买家)
+	// and its clock runs again.
+	AlertBuyerReplied = "buyer_replied"
 	// AlertPlatformAuth tells the merchant the platform refused the shop's credentials.
 	AlertPlatformAuth = "platform_auth"
 	// AlertPlatformSync tells the merchant a case has not reached the platform after
