@@ -128,11 +128,21 @@ func (c *Client) Answer(ctx context.Context, question string, entries []Entry, f
 		Facts    []string `json:"facts,omitempty"`
 		Question string   `json:"question"`
 	}{entries, facts, question})
+	content, err := c.ask(ctx, answerPrompt, string(input))
+	if err != nil {
+		return "", "", false, err
+	}
+	return parseAnswer(content, entries)
+}
+
+// parseAnswer reads the model's answer: JSON {"answer", "entry"}, the entry one of
+// entries, or both empty for "none of them answers it".
+func parseAnswer(content string, entries []Entry) (answer, entry string, ok bool, err error) {
 	var out struct {
 		Answer *string `json:"answer"`
 		Entry  *string `json:"entry"`
 	}
-	if err := c.ask(ctx, answerPrompt, string(input), &out); err != nil {
+	if err := decode(content, &out); err != nil {
 		return "", "", false, err
 	}
 	if out.Answer == nil || out.Entry == nil {
@@ -146,7 +156,7 @@ func (c *Client) Answer(ctx context.Context, question string, entries []Entry, f
 		return "", "", false, fmt.Errorf("%w: the answer cites no given entry (%q)", ErrUnusable, id)
 	case a == "":
 		return "", "", false, fmt.Errorf("%w: empty answer citing %s", ErrUnusable, id)
-	case utf8.RuneCountInString(a) > maxAnswer:
+	case !utf8.ValidString(a) || utf8.RuneCountInString(a) > maxAnswer:
 		return "", "", false, fmt.Errorf("%w: answer of %d characters", ErrUnusable, utf8.RuneCountInString(a))
 	}
 	return a, id, true, nil
@@ -161,10 +171,19 @@ func (c *Client) Classify(ctx context.Context, text string, labels []string) (st
 		Labels  []string `json:"labels"`
 		Message string   `json:"message"`
 	}{labels, text})
+	content, err := c.ask(ctx, labelPrompt, string(input))
+	if err != nil {
+		return "", err
+	}
+	return parseLabel(content, labels)
+}
+
+// parseLabel reads the model's label: JSON {"label"}, one of labels.
+func parseLabel(content string, labels []string) (string, error) {
 	var out struct {
 		Label string `json:"label"`
 	}
-	if err := c.ask(ctx, labelPrompt, string(input), &out); err != nil {
+	if err := decode(content, &out); err != nil {
 		return "", err
 	}
 	if !slices.Contains(labels, out.Label) {
@@ -173,28 +192,36 @@ func (c *Client) Classify(ctx context.Context, text string, labels []string) (st
 	return out.Label, nil
 }
 
-// ask sends one system and one user message and decodes the reply's JSON into out.
-func (c *Client) ask(ctx context.Context, system, user string, out any) error {
+// ask sends one system and one user message and returns the reply's content.
+func (c *Client) ask(ctx context.Context, system, user string) (string, error) {
 	req := Request{Model: c.model, Messages: []Message{{Role: "system", Content: system}, {Role: "user", Content: user}},
 		ResponseFormat: responseFormat{Type: "json_object"}}
 	var body response
 	res, err := c.http.R().SetContext(ctx).SetBody(req).SetResult(&body).Post("/chat/completions")
 	if err != nil {
-		return fmt.Errorf("llm: %w", err)
+		return "", fmt.Errorf("llm: %w", err)
 	}
 	if res.StatusCode() != http.StatusOK {
-		return fmt.Errorf("llm: HTTP %d", res.StatusCode())
+		return "", fmt.Errorf("llm: HTTP %d", res.StatusCode())
 	}
 	if len(body.Choices) == 0 {
-		return fmt.Errorf("%w: no choices", ErrUnusable)
+		return "", fmt.Errorf("%w: no choices", ErrUnusable)
 	}
-	content := strings.TrimSpace(body.Choices[0].Message.Content)
-	// Some models wrap JSON in a Markdown fence even when asked not to.
-	content = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(content, "```json"), "```"), "```")
+	return body.Choices[0].Message.Content, nil
+}
+
+// decode reads content as one strict JSON object into out; some models wrap it in a
+// Markdown fence even when asked not to.
+func decode(content string, out any) error {
+	content = strings.TrimSpace(content)
+	content = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(content, "```json"), "```"), "```"))
 	dec := json.NewDecoder(strings.NewReader(content))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
 		return fmt.Errorf("%w: %v", ErrUnusable, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%w: more than one JSON value", ErrUnusable)
 	}
 	return nil
 }
