@@ -163,7 +163,8 @@ type Engine struct {
 	replies        *Templates
 	maxLen         int
 	lookupTimeout  time.Duration
-	sessions       *cache.Cache
+	sessions       *cache.Cache // shop+buyer → cachedSession
+	sessionTTL     time.Duration
 	now            func() time.Time
 	log            *slog.Logger
 	handle         HandlerFunc
@@ -205,7 +206,7 @@ func New(o Options) (*Engine, error) {
 	e := &Engine{
 		shops: map[string]*Shop{}, store: o.Store, classify: o.Classifier, channel: o.Channel, alarm: o.Alarm, learner: o.Learner,
 		replies: replies, maxLen: o.MaxLen, lookupTimeout: o.LookupTimeout,
-		sessions: cache.New(o.SessionTTL, o.SessionTTL), now: o.Now, log: o.Log,
+		sessions: cache.New(o.SessionTTL, o.SessionTTL), sessionTTL: o.SessionTTL, now: o.Now, log: o.Log,
 		buyerReminders: o.BuyerReminders,
 		limits:         o.Limits.withDefaults(), paces: cache.New(time.Hour, 10*time.Minute),
 		verifyOwner: o.VerifyOwner, assistant: o.Assistant,

@@ -487,3 +487,21 @@ func TestThreatOnALiveCaseAlertsAtOnce(t *testing.T) {
 		t.Fatalf("%d cases, want the threat joined to A1", n)
 	}
 }
+
+// A request waiting for its order number, or for the buyer's yes, survives a restart:
+// the number or the yes after it opens the case with the buyer's first words.
+func TestPendingRequestSurvivesRestart(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子把手断了 想退货"), "订单号")
+	h.start()
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	if tr := strings.Join(h.transcript("A1"), "\n"); !strings.Contains(tr, "把手断了") {
+		t.Fatalf("A1 transcript %q lacks the words from before the restart", tr)
+	}
+	// A yes/no question asked before a restart is answered after it.
+	mustContain(t, h.say("买家小李", "想退一下"), "1 是")
+	h.start()
+	mustContain(t, h.say("买家小李", "1"), "订单号")
+	h.start()
+	mustContain(t, h.say("买家小李", "4705290012345678901"), "A2")
+}

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/aftersale/aftersale/intents"
@@ -50,15 +52,63 @@ type said struct {
 
 func sessionKey(shop, buyer string) string { return shop + "\x00" + buyer }
 
-func (e *Engine) session(shop, buyer string) session {
-	if v, ok := e.sessions.Get(sessionKey(shop, buyer)); ok {
-		return v.(session)
-	}
-	return session{}
+// cachedSession is a session in memory with the durable part last written to the store.
+type cachedSession struct {
+	s      session
+	stored string
 }
 
+// session returns what the bot remembers of the buyer: from memory, or after a restart
+// from the store, for as long as the session's time to live.
+func (e *Engine) session(shop, buyer string) session {
+	if v, ok := e.sessions.Get(sessionKey(shop, buyer)); ok {
+		return v.(cachedSession).s
+	}
+	data, at, ok, err := e.store.Session(context.Background(), shop, buyer)
+	if err != nil {
+		e.log.Warn("read stored session", "shop", shop, "err", err)
+		return session{}
+	}
+	var s session
+	if !ok || e.now().Sub(at) > e.sessionTTL || json.Unmarshal([]byte(data), &s) != nil {
+		return session{}
+	}
+	e.sessions.SetDefault(sessionKey(shop, buyer), cachedSession{s: s, stored: data})
+	return s
+}
+
+// saveSession keeps the session in memory and, when what a restart must not forget
+// changed, in the store.
 func (e *Engine) saveSession(shop, buyer string, s session) {
-	e.sessions.SetDefault(sessionKey(shop, buyer), s)
+	key := sessionKey(shop, buyer)
+	var stored string
+	if v, ok := e.sessions.Get(key); ok {
+		stored = v.(cachedSession).stored
+	}
+	data := s.durable()
+	if data != stored {
+		if err := e.store.SaveSession(context.Background(), shop, buyer, data); err != nil {
+			e.log.Warn("store session", "shop", shop, "err", err)
+			data = stored // try again at the next change
+		}
+	}
+	e.sessions.SetDefault(key, cachedSession{s: s, stored: data})
+}
+
+// durable is, as JSON, the part of a session a restart must not forget: a request
+// waiting for an order number, a yes or a proof, with the buyer's words and the order
+// under discussion; "" when there is none. Bursts and recent answers are not kept.
+func (s session) durable() string {
+	d := session{Intent: s.Intent, Reason: s.Reason, AmountFen: s.AmountFen, OrderID: s.OrderID, Menu: s.Menu, MenuText: s.MenuText,
+		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm}
+	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil {
+		return ""
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "" // cannot happen: plain fields
+	}
+	return string(b)
 }
 
 // Waiting is the request a buyer made that still waits for something from them (an order

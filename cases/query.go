@@ -442,6 +442,41 @@ func (s *Store) Examples(ctx context.Context) ([]Example, error) {
 	return out, rows.Err()
 }
 
+// Session returns a buyer's stored conversation state (JSON, the engine's) and when it
+// was written; ok is false when there is none.
+func (s *Store) Session(ctx context.Context, shop, buyer string) (data string, at time.Time, ok bool, err error) {
+	rows, err := s.query(ctx, `SELECT data, updated_at FROM sessions WHERE shop = ? AND buyer = ?`, shop, buyer)
+	if err != nil {
+		return "", time.Time{}, false, fmt.Errorf("read session: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "", time.Time{}, false, rows.Err()
+	}
+	var ts int64
+	if err := rows.Scan(&data, &ts); err != nil {
+		return "", time.Time{}, false, fmt.Errorf("scan session: %w", err)
+	}
+	return data, fromMS(ts), true, nil
+}
+
+// SaveSession stores a buyer's conversation state; "" deletes it.
+func (s *Store) SaveSession(ctx context.Context, shop, buyer, data string) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		var err error
+		if data == "" {
+			_, err = tx.exec(`DELETE FROM sessions WHERE shop = ? AND buyer = ?`, shop, buyer)
+		} else {
+			_, err = tx.exec(`INSERT INTO sessions (shop, buyer, data, updated_at) VALUES (?,?,?,?)
+				ON CONFLICT (shop, buyer) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, shop, buyer, data, ms(tx.now))
+		}
+		if err != nil {
+			return fmt.Errorf("save session: %w", err)
+		}
+		return nil
+	})
+}
+
 // FAQAdded lists the FAQ entries merchants added, oldest first, for every shop.
 func (s *Store) FAQAdded(ctx context.Context) ([]FAQEntry, error) {
 	rows, err := s.query(ctx, `SELECT shop, id, question, answer, at FROM faq_added ORDER BY at, id`)

@@ -173,6 +173,15 @@ var migrations = [...]string{
 		at       INTEGER NOT NULL,
 		PRIMARY KEY (shop, id)
 	)`,
+	// 9: what the bot must not forget of a buyer across a restart: a request waiting for
+	// an order number or a yes (the engine's session, JSON). One row per buyer.
+	`CREATE TABLE IF NOT EXISTS sessions (
+		shop       TEXT NOT NULL,
+		buyer      TEXT NOT NULL,
+		data       TEXT NOT NULL,
+		updated_at INTEGER NOT NULL,
+		PRIMARY KEY (shop, buyer)
+	)`,
 }
 
 // pageSize is SQLite's default page size, which the store never changes.

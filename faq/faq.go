@@ -81,6 +81,8 @@ type Book struct {
 	seen      map[string]string // folded phrasing → entry id
 	phrasings []phrasing
 	idf       map[string]float64
+	maxIDF    float64              // weight of a gram no phrasing has
+	postings  map[string][]posting // gram → the phrasings that have it
 	threshold float64
 	vocab     []map[rune]bool // per entry: the characters of its phrasings and answer
 	rarity    func(rune) float64
@@ -106,6 +108,12 @@ var background = sync.OnceValue(func() func(rune) float64 {
 	}
 	return func(r rune) float64 { return math.Log((n + 1) / float64(df[r]+1)) }
 })
+
+// posting is one phrasing holding a gram, with the gram's weight in it.
+type posting struct {
+	phrasing int
+	weight   float64
+}
 
 type phrasing struct {
 	entry int
@@ -318,12 +326,17 @@ func (b *Book) index() {
 		}
 	}
 	n := float64(len(raw))
-	b.idf = map[string]float64{}
+	b.idf, b.maxIDF = map[string]float64{}, 0
 	for k, d := range df {
 		b.idf[k] = math.Log(1+n/float64(d)) + 1
+		b.maxIDF = max(b.maxIDF, b.idf[k])
 	}
+	b.postings = map[string][]posting{}
 	for i, g := range raw {
 		b.phrasings[i].vec, b.phrasings[i].norm, _ = b.weigh(g)
+		for k, w := range b.phrasings[i].vec {
+			b.postings[k] = append(b.postings[k], posting{i, w})
+		}
 	}
 }
 
@@ -331,10 +344,7 @@ func (b *Book) index() {
 // phrasing has (known), and the norm of all of them with unknown grams weighing as the
 // rarest known ones.
 func (b *Book) weigh(g map[string]float64) (vec map[string]float64, known, all float64) {
-	maxIDF := 0.0
-	for _, v := range b.idf {
-		maxIDF = max(maxIDF, v)
-	}
+	maxIDF := b.maxIDF
 	vec = make(map[string]float64, len(g))
 	for k, c := range g {
 		w, ok := b.idf[k]
@@ -369,15 +379,15 @@ func (b *Book) match(text string) []Hit {
 	best := make([]float64, len(b.entries))
 	if known > 0 {
 		share := math.Sqrt(known / all)
-		for _, p := range b.phrasings {
-			if p.norm == 0 {
-				continue
+		dots := map[int]float64{} // phrasing → dot product, over the phrasings sharing a gram
+		for k, v := range q {
+			for _, post := range b.postings[k] {
+				dots[post.phrasing] += v * post.weight
 			}
-			var dot float64
-			for k, v := range q {
-				dot += v * p.vec[k]
-			}
-			if dot == 0 {
+		}
+		for i, dot := range dots {
+			p := &b.phrasings[i]
+			if p.norm == 0 || dot == 0 {
 				continue
 			}
 			// A message must also say what makes the phrasing specific: "怎么弄" shares
@@ -385,13 +395,14 @@ func (b *Book) match(text string) []Hit {
 			best[p.entry] = max(best[p.entry], dot/(known*p.norm)*share*b.said(p.chars, folded))
 		}
 	}
+	letters := b.letters(folded)
 	hits := make([]Hit, len(b.entries))
 	for i := range b.entries {
 		e := &b.entries[i]
 		if len(e.Keywords) > 0 && !slices.ContainsFunc(e.Keywords, func(k string) bool { return strings.Contains(folded, intents.Fold(k)) }) {
 			best[i] = 0
 		}
-		c := b.coverage(folded, i)
+		c := coverage(letters, b.vocab[i])
 		hits[i] = Hit{ID: e.ID, Score: best[i] * c * c, Similarity: best[i], Coverage: c, Entry: e}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
@@ -415,20 +426,33 @@ func (b *Book) said(chars []rune, folded string) float64 {
 	return in / all
 }
 
-// coverage is the share of folded's letters, each weighted by its rarity in buyer chat,
-// that entry i's phrasings or answer contain; digits and punctuation do not count.
-func (b *Book) coverage(folded string, i int) float64 {
-	var all, in float64
-	seen := map[rune]bool{}
+// weighted is one distinct letter of a message and its rarity in buyer chat.
+type weighted struct {
+	r rune
+	w float64
+}
+
+// letters are folded's distinct letters with their rarity; digits and punctuation do not
+// count.
+func (b *Book) letters(folded string) []weighted {
+	var out []weighted
 	for _, r := range folded {
-		if seen[r] || !unicode.IsLetter(r) {
+		if !unicode.IsLetter(r) || slices.ContainsFunc(out, func(x weighted) bool { return x.r == r }) {
 			continue
 		}
-		seen[r] = true
-		w := b.rarity(r)
-		all += w
-		if b.vocab[i][r] {
-			in += w
+		out = append(out, weighted{r, b.rarity(r)})
+	}
+	return out
+}
+
+// coverage is the share of a message's letters, each weighted by its rarity in buyer
+// chat, that an entry's phrasings or answer (vocab) contain.
+func coverage(letters []weighted, vocab map[rune]bool) float64 {
+	var all, in float64
+	for _, l := range letters {
+		all += l.w
+		if vocab[l.r] {
+			in += l.w
 		}
 	}
 	if all == 0 {

@@ -103,3 +103,15 @@ func TestHeldOutFigures(t *testing.T) {
 		t.Fatalf("precision %.3f recall %.3f, want ≥ 0.95 and ≥ 0.43", r.Precision, r.Recall)
 	}
 }
+
+func BenchmarkAnswer(b *testing.B) {
+	book, err := Parse("sample_faq.toml", SampleFile(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := []string{"亲 这个包不包邮呀", "你们家保温杯能刻字吗", "什么时候发货", "杯子碎了要退款"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		book.Answer(qs[i%len(qs)], "店")
+	}
+}
