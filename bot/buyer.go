@@ -354,6 +354,8 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 		return e.chat(ctx, m, sess, "greeting")
 	case sess.CaseID == "" && asksSomething(m):
 		return e.question(ctx, m, sess)
+	case leadIn(m.Text):
+		return e.chat(ctx, m, sess, "greeting") // "问下" → "在的～ …直接说就好"
 	default:
 		return e.chat(ctx, m, sess, "other")
 	}
@@ -468,10 +470,21 @@ func asksSomething(m Message) bool {
 			letters = append(letters, r)
 		}
 	}
-	if slices.Contains(leadIns, string(letters)) {
+	if leadIn(m.Text) {
 		return false
 	}
 	return len(letters) >= 3 || len(letters) == 2 && asks(m.Text)
+}
+
+// leadIn reports a message that only opens a question ("问下", "请问").
+func leadIn(text string) bool {
+	var letters []rune
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			letters = append(letters, r)
+		}
+	}
+	return slices.Contains(leadIns, string(letters))
 }
 
 // leadIns open a question without asking it yet ("问下", then the question): nothing to

@@ -103,6 +103,7 @@ func TestInboxTakesOnlyRealQuestions(t *testing.T) {
 	if n := len(h.liveCases()); n != 0 {
 		t.Fatalf("%d inbox items for messages that say nothing", n)
 	}
+	mustContain(t, h.say("另一位", "问下"), "在的") // a lead-in is invited to go on
 }
 
 // The merchant's answer to an inbox question, marked +问答, becomes an FAQ entry: the next
@@ -117,7 +118,7 @@ func TestInboxAnswerBecomesFAQ(t *testing.T) {
 		t.Fatalf("buyer got %q, want the answer without the +问答 mark, as written", last)
 	}
 	h.start()
-	got := h.say("另一个买家", "亲 保温杯可以刻字吗")
+	got := h.say("另一个买家", "亲 保温杯能不能刻字")
 	if len(got) != 1 || got[0] != "可以刻字，下单备注内容 {{.Shop}} 即可" {
 		t.Fatalf("the next buyer got %q, want the saved answer", got)
 	}

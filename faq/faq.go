@@ -240,7 +240,7 @@ func askingClause(text string) string {
 func vocabOf(e *Entry) map[rune]bool {
 	v := map[rune]bool{}
 	for _, q := range append(slices.Clone(e.Questions), e.Answer) {
-		for _, r := range intents.Fold(q) {
+		for _, r := range canonical(q) {
 			v[r] = true
 		}
 	}
@@ -288,10 +288,22 @@ func entryLines(data []byte) []int {
 	return out
 }
 
+// synonyms writes the colloquial ways of asking one thing one way, so a phrasing with
+// 可以 matches a question with 能 ("杯子可以刻字吗" / "杯子能刻字吗"). Only the FAQ's
+// matching uses it; the words themselves never change.
+var synonyms = strings.NewReplacer(
+	"可不可以", "能", "能不能", "能", "可以", "能", "是不是", "是", "有没有", "有",
+	"啥时候", "什么时候", "多会儿", "什么时候", "几时", "什么时候", "啥", "什么", "咋", "怎么",
+	"你们家", "", "你们", "", "请问", "", "亲", "", "老板", "",
+)
+
+// canonical is text folded (package intents) with colloquial synonyms written one way.
+func canonical(text string) string { return synonyms.Replace(intents.Fold(text)) }
+
 // grams are the character bigrams and trigrams of folded text, with the whole text as one
 // more gram for very short questions ("包邮吗").
 func grams(text string) map[string]float64 {
-	r := []rune(intents.Fold(text))
+	r := []rune(canonical(text))
 	out := map[string]float64{}
 	for n := 2; n <= 3; n++ {
 		for i := 0; i+n <= len(r); i++ {
@@ -314,7 +326,7 @@ func (b *Book) index() {
 			g := grams(q)
 			raw = append(raw, g)
 			var chars []rune
-			for _, r := range intents.Fold(q) {
+			for _, r := range canonical(q) {
 				if unicode.IsLetter(r) && !slices.Contains(chars, r) {
 					chars = append(chars, r)
 				}
@@ -375,7 +387,7 @@ func (b *Book) match(text string) []Hit {
 	// ("亲 这个…呀") do not drown it, and scaled by how much of the message the FAQ knows
 	// at all, so a message about something else cannot ride on one shared word.
 	q, known, all := b.weigh(grams(text))
-	folded := intents.Fold(text)
+	folded := canonical(text)
 	best := make([]float64, len(b.entries))
 	if known > 0 {
 		share := math.Sqrt(known / all)
@@ -399,7 +411,7 @@ func (b *Book) match(text string) []Hit {
 	hits := make([]Hit, len(b.entries))
 	for i := range b.entries {
 		e := &b.entries[i]
-		if len(e.Keywords) > 0 && !slices.ContainsFunc(e.Keywords, func(k string) bool { return strings.Contains(folded, intents.Fold(k)) }) {
+		if len(e.Keywords) > 0 && !slices.ContainsFunc(e.Keywords, func(k string) bool { return strings.Contains(folded, canonical(k)) }) {
 			best[i] = 0
 		}
 		c := coverage(letters, b.vocab[i])
