@@ -190,3 +190,17 @@ func TestChasingAParcelGoesToTheMerchant(t *testing.T) {
 		t.Fatalf("alerts %+v, want the merchant told", a)
 	}
 }
+
+// A buyer asking for a person: the merchant's alert says so and how to answer, with the
+// shorter 转人工 deadline, not an after-sale to approve.
+func TestHumanAlertSaysHowToAnswer(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "转人工")
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "转人工 A1") || !strings.Contains(alerts[0].Text, "A1 释放") || strings.Contains(alerts[0].Text, "同意") {
+		t.Fatalf("alerts %+v, want one 转人工 alert saying how to answer", alerts)
+	}
+	if c := h.mustCase("A1"); c.Deadline.Sub(c.OpenedAt) != 30*time.Minute {
+		t.Fatalf("转人工 deadline %v after opening, want 30m", c.Deadline.Sub(c.OpenedAt))
+	}
+}

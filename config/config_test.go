@@ -55,6 +55,7 @@ func TestDefaultConfig(t *testing.T) {
 		"complaint": {RespondWithin: 2 * hour, WarnBefore: []Duration{hour, 15 * minute}, AlertNow: true},
 		"logistics": {RespondWithin: 2 * day, WarnBefore: []Duration{6 * hour, hour}},
 		"question":  {RespondWithin: 15 * minute, WarnBefore: []Duration{12 * minute, 5 * minute}},
+		"human":     {RespondWithin: 30 * minute, WarnBefore: []Duration{20 * minute, 10 * minute}},
 	}
 	if len(c.SLA) != len(wantSLA) {
 		t.Errorf("SLA has %d entries, want %d", len(c.SLA), len(wantSLA))
@@ -211,7 +212,7 @@ func TestParseErrors(t *testing.T) {
 		key, msg       string
 		header         string
 	}{
-		{"missing SLA default", "[sla.default]", "[sla.human]", "sla.default", "missing", "[sla.human]"},
+		{"missing SLA default", "[sla.default]", "[sla.cancel]", "sla.default", "missing", "[sla.cancel]"},
 		{"missing reply", "\nbusy = ", "\n# busy = ", "replies.busy", "missing", "[replies]"},
 		{"missing alert", "\nwarn = ", "\n# warn = ", "alerts.warn", "missing", "[alerts]"},
 	}

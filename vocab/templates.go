@@ -73,6 +73,7 @@ func alertFields() map[string][]string {
 		"cancelled_by_buyer": {"CaseID", "Buyer"},
 		"followup":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text"},
 		"question":           {"CaseID", "Shop", "Buyer", "Text", "Deadline", "Left"},
+		"human":              {"CaseID", "Shop", "Buyer", "Text", "Deadline", "Left"},
 		"buyer_replied":      {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text", "Deadline", "Left"},
 		"question_wait":      {"CaseID", "Shop", "Buyer", "Text", "Waited", "Deadline", "Left"},
 	}

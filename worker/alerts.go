@@ -116,7 +116,8 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	if a.Kind == cases.AlertWarn || a.Kind == cases.AlertReminder {
 		key = "warn"
 	}
-	if c.Intent == cases.IntentQuestion {
+	switch {
+	case c.Intent == cases.IntentQuestion:
 		// An inbox question: "买家已等 3 分钟", never a platform deadline.
 		switch a.Kind {
 		case cases.AlertNewCase:
@@ -124,6 +125,8 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		case cases.AlertWarn, cases.AlertReminder, cases.AlertOverdue:
 			key = "question_wait"
 		}
+	case c.Intent == string(intents.Human) && a.Kind == cases.AlertNewCase:
+		key = "human" // a buyer asking for a person: nothing to approve or refuse
 	}
 	intent := intents.Label(c.Intent).Chinese()
 	words := a.Note
