@@ -505,3 +505,10 @@ func TestPendingRequestSurvivesRestart(t *testing.T) {
 	h.start()
 	mustContain(t, h.say("买家小李", "4705290012345678901"), "A2")
 }
+
+// An order number typed in groups, as it is read aloud, is the order number.
+func TestSpacedOrderNumber(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 要退款"), "订单号")
+	mustContain(t, h.say(buyer, "4705 2884 6550 8532 862"), "A1", cupOrder)
+}

@@ -185,6 +185,12 @@ func TestExtractOrderID(t *testing.T) {
 		{"型号ABC12345", "", [3]string{}, "", ""},
 		{"1234567", "", [3]string{}, "", ""},
 		{"12345678901234567890123", "", [3]string{}, "", ""},
+		// An order number typed in groups is one order number; a phone or an amount in
+		// groups is not.
+		{"订单号 4705 2884 6550 8532 862", "4705288465508532862", [3]string{"douyin", "taobao"}, "", ""},
+		{"4705-2884-6550-8532-862 退款", "4705288465508532862", [3]string{"douyin", "taobao"}, "", ""},
+		{"电话 138 1234 5678", "", [3]string{}, "", ""},
+		{"买了 2 3 4 个", "", [3]string{}, "", ""},
 	}
 	for _, tt := range tests {
 		s := ExtractSlots(tt.text)

@@ -79,7 +79,7 @@ func capText(text string, max int) string {
 // punctuation and filler such as "订单号是"): such a message answers the bot's pending question.
 // t is text normalised, where the reason is looked for.
 func extractSlots(text string, t *normText) (Slots, bool) {
-	text = capText(text, maxSlotBytes)
+	text = joinDigitGroups(capText(text, maxSlotBytes))
 	var s Slots
 	var used spans
 	findImages(text, &s, &used)
@@ -134,6 +134,59 @@ func extractSlots(text string, t *normText) (Slots, bool) {
 }
 
 func isASCIIDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// joinDigitGroups writes an order number typed in groups ("4705 2884 6550 8532 862",
+// "4705-2884-6550-8532-862") as one: three or more groups of 2–6 digits, one space or
+// hyphen apart, 15–19 digits in all (the platforms' order-id lengths, PLATFORMS.md). A
+// phone number in groups (11 digits) and amounts stay as they are. Text without such a
+// run is returned as is, with no allocation.
+func joinDigitGroups(text string) string {
+	var b []byte
+	last := 0
+	for i := 0; i < len(text); {
+		if !isASCIIDigit(text[i]) || i > 0 && (isASCIIAlnum(text[i-1]) || text[i-1] == '-') {
+			i++
+			continue
+		}
+		// A run of groups starting at i.
+		end, digits, groups := i, 0, 0
+		for k := i; ; {
+			j := k
+			for j < len(text) && isASCIIDigit(text[j]) {
+				j++
+			}
+			if n := j - k; n < 2 || n > 6 {
+				if groups == 0 {
+					end = j
+				}
+				break
+			}
+			digits, groups, end = digits+(j-k), groups+1, j
+			if j+1 < len(text) && (text[j] == ' ' || text[j] == '-') && isASCIIDigit(text[j+1]) {
+				k = j + 1
+				continue
+			}
+			break
+		}
+		if groups >= 3 && digits >= 15 && digits <= 19 && (end == len(text) || !isASCIIAlnum(text[end])) {
+			if b == nil {
+				b = make([]byte, 0, len(text))
+			}
+			b = append(b, text[last:i]...)
+			for k := i; k < end; k++ {
+				if isASCIIDigit(text[k]) {
+					b = append(b, text[k])
+				}
+			}
+			last = end
+		}
+		i = max(end, i+1)
+	}
+	if b == nil {
+		return text
+	}
+	return string(append(b, text[last:]...))
+}
 
 func isASCIIAlnum(c byte) bool {
 	return isASCIIDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
