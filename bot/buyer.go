@@ -94,6 +94,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			e.saveSession(m.Shop, m.From, sess)
 			return replies, err
 		}
+		if res.SlotOnly && res.Slots.OrderID != "" && pc.CaseID == "" && pc.Label.OpensCase() {
+			// The order number instead of "1": a yes that brings what comes next.
+			sess.OrderID = res.Slots.OrderID
+			replies, err := e.confirmed(ctx, m, &sess, view, pc, true)
+			e.saveSession(m.Shop, m.From, sess)
+			return replies, err
+		}
 	}
 	res, took := e.readBurst(m.Shop, res, m.Text, earlier)
 	label, slots := res.Label, res.Slots

@@ -512,3 +512,13 @@ func TestSpacedOrderNumber(t *testing.T) {
 	mustContain(t, h.say(buyer, "杯子碎了 要退款"), "订单号")
 	mustContain(t, h.say(buyer, "4705 2884 6550 8532 862"), "A1", cupOrder)
 }
+
+// The order number sent instead of "1" to "您是要申请退款吗？" is a yes with its order.
+func TestOrderNumberAnswersAConfirmation(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "想退一下"), "1 是")
+	mustContain(t, h.say(buyer, cupOrder), "A1", cupOrder)
+	if tr := strings.Join(h.transcript("A1"), "\n"); !strings.Contains(tr, "想退一下") {
+		t.Fatalf("A1 transcript %q lacks the request", tr)
+	}
+}
