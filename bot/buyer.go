@@ -158,10 +158,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// The menu is open already: not the same list again.
 		sess.MenuText = m.Text
 		return e.answer(ctx, m, "remedy_again", Data{})
-	case res.Unclear && needsOrder(res.Candidates[0]) && slots.OrderID == "" && (slots.Reason == "" || slots.Reason == intents.ReasonNoReason) &&
-		asks(m.Text) && e.faqAnswers(m):
+	case res.Unclear && needsOrder(res.Candidates[0]) && slots.OrderID == "" && policyQuestion(m.Text, slots) && e.faqAnswers(m):
 		// "不喜欢的话能退吗": a policy question the FAQ answers; converse answers it.
 		label = res.Candidates[0]
+	case res.Unclear && len(sess.Menu) == 0 && defect(slots.Reason):
+		// "收到杯子碎了 怎么搞": something is wrong with the goods; ask which remedy, with
+		// every remedy on the list, rather than the classifier's guesses.
+		return e.remedies(ctx, m, &sess)
 	case res.Unclear:
 		l, ok := e.askLabel(ctx, m.Text, res.Candidates[:])
 		if !ok {
@@ -258,7 +261,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.withdraw(ctx, m, sess, view, res)
 	}
 	if needsOrder(label) && orderID == "" && sess.OrderID == "" && target == nil && sess.Intent != label && !chosen &&
-		(res.Slots.Reason == "" || res.Slots.Reason == intents.ReasonNoReason) && !res.Slots.Image && asks(m.Text) {
+		policyQuestion(m.Text, res.Slots) {
 		// "7天无理由退吗", "退货运费谁出": a question about the shop's policy, most often
 		// before buying. The shop's answer, and the request stays ready should an order
 		// number follow.
@@ -366,6 +369,25 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 	default:
 		return e.chat(ctx, m, sess, "other")
 	}
+}
+
+// policyQuestion reports a question about the shop's after-sale policy rather than a
+// request: it asks, and says nothing wrong with the goods, or asks who pays ("退货运费谁出",
+// "质量问题退换谁出运费").
+func policyQuestion(text string, s intents.Slots) bool {
+	if s.Image || !asks(text) {
+		return false
+	}
+	return s.Reason == "" || s.Reason == intents.ReasonNoReason || strings.Contains(text, "谁")
+}
+
+// defect reports a reason that is something wrong with the goods.
+func defect(r intents.Reason) bool {
+	switch r {
+	case intents.ReasonQuality, intents.ReasonDamaged, intents.ReasonWrongItem, intents.ReasonMissingPart, intents.ReasonNotAsDescribed:
+		return true
+	}
+	return false
 }
 
 // shipByQuestion is how the FAQ is asked for the shop's ship-by promise, told to a buyer
@@ -521,8 +543,8 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 		}
 		now := t.tx.Now()
 		if !fresh {
-			if now.Sub(sess.Told) < burstWindow {
-				return nil // told a moment ago: the words join it quietly
+			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) {
+				return nil // a fragment, told a moment ago: the words join it quietly
 			}
 			sess.Told = now
 			return t.say("question_more", Data{CaseID: c.ID})

@@ -275,7 +275,7 @@ func hello(text string) bool {
 
 // questionWords mark a message that asks something, so an OK at its start does not make
 // it a bare OK ("好的 多少钱").
-var questionWords = []string{"吗", "呢", "？", "?", "多少", "怎么", "什么", "啥", "哪", "几", "能不能", "可不可以", "是不是"}
+var questionWords = []string{"吗", "呢", "？", "?", "多少", "怎么", "什么", "啥", "哪", "几", "谁", "能不能", "可不可以", "是不是"}
 
 // bareOK reports a short OK that asks nothing: "好的 等下拍".
 func bareOK(text string) bool {

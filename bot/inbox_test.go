@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -203,4 +204,29 @@ func TestHumanAlertSaysHowToAnswer(t *testing.T) {
 	if c := h.mustCase("A1"); c.Deadline.Sub(c.OpenedAt) != 30*time.Minute {
 		t.Fatalf("转人工 deadline %v after opening, want 30m", c.Deadline.Sub(c.OpenedAt))
 	}
+}
+
+// Who pays for a return is a policy question even when it names a quality problem.
+func TestWhoPaysIsAPolicyQuestion(t *testing.T) {
+	h := newHarness(t)
+	for i, text := range []string{"退货运费谁出", "质量问题退换谁出运费"} {
+		got := h.say(fmt.Sprintf("买家%d", i), text)
+		mustContain(t, got, "运费由我们承担")
+	}
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases after questions about return shipping", n)
+	}
+}
+
+// A new question while one waits is acknowledged; only fragments join quietly.
+func TestSecondQuestionIsAcknowledged(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们家杯子能刻字吗"), "Q1")
+	mustContain(t, h.say(buyer, "能寄到香港吗"), "Q1", "一并")
+}
+
+// Something wrong with the goods, read unsure, gets every remedy to choose from.
+func TestUnclearDefectGetsTheRemedies(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "收到杯子碎了 怎么搞"), "维修", "投诉", "换货")
 }
