@@ -295,7 +295,7 @@ var synonyms = strings.NewReplacer(
 	"可不可以", "能", "能不能", "能", "可以", "能", "是不是", "是", "有没有", "有",
 	"啥时候", "什么时候", "多会儿", "什么时候", "几时", "什么时候", "啥", "什么", "咋", "怎么",
 	"你们家", "", "你们", "", "请问", "", "亲", "", "老板", "",
-	"啊", "", "呀", "", "哈", "", "哦", "", "呢", "", "嘛", "",
+	"啊", "", "呀", "", "哈", "", "哦", "", "嘛", "", // not 呢: "怎么处理呢" is no question about a mug
 )
 
 // canonical is text folded (package intents) with colloquial synonyms written one way.
