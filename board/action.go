@@ -52,7 +52,7 @@ func (b *Board) action(w http.ResponseWriter, r *http.Request) {
 		formID = "board:" + n + ":" + verb
 	}
 	flash := b.run(r.Context(), shop, merchant, formID, cmd)
-	b.setFlash(w, r, sessionOf(r), clip(flash, maxFlash))
+	b.setFlash(w, r, sessionOf(r), vocab.Clip(flash, maxFlash))
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
@@ -74,12 +74,4 @@ func (b *Board) run(ctx context.Context, shop, merchant, id string, cmd bot.Comm
 		return "操作没有完成，请稍后再试。"
 	}
 	return strings.Join(own, "\n")
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

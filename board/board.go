@@ -20,6 +20,7 @@ import (
 
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/vocab"
 )
 
 // Commander is the slice of bot.Engine the board needs: carry out a merchant command
@@ -191,7 +192,7 @@ func (b *Board) secure(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
 		if !b.hostOK(r.Host) {
-			b.log.Warn("board: request for another host refused", "host", clip(r.Host, 100), "remote", r.RemoteAddr)
+			b.log.Warn("board: request for another host refused", "host", vocab.Clip(r.Host, 100), "remote", r.RemoteAddr)
 			http.Error(w, "主机名不对 / misdirected request: open the board at its own address", http.StatusMisdirectedRequest)
 			return
 		}

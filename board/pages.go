@@ -107,11 +107,7 @@ type caseRow struct {
 }
 
 func (b *Board) row(c cases.Case, now time.Time) caseRow {
-	buyer := c.BuyerName
-	if buyer == "" {
-		buyer = c.Buyer
-	}
-	return caseRow{Case: c, IntentName: intentName(c.Intent), StateName: c.State.Label(), BuyerLabel: buyer,
+	return caseRow{Case: c, IntentName: intentName(c.Intent), StateName: c.State.Label(), BuyerLabel: c.Who(),
 		Link: "/case/" + url.PathEscape(c.Shop) + "/" + url.PathEscape(c.ID), Left: newCountdown(&c, now)}
 }
 

@@ -410,7 +410,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	}
 	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, learned, intentName(string(label)))
 	if len(kept) > 0 {
-		msg += fmt.Sprintf("\n「%s」说得很明确，没有记成「%s」；确实要记，请写：%s 误判 其他", clip(kept[0], 30), intentName(string(label)), c.ID)
+		msg += fmt.Sprintf("\n「%s」说得很明确，没有记成「%s」；确实要记，请写：%s 误判 其他", vocab.Clip(kept[0], 30), intentName(string(label)), c.ID)
 	}
 	return t.sayText(t.m.From, msg)
 }
@@ -499,7 +499,7 @@ func (t *turn) details(c *cases.Case) error {
 	if c.OrderID != "" {
 		fmt.Fprintf(&b, "订单 %s\n", c.OrderID)
 	}
-	fmt.Fprintf(&b, "买家 %s\n", buyerLabel(c))
+	fmt.Fprintf(&b, "买家 %s\n", c.Who())
 	if c.State.Live() && !c.Deadline.IsZero() {
 		fmt.Fprintf(&b, "截止 %s（%s）\n", vocab.Clock(c.Deadline), vocab.Remaining(c.Deadline.Sub(t.tx.Now())))
 	}
@@ -514,9 +514,9 @@ func (t *turn) details(c *cases.Case) error {
 	for _, ev := range events {
 		switch {
 		case ev.Kind == cases.EventMessage:
-			lines = append(lines, "买家："+clip(ev.Text, 40))
+			lines = append(lines, "买家："+vocab.Clip(ev.Text, 40))
 		case ev.Kind == cases.EventReply && ev.Actor == "merchant":
-			lines = append(lines, "店铺："+clip(ev.Text, 40))
+			lines = append(lines, "店铺："+vocab.Clip(ev.Text, 40))
 		}
 	}
 	if len(lines) > 6 {
@@ -556,7 +556,7 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 			if len(said) > 1 {
 				more = fmt.Sprintf("（共 %d 条，发“%s”看全部）", len(said), c.ID)
 			}
-			fmt.Fprintf(&b, "\n%s %s 已等 %s：%s%s", c.ID, buyerLabel(&c), vocab.Left(now.Sub(c.OpenedAt)), clip(strings.Join(said, " / "), 40), more)
+			fmt.Fprintf(&b, "\n%s %s 已等 %s：%s%s", c.ID, c.Who(), vocab.Left(now.Sub(c.OpenedAt)), vocab.Clip(strings.Join(said, " / "), 40), more)
 		}
 		b.WriteString("\n")
 	}
@@ -568,7 +568,7 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 	default:
 		fmt.Fprintf(&b, "待处理 %d 单（按剩余时间）：", len(afterSale))
 		for _, c := range afterSale {
-			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, intentName(c.Intent), buyerLabel(&c), vocab.Remaining(c.Deadline.Sub(now)))
+			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, intentName(c.Intent), c.Who(), vocab.Remaining(c.Deadline.Sub(now)))
 		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })
@@ -611,7 +611,7 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 		return "", err
 	}
 	t.faqAdded = append(t.faqAdded, e)
-	return fmt.Sprintf("\n📚 已存为常见问题：以后有人问「%s」这类问题，机器人直接这样回答。", clip(question, 20)), nil
+	return fmt.Sprintf("\n📚 已存为常见问题：以后有人问「%s」这类问题，机器人直接这样回答。", vocab.Clip(question, 20)), nil
 }
 
 // buyerWords are the buyer's text messages on a case, oldest first; nil when they cannot
@@ -628,19 +628,4 @@ func (e *Engine) buyerWords(ctx context.Context, c *cases.Case) []string {
 		}
 	}
 	return out
-}
-
-func buyerLabel(c *cases.Case) string {
-	if c.BuyerName != "" {
-		return c.BuyerName
-	}
-	return c.Buyer
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

@@ -139,6 +139,14 @@ const (
 	AlertCancelled AlertState = "cancelled"
 )
 
+// Who is the buyer as the merchant knows them: their display name, else their id.
+func (c *Case) Who() string {
+	if c.BuyerName != "" {
+		return c.BuyerName
+	}
+	return c.Buyer
+}
+
 // IntentQuestion is the intent of a merchant-inbox item: a buyer's message the bot did
 // not answer itself (no case, no FAQ entry, not small talk), waiting for the merchant's
 // reply. Its ids are Q1, Q2, …; the merchant's reply closes it.

@@ -34,6 +34,16 @@ func Deadline(t time.Time) string {
 	return fmt.Sprintf("%d月%d日 %02d:%02d", int(t.Month()), t.Day(), t.Hour(), t.Minute())
 }
 
+// Clip shortens a buyer's words for one line of an alert or a list: at most n runes, and
+// "…" when cut.
+func Clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
 // Left formats the time left to a deadline, rounded to the minute: "1天2小时", "5小时20分",
 // "45分钟", "不到1分钟"; a negative duration is late: "已超时2小时", "刚刚超时".
 func Left(d time.Duration) string {

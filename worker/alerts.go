@@ -12,6 +12,7 @@ import (
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/notify"
+	"github.com/aftersale/aftersale/vocab"
 )
 
 // Escalation is the ladder a deadline's warnings climb: with more than GroupWithin left
@@ -138,7 +139,7 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		order = "未提供" // a complaint opened before the buyer gave one
 	}
 	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: order,
-		Buyer: buyerLabel(c), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: clip(words, 60)}
+		Buyer: c.Who(), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: vocab.Clip(words, 60)}
 	var text string
 	switch a.Kind {
 	case cases.AlertPlatformAuth:
@@ -154,7 +155,7 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		text = "【重发】" + text
 	}
 	return notify.Alert{ID: a.ID, Shop: shop.ID, CaseID: c.ID, Intent: c.Intent, OrderID: c.OrderID,
-		Buyer: buyerLabel(c), Deadline: c.Deadline, Level: level, Text: text, Repeat: a.Repeat}
+		Buyer: c.Who(), Deadline: c.Deadline, Level: level, Text: text, Repeat: a.Repeat}
 }
 
 // firstWords is what the buyer first said on the case, for the alert: their first
@@ -189,26 +190,11 @@ func bareNumber(s string) bool {
 	return true
 }
 
-func buyerLabel(c *cases.Case) string {
-	if c.BuyerName != "" {
-		return c.BuyerName
-	}
-	return c.Buyer
-}
-
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
 	}
 	return s
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // remindBuyer sends a buyer the reminder of a case waiting on them, through the reply
