@@ -192,13 +192,8 @@ func (b *Board) firstWords(ctx context.Context, c *cases.Case) string {
 	if err != nil {
 		return ""
 	}
-	for _, e := range events {
-		if e.Kind == cases.EventMessage {
-			if r := []rune(e.Text); len(r) > 40 {
-				return string(r[:40]) + "…"
-			}
-			return e.Text
-		}
+	if said := cases.BuyerTexts(events); len(said) > 0 {
+		return vocab.Clip(said[0], 40)
 	}
 	return ""
 }

@@ -268,7 +268,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		if f := e.shops[m.Shop].FAQ; f != nil {
 			if answer, _, ok := f.Answer(m.Text, e.shops[m.Shop].Name); ok {
 				sess.Intent, sess.Asked = label, true
-				return e.faqAnswer(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
+				return e.chatText(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
 			}
 		}
 	}
@@ -296,10 +296,10 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		if f := e.shops[m.Shop].FAQ; f != nil {
 			if answer, id, ok := f.Answer(m.Text, e.shops[m.Shop].Name); ok {
 				e.log.Debug("faq answered", "shop", m.Shop, "entry", id)
-				return e.faqAnswer(ctx, m, sess, answer)
+				return e.chatText(ctx, m, sess, answer)
 			}
 			if answer, ok := e.askAnswer(ctx, m, f, sess.OrderID); ok {
-				return e.faqAnswer(ctx, m, sess, answer)
+				return e.chatText(ctx, m, sess, answer)
 			}
 		}
 	}
@@ -493,27 +493,25 @@ func asksSomething(m Message) bool {
 	if m.Kind != KindText && m.Kind != "" {
 		return false
 	}
-	var letters []rune
-	for _, r := range m.Text {
-		if unicode.IsLetter(r) {
-			letters = append(letters, r)
-		}
-	}
-	if leadIn(m.Text) {
+	l := letters(m.Text)
+	if slices.Contains(leadIns, string(l)) {
 		return false
 	}
-	return len(letters) >= 3 || len(letters) == 2 && asks(m.Text)
+	return len(l) >= 3 || len(l) == 2 && asks(m.Text)
 }
 
 // leadIn reports a message that only opens a question ("问下", "请问").
-func leadIn(text string) bool {
-	var letters []rune
+func leadIn(text string) bool { return slices.Contains(leadIns, string(letters(text))) }
+
+// letters are text's letters and characters, without digits, punctuation or emoji.
+func letters(text string) []rune {
+	var out []rune
 	for _, r := range text {
 		if unicode.IsLetter(r) {
-			letters = append(letters, r)
+			out = append(out, r)
 		}
 	}
-	return slices.Contains(leadIns, string(letters))
+	return out
 }
 
 // leadIns open a question without asking it yet ("问下", then the question): nothing to
@@ -561,6 +559,12 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 // chat answers a message that opens no case; it still joins the transcript of the
 // buyer's live case, if any.
 func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string) ([]cases.Reply, error) {
+	return e.chatText(ctx, m, sess, e.replies.Render(key, Data{Shop: e.shops[m.Shop].Name}))
+}
+
+// chatText answers with text (a reply rendered, the FAQ's answer) a message that opens no
+// case; it still joins the transcript of the buyer's live case, if any.
+func (e *Engine) chatText(ctx context.Context, m Message, sess *session, text string) ([]cases.Reply, error) {
 	if !sess.Intent.OpensCase() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
 	}
@@ -570,22 +574,7 @@ func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string)
 				return err
 			}
 		}
-		return t.say(key, Data{})
-	})
-}
-
-// faqAnswer sends the FAQ's answer; it joins the transcript of the buyer's live case.
-func (e *Engine) faqAnswer(ctx context.Context, m Message, sess *session, answer string) ([]cases.Reply, error) {
-	if !sess.Intent.OpensCase() {
-		sess.Pending = nil
-	}
-	return e.do(ctx, m, func(t *turn) error {
-		if sess.CaseID != "" {
-			if err := t.recordIfLive(sess.CaseID, m); err != nil {
-				return err
-			}
-		}
-		return t.sayText(m.From, answer)
+		return t.sayText(m.From, text)
 	})
 }
 

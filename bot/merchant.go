@@ -596,16 +596,11 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	question := ""
-	for _, ev := range events {
-		if ev.Kind == cases.EventMessage && ev.Media == "" {
-			question = ev.Text
-			break
-		}
-	}
-	if question == "" {
+	said := cases.BuyerTexts(events)
+	if len(said) == 0 {
 		return "\n（这条咨询没有文字问题，没能存为常见问题。）", nil
 	}
+	question := said[0]
 	e := cases.FAQEntry{Shop: c.Shop, ID: "inbox_" + strings.ToLower(c.ID), Question: question, Answer: answer}
 	if err := t.tx.AddFAQ(e); err != nil {
 		return "", err
@@ -621,11 +616,5 @@ func (e *Engine) buyerWords(ctx context.Context, c *cases.Case) []string {
 	if err != nil {
 		return nil
 	}
-	var out []string
-	for _, ev := range events {
-		if ev.Kind == cases.EventMessage && ev.Media == "" {
-			out = append(out, ev.Text)
-		}
-	}
-	return out
+	return cases.BuyerTexts(events)
 }

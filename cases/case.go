@@ -139,6 +139,18 @@ const (
 	AlertCancelled AlertState = "cancelled"
 )
 
+// BuyerTexts are the buyer's text messages among a case's events, oldest first; media
+// messages are left out.
+func BuyerTexts(events []Event) []string {
+	var out []string
+	for _, e := range events {
+		if e.Kind == EventMessage && e.Media == "" {
+			out = append(out, e.Text)
+		}
+	}
+	return out
+}
+
 // Who is the buyer as the merchant knows them: their display name, else their id.
 func (c *Case) Who() string {
 	if c.BuyerName != "" {
