@@ -418,52 +418,28 @@ func warnDefined(md toml.MetaData, sla map[string]SLA) map[string]bool {
 // merge arrays element by element, keeping stale fields of default shops; merging by
 // hand keeps "arrays replace" exact.
 func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
-	set := func(dst *string, src string, key ...string) {
-		if md.IsDefined(key...) {
-			*dst = src
-		}
-	}
-	set(&base.Store.Path, over.Store.Path, "store", "path")
-	if md.IsDefined("store", "max_mb") {
-		base.Store.MaxMB = over.Store.MaxMB
-	}
-	set(&base.Console.Buyer, over.Console.Buyer, "console", "buyer")
-	set(&base.Console.Merchant, over.Console.Merchant, "console", "merchant")
-	if md.IsDefined("intents", "menu_below") {
-		base.Intents.MenuBelow = over.Intents.MenuBelow
-	}
-	if md.IsDefined("intents", "examples") {
-		base.Intents.Examples = over.Intents.Examples
-	}
+	// Tables merge key by key: each key written replaces the default's.
+	mergeDefined(&base.Store, &over.Store, md, "store")
+	mergeDefined(&base.Console, &over.Console, md, "console")
+	mergeDefined(&base.Intents, &over.Intents, md, "intents")
+	mergeDefined(&base.Push, &over.Push, md, "push")
+	mergeDefined(&base.Web, &over.Web, md, "web")
+	mergeDefined(&base.WeChat, &over.WeChat, md, "wechat")
+	mergeDefined(&base.Escalation, &over.Escalation, md, "escalation")
+	mergeDefined(&base.Limits, &over.Limits, md, "limits")
+	mergeDefined(&base.Orders, &over.Orders, md, "orders")
+	mergeDefined(&base.LLM, &over.LLM, md, "llm")
+	// Lists, and the business hours as one window, are replaced as written.
 	if md.IsDefined("shops") {
 		base.Shops = over.Shops
-	}
-	set(&base.Push.Listen, over.Push.Listen, "push", "listen")
-	if md.IsDefined("web") {
-		mergeDefined(&base.Web, &over.Web, md, "web")
-	}
-	if md.IsDefined("wechat") {
-		mergeDefined(&base.WeChat, &over.WeChat, md, "wechat")
 	}
 	if md.IsDefined("notify") {
 		base.Notify = over.Notify
 	}
-	if md.IsDefined("escalation", "group_within") {
-		base.Escalation.GroupWithin = over.Escalation.GroupWithin
-	}
 	if md.IsDefined("business_hours") {
 		base.BusinessHours = over.BusinessHours
 	}
-	// Every other table: each key written replaces the default's.
-	mergeDefined(&base.Store, &over.Store, md, "store")
-	mergeDefined(&base.Push, &over.Push, md, "push")
-	mergeDefined(&base.Limits, &over.Limits, md, "limits")
-	mergeDefined(&base.Orders, &over.Orders, md, "orders")
-	mergeDefined(&base.LLM, &over.LLM, md, "llm")
 	base.Calendar.Overrides = mergeMap(base.Calendar.Overrides, over.Calendar.Overrides)
-	if md.IsDefined("escalation", "all_within") {
-		base.Escalation.AllWithin = over.Escalation.AllWithin
-	}
 	base.SLA = mergeMap(base.SLA, over.SLA)
 	for k := range over.SLA {
 		warnDef[k] = md.IsDefined("sla", k, "warn_before")
