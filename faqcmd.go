@@ -71,12 +71,16 @@ func (m *Main) faqEval(book *faq.Book, files []string) int {
 		}
 		ex = append(ex, e...)
 	}
-	cur := book.Evaluate(ex, book.Threshold())
+	grid := []float64{book.Threshold()}
+	for i := 0; i <= 30; i++ {
+		grid = append(grid, 0.10+0.02*float64(i))
+	}
+	reports := book.Evaluate(ex, grid...)
+	cur := reports[0]
 	fmt.Fprintf(m.Stdout, "样本 examples: %d（FAQ 覆盖 covered %d，不覆盖 uncovered %d）\n", len(ex), cur.Covered, len(ex)-cur.Covered)
 	fmt.Fprintf(m.Stdout, "当前阈值 threshold %.2f: precision %.3f  recall %.3f  (answered %d, wrong %d)\n\n", cur.Threshold, cur.Precision, cur.Recall, cur.Answered, cur.Answered-cur.Right)
 	fmt.Fprintln(m.Stdout, "阈值 threshold  precision  recall  answered  wrong")
-	for i := 0; i <= 30; i++ {
-		r := book.Evaluate(ex, 0.10+0.02*float64(i))
+	for _, r := range reports[1:] {
 		mark := ""
 		if math.Abs(r.Threshold-book.Threshold()) < 0.005 {
 			mark = "  ← 当前 current"

@@ -71,6 +71,7 @@ type Hit struct {
 	// entry's phrasings or answer contain.
 	Similarity, Coverage float64
 	Entry                *Entry
+	index                int // of the entry, in the book's entries and answers
 }
 
 // Book is a parsed FAQ, ready to match. It is safe for concurrent use; Add grows it.
@@ -416,7 +417,7 @@ func (b *Book) match(text string) []Hit {
 			best[i] = 0
 		}
 		c := coverage(letters, b.vocab[i])
-		hits[i] = Hit{ID: e.ID, Score: best[i] * c * c, Similarity: best[i], Coverage: c, Entry: e}
+		hits[i] = Hit{ID: e.ID, Score: best[i] * c * c, Similarity: best[i], Coverage: c, Entry: e, index: i}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	return hits
@@ -483,8 +484,7 @@ func (b *Book) Answer(text, shop string) (answer, id string, ok bool) {
 	if len(hits) == 0 || hits[0].Score < b.threshold {
 		return "", "", false
 	}
-	i := slices.IndexFunc(b.entries, func(e Entry) bool { return e.ID == hits[0].ID })
-	out, err := b.answers[i](Data{Shop: shop})
+	out, err := b.answers[hits[0].index](Data{Shop: shop})
 	if err != nil || out == "" {
 		return "", "", false
 	}
@@ -501,8 +501,7 @@ func (b *Book) Candidates(text, shop string, n int) []llm.Entry {
 		if len(out) == n || h.Score <= 0 {
 			break
 		}
-		i := slices.IndexFunc(b.entries, func(e Entry) bool { return e.ID == h.ID })
-		a, err := b.answers[i](Data{Shop: shop})
+		a, err := b.answers[h.index](Data{Shop: shop})
 		if err != nil {
 			continue
 		}
@@ -557,27 +556,35 @@ type Report struct {
 	Precision, Recall float64
 }
 
-// Evaluate measures the book on ex at threshold.
-func (b *Book) Evaluate(ex []Example, threshold float64) Report {
-	r := Report{Threshold: threshold}
-	for _, e := range ex {
-		if e.FAQ != "" {
-			r.Covered++
-		}
-		h := b.Match(e.Text)[0]
-		if h.Score < threshold {
-			continue
-		}
-		r.Answered++
-		if h.ID == e.FAQ {
-			r.Right++
-		}
+// Evaluate measures the book on ex at each threshold, one Report per threshold in order;
+// every example is matched once, whatever the number of thresholds.
+func (b *Book) Evaluate(ex []Example, thresholds ...float64) []Report {
+	best := make([]Hit, len(ex))
+	for i, e := range ex {
+		best[i] = b.Match(e.Text)[0]
 	}
-	if r.Answered > 0 {
-		r.Precision = float64(r.Right) / float64(r.Answered)
+	out := make([]Report, len(thresholds))
+	for k, threshold := range thresholds {
+		r := Report{Threshold: threshold}
+		for i, e := range ex {
+			if e.FAQ != "" {
+				r.Covered++
+			}
+			if best[i].Score < threshold {
+				continue
+			}
+			r.Answered++
+			if best[i].ID == e.FAQ {
+				r.Right++
+			}
+		}
+		if r.Answered > 0 {
+			r.Precision = float64(r.Right) / float64(r.Answered)
+		}
+		if r.Covered > 0 {
+			r.Recall = float64(r.Right) / float64(r.Covered)
+		}
+		out[k] = r
 	}
-	if r.Covered > 0 {
-		r.Recall = float64(r.Right) / float64(r.Covered)
-	}
-	return r
+	return out
 }

@@ -94,7 +94,7 @@ func TestHeldOutFigures(t *testing.T) {
 		ex = append(ex, e...)
 	}
 	b := sample(t)
-	r := b.Evaluate(ex, b.Threshold())
+	r := b.Evaluate(ex, b.Threshold())[0]
 	t.Logf("%d covered, %d uncovered: precision %.3f recall %.3f", r.Covered, len(ex)-r.Covered, r.Precision, r.Recall)
 	if r.Covered < 300 || len(ex)-r.Covered < 300 {
 		t.Fatalf("%d covered and %d uncovered questions, want at least 300 each", r.Covered, len(ex)-r.Covered)
