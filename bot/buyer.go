@@ -70,6 +70,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if m.Kind != KindText {
 		return e.media(ctx, m, &sess, view)
 	}
+	m.faq = &faqLookup{}
 	if m.Text == "" {
 		return e.answer(ctx, m, "empty", Data{})
 	}
@@ -265,11 +266,9 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "7天无理由退吗", "退货运费谁出": a question about the shop's policy, most often
 		// before buying. The shop's answer, and the request stays ready should an order
 		// number follow.
-		if f := e.shops[m.Shop].FAQ; f != nil {
-			if answer, _, ok := f.Answer(m.Text, e.shops[m.Shop].Name); ok {
-				sess.Intent, sess.Asked = label, true
-				return e.chatText(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
-			}
+		if answer, _, ok := e.faqAnswer(m); ok {
+			sess.Intent, sess.Asked = label, true
+			return e.chatText(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
 		}
 	}
 	if label == intents.Complaint && !chosen && sess.Intent != intents.Complaint && !res.Escalation && !angry(m.Text) {
@@ -293,11 +292,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if label == intents.Other || label == intents.Logistics && orderID == "" && sess.OrderID == "" {
 		// A common question the shop has answered in its FAQ (包邮吗, 什么时候发货): the
 		// shop's own answer, nothing invented.
+		if answer, id, ok := e.faqAnswer(m); ok {
+			e.log.Debug("faq answered", "shop", m.Shop, "entry", id)
+			return e.chatText(ctx, m, sess, answer)
+		}
 		if f := e.shops[m.Shop].FAQ; f != nil {
-			if answer, id, ok := f.Answer(m.Text, e.shops[m.Shop].Name); ok {
-				e.log.Debug("faq answered", "shop", m.Shop, "entry", id)
-				return e.chatText(ctx, m, sess, answer)
-			}
 			if answer, ok := e.askAnswer(ctx, m, f, sess.OrderID); ok {
 				return e.chatText(ctx, m, sess, answer)
 			}
@@ -394,13 +393,26 @@ func defect(r intents.Reason) bool {
 // whose order has not shipped yet.
 const shipByQuestion = "什么时候发货"
 
+// faqAnswer is the shop's FAQ answer to m's text and the entry it comes from; ok is false
+// when the shop has no FAQ or no entry scores high enough. Looked up once per turn.
+func (e *Engine) faqAnswer(m Message) (answer, id string, ok bool) {
+	shop := e.shops[m.Shop]
+	if shop.FAQ == nil {
+		return "", "", false
+	}
+	if m.faq == nil {
+		return shop.FAQ.Answer(m.Text, shop.Name)
+	}
+	if !m.faq.done {
+		m.faq.answer, m.faq.id, m.faq.ok = shop.FAQ.Answer(m.Text, shop.Name)
+		m.faq.done = true
+	}
+	return m.faq.answer, m.faq.id, m.faq.ok
+}
+
 // faqAnswers reports whether the shop's FAQ answers m by itself.
 func (e *Engine) faqAnswers(m Message) bool {
-	f := e.shops[m.Shop].FAQ
-	if f == nil {
-		return false
-	}
-	_, _, ok := f.Answer(m.Text, e.shops[m.Shop].Name)
+	_, _, ok := e.faqAnswer(m)
 	return ok
 }
 

@@ -48,4 +48,13 @@ type Message struct {
 	// seen is set by the dedupe middleware for a message with an id: its turn's first
 	// commit records the id.
 	seen *seen
+	// faq is the shop FAQ's answer to a buyer's text, looked up at most once per turn
+	// however many branches of the conversation ask for it.
+	faq *faqLookup
+}
+
+type faqLookup struct {
+	done       bool
+	answer, id string
+	ok         bool
 }
