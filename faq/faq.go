@@ -89,27 +89,6 @@ type Book struct {
 	rarity    func(rune) float64
 }
 
-// background is how many messages of the embedded buyer corpus (package intents) hold
-// each character: the measure of how little a character says ("亲", "吗", "这个").
-var background = sync.OnceValue(func() func(rune) float64 {
-	ex, err := intents.Corpus()
-	df := map[rune]int{}
-	for _, e := range ex {
-		seen := map[rune]bool{}
-		for _, r := range intents.Fold(e.Text) {
-			if !seen[r] {
-				seen[r] = true
-				df[r]++
-			}
-		}
-	}
-	n := float64(len(ex))
-	if err != nil || n == 0 {
-		return func(rune) float64 { return 1 } // cannot happen: the corpus is embedded and tested
-	}
-	return func(r rune) float64 { return math.Log((n + 1) / float64(df[r]+1)) }
-})
-
 // posting is one phrasing holding a gram, with the gram's weight in it.
 type posting struct {
 	phrasing int

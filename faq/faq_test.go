@@ -115,3 +115,28 @@ func BenchmarkAnswer(b *testing.B) {
 		book.Answer(qs[i%len(qs)], "店")
 	}
 }
+
+// The embedded character table is the corpus's: after a corpus change, run
+// `go generate ./faq` (after `go generate ./intents`).
+func TestEmbeddedRarityIsCurrent(t *testing.T) {
+	df, docs, err := CharCounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteCounts(&b, df, docs); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != rarityTable {
+		t.Fatal("faq/rarity.txt is stale: run go generate ./faq")
+	}
+	got, n, err := readCounts(rarityTable)
+	if err != nil || n != docs || len(got) != len(df) {
+		t.Fatalf("readCounts: %d characters, %d messages, %v; want %d, %d", len(got), n, err, len(df), docs)
+	}
+	for r, c := range df {
+		if got[r] != c {
+			t.Fatalf("%q: read %d, counted %d", r, got[r], c)
+		}
+	}
+}

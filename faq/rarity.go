@@ -1,0 +1,95 @@
+package faq
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/aftersale/aftersale/intents"
+)
+
+// rarity.txt holds, for each character, how many messages of the embedded buyer corpus
+// (package intents) contain it: the measure of how little a character says ("亲", "吗",
+// "这个"). It is counted at `go generate` time, as the intent model is, so a start does
+// not fold 33k corpus lines (93 ms); TestEmbeddedRarityIsCurrent checks it.
+//
+//go:generate go run ./internal/genrarity -o rarity.txt
+//go:embed rarity.txt
+var rarityTable string
+
+// CharCounts counts, over the buyer corpus, the messages that hold each folded character,
+// and the messages in all.
+func CharCounts() (df map[rune]int, docs int, err error) {
+	ex, err := intents.Corpus()
+	if err != nil {
+		return nil, 0, err
+	}
+	df = map[rune]int{}
+	for _, e := range ex {
+		seen := map[rune]bool{}
+		for _, r := range intents.Fold(e.Text) {
+			if !seen[r] {
+				seen[r] = true
+				df[r]++
+			}
+		}
+	}
+	return df, len(ex), nil
+}
+
+// WriteCounts writes counts as rarity.txt holds them: "docs N", then one "char<TAB>count"
+// line per character, in code-point order.
+func WriteCounts(w io.Writer, df map[rune]int, docs int) error {
+	rs := make([]rune, 0, len(df))
+	for r := range df {
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
+	var b strings.Builder
+	fmt.Fprintf(&b, "docs\t%d\n", docs)
+	for _, r := range rs {
+		fmt.Fprintf(&b, "%s\t%d\n", strconv.QuoteRune(r), df[r])
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// readCounts parses rarity.txt.
+func readCounts(table string) (df map[rune]int, docs int, err error) {
+	df = map[rune]int{}
+	for n, line := range strings.Split(strings.TrimSuffix(table, "\n"), "\n") {
+		k, v, ok := strings.Cut(line, "\t")
+		count, cerr := strconv.Atoi(v)
+		if !ok || cerr != nil {
+			return nil, 0, fmt.Errorf("rarity.txt:%d: want key<TAB>count", n+1)
+		}
+		if n == 0 {
+			if k != "docs" {
+				return nil, 0, fmt.Errorf("rarity.txt:1: want docs<TAB>N")
+			}
+			docs = count
+			continue
+		}
+		r, err := strconv.Unquote(k)
+		if err != nil || len([]rune(r)) != 1 {
+			return nil, 0, fmt.Errorf("rarity.txt:%d: bad character %s", n+1, k)
+		}
+		df[[]rune(r)[0]] = count
+	}
+	return df, docs, nil
+}
+
+// background weighs a character by its rarity in buyer chat: log((docs+1)/(count+1)).
+var background = sync.OnceValue(func() func(rune) float64 {
+	df, docs, err := readCounts(rarityTable)
+	if err != nil || docs == 0 {
+		return func(rune) float64 { return 1 } // cannot happen: the table is embedded and tested
+	}
+	n := float64(docs)
+	return func(r rune) float64 { return math.Log((n + 1) / float64(df[r]+1)) }
+})
