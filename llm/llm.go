@@ -21,6 +21,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/aftersale/aftersale/adapters"
 )
 
 // DefaultTimeout bounds one call: a buyer waits on it.
@@ -57,28 +59,15 @@ func New(o Options) (*Client, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
-	var c *resty.Client
-	if o.HTTPClient != nil {
-		cp := *o.HTTPClient // resty sets fields on the client it is given
-		c = resty.NewWithClient(&cp)
-	} else {
-		c = resty.New()
-	}
-	c.SetBaseURL(strings.TrimRight(o.BaseURL, "/")).SetTimeout(o.Timeout).
-		SetHeader("Content-Type", "application/json").SetLogger(quiet{})
+	// The platforms' client (a copy of HTTPClient, resty's logger silenced), without
+	// retries: a buyer waits on this call, and any failure has a fallback.
+	c := adapters.NewREST(adapters.RESTOptions{Timeout: o.Timeout, Retries: -1, HTTPClient: o.HTTPClient})
+	c.SetBaseURL(strings.TrimRight(o.BaseURL, "/")).SetHeader("Content-Type", "application/json")
 	if o.APIKey != "" {
 		c.SetAuthToken(o.APIKey)
 	}
 	return &Client{http: c, model: o.Model}, nil
 }
-
-// quiet keeps resty from printing errors (and with them request details) to stderr;
-// errors are returned instead.
-type quiet struct{}
-
-func (quiet) Errorf(string, ...any) {}
-func (quiet) Warnf(string, ...any)  {}
-func (quiet) Debugf(string, ...any) {}
 
 // Entry is one FAQ entry offered to the model.
 type Entry struct {
