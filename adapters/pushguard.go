@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -190,4 +191,15 @@ func PushGuardFor(defaultWindow time.Duration, opts ...PushOption) *PushGuard {
 		return c.guard
 	}
 	return NewPushGuard(c.window)
+}
+
+// WritePushAnswer writes a push endpoint's JSON answer with status: never cached, never
+// sniffed as another type.
+func WritePushAnswer(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }

@@ -157,7 +157,7 @@ func ParsePush(body []byte, now time.Time) ([]adapters.Event, error) {
 // the time window. Telling them apart would help a forger and nobody else.
 var rejectBody = []byte(`{"code":40000,"msg":"rejected"}`)
 
-func reject(w http.ResponseWriter) { pushWrite(w, http.StatusBadRequest, rejectBody) }
+func reject(w http.ResponseWriter) { adapters.WritePushAnswer(w, http.StatusBadRequest, rejectBody) }
 
 // NewPushHandler returns the HTTP endpoint to register as the app's push URL. It answers
 // {"code":0,"msg":"success"} once every event is handled and one fixed rejection for any
@@ -218,16 +218,7 @@ func pushReply(w http.ResponseWriter, status, code int, msg string) {
 		Code int    `json:"code"`
 		Msg  string `json:"msg"`
 	}{code, msg})
-	pushWrite(w, status, b)
-}
-
-func pushWrite(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	adapters.WritePushAnswer(w, status, b)
 }
 
 // flexTime reads a time sent as unix seconds (a JSON number or a numeric string) or as

@@ -241,7 +241,7 @@ func ParsePush(plaintext []byte, now time.Time) (ev *adapters.Event, heartbeat b
 // the body has no MAC, so every difference helps a forger.
 var rejectBody = []byte(`{"result":0,"error_msg":"rejected"}`)
 
-func reject(w http.ResponseWriter) { pushWrite(w, http.StatusBadRequest, rejectBody) }
+func reject(w http.ResponseWriter) { adapters.WritePushAnswer(w, http.StatusBadRequest, rejectBody) }
 
 // NewPushHandler returns the HTTP endpoint to register as the app's message URL. It
 // answers {"result":1} for a heartbeat or a handled event and one fixed rejection for
@@ -298,14 +298,5 @@ func pushReply(w http.ResponseWriter, status, result int, msg string) {
 		Result   int    `json:"result"`
 		ErrorMsg string `json:"error_msg,omitempty"`
 	}{result, msg})
-	pushWrite(w, status, b)
-}
-
-func pushWrite(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	adapters.WritePushAnswer(w, status, b)
 }

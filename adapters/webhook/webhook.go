@@ -423,7 +423,7 @@ func ParseEvent(body []byte, now time.Time) (adapters.Event, error) {
 // oversized field. A failure says nothing about why.
 var rejectBody = []byte(`{"error":"rejected"}`)
 
-func reject(w http.ResponseWriter) { write(w, http.StatusUnauthorized, rejectBody) }
+func reject(w http.ResponseWriter) { adapters.WritePushAnswer(w, http.StatusUnauthorized, rejectBody) }
 
 // NewEventHandler returns the endpoint the shop posts events to. It answers 200
 // {"ok":true} once handled and one fixed rejection, 401 {"error":"rejected"}, for any
@@ -460,20 +460,11 @@ func NewEventHandler(secret string, now func() time.Time, maxSkew time.Duration,
 				return
 			}
 		}
-		write(w, http.StatusOK, []byte(`{"ok":true}`))
+		adapters.WritePushAnswer(w, http.StatusOK, []byte(`{"ok":true}`))
 	})
 }
 
 func reply(w http.ResponseWriter, status int, msg string) {
 	b, _ := json.Marshal(map[string]string{"error": msg})
-	write(w, status, b)
-}
-
-func write(w http.ResponseWriter, status int, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	adapters.WritePushAnswer(w, status, b)
 }
