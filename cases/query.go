@@ -477,6 +477,33 @@ func (s *Store) SaveSession(ctx context.Context, shop, buyer, data string) error
 	})
 }
 
+// Cursor returns a stream's stored read position ("" when none was saved).
+func (s *Store) Cursor(ctx context.Context, name string) (string, error) {
+	rows, err := s.query(ctx, `SELECT value FROM cursors WHERE name = ?`, name)
+	if err != nil {
+		return "", fmt.Errorf("read cursor %s: %w", name, err)
+	}
+	defer rows.Close()
+	var v string
+	if rows.Next() {
+		if err := rows.Scan(&v); err != nil {
+			return "", fmt.Errorf("scan cursor %s: %w", name, err)
+		}
+	}
+	return v, rows.Err()
+}
+
+// SetCursor durably stores a stream's read position, committed before it returns.
+func (s *Store) SetCursor(ctx context.Context, name, value string) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(`INSERT INTO cursors (name, value, updated_at) VALUES (?,?,?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, value, ms(tx.now)); err != nil {
+			return fmt.Errorf("save cursor %s: %w", name, err)
+		}
+		return nil
+	})
+}
+
 // FAQAdded lists the FAQ entries merchants added, oldest first, for every shop.
 func (s *Store) FAQAdded(ctx context.Context) ([]FAQEntry, error) {
 	rows, err := s.query(ctx, `SELECT shop, id, question, answer, at FROM faq_added ORDER BY at, id`)

@@ -182,6 +182,13 @@ var migrations = [...]string{
 		updated_at INTEGER NOT NULL,
 		PRIMARY KEY (shop, buyer)
 	)`,
+	// 10: a channel's read position in a platform's message stream (微信客服 kf/sync_msg's
+	// cursor), so a restart neither loses nor repeats a message. One row per stream.
+	`CREATE TABLE IF NOT EXISTS cursors (
+		name       TEXT PRIMARY KEY,
+		value      TEXT NOT NULL,
+		updated_at INTEGER NOT NULL
+	)`,
 }
 
 // pageSize is SQLite's default page size, which the store never changes.

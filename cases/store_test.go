@@ -424,3 +424,29 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 		}
 	}
 }
+
+func TestCursorSurvivesReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := cases.Open(path, cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if v, err := st.Cursor(ctx, "kf:wk1"); err != nil || v != "" {
+		t.Fatalf("empty cursor = %q, %v", v, err)
+	}
+	for _, v := range []string{"c1", "c2"} {
+		if err := st.SetCursor(ctx, "kf:wk1", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	st, err = cases.Open(path, cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, err := st.Cursor(ctx, "kf:wk1"); err != nil || v != "c2" {
+		t.Fatalf("cursor after reopen = %q, %v; want c2", v, err)
+	}
+}
