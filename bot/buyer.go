@@ -32,10 +32,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	sess := e.session(m.Shop, m.From)
 	// Every path leaves the session as it ends the turn: what the buyer said last, what
 	// the bot asked, what is pending.
-	defer func() { e.saveSession(m.Shop, m.From, sess) }()
+	defer func() { sess.Seen = true; e.saveSession(m.Shop, m.From, sess) }()
 	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
 	if err != nil {
 		return e.do(ctx, m, func(*turn) error { return err })
+	}
+	if len(view.Cases) > 0 {
+		sess.Seen = true // a buyer with cases is no first contact, whatever memory holds
 	}
 	// Inbox questions are not after-sale cases: the conversation never answers from them
 	// or joins a request to them; question() finds the waiting one itself.
@@ -571,6 +574,9 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 // chat answers a message that opens no case; it still joins the transcript of the
 // buyer's live case, if any.
 func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string) ([]cases.Reply, error) {
+	if key == "greeting" && !sess.Seen {
+		key = "welcome" // first contact: the shop's welcome says what the bot can do
+	}
 	return e.chatText(ctx, m, sess, e.replies.Render(key, Data{Shop: e.shops[m.Shop].Name}))
 }
 

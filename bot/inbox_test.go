@@ -104,7 +104,8 @@ func TestInboxTakesOnlyRealQuestions(t *testing.T) {
 	if n := len(h.liveCases()); n != 0 {
 		t.Fatalf("%d inbox items for messages that say nothing", n)
 	}
-	mustContain(t, h.say("另一位", "问下"), "在的") // a lead-in is invited to go on
+	// A lead-in is invited to go on (a first contact, so with the shop's welcome).
+	mustContain(t, h.say("另一位", "问下"), "欢迎光临", "直接跟我说")
 }
 
 // The merchant's answer to an inbox question, marked +问答, becomes an FAQ entry: the next

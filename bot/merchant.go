@@ -36,34 +36,62 @@ func (e *ErrBadCommand) Error() string { return e.Hint }
 
 // ParseCommand reads a merchant command. It never guesses: anything it cannot read
 // exactly is an *ErrBadCommand with a hint.
+//
+// Spaces between the parts are optional, as merchants type them on a phone: "A4同意",
+// "Q7回复 可以的", "A4稍后2h" and "列表超时" read as "A4 同意", "Q7 回复 可以的", "A4 稍后 2h"
+// and "列表 超时" (issue 16, item 9).
 func ParseCommand(text string) (Command, error) {
+	text = strings.TrimSpace(text)
 	fields := strings.Fields(text)
 	if len(fields) == 0 {
 		return Command{}, &ErrBadCommand{Hint: vocab.HelpText()}
 	}
-	head := fields[0]
-	switch head {
+	switch fields[0] {
 	case vocab.Help, "help", "?", "？":
 		return Command{Verb: vocab.Help}, nil
-	case vocab.List, "list":
-		if len(fields) == 1 {
-			return Command{Verb: vocab.List}, nil
+	}
+	if rest, ok := strings.CutPrefix(text, vocab.List); ok || strings.EqualFold(fields[0], "list") {
+		if !ok {
+			rest = text[len(fields[0]):]
 		}
-		if len(fields) == 2 && fields[1] == vocab.Overdue {
+		switch strings.TrimSpace(rest) {
+		case "":
+			return Command{Verb: vocab.List}, nil
+		case vocab.Overdue:
 			return Command{Verb: vocab.List, Arg: vocab.Overdue}, nil
 		}
 		return Command{}, &ErrBadCommand{Hint: "用法：列表 或 列表 超时"}
 	}
-	if !caseIDPattern.MatchString(head) {
+	m := caseIDPrefix.FindStringSubmatch(text)
+	if m == nil {
 		return Command{}, &ErrBadCommand{Hint: "没看懂这条指令。发「帮助」查看用法。"}
 	}
-	c := Command{CaseID: caseID(head)}
-	if len(fields) == 1 {
+	c := Command{CaseID: caseID(m[1])}
+	rest := strings.TrimSpace(text[len(m[1]):])
+	if rest == "" {
 		c.Verb = vocab.Details
 		return c, nil
 	}
-	rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), head)), fields[1]))
-	return c.withVerb(fields[1], rest)
+	verb := verbPrefix(rest)
+	if verb == "" {
+		verb = strings.Fields(rest)[0] // unknown: withVerb names it in the hint
+	}
+	return c.withVerb(verb, strings.TrimSpace(rest[len(verb):]))
+}
+
+// caseIDPrefix is a case id at the start of a command, ended by a space, the end or
+// anything but a digit ("A4同意"), so "A12" is never read as "A1" and a verb "2…".
+var caseIDPrefix = regexp.MustCompile(`^([AaQq]\d{1,9})(?:\D|$)`)
+
+// verbPrefix returns the longest case verb that text starts with, "" if none.
+func verbPrefix(text string) string {
+	best := ""
+	for _, v := range vocab.Verbs() {
+		if strings.HasPrefix(text, v.Name) && len(v.Name) > len(best) {
+			best = v.Name
+		}
+	}
+	return best
 }
 
 // withVerb completes a case command with its verb and what follows it, checked against

@@ -36,6 +36,9 @@ type session struct {
 	// Tracked is the order whose status or tracking the buyer was shown: asked again, it
 	// goes to the merchant instead of the same text.
 	Tracked string
+	// Seen is set once the bot has answered the buyer in this session (in memory only):
+	// a hello before it is a first contact, answered with the shop's welcome.
+	Seen bool
 }
 
 // pendingConfirm is a yes/no question the bot asked before acting.

@@ -68,6 +68,7 @@ func alertFields() map[string][]string {
 	return map[string][]string{
 		"new_case":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
 		"warn":               {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
+		"reminder":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
 		"overdue":            {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
 		"complaint":          {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
 		"cancelled_by_buyer": {"CaseID", "Buyer"},

@@ -312,7 +312,7 @@ func TestTemplateKeys(t *testing.T) {
 			"menu", "nothing_to_cancel", "order_closed", "order_not_found", "order_not_yours", "order_unpaid", "other", "platform_apply",
 			"question", "question_closed", "question_more", "rejected", "released", "remedy_again", "remedy_menu", "thanks", "too_fast", "too_long", "verify_failed", "verify_order", "waiting_buyer", "welcome",
 		}},
-		{vocab.Alerts, []string{"buyer_replied", "cancelled_by_buyer", "complaint", "followup", "human", "new_case", "overdue", "question", "question_wait", "warn"}},
+		{vocab.Alerts, []string{"buyer_replied", "cancelled_by_buyer", "complaint", "followup", "human", "new_case", "overdue", "question", "question_wait", "reminder", "warn"}},
 		{"", nil},
 		{"Replies", nil},
 		{"bogus", nil},

@@ -114,8 +114,15 @@ func (w *Worker) retryAlert(ctx context.Context, now time.Time, a cases.Alert, c
 func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cases.Alert) notify.Alert {
 	level := w.ladder.Level(a.Kind, c.Deadline.Sub(now))
 	key := a.Kind
-	if a.Kind == cases.AlertWarn || a.Kind == cases.AlertReminder {
+	switch {
+	case a.Kind == cases.AlertWarn:
 		key = "warn"
+	case a.Kind == cases.AlertReminder && level == notify.LevelInfo:
+		// A reminder the merchant asked for with 稍后, the deadline still far: "快到期"
+		// with 23 h left would cry wolf (issue 16, item 9).
+		key = "reminder"
+	case a.Kind == cases.AlertReminder:
+		key = "warn" // the deadline is near: say so
 	}
 	switch {
 	case c.Intent == cases.IntentQuestion:
