@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -172,8 +171,6 @@ func (c Command) check() (Command, error) {
 	return Command{CaseID: id}.withVerb(c.Verb, strings.TrimSpace(c.Arg))
 }
 
-var waitPattern = regexp.MustCompile(`^(\d{1,4})\s*(m|min|分钟|分|h|小时|个小时|d|天)$`)
-
 // waitText writes a snooze length as parseWait reads it: "2h", "30m", "1d".
 func waitText(d time.Duration) string {
 	switch {
@@ -185,22 +182,15 @@ func waitText(d time.Duration) string {
 	return fmt.Sprintf("%dm", d/time.Minute)
 }
 
-// parseWait reads a snooze length: 30m, 2h, 1d, 2小时, 30分钟 — up to 7 days.
+// parseWait reads a snooze length in the one duration syntax the config shares
+// (vocab.ParseDuration: 30m, 2h, 1d, 2小时, 30分钟, 1h30m): whole minutes, 1 minute to
+// 7 days.
 func parseWait(s string) (time.Duration, error) {
-	m := waitPattern.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
-	if m == nil {
-		return 0, fmt.Errorf("bad wait %q", s)
+	d, err := vocab.ParseDuration(s)
+	if err != nil {
+		return 0, err
 	}
-	n, _ := strconv.Atoi(m[1])
-	unit := time.Minute
-	switch m[2] {
-	case "h", "小时", "个小时":
-		unit = time.Hour
-	case "d", "天":
-		unit = 24 * time.Hour
-	}
-	d := time.Duration(n) * unit
-	if d <= 0 || d > 7*24*time.Hour {
+	if d < time.Minute || d > 7*24*time.Hour || d%time.Minute != 0 {
 		return 0, fmt.Errorf("wait %q out of range", s)
 	}
 	return d, nil

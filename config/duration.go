@@ -2,48 +2,24 @@ package config
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aftersale/aftersale/vocab"
 )
 
 // Duration is a time.Duration written in TOML as a string: "90s", "15m", "24h", and, because
 // platform rules count in days, "2d" or "1d12h" (a day is always 24 hours here; working-day
-// rules are the scheduler's business, not the config's).
+// rules are the scheduler's business, not the config's); also in the words the merchant's
+// chat commands take: "24小时", "30分钟", "1天".
 type Duration time.Duration
 
-// maxDays keeps days*24h inside an int64 of nanoseconds.
-const maxDays = int64(time.Duration(1<<63-1) / (24 * time.Hour))
-
-// ParseDuration reads the config's duration syntax: an optional whole number of days
-// ("2d") followed by anything time.ParseDuration accepts. Negative values are refused:
-// no setting here means "before now".
+// ParseDuration reads the config's duration syntax, which is the chat commands' too:
+// vocab.ParseDuration is its one owner. Negative values are refused: no setting here
+// means "before now".
 func ParseDuration(s string) (Duration, error) {
-	in := strings.TrimSpace(s)
-	if in == "" || strings.HasPrefix(in, "-") || strings.HasPrefix(in, "+") {
-		return 0, fmt.Errorf("invalid duration %q", s)
-	}
-	var days int64
-	rest := in
-	if i := strings.IndexByte(in, 'd'); i >= 0 {
-		n, err := strconv.ParseInt(in[:i], 10, 64)
-		if err != nil || n > maxDays || i == 0 {
-			return 0, fmt.Errorf("invalid duration %q", s)
-		}
-		days, rest = n, in[i+1:]
-	}
-	var d time.Duration
-	if rest != "" {
-		var err error
-		if d, err = time.ParseDuration(rest); err != nil || d < 0 {
-			return 0, fmt.Errorf("invalid duration %q", s)
-		}
-	}
-	total := time.Duration(days) * 24 * time.Hour
-	if d > time.Duration(1<<63-1)-total {
-		return 0, fmt.Errorf("invalid duration %q", s)
-	}
-	return Duration(total + d), nil
+	d, err := vocab.ParseDuration(s)
+	return Duration(d), err
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler so TOML strings decode directly.
