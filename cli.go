@@ -55,12 +55,16 @@ func (m *Main) usage() {
   aftersale run [-config FILE] [-channel wechat|terminal]
                                          正式运行：登录店铺微信服务买家 (serve buyers on WeChat;
                                          -channel terminal 用终端代替微信)
-  aftersale classify TEXT…               看机器人如何理解一句话 (label, confidence, slots)
+  aftersale classify [-config FILE] TEXT…
+                                         看机器人如何理解一句话，用配置里的例句和阈值
+                                         (label, confidence, slots; the config's examples)
   aftersale eval [-pred OUT] FILE.jsonl  评测意图识别 (accuracy, macro-F1, case P/R, confusion matrix)
   aftersale faq "包邮吗" | -eval FILE     常见问题怎么回答 / 评测 (how the shop FAQ answers; -eval: precision/recall)
   aftersale replay [-orders CSV] FILE.jsonl
                                          整段对话回放：开了哪些售后单、对不对 (replay whole conversations)
-  aftersale cases [-config FILE] [-all]  列出售后单 (list cases in the store)
+  aftersale cases [-config FILE] [-all] [-json]
+                                         列出售后单：表格，或 -json 每行一个 JSON 对象
+                                         (list cases: a table, or one JSON object a line)
   aftersale check-config [-config FILE]  检查配置文件 (validate config, exit 2 on error)
   aftersale config                       打印默认配置 (print the default config.toml)
 
@@ -136,10 +140,24 @@ func (m *Main) loadConfig(fs *flag.FlagSet, args []string, extra func(fs *flag.F
 		cfg, err = config.Load(*path, defaultConfig)
 	}
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		m.configError(err)
 		return nil, exitUsage
 	}
 	return cfg, exitOK
+}
+
+// configError prints a config problem, or every one of several on its own line in the
+// file's order, so a file with three mistakes is fixed in one round.
+func (m *Main) configError(err error) {
+	var all config.Errors
+	if errors.As(err, &all) {
+		fmt.Fprintf(m.Stderr, "配置错误 / config errors: 共 %d 处 (%d problems)\n", len(all), len(all))
+		for _, e := range all {
+			fmt.Fprintf(m.Stderr, "  %v\n", e)
+		}
+		return
+	}
+	fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 }
 
 func (m *Main) checkConfig(args []string) int {
@@ -149,7 +167,7 @@ func (m *Main) checkConfig(args []string) int {
 	}
 	// Build everything a start would build, without starting and without a store.
 	if err := app.Check(cfg, m.Now); err != nil {
-		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
+		m.configError(err)
 		return exitUsage
 	}
 	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Path)
@@ -190,9 +208,11 @@ func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 	}
 	ch := console.New(m.Stdin, m.Stdout, shop.ID, cfg.Console.Buyer, merchant)
 	ch.Now = m.Now
+	// /图片 copies the buyer's file here, where the board shows pictures from.
+	ch.MediaDir = filepath.Join(cfg.WeChat.DataDir, "media")
 	log := m.logger(slog.LevelWarn) // the terminal is the chat: only what needs attention
 	a, err := app.New(app.Options{Config: cfg, Channel: ch, ChatSinks: []notify.Route{{Sink: ch.Sink()}},
-		MediaDir: filepath.Join(cfg.WeChat.DataDir, "media"), Now: m.Now, Log: log})
+		MediaDir: ch.MediaDir, Now: m.Now, Log: log})
 	if err != nil {
 		return m.buildFailed(err)
 	}
@@ -219,20 +239,56 @@ func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 	return exitOK
 }
 
-// classify prints what the classifier reads in each argument.
+// classify prints what the classifier, built as the desk builds it from the config
+// (-config or $AFTERSALE_CONFIG: its examples and menu_below), reads in the words given.
+// -config may come before or after the words; the words never include it.
 func (m *Main) classify(args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(m.Stderr, `用法 / usage: aftersale classify "我买的杯子碎了要退款"`)
+	flags, words := splitFlag(args, "config")
+	cfg, code := m.loadConfig(flag.NewFlagSet("classify", flag.ContinueOnError), flags, nil)
+	if cfg == nil {
+		return code
+	}
+	if len(words) == 0 {
+		fmt.Fprintln(m.Stderr, `用法 / usage: aftersale classify [-config FILE] "我买的杯子碎了要退款"`)
 		return exitUsage
 	}
-	text := strings.Join(args, " ")
-	r := intents.Classify(text)
+	c, err := app.Classifier(cfg)
+	if err != nil {
+		m.configError(err)
+		return exitUsage
+	}
+	text := strings.Join(words, " ")
+	r := c.Classify(text)
 	s := r.Slots
 	fmt.Fprintf(m.Stdout, "label:      %s\nconfidence: %.3f\ncandidates: %s %s %s\nunclear:    %v\nslot_only:  %v\n",
 		r.Label, r.Confidence, r.Candidates[0], r.Candidates[1], r.Candidates[2], r.Unclear, r.SlotOnly)
 	fmt.Fprintf(m.Stdout, "order_id:   %s %v\nphone:      %s\namount_fen: %d\ntracking:   %s\nreason:     %s\nimage:      %v\n",
 		s.OrderID, nonEmpty(s.Platforms[:]), s.Phone, s.AmountFen, s.Tracking, s.Reason, s.Image)
 	return exitOK
+}
+
+// splitFlag separates the flag -name (also --name, -name=V, --name=V) and its value from
+// the other arguments, wherever it stands, so "classify 我要退款 -config my.toml" reads
+// the sentence 我要退款. "--" ends the flags: all after it are words.
+func splitFlag(args []string, name string) (flags, words []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return flags, append(words, args[i+1:]...)
+		case a == "-"+name || a == "--"+name:
+			flags = append(flags, a)
+			if i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		case strings.HasPrefix(a, "-"+name+"=") || strings.HasPrefix(a, "--"+name+"="):
+			flags = append(flags, a)
+		default:
+			words = append(words, a)
+		}
+	}
+	return flags, words
 }
 
 func nonEmpty(ss []string) []string {
@@ -279,41 +335,6 @@ func (m *Main) eval(args []string) int {
 			fmt.Fprintf(m.Stderr, "eval -pred: %v\n", err)
 			return exitFail
 		}
-	}
-	return exitOK
-}
-
-// cases lists the store's cases.
-func (m *Main) cases(ctx context.Context, args []string) int {
-	var all *bool
-	cfg, code := m.loadConfig(flag.NewFlagSet("cases", flag.ContinueOnError), args, func(fs *flag.FlagSet) {
-		all = fs.Bool("all", false, "include closed cases")
-	})
-	if cfg == nil {
-		return code
-	}
-	// Read-only: listing cases beside a running bot must never change them.
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now, ReadOnly: true})
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
-		return exitFail
-	}
-	defer store.Close()
-	found, err := store.FindCases(ctx, cases.CaseFilter{LiveOnly: !*all})
-	if err != nil {
-		fmt.Fprintf(m.Stderr, "%v\n", err)
-		return exitFail
-	}
-	if len(found) == 0 {
-		fmt.Fprintln(m.Stdout, "没有售后单 / no cases")
-	}
-	now := m.Now()
-	for _, c := range found {
-		left := ""
-		if c.State.Live() && !c.Deadline.IsZero() {
-			left = c.Deadline.Sub(now).Round(time.Minute).String()
-		}
-		fmt.Fprintf(m.Stdout, "%-6s %-8s %-10s %-16s %-20s %-22s %s\n", c.Shop, c.ID, c.Intent, c.State, c.Buyer, c.OrderID, left)
 	}
 	return exitOK
 }

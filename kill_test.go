@@ -129,7 +129,7 @@ func TestKill9BetweenMessagesLosesNothing(t *testing.T) {
 
 	// The pending alerts survived too: list them through the store.
 	out, _, code := run(t, nil, "", "cases", "-config", cfg)
-	if code != 0 || !strings.Contains(out, "waiting_merchant") {
+	if code != 0 || !strings.Contains(out, "待商家处理") {
 		t.Fatalf("cases after restart (%d):\n%s", code, out)
 	}
 }

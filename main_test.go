@@ -54,7 +54,7 @@ func TestChatEndToEndSurvivesRestart(t *testing.T) {
 		t.Fatalf("after restart:\n%s", out)
 	}
 	out, _, code = run(t, nil, "", "cases", "-all", "-config", cfg)
-	if code != 0 || !strings.Contains(out, "resolved") {
+	if code != 0 || !strings.Contains(out, "已同意") {
 		t.Fatalf("cases -all (%d):\n%s", code, out)
 	}
 }

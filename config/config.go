@@ -269,13 +269,13 @@ type Calendar struct {
 // Parse reads one complete TOML document (the embedded default) and validates it.
 // Relative paths stay relative, that is, relative to the working directory.
 func Parse(name string, data []byte) (*Config, error) {
-	c, md, src, err := decode(name, data)
-	if err != nil {
-		return nil, err
+	c, md, src, decodeErr := decode(name, data)
+	if c == nil {
+		return nil, decodeErr
 	}
 	c.srcs = []source{src}
 	c.fillWarnings(warnDefined(md, c.SLA))
-	if err := c.finish(""); err != nil {
+	if err := joinErrors(c.srcs, addErr(addErr(nil, decodeErr), c.finish(""))); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -294,15 +294,15 @@ func Load(path string, defaults []byte) (*Config, error) {
 	if err != nil {
 		return nil, &Error{File: path, Msg: "cannot read the config file", Err: err}
 	}
-	over, omd, osrc, err := decode(path, data)
-	if err != nil {
-		return nil, err
+	over, omd, osrc, decodeErr := decode(path, data)
+	if over == nil {
+		return nil, decodeErr
 	}
 	defined := warnDefined(bmd, base.SLA)
 	merge(base, over, omd, defined)
 	base.srcs = []source{bsrc, osrc}
 	base.fillWarnings(defined)
-	if err := base.finish(filepath.Dir(path)); err != nil {
+	if err := joinErrors(base.srcs, addErr(addErr(nil, decodeErr), base.finish(filepath.Dir(path)))); err != nil {
 		return nil, err
 	}
 	return base, nil
@@ -351,23 +351,56 @@ func decode(name string, data []byte) (*Config, toml.MetaData, source, error) {
 	if _, err := toml.Decode(text, &raw); err != nil {
 		return nil, toml.MetaData{}, src, decodeError(src, err, false)
 	}
+	var errs []*Error
 	c := &Config{}
 	md, err := toml.Decode(text, c)
-	if err != nil {
-		return nil, md, src, decodeError(src, err, true)
+	for err != nil {
+		e := decodeError(src, err, true)
+		errs = append(errs, e)
+		// A value of the wrong type or form ("3x" for a duration): leave its line out and
+		// decode again, so the mistakes after it are reported in the same run. A value
+		// over several lines leaves a syntax error behind: then stop here.
+		next, ok := blankLine(text, e.Line)
+		if !ok || len(errs) >= maxDecodeErrors {
+			return nil, md, src, joinErrors([]source{src}, errs)
+		}
+		if _, err := toml.Decode(next, new(map[string]any)); err != nil {
+			return nil, md, src, joinErrors([]source{src}, errs)
+		}
+		text, c = next, &Config{}
+		md, err = toml.Decode(text, c)
 	}
 	if key, want := exactCase(raw, reflect.TypeFor[Config](), nil); key != nil {
 		k, line := src.find(key)
-		return nil, md, src, &Error{File: name, Line: line, Key: k, Msg: fmt.Sprintf("unknown key (did you mean %q?)", want)}
+		errs = append(errs, &Error{File: name, Line: line, Key: k, Msg: fmt.Sprintf("unknown key (did you mean %q?)", want)})
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		key, line := src.find(und[0])
-		return nil, md, src, &Error{File: name, Line: line, Key: key, Msg: "unknown key"}
+	var unknown []string
+	for _, k := range md.Undecoded() {
+		if slices.ContainsFunc(unknown, func(u string) bool { return strings.HasPrefix(k.String(), u+".") }) {
+			continue // inside an unknown table already reported
+		}
+		unknown = append(unknown, k.String())
+		key, line := src.find(k)
+		errs = append(errs, &Error{File: name, Line: line, Key: key, Msg: "unknown key"})
 	}
-	return c, md, src, nil
+	return c, md, src, joinErrors([]source{src}, errs)
 }
 
-func decodeError(src source, err error, valueErr bool) error {
+// maxDecodeErrors bounds the values one decode reports before it gives up.
+const maxDecodeErrors = 50
+
+// blankLine empties line n (1-based) of text, keeping the line count so the other lines
+// keep their numbers; false if there is no such line.
+func blankLine(text string, n int) (string, bool) {
+	lines := strings.Split(text, "\n")
+	if n < 1 || n > len(lines) || strings.TrimSpace(lines[n-1]) == "" {
+		return text, false
+	}
+	lines[n-1] = ""
+	return strings.Join(lines, "\n"), true
+}
+
+func decodeError(src source, err error, valueErr bool) *Error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		e := &Error{File: src.name, Line: pe.Position.Line, Msg: pe.Message, Err: err}

@@ -174,22 +174,24 @@ func TestLoadErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.file)
 			_, err := Load(path, defaults(t))
-			var e *Error
-			if !errors.As(err, &e) {
-				t.Fatalf("Load err=%v, want *Error", err)
+			// Every problem is reported (issue 16, item 11): a mistake may bring others
+			// (a misspelt name leaves the name empty); the one named here must be among them.
+			e := problem(err, tt.key)
+			if e == nil {
+				t.Fatalf("Load err=%v, want an *Error on key %q", err, tt.key)
 			}
 			if e.File != path || e.Key != tt.key || e.Line != tt.line {
 				t.Errorf("at %s:%d key %q, want %s:%d key %q (%v)", e.File, e.Line, e.Key, path, tt.line, tt.key, err)
 			}
-			if !strings.Contains(err.Error(), tt.msg) {
-				t.Errorf("err=%q, want it to contain %q", err, tt.msg)
+			if !strings.Contains(e.Error(), tt.msg) {
+				t.Errorf("err=%q, want it to contain %q", e, tt.msg)
 			}
 			prefix := path + ":" + itoa(tt.line) + ": "
 			if tt.key != "" {
 				prefix += tt.key + ": "
 			}
-			if !strings.HasPrefix(err.Error(), prefix) {
-				t.Errorf("err=%q, want prefix %q", err, prefix)
+			if !strings.HasPrefix(e.Error(), prefix) {
+				t.Errorf("err=%q, want prefix %q", e, prefix)
 			}
 			for _, s := range tt.secrets {
 				if strings.Contains(err.Error(), s) {
@@ -201,6 +203,24 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// problem returns the problem err reports on key: err itself if it is one *Error, else
+// the one among Errors.
+func problem(err error, key string) *Error {
+	switch e := err.(type) {
+	case *Error:
+		if e.Key == key {
+			return e
+		}
+	case Errors:
+		for _, p := range e {
+			if p.Key == key {
+				return p
+			}
+		}
+	}
+	return nil
+}
 
 // TestParseErrors covers what only a whole document can get wrong, since Load fills
 // missing keys from the defaults.
@@ -418,5 +438,47 @@ func TestOverridesEveryTable(t *testing.T) {
 	if c.Orders.VerifyOwner || c.Limits.Burst != 7 || c.Limits.MessagesPerMinute == 0 || c.Store.RetentionDays != 3 || c.Store.Path == "" ||
 		c.Push.FailuresPerMinute != 5 || c.LLM.Model != "qwen2.5" {
 		t.Fatalf("overrides not applied (or defaults lost): orders %+v limits %+v store %+v push.failures %d llm %+v", c.Orders, c.Limits, c.Store, c.Push.FailuresPerMinute, c.LLM)
+	}
+}
+
+// A file with several mistakes reports them all in one run, in the file's order: values
+// the decoder refuses, unknown keys and failed checks alike (issue 16, item 11).
+func TestLoadReportsEveryProblemInFileOrder(t *testing.T) {
+	file := `[store]
+max_mb = -1
+[sla.refund]
+respond_within = "3x"
+[[shops]]
+id = "s1"
+name = "店"
+platform = "pdd"
+merchants = ["m"]
+[[notify]]
+type = "wecom"
+key = "k"
+level = "loud"
+[replies]
+welcom = "hi"
+`
+	path := writeConfig(t, file)
+	_, err := Load(path, defaults(t))
+	var all Errors
+	if !errors.As(err, &all) {
+		t.Fatalf("Load err=%v (%T), want Errors", err, err)
+	}
+	want := []struct {
+		line int
+		key  string
+	}{{2, "store.max_mb"}, {4, "sla.refund.respond_within"}, {8, "shops[0].platform"}, {13, "notify[0].level"}, {15, "replies.welcom"}}
+	if len(all) != len(want) {
+		t.Fatalf("%d problems, want %d:\n%v", len(all), len(want), err)
+	}
+	for i, w := range want {
+		if all[i].File != path || all[i].Line != w.line || all[i].Key != w.key {
+			t.Errorf("problem %d at %s:%d %s, want line %d %s", i, all[i].File, all[i].Line, all[i].Key, w.line, w.key)
+		}
+	}
+	if lines := strings.Split(err.Error(), "\n"); len(lines) != len(want) {
+		t.Errorf("Error() has %d lines, want one a problem:\n%s", len(lines), err)
 	}
 }

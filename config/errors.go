@@ -1,7 +1,9 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -208,4 +210,86 @@ func stripComment(s string) string {
 		}
 	}
 	return s
+}
+
+// Errors is every problem one load found, in file order (see sortErrors), so a file with
+// three mistakes is fixed in one round, not three (issue 16, item 11). errors.As finds
+// each *Error in it.
+type Errors []*Error
+
+// Error writes one problem a line.
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns the problems, for errors.As and errors.Is.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// addErr appends what err holds: nothing, one *Error, or an Errors' problems.
+func addErr(errs []*Error, err error) []*Error {
+	switch e := err.(type) {
+	case nil:
+	case *Error:
+		errs = append(errs, e)
+	case Errors:
+		errs = append(errs, e...)
+	default:
+		errs = append(errs, &Error{Msg: err.Error(), Err: err})
+	}
+	return errs
+}
+
+// joinErrors returns nil for no problem, the *Error itself for one, else the problems as
+// Errors in file order: the file a user edits first, then the embedded defaults (srcs
+// are latest last), each by line, unlocated ones (line 0) at the end of their file.
+// A key reported twice keeps its first report: a value refused while decoding is also
+// missing when validated, and that is one mistake.
+func joinErrors(srcs []source, errs []*Error) error {
+	seen := map[string]bool{}
+	var out Errors
+	for _, e := range errs {
+		k := e.File + "\x00" + e.Key
+		if e.Key != "" && seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+	}
+	rank := func(file string) int {
+		for i := len(srcs) - 1; i >= 0; i-- {
+			if srcs[i].name == file {
+				return len(srcs) - 1 - i
+			}
+		}
+		return len(srcs)
+	}
+	line := func(e *Error) int {
+		if e.Line == 0 {
+			return 1 << 30
+		}
+		return e.Line
+	}
+	slices.SortStableFunc(out, func(a, b *Error) int {
+		if r := cmp.Compare(rank(a.File), rank(b.File)); r != 0 {
+			return r
+		}
+		return cmp.Compare(line(a), line(b))
+	})
+	switch len(out) {
+	case 0:
+		return nil
+	case 1:
+		return out[0]
+	}
+	return out
 }

@@ -49,15 +49,20 @@ func labelNames() []string {
 
 var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 
-// Validate checks the whole config and returns the first problem as an *Error. It is
-// run by Parse and Load; call it again after changing a Config in code.
+// Validate checks the whole config and returns every problem it finds: one *Error, or
+// Errors in file order when there are more. Each section, and each shop, SLA entry,
+// template and sink in it, is checked on its own, so one mistake does not hide the next.
+// It is run by Parse and Load; call it again after changing a Config in code.
 func (c *Config) Validate() error {
+	return joinErrors(c.srcs, c.validate())
+}
+
+func (c *Config) validate() []*Error {
+	var errs []*Error
 	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat, c.validateWeb, c.validatePush, c.validateLLM} {
-		if err := check(); err != nil {
-			return err
-		}
+		errs = addErr(errs, check())
 	}
-	return nil
+	return errs
 }
 
 func (c *Config) validateBasics() error {
@@ -104,55 +109,62 @@ func (c *Config) validateShops() error {
 		return c.errf("shops", "no shops configured: add at least one [[shops]] table")
 	}
 	seen := map[string]int{}
+	var errs []*Error
 	for i, s := range c.Shops {
-		key := fmt.Sprintf("shops[%d]", i)
-		if !shopID.MatchString(s.ID) {
-			return c.errf(key+".id", "%s is not a valid shop id (1–32 of a-z 0-9 _ -)", c.show(key+".id", s.ID))
+		errs = addErr(errs, c.validateShop(i, s, seen))
+	}
+	return joinErrors(c.srcs, errs)
+}
+
+// validateShop checks shops[i]; seen maps the ids of the shops before it to their index.
+func (c *Config) validateShop(i int, s Shop, seen map[string]int) error {
+	key := fmt.Sprintf("shops[%d]", i)
+	if !shopID.MatchString(s.ID) {
+		return c.errf(key+".id", "%s is not a valid shop id (1–32 of a-z 0-9 _ -)", c.show(key+".id", s.ID))
+	}
+	if j, dup := seen[s.ID]; dup {
+		return c.errf(key+".id", "%s is already used by shops[%d]", c.show(key+".id", s.ID), j)
+	}
+	seen[s.ID] = i
+	if strings.TrimSpace(s.Name) == "" {
+		return c.errf(key+".name", "is empty (buyers see the shop name)")
+	}
+	if !slices.Contains(platforms, s.Platform) {
+		return c.errf(key+".platform", "unknown platform %s (want one of %s)", c.show(key+".platform", s.Platform), strings.Join(platforms, ", "))
+	}
+	if len(s.Merchants) == 0 {
+		return c.errf(key+".merchants", "no merchant accounts: merchant commands would be accepted from no one")
+	}
+	for j, m := range s.Merchants {
+		mk := fmt.Sprintf("%s.merchants[%d]", key, j)
+		if strings.TrimSpace(m) == "" {
+			return c.errf(mk, "is empty")
 		}
-		if j, dup := seen[s.ID]; dup {
-			return c.errf(key+".id", "%s is already used by shops[%d]", c.show(key+".id", s.ID), j)
+		if slices.Index(s.Merchants, m) != j {
+			return c.errf(mk, "%s is listed twice", c.show(mk, m))
 		}
-		seen[s.ID] = i
-		if strings.TrimSpace(s.Name) == "" {
-			return c.errf(key+".name", "is empty (buyers see the shop name)")
+	}
+	if s.OrderBook != "" {
+		ok := key + ".order_book"
+		if s.Platform != "manual" {
+			return c.errf(ok, "is only used by platform manual")
 		}
-		if !slices.Contains(platforms, s.Platform) {
-			return c.errf(key+".platform", "unknown platform %s (want one of %s)", c.show(key+".platform", s.Platform), strings.Join(platforms, ", "))
+		st, err := os.Stat(s.OrderBook)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			e := c.errf(ok, "order book %s does not exist", c.show(ok, s.OrderBook))
+			e.Err = err
+			return e
+		case err != nil:
+			e := c.errf(ok, "order book %s: %v", c.show(ok, s.OrderBook), err)
+			e.Err = err
+			return e
+		case st.IsDir():
+			return c.errf(ok, "order book %s is a directory, want a CSV file", c.show(ok, s.OrderBook))
 		}
-		if len(s.Merchants) == 0 {
-			return c.errf(key+".merchants", "no merchant accounts: merchant commands would be accepted from no one")
-		}
-		for j, m := range s.Merchants {
-			mk := fmt.Sprintf("%s.merchants[%d]", key, j)
-			if strings.TrimSpace(m) == "" {
-				return c.errf(mk, "is empty")
-			}
-			if slices.Index(s.Merchants, m) != j {
-				return c.errf(mk, "%s is listed twice", c.show(mk, m))
-			}
-		}
-		if s.OrderBook != "" {
-			ok := key + ".order_book"
-			if s.Platform != "manual" {
-				return c.errf(ok, "is only used by platform manual")
-			}
-			st, err := os.Stat(s.OrderBook)
-			switch {
-			case errors.Is(err, fs.ErrNotExist):
-				e := c.errf(ok, "order book %s does not exist", c.show(ok, s.OrderBook))
-				e.Err = err
-				return e
-			case err != nil:
-				e := c.errf(ok, "order book %s: %v", c.show(ok, s.OrderBook), err)
-				e.Err = err
-				return e
-			case st.IsDir():
-				return c.errf(ok, "order book %s is a directory, want a CSV file", c.show(ok, s.OrderBook))
-			}
-		}
-		if err := c.validatePlatform(key, s); err != nil {
-			return err
-		}
+	}
+	if err := c.validatePlatform(key, s); err != nil {
+		return err
 	}
 	return nil
 }
@@ -161,66 +173,78 @@ func (c *Config) validateSLA() error {
 	if _, ok := c.SLA["default"]; !ok {
 		return c.errf("sla.default", "missing: the rule for intents without their own entry")
 	}
+	var errs []*Error
 	for _, k := range slices.Sorted(maps.Keys(c.SLA)) {
-		key := "sla." + k
-		if _, ok := intents.ParseLabel(k); k != "default" && k != string(intents.Question) && !ok {
-			return c.errf(key, "unknown SLA key %q (want default, question or an intent label: %s)", k, strings.Join(labelNames(), ", "))
-		}
-		s := c.SLA[k]
-		if s.RespondWithin <= 0 {
-			return c.errf(key+".respond_within", "must be more than 0")
-		}
-		for i, w := range s.WarnBefore {
-			switch {
-			case w <= 0:
-				return c.errf(key+".warn_before", "%s must be more than 0", w)
-			case w >= s.RespondWithin:
-				return c.errf(key+".warn_before", "%s is not shorter than respond_within %s", w, s.RespondWithin)
-			case slices.Index(s.WarnBefore, w) != i:
-				return c.errf(key+".warn_before", "%s is listed twice", w)
-			}
+		errs = addErr(errs, c.validateSLAEntry(k))
+	}
+	return joinErrors(c.srcs, errs)
+}
+
+// validateSLAEntry checks sla.<k>.
+func (c *Config) validateSLAEntry(k string) error {
+	key := "sla." + k
+	if _, ok := intents.ParseLabel(k); k != "default" && k != string(intents.Question) && !ok {
+		return c.errf(key, "unknown SLA key %q (want default, question or an intent label: %s)", k, strings.Join(labelNames(), ", "))
+	}
+	s := c.SLA[k]
+	if s.RespondWithin <= 0 {
+		return c.errf(key+".respond_within", "must be more than 0")
+	}
+	for i, w := range s.WarnBefore {
+		switch {
+		case w <= 0:
+			return c.errf(key+".warn_before", "%s must be more than 0", w)
+		case w >= s.RespondWithin:
+			return c.errf(key+".warn_before", "%s is not shorter than respond_within %s", w, s.RespondWithin)
+		case slices.Index(s.WarnBefore, w) != i:
+			return c.errf(key+".warn_before", "%s is listed twice", w)
 		}
 	}
 	return nil
 }
 
 func (c *Config) validateTemplates() error {
-	if err := c.checkGroup(vocab.Replies, c.Replies); err != nil {
-		return err
-	}
-	return c.checkGroup(vocab.Alerts, c.Alerts)
+	return joinErrors(c.srcs, addErr(addErr(nil, c.checkGroup(vocab.Replies, c.Replies)), c.checkGroup(vocab.Alerts, c.Alerts)))
 }
 
 func (c *Config) checkGroup(group string, src map[string]string) error {
 	keys := vocab.TemplateKeys(group)
+	var errs []*Error
 	for _, k := range slices.Sorted(maps.Keys(src)) {
 		if !slices.Contains(keys, k) {
-			return c.errf(group+"."+k, "unknown %s key (want one of %s)", group, strings.Join(keys, ", "))
+			errs = append(errs, c.errf(group+"."+k, "unknown %s key (want one of %s)", group, strings.Join(keys, ", ")))
 		}
 	}
 	for _, k := range keys {
-		fields, _ := vocab.TemplateFields(group, k)
-		key := group + "." + k
-		text, ok := src[k]
-		if !ok {
-			return c.errf(key, "missing")
+		errs = addErr(errs, c.checkTemplate(group, k, src))
+	}
+	return joinErrors(c.srcs, errs)
+}
+
+// checkTemplate checks the template group.k: present, not empty, parses, and uses only
+// the fields that template is given.
+func (c *Config) checkTemplate(group, k string, src map[string]string) error {
+	fields, _ := vocab.TemplateFields(group, k)
+	key := group + "." + k
+	text, ok := src[k]
+	if !ok {
+		return c.errf(key, "missing")
+	}
+	if strings.TrimSpace(text) == "" {
+		return c.errf(key, "is empty: a buyer must never get an empty message")
+	}
+	t, err := template.New(k).Funcs(TemplateFuncs()).Parse(text)
+	if err != nil {
+		e := c.errf(key, "template does not parse: %s", templateMsg(err, k))
+		e.Err = err
+		return e
+	}
+	for _, tt := range t.Templates() {
+		if tt.Tree == nil {
+			continue
 		}
-		if strings.TrimSpace(text) == "" {
-			return c.errf(key, "is empty: a buyer must never get an empty message")
-		}
-		t, err := template.New(k).Funcs(TemplateFuncs()).Parse(text)
-		if err != nil {
-			e := c.errf(key, "template does not parse: %s", templateMsg(err, k))
-			e.Err = err
-			return e
-		}
-		for _, tt := range t.Templates() {
-			if tt.Tree == nil {
-				continue
-			}
-			if bad := unknownField(tt.Tree.Root, fields, true); bad != "" {
-				return c.errf(key, "template uses .%s, which is not available here (available: %s)", bad, dotted(fields))
-			}
+		if bad := unknownField(tt.Tree.Root, fields, true); bad != "" {
+			return c.errf(key, "template uses .%s, which is not available here (available: %s)", bad, dotted(fields))
 		}
 	}
 	return nil
@@ -394,42 +418,49 @@ func (c *Config) validatePlatform(key string, s Shop) error {
 // validateNotify checks the alert sinks and the escalation ladder.
 func (c *Config) validateNotify() error {
 	names := map[string]int{}
+	var errs []*Error
 	for i, n := range c.Notify {
-		key := fmt.Sprintf("notify[%d]", i)
-		required := map[string]string{}
-		switch n.Type {
-		case "wecom":
-			required["key"] = n.Key
-		case "dingtalk", "feishu":
-			required["token"] = n.Token
-		case "webhook":
-			required["url"] = n.URL
-		default:
-			return c.errf(key+".type", "unknown sink type %s (want wecom, dingtalk, feishu or webhook)", c.show(key+".type", n.Type))
-		}
-		for _, f := range slices.Sorted(maps.Keys(required)) {
-			if strings.TrimSpace(required[f]) == "" {
-				return c.errf(key+"."+f, "is empty (required for a %s sink)", n.Type)
-			}
-		}
-		switch n.Level {
-		case "", "info", "warn", "urgent":
-		default:
-			return c.errf(key+".level", "want info, warn or urgent")
-		}
-		name := n.Name
-		if name == "" {
-			name = fmt.Sprintf("%s%d", n.Type, i)
-		}
-		if j, dup := names[name]; dup {
-			return c.errf(key+".name", "%q is already used by notify[%d]", name, j)
-		}
-		names[name] = i
+		errs = addErr(errs, c.validateSink(i, n, names))
 	}
 	g, a := c.Escalation.GroupWithin, c.Escalation.AllWithin
 	if g < 0 || a < 0 || (g > 0 && a > 0 && a >= g) {
-		return c.errf("escalation.all_within", "must be shorter than escalation.group_within")
+		errs = append(errs, c.errf("escalation.all_within", "must be shorter than escalation.group_within"))
 	}
+	return joinErrors(c.srcs, errs)
+}
+
+// validateSink checks notify[i]; names maps the names of the sinks before it to their index.
+func (c *Config) validateSink(i int, n Sink, names map[string]int) error {
+	key := fmt.Sprintf("notify[%d]", i)
+	required := map[string]string{}
+	switch n.Type {
+	case "wecom":
+		required["key"] = n.Key
+	case "dingtalk", "feishu":
+		required["token"] = n.Token
+	case "webhook":
+		required["url"] = n.URL
+	default:
+		return c.errf(key+".type", "unknown sink type %s (want wecom, dingtalk, feishu or webhook)", c.show(key+".type", n.Type))
+	}
+	for _, f := range slices.Sorted(maps.Keys(required)) {
+		if strings.TrimSpace(required[f]) == "" {
+			return c.errf(key+"."+f, "is empty (required for a %s sink)", n.Type)
+		}
+	}
+	switch n.Level {
+	case "", "info", "warn", "urgent":
+	default:
+		return c.errf(key+".level", "want info, warn or urgent")
+	}
+	name := n.Name
+	if name == "" {
+		name = fmt.Sprintf("%s%d", n.Type, i)
+	}
+	if j, dup := names[name]; dup {
+		return c.errf(key+".name", "%q is already used by notify[%d]", name, j)
+	}
+	names[name] = i
 	return nil
 }
 

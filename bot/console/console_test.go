@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -377,5 +379,45 @@ func TestSinkDuringRun(t *testing.T) {
 	}
 	if got := strings.Count(text, "客服 → buyer1：收到：在吗\n"); got != lines {
 		t.Fatalf("reply lines=%d, want %d", got, lines)
+	}
+}
+
+// Issue 16, item 11: the demo's buyer can send a picture (or a voice note): it arrives as
+// a media message with a copy of the file under MediaDir, as WeChat's would.
+func TestSendPicture(t *testing.T) {
+	dir := t.TempDir()
+	pic := filepath.Join(dir, "破损.JPG")
+	if err := os.WriteFile(pic, []byte("\xff\xd8\xff jpeg bytes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	media := filepath.Join(dir, "media")
+	c, out := newChannel("/图片 " + pic + "\n/img \"" + pic + "\"\n/语音 " + pic + "\n/图片 " + filepath.Join(dir, "nope.jpg") + "\n/图片\n/图片 " + dir + "\n")
+	c.MediaDir = media
+	h := &fakeHandler{ch: c}
+	if err := c.Run(context.Background(), h); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.got) != 3 {
+		t.Fatalf("handled %d messages, want 3 (two pictures, a voice note; the bad paths none):\n%s", len(h.got), out)
+	}
+	for i, want := range []bot.Kind{bot.KindImage, bot.KindImage, bot.KindVoice} {
+		m := h.got[i]
+		if m.Kind != want || m.From != "buyer1" || m.Text == "" {
+			t.Errorf("message %d: %+v, want a %s from the buyer with a placeholder text", i, m, want)
+		}
+		if rel, err := filepath.Rel(filepath.Join(media, "shop1", "2024-11-28"), m.Media); err != nil || strings.Contains(rel, "..") || !strings.HasSuffix(m.Media, ".jpg") {
+			t.Errorf("message %d media %q, want a .jpg copy under %s/shop1/2024-11-28", i, m.Media, media)
+		}
+		if b, err := os.ReadFile(m.Media); err != nil || string(b) != "\xff\xd8\xff jpeg bytes" {
+			t.Errorf("message %d media holds %q, %v", i, b, err)
+		}
+	}
+	for _, want := range []string{"nope.jpg", "用法", "目录"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out.String(), "/图片 文件路径") {
+		t.Errorf("the usage does not mention /图片:\n%s", out)
 	}
 }
