@@ -18,7 +18,11 @@ type CaseFilter struct {
 	LiveOnly bool
 	// DueBefore keeps live cases whose deadline is before it (e.g. now: the overdue ones).
 	DueBefore time.Time
-	Limit     int
+	// Search keeps cases whose id is it (any case: "a12"), or whose order id, buyer id or
+	// buyer name contains it; spaces in it are ignored for the order id, which buyers and
+	// merchants write in groups ("4705 2884 6550 8532 862").
+	Search string
+	Limit  int
 }
 
 // FindCases lists cases, the nearest deadline first for live ones.
@@ -43,6 +47,11 @@ func (s *Store) FindCases(ctx context.Context, f CaseFilter) ([]Case, error) {
 	if !f.DueBefore.IsZero() {
 		where, args = append(where, "deadline > 0 AND deadline < ?"), append(args, ms(f.DueBefore))
 	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		like := func(s string) string { return "%" + likeLiteral(s) + "%" }
+		where = append(where, `(id = ? OR order_id LIKE ? ESCAPE '\' OR buyer LIKE ? ESCAPE '\' OR buyer_name LIKE ? ESCAPE '\')`)
+		args = append(args, strings.ToUpper(s), like(strings.Join(strings.Fields(s), "")), like(s), like(s))
+	}
 	q := `SELECT ` + caseColumns + ` FROM cases`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -57,6 +66,12 @@ func (s *Store) FindCases(ctx context.Context, f CaseFilter) ([]Case, error) {
 		return nil, fmt.Errorf("find cases: %w", err)
 	}
 	return collectCases(rows)
+}
+
+// likeLiteral makes a search term literal inside a LIKE pattern whose escape character
+// is a backslash: a typed % or _ matches itself.
+func likeLiteral(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Case loads one case of a shop.
