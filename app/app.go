@@ -207,14 +207,14 @@ func (a *App) Start(ctx context.Context) error {
 		}
 	}
 	if cfg.Web.Enabled {
-		merchants := map[string]string{}
+		merchants, names := map[string]string{}, map[string]string{}
 		var shops []string
 		for _, s := range cfg.Shops {
-			merchants[s.ID] = s.Merchants[0]
+			merchants[s.ID], names[s.ID] = s.Merchants[0], s.Name
 			shops = append(shops, s.ID)
 		}
 		b, err := board.New(board.Options{Store: a.Store, Engine: a.Engine, Merchant: func(shop string) string { return merchants[shop] },
-			Token: cfg.Web.Token, MediaDir: a.opts.MediaDir, Shops: shops, Now: a.opts.Now, Log: a.opts.Log,
+			Token: cfg.Web.Token, MediaDir: a.opts.MediaDir, Shops: shops, ShopNames: names, Now: a.opts.Now, Log: a.opts.Log,
 			Listen: cfg.Web.Listen, PublicURL: cfg.Web.PublicURL, TrustedProxyHeader: cfg.Web.TrustedProxyHeader})
 		if err != nil {
 			return fmt.Errorf("web: %w", err)

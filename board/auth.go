@@ -96,16 +96,16 @@ func (b *Board) authed(next http.Handler) http.Handler {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			http.Error(w, "请先登录 / login required", http.StatusUnauthorized)
+			b.errorPage(w, r, "请先登录 / login required", http.StatusUnauthorized)
 			return
 		}
 		if r.Method == http.MethodPost {
-			if !parseForm(w, r) {
+			if !b.parseForm(w, r) {
 				return
 			}
 			if !hmac.Equal([]byte(r.PostForm.Get(csrfField)), []byte(s.csrf)) {
 				b.log.Warn("board: post without a valid csrf token refused", "path", r.URL.Path)
-				http.Error(w, "页面已过期，请刷新后重试 / invalid CSRF token", http.StatusForbidden)
+				b.errorPage(w, r, "页面已过期，请刷新后重试 / invalid CSRF token", http.StatusForbidden)
 				return
 			}
 		}
@@ -135,21 +135,21 @@ func (b *Board) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // parseForm parses a POST form, answering 413 for a body over maxForm and 400 otherwise.
-func parseForm(w http.ResponseWriter, r *http.Request) bool {
+func (b *Board) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	err := r.ParseForm()
 	if err == nil {
 		return true
 	}
 	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		http.Error(w, "表单太大 / form too large", http.StatusRequestEntityTooLarge)
+		b.errorPage(w, r, "表单太大 / form too large", http.StatusRequestEntityTooLarge)
 		return false
 	}
-	http.Error(w, "表单有误 / bad form", http.StatusBadRequest)
+	b.errorPage(w, r, "表单有误 / bad form", http.StatusBadRequest)
 	return false
 }
 
 func (b *Board) login(w http.ResponseWriter, r *http.Request) {
-	if !parseForm(w, r) {
+	if !b.parseForm(w, r) {
 		return
 	}
 	next := localPath(r.PostForm.Get("next"))

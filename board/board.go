@@ -44,6 +44,13 @@ type Options struct {
 	MediaDir string
 	// Shops lists shop ids for the filter, in config order; optional.
 	Shops []string
+	// ShopNames maps a shop id to the name the merchant knows it by (config shops.name);
+	// pages show the name, and the id where there is none.
+	ShopNames map[string]string
+	// Refresh is how often the case list reloads itself to show new cases: by a script
+	// that waits while the merchant is typing or choosing a filter, else (no JavaScript)
+	// by a meta refresh. Default 30 s; negative turns it off.
+	Refresh time.Duration
 	// SessionTTL is how long a login lasts. Default 30 days: the board runs on the
 	// merchant's own machine and a phone that must log in daily gets left logged out.
 	SessionTTL time.Duration
@@ -77,6 +84,8 @@ type Board struct {
 	key         []byte // HMAC key for sessions, CSRF tokens and flashes, derived from the token
 	mediaDir    string
 	shops       []string
+	shopNames   map[string]string
+	refresh     time.Duration
 	ttl         time.Duration
 	now         func() time.Time
 	log         *slog.Logger
@@ -131,6 +140,9 @@ func New(o Options) (*Board, error) {
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = 30 * 24 * time.Hour
 	}
+	if o.Refresh == 0 {
+		o.Refresh = 30 * time.Second
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -144,7 +156,7 @@ func New(o Options) (*Board, error) {
 	return &Board{
 		store: o.Store, engine: o.Engine, merchant: o.Merchant, token: o.Token, key: deriveKey(o.Token),
 		throttle: newLoginThrottle(), revoked: newRevocations(),
-		mediaDir: media, shops: o.Shops, ttl: o.SessionTTL, now: o.Now, log: o.Log, pages: pages,
+		mediaDir: media, shops: o.Shops, shopNames: o.ShopNames, refresh: o.Refresh, ttl: o.SessionTTL, now: o.Now, log: o.Log, pages: pages,
 		proxyHeader: http.CanonicalHeaderKey(o.TrustedProxyHeader), hosts: hosts, origin: origin, httpsOrigin: secure,
 		inflight: make(chan struct{}, maxInFlight), inflightIn: make(chan struct{}, maxInFlight),
 	}, nil
@@ -193,7 +205,7 @@ func (b *Board) secure(next http.Handler) http.Handler {
 		h.Set("Cache-Control", "no-store")
 		if !b.hostOK(r.Host) {
 			b.log.Warn("board: request for another host refused", "host", vocab.Clip(r.Host, 100), "remote", r.RemoteAddr)
-			http.Error(w, "主机名不对 / misdirected request: open the board at its own address", http.StatusMisdirectedRequest)
+			b.errorPage(w, r, "主机名不对 / misdirected request: open the board at its own address", http.StatusMisdirectedRequest)
 			return
 		}
 		slots := b.inflight
@@ -207,12 +219,12 @@ func (b *Board) secure(next http.Handler) http.Handler {
 			defer func() { <-slots }()
 		default:
 			h.Set("Retry-After", "1")
-			http.Error(w, "请求太多，请稍后再试 / too many requests in flight", http.StatusServiceUnavailable)
+			b.errorPage(w, r, "请求太多，请稍后再试 / too many requests in flight", http.StatusServiceUnavailable)
 			return
 		}
 		if r.Method == http.MethodPost {
 			if o := r.Header.Get("Origin"); o != "" && o != "null" && !b.sameOrigin(o, r) {
-				http.Error(w, "跨站请求被拒绝 / cross-site request refused", http.StatusForbidden)
+				b.errorPage(w, r, "跨站请求被拒绝 / cross-site request refused", http.StatusForbidden)
 				return
 			}
 		}

@@ -306,7 +306,8 @@ func TestActions(t *testing.T) {
 			page := c.get("/case/demo/A1").Body
 			tok := csrfInput.FindStringSubmatch(page)[1]
 			nonce := nonceInput.FindStringSubmatch(page)[1]
-			r := c.post("/case/demo/A1/action", url.Values{"csrf": {tok}, "nonce": {nonce}, "verb": {tc.verb}, "arg": {tc.arg}})
+			// confirm=1: the confirmation page's own form (TestConfirmBeforeDecision).
+			r := c.post("/case/demo/A1/action", url.Values{"csrf": {tok}, "nonce": {nonce}, "verb": {tc.verb}, "arg": {tc.arg}, "confirm": {"1"}})
 			if r.Status != http.StatusSeeOther || r.Location != "/case/demo/A1" {
 				t.Fatalf("action = %d → %q, want 303 → /case/demo/A1", r.Status, r.Location)
 			}
@@ -332,7 +333,7 @@ func TestApproveShowsBuyerReplyInTranscript(t *testing.T) {
 	c := e.client()
 	c.login()
 	page := c.get("/case/demo/A1").Body
-	form := url.Values{"csrf": {csrfInput.FindStringSubmatch(page)[1]}, "nonce": {nonceInput.FindStringSubmatch(page)[1]}, "verb": {"同意"}}
+	form := url.Values{"csrf": {csrfInput.FindStringSubmatch(page)[1]}, "nonce": {nonceInput.FindStringSubmatch(page)[1]}, "verb": {"同意"}, "confirm": {"1"}}
 	c.post("/case/demo/A1/action", form)
 	transcript := between(c.get("/case/demo/A1").Body, `id="transcript"`, "</section>")
 	if !strings.Contains(transcript, "店主已同意") || !strings.Contains(transcript, "退款 "+cupOrder) {

@@ -13,8 +13,9 @@ import (
 const chromium = "/usr/bin/chromium"
 
 // TestBrowserApprove drives the board in headless Chromium as a merchant would: log in,
-// find the case, open it, approve it, and read the buyer's approval in the transcript.
-// Set BOARD_SCREENSHOTS=1 to save /tmp/board-list.png and /tmp/board-case.png.
+// find the case, open it, approve it, confirm, and read the buyer's approval in the
+// transcript. Set BOARD_SCREENSHOTS=1 to save /tmp/board-list.png, /tmp/board-case.png
+// and /tmp/board-confirm.png (Chinese needs a CJK font: Debian fonts-noto-cjk).
 func TestBrowserApprove(t *testing.T) {
 	if _, err := os.Stat(chromium); err != nil {
 		if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
@@ -98,6 +99,14 @@ func TestBrowserApprove(t *testing.T) {
 	)
 	step("approve",
 		chromedp.Click(chromedp.CSS(`#approve`)),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm`)),
+		shot("/tmp/board-confirm.png"),
+	)
+	if c := e.mustCase("A1"); c.State != "waiting_merchant" {
+		t.Fatalf("State=%v before the 同意 was confirmed, want waiting_merchant", c.State)
+	}
+	step("confirm",
+		chromedp.Click(chromedp.CSS(`#confirm`)),
 		chromedp.WaitVisible(chromedp.CSS(`#flash`)),
 	)
 	flash := read("flash", chromedp.Text(chromedp.CSS(`#flash`)))
@@ -120,6 +129,6 @@ func TestBrowserApprove(t *testing.T) {
 		t.Errorf("State=%v after clicking 同意, want resolved", c.State)
 	}
 	if shots {
-		t.Log("screenshots: /tmp/board-list.png /tmp/board-case.png")
+		t.Log("screenshots: /tmp/board-list.png /tmp/board-case.png /tmp/board-confirm.png")
 	}
 }

@@ -10,3 +10,6 @@ func SetThrottleMax(b *Board, n int) { b.throttle.max = n }
 func InFlight(b *Board) int { return len(b.inflight) }
 
 const MaxInFlight = maxInFlight
+
+// PlatformEvent exposes platformEvent to the external tests.
+var PlatformEvent = platformEvent

@@ -127,7 +127,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	e.board, err = board.New(board.Options{
-		Store: store, Engine: e.spy, Token: token, MediaDir: e.media, Shops: []string{shopID}, Now: e.clock.Now,
+		Store: store, Engine: e.spy, Token: token, MediaDir: e.media, Shops: []string{shopID}, ShopNames: map[string]string{shopID: "示例小店"}, Now: e.clock.Now,
 		Merchant: func(shop string) string {
 			if shop == shopID {
 				return merchant

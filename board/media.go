@@ -18,40 +18,40 @@ func (b *Board) media(w http.ResponseWriter, r *http.Request) {
 	rel, ok := b.mediaRel(r.URL.Query().Get("path"))
 	if !ok {
 		b.log.Warn("board: media path outside the media dir refused", "path", r.URL.Query().Get("path"))
-		http.Error(w, "不能访问这个文件 / forbidden", http.StatusForbidden)
+		b.errorPage(w, r, "不能访问这个文件 / forbidden", http.StatusForbidden)
 		return
 	}
 	root, err := os.OpenRoot(b.mediaDir)
 	if err != nil {
-		b.fail(w, "open media dir", err)
+		b.fail(w, r, "open media dir", err)
 		return
 	}
 	defer root.Close()
 	f, err := root.Open(rel)
 	if errors.Is(err, fs.ErrNotExist) {
-		http.Error(w, "文件不存在 / not found", http.StatusNotFound)
+		b.errorPage(w, r, "文件不存在 / not found", http.StatusNotFound)
 		return
 	}
 	if err != nil {
 		b.log.Warn("board: media file refused", "path", rel, "err", err)
-		http.Error(w, "不能访问这个文件 / forbidden", http.StatusForbidden)
+		b.errorPage(w, r, "不能访问这个文件 / forbidden", http.StatusForbidden)
 		return
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
-		http.Error(w, "不能访问这个文件 / forbidden", http.StatusForbidden)
+		b.errorPage(w, r, "不能访问这个文件 / forbidden", http.StatusForbidden)
 		return
 	}
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
 	ctype := http.DetectContentType(head[:n])
 	if !strings.HasPrefix(ctype, "image/") || ctype == "image/svg+xml" {
-		http.Error(w, "不是图片 / not an image", http.StatusUnsupportedMediaType)
+		b.errorPage(w, r, "不是图片 / not an image", http.StatusUnsupportedMediaType)
 		return
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		b.fail(w, "read media", err)
+		b.fail(w, r, "read media", err)
 		return
 	}
 	w.Header().Set("Content-Type", ctype)

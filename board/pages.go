@@ -39,6 +39,9 @@ type page struct {
 	NowMS  int64 // the server's clock, so countdowns follow it rather than the phone's
 	Flash  string
 	Authed bool
+	// Refresh, in seconds, reloads the page to show what changed (the case list only;
+	// a case page holds forms being typed into); 0 never.
+	Refresh int
 }
 
 func (b *Board) page(r *http.Request, title string) page {
@@ -51,6 +54,7 @@ func (b *Board) render(w http.ResponseWriter, r *http.Request, status int, name 
 	var buf bytes.Buffer
 	if err := b.pages.ExecuteTemplate(&buf, name, v); err != nil {
 		b.log.Error("board: render page", "page", name, "err", err)
+		// Plain text: the error page is rendered here too, and may be what failed.
 		http.Error(w, "页面出错了 / internal error", http.StatusInternalServerError)
 		return
 	}
@@ -99,16 +103,28 @@ func newCountdown(c *cases.Case, now time.Time) countdown {
 
 type caseRow struct {
 	cases.Case
-	IntentName string
-	StateName  string
-	BuyerLabel string
-	Link       string
-	Left       countdown
+	IntentName   string
+	StateName    string
+	BuyerLabel   string
+	ShopName     string
+	ReasonName   string
+	PlatformName string
+	Link         string
+	Left         countdown
 }
 
 func (b *Board) row(c cases.Case, now time.Time) caseRow {
 	return caseRow{Case: c, IntentName: intentName(c.Intent), StateName: c.State.Label(), BuyerLabel: c.Who(),
+		ShopName: b.shopName(c.Shop), ReasonName: reasonName(intents.Reason(c.Reason)), PlatformName: platformName(c.Platform),
 		Link: "/case/" + url.PathEscape(c.Shop) + "/" + url.PathEscape(c.ID), Left: newCountdown(&c, now)}
+}
+
+// shopName is the shop as the merchant knows it: its configured name, else its id.
+func (b *Board) shopName(id string) string {
+	if n := b.shopNames[id]; n != "" {
+		return n
+	}
+	return id
 }
 
 type option struct {
@@ -128,6 +144,7 @@ type listView struct {
 	Questions []questionRow // live inbox questions, longest wait first
 	Rows      []caseRow
 	Shop      string
+	Search    string // the search box: a case id, an order id, a buyer
 	Shops     []option
 	Intents   []option
 	States    []option
@@ -140,24 +157,27 @@ const listLimit = 200
 // list shows cases; by default the live ones, nearest deadline first.
 func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := cases.CaseFilter{Shop: q.Get("shop"), Intent: q.Get("intent"), Limit: listLimit + 1}
+	f := cases.CaseFilter{Shop: q.Get("shop"), Intent: q.Get("intent"), Search: strings.TrimSpace(q.Get("q")), Limit: listLimit + 1}
 	switch st := q.Get("state"); st {
 	case "", "live":
 		f.LiveOnly = true
 	case "all":
 	default:
 		if !slices.Contains(allStates, cases.State(st)) {
-			http.Error(w, "没有这个状态 / unknown state", http.StatusBadRequest)
+			b.errorPage(w, r, "没有这个状态 / unknown state", http.StatusBadRequest)
 			return
 		}
 		f.State = cases.State(st)
 	}
 	found, err := b.store.FindCases(r.Context(), f)
 	if err != nil {
-		b.fail(w, "list cases", err)
+		b.fail(w, r, "list cases", err)
 		return
 	}
-	v := listView{page: b.page(r, "售后看板"), Shop: f.Shop}
+	v := listView{page: b.page(r, "售后看板"), Shop: f.Shop, Search: f.Search}
+	if b.refresh > 0 {
+		v.Refresh = max(1, int(b.refresh/time.Second))
+	}
 	if len(found) > listLimit {
 		found, v.Limited = found[:listLimit], true
 	}
@@ -173,7 +193,7 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 		v.Rows = append(v.Rows, b.row(c, now))
 	}
 	for _, s := range b.shops {
-		v.Shops = append(v.Shops, option{Value: s, Name: s, Selected: s == f.Shop})
+		v.Shops = append(v.Shops, option{Value: s, Name: b.shopName(s), Selected: s == f.Shop})
 	}
 	for _, l := range append(intents.Labels(), intents.Question) {
 		v.Intents = append(v.Intents, option{Value: string(l), Name: l.Chinese(), Selected: string(l) == f.Intent})
@@ -266,16 +286,16 @@ func (b *Board) casePage(w http.ResponseWriter, r *http.Request) {
 	shop, id := r.PathValue("shop"), r.PathValue("id")
 	c, err := b.store.Case(r.Context(), shop, id)
 	if errors.Is(err, cases.ErrNotFound) {
-		http.Error(w, "没有这个售后单 / case not found", http.StatusNotFound)
+		b.errorPage(w, r, "没有这个售后单 / case not found", http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		b.fail(w, "load case", err)
+		b.fail(w, r, "load case", err)
 		return
 	}
 	v, err := b.caseView(r.Context(), r, c)
 	if err != nil {
-		b.fail(w, "load case "+id, err)
+		b.fail(w, r, "load case "+id, err)
 		return
 	}
 	v.Flash = b.takeFlash(w, r)
@@ -294,9 +314,7 @@ func (b *Board) caseView(ctx context.Context, r *http.Request, c *cases.Case) (c
 	}
 	for _, e := range events {
 		row := eventRow{Event: e, KindName: eventName(e.Kind)}
-		if e.Kind == cases.EventState {
-			row.Text = stateChange(e)
-		}
+		row.Text = eventText(e)
 		v.Events = append(v.Events, row)
 		if l, ok := b.transcriptLine(e); ok {
 			v.Transcript = append(v.Transcript, l)
@@ -425,7 +443,47 @@ func alertStateName(s cases.AlertState) string {
 }
 
 // fail logs an internal error and shows the merchant a plain message, never the chain.
-func (b *Board) fail(w http.ResponseWriter, doing string, err error) {
+func (b *Board) fail(w http.ResponseWriter, r *http.Request, doing string, err error) {
 	b.log.Error("board: "+doing, "err", err)
-	http.Error(w, "出错了，请稍后再试 / internal error", http.StatusInternalServerError)
+	b.errorPage(w, r, "出错了，请稍后再试 / internal error", http.StatusInternalServerError)
+}
+
+// errorView is an error page: what went wrong in the merchant's words, and the way on.
+type errorView struct {
+	page
+	Status  int
+	Heading string
+	Message string
+}
+
+// errorPage answers status with a page in the board's own look (issue 16, item 10: not
+// bare text), saying msg and offering the way back: the list when logged in, else the
+// login page. It needs no session and runs before any handler too (host, flood and
+// cross-site checks); a JSON or image client gets the same small page.
+func (b *Board) errorPage(w http.ResponseWriter, r *http.Request, msg string, status int) {
+	v := errorView{page: b.page(r, statusName(status)), Status: status, Heading: statusName(status), Message: msg}
+	b.render(w, r, status, "error", v)
+}
+
+// statusName is an HTTP status as a merchant would say it.
+func statusName(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "请求有误"
+	case http.StatusUnauthorized:
+		return "请先登录"
+	case http.StatusForbidden:
+		return "不能这样操作"
+	case http.StatusNotFound:
+		return "找不到"
+	case http.StatusRequestEntityTooLarge:
+		return "内容太长"
+	case http.StatusUnsupportedMediaType:
+		return "不是图片"
+	case http.StatusMisdirectedRequest:
+		return "地址不对"
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return "太忙了"
+	}
+	return "出错了"
 }
