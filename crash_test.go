@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/internal/longtest"
 )
 
 // waitCount waits until want occurs at least n times in the output.
@@ -51,9 +52,7 @@ var (
 // buyers, restarts it and carries on, then checks from the store that no case, transcript
 // or alert was lost and no alert was sent twice without the repeat mark.
 func TestKill9Loop(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts processes")
-	}
+	longtest.Skip(t, "kill -9 loop: starts and kills the program 20 times")
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("AFTERSALE_CRASH_SEED"); s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/internal/longtest"
 )
 
 // buildBinary builds the real program, so memory figures are the shipped binary's and
@@ -65,9 +66,7 @@ const armedLine = `msg="loop armed" loop=alerts`
 // resident memory once the watcher is armed and the prompt is up. Issue 7's target is
 // ≤ 40 MB; the figure is logged, not asserted, like every performance figure here.
 func TestIdleMemory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and starts the program")
-	}
+	longtest.Skip(t, "builds and starts the program")
 	bin := buildBinary(t)
 	cfg := writeConfig(t, "")
 	began := time.Now()

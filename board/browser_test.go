@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/aftersale/aftersale/internal/longtest"
 )
 
 const chromium = "/usr/bin/chromium"
@@ -17,6 +19,7 @@ const chromium = "/usr/bin/chromium"
 // transcript. Set BOARD_SCREENSHOTS=1 to save /tmp/board-list.png, /tmp/board-case.png
 // and /tmp/board-confirm.png (Chinese needs a CJK font: Debian fonts-noto-cjk).
 func TestBrowserApprove(t *testing.T) {
+	longtest.Skip(t, "headless Chromium")
 	if _, err := os.Stat(chromium); err != nil {
 		if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
 			t.Fatalf("CI is set but %s is missing: .ci/run should install it: %v", chromium, err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/board"
+	"github.com/aftersale/aftersale/internal/longtest"
 )
 
 // Weak tokens are refused with a hint to generate one; strong ones are accepted.
@@ -247,6 +248,7 @@ func TestLoginThrottleIgnoresUntrustedHeader(t *testing.T) {
 // 40,000 guessing addresses: each attempt is counted in O(1), the table holds each once,
 // and the merchant at another address still logs in.
 func TestLoginThrottleManyAddresses(t *testing.T) {
+	longtest.Skip(t, "40,000 login addresses")
 	e := newEnv(t)
 	b, h := boardWith(t, e, func(*board.Options) {})
 	const n = 40_000
@@ -278,6 +280,7 @@ func TestLoginThrottleManyAddresses(t *testing.T) {
 // More addresses than the table holds: it stays at its cap, and the addresses beyond it
 // share one small budget of wrong tries instead of five each.
 func TestLoginThrottleBoundedMemory(t *testing.T) {
+	longtest.Skip(t, "40,000 login addresses")
 	e := newEnv(t)
 	b, h := boardWith(t, e, func(*board.Options) {})
 	const capacity, n = 1000, 40_000

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aftersale/aftersale/internal/longtest"
 )
 
 // scaleClock is a clock the filler moves forward, so opening times and alert due times
@@ -440,6 +442,7 @@ func logLateness(t *testing.T, r latenessRun, res latenessResult) {
 // TestAlertLateness runs the lateness harness small enough for every go test: each
 // alert fires once, never early, and nothing else fires.
 func TestAlertLateness(t *testing.T) {
+	longtest.Skip(t, "real-clock lateness of 2,000 alerts")
 	r := latenessRun{background: 2000, k: 200, lead: 200 * time.Millisecond, spacing: 5 * time.Millisecond, bound: 2 * time.Minute}
 	res := runLateness(t, filepath.Join(t.TempDir(), "late.db"), r)
 	logLateness(t, r, res)

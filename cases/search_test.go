@@ -42,7 +42,7 @@ func TestFindCasesSearch(t *testing.T) {
 		{"小王", []string{"A1"}},
 		{"wxid_li", []string{"A2"}},
 		{"50%_", []string{"A2"}},
-		{"%", []string{"A2"}}, // a literal %, which only 李 50%_off has
+		{"%", []string{"A2"}},             // a literal %, which only 李 50%_off has
 		{"_", []string{"A1", "A2", "A3"}}, // every buyer id has one: a literal _, not "any character"
 		{"Q9", nil},
 		{"退款", nil},

@@ -5,6 +5,8 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"github.com/aftersale/aftersale/internal/longtest"
 )
 
 // foldScore is the outcome of one k-fold cross-validation run.
@@ -74,9 +76,7 @@ func crossValidate(tb testing.TB, k int, h hyper) foldScore {
 // TestCrossValidation guards the model against regressions: 5-fold macro-F1 on the corpus
 // must stay above the floor measured when the constants were chosen.
 func TestCrossValidation(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains five models")
-	}
+	longtest.Skip(t, "trains five models")
 	const floor = 0.88 // measured 0.907 on 2 213 corpus lines; a drop below this is a regression
 	s := crossValidate(t, 5, defaultHyper())
 	t.Logf("5-fold: accuracy %.3f, macro-F1 %.3f, NLL %.3f", s.acc, s.macroF1, s.nll)

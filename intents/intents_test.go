@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/aftersale/aftersale/internal/longtest"
 )
 
 func TestLabels(t *testing.T) {
@@ -368,6 +370,7 @@ func TestExtraExamples(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
+	longtest.Skip(t, "trains two models")
 	a, _ := New(Options{})
 	b, _ := New(Options{})
 	for _, s := range benchMix {
