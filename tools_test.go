@@ -55,13 +55,16 @@ func TestClassifyHonoursConfig(t *testing.T) {
 		code  int
 		label string
 	}{
+		// A config with examples retrains the model (about a second each): twice is
+		// enough to see its examples used; a bad config shows it read from every place.
 		{name: "default", args: []string{"芝士雪豹"}, label: "other"},
-		{name: "flag first", args: []string{"-config", cfg, "芝士雪豹"}, label: "human"},
 		{name: "flag last", args: []string{"芝士雪豹", "-config", cfg}, label: "human"},
-		{name: "flag with =", args: []string{"芝士雪豹", "-config=" + cfg}, label: "human"},
 		{name: "environment", env: map[string]string{"AFTERSALE_CONFIG": cfg}, args: []string{"芝士雪豹"}, label: "human"},
-		{name: "bad config", args: []string{"芝士雪豹", "-config", bad}, code: 2},
+		{name: "bad config, flag first", args: []string{"-config", bad, "芝士雪豹"}, code: 2},
+		{name: "bad config, flag last", args: []string{"芝士雪豹", "-config", bad}, code: 2},
+		{name: "bad config, flag with =", args: []string{"芝士雪豹", "--config=" + bad}, code: 2},
 		{name: "bad config from environment", env: map[string]string{"AFTERSALE_CONFIG": bad}, args: []string{"芝士雪豹"}, code: 2},
+		{name: "after --, a word", args: []string{"--", "-config", bad}, label: "other"},
 		{name: "no words", args: []string{"-config", cfg}, code: 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
