@@ -63,3 +63,17 @@ func TestWelcomeOnFirstContact(t *testing.T) {
 	h.start() // a restart: nothing in memory
 	mustContain(t, h.say("老买家", "你好"), "在的")
 }
+
+// A reminder set for the very minute a deadline warning is due replaces it: the merchant
+// gets one alert then, not two.
+func TestSnoozeOntoAWarningIsOneAlert(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.advance(20 * time.Hour) // the 6h-before warning has fired; the next is at 23h
+	h.takeAlerts()
+	h.say(merchant, "A1 稍后 3h") // due at 23h, with the 1h-before warning
+	h.advance(3 * time.Hour)
+	if alerts := h.takeAlerts(); len(alerts) != 1 {
+		t.Fatalf("%d alerts at the snoozed minute, want 1: %+v", len(alerts), alerts)
+	}
+}

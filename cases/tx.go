@@ -202,12 +202,13 @@ func (tx *Tx) CancelAlerts(shop, caseID string) error {
 	return nil
 }
 
-// Snooze holds back the case's reminders until until: pending alerts due before then
-// are cancelled and one reminder is set at until, unless the deadline comes first, in
-// which case the alert at the deadline stays as it is.
+// Snooze holds back the case's reminders until until: pending alerts due before then, or
+// at that very time (one alert then, not a warning and a reminder together), are
+// cancelled and one reminder is set at until, unless the deadline comes first, in which
+// case the alert at the deadline stays as it is.
 func (tx *Tx) Snooze(c *Case, until time.Time) error {
 	_, err := tx.exec(`UPDATE alerts SET state = ? WHERE shop = ? AND case_id = ? AND state = ?
-		AND due_at < ? AND kind != ?`, AlertCancelled, c.Shop, c.ID, AlertPending, ms(until), AlertOverdue)
+		AND due_at <= ? AND kind != ?`, AlertCancelled, c.Shop, c.ID, AlertPending, ms(until), AlertOverdue)
 	if err != nil {
 		return fmt.Errorf("snooze case %s: %w", c.ID, err)
 	}

@@ -94,7 +94,7 @@ func VerbList() string {
 // HelpText is the merchant's 帮助 answer, built from the verb table.
 func HelpText() string {
 	var b strings.Builder
-	b.WriteString("商家指令 / merchant commands:\n")
+	b.WriteString("商家指令 / merchant commands（空格可省：A12同意、列表超时）:\n")
 	fmt.Fprintf(&b, "%s — 待回复的咨询和待处理售后；%s %s — 已超时的\n", List, List, Overdue)
 	b.WriteString("A12 — 详情和聊天记录")
 	for _, v := range Verbs() {

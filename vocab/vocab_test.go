@@ -176,7 +176,7 @@ func TestHelpText(t *testing.T) {
 		t.Fatalf("HelpText lines=%d, want %d:\n%s", len(lines), 4+len(vocab.Verbs()), help)
 	}
 	fixed := []string{
-		"商家指令 / merchant commands:",
+		"商家指令 / merchant commands（空格可省：A12同意、列表超时）:",
 		"列表 — 待回复的咨询和待处理售后；列表 超时 — 已超时的",
 		"A12 — 详情和聊天记录",
 	}
