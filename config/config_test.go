@@ -482,3 +482,34 @@ welcom = "hi"
 		t.Errorf("Error() has %d lines, want one a problem:\n%s", len(lines), err)
 	}
 }
+
+// Mistakes in the same section, and in the same shop, are all reported too.
+func TestLoadReportsEveryProblemInASection(t *testing.T) {
+	file := `[store]
+path = ""
+max_mb = -1
+[[shops]]
+id = "My Shop"
+name = ""
+platform = "pdd"
+merchants = ["m", "m"]
+[business_hours]
+start = "9点"
+end = "25:00"
+`
+	path := writeConfig(t, file)
+	_, err := Load(path, defaults(t))
+	var all Errors
+	if !errors.As(err, &all) {
+		t.Fatalf("Load err=%v (%T), want Errors", err, err)
+	}
+	var got []string
+	for _, e := range all {
+		got = append(got, itoa(e.Line)+" "+e.Key)
+	}
+	want := []string{"2 store.path", "3 store.max_mb", "5 shops[0].id", "6 shops[0].name", "7 shops[0].platform", "8 shops[0].merchants[1]",
+		"10 business_hours.start", "11 business_hours.end"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s\n(%v)", strings.Join(got, "\n"), strings.Join(want, "\n"), err)
+	}
+}

@@ -66,42 +66,43 @@ func (c *Config) validate() []*Error {
 }
 
 func (c *Config) validateBasics() error {
+	var errs []*Error
 	if strings.TrimSpace(c.Store.Path) == "" {
-		return c.errf("store.path", "is empty")
+		errs = append(errs, c.errf("store.path", "is empty"))
 	}
 	if c.Store.MaxMB < 0 {
-		return c.errf("store.max_mb", "must not be negative")
+		errs = append(errs, c.errf("store.max_mb", "must not be negative"))
 	}
 	if c.Store.RetentionDays < 0 {
-		return c.errf("store.retention_days", "must not be negative")
+		errs = append(errs, c.errf("store.retention_days", "must not be negative"))
 	}
 	if strings.TrimSpace(c.Console.Buyer) == "" {
-		return c.errf("console.buyer", "is empty")
+		errs = append(errs, c.errf("console.buyer", "is empty"))
 	}
 	for _, l := range []struct {
 		key string
 		v   int
 	}{{"limits.messages_per_minute", c.Limits.MessagesPerMinute}, {"limits.burst", c.Limits.Burst}, {"limits.cases_per_hour", c.Limits.CasesPerHour}} {
 		if l.v < 1 || l.v > 100000 {
-			return c.errf(l.key, "%d is outside 1..100000", l.v)
+			errs = append(errs, c.errf(l.key, "%d is outside 1..100000", l.v))
 		}
 	}
 	if strings.TrimSpace(c.Console.Merchant) == "" {
-		return c.errf("console.merchant", "is empty")
+		errs = append(errs, c.errf("console.merchant", "is empty"))
 	}
 	if m := c.Intents.MenuBelow; m < 0 || m > 1 || m != m {
-		return c.errf("intents.menu_below", "%v is outside 0..1", m)
+		errs = append(errs, c.errf("intents.menu_below", "%v is outside 0..1", m))
 	}
 	for i, ex := range c.Intents.Examples {
 		key := fmt.Sprintf("intents.examples[%d]", i)
 		if _, ok := intents.ParseLabel(ex.Label); !ok {
-			return c.errf(key+".label", "unknown label %s (want one of %s)", c.show(key+".label", ex.Label), strings.Join(labelNames(), ", "))
+			errs = append(errs, c.errf(key+".label", "unknown label %s (want one of %s)", c.show(key+".label", ex.Label), strings.Join(labelNames(), ", ")))
 		}
 		if strings.TrimSpace(ex.Text) == "" {
-			return c.errf(key+".text", "is empty")
+			errs = append(errs, c.errf(key+".text", "is empty"))
 		}
 	}
-	return nil
+	return joinErrors(c.srcs, errs)
 }
 
 func (c *Config) validateShops() error {
@@ -118,55 +119,54 @@ func (c *Config) validateShops() error {
 
 // validateShop checks shops[i]; seen maps the ids of the shops before it to their index.
 func (c *Config) validateShop(i int, s Shop, seen map[string]int) error {
+	var errs []*Error
 	key := fmt.Sprintf("shops[%d]", i)
 	if !shopID.MatchString(s.ID) {
-		return c.errf(key+".id", "%s is not a valid shop id (1–32 of a-z 0-9 _ -)", c.show(key+".id", s.ID))
+		errs = append(errs, c.errf(key+".id", "%s is not a valid shop id (1–32 of a-z 0-9 _ -)", c.show(key+".id", s.ID)))
 	}
 	if j, dup := seen[s.ID]; dup {
-		return c.errf(key+".id", "%s is already used by shops[%d]", c.show(key+".id", s.ID), j)
+		errs = append(errs, c.errf(key+".id", "%s is already used by shops[%d]", c.show(key+".id", s.ID), j))
+	} else {
+		seen[s.ID] = i
 	}
-	seen[s.ID] = i
 	if strings.TrimSpace(s.Name) == "" {
-		return c.errf(key+".name", "is empty (buyers see the shop name)")
+		errs = append(errs, c.errf(key+".name", "is empty (buyers see the shop name)"))
 	}
 	if !slices.Contains(platforms, s.Platform) {
-		return c.errf(key+".platform", "unknown platform %s (want one of %s)", c.show(key+".platform", s.Platform), strings.Join(platforms, ", "))
+		errs = append(errs, c.errf(key+".platform", "unknown platform %s (want one of %s)", c.show(key+".platform", s.Platform), strings.Join(platforms, ", ")))
 	}
 	if len(s.Merchants) == 0 {
-		return c.errf(key+".merchants", "no merchant accounts: merchant commands would be accepted from no one")
+		errs = append(errs, c.errf(key+".merchants", "no merchant accounts: merchant commands would be accepted from no one"))
 	}
 	for j, m := range s.Merchants {
 		mk := fmt.Sprintf("%s.merchants[%d]", key, j)
 		if strings.TrimSpace(m) == "" {
-			return c.errf(mk, "is empty")
+			errs = append(errs, c.errf(mk, "is empty"))
 		}
 		if slices.Index(s.Merchants, m) != j {
-			return c.errf(mk, "%s is listed twice", c.show(mk, m))
+			errs = append(errs, c.errf(mk, "%s is listed twice", c.show(mk, m)))
 		}
 	}
 	if s.OrderBook != "" {
 		ok := key + ".order_book"
 		if s.Platform != "manual" {
-			return c.errf(ok, "is only used by platform manual")
+			errs = append(errs, c.errf(ok, "is only used by platform manual"))
 		}
 		st, err := os.Stat(s.OrderBook)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			e := c.errf(ok, "order book %s does not exist", c.show(ok, s.OrderBook))
 			e.Err = err
-			return e
+			errs = append(errs, e)
 		case err != nil:
 			e := c.errf(ok, "order book %s: %v", c.show(ok, s.OrderBook), err)
 			e.Err = err
-			return e
+			errs = append(errs, e)
 		case st.IsDir():
-			return c.errf(ok, "order book %s is a directory, want a CSV file", c.show(ok, s.OrderBook))
+			errs = append(errs, c.errf(ok, "order book %s is a directory, want a CSV file", c.show(ok, s.OrderBook)))
 		}
 	}
-	if err := c.validatePlatform(key, s); err != nil {
-		return err
-	}
-	return nil
+	return joinErrors(c.srcs, addErr(errs, c.validatePlatform(key, s)))
 }
 
 func (c *Config) validateSLA() error {
@@ -478,6 +478,7 @@ func ClockOffset(s string) (time.Duration, error) {
 
 // validateWorkingTime checks SLA counting, business hours and calendar overrides.
 func (c *Config) validateWorkingTime() error {
+	var errs []*Error
 	usesHours := false
 	for _, k := range slices.Sorted(maps.Keys(c.SLA)) {
 		s := c.SLA[k]
@@ -488,49 +489,50 @@ func (c *Config) validateWorkingTime() error {
 			usesHours = true
 		case "working_days":
 			if time.Duration(s.RespondWithin)%(24*time.Hour) != 0 {
-				return c.errf("sla."+k+".respond_within", "counted in working days, so it must be whole days (e.g. \"7d\")")
+				errs = append(errs, c.errf("sla."+k+".respond_within", "counted in working days, so it must be whole days (e.g. \"7d\")"))
 			}
 		default:
-			return c.errf(key, "want calendar, business_hours or working_days")
+			errs = append(errs, c.errf(key, "want calendar, business_hours or working_days"))
 		}
 	}
 	bh := c.BusinessHours
 	if usesHours || bh.Start != "" || bh.End != "" {
-		start, err := ClockOffset(bh.Start)
-		if err != nil {
-			return c.errf("business_hours.start", "%v", err)
+		start, errStart := ClockOffset(bh.Start)
+		if errStart != nil {
+			errs = append(errs, c.errf("business_hours.start", "%v", errStart))
 		}
-		end, err := ClockOffset(bh.End)
-		if err != nil {
-			return c.errf("business_hours.end", "%v", err)
+		end, errEnd := ClockOffset(bh.End)
+		if errEnd != nil {
+			errs = append(errs, c.errf("business_hours.end", "%v", errEnd))
 		}
-		if start >= end {
-			return c.errf("business_hours.end", "must be after business_hours.start")
+		if errStart == nil && errEnd == nil && start >= end {
+			errs = append(errs, c.errf("business_hours.end", "must be after business_hours.start"))
 		}
 	}
 	for _, d := range slices.Sorted(maps.Keys(c.Calendar.Overrides)) {
 		if _, err := time.Parse("2006-01-02", d); err != nil {
-			return c.errf("calendar.overrides."+d, "want a date like 2027-02-06")
+			errs = append(errs, c.errf("calendar.overrides."+d, "want a date like 2027-02-06"))
 		}
 	}
-	return nil
+	return joinErrors(c.srcs, errs)
 }
 
 func (c *Config) validateWeChat() error {
+	var errs []*Error
 	w := c.WeChat
 	if w.Shop != "" && !slices.ContainsFunc(c.Shops, func(s Shop) bool { return s.ID == w.Shop }) {
-		return c.errf("wechat.shop", "no shop has id %s", c.show("wechat.shop", w.Shop))
+		errs = append(errs, c.errf("wechat.shop", "no shop has id %s", c.show("wechat.shop", w.Shop)))
 	}
 	if strings.TrimSpace(w.DataDir) == "" {
-		return c.errf("wechat.data_dir", "is empty")
+		errs = append(errs, c.errf("wechat.data_dir", "is empty"))
 	}
 	if w.SendJitterMax < w.SendJitterMin {
-		return c.errf("wechat.send_jitter_max", "must not be below send_jitter_min")
+		errs = append(errs, c.errf("wechat.send_jitter_max", "must not be below send_jitter_min"))
 	}
 	if w.SendPerMinute < 0 || w.SendAttempts < 0 {
-		return c.errf("wechat.send_per_minute", "must not be negative")
+		errs = append(errs, c.errf("wechat.send_per_minute", "must not be negative"))
 	}
-	return nil
+	return joinErrors(c.srcs, errs)
 }
 
 func (c *Config) validateWeb() error {
@@ -566,16 +568,17 @@ func loopback(addr string) bool {
 }
 
 func (c *Config) validatePush() error {
+	var errs []*Error
 	if c.Push.Listen == "" {
 		return nil
 	}
 	if !c.Push.AllowRemote && !loopback(c.Push.Listen) {
-		return c.errf("push.listen", "%q is not a loopback address: set push.allow_remote = true to take pushes from the network (put it behind a TLS proxy)", c.Push.Listen)
+		errs = append(errs, c.errf("push.listen", "%q is not a loopback address: set push.allow_remote = true to take pushes from the network (put it behind a TLS proxy)", c.Push.Listen))
 	}
 	if f := c.Push.FailuresPerMinute; f < 0 || f > 100000 {
-		return c.errf("push.failures_per_minute", "%d is outside 0..100000", f)
+		errs = append(errs, c.errf("push.failures_per_minute", "%d is outside 0..100000", f))
 	}
-	return nil
+	return joinErrors(c.srcs, errs)
 }
 
 func (c *Config) validateLLM() error {
