@@ -51,7 +51,8 @@ func (m *Main) usage() {
 	fmt.Fprintf(m.Stderr, `%s
 
 用法 / usage:
-  aftersale chat [-config FILE]          终端演示：你当买家，/m 前缀当商家 (terminal demo)
+  aftersale chat [-config FILE]          终端演示：你当买家，/m 前缀当商家，/图片 文件 发图片
+                                         (terminal demo; /help inside lists its commands)
   aftersale run [-config FILE] [-channel wechat|terminal]
                                          正式运行：登录店铺微信服务买家 (serve buyers on WeChat;
                                          -channel terminal 用终端代替微信)
