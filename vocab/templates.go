@@ -30,7 +30,7 @@ func replyFields() map[string][]string {
 		"too_long":            {"Max"},
 		"empty":               {},
 		"media_received":      {"CaseID", "Intent"},
-		"media_no_case":       {},
+		"media_no_case":       {"Media"},
 		"ask_order_again":     {"Intent"},
 		"busy":                {},
 		"platform_apply":      {"Intent", "OrderID"},
@@ -60,6 +60,9 @@ func replyFields() map[string][]string {
 		"question_closed":     {"CaseID", "Deadline", "Left"},
 		"question_more":       {"CaseID"},
 		"faq_then_order":      {"Intent"},
+		"several_orders":      {"Menu"},
+		"ask_orders":          {"Intent"},
+		"waiting_noted":       {"CaseID"},
 	}
 }
 
