@@ -43,8 +43,19 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	asking := slices.ContainsFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion && c.State.Live() })
 	view.Cases = slices.DeleteFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion })
 	if view.Handoff != "" {
-		// A person has taken over: keep the words as evidence, stay silent.
-		return e.do(ctx, m, func(t *turn) error { return t.record(view.Handoff, m) })
+		// A person has taken over: the bot stays silent; each message is kept on the case
+		// and goes to the merchant, who is answering this buyer now.
+		return e.do(ctx, m, func(t *turn) error {
+			if err := t.record(view.Handoff, m); err != nil {
+				return err
+			}
+			return t.tx.ScheduleAlert(cases.Alert{Shop: m.Shop, CaseID: view.Handoff, Kind: cases.AlertBuyerSaid, DueAt: t.tx.Now(), Note: mediaOrText(m)})
+		})
+	}
+	if hc := personCase(view.Live()); hc != nil && m.Kind == KindText && !e.read(m.Shop, m.Text).Label.OpensCase() {
+		// Asked for a person, none has taken over yet: the words go on that case, and the
+		// buyer hears when someone will answer (once in a while, not at every message).
+		return e.awaitPerson(ctx, m, &sess, hc)
 	}
 	resumed, noted, err := e.resumeWaiting(ctx, m, view.Live())
 	if err != nil {
@@ -130,6 +141,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.SlotOnly && slots.OrderID != "" && sess.Several && caseFor(view.Cases, slots.OrderID) == nil && severalLabel(view.Cases, sess.CaseID) != "":
 		// The next order of "两单都要退": the same request as the order before it.
 		label = severalLabel(view.Cases, sess.CaseID)
+	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text):
+		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
+		// request for a person, not a question about the order.
+		return e.notePhone(ctx, m, &sess, view, slots.Phone)
 	case severalOrders(m.Text) && slots.OrderID == "" && len(sess.Menu) == 0 && (res.Unclear || needsOrder(res.Label)):
 		// "我买了两单 都要退": one request for several orders; the order numbers follow.
 		sess.Several = true
@@ -203,7 +218,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// buyer's own words.
 		// A picture or voice note sent before the words (nothing to attach it to then)
 		// belongs to the request they start.
-		sess.Pending = slices.DeleteFunc(sess.Pending, func(s said) bool { return s.Media == "" })
+		sess.Pending = slices.DeleteFunc(sess.Pending, func(s said) bool { return s.Media == "" && !s.Keep })
 		if len(took) == 0 {
 			took = earlier
 		}
@@ -861,13 +876,45 @@ func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.R
 		if err := t.recordAll(c.ID, sess.Pending); err != nil {
 			return err
 		}
-		if err := t.tx.SetHandoff(shop.ID, m.From, c.ID); err != nil {
-			return err
-		}
-		return t.say("human", Data{CaseID: c.ID})
+		// No handoff yet: until a person takes the buyer over (接管), the bot still
+		// answers, telling them when someone will.
+		return t.say("human", Data{CaseID: c.ID, Deadline: c.Deadline})
 	})
 	if err == nil {
-		*sess = session{CaseID: id}
+		*sess = session{CaseID: id, Told: e.now()}
+	}
+	return replies, err
+}
+
+// personCase is the buyer's live request for a person, or nil.
+func personCase(live []cases.Case) *cases.Case {
+	for i := range live {
+		if live[i].Intent == string(intents.Human) {
+			return &live[i]
+		}
+	}
+	return nil
+}
+
+// personWaitEvery is how often a buyer waiting for a person is told when one will answer.
+const personWaitEvery = 10 * time.Minute
+
+// awaitPerson keeps a message on the buyer's request for a person and, at most every
+// personWaitEvery, tells them by when the merchant answers.
+func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	tell := e.now().Sub(sess.Told) >= personWaitEvery
+	replies, err := e.do(ctx, m, func(t *turn) error {
+		t.caseID = c.ID
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		if !tell {
+			return nil
+		}
+		return t.say("human_wait", Data{Shop: e.shops[m.Shop].Name, Deadline: c.Deadline})
+	})
+	if err == nil && tell {
+		sess.Told = e.now()
 	}
 	return replies, err
 }
@@ -936,6 +983,44 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 			sess.Pending = append(sess.Pending, said{Text: mediaText(m), Media: m.Media})
 		}
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
+	})
+}
+
+// leavesPhone reports a message that gives the buyer's phone number to be reached on.
+func leavesPhone(text string) bool {
+	for _, w := range [...]string{"电话", "手机", "打我", "联系我", "号码", "call"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return onlySlots(text)
+}
+
+// notePhone keeps the buyer's phone number on their live case (or, with none yet, with
+// the words of the request that follows) and says so.
+func (e *Engine) notePhone(ctx context.Context, m Message, sess *session, view cases.BuyerView, phone string) ([]cases.Reply, error) {
+	var target *cases.Case
+	for _, c := range view.Live() {
+		if c.Intent != cases.IntentQuestion {
+			target = &c
+			break
+		}
+	}
+	return e.do(ctx, m, func(t *turn) error {
+		if target == nil {
+			if len(sess.Pending) < maxPending {
+				sess.Pending = append(sess.Pending, said{Text: m.Text, Keep: true})
+			}
+			return t.say("phone_noted", Data{})
+		}
+		t.caseID = target.ID
+		if err := t.record(target.ID, m); err != nil {
+			return err
+		}
+		if err := t.tx.AddEvent(cases.Event{Shop: target.Shop, CaseID: target.ID, Kind: cases.EventNote, Actor: "buyer", Text: "买家电话 " + phone}); err != nil {
+			return err
+		}
+		return t.say("phone_noted", Data{CaseID: target.ID})
 	})
 }
 

@@ -52,6 +52,7 @@ type pendingConfirm struct {
 type said struct {
 	Text  string
 	Media string // the channel's saved file for a media message
+	Keep  bool   `json:",omitempty"` // words that belong to whatever request follows (a phone number left first)
 }
 
 func sessionKey(shop, buyer string) string { return shop + "\x00" + buyer }

@@ -20,8 +20,9 @@ func replyFields() map[string][]string {
 		"logistics_shipped":   {"OrderID", "Courier", "TrackingNo", "Logistics"},
 		"logistics_unshipped": {"OrderID"},
 		"logistics_no_order":  {},
-		"human":               {"Shop"},
-		"released":            {},
+		"human":               {"Shop", "Deadline"},
+		"human_wait":          {"Shop", "Deadline"},
+		"released":            {"CaseID"},
 		"cancelled":           {"CaseID"},
 		"nothing_to_cancel":   {},
 		"approved":            {"CaseID", "Intent"},
@@ -63,6 +64,7 @@ func replyFields() map[string][]string {
 		"several_orders":      {"Menu"},
 		"ask_orders":          {"Intent"},
 		"waiting_noted":       {"CaseID"},
+		"phone_noted":         {"CaseID"},
 	}
 }
 
@@ -79,6 +81,7 @@ func alertFields() map[string][]string {
 		"human":              {"CaseID", "Shop", "Buyer", "Text", "Deadline", "Left"},
 		"buyer_replied":      {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text", "Deadline", "Left"},
 		"question_wait":      {"CaseID", "Shop", "Buyer", "Text", "Waited", "Deadline", "Left"},
+		"buyer_said":         {"CaseID", "Shop", "Buyer", "Text"},
 	}
 }
 
