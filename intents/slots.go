@@ -12,15 +12,15 @@ const maxSlotBytes = 16 << 10
 
 // Slots is the data a message carries besides its intent.
 type Slots struct {
-	OrderID   string    // first order-id-shaped number in the text ("" if none), whole: 拼多多's keeps its hyphen (260922-999000000000001)
+	OrderID string // first order-id-shaped number in the text ("" if none), whole: 拼多多's keeps its hyphen (260922-999000000000001)
 	// MoreOrderIDs are further, different order ids in the same message ("退款 4705… 订单号: 4705…"), in order; unused entries "".
 	MoreOrderIDs [3]string
-	Platforms [3]string // platforms the order id's shape suggests, most likely first: "douyin", "kuaishou", "taobao"; unused entries ""
-	Phone     string    // mainland mobile, 11 digits starting 1[3-9]
-	AmountFen int64     // an amount of money mentioned (¥12.5, 12.5元, 12块5 …) in fen; 0 if none
-	Tracking  string    // a courier tracking number (SF…, YT…, JT…, or a 10–20 digit number said to be a 快递单号), upper-case
-	Reason    Reason    // why the buyer wants a remedy, "" if the text does not say
-	Image     bool      // the text is or contains a picture placeholder such as "[图片]"
+	Platforms    [3]string // platforms the order id's shape suggests, most likely first: "douyin", "kuaishou", "taobao"; unused entries ""
+	Phone        string    // mainland mobile, 11 digits starting 1[3-9]
+	AmountFen    int64     // an amount of money mentioned (¥12.5, 12.5元, 12块5 …) in fen; 0 if none
+	Tracking     string    // a courier tracking number (SF…, YT…, JT…, or a 10–20 digit number said to be a 快递单号), upper-case
+	Reason       Reason    // why the buyer wants a remedy, "" if the text does not say
+	Image        bool      // the text is or contains a picture placeholder such as "[图片]"
 }
 
 // any reports whether a slot other than Reason is filled.
