@@ -106,6 +106,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	res, took := e.readBurst(m.Shop, res, m.Text, earlier)
 	label, slots := res.Label, res.Slots
 	choseMenu := false
+	answersQuotedMenu(m, &sess)
 	switch n, ok := menuChoice(m.Text, sess.Menu); {
 	case ok && n == 0:
 		label, sess.Menu = intents.Human, nil
