@@ -75,6 +75,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.answer(ctx, m, "empty", Data{})
 	}
 
+	e.answersQuote(m, &sess)
 	now := e.now()
 	earlier := sess.burst(now)
 	res := e.read(m.Shop, m.Text)
@@ -106,7 +107,6 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	res, took := e.readBurst(m.Shop, res, m.Text, earlier)
 	label, slots := res.Label, res.Slots
 	choseMenu := false
-	answersQuotedMenu(m, &sess)
 	switch n, ok := menuChoice(m.Text, sess.Menu); {
 	case ok && n == 0:
 		label, sess.Menu = intents.Human, nil

@@ -138,18 +138,79 @@ func (e *Engine) unquote() Middleware {
 	}
 }
 
-// answersQuotedMenu puts back the menu a buyer's reply quotes, when the reply picks one of
-// its options and it is not the menu open now (the session forgot it, or a later
-// question replaced it): the number means what it meant on the menu quoted.
-func answersQuotedMenu(m Message, sess *session) {
+// answersQuote lets the quote say which of our questions the new words answer.
+//
+// A numbered menu of ours, when the new words pick one of its options, is the question
+// answered, whatever the session holds (it forgot the menu, or a later question such as
+// a yes/no replaced it): the number means what it meant on the menu quoted.
+//
+// Our request for an order number or our yes/no question, quoted when the session has
+// nothing pending (forgotten past its time to live, or across a restart), is asked again
+// in effect: the order number or the yes goes on with the request the quote names.
+func (e *Engine) answersQuote(m Message, sess *session) {
 	if m.quote == nil {
 		return
 	}
-	menu := quotedMenu(m.quote.Quoted)
-	if menu == nil || slices.Equal(menu, sess.Menu) {
+	if menu := quotedMenu(m.quote.Quoted); menu != nil {
+		if _, ok := menuChoice(m.Text, menu); ok && !slices.Equal(menu, sess.Menu) {
+			sess.Menu, sess.Confirm = menu, nil
+		} else if ok {
+			sess.Confirm = nil
+		}
 		return
 	}
-	if _, ok := menuChoice(m.Text, menu); ok {
-		sess.Menu = menu
+	if sess.Intent != "" || sess.Confirm != nil || len(sess.Menu) > 0 || sess.Verify != nil {
+		return // the session knows what it asked last
 	}
+	key, label := e.quotedQuestion(m.Shop, m.quote.Quoted)
+	switch key {
+	case "ask_order", "ask_order_again":
+		sess.Intent, sess.Asked = label, true
+	case "confirm":
+		if _, ok := yesNo(m.Text); ok {
+			sess.Confirm = &pendingConfirm{Label: label}
+		}
+	}
+}
+
+// quotedQuestion finds which of our questions quoted is, by rendering each for the
+// shop: the reply key and the request it was about, or "" when it is none of them.
+func (e *Engine) quotedQuestion(shop, quoted string) (key string, label intents.Label) {
+	q := plainWords(quoted)
+	if utf8.RuneCountInString(q) < 6 {
+		return "", ""
+	}
+	name := e.shops[shop].Name
+	starts := 0
+	for _, l := range intents.Labels() {
+		if !l.OpensCase() && l != intents.Logistics {
+			continue
+		}
+		for _, k := range []string{"ask_order", "ask_order_again", "confirm"} {
+			if k == "confirm" && !l.OpensCase() {
+				continue
+			}
+			said := plainWords(e.replies.Render(k, Data{Shop: name, Intent: intentName(string(l))}))
+			switch {
+			case said == q:
+				return k, l
+			case strings.HasPrefix(said, q):
+				// A client may shorten a long quote ("…"): the start of ours counts
+				// when it is the start of one question only.
+				starts++
+				key, label = k, l
+			}
+		}
+	}
+	if starts != 1 {
+		return "", ""
+	}
+	return key, label
+}
+
+// plainWords is text without spaces and a trailing ellipsis, for comparing a quote with
+// what we said: clients re-wrap and shorten quotes.
+func plainWords(s string) string {
+	s = strings.Join(strings.Fields(s), "")
+	return strings.TrimRight(s, "….")
 }

@@ -94,3 +94,37 @@ func TestQuotedRepliesReadOnlyNewWords(t *testing.T) {
 		}
 	})
 }
+
+// TestQuotedQuestionAfterSessionForgotIt: the buyer answers our request for an order
+// number, or our yes/no question, by quoting it after the bot forgot asking (a restart
+// past the session's 30 minutes): the quote says which request the answer goes on with.
+func TestQuotedQuestionAfterSessionForgotIt(t *testing.T) {
+	t.Run("order number under our request for it", func(t *testing.T) {
+		h := newHarness(t)
+		ask := h.say(buyer, "杯子把手掉了 我要换货")
+		mustContain(t, ask, "换货", "订单号")
+		h.clock.Add(40 * time.Minute)
+		h.start()
+		got := h.say(buyer, quoting("示例小店", ask[len(ask)-1], cupOrder))
+		mustContain(t, got, "A1")
+		if c := h.mustCase("A1"); c.Intent != "exchange" || c.OrderID != cupOrder {
+			t.Fatalf("case %s on %s, want exchange on %s", c.Intent, c.OrderID, cupOrder)
+		}
+	})
+	t.Run("yes under our yes/no question", func(t *testing.T) {
+		h := newHarness(t)
+		got := h.say(buyer, quoting("示例小店", "您是要申请退货退款吗？回复 1 是 / 2 不是", "1"))
+		mustContain(t, got, "退货退款", "订单号")
+		h.say(buyer, cupOrder)
+		if c := h.mustCase("A1"); c.Intent != "return" {
+			t.Fatalf("case intent %s, want return", c.Intent)
+		}
+	})
+	t.Run("a quote shortened to a start many questions share says nothing", func(t *testing.T) {
+		h := newHarness(t)
+		h.say(buyer, quoting("示例小店", "好的，帮您办理…", cupOrder))
+		if live := h.liveCases(); len(live) != 0 {
+			t.Fatalf("an order number under an ambiguous quote opened %+v", live)
+		}
+	})
+}

@@ -108,3 +108,28 @@ func FuzzParseQuote(f *testing.F) {
 		}
 	})
 }
+
+// TestAnswersQuotedMenuOverLaterQuestion: a yes/no question came after the menu, and the
+// buyer answers the menu by quoting it: "1" is the menu's first option, not a yes; words
+// that pick nothing from it leave the question standing.
+func TestAnswersQuotedMenuOverLaterQuestion(t *testing.T) {
+	menu := "请问您希望怎么处理？回复数字：\n1. 退款\n2. 换货\n0. 转人工"
+	tests := []struct {
+		text        string
+		wantMenu    []string
+		wantConfirm bool
+	}{
+		{"1", []string{"refund", "exchange"}, false},
+		{"0", []string{"refund", "exchange"}, false},
+		{"7", nil, true},
+		{"是的", nil, true},
+	}
+	for _, tt := range tests {
+		sess := session{Confirm: &pendingConfirm{Label: "return"}}
+		m := Message{Kind: KindText, Text: tt.text, quote: &Quote{Name: "小店", Quoted: menu, Text: tt.text}}
+		(&Engine{}).answersQuote(m, &sess)
+		if !slices.Equal(sess.Menu, tt.wantMenu) || (sess.Confirm != nil) != tt.wantConfirm {
+			t.Errorf("%q under the quoted menu: Menu=%q Confirm=%v, want %q confirm %v", tt.text, sess.Menu, sess.Confirm, tt.wantMenu, tt.wantConfirm)
+		}
+	}
+}
