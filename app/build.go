@@ -84,9 +84,9 @@ func Sinks(cfg *config.Config, now func() time.Time, chat ...notify.Route) ([]no
 		case "wecom":
 			s, err = wecom.New(wecom.Options{Name: name, Key: n.Key, MentionMobiles: n.MentionMobiles})
 		case "dingtalk":
-			s, err = dingtalk.New(dingtalk.Options{Name: name, Token: n.Token, Secret: n.Secret, MentionMobiles: n.MentionMobiles, Now: now})
+			s, err = dingtalk.New(dingtalk.Options{Name: name, Token: n.Token, Secret: n.Secret, Keyword: n.Keyword, MentionMobiles: n.MentionMobiles, Now: now})
 		case "feishu":
-			s, err = feishu.New(feishu.Options{Name: name, Token: n.Token, Secret: n.Secret, MentionAll: n.MentionAll, Now: now})
+			s, err = feishu.New(feishu.Options{Name: name, Token: n.Token, Secret: n.Secret, Keyword: n.Keyword, MentionAll: n.MentionAll, Now: now})
 		case "webhook":
 			s, err = alerthook.New(alerthook.Options{Name: name, URL: n.URL, Secret: n.Secret, Now: now})
 		default:

@@ -93,6 +93,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.answer(ctx, m, "empty", Data{})
 	}
 
+	e.answersQuote(m, &sess)
 	now := e.now()
 	earlier := sess.burst(now)
 	res := e.read(m.Shop, m.Text)

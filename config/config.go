@@ -162,6 +162,9 @@ type Sink struct {
 	URL            string   `toml:"url"`    // webhook
 	MentionMobiles []string `toml:"mention_mobiles"`
 	MentionAll     bool     `toml:"mention_all"` // feishu: @all on urgent alerts
+	// Keyword is one of a dingtalk/feishu robot's 自定义关键词 (keyword security): every
+	// alert then contains it, else the robot refuses it (钉钉 310000 关键词不匹配).
+	Keyword string `toml:"keyword"`
 }
 
 // Escalation is the ladder a deadline's warnings climb.

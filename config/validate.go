@@ -412,6 +412,12 @@ func (c *Config) validateNotify() error {
 				return c.errf(key+"."+f, "is empty (required for a %s sink)", n.Type)
 			}
 		}
+		if n.Keyword != "" && n.Type != "dingtalk" && n.Type != "feishu" {
+			return c.errf(key+".keyword", "only dingtalk and feishu robots have keyword security")
+		}
+		if n.Keyword != strings.TrimSpace(n.Keyword) {
+			return c.errf(key+".keyword", "has surrounding spaces, which the robot would not match")
+		}
 		switch n.Level {
 		case "", "info", "warn", "urgent":
 		default:
