@@ -26,8 +26,8 @@ import (
 	"github.com/aftersale/aftersale/notify"
 )
 
-// ErrNoMerchantRoute is Send to an id that is no buyer of this channel while no
-// merchant sender (WeCom application messages) is configured.
+// ErrNoMerchantRoute is the channel's alert sink without a merchant sender (WeCom
+// application messages) configured.
 var ErrNoMerchantRoute = errors.New("wecomkf: no route to merchants (configure the WeCom app sink)")
 
 // CursorStore keeps each account's sync_msg cursor across restarts; *cases.Store
@@ -54,7 +54,7 @@ type Options struct {
 	// Cursors keeps the sync_msg cursor of each account. Required.
 	Cursors CursorStore
 	// Merchant sends to merchants (their WeCom userids are the shop's merchant ids);
-	// nil: the engine's replies to merchants fail with ErrNoMerchantRoute.
+	// nil: the engine's replies to merchants are only logged (the board shows them).
 	Merchant MerchantSender
 	// Sinks hear what the merchant must know about this channel: a reply that cannot
 	// reach a buyer (the reply window), a failed send reported by WeCom.
@@ -465,7 +465,10 @@ func (c *Channel) Send(ctx context.Context, to, text string) error {
 	kfid, ext, ok := c.parseBuyer(to)
 	if !ok {
 		if c.opt.Merchant == nil {
-			return fmt.Errorf("send to %s: %w", to, ErrNoMerchantRoute)
+			// The merchant works from the board then, which shows what the command said;
+			// an error would keep the reply in the outbox forever.
+			c.log.Info("wecomkf reply to a merchant not sent: no wecomapp sink", "to", to)
+			return nil
 		}
 		return c.opt.Merchant.SendText(ctx, []string{to}, text)
 	}

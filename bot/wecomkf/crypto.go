@@ -97,3 +97,10 @@ func (c *crypter) decrypt(encrypt string) ([]byte, error) {
 	}
 	return msg, nil
 }
+
+// CheckCallbackKeys reports whether a callback Token and EncodingAESKey can be used,
+// without building a channel (check-config).
+func CheckCallbackKeys(token, encodingAESKey, corpID string) error {
+	_, err := newCrypter(token, encodingAESKey, corpID)
+	return err
+}
