@@ -65,9 +65,8 @@ func (m *Main) runWeComKF(ctx context.Context, cfg *config.Config) int {
 	}
 	// The channel needs the store the app opens, and the app needs a channel: the app
 	// gets one that forwards to the channel built right after it.
-	var ch *wecomkf.Channel
-	forward := bot.ChannelFunc(func(ctx context.Context, to, text string) error { return ch.Send(ctx, to, text) })
-	callback := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { ch.Handler().ServeHTTP(rw, r) })
+	forward := &lateChannel{}
+	callback := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { forward.ch.Handler().ServeHTTP(rw, r) })
 	o := app.Options{Config: cfg, Channel: forward, MediaDir: w.MediaDir, Now: m.Now, Log: log}
 	if w.Listen == "" {
 		o.Handlers = map[string]http.Handler{wecomkf.CallbackPath: callback}
@@ -81,13 +80,14 @@ func (m *Main) runWeComKF(ctx context.Context, cfg *config.Config) int {
 	for _, s := range cfg.Shops {
 		names[s.ID] = s.Name
 	}
-	ch, err = wecomkf.New(wecomkf.Options{CorpID: w.CorpID, Secret: w.Secret, Token: w.Token, EncodingAESKey: w.EncodingAESKey,
+	ch, err := wecomkf.New(wecomkf.Options{CorpID: w.CorpID, Secret: w.Secret, Token: w.Token, EncodingAESKey: w.EncodingAESKey,
 		Accounts: w.Accounts, Servicers: w.Servicers, Cursors: a.Store, Merchant: merchant, Sinks: sinks,
 		Welcome:  func(shop string) string { return a.Engine.Reply("welcome", bot.Data{Shop: names[shop]}) },
 		MediaDir: w.MediaDir, Now: m.Now, Log: log})
 	if err != nil {
 		return fail(exitUsage, "配置错误 / config error: wecomkf: %v", err)
 	}
+	forward.ch = ch
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := a.Start(ctx); err != nil {
@@ -115,3 +115,21 @@ func (m *Main) runWeComKF(ctx context.Context, cfg *config.Config) int {
 	}
 	return exitOK
 }
+
+// lateChannel is the engine's channel until the 微信客服 channel exists: it is set
+// before anything is served or sent. It passes the bot.Handoff calls on too.
+type lateChannel struct{ ch *wecomkf.Channel }
+
+func (l *lateChannel) Send(ctx context.Context, to, text string) error {
+	return l.ch.Send(ctx, to, text)
+}
+
+func (l *lateChannel) HandOff(ctx context.Context, shop, buyer string) error {
+	return l.ch.HandOff(ctx, shop, buyer)
+}
+
+func (l *lateChannel) TakeBack(ctx context.Context, shop, buyer string) error {
+	return l.ch.TakeBack(ctx, shop, buyer)
+}
+
+var _ bot.Handoff = (*lateChannel)(nil)

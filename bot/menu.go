@@ -12,9 +12,9 @@ type MenuChoice struct {
 	Label  string // "退款", "转人工"
 }
 
-// menuLine is one line of the numbered menu the engine builds (menu, remedies, reMenu):
+// menuChoiceLine is one line of the numbered menu the engine builds (menu, remedies, reMenu):
 // "N. label", the person's line "0. 转人工" last.
-var menuLine = regexp.MustCompile(`^([0-9])\. (\S.*)$`)
+var menuChoiceLine = regexp.MustCompile(`^([0-9])\. (\S.*)$`)
 
 // SplitMenu reads a reply that carries the engine's numbered menu: the text before it,
 // its choices in order, the text after it; ok is false for a reply without one. A
@@ -28,14 +28,14 @@ func SplitMenu(text string) (head string, choices []MenuChoice, tail string, ok 
 			continue
 		}
 		start := end
-		for start > 0 && menuLine.MatchString(strings.TrimSpace(lines[start-1])) {
+		for start > 0 && menuChoiceLine.MatchString(strings.TrimSpace(lines[start-1])) {
 			start--
 		}
 		if end-start < 1 || !strings.HasPrefix(strings.TrimSpace(lines[start]), "1. ") {
 			continue
 		}
 		for _, l := range lines[start : end+1] {
-			m := menuLine.FindStringSubmatch(strings.TrimSpace(l))
+			m := menuChoiceLine.FindStringSubmatch(strings.TrimSpace(l))
 			choices = append(choices, MenuChoice{Number: m[1], Label: m[2]})
 		}
 		head = strings.TrimSpace(strings.Join(lines[:start], "\n"))

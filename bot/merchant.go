@@ -288,7 +288,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("⏸ %s 已转为等买家，计时暂停（剩 %s）；买家回复后恢复。", c.ID, vocab.Left(c.PausedLeft)))
 	case vocab.TakeOver:
-		if err := t.tx.SetHandoff(c.Shop, c.Buyer, c.ID); err != nil {
+		if err := t.setHandoff(c.Shop, c.Buyer, c.ID); err != nil {
 			return err
 		}
 		if c.Intent == string(intents.Human) {
@@ -307,7 +307,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			// Nobody took the buyer over: nothing to hand back, nothing to tell them.
 			return t.sayText(t.m.From, fmt.Sprintf("%s 的买家没有被接管，一直由机器人接待。", c.ID))
 		}
-		if err := t.tx.SetHandoff(c.Shop, c.Buyer, ""); err != nil {
+		if err := t.setHandoff(c.Shop, c.Buyer, ""); err != nil {
 			return err
 		}
 		if c.Intent == "human" {
@@ -339,7 +339,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if c.Intent == string(intents.Human) && c.State.Live() {
 			// Answering a buyer who asked for a person is taking them over: the bot must
 			// not talk over the merchant.
-			if err := t.tx.SetHandoff(c.Shop, c.Buyer, c.ID); err != nil {
+			if err := t.setHandoff(c.Shop, c.Buyer, c.ID); err != nil {
 				return err
 			}
 			if err := t.tx.CancelAlerts(c.Shop, c.ID); err != nil {
@@ -511,7 +511,7 @@ func (t *turn) releaseIfHandedOff(c *cases.Case) error {
 	if err != nil || h != c.ID {
 		return err
 	}
-	return t.tx.SetHandoff(c.Shop, c.Buyer, "")
+	return t.setHandoff(c.Shop, c.Buyer, "")
 }
 
 // queueResolve tells the platform the merchant's decision, through the job outbox.

@@ -269,22 +269,28 @@ func (a *api) sendOnEvent(ctx context.Context, code string, msg map[string]any) 
 	return a.post(ctx, "kf/send_msg_on_event", msg, nil)
 }
 
-// Service states of kf/service_state (微信客服 "会话状态"): 1 by the API (smart
-// assistant), 2 waiting in the pool, 3 by a human servicer, 4 ended.
+// Service states of kf/service_state (微信客服 "会话状态"): 2 waiting in the pool, 3 by a
+// human servicer, 4 ended (the buyer's next message starts a session the API answers).
 const (
-	stateAPI      = 1
 	statePool     = 2
 	stateServicer = 3
+	stateEnded    = 4
 )
 
 // trans moves a buyer's session to state (POST kf/service_state/trans); servicer is
-// the userid for stateServicer.
-func (a *api) trans(ctx context.Context, openKfID, externalUserID string, state int, servicer string) error {
+// the userid for stateServicer. The answer's msg_code, when given, lets one message be
+// sent in the new state with send_msg_on_event (a queue notice, a closing word).
+func (a *api) trans(ctx context.Context, openKfID, externalUserID string, state int, servicer string) (string, error) {
 	body := map[string]any{"open_kfid": openKfID, "external_userid": externalUserID, "service_state": state}
 	if servicer != "" {
 		body["servicer_userid"] = servicer
 	}
-	return a.post(ctx, "kf/service_state/trans", body, nil)
+	var ans struct {
+		envelope
+		MsgCode string `json:"msg_code"`
+	}
+	err := a.post(ctx, "kf/service_state/trans", body, &ans)
+	return ans.MsgCode, err
 }
 
 // media downloads a received file (GET /cgi-bin/media/get) into w, at most max bytes,

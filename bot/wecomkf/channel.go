@@ -129,6 +129,7 @@ type Channel struct {
 	wake   map[string]chan string // open_kfid → the latest callback token
 	win    *windows
 	events *cache.Cache // event msgids already acted on
+	codes  *cache.Cache // buyer id → msg_code from a session change, for the next reply
 	limit  *rate.Limiter
 	sleep  func(ctx context.Context, d time.Duration) error
 	log    *slog.Logger
@@ -146,7 +147,7 @@ func New(o Options) (*Channel, error) {
 	c := &Channel{opt: o, api: newAPI(o.BaseURL, o.CorpID, o.Secret, o.HTTPClient, o.Now), crypt: cr,
 		shopOf: map[string]string{}, wake: map[string]chan string{},
 		win:    &windows{within: o.ReplyWindow, limit: o.ReplyLimit, c: cache.New(o.ReplyWindow, time.Hour)},
-		events: cache.New(time.Hour, 10*time.Minute), limit: rate.NewLimiter(rate.Every(o.MinInterval), 1),
+		events: cache.New(time.Hour, 10*time.Minute), codes: cache.New(48*time.Hour, time.Hour), limit: rate.NewLimiter(rate.Every(o.MinInterval), 1),
 		sleep: sleepCtx, log: o.Log}
 	for shop, kfid := range o.Accounts {
 		if kfid == "" {
@@ -473,6 +474,16 @@ func (c *Channel) Send(ctx context.Context, to, text string) error {
 		return c.opt.Merchant.SendText(ctx, []string{to}, text)
 	}
 	shop := c.shopOf[kfid]
+	if v, ok := c.codes.Get(to); ok {
+		// The session just changed (转人工, 释放): WeCom takes one message in the new
+		// state through the change's code, not through send_msg.
+		c.codes.Delete(to)
+		err := c.api.sendOnEvent(ctx, v.(string), outMessage(text, "", nil, ""))
+		if err == nil {
+			return nil
+		}
+		c.log.Warn("wecomkf reply by session code; trying send_msg", "buyer", to, "err", err)
+	}
 	if why, ok := c.win.take(to, c.opt.Now()); !ok {
 		c.log.Warn("wecomkf reply outside the reply window", "shop", shop, "buyer", to, "why", why)
 		c.tell(ctx, shop, to, undelivered(to, why, text))
@@ -504,6 +515,41 @@ func (c *Channel) Send(ctx context.Context, to, text string) error {
 			return err
 		}
 	}
+}
+
+// HandOff passes a buyer's session to the shop's 接待人员 in the WeCom app
+// (kf/service_state/trans to state 3), or to the waiting pool (state 2) when the shop
+// names none. An id that is not this channel's buyer is left alone.
+func (c *Channel) HandOff(ctx context.Context, shop, buyer string) error {
+	state, servicer := statePool, c.opt.Servicers[shop]
+	if servicer != "" {
+		state = stateServicer
+	}
+	return c.trans(ctx, buyer, state, servicer)
+}
+
+// TakeBack ends the buyer's session with the servicer (state 4): the buyer's next
+// message opens a session the bot answers again.
+func (c *Channel) TakeBack(ctx context.Context, shop, buyer string) error {
+	return c.trans(ctx, buyer, stateEnded, "")
+}
+
+func (c *Channel) trans(ctx context.Context, buyer string, state int, servicer string) error {
+	kfid, ext, ok := c.parseBuyer(buyer)
+	if !ok {
+		return nil
+	}
+	code, err := c.api.trans(ctx, kfid, ext, state, servicer)
+	if err != nil {
+		return err
+	}
+	if code != "" {
+		c.codes.SetDefault(buyer, code)
+	} else {
+		c.codes.Delete(buyer)
+	}
+	c.log.Info("wecomkf session moved", "buyer", buyer, "state", state, "servicer", servicer)
+	return nil
 }
 
 // undelivered is the merchant's notice of a reply that could not reach the buyer.

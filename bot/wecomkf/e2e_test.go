@@ -99,6 +99,8 @@ type world struct {
 	dir   string
 	cfg   *config.Config
 	msgN  int
+	// servicers is Options.Servicers.
+	servicers map[string]string
 }
 
 type process struct {
@@ -140,7 +142,7 @@ func (w *world) start() *process {
 	}
 	var a *app.App
 	ch, err := New(Options{CorpID: w.fake.corpID, Secret: w.fake.kfSecret, Token: cbToken, EncodingAESKey: aesKey,
-		Accounts: map[string]string{e2eShop: e2eKf}, Cursors: store, Merchant: sink, Sinks: []notify.Sink{sink},
+		Accounts: map[string]string{e2eShop: e2eKf}, Servicers: w.servicers, Cursors: store, Merchant: sink, Sinks: []notify.Sink{sink},
 		Welcome:  func(shop string) string { return a.Engine.Reply("welcome", bot.Data{Shop: "示例小店"}) },
 		MediaDir: filepath.Join(w.dir, "media"), MinInterval: time.Microsecond, BaseURL: w.fake.srv.URL, Now: w.clock.now})
 	if err != nil {
@@ -420,4 +422,52 @@ func TestEndToEnd(t *testing.T) {
 	if n := len(w.fake.sentTo(e2eKf, buyer)); n != before+2 {
 		t.Errorf("a reply outside the window was sent to WeCom anyway (%d messages)", n)
 	}
+}
+
+// TestHandoffMovesSession: 转人工 passes the buyer's session to the configured 接待人员
+// (service_state/trans to 3) and the reply saying so goes out with the change's
+// msg_code; the merchant's 释放 ends the session (4) and the bot's word goes out with
+// that change's code; the buyer's next message is answered by send_msg again.
+func TestHandoffMovesSession(t *testing.T) {
+	w := newWorld(t)
+	w.servicers = map[string]string{e2eShop: "LiSi"}
+	p := w.start()
+	const buyer = "wmBuyer0003"
+	w.says(buyer, text("转人工"))
+	w.callback(p)
+	eventually(t, "the handoff and its reply", func() bool {
+		w.fake.mu.Lock()
+		defer w.fake.mu.Unlock()
+		return len(w.fake.trans) == 1 && len(w.fake.onEvent) == 1
+	})
+	w.fake.mu.Lock()
+	tr, ev := w.fake.trans[0], w.fake.onEvent[0]
+	w.fake.mu.Unlock()
+	if tr["open_kfid"] != e2eKf || tr["external_userid"] != buyer || tr["service_state"] != float64(3) || tr["servicer_userid"] != "LiSi" {
+		t.Fatalf("trans = %v, want %s/%s to state 3 with LiSi", tr, e2eKf, buyer)
+	}
+	if ev["code"] != "MSGCODE1" || !strings.Contains(str(mapOf(ev["text"])["content"]), "真人") {
+		t.Fatalf("reply after the handoff = %v, want the 转人工 text with MSGCODE1", ev)
+	}
+	if n := len(w.fake.sentTo(e2eKf, buyer)); n != 0 {
+		t.Fatalf("%d replies went by send_msg while the session moved to a servicer", n)
+	}
+
+	if _, err := p.app.Engine.Act(context.Background(), e2eShop, boss, "", bot.Command{CaseID: "A1", Verb: "释放"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the session ended and the word after it", func() bool {
+		w.fake.mu.Lock()
+		defer w.fake.mu.Unlock()
+		return len(w.fake.trans) == 2 && len(w.fake.onEvent) == 2
+	})
+	w.fake.mu.Lock()
+	tr, ev = w.fake.trans[1], w.fake.onEvent[1]
+	w.fake.mu.Unlock()
+	if tr["service_state"] != float64(4) || ev["code"] != "MSGCODE2" {
+		t.Fatalf("release: trans %v, reply %v; want state 4 and the reply with MSGCODE2", tr, ev)
+	}
+	w.says(buyer, text("我要退款 "+e2eOrder))
+	w.callback(p)
+	eventually(t, "the bot answering by send_msg again", func() bool { return len(w.fake.sentTo(e2eKf, buyer)) == 1 })
 }

@@ -260,6 +260,10 @@ func mapOf(v any) map[string]any { m, _ := v.(map[string]any); return m }
 
 func (f *fakeQY) sendOnEvent(w http.ResponseWriter, r *http.Request, b map[string]any) {
 	code := str(b["code"])
+	if typ := str(b["msgtype"]); typ != "text" && typ != "msgmenu" {
+		f.refuse(w, 95002, "invalid msgtype", false)
+		return
+	}
 	if !f.codes[code] {
 		f.refuse(w, 95000, "invalid code", false)
 		return
@@ -275,7 +279,9 @@ func (f *fakeQY) transState(w http.ResponseWriter, r *http.Request, b map[string
 		return
 	}
 	f.trans = append(f.trans, b)
-	f.answer(w, map[string]any{})
+	code := fmt.Sprintf("MSGCODE%d", len(f.trans))
+	f.codes[code] = true
+	f.answer(w, map[string]any{"msg_code": code})
 }
 
 func (f *fakeQY) mediaGet(w http.ResponseWriter, r *http.Request, _ map[string]any) {
