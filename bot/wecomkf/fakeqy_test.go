@@ -285,9 +285,10 @@ func (f *fakeQY) transState(w http.ResponseWriter, r *http.Request, b map[string
 }
 
 func (f *fakeQY) mediaGet(w http.ResponseWriter, r *http.Request, _ map[string]any) {
-	data, ok := f.media[r.URL.Query().Get("media_id")]
+	id := r.URL.Query().Get("media_id")
+	data, ok := f.media[id]
 	if !ok {
-		f.refuse(w, 40007, "invalid media_id", false)
+		f.refuse(w, 40007, "invalid media_id", strings.HasPrefix(id, "GONE"))
 		return
 	}
 	w.Header().Set("Content-Type", "image/jpeg")
