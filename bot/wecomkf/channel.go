@@ -79,6 +79,13 @@ type Options struct {
 	SendAttempts int
 	// SyncLimit is sync_msg's page size (at most 1000). Default 1000.
 	SyncLimit int
+	// FirstBacklog is how old a message may be and still be answered on an account's
+	// very first pull (no cursor stored yet), when sync_msg returns up to 3 days of
+	// history the shop has likely answered by hand already. Default 10 minutes.
+	FirstBacklog time.Duration
+	// SyncAttempts is how often a failed sync_msg is tried before the pull waits for
+	// the next callback. Default 3, one second apart and doubling.
+	SyncAttempts int
 	// BaseURL replaces DefaultBaseURL (tests); HTTPClient is copied, never modified.
 	BaseURL    string
 	HTTPClient *http.Client
@@ -110,6 +117,12 @@ func (o *Options) defaults() error {
 	}
 	if o.SyncLimit <= 0 || o.SyncLimit > 1000 {
 		o.SyncLimit = 1000
+	}
+	if o.FirstBacklog <= 0 {
+		o.FirstBacklog = 10 * time.Minute
+	}
+	if o.SyncAttempts <= 0 {
+		o.SyncAttempts = 3
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -225,20 +238,25 @@ func cursorName(kfid string) string { return "kf:" + kfid }
 // pull reads the account's messages from the stored cursor until has_more is 0. The
 // cursor is stored after each page is handled: a crash within a page pulls the page
 // again on restart, and the engine drops the messages it already handled (their msgid),
-// so nothing is lost and nothing answered twice.
+// so nothing is lost and nothing answered twice. On the account's first pull ever only
+// messages from the last FirstBacklog are answered.
 func (c *Channel) pull(ctx context.Context, h bot.Handler, kfid, token string) {
 	cursor, err := c.opt.Cursors.Cursor(ctx, cursorName(kfid))
 	if err != nil {
 		c.log.Error("read wecomkf cursor", "open_kfid", kfid, "err", err)
 		return
 	}
+	var since time.Time
+	if cursor == "" {
+		since = c.opt.Now().Add(-c.opt.FirstBacklog)
+	}
 	for ctx.Err() == nil {
-		ans, err := c.api.syncMsg(ctx, kfid, cursor, token, c.opt.SyncLimit)
+		ans, err := c.syncMsg(ctx, kfid, cursor, token)
 		if err != nil {
-			c.log.Error("wecomkf sync_msg", "open_kfid", kfid, "err", err)
+			c.log.Error("wecomkf sync_msg; waiting for the next callback", "open_kfid", kfid, "err", err)
 			return
 		}
-		c.handlePage(ctx, h, kfid, ans.MsgList)
+		c.handlePage(ctx, h, kfid, ans.MsgList, since)
 		if ans.NextCursor != "" && ans.NextCursor != cursor {
 			cursor = ans.NextCursor
 			if err := c.opt.Cursors.SetCursor(ctx, cursorName(kfid), cursor); err != nil {
@@ -252,12 +270,31 @@ func (c *Channel) pull(ctx context.Context, h bot.Handler, kfid, token string) {
 	}
 }
 
+// syncMsg calls sync_msg, trying a failure again SyncAttempts times with backoff.
+func (c *Channel) syncMsg(ctx context.Context, kfid, cursor, token string) (syncAnswer, error) {
+	for attempt := 1; ; attempt++ {
+		ans, err := c.api.syncMsg(ctx, kfid, cursor, token, c.opt.SyncLimit)
+		if err == nil || ctx.Err() != nil || attempt >= c.opt.SyncAttempts {
+			return ans, err
+		}
+		c.log.Warn("wecomkf sync_msg; retrying", "open_kfid", kfid, "attempt", attempt, "err", err)
+		if err := c.sleep(ctx, time.Second<<(attempt-1)); err != nil {
+			return ans, err
+		}
+	}
+}
+
 // handlePage handles one page: events in order, each buyer's messages in order, buyers
-// concurrently; it returns when all are done.
-func (c *Channel) handlePage(ctx context.Context, h bot.Handler, kfid string, list []message) {
+// concurrently; it returns when all are done. Messages sent before since are skipped.
+func (c *Channel) handlePage(ctx context.Context, h bot.Handler, kfid string, list []message, since time.Time) {
 	byBuyer := map[string][]message{}
 	var order []string
+	skipped := 0
 	for _, m := range list {
+		if !since.IsZero() && m.SendTime > 0 && time.Unix(m.SendTime, 0).Before(since) {
+			skipped++
+			continue
+		}
 		switch {
 		case m.MsgType == "event":
 			c.event(ctx, kfid, m)
@@ -272,6 +309,9 @@ func (c *Channel) handlePage(ctx context.Context, h bot.Handler, kfid string, li
 		default:
 			// origin 5: a servicer's own message from the WeCom app, already with the buyer.
 		}
+	}
+	if skipped > 0 {
+		c.log.Info("wecomkf first pull: older messages left unanswered", "open_kfid", kfid, "skipped", skipped)
 	}
 	var wg sync.WaitGroup
 	for _, ext := range order {

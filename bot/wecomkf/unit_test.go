@@ -336,3 +336,64 @@ func TestSendRetriesAndRefusals(t *testing.T) {
 		t.Fatalf("api error = %v, want *APIError 95001", err)
 	}
 }
+
+// TestFirstPullSkipsHistory: with no cursor stored, sync_msg returns days of history;
+// only the last FirstBacklog is answered. With a cursor stored (a restart after a long
+// stop) everything is answered.
+func TestFirstPullSkipsHistory(t *testing.T) {
+	f := newFakeQY(t)
+	f.addKf(e2eKf)
+	c := newUnitChannel(t, f, Options{})
+	now := time.Now()
+	for i, age := range []time.Duration{50 * time.Hour, 2 * time.Hour, time.Minute} {
+		f.push(e2eKf, map[string]any{"msgid": "h" + strconv.Itoa(i), "external_userid": "wmH", "origin": 3, "send_time": now.Add(-age).Unix(),
+			"msgtype": "text", "text": map[string]any{"content": "在吗"}})
+	}
+	h := &recordHandler{}
+	c.pull(context.Background(), h, e2eKf, "")
+	if len(h.msgs) != 1 || h.msgs[0].ID != "kf:h2" {
+		t.Fatalf("first pull handled %+v, want only the message of a minute ago", h.msgs)
+	}
+	f.push(e2eKf, map[string]any{"msgid": "h3", "external_userid": "wmH", "origin": 3, "send_time": now.Add(-5 * time.Hour).Unix(),
+		"msgtype": "text", "text": map[string]any{"content": "人呢"}})
+	c.pull(context.Background(), h, e2eKf, "")
+	if len(h.msgs) != 2 || h.msgs[1].ID != "kf:h3" {
+		t.Fatalf("pull from a stored cursor handled %+v, want the 5-hour-old message too", h.msgs)
+	}
+}
+
+// TestSyncRetried: a failing sync_msg is tried again before the pull gives up.
+func TestSyncRetried(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch r.URL.Path {
+		case "/cgi-bin/gettoken":
+			w.Write([]byte(`{"errcode":0,"access_token":"tok","expires_in":7200}`))
+		case "/cgi-bin/kf/sync_msg":
+			calls++
+			if calls < 3 {
+				w.Write([]byte(`{"errcode":-1,"errmsg":"system busy"}`))
+				return
+			}
+			w.Write([]byte(`{"errcode":0,"next_cursor":"c1","has_more":0,"msg_list":[]}`))
+		default:
+			t.Errorf("unexpected %s", r.URL.Path)
+		}
+	}))
+	defer srv.Close()
+	cur := &memCursors{m: map[string]string{}}
+	c, err := New(Options{CorpID: "ww1", Secret: "s", Token: cbToken, EncodingAESKey: aesKey, Accounts: map[string]string{e2eShop: e2eKf},
+		Cursors: cur, BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slept []time.Duration
+	c.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	c.pull(context.Background(), &recordHandler{}, e2eKf, "")
+	if calls != 3 || cur.m[cursorName(e2eKf)] != "c1" || len(slept) != 2 || slept[1] != 2*slept[0] {
+		t.Fatalf("calls %d, cursor %q, backoff %v; want 3 calls, c1 stored, doubling backoff", calls, cur.m[cursorName(e2eKf)], slept)
+	}
+}
