@@ -26,10 +26,6 @@ import (
 	"github.com/aftersale/aftersale/notify"
 )
 
-// ErrNoMerchantRoute is the channel's alert sink without a merchant sender (WeCom
-// application messages) configured.
-var ErrNoMerchantRoute = errors.New("wecomkf: no route to merchants (configure the WeCom app sink)")
-
 // CursorStore keeps each account's sync_msg cursor across restarts; *cases.Store
 // satisfies it. SetCursor must be durable when it returns.
 type CursorStore interface {
@@ -595,17 +591,6 @@ func (c *Channel) trans(ctx context.Context, buyer string, state int, servicer s
 // undelivered is the merchant's notice of a reply that could not reach the buyer.
 func undelivered(buyer, why, text string) string {
 	return fmt.Sprintf("【回复未送达】买家 %s 没有收到这条回复：%s。微信客服只能在买家来信后 48 小时内回复有限条数，请等买家再次发消息，或在企业微信里联系买家。\n未送达的内容：%s", buyer, why, text)
-}
-
-// Sink returns the channel's alert sink: the alert's text to the shop's merchants as
-// WeCom application messages. Without a merchant sender it fails, not retryably.
-func (c *Channel) Sink(merchants func(shop string) []string) notify.Sink {
-	return notify.SinkFunc{SinkName: "wecomkf", Fn: func(ctx context.Context, a notify.Alert) error {
-		if c.opt.Merchant == nil {
-			return &notify.SendError{Sink: "wecomkf", Err: ErrNoMerchantRoute}
-		}
-		return c.opt.Merchant.SendText(ctx, merchants(a.Shop), a.Text)
-	}}
 }
 
 // sleepCtx waits d or until ctx ends.

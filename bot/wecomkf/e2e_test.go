@@ -152,7 +152,7 @@ func (w *world) start() *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err = app.New(app.Options{Config: w.cfg, Channel: ch, Routes: []notify.Route{{Sink: ch.Sink(func(string) []string { return []string{boss} })}},
+	a, err = app.New(app.Options{Config: w.cfg, Channel: ch, Routes: []notify.Route{{Sink: sink}},
 		Platforms: map[string]adapters.Platform{e2eShop: book}, Store: store, Now: w.clock.now,
 		Handlers: map[string]http.Handler{CallbackPath: ch.Handler()}})
 	if err != nil {
