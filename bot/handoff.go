@@ -21,10 +21,17 @@ type handoffChange struct {
 // setHandoff records who handles a buyer (caseID "" = the bot again) and remembers the
 // change for the channel.
 func (t *turn) setHandoff(shop, buyer, caseID string) error {
+	was, err := t.tx.Handoff(shop, buyer)
+	if err != nil {
+		return err
+	}
 	if err := t.tx.SetHandoff(shop, buyer, caseID); err != nil {
 		return err
 	}
-	t.handoffs = append(t.handoffs, handoffChange{shop: shop, buyer: buyer, on: caseID != ""})
+	if (was != "") != (caseID != "") {
+		// Only a change of hands moves the platform's session: a second 转人工 does not.
+		t.handoffs = append(t.handoffs, handoffChange{shop: shop, buyer: buyer, on: caseID != ""})
+	}
 	return nil
 }
 

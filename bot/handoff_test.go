@@ -70,7 +70,8 @@ func TestHandoffChannelTold(t *testing.T) {
 		}
 	}
 	say("b1", "转人工")
-	say("b1", "在吗") // handed off already: no second handoff
+	say("b1", "在吗")  // handed off already: no second handoff
+	say("b1", "转人工") // nor when asked again
 	say(merchant, "A1 释放")
 	say("b1", "我要退款 "+cupOrder) // A2
 	say(merchant, "A2 接管")
