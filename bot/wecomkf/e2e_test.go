@@ -47,7 +47,7 @@ const (
 // key = base64(EncodingAESKey+"="), IV = key[:16]; PKCS#7 to 32 bytes over
 // random(16) | len(4, big-endian) | msg | corpid.
 
-func wecomEncrypt(t *testing.T, msg, corpID string) string {
+func wecomEncrypt(t testing.TB, msg, corpID string) string {
 	t.Helper()
 	key, err := base64.StdEncoding.DecodeString(aesKey + "=")
 	if err != nil {
