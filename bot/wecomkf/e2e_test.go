@@ -424,50 +424,63 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
-// TestHandoffMovesSession: 转人工 passes the buyer's session to the configured 接待人员
-// (service_state/trans to 3) and the reply saying so goes out with the change's
-// msg_code; the merchant's 释放 ends the session (4) and the bot's word goes out with
+// TestHandoffMovesSession: 转人工 opens a request the merchant is alerted to, the bot
+// still answering by send_msg; the merchant's 接管 passes the buyer's session to the
+// configured 接待人员 (service_state/trans to 3) and the merchant's next reply goes out
+// with the change's msg_code; 释放 ends the session (4) and the bot's word goes out with
 // that change's code; the buyer's next message is answered by send_msg again.
 func TestHandoffMovesSession(t *testing.T) {
 	w := newWorld(t)
 	w.servicers = map[string]string{e2eShop: "LiSi"}
 	p := w.start()
 	const buyer = "wmBuyer0003"
-	w.says(buyer, text("转人工"))
-	w.callback(p)
-	eventually(t, "the handoff and its reply", func() bool {
+	ctx := context.Background()
+	counts := func() (trans, onEvent int) {
 		w.fake.mu.Lock()
 		defer w.fake.mu.Unlock()
-		return len(w.fake.trans) == 1 && len(w.fake.onEvent) == 1
-	})
+		return len(w.fake.trans), len(w.fake.onEvent)
+	}
+	w.says(buyer, text("转人工"))
+	w.callback(p)
+	eventually(t, "the 转人工 answer", func() bool { return len(w.fake.sentTo(e2eKf, buyer)) == 1 })
+	eventually(t, "the merchant asked to take over", func() bool { return anyContains(w.fake.appTexts(boss), "A1") })
+	if tr, _ := counts(); tr != 0 {
+		t.Fatalf("转人工 alone moved the session (%d trans calls)", tr)
+	}
+
+	if _, err := p.app.Engine.Act(ctx, e2eShop, boss, "", bot.Command{CaseID: "A1", Verb: "接管"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.app.Engine.Act(ctx, e2eShop, boss, "", bot.Command{CaseID: "A1", Verb: "回复", Arg: "您好，我是店主"}); err != nil {
+		t.Fatal(err)
+	}
 	w.fake.mu.Lock()
+	if len(w.fake.trans) != 1 || len(w.fake.onEvent) != 1 {
+		w.fake.mu.Unlock()
+		t.Fatalf("after 接管 and a reply: %d trans, %d event messages; want 1 and 1", len(w.fake.trans), len(w.fake.onEvent))
+	}
 	tr, ev := w.fake.trans[0], w.fake.onEvent[0]
 	w.fake.mu.Unlock()
 	if tr["open_kfid"] != e2eKf || tr["external_userid"] != buyer || tr["service_state"] != float64(3) || tr["servicer_userid"] != "LiSi" {
 		t.Fatalf("trans = %v, want %s/%s to state 3 with LiSi", tr, e2eKf, buyer)
 	}
-	if ev["code"] != "MSGCODE1" || !strings.Contains(str(mapOf(ev["text"])["content"]), "真人") {
-		t.Fatalf("reply after the handoff = %v, want the 转人工 text with MSGCODE1", ev)
+	if ev["code"] != "MSGCODE1" || !strings.Contains(str(mapOf(ev["text"])["content"]), "您好，我是店主") {
+		t.Fatalf("reply after the handoff = %v, want the merchant's words with MSGCODE1", ev)
 	}
-	if n := len(w.fake.sentTo(e2eKf, buyer)); n != 0 {
-		t.Fatalf("%d replies went by send_msg while the session moved to a servicer", n)
+	if n := len(w.fake.sentTo(e2eKf, buyer)); n != 1 {
+		t.Fatalf("%d messages by send_msg, want only the first answer: the session is the servicer's", n)
 	}
 
-	if _, err := p.app.Engine.Act(context.Background(), e2eShop, boss, "", bot.Command{CaseID: "A1", Verb: "释放"}); err != nil {
+	if _, err := p.app.Engine.Act(ctx, e2eShop, boss, "", bot.Command{CaseID: "A1", Verb: "释放"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the session ended and the word after it", func() bool {
-		w.fake.mu.Lock()
-		defer w.fake.mu.Unlock()
-		return len(w.fake.trans) == 2 && len(w.fake.onEvent) == 2
-	})
 	w.fake.mu.Lock()
-	tr, ev = w.fake.trans[1], w.fake.onEvent[1]
+	tr, ev = w.fake.trans[len(w.fake.trans)-1], w.fake.onEvent[len(w.fake.onEvent)-1]
 	w.fake.mu.Unlock()
 	if tr["service_state"] != float64(4) || ev["code"] != "MSGCODE2" {
 		t.Fatalf("release: trans %v, reply %v; want state 4 and the reply with MSGCODE2", tr, ev)
 	}
 	w.says(buyer, text("我要退款 "+e2eOrder))
 	w.callback(p)
-	eventually(t, "the bot answering by send_msg again", func() bool { return len(w.fake.sentTo(e2eKf, buyer)) == 1 })
+	eventually(t, "the bot answering by send_msg again", func() bool { return len(w.fake.sentTo(e2eKf, buyer)) == 2 })
 }
