@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/aftersale/aftersale/intents"
@@ -39,6 +40,9 @@ type session struct {
 	// Seen is set once the bot has answered the buyer in this session (in memory only):
 	// a hello before it is a first contact, answered with the shop's welcome.
 	Seen bool
+	// Several is set when the buyer said the request is for more than one order ("两单都要退"):
+	// each order number that follows gets the request, not the menu.
+	Several bool
 }
 
 // pendingConfirm is a yes/no question the bot asked before acting.
@@ -51,6 +55,7 @@ type pendingConfirm struct {
 type said struct {
 	Text  string
 	Media string // the channel's saved file for a media message
+	Keep  bool   `json:",omitempty"` // words that belong to whatever request follows (a phone number left first)
 }
 
 func sessionKey(shop, buyer string) string { return shop + "\x00" + buyer }
@@ -103,8 +108,8 @@ func (e *Engine) saveSession(shop, buyer string, s session) {
 // under discussion; "" when there is none. Bursts and recent answers are not kept.
 func (s session) durable() string {
 	d := session{Intent: s.Intent, Reason: s.Reason, AmountFen: s.AmountFen, OrderID: s.OrderID, Menu: s.Menu, MenuText: s.MenuText,
-		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm}
-	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil {
+		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several}
+	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil && !d.Several && !slices.ContainsFunc(d.Pending, func(s said) bool { return s.Media != "" }) {
 		return ""
 	}
 	b, err := json.Marshal(d)
