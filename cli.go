@@ -152,7 +152,7 @@ func (m *Main) checkConfig(args []string) int {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
 	}
-	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Path)
+	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Describe())
 	return exitOK
 }
 
@@ -197,7 +197,7 @@ func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 		return m.buildFailed(err)
 	}
 	defer a.Close()
-	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Path)
+	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Describe())
 	if err := a.Start(ctx); err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
@@ -293,7 +293,7 @@ func (m *Main) cases(ctx context.Context, args []string) int {
 		return code
 	}
 	// Read-only: listing cases beside a running bot must never change them.
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now, ReadOnly: true})
+	store, err := cases.Open(cfg.Store.Location(), cases.Options{Now: m.Now, ReadOnly: true})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
 		return exitFail
@@ -382,7 +382,7 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 			log.Warn("resend replies from before the restart", "err", err)
 		}
 	}()
-	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s · 请用店铺微信扫码登录\n", shop.Name, shop.Platform, cfg.Store.Path)
+	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s · 请用店铺微信扫码登录\n", shop.Name, shop.Platform, cfg.Store.Describe())
 	err = ch.Run(ctx, a.Engine)
 	cancel()
 	if err != nil && !errors.Is(err, context.Canceled) {

@@ -3,6 +3,7 @@ package cases
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -154,7 +155,13 @@ func (s *Store) Alerts(ctx context.Context, shop, caseID string) ([]Alert, error
 
 // Recover readies the outboxes after a start: an alert or job claimed but not finished
 // when the process stopped is due again, and the alert is marked as a possible repeat.
+//
+// On PostgreSQL only this instance's own claims (Options.Instance) and claims whose lease
+// ran out are taken back: another live instance may be sending the rest.
 func (s *Store) Recover(ctx context.Context) (alerts, jobs int64, err error) {
+	if s.pg != nil {
+		return s.recoverPG(ctx)
+	}
 	err = s.Update(ctx, func(tx *Tx) error {
 		res, err := tx.exec(`UPDATE alerts SET state = ?, repeat = 1 WHERE state = ?`, AlertPending, AlertSending)
 		if err != nil {
@@ -173,11 +180,17 @@ func (s *Store) Recover(ctx context.Context) (alerts, jobs int64, err error) {
 
 // NextAlertDue is when the earliest pending alert falls due; ok is false when none is.
 func (s *Store) NextAlertDue(ctx context.Context) (due time.Time, ok bool, err error) {
+	if s.pg != nil {
+		return s.nextDue(ctx, nextAlertQueryPG)
+	}
 	return s.nextDue(ctx, `SELECT MIN(due_at) FROM alerts WHERE state = 'pending'`)
 }
 
 // NextJobDue is when the earliest pending platform job falls due.
 func (s *Store) NextJobDue(ctx context.Context) (due time.Time, ok bool, err error) {
+	if s.pg != nil {
+		return s.nextDue(ctx, nextJobQueryPG)
+	}
 	return s.nextDue(ctx, `SELECT MIN(due_at) FROM jobs WHERE state = 'pending'`)
 }
 
@@ -204,9 +217,17 @@ func (s *Store) nextDue(ctx context.Context, q string) (time.Time, bool, error) 
 
 // ClaimAlerts marks up to limit alerts due by now as being sent and returns them. A
 // claimed alert must end in AlertDone or AlertRetry.
+//
+// On PostgreSQL a claim is a lease (Options.Lease) of this instance: an alert whose
+// lease ran out (its instance died sending it) is claimed again, marked Repeat.
 func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, limit int) ([]Alert, error) {
 	var out []Alert
 	err := s.Update(ctx, func(tx *Tx) error {
+		if s.pg != nil {
+			var err error
+			out, err = tx.claimAlertsPG(now, limit)
+			return err
+		}
 		rows, err := tx.query(`UPDATE alerts SET state = ?, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM alerts WHERE state = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?)
 			RETURNING `+alertColumns, AlertSending, AlertPending, ms(now), limit)
@@ -294,9 +315,16 @@ func (s *Store) ReplySent(ctx context.Context, id int64) error {
 func (s *Store) ClaimJobs(ctx context.Context, now time.Time, limit int) ([]Job, error) {
 	var out []Job
 	err := s.Update(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`UPDATE jobs SET state = 'running', attempts = attempts + 1
+		out = out[:0]
+		var rows *sql.Rows
+		var err error
+		if p := s.pg; p != nil {
+			rows, err = tx.query(claimJobsQueryPG, p.instance, ms(now.Add(p.lease)), ms(now), ms(now), limit)
+		} else {
+			rows, err = tx.query(`UPDATE jobs SET state = 'running', attempts = attempts + 1
 			WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?)
 			RETURNING id, shop, case_id, kind, payload, due_at, attempts`, ms(now), limit)
+		}
 		if err != nil {
 			return fmt.Errorf("claim jobs: %w", err)
 		}

@@ -61,8 +61,11 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) validateBasics() error {
-	if strings.TrimSpace(c.Store.Path) == "" {
+	if strings.TrimSpace(c.Store.Path) == "" && c.Store.URL == "" {
 		return c.errf("store.path", "is empty")
+	}
+	if err := c.validateStoreURL(); err != nil {
+		return err
 	}
 	if c.Store.MaxMB < 0 {
 		return c.errf("store.max_mb", "must not be negative")
