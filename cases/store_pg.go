@@ -433,3 +433,94 @@ func (tx *Tx) LockBuyer(shop, buyer string) error {
 	}
 	return nil
 }
+
+// Hold is this instance's hold on a named thing only one instance may run at a time (a
+// channel that allows one login: web WeChat). Release it when done; Lost is closed if
+// the hold is lost (the database connection that carries it broke): stop then.
+type Hold struct {
+	lost    chan struct{}
+	release func()
+	once    sync.Once
+}
+
+// Lost is closed when the hold is gone without Release.
+func (h *Hold) Lost() <-chan struct{} { return h.lost }
+
+// Release gives the hold up; another instance waiting in Hold gets it.
+func (h *Hold) Release() { h.once.Do(h.release) }
+
+// Hold waits until this instance holds name, or ctx ends. On PostgreSQL the hold is a
+// session advisory lock on a connection of its own, tried every poll: the server frees
+// it when the holder's connection ends — at once when its process dies, as the kernel
+// closes the socket (kill -9 included) — so a standby takes over within poll. On SQLite
+// it returns at once: the store's file lock already keeps every other process out.
+func (s *Store) Hold(ctx context.Context, name string, poll time.Duration) (*Hold, error) {
+	h := &Hold{lost: make(chan struct{})}
+	if s.pg == nil {
+		h.release = func() {}
+		return h, nil
+	}
+	key := "hold/" + name
+	for {
+		conn, err := pgx.ConnectConfig(ctx, s.pg.conf)
+		if err == nil {
+			var got bool
+			for err == nil && !got {
+				if err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, key).Scan(&got); err != nil || got {
+					break
+				}
+				select {
+				case <-ctx.Done():
+					err = ctx.Err()
+				case <-time.After(poll):
+				}
+			}
+			if got {
+				return s.keepHold(h, conn, poll), nil
+			}
+			conn.Close(context.Background())
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		select { // the server is away: try again
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(poll):
+		}
+	}
+}
+
+// keepHold watches the held lock's connection until Release, closing Lost if it breaks.
+func (s *Store) keepHold(h *Hold, conn *pgx.Conn, poll time.Duration) *Hold {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	h.release = func() {
+		close(stop)
+		<-done
+	}
+	go func() {
+		defer close(done)
+		defer conn.Close(context.Background()) // ends the session: the lock is freed
+		t := time.NewTicker(poll)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-s.closed:
+				close(h.lost)
+				return
+			case <-t.C:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err := conn.Ping(ctx)
+			cancel()
+			if err != nil {
+				close(h.lost)
+				return
+			}
+		}
+	}()
+	return h
+}
