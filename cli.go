@@ -63,6 +63,9 @@ func (m *Main) usage() {
   aftersale cases [-config FILE] [-all]  列出售后单 (list cases in the store)
   aftersale check-config [-config FILE]  检查配置文件 (validate config, exit 2 on error)
   aftersale config                       打印默认配置 (print the default config.toml)
+  aftersale store copy -from FILE.db -to postgres://…
+                                         把 SQLite 数据搬到 PostgreSQL (copy the store; idempotent, verifies counts)
+  aftersale version                      版本 (version)
 
 配置 / config: -config FILE, or $%s; otherwise the embedded defaults.
 日志级别 / log level: $%s = debug | info | warn | error.
@@ -93,6 +96,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.cases(ctx, rest)
 	case "check-config":
 		return m.checkConfig(rest)
+	case "store":
+		return m.storeCmd(ctx, rest)
+	case "version", "-version", "--version":
+		return m.versionCmd()
 	case "config":
 		m.Stdout.Write(defaultConfig)
 		return exitOK
