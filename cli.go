@@ -205,6 +205,11 @@ func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 	}
 	defer a.Close()
 	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Describe())
+	ctx, release, err := m.holdChannel(ctx, a, "terminal:"+shop.ID)
+	if err != nil {
+		return exitOK // ended while standing by
+	}
+	defer release()
 	if err := a.Start(ctx); err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
@@ -377,6 +382,11 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 		return m.buildFailed(err)
 	}
 	defer a.Close()
+	ctx, release, err := m.holdChannel(ctx, a, "wechat:"+shop.ID)
+	if err != nil {
+		return exitOK // ended while standing by
+	}
+	defer release()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := a.Start(ctx); err != nil {

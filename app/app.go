@@ -121,6 +121,9 @@ func New(o Options) (*App, error) {
 		if so.Instance == "" {
 			so.Instance = cfg.Store.Instance
 		}
+		if so.Lease == 0 {
+			so.Lease = time.Duration(cfg.Store.Lease)
+		}
 		if a.Store, err = cases.Open(cfg.Store.Location(), so); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrStore, err)
 		}

@@ -75,6 +75,10 @@ type Store struct {
 	// Instance names this process on the alert and job claims it holds in PostgreSQL;
 	// the host name when empty. Instances on one host need names of their own.
 	Instance string `toml:"instance"`
+	// Lease is how long an instance's claim on an alert or platform job holds in
+	// PostgreSQL: a dead instance's claims are sent again (marked 重发) by another after
+	// it. 0 takes the default, 10s.
+	Lease Duration `toml:"lease"`
 }
 
 // Location is where the store is: the PostgreSQL URL when set, else the SQLite path.
