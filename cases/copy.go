@@ -53,7 +53,7 @@ func Copy(ctx context.Context, from, to *Store) ([]TableCount, error) {
 			counts = append(counts, TableCount{Table: t, From: n})
 		}
 		for _, t := range identityTables {
-			if _, err := tx.tx.ExecContext(ctx, fmt.Sprintf(
+			if _, err := tx.q.ExecContext(ctx, fmt.Sprintf(
 				`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), GREATEST((SELECT MAX(id) FROM %[1]s), 1))`, t)); err != nil {
 				return fmt.Errorf("move %s id counter: %w", t, err)
 			}
@@ -112,7 +112,7 @@ func copyTable(ctx context.Context, from *Store, tx *Tx, table string) (int64, e
 			b.WriteString(")")
 		}
 		b.WriteString(" ON CONFLICT DO NOTHING")
-		_, err := tx.tx.ExecContext(ctx, b.String(), args...)
+		_, err := tx.q.ExecContext(ctx, b.String(), args...)
 		args = args[:0]
 		return err
 	}

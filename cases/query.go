@@ -72,6 +72,9 @@ func (s *Store) Case(ctx context.Context, shop, id string) (*Case, error) {
 
 // read runs fn in a read-only transaction.
 func (s *Store) read(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.pg != nil {
+		return fn(&Tx{st: s, q: s.db, ctx: ctx, now: s.now()})
+	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -303,13 +303,24 @@ func (s *Store) wake() {
 
 // Tx is one transaction with one fixed time: everything written in it happened at Now.
 type Tx struct {
-	st  *Store
-	tx  *sql.Tx
+	st *Store
+	tx *sql.Tx // SQLite; nil in a PostgreSQL read
+	// q runs a PostgreSQL transaction's statements: the *sql.Tx of a write, the pool
+	// itself for a read (each statement of a READ COMMITTED transaction sees its own
+	// snapshot anyway, so a read saves its BEGIN and ROLLBACK round trips).
+	q   querier
 	ctx context.Context
 	now time.Time
 	// scheduled is set when the transaction adds an alert or a job: the loops are woken
 	// once it commits.
 	scheduled bool
+}
+
+// querier is what runs a statement: *sql.Tx or *sql.DB.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Now is the time of the transaction.
@@ -495,7 +506,7 @@ func (tx *Tx) prepared(query string) (*sql.Stmt, error) {
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	if p := tx.st.pg; p != nil {
-		return tx.tx.ExecContext(tx.ctx, p.rebind(query), args...)
+		return tx.q.ExecContext(tx.ctx, p.rebind(query), args...)
 	}
 	st, err := tx.prepared(query)
 	if err != nil {
@@ -506,7 +517,7 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	if p := tx.st.pg; p != nil {
-		return tx.tx.QueryContext(tx.ctx, p.rebind(query), args...)
+		return tx.q.QueryContext(tx.ctx, p.rebind(query), args...)
 	}
 	st, err := tx.prepared(query)
 	if err != nil {
@@ -530,7 +541,7 @@ func (r row) Scan(dest ...any) error {
 
 func (tx *Tx) queryRow(query string, args ...any) row {
 	if p := tx.st.pg; p != nil {
-		return row{r: tx.tx.QueryRowContext(tx.ctx, p.rebind(query), args...)}
+		return row{r: tx.q.QueryRowContext(tx.ctx, p.rebind(query), args...)}
 	}
 	st, err := tx.prepared(query)
 	if err != nil {

@@ -268,7 +268,7 @@ func (s *Store) txPG(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{st: s, tx: sqlTx, ctx: ctx, now: s.now()}
+	tx := &Tx{st: s, tx: sqlTx, q: sqlTx, ctx: ctx, now: s.now()}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -428,7 +428,7 @@ func (tx *Tx) LockBuyer(shop, buyer string) error {
 	if tx.st.pg == nil {
 		return nil
 	}
-	if _, err := tx.tx.ExecContext(tx.ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, shop+"/"+buyer); err != nil {
+	if _, err := tx.q.ExecContext(tx.ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, shop+"/"+buyer); err != nil {
 		return fmt.Errorf("lock buyer %s: %w", buyer, err)
 	}
 	return nil
