@@ -33,7 +33,7 @@ func (s *Store) Deliveries(ctx context.Context, alertID int64) (map[string]Deliv
 
 // DeliverySent records that a sink took the alert.
 func (s *Store) DeliverySent(ctx context.Context, alertID int64, sink string) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`INSERT INTO deliveries (alert_id, sink, state, at) VALUES (?, ?, 'sent', ?)
 			ON CONFLICT (alert_id, sink) DO UPDATE SET state = 'sent', at = excluded.at`, alertID, sink, ms(tx.now))
 		if err != nil {

@@ -276,7 +276,7 @@ func (tx *Tx) AlertDone(a Alert, text string) error {
 
 // AlertRetry puts a failed alert back in the queue, due again at at.
 func (s *Store) AlertRetry(ctx context.Context, a Alert, at time.Time, cause error) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`UPDATE alerts SET state = ?, due_at = ?, last_error = ? WHERE id = ?`,
 			AlertPending, ms(at), truncate(cause.Error(), 500), a.ID)
 		if err != nil {
@@ -306,7 +306,7 @@ func (s *Store) PendingReplies(ctx context.Context) ([]Reply, error) {
 
 // ReplySent marks a reply delivered.
 func (s *Store) ReplySent(ctx context.Context, id int64) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE replies SET state = 'sent', sent_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {
 			return fmt.Errorf("mark reply %d sent: %w", id, err)
 		}
@@ -356,7 +356,7 @@ func (tx *Tx) JobDone(id int64) error {
 
 // JobRetry puts a failed job back, due again at at.
 func (s *Store) JobRetry(ctx context.Context, j Job, at time.Time, cause error) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE jobs SET state = 'pending', due_at = ?, last_error = ? WHERE id = ?`,
 			ms(at), truncate(cause.Error(), 500), j.ID); err != nil {
 			return fmt.Errorf("requeue job %d: %w", j.ID, err)
@@ -367,7 +367,7 @@ func (s *Store) JobRetry(ctx context.Context, j Job, at time.Time, cause error) 
 
 // JobFailed parks a job that can never succeed (e.g. the platform refused it for good).
 func (s *Store) JobFailed(ctx context.Context, j Job, cause error) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE jobs SET state = 'failed', last_error = ? WHERE id = ?`,
 			truncate(cause.Error(), 500), j.ID); err != nil {
 			return fmt.Errorf("park job %d: %w", j.ID, err)
@@ -493,7 +493,7 @@ func (s *Store) Session(ctx context.Context, shop, buyer string) (data string, a
 
 // SaveSession stores a buyer's conversation state; "" deletes it.
 func (s *Store) SaveSession(ctx context.Context, shop, buyer, data string) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		var err error
 		if data == "" {
 			_, err = tx.exec(`DELETE FROM sessions WHERE shop = ? AND buyer = ?`, shop, buyer)
@@ -526,7 +526,7 @@ func (s *Store) Cursor(ctx context.Context, name string) (string, error) {
 
 // SetCursor durably stores a stream's read position, committed before it returns.
 func (s *Store) SetCursor(ctx context.Context, name, value string) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`INSERT INTO cursors (name, value, updated_at) VALUES (?,?,?)
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, value, ms(tx.now)); err != nil {
 			return fmt.Errorf("save cursor %s: %w", name, err)

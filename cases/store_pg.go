@@ -289,6 +289,30 @@ func (s *Store) txPG(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
+// updateOne is Update for a write of one statement (marking a reply sent, saving a
+// session): on PostgreSQL the statement commits on its own, as durable as any commit,
+// without the BEGIN and COMMIT round trips of a transaction; on SQLite it is Update.
+func (s *Store) updateOne(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.pg == nil {
+		return s.Update(ctx, fn)
+	}
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		select {
+		case <-s.closed:
+			return ErrClosed
+		default:
+		}
+		err := fn(&Tx{st: s, q: s.db, ctx: ctx, now: s.now()})
+		if attempt < retries && pgRetryable(err) {
+			continue
+		}
+		return err
+	}
+}
+
 // pgRetryable reports a transaction PostgreSQL aborted that succeeds when run again.
 func pgRetryable(err error) bool {
 	var pe *pgconn.PgError
