@@ -485,8 +485,14 @@ func (s *Store) Hold(ctx context.Context, name string, poll time.Duration) (*Hol
 		return h, nil
 	}
 	key := "hold/" + name
+	// The server drops a holder it cannot reach (a partition, a powered-off host: no FIN
+	// ever comes) after its keepalives go unanswered, about 5+3×2 s, freeing the lock.
+	conf := s.pg.conf.Copy()
+	for k, v := range map[string]string{"tcp_keepalives_idle": "5", "tcp_keepalives_interval": "2", "tcp_keepalives_count": "3"} {
+		conf.RuntimeParams[k] = v
+	}
 	for {
-		conn, err := pgx.ConnectConfig(ctx, s.pg.conf)
+		conn, err := pgx.ConnectConfig(ctx, conf)
 		if err == nil {
 			var got bool
 			for err == nil && !got {
