@@ -59,3 +59,17 @@ func TestStoreCopyCommand(t *testing.T) {
 		}
 	}
 }
+
+// check-config with a PostgreSQL URL from the environment names the store without its
+// password.
+func TestCheckConfigStoreURLHidesPassword(t *testing.T) {
+	cfg := writeConfig(t, "url = \"${AFTERSALE_TEST_DBURL}\"\n")
+	t.Setenv("AFTERSALE_TEST_DBURL", "postgres://desk:s3cretpw@db.internal:5432/aftersale?sslmode=require")
+	out, errOut, code := run(t, nil, "", "check-config", "-config", cfg)
+	if code != exitOK || !strings.Contains(out, "postgres://desk@db.internal:5432/aftersale") {
+		t.Fatalf("check-config: %d %q %q", code, out, errOut)
+	}
+	if strings.Contains(out+errOut, "s3cretpw") {
+		t.Fatalf("password in output: %q %q", out, errOut)
+	}
+}
