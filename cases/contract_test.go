@@ -1,7 +1,10 @@
 package cases
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/aftersale/aftersale/internal/pgtest"
 )
@@ -40,5 +43,29 @@ func TestRebind(t *testing.T) {
 		if got := p.rebind(tc.in); got != tc.want { // from the cache
 			t.Errorf("cached rebind(%q) = %q", tc.in, got)
 		}
+	}
+}
+
+func TestNotifyChannel(t *testing.T) {
+	conf := func(sp string) *pgx.ConnConfig {
+		c, err := pgx.ParseConfig("postgres://u@h/db")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sp != "" {
+			c.RuntimeParams["search_path"] = sp
+		}
+		return c
+	}
+	if got := notifyChannel(conf("")); got != "aftersale_due" {
+		t.Errorf("default channel %q", got)
+	}
+	a, b := notifyChannel(conf("shop_a")), notifyChannel(conf("shop_b"))
+	if a == b || a != "aftersale_due_shop_a" {
+		t.Errorf("schemas share a channel or it is named oddly: %q %q", a, b)
+	}
+	long := notifyChannel(conf(strings.Repeat("x", 80)))
+	if len(long) > 63 || long == notifyChannel(conf(strings.Repeat("y", 80))) {
+		t.Errorf("long search_path channel %q (%d bytes)", long, len(long))
 	}
 }

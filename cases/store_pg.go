@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"strconv"
 	"strings"
@@ -107,12 +108,26 @@ type pgState struct {
 	instance string        // this instance's name on leases
 	lease    time.Duration // how long a claim holds
 	rebound  sync.Map      // query with ? → query with $n
+	channel  string        // the LISTEN/NOTIFY channel of this database and schema
 	listen   context.CancelFunc
 	listened chan struct{}
 }
 
-// notifyChannel is the LISTEN/NOTIFY channel a commit that scheduled work notifies.
-const notifyChannel = "aftersale_due"
+// notifyChannel is the LISTEN/NOTIFY channel a commit that scheduled work notifies:
+// one per schema (search_path), as stores in different schemas of one database are
+// different desks and must not wake each other.
+func notifyChannel(conf *pgx.ConnConfig) string {
+	ch := "aftersale_due"
+	if sp := conf.RuntimeParams["search_path"]; sp != "" {
+		ch += "_" + sp
+	}
+	if len(ch) > 63 { // PostgreSQL's identifier limit (NAMEDATALEN - 1)
+		h := fnv.New64a()
+		h.Write([]byte(ch))
+		ch = fmt.Sprintf("aftersale_due_%x", h.Sum64())
+	}
+	return ch
+}
 
 // migrateLock is the advisory lock key instances take to migrate one at a time.
 const migrateLock = 0x61667465 // "afte"
@@ -153,7 +168,7 @@ func openPG(url string, o Options) (*Store, error) {
 	}
 	lctx, lcancel := context.WithCancel(context.Background())
 	st := &Store{db: db, now: o.Now, path: where, closed: make(chan struct{}), stopped: make(chan struct{}),
-		pg: &pgState{conf: conf, instance: inst, lease: lease, listen: lcancel, listened: make(chan struct{})}}
+		pg: &pgState{conf: conf, instance: inst, lease: lease, channel: notifyChannel(conf), listen: lcancel, listened: make(chan struct{})}}
 	close(st.stopped) // no commit loop: each Update is its own transaction
 	if o.ReadOnly {
 		lcancel()
@@ -275,7 +290,7 @@ func (s *Store) txPG(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if tx.scheduled {
 		// Delivered to every listening instance when, and only if, this commits.
-		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_notify($1, '')`, notifyChannel); err != nil {
+		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_notify($1, '')`, s.pg.channel); err != nil {
 			sqlTx.Rollback()
 			return fmt.Errorf("notify: %w", err)
 		}
@@ -327,7 +342,7 @@ func (s *Store) listenPG(ctx context.Context) {
 	for ctx.Err() == nil {
 		conn, err := pgx.ConnectConfig(ctx, s.pg.conf)
 		if err == nil {
-			_, err = conn.Exec(ctx, "LISTEN "+notifyChannel)
+			_, err = conn.Exec(ctx, "LISTEN "+pgx.Identifier{s.pg.channel}.Sanitize())
 			s.wake()
 			for err == nil {
 				_, err = conn.WaitForNotification(ctx)
