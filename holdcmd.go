@@ -9,8 +9,9 @@ import (
 	"github.com/aftersale/aftersale/cases"
 )
 
-// holdPoll is how often a standby instance tries to take a one-login channel over: the
-// takeover after the holder dies comes within it (plus the start of the desk).
+// holdPoll is how often the holder checks the connection that carries its hold, and how
+// long a standby waits before trying again when the database cannot be reached. (The
+// takeover itself waits on no poll: the server grants the lock as the holder dies.)
 const holdPoll = time.Second
 
 // holdChannel makes this instance the one that serves the channel name (web WeChat

@@ -489,10 +489,12 @@ func (h *Hold) Lost() <-chan struct{} { return h.lost }
 func (h *Hold) Release() { h.once.Do(h.release) }
 
 // Hold waits until this instance holds name, or ctx ends. On PostgreSQL the hold is a
-// session advisory lock on a connection of its own, tried every poll: the server frees
-// it when the holder's connection ends — at once when its process dies, as the kernel
-// closes the socket (kill -9 included) — so a standby takes over within poll. On SQLite
-// it returns at once: the store's file lock already keeps every other process out.
+// session advisory lock on a connection of its own, waited for in the server: it frees
+// the lock when the holder's connection ends — at once when its process dies, as the
+// kernel closes the socket (kill -9 included) — and grants it to the waiting standby
+// then. poll is how often the held connection is checked (Lost), and the wait before
+// trying again when the server cannot be reached. On SQLite it returns at once: the
+// store's file lock already keeps every other process out.
 func (s *Store) Hold(ctx context.Context, name string, poll time.Duration) (*Hold, error) {
 	h := &Hold{lost: make(chan struct{})}
 	if s.pg == nil {
@@ -509,18 +511,9 @@ func (s *Store) Hold(ctx context.Context, name string, poll time.Duration) (*Hol
 	for {
 		conn, err := pgx.ConnectConfig(ctx, conf)
 		if err == nil {
-			var got bool
-			for err == nil && !got {
-				if err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, key).Scan(&got); err != nil || got {
-					break
-				}
-				select {
-				case <-ctx.Done():
-					err = ctx.Err()
-				case <-time.After(poll):
-				}
-			}
-			if got {
+			// Waits in the server, which grants the lock the moment the holder's session
+			// ends: the takeover needs no polling. ctx ending cancels the wait.
+			if _, err = conn.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended($1, 0))`, key); err == nil {
 				return s.keepHold(h, conn, poll), nil
 			}
 			conn.Close(context.Background())
