@@ -52,8 +52,9 @@ func (m *Main) usage() {
 
 用法 / usage:
   aftersale chat [-config FILE]          终端演示：你当买家，/m 前缀当商家 (terminal demo)
-  aftersale run [-config FILE] [-channel wechat|terminal]
+  aftersale run [-config FILE] [-channel wechat|wecomkf|terminal]
                                          正式运行：登录店铺微信服务买家 (serve buyers on WeChat;
+                                         -channel wecomkf 用微信客服/企业微信官方接口;
                                          -channel terminal 用终端代替微信)
   aftersale classify TEXT…               看机器人如何理解一句话 (label, confidence, slots)
   aftersale eval [-pred OUT] FILE.jsonl  评测意图识别 (accuracy, macro-F1, case P/R, confusion matrix)
@@ -155,7 +156,11 @@ func (m *Main) checkConfig(args []string) int {
 		return code
 	}
 	// Build everything a start would build, without starting and without a store.
-	if err := app.Check(cfg, m.Now); err != nil {
+	err := app.Check(cfg, m.Now)
+	if err == nil {
+		err = checkWeComKF(cfg)
+	}
+	if err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
 	}
@@ -334,7 +339,7 @@ func (m *Main) cases(ctx context.Context, args []string) int {
 func (m *Main) runWeChat(ctx context.Context, args []string) int {
 	var channel *string
 	cfg, code := m.loadConfig(flag.NewFlagSet("run", flag.ContinueOnError), args, func(fs *flag.FlagSet) {
-		channel = fs.String("channel", "wechat", "wechat | terminal (终端渠道，用于试运行和测量)")
+		channel = fs.String("channel", "wechat", "wechat | wecomkf (微信客服) | terminal (终端渠道，用于试运行和测量)")
 	})
 	if cfg == nil {
 		return code
@@ -343,8 +348,10 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 	case "wechat":
 	case "terminal":
 		return m.serveTerminal(ctx, cfg)
+	case "wecomkf":
+		return m.runWeComKF(ctx, cfg)
 	default:
-		fmt.Fprintf(m.Stderr, "-channel %q: 只能是 wechat 或 terminal / must be wechat or terminal\n", *channel)
+		fmt.Fprintf(m.Stderr, "-channel %q: 只能是 wechat、wecomkf 或 terminal / must be wechat, wecomkf or terminal\n", *channel)
 		return exitUsage
 	}
 	fail := func(code int, format string, a ...any) int {

@@ -47,6 +47,9 @@ type Options struct {
 	Store *cases.Store
 	// StoreOptions are added to what Config says when the App opens the store.
 	StoreOptions cases.Options
+	// Handlers are a channel's own HTTP endpoints by path pattern (the 微信客服 callback),
+	// served beside the platforms' pushes on push.listen.
+	Handlers map[string]http.Handler
 	// MediaDir is where channels save buyers' pictures; the board serves only from it.
 	MediaDir string
 	// LookupTimeout bounds an order lookup in the buyer's turn; 0: the engine's default.
@@ -292,6 +295,9 @@ func (a *App) PushHandler() http.Handler {
 		if h != nil {
 			mux.Handle("POST /push/"+shopID, http.MaxBytesHandler(h, 1<<20))
 		}
+	}
+	for pattern, h := range a.opts.Handlers {
+		mux.Handle(pattern, http.MaxBytesHandler(h, 1<<20))
 	}
 	return mux
 }

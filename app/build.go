@@ -24,6 +24,7 @@ import (
 	"github.com/aftersale/aftersale/notify/feishu"
 	alerthook "github.com/aftersale/aftersale/notify/webhook"
 	"github.com/aftersale/aftersale/notify/wecom"
+	"github.com/aftersale/aftersale/notify/wecomapp"
 	"github.com/aftersale/aftersale/vocab"
 	"github.com/aftersale/aftersale/workcal"
 )
@@ -84,9 +85,11 @@ func Sinks(cfg *config.Config, now func() time.Time, chat ...notify.Route) ([]no
 		case "wecom":
 			s, err = wecom.New(wecom.Options{Name: name, Key: n.Key, MentionMobiles: n.MentionMobiles})
 		case "dingtalk":
-			s, err = dingtalk.New(dingtalk.Options{Name: name, Token: n.Token, Secret: n.Secret, MentionMobiles: n.MentionMobiles, Now: now})
+			s, err = dingtalk.New(dingtalk.Options{Name: name, Token: n.Token, Secret: n.Secret, Keyword: n.Keyword, MentionMobiles: n.MentionMobiles, Now: now})
 		case "feishu":
-			s, err = feishu.New(feishu.Options{Name: name, Token: n.Token, Secret: n.Secret, MentionAll: n.MentionAll, Now: now})
+			s, err = feishu.New(feishu.Options{Name: name, Token: n.Token, Secret: n.Secret, Keyword: n.Keyword, MentionAll: n.MentionAll, Now: now})
+		case "wecomapp":
+			s, err = wecomapp.New(wecomapp.Options{Name: name, CorpID: n.CorpID, AgentID: n.AgentID, Secret: n.Secret, ToUsers: n.ToUsers, Now: now})
 		case "webhook":
 			s, err = alerthook.New(alerthook.Options{Name: name, URL: n.URL, Secret: n.Secret, Now: now})
 		default:

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -42,20 +43,37 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	asking := slices.ContainsFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion && c.State.Live() })
 	view.Cases = slices.DeleteFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion })
 	if view.Handoff != "" {
-		// A person has taken over: keep the words as evidence, stay silent.
-		return e.do(ctx, m, func(t *turn) error { return t.record(view.Handoff, m) })
+		// A person has taken over: the bot stays silent; each message is kept on the case
+		// and goes to the merchant, who is answering this buyer now.
+		return e.do(ctx, m, func(t *turn) error {
+			if err := t.record(view.Handoff, m); err != nil {
+				return err
+			}
+			return t.tx.ScheduleAlert(cases.Alert{Shop: m.Shop, CaseID: view.Handoff, Kind: cases.AlertBuyerSaid, DueAt: t.tx.Now(), Note: mediaOrText(m)})
+		})
 	}
-	resumed, err := e.resumeWaiting(ctx, m, view.Live())
+	if hc := personCase(view.Live()); hc != nil && m.Kind == KindText && !e.read(m.Shop, m.Text).Label.OpensCase() {
+		// Asked for a person, none has taken over yet: the words go on that case, and the
+		// buyer hears when someone will answer (once in a while, not at every message).
+		return e.awaitPerson(ctx, m, &sess, hc)
+	}
+	resumed, noted, err := e.resumeWaiting(ctx, m, view.Live())
 	if err != nil {
 		if errors.Is(err, errRedelivered) {
 			return nil, err
 		}
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
-	if resumed != nil && m.Kind == KindText {
-		// The answer to what the case waited on ("寄了 单号SF…"): kept on the case, the
-		// merchant told, the buyer told so. A withdrawal or a grievance goes on as usual.
+	if c := cmp.Or(resumed, noted); c != nil {
+		// The answer to what the case waited on ("寄了 单号SF…") or a promise of it: kept
+		// on the case (once), the buyer told so. A withdrawal or a grievance goes on as usual.
+		if m.Kind != KindText {
+			return e.answer(ctx, m, "media_received", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+		}
 		if l := e.read(m.Shop, m.Text).Label; l != intents.Cancel && l != intents.Complaint && !angry(m.Text) {
+			if resumed == nil {
+				return e.answer(ctx, m, "waiting_noted", Data{CaseID: c.ID})
+			}
 			return e.answer(ctx, m, "case_updated", Data{CaseID: resumed.ID, Intent: intentName(resumed.Intent)})
 		}
 	}
@@ -75,6 +93,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.answer(ctx, m, "empty", Data{})
 	}
 
+	e.answersQuote(m, &sess)
 	now := e.now()
 	earlier := sess.burst(now)
 	res := e.read(m.Shop, m.Text)
@@ -120,6 +139,19 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.media(ctx, m, &sess, view)
 	case res.SlotOnly && sess.Intent != "":
 		label = sess.Intent
+	case res.SlotOnly && slots.OrderID != "" && sess.Several && caseFor(view.Cases, slots.OrderID) == nil && severalLabel(view.Cases, sess.CaseID) != "":
+		// The next order of "两单都要退": the same request as the order before it.
+		label = severalLabel(view.Cases, sess.CaseID)
+	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text):
+		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
+		// request for a person, not a question about the order.
+		return e.notePhone(ctx, m, &sess, view, slots.Phone)
+	case severalOrders(m.Text) && slots.OrderID == "" && len(sess.Menu) == 0 && (res.Unclear || needsOrder(res.Label)):
+		// "我买了两单 都要退": one request for several orders; the order numbers follow.
+		sess.Several = true
+		if res.Unclear {
+			return e.remedyMenu(ctx, m, &sess, "several_orders")
+		}
 	case res.SlotOnly && slots.OrderID != "" && len(sess.Menu) > 0:
 		// The order number while a menu is open: keep it, and the menu.
 		sess.OrderID = slots.OrderID
@@ -180,9 +212,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		sess.OrderID = slots.OrderID
 	}
 	if label != sess.Intent && !res.SlotOnly {
+		if !choseMenu && !severalOrders(m.Text) {
+			sess.Several = false
+		}
 		// A new request starts a new transcript: the burst it was read with, in the
 		// buyer's own words.
-		sess.Pending = sess.Pending[:0:0]
+		// A picture or voice note sent before the words (nothing to attach it to then)
+		// belongs to the request they start.
+		sess.Pending = slices.DeleteFunc(sess.Pending, func(s said) bool { return s.Media == "" && !s.Keep })
 		if len(took) == 0 {
 			took = earlier
 		}
@@ -205,7 +242,21 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if slots.AmountFen != 0 {
 		sess.AmountFen = slots.AmountFen
 	}
+	words := slices.Clone(sess.Pending)
 	replies, err := e.converse(ctx, m, &sess, view, res, label, slots.OrderID, choseMenu)
+	if err == nil && slots.MoreOrderIDs[0] != "" && needsOrder(label) && sess.Intent == "" && sess.CaseID != "" {
+		// "退款 4705… 订单号: 4705…": the same request for each order the message names,
+		// a case each, each order checked as the first was.
+		for _, id := range slots.MoreOrderIDs {
+			if id == "" || err != nil {
+				break
+			}
+			sess.OrderID, sess.Pending = id, slices.Clone(words)
+			var more []cases.Reply
+			more, err = e.request(ctx, m, &sess, label)
+			replies = append(replies, more...)
+		}
+	}
 	e.saveSession(m.Shop, m.From, sess)
 	return replies, err
 }
@@ -600,7 +651,10 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 			return e.answer(ctx, m, "ask_order_again", Data{Intent: intentName(string(label))})
 		}
 		sess.Asked = true
-		return e.answer(ctx, m, "ask_order", Data{Intent: intentName(string(label))})
+		if sess.Several {
+			return e.answer(ctx, m, "ask_orders", Data{Intent: requestName(label, sess.Reason)})
+		}
+		return e.answer(ctx, m, "ask_order", Data{Intent: requestName(label, sess.Reason)})
 	}
 	order, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
 	if errors.Is(err, adapters.ErrNotFound) {
@@ -711,11 +765,11 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if label == intents.Complaint {
 			key = "complaint_opened"
 		}
-		if err := t.say(key, Data{CaseID: c.ID, Intent: intentName(c.Intent), OrderID: orderID, Deadline: c.Deadline}); err != nil {
+		if err := t.say(key, Data{CaseID: c.ID, Intent: requestName(label, sess.Reason), OrderID: orderID, Deadline: c.Deadline}); err != nil {
 			return err
 		}
-		if wantsPhoto(sess.Reason) {
-			return t.say("ask_photo", Data{Intent: intentName(c.Intent)})
+		if wantsPhoto(sess.Reason) && !slices.ContainsFunc(sess.Pending, func(s said) bool { return s.Media != "" }) {
+			return t.say("ask_photo", Data{Intent: requestName(label, sess.Reason)})
 		}
 		return nil
 	})
@@ -823,13 +877,45 @@ func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.R
 		if err := t.recordAll(c.ID, sess.Pending); err != nil {
 			return err
 		}
-		if err := t.tx.SetHandoff(shop.ID, m.From, c.ID); err != nil {
-			return err
-		}
-		return t.say("human", Data{CaseID: c.ID})
+		// No handoff yet: until a person takes the buyer over (接管), the bot still
+		// answers, telling them when someone will.
+		return t.say("human", Data{CaseID: c.ID, Deadline: c.Deadline})
 	})
 	if err == nil {
-		*sess = session{CaseID: id}
+		*sess = session{CaseID: id, Told: e.now()}
+	}
+	return replies, err
+}
+
+// personCase is the buyer's live request for a person, or nil.
+func personCase(live []cases.Case) *cases.Case {
+	for i := range live {
+		if live[i].Intent == string(intents.Human) {
+			return &live[i]
+		}
+	}
+	return nil
+}
+
+// personWaitEvery is how often a buyer waiting for a person is told when one will answer.
+const personWaitEvery = 10 * time.Minute
+
+// awaitPerson keeps a message on the buyer's request for a person and, at most every
+// personWaitEvery, tells them by when the merchant answers.
+func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	tell := e.now().Sub(sess.Told) >= personWaitEvery
+	replies, err := e.do(ctx, m, func(t *turn) error {
+		t.caseID = c.ID
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		if !tell {
+			return nil
+		}
+		return t.say("human_wait", Data{Shop: e.shops[m.Shop].Name, Deadline: c.Deadline})
+	})
+	if err == nil && tell {
+		sess.Told = e.now()
 	}
 	return replies, err
 }
@@ -897,8 +983,59 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 		if len(sess.Pending) < maxPending {
 			sess.Pending = append(sess.Pending, said{Text: mediaText(m), Media: m.Media})
 		}
-		return t.say("media_no_case", Data{})
+		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})
+}
+
+// leavesPhone reports a message that gives the buyer's phone number to be reached on.
+func leavesPhone(text string) bool {
+	for _, w := range [...]string{"电话", "手机", "打我", "联系我", "号码", "call"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return onlySlots(text)
+}
+
+// notePhone keeps the buyer's phone number on their live case (or, with none yet, with
+// the words of the request that follows) and says so.
+func (e *Engine) notePhone(ctx context.Context, m Message, sess *session, view cases.BuyerView, phone string) ([]cases.Reply, error) {
+	var target *cases.Case
+	for _, c := range view.Live() {
+		if c.Intent != cases.IntentQuestion {
+			target = &c
+			break
+		}
+	}
+	return e.do(ctx, m, func(t *turn) error {
+		if target == nil {
+			if len(sess.Pending) < maxPending {
+				sess.Pending = append(sess.Pending, said{Text: m.Text, Keep: true})
+			}
+			return t.say("phone_noted", Data{})
+		}
+		t.caseID = target.ID
+		if err := t.record(target.ID, m); err != nil {
+			return err
+		}
+		if err := t.tx.AddEvent(cases.Event{Shop: target.Shop, CaseID: target.ID, Kind: cases.EventNote, Actor: "buyer", Text: "买家电话 " + phone}); err != nil {
+			return err
+		}
+		return t.say("phone_noted", Data{CaseID: target.ID})
+	})
+}
+
+// mediaName is what a media message is, as the buyer calls it.
+func mediaName(k Kind) string {
+	switch k {
+	case KindVoice:
+		return "语音"
+	case KindVideo:
+		return "视频"
+	case KindFile:
+		return "文件"
+	}
+	return "图片"
 }
 
 // mediaText is a media message as the transcript shows it: its kind and caption. The
@@ -949,12 +1086,17 @@ func (t *turn) recordIfLive(caseID string, m Message) error {
 func (e *Engine) menu(ctx context.Context, m Message, sess *session, options []string) ([]cases.Reply, error) {
 	sess.Menu, sess.MenuText = options, m.Text
 	e.saveSession(m.Shop, m.From, *sess)
+	return e.answer(ctx, m, "menu", Data{Menu: menuText(options)})
+}
+
+// menuText is a numbered menu of labels as the buyer reads it, 0 for a person last.
+func menuText(options []string) string {
 	var b strings.Builder
 	for i, o := range options {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, intentName(o))
 	}
 	b.WriteString("0. 转人工")
-	return e.answer(ctx, m, "menu", Data{Menu: b.String()})
+	return b.String()
 }
 
 // menuOptions are the after-sale choices to offer for an unclear message: the
@@ -1003,28 +1145,103 @@ func menuChoice(text string, menu []string) (int, bool) {
 
 // resumeWaiting hands back to the merchant any case that was waiting on this buyer: the
 // buyer has written, so the merchant's clock runs again.
-func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) (*cases.Case, error) {
+func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) (resumed, noted *cases.Case, err error) {
 	shop := e.shops[m.Shop]
-	var resumed *cases.Case
 	for i := range waiting {
 		c := &waiting[i]
 		if c.State != cases.StateWaitingBuyer {
 			continue
 		}
+		answered := true
 		_, err := e.commit(ctx, m, func(t *turn) error {
 			if err := t.record(c.ID, m); err != nil {
 				return err
+			}
+			ask, err := t.waitingFor(c)
+			if err != nil {
+				return err
+			}
+			if answered = answers(m, ask); !answered {
+				// "好的 等下拍": a promise, not the photo the merchant asked for; the
+				// merchant's clock stays paused and the buyer's reminders stand.
+				return nil
 			}
 			if err := t.tx.ResumeForMerchant(c, "buyer", "买家已回复", shop.Policy(c.Intent)); err != nil {
 				return err
 			}
 			// After the resume, which reschedules the case's alerts.
-			return t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertBuyerReplied, DueAt: t.tx.Now(), Note: m.Text})
+			return t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertBuyerReplied, DueAt: t.tx.Now(), Note: mediaOrText(m)})
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		resumed = c
+		if answered {
+			resumed = c
+		} else if noted == nil {
+			noted = c
+		}
 	}
-	return resumed, nil
+	return resumed, noted, nil
+}
+
+// waitingFor is what the merchant asked the buyer for when the case went to 等买家 (the
+// note of its latest move to waiting_buyer), "" if none was written.
+func (t *turn) waitingFor(c *cases.Case) (string, error) {
+	evs, err := t.tx.Events(c.Shop, c.ID)
+	if err != nil {
+		return "", err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind == cases.EventState && evs[i].To == cases.StateWaitingBuyer {
+			return evs[i].Text, nil
+		}
+	}
+	return "", nil
+}
+
+// answers reports whether a buyer's message is what a waiting case asked for: a picture
+// or a file for anything, a tracking number for anything, and words unless the ask was
+// for a photo or they only promise it later ("好的 等下拍").
+func answers(m Message, ask string) bool {
+	if m.Kind != KindText && m.Kind != "" {
+		return true
+	}
+	if intents.ExtractSlots(m.Text).Tracking != "" {
+		return true
+	}
+	if promises(m.Text) {
+		return false
+	}
+	return !asksForPicture(ask)
+}
+
+// promises reports an OK or a "later" that carries nothing yet.
+func promises(text string) bool {
+	if bareOK(text) {
+		return true
+	}
+	for _, w := range [...]string{"等下", "等会", "稍等", "马上", "一会", "晚点", "晚些", "明天", "回头", "待会", "有空", "下班"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// asksForPicture reports a merchant's ask that only a picture or video answers.
+func asksForPicture(ask string) bool {
+	for _, w := range [...]string{"拍", "照片", "图片", "截图", "视频", "实物图", "凭证"} {
+		if strings.Contains(ask, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// mediaOrText is a message as an alert quotes it: its words, or what it carries.
+func mediaOrText(m Message) string {
+	if m.Kind != KindText && m.Kind != "" {
+		return mediaText(m)
+	}
+	return m.Text
 }

@@ -564,14 +564,39 @@ func (e *Engine) remedies(ctx context.Context, m Message, sess *session) ([]case
 		sess.MenuText = m.Text
 		return e.answer(ctx, m, "remedy_again", Data{})
 	}
-	sess.Menu, sess.MenuText = remedyOptions(), m.Text
-	var b strings.Builder
-	for i, o := range sess.Menu {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, intentName(o))
-	}
-	b.WriteString("0. 转人工")
-	return e.answer(ctx, m, "remedy_menu", Data{Menu: b.String()})
+	return e.remedyMenu(ctx, m, sess, "remedy_menu")
 }
+
+// remedyMenu offers every remedy as a numbered menu, in the reply template key.
+func (e *Engine) remedyMenu(ctx context.Context, m Message, sess *session, key string) ([]cases.Reply, error) {
+	sess.Menu, sess.MenuText = remedyOptions(), m.Text
+	return e.answer(ctx, m, key, Data{Menu: menuText(sess.Menu)})
+}
+
+// severalOrders reports a request said to be for more than one order ("我买了两单 都要退",
+// "两个订单都退"), before their numbers are given.
+func severalOrders(text string) bool {
+	for _, w := range [...]string{"两单", "两个订单", "两个单", "2单", "两笔", "三单", "几单", "多个订单", "好几单", "两件都", "每单", "分别"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// severalLabel is the request of the buyer's case caseID (the previous order's, for the
+// next order of a several-order request), or "".
+func severalLabel(cs []cases.Case, caseID string) intents.Label {
+	for _, c := range cs {
+		if c.ID == caseID && needsOrder(intents.Label(c.Intent)) {
+			return intents.Label(c.Intent)
+		}
+	}
+	return ""
+}
+
+// requestName is a request's name as the buyer reads it (补发 for a missing item).
+func requestName(label intents.Label, r intents.Reason) string { return label.ChineseFor(r) }
 
 // orderless is the buyer's newest live case that has no order yet (a complaint opened
 // before the buyer gave one), or nil.

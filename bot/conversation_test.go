@@ -142,29 +142,48 @@ func TestLogisticsAnswersFromOrderBook(t *testing.T) {
 	}
 }
 
-func TestHumanHandoffSilencesBotUntilReleased(t *testing.T) {
+// TestHumanHandoffWaitsForPersonThenSilences: 转人工 tells the buyer by when a person
+// answers and asks the merchant to take over (接管) within the human SLA; until then
+// the bot still answers, now and then saying when; once taken over the bot is silent
+// and every buyer message reaches the merchant; release hands back without claiming
+// anything was solved.
+func TestHumanHandoffWaitsForPersonThenSilences(t *testing.T) {
 	h := newHarness(t)
 	got := h.say(buyer, "转人工")
-	if len(got) != 1 {
-		t.Fatalf("handoff reply = %q", got)
-	}
+	mustContain(t, got, "11月28日 10:30") // 10:00 in China + [sla.human] 30m
 	c := h.mustCase("A1")
-	if c.Intent != "human" {
-		t.Fatalf("handoff case intent = %s", c.Intent)
+	if c.Intent != "human" || c.Deadline.Sub(h.clock.Now()) != 30*time.Minute {
+		t.Fatalf("handoff case %s deadline in %s, want human in 30m", c.Intent, c.Deadline.Sub(h.clock.Now()))
 	}
-	if a := h.takeAlerts(); len(a) != 1 || a[0].CaseID != "A1" {
-		t.Fatalf("merchant not alerted of the handoff: %+v", a)
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "A1 接管") || strings.Contains(a[0].Text, "同意") {
+		t.Fatalf("handoff alert should ask for 接管: %+v", a)
 	}
+	if got := h.say(buyer, "有人吗"); len(got) != 0 {
+		t.Fatalf("told when a person answers a moment ago, told again: %q", got)
+	}
+	h.advance(11 * time.Minute)
+	got = h.say(buyer, "还在吗")
+	mustContain(t, got, "10:30")
+	if tr := h.transcript("A1"); len(tr) != 3 || tr[2] != "还在吗" {
+		t.Fatalf("words while waiting for a person not kept: %q", tr)
+	}
+	h.takeAlerts()
+	mustContain(t, h.say(merchant, "A1 接管"), "已接管")
 	if got := h.say(buyer, "在吗 我要退款"); len(got) != 0 {
-		t.Fatalf("bot answered a handed-off buyer: %q", got)
+		t.Fatalf("bot answered a taken-over buyer: %q", got)
 	}
-	if tr := h.transcript("A1"); len(tr) != 2 || tr[1] != "在吗 我要退款" {
-		t.Fatalf("handed-off words not kept: %q", tr)
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "在吗 我要退款") {
+		t.Fatalf("the merchant who took over did not get the buyer's words: %+v", a)
 	}
-	got = h.say(merchant, "A1 释放")
-	mustContain(t, got, "A1")
-	if released := h.sentTo(buyer); len(released) != 2 {
-		t.Fatalf("buyer not told of release: %q", released)
+	h.advance(time.Hour)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("reminders of a request for a person that was met: %+v", a)
+	}
+	before := len(h.sentTo(buyer))
+	mustContain(t, h.say(merchant, "A1 释放"), "A1")
+	released := h.sentTo(buyer)[before:]
+	if len(released) != 1 || strings.Contains(released[0], "处理完毕") {
+		t.Fatalf("buyer told of release %q, want the bot is back, nothing claimed", released)
 	}
 	if c := h.mustCase("A1"); c.State != cases.StateResolved {
 		t.Fatalf("handoff case state %s after release", c.State)

@@ -222,7 +222,7 @@ func New(o Options) (*Engine, error) {
 		e.shops[s.ID] = &s
 		e.order = append(e.order, s.ID)
 	}
-	e.handle = chain(e.buyer, Recover(), e.sanitize(), e.dedupe(), MerchantOnly(e.isMerchant, e.merchant))
+	e.handle = chain(e.buyer, Recover(), e.sanitize(), e.dedupe(), MerchantOnly(e.isMerchant, e.merchant), e.unquote())
 	return e, nil
 }
 
@@ -373,6 +373,9 @@ type turn struct {
 	// faqAdded are FAQ entries the turn stored (Q7 回复 … +问答), added to the shop's FAQ
 	// once it commits.
 	faqAdded []cases.FAQEntry
+	// handoffs are buyers handed to a person or back, told to a Handoff channel once
+	// the turn commits.
+	handoffs []handoffChange
 }
 
 // say queues a reply to the sender of the message.
@@ -414,7 +417,7 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	t := &turn{e: e, shop: e.shops[m.Shop], m: m}
 	check := m.seen != nil && !m.seen.recorded
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
-		t.tx, t.replies, t.caseID, t.learned, t.faqAdded = tx, nil, "", nil, nil
+		t.tx, t.replies, t.caseID, t.learned, t.faqAdded, t.handoffs = tx, nil, "", nil, nil, nil
 		// Instances sharing a PostgreSQL store take a buyer's turns one at a time (a
 		// no-op on SQLite, whose single writer already does).
 		if err := tx.LockBuyer(m.Shop, m.From); err != nil {
@@ -433,6 +436,9 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	})
 	if err == nil && check {
 		m.seen.recorded = true
+	}
+	if err == nil && len(t.handoffs) > 0 {
+		e.announceHandoffs(ctx, t.handoffs)
 	}
 	if err == nil && len(t.learned) > 0 && e.learner != nil {
 		e.learner.Learn(m.Shop, t.learned)

@@ -288,12 +288,26 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("⏸ %s 已转为等买家，计时暂停（剩 %s）；买家回复后恢复。", c.ID, vocab.Left(c.PausedLeft)))
 	case vocab.TakeOver:
-		if err := t.tx.SetHandoff(c.Shop, c.Buyer, c.ID); err != nil {
+		if err := t.setHandoff(c.Shop, c.Buyer, c.ID); err != nil {
 			return err
+		}
+		if c.Intent == string(intents.Human) {
+			// The request for a person is met: its reminders stop.
+			if err := t.tx.CancelAlerts(c.Shop, c.ID); err != nil {
+				return err
+			}
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("👤 已接管 %s 的买家，机器人不再回复他。用「%s 回复 文字」回复，「%s 释放」交回机器人。", c.ID, c.ID, c.ID))
 	case vocab.Release:
-		if err := t.tx.SetHandoff(c.Shop, c.Buyer, ""); err != nil {
+		h, err := t.tx.Handoff(c.Shop, c.Buyer)
+		if err != nil {
+			return err
+		}
+		if h == "" && c.Intent != string(intents.Human) {
+			// Nobody took the buyer over: nothing to hand back, nothing to tell them.
+			return t.sayText(t.m.From, fmt.Sprintf("%s 的买家没有被接管，一直由机器人接待。", c.ID))
+		}
+		if err := t.setHandoff(c.Shop, c.Buyer, ""); err != nil {
 			return err
 		}
 		if c.Intent == "human" {
@@ -301,7 +315,13 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 				return err
 			}
 		}
-		if err := t.sayTo(c.Buyer, "released", Data{CaseID: c.ID}); err != nil {
+		// The bot is back; the case, unless it was only the request for a person, is not
+		// settled by that.
+		caseID := c.ID
+		if c.Intent == string(intents.Human) {
+			caseID = ""
+		}
+		if err := t.sayTo(c.Buyer, "released", Data{CaseID: caseID}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("🤖 %s 的买家已交回机器人。", c.ID))
@@ -315,6 +335,16 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		if err := t.queue(c.Buyer, text); err != nil { // logged above as the merchant's
 			return err
+		}
+		if c.Intent == string(intents.Human) && c.State.Live() {
+			// Answering a buyer who asked for a person is taking them over: the bot must
+			// not talk over the merchant.
+			if err := t.setHandoff(c.Shop, c.Buyer, c.ID); err != nil {
+				return err
+			}
+			if err := t.tx.CancelAlerts(c.Shop, c.ID); err != nil {
+				return err
+			}
 		}
 		if c.Intent == cases.IntentQuestion && c.State.Live() {
 			// An inbox question is done once answered; its reminders stop with it.
@@ -481,7 +511,7 @@ func (t *turn) releaseIfHandedOff(c *cases.Case) error {
 	if err != nil || h != c.ID {
 		return err
 	}
-	return t.tx.SetHandoff(c.Shop, c.Buyer, "")
+	return t.setHandoff(c.Shop, c.Buyer, "")
 }
 
 // queueResolve tells the platform the merchant's decision, through the job outbox.

@@ -48,6 +48,9 @@ type Message struct {
 	// seen is set by the dedupe middleware for a message with an id: its turn's first
 	// commit records the id.
 	seen *seen
+	// quote is what a buyer's quoting reply quoted, Text being their new words alone
+	// (set by the unquote middleware).
+	quote *Quote
 	// faq is the shop FAQ's answer to a buyer's text, looked up at most once per turn
 	// however many branches of the conversation ask for it.
 	faq *faqLookup

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/aftersale/aftersale/intents"
@@ -36,6 +37,9 @@ type session struct {
 	// Tracked is the order whose status or tracking the buyer was shown: asked again, it
 	// goes to the merchant instead of the same text.
 	Tracked string
+	// Several is set when the buyer said the request is for more than one order ("两单都要退"):
+	// each order number that follows gets the request, not the menu.
+	Several bool
 }
 
 // pendingConfirm is a yes/no question the bot asked before acting.
@@ -48,6 +52,7 @@ type pendingConfirm struct {
 type said struct {
 	Text  string
 	Media string // the channel's saved file for a media message
+	Keep  bool   `json:",omitempty"` // words that belong to whatever request follows (a phone number left first)
 }
 
 func sessionKey(shop, buyer string) string { return shop + "\x00" + buyer }
@@ -100,8 +105,8 @@ func (e *Engine) saveSession(shop, buyer string, s session) {
 // under discussion; "" when there is none. Bursts and recent answers are not kept.
 func (s session) durable() string {
 	d := session{Intent: s.Intent, Reason: s.Reason, AmountFen: s.AmountFen, OrderID: s.OrderID, Menu: s.Menu, MenuText: s.MenuText,
-		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm}
-	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil {
+		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several}
+	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil && !d.Several && !slices.ContainsFunc(d.Pending, func(s said) bool { return s.Media != "" }) {
 		return ""
 	}
 	b, err := json.Marshal(d)

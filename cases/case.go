@@ -181,6 +181,9 @@ const (
 	// AlertBuyerReplied tells the merchant the buyer answered what a case waited on (等买家)
 	// and its clock runs again.
 	AlertBuyerReplied = "buyer_replied"
+	// AlertBuyerSaid passes a buyer's message to the merchant who took the buyer over
+	// (接管): the bot is silent, so the merchant must see every word.
+	AlertBuyerSaid = "buyer_said"
 	// AlertPlatformAuth tells the merchant the platform refused the shop's credentials.
 	AlertPlatformAuth = "platform_auth"
 	// AlertPlatformSync tells the merchant a case has not reached the platform after

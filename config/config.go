@@ -30,6 +30,8 @@ type Config struct {
 	Shops   []Shop  `toml:"shops"`
 	Push    Push    `toml:"push"`
 	WeChat  WeChat  `toml:"wechat"`
+	// WeComKF is the 微信客服 channel (run -channel wecomkf).
+	WeComKF WeComKF `toml:"wecomkf"`
 	Web     Web     `toml:"web"`
 	// Notify lists the merchant's alert sinks besides the chat itself.
 	Notify     []Sink     `toml:"notify"`
@@ -182,6 +184,14 @@ type Sink struct {
 	URL            string   `toml:"url"`    // webhook
 	MentionMobiles []string `toml:"mention_mobiles"`
 	MentionAll     bool     `toml:"mention_all"` // feishu: @all on urgent alerts
+	// Keyword is one of a dingtalk/feishu robot's 自定义关键词 (keyword security): every
+	// alert then contains it, else the robot refuses it (钉钉 310000 关键词不匹配).
+	Keyword string `toml:"keyword"`
+	// wecomapp (企业微信 应用消息): the corp, the application's agent id (its secret in
+	// Secret) and the members' userids the alerts go to.
+	CorpID  string   `toml:"corp_id"`
+	AgentID int      `toml:"agent_id"`
+	ToUsers []string `toml:"to_users"`
 }
 
 // Escalation is the ladder a deadline's warnings climb.
@@ -343,6 +353,7 @@ func (c *Config) finish(dir string) error {
 		}
 		c.WeChat.DataDir = resolve(dir, c.WeChat.DataDir)
 		c.WeChat.LoginFile = resolve(dir, c.WeChat.LoginFile)
+		c.WeComKF.MediaDir = resolve(dir, c.WeComKF.MediaDir)
 	}
 	for k, s := range c.SLA {
 		slices.SortFunc(s.WarnBefore, func(a, b Duration) int { return int(b - a) })
@@ -445,6 +456,7 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 	mergeDefined(&base.Push, &over.Push, md, "push")
 	mergeDefined(&base.Web, &over.Web, md, "web")
 	mergeDefined(&base.WeChat, &over.WeChat, md, "wechat")
+	mergeDefined(&base.WeComKF, &over.WeComKF, md, "wecomkf")
 	mergeDefined(&base.Escalation, &over.Escalation, md, "escalation")
 	mergeDefined(&base.Limits, &over.Limits, md, "limits")
 	mergeDefined(&base.Orders, &over.Orders, md, "orders")

@@ -52,7 +52,7 @@ var shopID = regexp.MustCompile(`^[a-z0-9_-]{1,32}$`)
 // Validate checks the whole config and returns the first problem as an *Error. It is
 // run by Parse and Load; call it again after changing a Config in code.
 func (c *Config) Validate() error {
-	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat, c.validateWeb, c.validatePush, c.validateLLM} {
+	for _, check := range []func() error{c.validateBasics, c.validateShops, c.validateSLA, c.validateTemplates, c.validateNotify, c.validateWorkingTime, c.validateWeChat, c.validateWeComKF, c.validateWeb, c.validatePush, c.validateLLM} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -407,13 +407,27 @@ func (c *Config) validateNotify() error {
 			required["token"] = n.Token
 		case "webhook":
 			required["url"] = n.URL
+		case "wecomapp":
+			required["corp_id"], required["secret"] = n.CorpID, n.Secret
+			if n.AgentID <= 0 {
+				return c.errf(key+".agent_id", "is missing (the application's AgentId, 应用管理 → 应用)")
+			}
+			if len(n.ToUsers) == 0 {
+				return c.errf(key+".to_users", "is empty: list the members' userids (通讯录 → 成员 → 账号)")
+			}
 		default:
-			return c.errf(key+".type", "unknown sink type %s (want wecom, dingtalk, feishu or webhook)", c.show(key+".type", n.Type))
+			return c.errf(key+".type", "unknown sink type %s (want wecom, wecomapp, dingtalk, feishu or webhook)", c.show(key+".type", n.Type))
 		}
 		for _, f := range slices.Sorted(maps.Keys(required)) {
 			if strings.TrimSpace(required[f]) == "" {
 				return c.errf(key+"."+f, "is empty (required for a %s sink)", n.Type)
 			}
+		}
+		if n.Keyword != "" && n.Type != "dingtalk" && n.Type != "feishu" {
+			return c.errf(key+".keyword", "only dingtalk and feishu robots have keyword security")
+		}
+		if n.Keyword != strings.TrimSpace(n.Keyword) {
+			return c.errf(key+".keyword", "has surrounding spaces, which the robot would not match")
 		}
 		switch n.Level {
 		case "", "info", "warn", "urgent":

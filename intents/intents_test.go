@@ -191,12 +191,36 @@ func TestExtractOrderID(t *testing.T) {
 		{"4705-2884-6550-8532-862 退款", "4705288465508532862", [3]string{"douyin", "taobao"}, "", ""},
 		{"电话 138 1234 5678", "", [3]string{}, "", ""},
 		{"买了 2 3 4 个", "", [3]string{}, "", ""},
+		// 拼多多's order_sn is one id, hyphen and all, never its last 15 digits.
+		{"订单号260922-999000000000001，杯子碎了要退款", "260922-999000000000001", [3]string{"pinduoduo"}, "", ""},
+		{"260922-999000000000001", "260922-999000000000001", [3]string{"pinduoduo"}, "", ""},
 	}
 	for _, tt := range tests {
 		s := ExtractSlots(tt.text)
 		if s.OrderID != tt.order || s.Platforms != tt.platforms || s.Phone != tt.phone || s.Tracking != tt.tracking {
 			t.Errorf("ExtractSlots(%q) = order %q %v phone %q tracking %q, want %q %v %q %q",
 				tt.text, s.OrderID, s.Platforms, s.Phone, s.Tracking, tt.order, tt.platforms, tt.phone, tt.tracking)
+		}
+	}
+}
+
+// TestExtractSeveralOrders: every order id of a message is kept, in order, once.
+func TestExtractSeveralOrders(t *testing.T) {
+	tests := []struct {
+		text  string
+		first string
+		more  [3]string
+	}{
+		{"我要申请退款 4705288465508532862 订单号: 4705290012345678901", "4705288465508532862", [3]string{"4705290012345678901"}},
+		{"4705288465508532862 和 2617801683312294", "4705288465508532862", [3]string{"2617801683312294"}},
+		{"4705288465508532862 4705288465508532862", "4705288465508532862", [3]string{}},
+		{"260922-999000000000001 260922-999000000000002", "260922-999000000000001", [3]string{"260922-999000000000002"}},
+		{"订单号4705288465508532862 快递单号 SF1234567890123", "4705288465508532862", [3]string{}},
+	}
+	for _, tt := range tests {
+		s := ExtractSlots(tt.text)
+		if s.OrderID != tt.first || s.MoreOrderIDs != tt.more {
+			t.Errorf("ExtractSlots(%q) = %q %q, want %q %q", tt.text, s.OrderID, s.MoreOrderIDs, tt.first, tt.more)
 		}
 	}
 }

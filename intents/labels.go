@@ -93,6 +93,15 @@ func labelIndex(l Label) int {
 // Chinese is the label's name as buyers and merchants read it: in replies, menus, alerts,
 // the board and reports. This is the one place these names are kept; an unknown label is
 // returned as it is.
+// ChineseFor is the request's name for a reason: an exchange for a missing item is a 补发
+// (reship the missing part), which buyers and merchants call by that name, not a swap.
+func (l Label) ChineseFor(r Reason) string {
+	if l == Exchange && r == ReasonMissingPart {
+		return "补发"
+	}
+	return l.Chinese()
+}
+
 func (l Label) Chinese() string {
 	switch l {
 	case Refund:

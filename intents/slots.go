@@ -12,13 +12,15 @@ const maxSlotBytes = 16 << 10
 
 // Slots is the data a message carries besides its intent.
 type Slots struct {
-	OrderID   string    // first order-id-shaped number in the text ("" if none)
-	Platforms [3]string // platforms the order id's shape suggests, most likely first: "douyin", "kuaishou", "taobao"; unused entries ""
-	Phone     string    // mainland mobile, 11 digits starting 1[3-9]
-	AmountFen int64     // an amount of money mentioned (¥12.5, 12.5元, 12块5 …) in fen; 0 if none
-	Tracking  string    // a courier tracking number (SF…, YT…, JT…, or a 10–20 digit number said to be a 快递单号), upper-case
-	Reason    Reason    // why the buyer wants a remedy, "" if the text does not say
-	Image     bool      // the text is or contains a picture placeholder such as "[图片]"
+	OrderID string // first order-id-shaped number in the text ("" if none), whole: 拼多多's keeps its hyphen (260922-999000000000001)
+	// MoreOrderIDs are further, different order ids in the same message ("退款 4705… 订单号: 4705…"), in order; unused entries "".
+	MoreOrderIDs [3]string
+	Platforms    [3]string // platforms the order id's shape suggests, most likely first: "douyin", "kuaishou", "taobao"; unused entries ""
+	Phone        string    // mainland mobile, 11 digits starting 1[3-9]
+	AmountFen    int64     // an amount of money mentioned (¥12.5, 12.5元, 12块5 …) in fen; 0 if none
+	Tracking     string    // a courier tracking number (SF…, YT…, JT…, or a 10–20 digit number said to be a 快递单号), upper-case
+	Reason       Reason    // why the buyer wants a remedy, "" if the text does not say
+	Image        bool      // the text is or contains a picture placeholder such as "[图片]"
 }
 
 // any reports whether a slot other than Reason is filled.
@@ -100,6 +102,13 @@ func extractSlots(text string, t *normText) (Slots, bool) {
 				if fen, end, ok := moneyAround(text, i, k); ok {
 					setAmount(&s, &used, fen, i, end)
 				}
+				i = k
+				continue
+			}
+			if k := pddEnd(text, i, j); k > 0 {
+				// 拼多多's order_sn: the date, a hyphen, 15 digits (PLATFORMS.md), one id.
+				addOrder(&s, text[i:k], [3]string{"pinduoduo"})
+				used.add(i, k)
 				i = k
 				continue
 			}
@@ -365,12 +374,46 @@ func classifyToken(text string, i, j int, s *Slots, used *spans) {
 		}
 		used.add(i, j)
 	case (n >= 15 && n <= 19) || (ctx == ctxOrder && n >= 8 && n <= 24):
-		if s.OrderID == "" {
-			s.OrderID = tok
-			s.Platforms = platformsFor(n)
-		}
+		addOrder(s, tok, platformsFor(n))
 		used.add(i, j)
 	}
+}
+
+// addOrder records an order id: the first as OrderID (with the platforms its shape
+// suggests), further different ones in MoreOrderIDs while there is room.
+func addOrder(s *Slots, id string, platforms [3]string) {
+	if s.OrderID == "" {
+		s.OrderID, s.Platforms = id, platforms
+		return
+	}
+	if id == s.OrderID {
+		return
+	}
+	for k := range s.MoreOrderIDs {
+		switch s.MoreOrderIDs[k] {
+		case id:
+			return
+		case "":
+			s.MoreOrderIDs[k] = id
+			return
+		}
+	}
+}
+
+// pddEnd returns the end of a 拼多多 order_sn whose 6-digit date is text[i:j]
+// ("260922-999000000000001": date, hyphen, 15 digits, PLATFORMS.md), or 0 when there is none.
+func pddEnd(text string, i, j int) int {
+	if j-i != 6 || !allDigits(text[i:j]) || j >= len(text) || text[j] != '-' {
+		return 0
+	}
+	k := j + 1
+	for k < len(text) && isASCIIDigit(text[k]) {
+		k++
+	}
+	if k-(j+1) != 15 || k < len(text) && isASCIIAlnum(text[k]) {
+		return 0
+	}
+	return k
 }
 
 func isASCIIUpperOrLower(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }

@@ -20,8 +20,9 @@ func replyFields() map[string][]string {
 		"logistics_shipped":   {"OrderID", "Courier", "TrackingNo", "Logistics"},
 		"logistics_unshipped": {"OrderID"},
 		"logistics_no_order":  {},
-		"human":               {"Shop"},
-		"released":            {},
+		"human":               {"Shop", "Deadline"},
+		"human_wait":          {"Shop", "Deadline"},
+		"released":            {"CaseID"},
 		"cancelled":           {"CaseID"},
 		"nothing_to_cancel":   {},
 		"approved":            {"CaseID", "Intent"},
@@ -30,7 +31,7 @@ func replyFields() map[string][]string {
 		"too_long":            {"Max"},
 		"empty":               {},
 		"media_received":      {"CaseID", "Intent"},
-		"media_no_case":       {},
+		"media_no_case":       {"Media"},
 		"ask_order_again":     {"Intent"},
 		"busy":                {},
 		"platform_apply":      {"Intent", "OrderID"},
@@ -60,6 +61,10 @@ func replyFields() map[string][]string {
 		"question_closed":     {"CaseID", "Deadline", "Left"},
 		"question_more":       {"CaseID"},
 		"faq_then_order":      {"Intent"},
+		"several_orders":      {"Menu"},
+		"ask_orders":          {"Intent"},
+		"waiting_noted":       {"CaseID"},
+		"phone_noted":         {"CaseID"},
 	}
 }
 
@@ -76,6 +81,7 @@ func alertFields() map[string][]string {
 		"human":              {"CaseID", "Shop", "Buyer", "Text", "Deadline", "Left"},
 		"buyer_replied":      {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text", "Deadline", "Left"},
 		"question_wait":      {"CaseID", "Shop", "Buyer", "Text", "Waited", "Deadline", "Left"},
+		"buyer_said":         {"CaseID", "Shop", "Buyer", "Text"},
 	}
 }
 

@@ -129,7 +129,7 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	case c.Intent == string(intents.Human) && a.Kind == cases.AlertNewCase:
 		key = "human" // a buyer asking for a person: nothing to approve or refuse
 	}
-	intent := intents.Label(c.Intent).Chinese()
+	intent := intents.Label(c.Intent).ChineseFor(intents.Reason(c.Reason))
 	words := a.Note
 	if words == "" {
 		words = w.firstWords(c)

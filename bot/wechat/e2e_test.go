@@ -98,7 +98,8 @@ func (e *e2e) start() *process {
 		Shop: e2eShop, DataDir: e.dir, Merchants: []string{merchant}, QR: e.qr,
 		MinInterval: time.Microsecond, JitterMin: time.Microsecond, JitterMax: time.Microsecond,
 		PerMinute: 1000, LoginRetryMin: time.Millisecond, LoginRetryMax: 5 * time.Millisecond,
-		Sinks: []notify.Sink{e.status}, Transport: e.fake.transport(),
+		StableAfter: time.Millisecond,
+		Sinks:       []notify.Sink{e.status}, Transport: e.fake.transport(),
 	})
 	if err != nil {
 		t.Fatal(err)

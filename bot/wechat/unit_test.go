@@ -448,7 +448,8 @@ func TestChannelSink(t *testing.T) {
 func TestChannelSendRetriesAndWaitsForLogin(t *testing.T) {
 	first, second := newFakeAccount(), newFakeAccount()
 	first.failNext = 1
-	r := newUnitRig(t, Options{}, errors.New("scan timed out"), first, second)
+	// StableAfter 1ms: the second session counts as stable at once, so 恢复 follows.
+	r := newUnitRig(t, Options{StableAfter: time.Millisecond}, errors.New("scan timed out"), first, second)
 	// The failed login backs off before the next try.
 	if d := <-r.slept; d != 5*time.Second {
 		t.Errorf("login backoff = %s, want 5s", d)

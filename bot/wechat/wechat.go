@@ -66,6 +66,11 @@ type Options struct {
 	// LoginRetryMin and LoginRetryMax bound the backoff between login attempts.
 	// Defaults 5s and 5m.
 	LoginRetryMin, LoginRetryMax time.Duration
+	// StableAfter is how long a session must last to count as good: one that dies
+	// sooner (WeChat ending every login at once with ret 1102, say) is a failed login, so
+	// the backoff keeps growing, and "微信已恢复" is sent only once a session has lasted
+	// this long. Default 2m.
+	StableAfter time.Duration
 	// Sinks are alert sinks that do not depend on WeChat; they hear when the account is
 	// logged out or its sync loop dies, and when it is back.
 	Sinks []notify.Sink
@@ -105,6 +110,9 @@ func (o *Options) defaults() error {
 	}
 	if o.LoginRetryMax < o.LoginRetryMin {
 		o.LoginRetryMax = max(5*time.Minute, o.LoginRetryMin)
+	}
+	if o.StableAfter <= 0 {
+		o.StableAfter = 2 * time.Minute
 	}
 	if o.QR == nil {
 		o.QR = os.Stdout
@@ -179,14 +187,21 @@ func newChannel(o Options, conn connector) (*Channel, error) {
 
 // Run logs in and serves messages until ctx ends. A lost session is reported to the
 // sinks and logged in again with backoff; Run does not return for it.
+//
+// The sinks hear of one outage once: "微信掉线" when the first session is lost, and
+// "微信已恢复" only when a new session has lasted StableAfter. A session that dies
+// sooner counts as a failed login: no new alert, and the backoff keeps doubling up to
+// LoginRetryMax. (Before, a storm of logins each ended at once with ret 1102 sent a
+// 掉线 and a 恢复 alert per login, about 17 a minute to every sink, 5 s apart.)
 func (c *Channel) Run(ctx context.Context, h bot.Handler) error {
 	c.mu.Lock()
 	c.h, c.runCtx = h, ctx
 	c.mu.Unlock()
 	defer c.q.wait()
 	var (
-		fails int
-		lost  string // why the last session ended, until a new one is up
+		fails   int    // failed logins and short sessions in a row
+		lost    string // why the account went offline, while the sinks have been told so
+		relogin int    // sessions since the sinks were told
 	)
 	for ctx.Err() == nil {
 		// UserNames are per login: forget the old ones before the new login's first message.
@@ -209,30 +224,65 @@ func (c *Channel) Run(ctx context.Context, h bot.Handler) error {
 			c.sleep(ctx, d)
 			continue
 		}
-		fails = 0
 		c.online(acct, list)
 		c.log.Info("wechat online", "shop", c.opt.Shop, "contacts", len(list))
 		if lost != "" {
-			c.alert(ctx, notify.LevelInfo, "【微信已恢复】客服微信已重新登录，恢复自动接待。")
-			lost = ""
+			relogin++
 		}
-		reason := acct.wait()
+		reason, stable := c.serve(ctx, acct, func() {
+			// Stable: the outage, if any, is over.
+			fails = 0
+			if lost != "" {
+				text := "【微信已恢复】客服微信已重新登录，恢复自动接待。"
+				if relogin > 1 {
+					text = fmt.Sprintf("【微信已恢复】客服微信已重新登录并稳定运行，恢复自动接待（期间自动重连 %d 次）。", relogin)
+				}
+				c.alert(ctx, notify.LevelInfo, text)
+				lost, relogin = "", 0
+			}
+		})
 		c.offline()
 		acct.close()
 		if ctx.Err() != nil {
 			break
 		}
-		lost = "未知原因"
+		why := "未知原因"
 		if reason != nil {
-			lost = reason.Error()
+			why = reason.Error()
 		}
-		c.log.Error("wechat session ended; logging in again", "shop", c.opt.Shop, "reason", lost)
-		c.alert(ctx, notify.LevelUrgent, fmt.Sprintf(
-			"【微信掉线】客服微信已断开（%s），正在自动重新登录，期间买家消息暂不回复；如需扫码，请看运行 aftersale 的终端。\nWeChat logged out (%s); logging in again.", lost, lost))
-		fails = 1
-		c.sleep(ctx, c.backoff(fails))
+		if stable {
+			fails = 1
+		} else {
+			fails++
+		}
+		d := c.backoff(fails)
+		c.log.Error("wechat session ended; logging in again", "shop", c.opt.Shop, "reason", why, "stable", stable, "retry_in", d)
+		if lost == "" {
+			lost = why
+			c.alert(ctx, notify.LevelUrgent, fmt.Sprintf(
+				"【微信掉线】客服微信已断开（%s），正在自动重新登录，期间买家消息暂不回复；如需扫码，请看运行 aftersale 的终端。\nWeChat logged out (%s); logging in again.", why, why))
+		}
+		c.sleep(ctx, d)
 	}
 	return nil
+}
+
+// serve waits for a session to end and says why. Once it has lasted StableAfter,
+// onStable runs (on Run's goroutine, before serve returns) and stable is true.
+func (c *Channel) serve(ctx context.Context, acct account, onStable func()) (reason error, stable bool) {
+	ended := make(chan error, 1)
+	go func() { ended <- acct.wait() }()
+	t := time.NewTimer(c.opt.StableAfter)
+	defer t.Stop()
+	select {
+	case reason = <-ended:
+		return reason, false
+	case <-t.C:
+	case <-ctx.Done():
+		return <-ended, false
+	}
+	onStable()
+	return <-ended, true
 }
 
 // backoff doubles from LoginRetryMin up to LoginRetryMax.

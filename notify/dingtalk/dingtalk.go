@@ -41,10 +41,14 @@ const sendPath = "/robot/send"
 const maxContentBytes = 18000
 
 // DingTalk errcodes worth retrying: -1 system busy; 130101 and 410100 "send too fast"
-// (a robot takes 20 messages a minute, then is throttled for 10 minutes). 90030
+// (自定义机器人 消息发送频率限制: 20 messages a minute, then throttled for 10 minutes;
+// answered as {"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}),
+// whatever the HTTP status (robot.Verdict), and retried on the worker's backoff. 90030
 // "webhook over limit" is a spent monthly quota and is not retried: hours of retries
 // would only burn the outbox's attempts.
 var retryableCodes = map[int]bool{-1: true, 130101: true, 410100: true}
+
+func retryable(code int, _ string) bool { return retryableCodes[code] }
 
 var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)
 
@@ -57,6 +61,10 @@ type Options struct {
 	// Secret is the 加签 secret (starts with "SEC"); empty when the robot is secured by
 	// keywords or IP list instead. A secret.
 	Secret string
+	// Keyword is one of the robot's 自定义关键词 when it is secured by keywords: every alert
+	// then contains it (as a leading 【Keyword】 when the text lacks it), since DingTalk
+	// refuses a message without one (errcode 310000 关键词不匹配). Empty: unchanged text.
+	Keyword string
 	// MentionMobiles are phone numbers @-mentioned on urgent alerts; "@all" mentions everyone.
 	MentionMobiles []string
 	// Timeout bounds one send; default DefaultTimeout.
@@ -74,6 +82,7 @@ type Sink struct {
 	name     string
 	token    string
 	secret   string
+	keyword  string
 	mobiles  []string
 	atAll    bool
 	timeout  time.Duration
@@ -97,7 +106,10 @@ func New(o Options) (*Sink, error) {
 	if o.Secret != "" && strings.TrimSpace(o.Secret) != o.Secret {
 		return nil, errors.New("dingtalk: secret has surrounding spaces")
 	}
-	s := &Sink{name: o.Name, token: o.Token, secret: o.Secret, now: o.Now}
+	if o.Keyword != strings.TrimSpace(o.Keyword) {
+		return nil, errors.New("dingtalk: keyword has surrounding spaces")
+	}
+	s := &Sink{name: o.Name, token: o.Token, secret: o.Secret, keyword: o.Keyword, now: o.Now}
 	for i, m := range o.MentionMobiles {
 		switch {
 		case m == "@all":
@@ -162,6 +174,17 @@ func Sign(secret string, timestampMS int64) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
+// withKeyword cuts text to n bytes with the keyword in them: the cut comes first, so a
+// keyword the text had only past the cut is put back in front.
+func (s *Sink) withKeyword(text string, n int) string {
+	mark := robot.KeywordMark(s.keyword)
+	text = robot.Truncate(text, n)
+	if s.keyword == "" || strings.Contains(text, s.keyword) {
+		return text
+	}
+	return robot.WithKeyword(robot.Truncate(text, n-len(mark)), s.keyword)
+}
+
 // Send posts the alert as a text message; urgent alerts @-mention the configured phones.
 func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 	if strings.TrimSpace(a.Text) == "" {
@@ -176,9 +199,9 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		for _, m := range s.mobiles {
 			tail.WriteString(" @" + m)
 		}
-		content = robot.Truncate(content, maxContentBytes-tail.Len()) + tail.String()
+		content = s.withKeyword(content, maxContentBytes-tail.Len()) + tail.String()
 	} else {
-		content = robot.Truncate(content, maxContentBytes)
+		content = s.withKeyword(content, maxContentBytes)
 	}
 	msg.Text.Content = content
 	body, err := json.Marshal(msg)
@@ -204,18 +227,13 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		// No answer: the message may or may not have arrived; at-least-once says retry.
 		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("post message: %w", err))}
 	}
-	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-		return s.redact.SendError(err)
-	}
 	var ans answer
-	if err := json.Unmarshal(resp.Body(), &ans); err != nil || ans.ErrCode == nil {
-		// A 2xx that is not DingTalk's envelope comes from something in between.
-		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: true,
-			Err: s.redact.Err(fmt.Errorf("decode answer %.200q", resp.Body()))}
+	var got robot.Answer
+	if json.Unmarshal(resp.Body(), &ans) == nil && ans.ErrCode != nil {
+		got = robot.Answer{Found: true, Code: *ans.ErrCode, Msg: ans.ErrMsg}
 	}
-	if *ans.ErrCode != 0 {
-		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: retryableCodes[*ans.ErrCode],
-			Err: s.redact.Err(fmt.Errorf("errcode %d: %.200s", *ans.ErrCode, ans.ErrMsg))}
+	if err := robot.Verdict(s.name, resp.StatusCode(), resp.Body(), got, retryable); err != nil {
+		return s.redact.SendError(err)
 	}
 	return nil
 }

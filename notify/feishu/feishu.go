@@ -41,10 +41,24 @@ const hookPath = "/open-apis/bot/v2/hook/"
 // which no retry would cure), leaving room for the envelope.
 const maxContentBytes = 18000
 
-// Feishu codes worth retrying: 11232 frequency limited (100 a minute, 5 a second per bot,
-// and system pressure at the top of the hour). Every other code is a request Feishu will
-// keep refusing: 9499 bad request, 19021 sign mismatch, 19022 IP, 19024 keyword.
-var retryableCodes = map[int]bool{11232: true}
+// retryable reports the Feishu answers worth retrying: rate limits. A custom bot takes
+// 100 messages a minute and 5 a second (Feishu 频控策略, open.feishu.cn
+// server-docs/api-call-guide/frequency-control), and over that answers either 11232
+// "frequency limited" (also under system pressure at the top of the hour), 99991400
+// "request trigger frequency limit" (the Open Platform's rate-limit code), or HTTP 400
+// {"code":9499,"msg":"too many request"} (reported in ccfos/nightingale#1437). 9499 is
+// also Feishu's plain "Bad Request", so the message tells the two apart. Every other code
+// is a request Feishu will keep refusing: 9499 bad request, 19021 sign mismatch, 19022 IP,
+// 19024 keyword.
+func retryable(code int, msg string) bool {
+	switch code {
+	case 11232, 99991400:
+		return true
+	case 9499:
+		return strings.Contains(strings.ToLower(msg), "too many")
+	}
+	return false
+}
 
 // atTag matches the start of Feishu's mention markup, which the text message type parses
 // even in text we mean as plain data.
@@ -58,6 +72,10 @@ type Options struct {
 	Token string
 	// Secret is the 签名校验 secret; empty when the bot is secured otherwise. A secret.
 	Secret string
+	// Keyword is one of the bot's 自定义关键词 when it is secured by keywords: every alert
+	// then contains it (as a leading 【Keyword】 when the text lacks it), since Feishu
+	// refuses a message without one (code 19024 Key Words Not Found). Empty: unchanged text.
+	Keyword string
 	// MentionAll @-mentions everyone in the group on urgent alerts. Feishu mentions people
 	// by user id, not phone number, so there is no MentionMobiles.
 	MentionAll bool
@@ -75,6 +93,7 @@ type Options struct {
 type Sink struct {
 	name       string
 	secret     string
+	keyword    string
 	mentionAll bool
 	timeout    time.Duration
 	now        func() time.Time
@@ -97,6 +116,9 @@ func New(o Options) (*Sink, error) {
 	if o.Secret != "" && strings.TrimSpace(o.Secret) != o.Secret {
 		return nil, errors.New("feishu: secret has surrounding spaces")
 	}
+	if o.Keyword != strings.TrimSpace(o.Keyword) {
+		return nil, errors.New("feishu: keyword has surrounding spaces")
+	}
 	if o.Timeout < 0 {
 		return nil, fmt.Errorf("feishu: timeout %v is negative", o.Timeout)
 	}
@@ -116,6 +138,7 @@ func New(o Options) (*Sink, error) {
 	return &Sink{
 		name:       o.Name,
 		secret:     o.Secret,
+		keyword:    o.Keyword,
 		mentionAll: o.MentionAll,
 		timeout:    o.Timeout,
 		now:        o.Now,
@@ -165,7 +188,13 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 	if a.Level >= notify.LevelUrgent && s.mentionAll {
 		text = `<at user_id="all">所有人</at> ` + text
 	}
-	msg := message{MsgType: "text", Content: content{Text: robot.Truncate(text, maxContentBytes)}}
+	mark := robot.KeywordMark(s.keyword)
+	text = robot.Truncate(text, maxContentBytes)
+	if !strings.Contains(text, s.keyword) {
+		// Cut first, then add: a keyword the text had only past the cut is put back.
+		text = robot.WithKeyword(robot.Truncate(text, maxContentBytes-len(mark)), s.keyword)
+	}
+	msg := message{MsgType: "text", Content: content{Text: text}}
 	if s.secret != "" {
 		ts := s.now().Unix()
 		msg.Timestamp = strconv.FormatInt(ts, 10)
@@ -187,25 +216,18 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		// No answer: the message may or may not have arrived; at-least-once says retry.
 		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("post message: %w", err))}
 	}
-	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-		return s.redact.SendError(err)
-	}
 	var ans answer
-	if err := json.Unmarshal(resp.Body(), &ans); err != nil || (ans.Code == nil && ans.StatusCode == nil) {
-		// A 2xx that is not Feishu's envelope comes from something in between.
-		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: true,
-			Err: s.redact.Err(fmt.Errorf("decode answer %.200q", resp.Body()))}
+	var got robot.Answer
+	if json.Unmarshal(resp.Body(), &ans) == nil {
+		switch {
+		case ans.Code != nil:
+			got = robot.Answer{Found: true, Code: *ans.Code, Msg: ans.Msg}
+		case ans.StatusCode != nil:
+			got = robot.Answer{Found: true, Code: *ans.StatusCode, Msg: ans.StatusMessage}
+		}
 	}
-	var code int
-	var detail string
-	if ans.Code != nil {
-		code, detail = *ans.Code, ans.Msg
-	} else {
-		code, detail = *ans.StatusCode, ans.StatusMessage
-	}
-	if code != 0 {
-		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: retryableCodes[code],
-			Err: s.redact.Err(fmt.Errorf("code %d: %.200s", code, detail))}
+	if err := robot.Verdict(s.name, resp.StatusCode(), resp.Body(), got, retryable); err != nil {
+		return s.redact.SendError(err)
 	}
 	return nil
 }

@@ -151,6 +151,11 @@ func TestSendVerdicts(t *testing.T) {
 		{name: "5xx retries", status: 500, answer: "oops", wantStatus: 500, wantRetry: true},
 		{name: "429 retries", status: 429, answer: "slow", wantStatus: 429, wantRetry: true},
 		{name: "4xx does not retry", status: 400, answer: `{"code":9499,"msg":"Bad Request"}`, wantStatus: 400},
+		{name: "400 too many request retries", status: 400, answer: `{"code":9499,"msg":"too many request","data":{}}`, wantStatus: 400, wantRetry: true},
+		{name: "400 frequency limit retries", status: 400, answer: `{"code":99991400,"msg":"request trigger frequency limit"}`, wantStatus: 400, wantRetry: true},
+		{name: "429 with envelope retries", status: 429, answer: `{"code":99991400,"msg":"request trigger frequency limit"}`, wantStatus: 429, wantRetry: true},
+		{name: "400 without envelope does not retry", status: 400, answer: `bad`, wantStatus: 400},
+		{name: "400 param error does not retry", status: 400, answer: `{"code":19002,"msg":"params error"}`, wantStatus: 400},
 		{name: "frequency limited retries", status: 200, answer: `{"code":11232,"msg":"frequency limited"}`, wantStatus: 200, wantRetry: true},
 		{name: "sign mismatch does not retry", status: 200, answer: `{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}`, wantStatus: 200},
 		{name: "keyword does not retry", status: 200, answer: `{"code":19024,"msg":"Key Words Not Found"}`, wantStatus: 200},
@@ -172,7 +177,7 @@ func TestSendVerdicts(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("err=%v (%T), want *notify.SendError", err, err)
 			}
-			if se.Status != tt.wantStatus || se.Retry != tt.wantRetry {
+			if se.Status != tt.wantStatus || se.Retry != tt.wantRetry || notify.Retryable(err) != tt.wantRetry {
 				t.Fatalf("Status=%d Retry=%v, want %d %v (%v)", se.Status, se.Retry, tt.wantStatus, tt.wantRetry, err)
 			}
 		})

@@ -35,9 +35,12 @@ const sendPath = "/cgi-bin/webhook/send"
 // errcode 40058, which no retry would cure, so the text is shortened instead.
 const maxContentBytes = 2048
 
-// WeCom errcodes worth retrying: -1 system busy, 45009 API frequency limit (a robot takes
-// 20 messages a minute), 45033 concurrent call limit.
+// WeCom errcodes worth retrying: -1 system busy, 45009 API frequency limit (群机器人配置说明:
+// a robot takes 20 messages a minute), 45033 concurrent call limit, whatever the HTTP
+// status (robot.Verdict), and retried on the worker's backoff.
 var retryableCodes = map[int]bool{-1: true, 45009: true, 45033: true}
+
+func retryable(code int, _ string) bool { return retryableCodes[code] }
 
 var mobileRE = regexp.MustCompile(`^\+?[0-9]{5,20}$`)
 
@@ -154,19 +157,13 @@ func (s *Sink) Send(ctx context.Context, a notify.Alert) error {
 		// No answer: the message may or may not have arrived; at-least-once says retry.
 		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("post message: %w", err))}
 	}
-	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-		return s.redact.SendError(err)
-	}
 	var ans answer
-	if err := json.Unmarshal(resp.Body(), &ans); err != nil || ans.ErrCode == nil {
-		// A 2xx that is not WeCom's envelope comes from something in between (a proxy,
-		// a captive portal); the robot may never have seen the message.
-		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: true,
-			Err: s.redact.Err(fmt.Errorf("decode answer %.200q", resp.Body()))}
+	var got robot.Answer
+	if json.Unmarshal(resp.Body(), &ans) == nil && ans.ErrCode != nil {
+		got = robot.Answer{Found: true, Code: *ans.ErrCode, Msg: ans.ErrMsg}
 	}
-	if *ans.ErrCode != 0 {
-		return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: retryableCodes[*ans.ErrCode],
-			Err: s.redact.Err(fmt.Errorf("errcode %d: %.200s", *ans.ErrCode, ans.ErrMsg))}
+	if err := robot.Verdict(s.name, resp.StatusCode(), resp.Body(), got, retryable); err != nil {
+		return s.redact.SendError(err)
 	}
 	return nil
 }

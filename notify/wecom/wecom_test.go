@@ -116,6 +116,8 @@ func TestSendVerdicts(t *testing.T) {
 		{"429 retries", 429, "slow down", 429, true},
 		{"4xx does not retry", 404, "not found", 404, false},
 		{"rate limit errcode retries", 200, `{"errcode":45009,"errmsg":"api freq out of limit"}`, 200, true},
+		{"rate limit errcode on a 4xx still retries", 400, `{"errcode":45009,"errmsg":"api freq out of limit"}`, 400, true},
+		{"bad request errcode on a 4xx does not retry", 400, `{"errcode":40008,"errmsg":"invalid message type"}`, 400, false},
 		{"system busy retries", 200, `{"errcode":-1,"errmsg":"system busy"}`, 200, true},
 		{"invalid key does not retry", 200, `{"errcode":93000,"errmsg":"invalid webhook url"}`, 200, false},
 		{"too long does not retry", 200, `{"errcode":40058,"errmsg":"content exceed max length"}`, 200, false},

@@ -6,6 +6,7 @@ package robot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -128,4 +129,56 @@ func (e *redactedError) Unwrap() error {
 		return context.Canceled
 	}
 	return nil
+}
+
+// Answer is what a robot said in its JSON envelope (errcode/errmsg, code/msg).
+type Answer struct {
+	// Found is false when the body was not the robot's envelope (a proxy's page, empty).
+	Found bool
+	Code  int
+	Msg   string
+}
+
+// Verdict turns one HTTP answer from a robot into nil or a *notify.SendError. The robot's
+// own code wins over the HTTP status, because robots report rate limits with statuses
+// that read as a bad request: Feishu answers HTTP 400 {"code":9499,"msg":"too many
+// request"} when a bot is throttled (seen in ccfos/nightingale#1437; Feishu's rate-limit
+// guide says older APIs answer 400 rather than 429). So a non-zero code is retried when
+// retry(code, msg) says so, or the status does (5xx, 429); anything else it refuses is
+// permanent. Without an envelope the status alone decides (notify.CheckStatus), and a 2xx
+// that is not the robot's answer is retried: something in between answered, and the robot
+// may never have seen the message.
+func Verdict(sink string, status int, body []byte, ans Answer, retry func(code int, msg string) bool) error {
+	if ans.Found && ans.Code != 0 {
+		again := retry(ans.Code, ans.Msg) || status >= 500 || status == http.StatusTooManyRequests
+		return &notify.SendError{Sink: sink, Status: status, Retry: again, Err: fmt.Errorf("code %d: %.200s", ans.Code, ans.Msg)}
+	}
+	if err := notify.CheckStatus(sink, status, body); err != nil {
+		return err
+	}
+	if !ans.Found {
+		return &notify.SendError{Sink: sink, Status: status, Retry: true, Err: fmt.Errorf("decode answer %.200q", body)}
+	}
+	return nil
+}
+
+// WithKeyword makes sure text contains keyword, for robots secured by 自定义关键词: DingTalk
+// refuses a message without one of the robot's keywords (errcode 310000 "keywords not in
+// content" / 关键词不匹配) and Feishu likewise (code 19024 "Key Words Not Found"), and no
+// retry would cure either. Text that already has it is unchanged; otherwise the keyword
+// leads as 【keyword】. An empty keyword changes nothing.
+func WithKeyword(text, keyword string) string {
+	if keyword == "" || strings.Contains(text, keyword) {
+		return text
+	}
+	return KeywordMark(keyword) + text
+}
+
+// KeywordMark is what WithKeyword puts before a text that lacks the keyword; senders
+// leave its length free when they truncate.
+func KeywordMark(keyword string) string {
+	if keyword == "" {
+		return ""
+	}
+	return "【" + keyword + "】"
 }

@@ -1,0 +1,192 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aftersale/aftersale/bot"
+	"github.com/aftersale/aftersale/cases"
+)
+
+// Issue 16 ("What real use breaks"), items 2 and 5–9 of the conversation: each test is a
+// fault found by replaying real use, played through the engine.
+
+// TestVoiceFirstIsAnsweredForWhatItIs (item 2): a voice note before any words gets no
+// "已附到您的售后记录" (there is no case); the buyer is asked to type, and the voice
+// note joins the case their words open.
+func TestVoiceFirstIsAnsweredForWhatItIs(t *testing.T) {
+	h := newHarness(t)
+	got := h.send(bot.Message{Shop: shopID, From: buyer, Name: buyer, Kind: bot.KindVoice, Media: "media/v1.mp3"})
+	if len(got) != 1 || !strings.Contains(got[0], "语音") || strings.Contains(got[0], "已附到") {
+		t.Fatalf("voice first = %q, want an honest ask to type", got)
+	}
+	if len(h.liveCases()) != 0 || len(h.takeAlerts()) != 0 {
+		t.Fatal("a voice note alone opened a case or alerted")
+	}
+	h.say(buyer, "杯子碎了要退款")
+	got = h.say(buyer, cupOrder)
+	mustContain(t, got, "A1")
+	tr := h.transcript("A1")
+	if len(tr) == 0 || !strings.Contains(tr[0], "media/v1.mp3") {
+		t.Fatalf("the voice note is not on the case that followed: %q", tr)
+	}
+}
+
+// TestPictureFirstIsNotAskedForAgain (item 2): the picture sent first is the case's
+// evidence; the bot does not then ask for a photo.
+func TestPictureFirstIsNotAskedForAgain(t *testing.T) {
+	h := newHarness(t)
+	h.send(bot.Message{Shop: shopID, From: buyer, Name: buyer, Kind: bot.KindImage, Media: "media/p1.jpg"})
+	got := h.say(buyer, "杯子碎了要退款 "+cupOrder)
+	mustContain(t, got, "A1")
+	if strings.Contains(joined(got), "照片") {
+		t.Fatalf("asked for a photo it has: %q", got)
+	}
+	if tr := h.transcript("A1"); !strings.Contains(joined(tr), "media/p1.jpg") {
+		t.Fatalf("picture not on the case: %q", tr)
+	}
+}
+
+// TestOrderIDsOfEveryShape (item 5).
+func TestOrderIDsOfEveryShape(t *testing.T) {
+	t.Run("pinduoduo id is echoed whole", func(t *testing.T) {
+		h := newHarness(t)
+		got := h.say(buyer, "订单号260922-999000000000001，杯子碎了要退款")
+		mustContain(t, got, "260922-999000000000001")
+	})
+	t.Run("spaced id after a return keeps the return", func(t *testing.T) {
+		h := newHarness(t)
+		h.say(buyer, "杯子把手掉了 想退货")
+		mustContain(t, h.say(buyer, "4705 2884 6550 8532 862"), "A1")
+		if c := h.mustCase("A1"); c.Intent != "return" || c.OrderID != cupOrder {
+			t.Fatalf("case %s on %s, want return on %s", c.Intent, c.OrderID, cupOrder)
+		}
+	})
+	t.Run("two ids in one message open a case each", func(t *testing.T) {
+		h := newHarness(t)
+		got := h.say(buyer, "我要申请退款 4705288465508532862 订单号: 4705290012345678901")
+		mustContain(t, got, "A1", "A2")
+		live := h.liveCases()
+		if len(live) != 2 {
+			t.Fatalf("live cases %+v, want two", live)
+		}
+		orders := map[string]bool{}
+		for _, c := range live {
+			orders[c.OrderID] = c.Intent == "refund"
+		}
+		if !orders["4705288465508532862"] || !orders["4705290012345678901"] {
+			t.Fatalf("cases %+v, want a refund on each order", live)
+		}
+		if a := h.takeAlerts(); len(a) != 2 {
+			t.Fatalf("alerts %d, want one per case", len(a))
+		}
+	})
+	t.Run("two orders, numbers to follow", func(t *testing.T) {
+		h := newHarness(t)
+		got := h.say(buyer, "我买了两单 四件套和杯子 都要退")
+		mustContain(t, got, "订单号", "1.")
+		choice := ""
+		for _, line := range strings.Split(got[0], "\n") {
+			if strings.Contains(line, "退货退款") {
+				choice = strings.TrimSpace(strings.SplitN(line, ".", 2)[0])
+			}
+		}
+		mustContain(t, h.say(buyer, choice), "几单")
+		mustContain(t, h.say(buyer, "4705288465508532862"), "A1")
+		mustContain(t, h.say(buyer, "4705290012345678901"), "A2")
+		if c := h.mustCase("A2"); c.Intent != "return" {
+			t.Fatalf("second order's case %s, want the same return", c.Intent)
+		}
+	})
+}
+
+// TestPhoneNumberIsNotAHandoff (item 6): a phone number is kept on the case; the bot
+// goes on answering; releasing a buyer nobody took over says nothing to them.
+func TestPhoneNumberIsNotAHandoff(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我要退货 "+cupOrder)
+	got := h.say(buyer, "有事打我电话13812345678")
+	mustContain(t, got, "A1")
+	var noted bool
+	for _, e := range h.events("A1") {
+		noted = noted || e.Kind == cases.EventNote && strings.Contains(e.Text, "13812345678")
+	}
+	if !noted {
+		t.Fatalf("phone not kept on the case: %+v", h.events("A1"))
+	}
+	if c := h.mustCase("A1"); !c.State.Live() {
+		t.Fatalf("return request dropped: %s", c.State)
+	}
+	if hand, _ := h.store.Handoff(h.ctx, shopID, buyer); hand != "" {
+		t.Fatalf("a phone number handed the buyer to a person (%s)", hand)
+	}
+	before := len(h.sentTo(buyer))
+	mustContain(t, h.say(merchant, "A1 释放"), "没有被接管")
+	if told := h.sentTo(buyer)[before:]; len(told) != 0 {
+		t.Fatalf("buyer told %q on a release of nothing", told)
+	}
+	if got := h.say(buyer, "在吗"); len(got) != 1 {
+		t.Fatalf("bot silent: %q", got)
+	}
+}
+
+// TestWaitingBuyerResumesOnWhatWasAsked (item 7): after 等买家 (a photo), "好的 等下拍"
+// keeps the clock paused and tells nobody; the photo restarts it and tells the merchant;
+// a tracking number answers a ship-back ask and is stored once.
+func TestWaitingBuyerResumesOnWhatWasAsked(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子碎了要退款 "+cupOrder)
+	h.say(merchant, "A1 等买家 请拍一下破损的照片")
+	h.takeAlerts()
+	got := h.say(buyer, "好的 等下拍")
+	if len(got) != 1 || strings.Contains(got[0], "补充") {
+		t.Fatalf("promise answered %q", got)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingBuyer {
+		t.Fatalf("a promise restarted the merchant's clock: %s", c.State)
+	}
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("merchant alerted on a promise: %+v", a)
+	}
+	h.send(bot.Message{Shop: shopID, From: buyer, Name: buyer, Kind: bot.KindImage, Media: "media/broken.jpg"})
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("the photo did not restart the clock: %s", c.State)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "A1") {
+		t.Fatalf("merchant not told the photo came: %+v", a)
+	}
+	h.say(merchant, "A1 等买家 寄回后发一下快递单号")
+	h.takeAlerts()
+	h.advance(time.Minute)
+	h.say(buyer, "寄了 顺丰SF1234567890123")
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingMerchant {
+		t.Fatalf("the tracking number did not restart the clock: %s", c.State)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "SF1234567890123") {
+		t.Fatalf("merchant not told the tracking number: %+v", a)
+	}
+	n := 0
+	for _, line := range h.transcript("A1") {
+		if strings.Contains(line, "SF1234567890123") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("tracking message stored %d times", n)
+	}
+}
+
+// TestMissingItemIsAReship (item 9): "少发了" is a 补发, said so to buyer and merchant.
+func TestMissingItemIsAReship(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯垫没收到啊 少发了"), "补发")
+	got := h.say(buyer, cupOrder)
+	mustContain(t, got, "补发", "A1")
+	if strings.Contains(joined(got), "换货") {
+		t.Fatalf("a missing item called an exchange: %q", got)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "补发") {
+		t.Fatalf("merchant alert does not say 补发: %+v", a)
+	}
+}
