@@ -49,7 +49,7 @@ func (m *Main) cases(ctx context.Context, args []string) int {
 		return code
 	}
 	// Read-only: listing cases beside a running bot must never change them.
-	store, err := cases.Open(cfg.Store.Path, cases.Options{Now: m.Now, ReadOnly: true})
+	store, err := cases.Open(cfg.Store.Location(), cases.Options{Now: m.Now, ReadOnly: true})
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "打开数据库失败 / open store: %v\n", err)
 		return exitFail

@@ -69,6 +69,9 @@ func (m *Main) usage() {
                                          (list cases: a table, or one JSON object a line)
   aftersale check-config [-config FILE]  检查配置文件 (validate config, exit 2 on error)
   aftersale config                       打印默认配置 (print the default config.toml)
+  aftersale store copy -from FILE.db -to postgres://…
+                                         把 SQLite 数据搬到 PostgreSQL (copy the store; idempotent, verifies counts)
+  aftersale version                      版本 (version)
 
 配置 / config: -config FILE, or $%s; otherwise the embedded defaults.
 日志级别 / log level: $%s = debug | info | warn | error.
@@ -99,6 +102,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		return m.cases(ctx, rest)
 	case "check-config":
 		return m.checkConfig(rest)
+	case "store":
+		return m.storeCmd(ctx, rest)
+	case "version", "-version", "--version":
+		return m.versionCmd()
 	case "config":
 		m.Stdout.Write(defaultConfig)
 		return exitOK
@@ -176,7 +183,7 @@ func (m *Main) checkConfig(args []string) int {
 		m.configError(err)
 		return exitUsage
 	}
-	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Path)
+	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Describe())
 	return exitOK
 }
 
@@ -223,7 +230,12 @@ func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 		return m.buildFailed(err)
 	}
 	defer a.Close()
-	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Path)
+	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Describe())
+	ctx, release, err := m.holdChannel(ctx, a, "terminal:"+shop.ID)
+	if err != nil {
+		return exitOK // ended while standing by
+	}
+	defer release()
 	if err := a.Start(ctx); err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage
@@ -399,6 +411,11 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 		return m.buildFailed(err)
 	}
 	defer a.Close()
+	ctx, release, err := m.holdChannel(ctx, a, "wechat:"+shop.ID)
+	if err != nil {
+		return exitOK // ended while standing by
+	}
+	defer release()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := a.Start(ctx); err != nil {
@@ -411,7 +428,7 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 			log.Warn("resend replies from before the restart", "err", err)
 		}
 	}()
-	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s · 请用店铺微信扫码登录\n", shop.Name, shop.Platform, cfg.Store.Path)
+	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s · 请用店铺微信扫码登录\n", shop.Name, shop.Platform, cfg.Store.Describe())
 	err = ch.Run(ctx, a.Engine)
 	cancel()
 	if err != nil && !errors.Is(err, context.Canceled) {

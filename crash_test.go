@@ -65,7 +65,7 @@ func TestKill9Loop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 
 	cfg := writeConfig(t, "")
-	dbPath := filepath.Join(filepath.Dir(cfg), "cases.db")
+	loc := useTestStore(t, cfg, filepath.Join(filepath.Dir(cfg), "cases.db"))
 	buyers := []string{"买家甲", "买家乙", "买家丙", "买家丁"}
 	// The whole conversation, buyer by buyer in a shuffled interleaving.
 	type line struct{ buyer, text string }
@@ -123,7 +123,7 @@ func TestKill9Loop(t *testing.T) {
 			t.Fatalf("final run: %v\n%s", err, p.output())
 		}
 		all.WriteString(p.output())
-		due = unsentDue(t, dbPath)
+		due = unsentDue(t, loc)
 		if len(due) == 0 || drain == 2 {
 			if drain > 0 {
 				t.Logf("needed %d extra graceful runs before every due alert was out", drain)
@@ -136,7 +136,20 @@ func TestKill9Loop(t *testing.T) {
 		t.Errorf("alert %d (%s of %s, due %v) fell due but is %s", a.ID, a.Kind, a.CaseID, a.DueAt, a.State)
 	}
 
-	store, err := cases.Open(dbPath, cases.Options{Now: time.Now})
+	c := verifyDesk(t, loc, out, kills)
+	t.Logf("%d kills in %v: %d cases (%d live, %d told to buyers), %d alerts shown, %d marked repeats",
+		kills, time.Since(began).Round(time.Millisecond), c.cases, c.live, c.told, c.alerts, c.repeats)
+}
+
+// deskCounts is what verifyDesk found.
+type deskCounts struct{ cases, live, told, alerts, repeats int }
+
+// verifyDesk checks, from the store at loc and the output of every run (out), that no
+// case, transcript or alert was lost over kills kill -9s, one live case per buyer, order
+// and intent, and no alert sent twice without the repeat mark.
+func verifyDesk(t *testing.T, loc, out string, kills int) deskCounts {
+	t.Helper()
+	store, err := cases.Open(loc, cases.Options{Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,11 +261,10 @@ func TestKill9Loop(t *testing.T) {
 	for key, n := range repeats {
 		t.Logf("repeated %d× (unmarked %d×): %s", n, printed[key], key)
 	}
-	t.Logf("%d kills in %v: %d cases (%d live, %d told to buyers), %d alerts shown, %d marked repeats",
-		kills, time.Since(began).Round(time.Millisecond), len(all0), len(live), len(told), sent, totalRepeats)
 	if len(all0) == 0 || sent == 0 {
 		t.Fatalf("the loop proved nothing: %d cases, %d alerts\n%s", len(all0), sent, out)
 	}
+	return deskCounts{cases: len(all0), live: len(live), told: len(told), alerts: sent, repeats: totalRepeats}
 }
 
 // unsentDue lists alerts due by now that are neither sent nor cancelled.

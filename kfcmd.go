@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 
 	"github.com/aftersale/aftersale/app"
 	"github.com/aftersale/aftersale/bot"
@@ -88,6 +87,13 @@ func (m *Main) runWeComKF(ctx context.Context, cfg *config.Config) int {
 		return fail(exitUsage, "配置错误 / config error: wecomkf: %v", err)
 	}
 	forward.ch = ch
+	// One instance pulls each account's cursor: on a shared PostgreSQL store the others
+	// stand by and take over when it dies.
+	ctx, release, err := m.holdChannel(ctx, a, "wecomkf:"+w.CorpID)
+	if err != nil {
+		return exitOK // ended while standing by
+	}
+	defer release()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := a.Start(ctx); err != nil {
@@ -107,7 +113,7 @@ func (m *Main) runWeComKF(ctx context.Context, cfg *config.Config) int {
 	if addr == "" {
 		addr = cfg.Push.Listen
 	}
-	fmt.Fprintf(m.Stdout, "微信客服 · %d 个客服账号 · 回调 http://%s%s · 数据 %s\n", len(w.Accounts), addr, wecomkf.CallbackPath, filepath.Clean(cfg.Store.Path))
+	fmt.Fprintf(m.Stdout, "微信客服 · %d 个客服账号 · 回调 http://%s%s · 数据 %s\n", len(w.Accounts), addr, wecomkf.CallbackPath, cfg.Store.Describe())
 	err = ch.Run(ctx, a.Engine)
 	cancel()
 	if err != nil && !errors.Is(err, context.Canceled) {

@@ -187,7 +187,7 @@ func (m *Main) replay(ctx context.Context, args []string) int {
 		return exitFail
 	}
 	defer os.RemoveAll(dir)
-	cfg.Store.Path = filepath.Join(dir, "replay.db")
+	cfg.Store.Path, cfg.Store.URL = filepath.Join(dir, "replay.db"), "" // a replay never touches the real store
 	clock := &replayClock{t: time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)}
 	rec := &replayRecorder{}
 	plats := map[string]adapters.Platform{}

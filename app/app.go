@@ -121,7 +121,13 @@ func New(o Options) (*App, error) {
 		if so.MaxBytes == 0 {
 			so.MaxBytes = cfg.Store.MaxMB << 20
 		}
-		if a.Store, err = cases.Open(cfg.Store.Path, so); err != nil {
+		if so.Instance == "" {
+			so.Instance = cfg.Store.Instance
+		}
+		if so.Lease == 0 {
+			so.Lease = time.Duration(cfg.Store.Lease)
+		}
+		if a.Store, err = cases.Open(cfg.Store.Location(), so); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrStore, err)
 		}
 		a.ownsStore = true

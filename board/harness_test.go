@@ -21,6 +21,7 @@ import (
 	"github.com/aftersale/aftersale/board"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/cases/casestest"
 	"github.com/aftersale/aftersale/config"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/worker"
@@ -89,7 +90,7 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := &env{t: t, ctx: context.Background(), clock: &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}}
-	store, err := cases.Open(filepath.Join(t.TempDir(), "cases.db"), cases.Options{Now: e.clock.Now})
+	store, err := casestest.Open(t, filepath.Join(t.TempDir(), "cases.db"), cases.Options{Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -418,6 +418,11 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	check := m.seen != nil && !m.seen.recorded
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
 		t.tx, t.replies, t.caseID, t.learned, t.faqAdded, t.handoffs = tx, nil, "", nil, nil, nil
+		// Instances sharing a PostgreSQL store take a buyer's turns one at a time (a
+		// no-op on SQLite, whose single writer already does).
+		if err := tx.LockBuyer(m.Shop, m.From); err != nil {
+			return err
+		}
 		if check {
 			first, err := tx.FirstSeen(m.Shop, m.ID)
 			if err != nil {

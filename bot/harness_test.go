@@ -15,6 +15,7 @@ import (
 	"github.com/aftersale/aftersale/app"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/cases/casestest"
 	"github.com/aftersale/aftersale/config"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/worker"
@@ -115,7 +116,7 @@ func (h *harness) start() {
 	}
 	opts := h.storeOpts
 	opts.Now = h.clock.Now
-	store, err := cases.Open(h.path, opts)
+	store, err := casestest.Open(h.t, h.path, opts)
 	if err != nil {
 		h.t.Fatal(err)
 	}

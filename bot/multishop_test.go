@@ -10,6 +10,7 @@ import (
 	"github.com/aftersale/aftersale/adapters/manual"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/cases/casestest"
 	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/vocab"
@@ -22,7 +23,7 @@ func TestTwoShopsKeepTheirOwnCases(t *testing.T) {
 	ctx := context.Background()
 	cfg := loadConfig(t)
 	now := time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)
-	store, err := cases.Open(filepath.Join(t.TempDir(), "cases.db"), cases.Options{Now: func() time.Time { return now }})
+	store, err := casestest.Open(t, filepath.Join(t.TempDir(), "cases.db"), cases.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

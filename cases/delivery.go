@@ -33,7 +33,7 @@ func (s *Store) Deliveries(ctx context.Context, alertID int64) (map[string]Deliv
 
 // DeliverySent records that a sink took the alert.
 func (s *Store) DeliverySent(ctx context.Context, alertID int64, sink string) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`INSERT INTO deliveries (alert_id, sink, state, at) VALUES (?, ?, 'sent', ?)
 			ON CONFLICT (alert_id, sink) DO UPDATE SET state = 'sent', at = excluded.at`, alertID, sink, ms(tx.now))
 		if err != nil {
@@ -49,7 +49,7 @@ func (s *Store) DeliveryFailed(ctx context.Context, alertID int64, sink string, 
 	err := s.Update(ctx, func(tx *Tx) error {
 		err := tx.queryRow(`INSERT INTO deliveries (alert_id, sink, state, attempts, last_error, at)
 			VALUES (?, ?, 'failed', 1, ?, ?)
-			ON CONFLICT (alert_id, sink) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, at = excluded.at
+			ON CONFLICT (alert_id, sink) DO UPDATE SET attempts = deliveries.attempts + 1, last_error = excluded.last_error, at = excluded.at
 			RETURNING attempts`, alertID, sink, truncate(cause.Error(), 500), ms(tx.now)).Scan(&n)
 		if err != nil {
 			return fmt.Errorf("record failed delivery of alert %d to %s: %w", alertID, sink, err)

@@ -32,6 +32,9 @@ func FaultOf(err error) Fault {
 	if errors.Is(err, ErrStoreGone) {
 		return FaultGone
 	}
+	if f := pgFault(err); f != FaultNone {
+		return f
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {

@@ -1,10 +1,12 @@
 package cases
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"time"
 )
 
 // A store whose file is deleted or replaced while open keeps working on the old inode:
@@ -60,6 +62,12 @@ func (s *Store) Check() error {
 	case <-s.closed:
 		return ErrClosed
 	default:
+	}
+	if s.pg != nil {
+		// No file to lose: the server keeps the data; check it still answers.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return s.db.PingContext(ctx)
 	}
 	if err := s.checkFile(); err != nil {
 		return err

@@ -3,6 +3,7 @@ package cases
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -86,6 +87,9 @@ func (s *Store) Case(ctx context.Context, shop, id string) (*Case, error) {
 
 // read runs fn in a read-only transaction.
 func (s *Store) read(ctx context.Context, fn func(tx *Tx) error) error {
+	if s.pg != nil {
+		return fn(&Tx{st: s, q: s.db, ctx: ctx, now: s.now()})
+	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -169,7 +173,13 @@ func (s *Store) Alerts(ctx context.Context, shop, caseID string) ([]Alert, error
 
 // Recover readies the outboxes after a start: an alert or job claimed but not finished
 // when the process stopped is due again, and the alert is marked as a possible repeat.
+//
+// On PostgreSQL only this instance's own claims (Options.Instance) and claims whose lease
+// ran out are taken back: another live instance may be sending the rest.
 func (s *Store) Recover(ctx context.Context) (alerts, jobs int64, err error) {
+	if s.pg != nil {
+		return s.recoverPG(ctx)
+	}
 	err = s.Update(ctx, func(tx *Tx) error {
 		res, err := tx.exec(`UPDATE alerts SET state = ?, repeat = 1 WHERE state = ?`, AlertPending, AlertSending)
 		if err != nil {
@@ -188,11 +198,17 @@ func (s *Store) Recover(ctx context.Context) (alerts, jobs int64, err error) {
 
 // NextAlertDue is when the earliest pending alert falls due; ok is false when none is.
 func (s *Store) NextAlertDue(ctx context.Context) (due time.Time, ok bool, err error) {
+	if s.pg != nil {
+		return s.nextDue(ctx, nextAlertQueryPG)
+	}
 	return s.nextDue(ctx, `SELECT MIN(due_at) FROM alerts WHERE state = 'pending'`)
 }
 
 // NextJobDue is when the earliest pending platform job falls due.
 func (s *Store) NextJobDue(ctx context.Context) (due time.Time, ok bool, err error) {
+	if s.pg != nil {
+		return s.nextDue(ctx, nextJobQueryPG)
+	}
 	return s.nextDue(ctx, `SELECT MIN(due_at) FROM jobs WHERE state = 'pending'`)
 }
 
@@ -219,9 +235,17 @@ func (s *Store) nextDue(ctx context.Context, q string) (time.Time, bool, error) 
 
 // ClaimAlerts marks up to limit alerts due by now as being sent and returns them. A
 // claimed alert must end in AlertDone or AlertRetry.
+//
+// On PostgreSQL a claim is a lease (Options.Lease) of this instance: an alert whose
+// lease ran out (its instance died sending it) is claimed again, marked Repeat.
 func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, limit int) ([]Alert, error) {
 	var out []Alert
 	err := s.Update(ctx, func(tx *Tx) error {
+		if s.pg != nil {
+			var err error
+			out, err = tx.claimAlertsPG(now, limit)
+			return err
+		}
 		rows, err := tx.query(`UPDATE alerts SET state = ?, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM alerts WHERE state = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?)
 			RETURNING `+alertColumns, AlertSending, AlertPending, ms(now), limit)
@@ -267,7 +291,7 @@ func (tx *Tx) AlertDone(a Alert, text string) error {
 
 // AlertRetry puts a failed alert back in the queue, due again at at.
 func (s *Store) AlertRetry(ctx context.Context, a Alert, at time.Time, cause error) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`UPDATE alerts SET state = ?, due_at = ?, last_error = ? WHERE id = ?`,
 			AlertPending, ms(at), truncate(cause.Error(), 500), a.ID)
 		if err != nil {
@@ -297,7 +321,7 @@ func (s *Store) PendingReplies(ctx context.Context) ([]Reply, error) {
 
 // ReplySent marks a reply delivered.
 func (s *Store) ReplySent(ctx context.Context, id int64) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE replies SET state = 'sent', sent_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {
 			return fmt.Errorf("mark reply %d sent: %w", id, err)
 		}
@@ -309,9 +333,16 @@ func (s *Store) ReplySent(ctx context.Context, id int64) error {
 func (s *Store) ClaimJobs(ctx context.Context, now time.Time, limit int) ([]Job, error) {
 	var out []Job
 	err := s.Update(ctx, func(tx *Tx) error {
-		rows, err := tx.query(`UPDATE jobs SET state = 'running', attempts = attempts + 1
+		out = out[:0]
+		var rows *sql.Rows
+		var err error
+		if p := s.pg; p != nil {
+			rows, err = tx.query(claimJobsQueryPG, p.instance, ms(now.Add(p.lease)), ms(now), ms(now), limit)
+		} else {
+			rows, err = tx.query(`UPDATE jobs SET state = 'running', attempts = attempts + 1
 			WHERE id IN (SELECT id FROM jobs WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?)
 			RETURNING id, shop, case_id, kind, payload, due_at, attempts`, ms(now), limit)
+		}
 		if err != nil {
 			return fmt.Errorf("claim jobs: %w", err)
 		}
@@ -340,7 +371,7 @@ func (tx *Tx) JobDone(id int64) error {
 
 // JobRetry puts a failed job back, due again at at.
 func (s *Store) JobRetry(ctx context.Context, j Job, at time.Time, cause error) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE jobs SET state = 'pending', due_at = ?, last_error = ? WHERE id = ?`,
 			ms(at), truncate(cause.Error(), 500), j.ID); err != nil {
 			return fmt.Errorf("requeue job %d: %w", j.ID, err)
@@ -351,7 +382,7 @@ func (s *Store) JobRetry(ctx context.Context, j Job, at time.Time, cause error) 
 
 // JobFailed parks a job that can never succeed (e.g. the platform refused it for good).
 func (s *Store) JobFailed(ctx context.Context, j Job, cause error) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE jobs SET state = 'failed', last_error = ? WHERE id = ?`,
 			truncate(cause.Error(), 500), j.ID); err != nil {
 			return fmt.Errorf("park job %d: %w", j.ID, err)
@@ -477,7 +508,7 @@ func (s *Store) Session(ctx context.Context, shop, buyer string) (data string, a
 
 // SaveSession stores a buyer's conversation state; "" deletes it.
 func (s *Store) SaveSession(ctx context.Context, shop, buyer, data string) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		var err error
 		if data == "" {
 			_, err = tx.exec(`DELETE FROM sessions WHERE shop = ? AND buyer = ?`, shop, buyer)
@@ -510,7 +541,7 @@ func (s *Store) Cursor(ctx context.Context, name string) (string, error) {
 
 // SetCursor durably stores a stream's read position, committed before it returns.
 func (s *Store) SetCursor(ctx context.Context, name, value string) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`INSERT INTO cursors (name, value, updated_at) VALUES (?,?,?)
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, value, ms(tx.now)); err != nil {
 			return fmt.Errorf("save cursor %s: %w", name, err)

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -56,6 +57,12 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (PruneCounts, error
 			ORDER BY rowid LIMIT ?)`},
 		{func(c *PruneCounts) *int64 { return &c.Jobs }, `DELETE FROM jobs WHERE id IN (
 			SELECT id FROM jobs WHERE state IN ('done', 'failed') AND due_at < ? ORDER BY id LIMIT ?)`},
+	}
+	if s.pg != nil {
+		// PostgreSQL has no rowid; ctid is a row's place, good for picking a batch.
+		for i := range steps {
+			steps[i].query = strings.ReplaceAll(steps[i].query, "rowid", "ctid")
+		}
 	}
 	for {
 		var batch PruneCounts

@@ -26,7 +26,7 @@ func TestPrune(t *testing.T) {
 	cut := old.AddDate(0, 1, 0)
 	recent := cut.AddDate(0, 1, 0)
 	now := old
-	s, err := Open(filepath.Join(t.TempDir(), "cases.db"), Options{Now: func() time.Time { return now }})
+	s, err := Open(testLocation(t, filepath.Join(t.TempDir(), "cases.db")), Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestPrune(t *testing.T) {
 func TestPruneBatches(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
-	s, err := Open(filepath.Join(t.TempDir(), "cases.db"), Options{Now: func() time.Time { return now }})
+	s, err := Open(testLocation(t, filepath.Join(t.TempDir(), "cases.db")), Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,8 @@ type Store struct {
 	db  *sql.DB
 	now func() time.Time
 
-	path string      // the database file
+	path string      // the database file; host/database on PostgreSQL
+	pg   *pgState    // nil on SQLite
 	file os.FileInfo // what path named at Open, to notice it deleted or replaced; nil in memory
 	lock *storeLock  // the one-writer lock; nil for a read-only or in-memory store
 
@@ -50,6 +51,12 @@ type Options struct {
 	// ReadOnly opens the store for reading only: every write fails (FaultReadOnly).
 	// For looking at cases beside a running bot without any chance of changing them.
 	ReadOnly bool
+	// Instance names this process on the alert and job claims it holds (PostgreSQL
+	// only): a restart under the same name takes its own claims back at once (Recover),
+	// another instance's only when their lease runs out. The host name when empty.
+	Instance string
+	// Lease is how long a claim holds on PostgreSQL; DefaultLease when 0.
+	Lease time.Duration
 }
 
 // Open opens (creating if needed) the SQLite store at path, in WAL mode with a full
@@ -59,9 +66,15 @@ type Options struct {
 // process, or another Store of this one, has it, Open fails with a *LockedError naming
 // the holder (errors.Is ErrLocked). A read-only Open takes no lock. The files a writable
 // store makes (database, -wal, -shm, lock) are 0600, and an older store's are tightened.
+//
+// A path that is a PostgreSQL URL (postgres://…, see IsURL) opens that database instead,
+// shared with any other instance on it: no lock, MaxBytes does not apply.
 func Open(path string, o Options) (st *Store, err error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if IsURL(path) {
+		return openPG(path, o)
 	}
 	inMemory := path == "" || path == ":memory:"
 	var lock *storeLock
@@ -244,6 +257,9 @@ var ErrClosed = errors.New("store closed")
 
 // Close stops the writer and closes the database. Updates after Close fail.
 func (s *Store) Close() error {
+	if s.pg != nil {
+		return s.closePG()
+	}
 	s.close.Do(func() { close(s.closed) })
 	<-s.stopped
 	s.stmtMu.Lock()
@@ -287,13 +303,24 @@ func (s *Store) wake() {
 
 // Tx is one transaction with one fixed time: everything written in it happened at Now.
 type Tx struct {
-	st  *Store
-	tx  *sql.Tx
+	st *Store
+	tx *sql.Tx // SQLite; nil in a PostgreSQL read
+	// q runs a PostgreSQL transaction's statements: the *sql.Tx of a write, the pool
+	// itself for a read (each statement of a READ COMMITTED transaction sees its own
+	// snapshot anyway, so a read saves its BEGIN and ROLLBACK round trips).
+	q   querier
 	ctx context.Context
 	now time.Time
 	// scheduled is set when the transaction adds an alert or a job: the loops are woken
 	// once it commits.
 	scheduled bool
+}
+
+// querier is what runs a statement: *sql.Tx or *sql.DB.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Now is the time of the transaction.
@@ -308,6 +335,9 @@ func (tx *Tx) Now() time.Time { return tx.now }
 func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if s.pg != nil {
+		return s.updatePG(ctx, fn)
 	}
 	w := write{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
@@ -452,6 +482,10 @@ func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // query runs a read outside any transaction on a prepared statement.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s.pg != nil {
+		// pgx prepares and caches each statement per connection itself.
+		return s.db.QueryContext(ctx, s.pg.rebind(query), args...)
+	}
 	st, err := s.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -471,6 +505,9 @@ func (tx *Tx) prepared(query string) (*sql.Stmt, error) {
 }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if p := tx.st.pg; p != nil {
+		return tx.q.ExecContext(tx.ctx, p.rebind(query), args...)
+	}
 	st, err := tx.prepared(query)
 	if err != nil {
 		return nil, err
@@ -479,6 +516,9 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 }
 
 func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	if p := tx.st.pg; p != nil {
+		return tx.q.QueryContext(tx.ctx, p.rebind(query), args...)
+	}
 	st, err := tx.prepared(query)
 	if err != nil {
 		return nil, err
@@ -500,6 +540,9 @@ func (r row) Scan(dest ...any) error {
 }
 
 func (tx *Tx) queryRow(query string, args ...any) row {
+	if p := tx.st.pg; p != nil {
+		return row{r: tx.q.QueryRowContext(tx.ctx, p.rebind(query), args...)}
+	}
 	st, err := tx.prepared(query)
 	if err != nil {
 		return row{err: err}
@@ -524,6 +567,9 @@ func fromMS(v int64) time.Time {
 
 // isConstraint reports whether err is a uniqueness or foreign-key violation.
 func isConstraint(err error) bool {
+	if errors.Is(err, errLiveCase) || pgConstraint(err) {
+		return true
+	}
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/cases/casestest"
 )
 
 // clock is a settable test clock.
@@ -23,7 +24,7 @@ func policy24h() cases.Policy {
 }
 func mustOpen(tb testing.TB, path string, c *clock) *cases.Store {
 	tb.Helper()
-	s, err := cases.Open(path, cases.Options{Now: c.Now})
+	s, err := casestest.Open(tb, path, cases.Options{Now: c.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -427,7 +428,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 
 func TestCursorSurvivesReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.db")
-	st, err := cases.Open(path, cases.Options{})
+	st, err := casestest.Open(t, path, cases.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +442,7 @@ func TestCursorSurvivesReopen(t *testing.T) {
 		}
 	}
 	st.Close()
-	st, err = cases.Open(path, cases.Options{})
+	st, err = casestest.Open(t, path, cases.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,15 +33,28 @@ func (tx *Tx) nextID(shop, intent string) (string, error) {
 	prefix, seq := "A", shop
 	if intent == IntentQuestion {
 		// The sequence table is keyed by shop; a key no shop id can take keeps Q apart.
-		prefix, seq = "Q", shop+"\x00Q"
+		prefix, seq = "Q", questionSeq(shop, tx.st.pg != nil)
 	}
 	var n int64
 	err := tx.queryRow(`INSERT INTO case_seq (shop, next) VALUES (?, 1)
-		ON CONFLICT (shop) DO UPDATE SET next = next + 1 RETURNING next`, seq).Scan(&n)
+		ON CONFLICT (shop) DO UPDATE SET next = case_seq.next + 1 RETURNING next`, seq).Scan(&n)
 	if err != nil {
 		return "", fmt.Errorf("next case id: %w", err)
 	}
 	return prefix + strconv.FormatInt(n, 10), nil
+}
+
+// errLiveCase is the conflict of a second live case for one buyer, order and intent.
+var errLiveCase = errors.New("UNIQUE constraint failed: cases_live")
+
+// questionSeq is the case_seq key of a shop's Q numbers: shop + NUL on SQLite (as it was
+// first stored), shop + "#" on PostgreSQL, whose text cannot hold NUL. Neither byte can be
+// in a shop id (a-z 0-9 _ -).
+func questionSeq(shop string, pg bool) string {
+	if pg {
+		return shop + "#Q"
+	}
+	return shop + "\x00Q"
 }
 
 // OpenCase stores a new case, moves it to waiting_merchant, logs it and schedules its
@@ -55,9 +68,18 @@ func (tx *Tx) OpenCase(c *Case, p Policy) error {
 	if c.Deadline.IsZero() {
 		c.Deadline = p.Deadline(tx.now)
 	}
-	_, err = tx.exec(`INSERT INTO cases (`+caseColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	// A clash with the one live case per buyer, order and intent is skipped, not raised:
+	// on PostgreSQL a failed statement aborts the whole transaction, and the caller may
+	// well go on after this refusal (both engines take this partial-index conflict target).
+	res, err := tx.exec(`INSERT INTO cases (`+caseColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT (shop, buyer, order_id, intent) WHERE state IN ('open', 'waiting_merchant', 'waiting_buyer') DO NOTHING`,
 		c.Shop, c.ID, c.Buyer, c.BuyerName, c.Intent, c.OrderID, c.Reason, c.AmountFen, c.State,
 		ms(c.Deadline), c.Platform, c.PlatformRef, c.Note, c.PausedLeft.Milliseconds(), ms(c.OpenedAt), ms(c.UpdatedAt))
+	if err == nil {
+		if n, rerr := res.RowsAffected(); rerr == nil && n == 0 {
+			err = errLiveCase
+		}
+	}
 	if isConstraint(err) {
 		return fmt.Errorf("open case for %s order %q: a live %s case exists: %w", c.Buyer, c.OrderID, c.Intent, err)
 	}
@@ -447,7 +469,7 @@ func (tx *Tx) AddFAQ(e FAQEntry) error {
 // for a merge: into's transcript then holds both.
 func (tx *Tx) MoveEvents(shop, from, into string) error {
 	_, err := tx.exec(`INSERT INTO events (shop, case_id, kind, actor, text, media, from_state, to_state, at)
-		SELECT shop, ?, kind, actor, text, media, '', '', at FROM events
+		SELECT shop, CAST(? AS TEXT), kind, actor, text, media, '', '', at FROM events
 		WHERE shop = ? AND case_id = ? AND kind IN (?, ?) ORDER BY id`, into, shop, from, EventMessage, EventReply)
 	if err != nil {
 		return fmt.Errorf("merge events of %s into %s: %w", from, into, err)

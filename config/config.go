@@ -69,6 +69,26 @@ type Store struct {
 	// RetentionDays is how long seen message ids, sent replies and finished deliveries
 	// and jobs are kept; cases and their transcripts are kept for good. 0 = forever.
 	RetentionDays int `toml:"retention_days"`
+	// URL, when set, keeps cases in PostgreSQL instead of the SQLite file at Path:
+	// postgres://user@host:5432/db?sslmode=verify-full, with the password in PGPASSWORD,
+	// or the whole URL given as "${ENV}" (never a password written in the file). Several
+	// instances may share one database (see README, 多实例).
+	URL string `toml:"url"`
+	// Instance names this process on the alert and job claims it holds in PostgreSQL;
+	// the host name when empty. Instances on one host need names of their own.
+	Instance string `toml:"instance"`
+	// Lease is how long an instance's claim on an alert or platform job holds in
+	// PostgreSQL: a dead instance's claims are sent again (marked 重发) by another after
+	// it. 0 takes the default, 10s.
+	Lease Duration `toml:"lease"`
+}
+
+// Location is where the store is: the PostgreSQL URL when set, else the SQLite path.
+func (s Store) Location() string {
+	if s.URL != "" {
+		return s.URL
+	}
+	return s.Path
 }
 
 // Console is the terminal demo's pair of identities.

@@ -168,6 +168,9 @@ func TestLoadErrors(t *testing.T) {
 		{name: "example label", file: "[intents]\nexamples = [\n  { label = \"refund\", text = \"退钱\" },\n  { label = \"refun\", text = \"退钱\" },\n]\n", key: "intents.examples[1].label", line: 4, msg: `unknown label "refun"`},
 		{name: "example text", file: "[intents]\nexamples = [{ label = \"refund\", text = \"\" }]\n", key: "intents.examples[0].text", line: 2, msg: "is empty"},
 		{name: "empty store path", file: "[store]\npath = \"\"\n", key: "store.path", line: 2, msg: "is empty"},
+		{name: "store url not postgres", file: "[store]\nurl = \"mysql://h/db\"\n", key: "store.url", line: 2, msg: "postgres://"},
+		{name: "store url no database", file: "[store]\nurl = \"postgres://u@h:5432\"\n", key: "store.url", line: 2, msg: "no database"},
+		{name: "store url password in file", file: "[store]\nurl = \"postgres://u:TopSecret@h/db\"\n", key: "store.url", line: 2, msg: "holds a password", secrets: []string{"TopSecret"}},
 	}
 	t.Setenv("AFTERSALE_TEST_SECRET", "Top Secret")
 	for _, tt := range tests {

@@ -67,9 +67,10 @@ func (c *Config) validate() []*Error {
 
 func (c *Config) validateBasics() error {
 	var errs []*Error
-	if strings.TrimSpace(c.Store.Path) == "" {
+	if strings.TrimSpace(c.Store.Path) == "" && c.Store.URL == "" {
 		errs = append(errs, c.errf("store.path", "is empty"))
 	}
+	errs = addErr(errs, c.validateStoreURL())
 	if c.Store.MaxMB < 0 {
 		errs = append(errs, c.errf("store.max_mb", "must not be negative"))
 	}

@@ -173,9 +173,19 @@ func (w *Worker) checkStore(ctx context.Context, told bool) (nowTold, closed boo
 	case told:
 		return true, false
 	}
-	w.log.Error("the store's database file is gone or replaced; no new case can be confirmed until it is back and the bot restarts", "err", err)
-	w.router.Broadcast(ctx, notify.Alert{Level: notify.LevelUrgent, Text: "【系统故障】数据库文件被删除或替换了，机器人已停止确认新的售后单（买家会收到“稍后回复”）。请找回文件并重启程序。\nStore file gone: " + err.Error()})
+	w.log.Error("the store cannot take writes; no new case can be confirmed until it is back", "err", err)
+	w.router.Broadcast(ctx, notify.Alert{Level: notify.LevelUrgent, Text: storeFaultText(err)})
 	return true, false
+}
+
+// storeFaultText is the merchant's alert for a failed store check: a SQLite file gone
+// or taken needs the file back and a restart; a database server that does not answer
+// (PostgreSQL) needs nothing of the bot, which goes on once it is back.
+func storeFaultText(err error) string {
+	if errors.Is(err, cases.ErrStoreGone) || errors.Is(err, cases.ErrLocked) {
+		return "【系统故障】数据库文件被删除或替换了，机器人已停止确认新的售后单（买家会收到“稍后回复”）。请找回文件并重启程序。\nStore file gone: " + err.Error()
+	}
+	return "【系统故障】连不上数据库，机器人暂时无法确认新的售后单（买家会收到“稍后回复”），数据库恢复后自动继续。\nStore unreachable: " + err.Error()
 }
 
 // prune deletes finished bookkeeping rows past the retention.
