@@ -353,7 +353,11 @@ func statusOf(c *cases.Case, reason string, platform *adapters.CaseStatus) strin
 	case cases.StateExpired:
 		s = "已由平台按时限规则自动处理，结果以平台订单页为准。"
 	case cases.StateClosed:
-		s = "已处理完毕并关闭。"
+		if into, ok := strings.CutPrefix(reason, "并入 "); ok {
+			s = fmt.Sprintf("已并入售后单 %s 一起处理，进展请看 %s。", into, into)
+		} else {
+			s = "店主已关闭这个售后单，有需要可以直接说明，我转给店主。"
+		}
 	}
 	if platform != nil {
 		if w := platformWord(platform.Status); w != "" {
@@ -379,11 +383,12 @@ func (e *Engine) platformStatus(ctx context.Context, shop *Shop, c *cases.Case) 
 	return &st
 }
 
-// rejectReason is the merchant's reason on the case's rejection, from its log.
+// rejectReason is the merchant's note on the case's rejection or closing (a reason, or
+// "并入 A1" for a merged case), from its log.
 func rejectReason(events []cases.Event) string {
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := events[i]
-		if ev.Kind == cases.EventState && ev.To == cases.StateRejected {
+		if ev.Kind == cases.EventState && (ev.To == cases.StateRejected || ev.To == cases.StateClosed) {
 			if _, note, ok := strings.Cut(ev.Text, " "); ok {
 				return note
 			}

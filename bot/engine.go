@@ -376,6 +376,16 @@ type turn struct {
 	// handoffs are buyers handed to a person or back, told to a Handoff channel once
 	// the turn commits.
 	handoffs []handoffChange
+	// sessions are other buyers' conversation states the turn stored (a merchant's 误判
+	// starting the buyer's request), kept in memory once it commits.
+	sessions []sessionWrite
+}
+
+// sessionWrite is a buyer's session a turn stored in its transaction.
+type sessionWrite struct {
+	shop, buyer string
+	s           session
+	data        string
 }
 
 // say queues a reply to the sender of the message.
@@ -417,7 +427,7 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	t := &turn{e: e, shop: e.shops[m.Shop], m: m}
 	check := m.seen != nil && !m.seen.recorded
 	err := e.store.Update(ctx, func(tx *cases.Tx) error {
-		t.tx, t.replies, t.caseID, t.learned, t.faqAdded, t.handoffs = tx, nil, "", nil, nil, nil
+		t.tx, t.replies, t.caseID, t.learned, t.faqAdded, t.handoffs, t.sessions = tx, nil, "", nil, nil, nil, nil
 		// Instances sharing a PostgreSQL store take a buyer's turns one at a time (a
 		// no-op on SQLite, whose single writer already does).
 		if err := tx.LockBuyer(m.Shop, m.From); err != nil {
@@ -436,6 +446,11 @@ func (e *Engine) commit(ctx context.Context, m Message, fn func(t *turn) error) 
 	})
 	if err == nil && check {
 		m.seen.recorded = true
+	}
+	if err == nil {
+		for _, w := range t.sessions {
+			e.sessions.SetDefault(sessionKey(w.shop, w.buyer), cachedSession{s: w.s, stored: w.data})
+		}
 	}
 	if err == nil && len(t.handoffs) > 0 {
 		e.announceHandoffs(ctx, t.handoffs)

@@ -227,7 +227,8 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 			return t.details(c)
 		}
 		t.caseID = c.ID
-		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread {
+		reconsider := cmd.Verb == vocab.Approve && c.State == cases.StateRejected
+		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && !reconsider {
 			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.State.Label()))
 		}
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: m.Text}); err != nil {
@@ -268,6 +269,9 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		return t.sayText(t.m.From, fmt.Sprintf("✅ %s 已同意，已通知买家。", c.ID))
 	case vocab.Reject:
 		if err := t.tx.SetState(c, cases.StateRejected, "merchant", cmd.Arg); err != nil {
+			return err
+		}
+		if err := t.unbindFirstUse(c); err != nil {
 			return err
 		}
 		if err := t.queueResolve(c, false, cmd.Arg); err != nil {
@@ -393,6 +397,9 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.tx.SetState(c, cases.StateClosed, "merchant", cmd.Arg); err != nil {
 			return err
 		}
+		if err := t.unbindFirstUse(c); err != nil {
+			return err
+		}
 		if err := t.releaseIfHandedOff(c); err != nil {
 			return err
 		}
@@ -452,11 +459,35 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.tx.SetState(c, cases.StateClosed, "merchant", "误判 → "+string(label)); err != nil {
 			return err
 		}
+		if err := t.unbindFirstUse(c); err != nil {
+			return err
+		}
 		if err := t.releaseIfHandedOff(c); err != nil {
 			return err
 		}
 	}
 	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, learned, intentName(string(label)))
+	if c.Intent == cases.IntentQuestion && needsOrder(label) {
+		// A question that was really a request ("饭盒盖子是裂的" → 退货): the request starts
+		// now, with the buyer's words, and the buyer is asked for the one thing missing.
+		sess := t.e.session(c.Shop, c.Buyer)
+		sess.Intent, sess.Asked, sess.Menu, sess.Confirm = label, true, nil, nil
+		sess.Pending = nil
+		for _, ev := range events {
+			if ev.Kind == cases.EventMessage {
+				sess.Pending = append(sess.Pending, said{Text: ev.Text, Media: ev.Media})
+			}
+		}
+		data := sess.durable()
+		if err := t.tx.SaveSession(c.Shop, c.Buyer, data); err != nil {
+			return err
+		}
+		t.sessions = append(t.sessions, sessionWrite{shop: c.Shop, buyer: c.Buyer, s: sess, data: data})
+		if err := t.sayTo(c.Buyer, "ask_order", Data{Intent: intentName(string(label))}); err != nil {
+			return err
+		}
+		msg = fmt.Sprintf("🧠 %s 改为%s：已请买家发订单号，收到后自动开售后单；记住了 %d 句买家原话是「%s」。", c.ID, intentName(string(label)), learned, intentName(string(label)))
+	}
 	if len(kept) > 0 {
 		msg += fmt.Sprintf("\n「%s」说得很明确，没有记成「%s」；确实要记，请写：%s 误判 其他", vocab.Clip(kept[0], 30), intentName(string(label)), c.ID)
 	}
@@ -466,6 +497,25 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 // plainAsk is the confidence above which a request's words are plain enough that a bare
 // 误判 does not unlearn them.
 const plainAsk = 0.9
+
+// unbindFirstUse frees an order a refused or closed case's buyer held only by using it
+// first (nothing proves it is theirs): otherwise one stranger's refused request would
+// lock the real buyer out of their own order for good.
+func (t *turn) unbindFirstUse(c *cases.Case) error {
+	if c.OrderID == "" {
+		return nil
+	}
+	live, err := t.tx.BuyerCases(c.Shop, c.Buyer)
+	if err != nil {
+		return err
+	}
+	for _, o := range live {
+		if o.ID != c.ID && o.OrderID == c.OrderID && o.State.Live() {
+			return nil // still acting on the order
+		}
+	}
+	return t.tx.DropFirstUse(c.Shop, c.OrderID, c.Buyer)
+}
 
 // merge folds case other into c: other's transcript joins c's and other closes.
 func (t *turn) merge(c *cases.Case, otherID string) error {
@@ -491,7 +541,14 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 	if err := t.tx.SetState(o, cases.StateClosed, "merchant", "并入 "+c.ID); err != nil {
 		return err
 	}
-	return t.sayText(t.m.From, fmt.Sprintf("🔗 %s 已并入 %s（聊天记录一并移过来），%s 已关闭。", o.ID, c.ID, o.ID))
+	msg := fmt.Sprintf("🔗 %s 已并入 %s（聊天记录一并移过来），%s 已关闭。", o.ID, c.ID, o.ID)
+	if o.Intent != c.Intent && needsOrder(intents.Label(o.Intent)) {
+		// Two different requests (a swap and a refund): one decision on c answers both,
+		// which the merchant must know before deciding.
+		msg += fmt.Sprintf("\n⚠️ %s 是%s、%s 是%s：之后对 %s 的同意/拒绝按%s通知买家；如果是两件事，请让买家重新申请%s。",
+			o.ID, intentName(o.Intent), c.ID, intentName(c.Intent), c.ID, intentName(c.Intent), intentName(o.Intent))
+	}
+	return t.sayText(t.m.From, msg)
 }
 
 // labelWord reads the label a merchant names in 误判: the English label or its Chinese

@@ -190,3 +190,70 @@ func TestMissingItemIsAReship(t *testing.T) {
 		t.Fatalf("merchant alert does not say 补发: %+v", a)
 	}
 }
+
+// Found by a new user's trial, after issue 16's items.
+
+// TestRefusedStrangerFreesTheOrder: a stranger who used an order number first (nothing to
+// prove it with) and was refused no longer locks its real buyer out.
+func TestRefusedStrangerFreesTheOrder(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say("陌生人", "我要退款 "+cupOrder), "A1")
+	mustContain(t, h.say(buyer, "退款 "+cupOrder), "其他账号")
+	h.say(merchant, "A1 拒绝 不是本人订单")
+	h.advance(10 * time.Minute)
+	got := h.say(buyer, "退款 "+cupOrder)
+	mustContain(t, got, "A2")
+	if c := h.mustCase("A2"); c.Buyer != buyer {
+		t.Fatalf("A2 is %s's, want the real buyer's", c.Buyer)
+	}
+}
+
+// TestApproveAfterReject: a merchant who refused can still approve once they see more.
+func TestApproveAfterReject(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子碎了 退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 请先发照片")
+	mustContain(t, h.say(merchant, "A1 同意"), "已同意")
+	if c := h.mustCase("A1"); c.State != cases.StateResolved {
+		t.Fatalf("A1 is %s, want resolved", c.State)
+	}
+	mustContain(t, h.sentTo(buyer), "同意")
+}
+
+// TestMergedCaseStatusPointsAtItsHome: asked about a case merged into another, the bot
+// says where it went, never "处理完毕"; merging different requests warns the merchant.
+func TestMergedCaseStatusPointsAtItsHome(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子把手掉了 换一个 "+cupOrder)
+	h.say(buyer, "另外那个杯垫我也不要了 退款 "+cupOrder)
+	live := h.liveCases()
+	if len(live) != 2 {
+		t.Fatalf("live cases %+v, want an exchange and a refund", live)
+	}
+	mustContain(t, h.say(merchant, "A1 合并 A2"), "⚠️")
+	got := h.say(buyer, "A2 那个退款怎么样了")
+	if strings.Contains(joined(got), "处理完毕") {
+		t.Fatalf("merged case told as settled: %q", got)
+	}
+}
+
+// TestMisreadQuestionStartsTheRequest: "Q1 误判 退货" on a defect the bot took for a
+// question asks the buyer for the order number, and the number opens the return with
+// the buyer's own words.
+func TestMisreadQuestionStartsTheRequest(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你们家这款杯子能进洗碗机吗")
+	if c, err := h.store.Case(h.ctx, shopID, "Q1"); err != nil || c.Intent != cases.IntentQuestion {
+		t.Fatalf("Q1 = %+v, %v; want an inbox question", c, err)
+	}
+	before := len(h.sentTo(buyer))
+	mustContain(t, h.say(merchant, "Q1 误判 退货"), "订单号")
+	mustContain(t, h.sentTo(buyer)[before:], "订单号")
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	if c := h.mustCase("A1"); c.Intent != "return" {
+		t.Fatalf("A1 is %s, want return", c.Intent)
+	}
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "洗碗机") {
+		t.Fatalf("the buyer's words are not on the case: %q", tr)
+	}
+}

@@ -66,6 +66,9 @@ func CanTransition(from, to State) bool {
 		return to == StateWaitingBuyer || slices.Contains(final, to)
 	case StateWaitingBuyer:
 		return to == StateWaitingMerchant || slices.Contains(final, to)
+	case StateRejected:
+		// The merchant changes their mind after seeing more evidence: 同意 after 拒绝.
+		return to == StateResolved
 	}
 	return false
 }

@@ -508,19 +508,22 @@ func (s *Store) Session(ctx context.Context, shop, buyer string) (data string, a
 
 // SaveSession stores a buyer's conversation state; "" deletes it.
 func (s *Store) SaveSession(ctx context.Context, shop, buyer, data string) error {
-	return s.updateOne(ctx, func(tx *Tx) error {
-		var err error
-		if data == "" {
-			_, err = tx.exec(`DELETE FROM sessions WHERE shop = ? AND buyer = ?`, shop, buyer)
-		} else {
-			_, err = tx.exec(`INSERT INTO sessions (shop, buyer, data, updated_at) VALUES (?,?,?,?)
-				ON CONFLICT (shop, buyer) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, shop, buyer, data, ms(tx.now))
-		}
-		if err != nil {
-			return fmt.Errorf("save session: %w", err)
-		}
-		return nil
-	})
+	return s.updateOne(ctx, func(tx *Tx) error { return tx.SaveSession(shop, buyer, data) })
+}
+
+// SaveSession stores a buyer's conversation state within the transaction; "" deletes it.
+func (tx *Tx) SaveSession(shop, buyer, data string) error {
+	var err error
+	if data == "" {
+		_, err = tx.exec(`DELETE FROM sessions WHERE shop = ? AND buyer = ?`, shop, buyer)
+	} else {
+		_, err = tx.exec(`INSERT INTO sessions (shop, buyer, data, updated_at) VALUES (?,?,?,?)
+			ON CONFLICT (shop, buyer) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, shop, buyer, data, ms(tx.now))
+	}
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	return nil
 }
 
 // Cursor returns a stream's stored read position ("" when none was saved).

@@ -60,6 +60,7 @@ func TestCanTransition(t *testing.T) {
 	}
 	legal[[2]cases.State{cases.StateWaitingMerchant, cases.StateWaitingBuyer}] = true
 	legal[[2]cases.State{cases.StateWaitingBuyer, cases.StateWaitingMerchant}] = true
+	legal[[2]cases.State{cases.StateRejected, cases.StateResolved}] = true // 同意 after 拒绝
 	for _, from := range all {
 		for _, to := range all {
 			if got, want := cases.CanTransition(from, to), legal[[2]cases.State{from, to}]; got != want {

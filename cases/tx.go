@@ -507,6 +507,16 @@ func (tx *Tx) OrderOwners(shop, orderID string) ([]string, error) {
 	return out, rows.Err()
 }
 
+// DropFirstUse unbinds a chat buyer who owns an order only by having used it first (how
+// "first"): the merchant refused or closed their request, so the order must not stay
+// locked away from its real buyer. A binding proven by phone stays.
+func (tx *Tx) DropFirstUse(shop, orderID, buyer string) error {
+	if _, err := tx.exec(`DELETE FROM order_owners WHERE shop = ? AND order_id = ? AND buyer = ? AND how = 'first'`, shop, orderID, buyer); err != nil {
+		return fmt.Errorf("unbind order %s: %w", orderID, err)
+	}
+	return nil
+}
+
 // AddOrderOwner binds a chat buyer to an order; how says why ("phone", "first").
 func (tx *Tx) AddOrderOwner(shop, orderID, buyer, how string) error {
 	_, err := tx.exec(`INSERT INTO order_owners (shop, order_id, buyer, how, at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING`,
