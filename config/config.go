@@ -505,6 +505,14 @@ func merge(base, over *Config, md toml.MetaData, warnDef map[string]bool) {
 		base.BusinessHours = over.BusinessHours
 	}
 	base.Calendar.Overrides = mergeMap(base.Calendar.Overrides, over.Calendar.Overrides)
+	// An SLA entry merges key by key too: "[sla.refund] warn_before = [...]" keeps the
+	// default entry's respond_within.
+	for k, v := range over.SLA {
+		if b, ok := base.SLA[k]; ok {
+			mergeDefined(&b, &v, md, "sla", k)
+			over.SLA[k] = b
+		}
+	}
 	base.SLA = mergeMap(base.SLA, over.SLA)
 	for k := range over.SLA {
 		warnDef[k] = md.IsDefined("sla", k, "warn_before")
@@ -689,11 +697,11 @@ func exactCase(v any, t reflect.Type, key toml.Key) (toml.Key, string) {
 }
 
 // mergeDefined copies the fields of over that the document set onto base, by TOML key.
-func mergeDefined(base, over any, md toml.MetaData, table string) {
+func mergeDefined(base, over any, md toml.MetaData, table ...string) {
 	bv, ov := reflect.ValueOf(base).Elem(), reflect.ValueOf(over).Elem()
 	for i := range bv.NumField() {
 		name, _, _ := strings.Cut(bv.Type().Field(i).Tag.Get("toml"), ",")
-		if name != "" && md.IsDefined(table, name) {
+		if name != "" && md.IsDefined(append(slices.Clone(table), name)...) {
 			bv.Field(i).Set(ov.Field(i))
 		}
 	}

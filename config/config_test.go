@@ -516,3 +516,24 @@ end = "25:00"
 		t.Errorf("problems:\n%s\nwant:\n%s\n(%v)", strings.Join(got, "\n"), strings.Join(want, "\n"), err)
 	}
 }
+
+// TestSLAEntryMergesKeyByKey: a file that writes one key of an SLA entry keeps the
+// default entry's other keys (the README's "write only what you change").
+func TestSLAEntryMergesKeyByKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.toml")
+	if err := os.WriteFile(path, []byte("[sla.refund]\nwarn_before = [\"2h\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, defaults(t))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	base, err := Parse("config.toml", defaults(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := c.SLA["refund"], base.SLA["refund"]
+	if got.RespondWithin != want.RespondWithin || len(got.WarnBefore) != 1 || time.Duration(got.WarnBefore[0]) != 2*time.Hour {
+		t.Fatalf("sla.refund = %+v, want respond_within %v kept and warn_before [2h]", got, want.RespondWithin)
+	}
+}
