@@ -268,19 +268,6 @@ func entryLines(data []byte) []int {
 	return out
 }
 
-// synonyms writes the colloquial ways of asking one thing one way, so a phrasing with
-// 可以 matches a question with 能 ("杯子可以刻字吗" / "杯子能刻字吗"). Only the FAQ's
-// matching uses it; the words themselves never change.
-var synonyms = strings.NewReplacer(
-	"可不可以", "能", "能不能", "能", "可以", "能", "是不是", "是", "有没有", "有",
-	"啥时候", "什么时候", "多会儿", "什么时候", "几时", "什么时候", "啥", "什么", "咋", "怎么",
-	"你们家", "", "你们", "", "请问", "", "亲", "", "老板", "",
-	"啊", "", "呀", "", "哈", "", "哦", "", "嘛", "", // not 呢: "怎么处理呢" is no question about a mug
-)
-
-// canonical is text folded (package intents) with colloquial synonyms written one way.
-func canonical(text string) string { return synonyms.Replace(intents.Fold(text)) }
-
 // grams are the character bigrams and trigrams of folded text, with the whole text as one
 // more gram for very short questions ("包邮吗").
 func grams(text string) map[string]float64 {
