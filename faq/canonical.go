@@ -50,7 +50,7 @@ var synonyms = strings.NewReplacer(
 // canonical is text folded (package intents) with buyers' variants written one way, and a
 // question's closing 不/没/没有/否 ("包邮不") written 吗 as the other questions close.
 func canonical(text string) string {
-	s := synonyms.Replace(intents.Fold(text))
+	s := canonicalWord(text)
 	for _, tail := range []string{"没有", "不", "没", "否"} {
 		if strings.HasSuffix(s, tail) && len(s) > len(tail) {
 			return strings.TrimSuffix(s, tail) + "吗"
@@ -58,3 +58,8 @@ func canonical(text string) string {
 	}
 	return s
 }
+
+// canonicalWord is a word (a keyword, an exclude word) folded with buyers' variants
+// written one way, as canonical does to a message but for the closing 不 ("付不了" stays
+// "付不", not "付吗").
+func canonicalWord(word string) string { return synonyms.Replace(intents.Fold(word)) }
