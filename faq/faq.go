@@ -46,7 +46,7 @@ func SampleFile() []byte {
 // held-out sets (testdata/faq_eval + faq_uncovered, written by others than the FAQ's
 // author; faq_eval2 + faq_uncovered2): the lowest threshold that keeps precision ≥ 0.95
 // on each (`aftersale faq -eval`).
-const DefaultThreshold = 0.34
+const DefaultThreshold = 0.30
 
 // Entry is one question of the FAQ.
 type Entry struct {
@@ -403,6 +403,7 @@ func (b *Book) score(text string) []Hit {
 	// at all, so a message about something else cannot ride on one shared word.
 	q, known, all := b.weigh(grams(text))
 	folded := canonical(text)
+	words := canonicalWord(text) // keywords and exclude words are looked for before the closing 不 turns 吗
 	best := make([]float64, len(b.entries))
 	if known > 0 {
 		share := math.Sqrt(known / all)
@@ -419,20 +420,36 @@ func (b *Book) score(text string) []Hit {
 			}
 			// A message must also say what makes the phrasing specific: "怎么弄" shares
 			// its words with "花呗分期怎么弄" but says nothing of 花呗.
-			best[p.entry] = max(best[p.entry], dot/(known*p.norm)*share*b.said(p.chars, folded))
+			// A long message holding a whole phrasing among its own words ("我想买两个
+			// 马克杯，包邮吗") is as near as its cosine says, or as much of the phrasing as
+			// it holds, whichever is more: the cosine alone falls with every word of chat.
+			sim := max(dot/(known*p.norm), contained(p.vec, q)/(p.norm*p.norm))
+			best[p.entry] = max(best[p.entry], sim*share*b.said(p.chars, folded))
 		}
 	}
 	letters := b.letters(folded)
 	hits := make([]Hit, len(b.entries))
 	for i := range b.entries {
 		e := &b.entries[i]
-		if len(b.needs[i]) > 0 && excluding(folded, b.needs[i]) == "" || excluding(folded, b.excludes[i]) != "" {
+		if len(b.needs[i]) > 0 && excluding(words, b.needs[i]) == "" || excluding(words, b.excludes[i]) != "" {
 			best[i] = 0
 		}
 		c := coverage(letters, b.vocab[i])
 		hits[i] = Hit{ID: e.ID, Score: best[i] * c * c, Similarity: best[i], Coverage: c, Entry: e, index: i}
 	}
 	return hits
+}
+
+// contained is the squared weight of the phrasing's grams (vec) that the message's grams
+// (q) hold: the phrasing's norm² when all of them.
+func contained(vec, q map[string]float64) float64 {
+	var in float64
+	for k, w := range vec {
+		if _, ok := q[k]; ok {
+			in += w * w
+		}
+	}
+	return in
 }
 
 // said is the share of a phrasing's letters, weighted by rarity in buyer chat, that
