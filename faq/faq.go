@@ -1,11 +1,15 @@
 // Package faq answers the shop's common questions (包邮吗, 什么时候发货, 能开发票吗) from a
 // file the shop edits: each entry a few phrasings of one question and one answer. A buyer's
 // message is matched on character n-grams of its folded text (package intents' folding:
-// typos, homophones, traditional and full-width characters), TF-IDF weighted, against every
-// phrasing; the score is then scaled by how much of the message the entry speaks of at
-// all (its phrasings and its answer), counting each character by how rare it is in buyer
-// chat, so "保温杯能装汤吗" is not taken by an entry about how long the cup keeps warm. An
-// entry answers only above a calibrated score; below it nothing is invented.
+// typos, homophones, traditional and full-width characters) with buyers' variants written
+// one way (canonical: 包油→包邮, 码子→尺码, 包邮不→包邮吗, chat fillers dropped),
+// TF-IDF weighted, against every phrasing: the nearer of the cosine and the share of the
+// phrasing the message holds whole. The score is then scaled by how much of the message
+// the entry speaks of at all (its phrasings and its answer), counting each character by
+// how rare it is in buyer chat, so "保温杯能装汤吗" is not taken by an entry about how
+// long the cup keeps warm. An entry may name keywords (one must be in the message) and
+// exclude words (none may be: what its answer does not speak of). An entry answers only
+// above a calibrated score; below it nothing is invented.
 package faq
 
 import (
