@@ -439,7 +439,9 @@ func (b *Book) score(text string) []Hit {
 			best[i] = 0
 		}
 		c := coverage(letters, b.vocab[i])
-		hits[i] = Hit{ID: e.ID, Score: best[i] * c * c, Similarity: best[i], Coverage: c, Entry: e, index: i}
+		// Rounded, so two entries equally near tie exactly and the first in the file wins:
+		// the sums run over maps in random order and differ in their last bits.
+		hits[i] = Hit{ID: e.ID, Score: math.Round(best[i]*c*c*1e9) / 1e9, Similarity: best[i], Coverage: c, Entry: e, index: i}
 	}
 	return hits
 }
