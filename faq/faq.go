@@ -411,13 +411,24 @@ func (b *Book) score(text string) []Hit {
 	best := make([]float64, len(b.entries))
 	if known > 0 {
 		share := math.Sqrt(known / all)
-		dots := map[int]float64{} // phrasing → dot product, over the phrasings sharing a gram
+		// phrasing → dot product, and the squared weight of the phrasing's grams the
+		// message holds (its norm² when all), over the phrasings sharing a gram
+		type sums struct{ dot, held float64 }
+		shared := make([]sums, len(b.phrasings))
+		var touched []int
 		for k, v := range q {
 			for _, post := range b.postings[k] {
-				dots[post.phrasing] += v * post.weight
+				s := &shared[post.phrasing]
+				if s.held == 0 {
+					touched = append(touched, post.phrasing)
+				}
+				s.dot += v * post.weight
+				s.held += post.weight * post.weight
 			}
 		}
-		for i, dot := range dots {
+		for _, i := range touched {
+			s := shared[i]
+			dot := s.dot
 			p := &b.phrasings[i]
 			if p.norm == 0 || dot == 0 {
 				continue
@@ -427,7 +438,7 @@ func (b *Book) score(text string) []Hit {
 			// A long message holding a whole phrasing among its own words ("我想买两个
 			// 马克杯，包邮吗") is as near as its cosine says, or as much of the phrasing as
 			// it holds, whichever is more: the cosine alone falls with every word of chat.
-			sim := max(dot/(known*p.norm), contained(p.vec, q)/(p.norm*p.norm))
+			sim := max(dot/(known*p.norm), s.held/(p.norm*p.norm))
 			best[p.entry] = max(best[p.entry], sim*share*b.said(p.chars, folded))
 		}
 	}
@@ -444,18 +455,6 @@ func (b *Book) score(text string) []Hit {
 		hits[i] = Hit{ID: e.ID, Score: math.Round(best[i]*c*c*1e9) / 1e9, Similarity: best[i], Coverage: c, Entry: e, index: i}
 	}
 	return hits
-}
-
-// contained is the squared weight of the phrasing's grams (vec) that the message's grams
-// (q) hold: the phrasing's norm² when all of them.
-func contained(vec, q map[string]float64) float64 {
-	var in float64
-	for k, w := range vec {
-		if _, ok := q[k]; ok {
-			in += w * w
-		}
-	}
-	return in
 }
 
 // said is the share of a phrasing's letters, weighted by rarity in buyer chat, that

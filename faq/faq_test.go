@@ -214,7 +214,4 @@ func TestContainedPhrasing(t *testing.T) {
 	if h.ID != "invoice" || h.Similarity < 0.8 {
 		t.Errorf("a message holding the phrasing: %s similarity %.2f, want invoice ≥ 0.8 (its cosine alone: 0.75)", h.ID, h.Similarity)
 	}
-	if got := contained(map[string]float64{"开发": 2, "发票": 1}, map[string]float64{"发票": 5}); got != 1 {
-		t.Errorf("contained = %v, want 1 (the weight² of the one gram held)", got)
-	}
 }
