@@ -76,31 +76,42 @@ func TestKeywords(t *testing.T) {
 	}
 }
 
-// The held-out questions (testdata: written by others than the sample's author) are
-// answered with precision ≥ 0.95 at the default threshold; recall is held at its
-// measured level so a change that loses it fails.
+// The held-out questions are answered with precision ≥ 0.95 at the default threshold, on
+// each set: testdata/faq_eval + faq_uncovered (written by others than the sample's author)
+// and faq_eval2 + faq_uncovered2 (written before the matcher's rules and the sample's
+// added phrasings, in other voices). Recall is held at its measured level so a change
+// that loses it fails.
 func TestHeldOutFigures(t *testing.T) {
-	var ex []Example
-	for _, p := range []string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"} {
-		f, err := os.Open(p)
-		if err != nil {
-			t.Fatal(err)
+	for _, tc := range []struct {
+		files                []string
+		minCovered, minUncov int
+		minRecall            float64
+	}{
+		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.65},
+		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.74},
+	} {
+		var ex []Example
+		for _, p := range tc.files {
+			f, err := os.Open(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := ReadExamples(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex = append(ex, e...)
 		}
-		e, err := ReadExamples(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
+		b := sample(t)
+		r := b.Evaluate(ex, b.Threshold())[0]
+		t.Logf("%s: %d covered, %d uncovered: precision %.3f recall %.3f", tc.files[0], r.Covered, len(ex)-r.Covered, r.Precision, r.Recall)
+		if r.Covered < tc.minCovered || len(ex)-r.Covered < tc.minUncov {
+			t.Fatalf("%s: %d covered and %d uncovered questions, want at least %d and %d", tc.files[0], r.Covered, len(ex)-r.Covered, tc.minCovered, tc.minUncov)
 		}
-		ex = append(ex, e...)
-	}
-	b := sample(t)
-	r := b.Evaluate(ex, b.Threshold())[0]
-	t.Logf("%d covered, %d uncovered: precision %.3f recall %.3f", r.Covered, len(ex)-r.Covered, r.Precision, r.Recall)
-	if r.Covered < 300 || len(ex)-r.Covered < 300 {
-		t.Fatalf("%d covered and %d uncovered questions, want at least 300 each", r.Covered, len(ex)-r.Covered)
-	}
-	if r.Precision < 0.95 || r.Recall < 0.465 {
-		t.Fatalf("precision %.3f recall %.3f, want ≥ 0.95 and ≥ 0.465", r.Precision, r.Recall)
+		if r.Precision < 0.95 || r.Recall < tc.minRecall {
+			t.Fatalf("%s: precision %.3f recall %.3f, want ≥ 0.95 and ≥ %.3f", tc.files[0], r.Precision, r.Recall, tc.minRecall)
+		}
 	}
 }
 
@@ -138,5 +149,69 @@ func TestEmbeddedRarityIsCurrent(t *testing.T) {
 		if got[r] != c {
 			t.Fatalf("%q: read %d, counted %d", r, got[r], c)
 		}
+	}
+}
+
+// Exclude words keep an entry from answering a question it looks like but does not
+// answer; a file whose entry excludes a word of its own question is refused.
+func TestExclude(t *testing.T) {
+	file := "[[entry]]\nid = \"mug\"\nquestions = [\"杯子能进微波炉吗\"]\nanswer = \"可以\"\nexclude = [\"洗碗机\", \"付不了\"]\n"
+	b, err := Parse("f.toml", []byte(file), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		ok   bool
+	}{
+		{"杯子能进微波炉吗", true},
+		{"这个杯子能不能进微波炉和洗碗机", false},
+		{"杯子能進洗碗機嗎", false}, // traditional characters fold before the comparison
+		{"杯子进微波炉付不了款", false},
+	} {
+		if _, _, ok := b.Answer(tc.text, "店"); ok != tc.ok {
+			t.Errorf("Answer(%q) ok = %v, want %v", tc.text, ok, tc.ok)
+		}
+	}
+	_, err = Parse("f.toml", []byte("[[entry]]\nid = \"a\"\nquestions = [\"包邮吗\", \"退货包邮吗\"]\nanswer = \"x\"\nexclude = [\"退\"]\n"), 0)
+	if err == nil || !strings.Contains(err.Error(), `f.toml:1: entry a: its question "退货包邮吗" holds its exclude word "退"`) {
+		t.Fatalf("Parse = %v, want the exclude word in a question refused", err)
+	}
+}
+
+// Buyers' variants of one word match the FAQ's word: homophone typos of phone input,
+// colloquial synonyms, a closing 不 for 吗, chat fillers.
+func TestCanonical(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{"包油吗", "包邮吗"},
+		{"能发顺风不", "能发顺丰吗"},
+		{"亲 这个能开发漂吗", "可以开发票吗"},
+		{"啥时候发货呀", "什么时候发货"},
+		{"码子准不准", "尺码准不准"},
+		{"免邮么", "包邮吗"},
+		{"几天能到", "多久能到"},
+		{"支付宝能付吗", "支付宝能付吗"}, // 宝 dropped as a pet name, not inside 支付宝
+	} {
+		if x, y := canonical(tc.a), canonical(tc.b); x != y {
+			t.Errorf("canonical(%q) = %q, canonical(%q) = %q; want equal", tc.a, x, tc.b, y)
+		}
+	}
+	if got := canonical("支付宝"); got != "支付宝" {
+		t.Errorf("canonical(支付宝) = %q", got)
+	}
+}
+
+// A message holding a whole phrasing among chat of its own ("…，能开发票吗") is as near to
+// it as the share of the phrasing it holds, not only as its cosine, which every word of
+// chat the FAQ knows lowers.
+func TestContainedPhrasing(t *testing.T) {
+	b, err := Parse("f.toml", []byte("[[entry]]\nid = \"invoice\"\nquestions = [\"能开发票吗\"]\nanswer = \"可以开电子发票\"\n"+
+		"[[entry]]\nid = \"wholesale\"\nquestions = [\"公司采购一批杯子怎么算\"]\nanswer = \"二十件起批发价\"\n"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := b.Match("公司用的杯子，能开发票吗")[0]
+	if h.ID != "invoice" || h.Similarity < 0.8 {
+		t.Errorf("a message holding the phrasing: %s similarity %.2f, want invoice ≥ 0.8 (its cosine alone: 0.75)", h.ID, h.Similarity)
 	}
 }
