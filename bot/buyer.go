@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/cases"
@@ -173,7 +174,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			e.saveSession(m.Shop, m.From, sess)
 			return replies, err
 		}
-		return e.menu(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)})
+		// An order number on its own says which order, not what for: ask that, not "没太明白".
+		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
+		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu)})
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
@@ -607,7 +610,7 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 		}
 		now := t.tx.Now()
 		if !fresh {
-			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) {
+			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) && (utf8.RuneCountInString(m.Text) <= fragmentRunes || urges(m.Text)) {
 				return nil // a fragment, told a moment ago: the words join it quietly
 			}
 			sess.Told = now
@@ -991,6 +994,21 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 		}
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})
+}
+
+// fragmentRunes is the most a message may say and still be a fragment of a burst that
+// joins a waiting question without its own reply ("急用", "好吧"); a sentence that says
+// something new ("明天再不到我就不要了") is acknowledged.
+const fragmentRunes = 6
+
+// urges reports a message that only hurries the answer along ("着急买 麻烦快点回复下").
+func urges(text string) bool {
+	for _, w := range [...]string{"急", "快点", "麻烦", "尽快", "赶紧", "回复", "在吗", "等你", "快回"} {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // leavesPhone reports a message that gives the buyer's phone number to be reached on.

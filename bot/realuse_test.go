@@ -257,3 +257,24 @@ func TestMisreadQuestionStartsTheRequest(t *testing.T) {
 		t.Fatalf("the buyer's words are not on the case: %q", tr)
 	}
 }
+
+// TestBareOrderNumberAsksWhatFor: an order number as the first message is not "没太明白".
+func TestBareOrderNumberAsksWhatFor(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, cupOrder)
+	mustContain(t, got, cupOrder, "1.")
+	if strings.Contains(joined(got), "没太明白") {
+		t.Fatalf("an order number answered as not understood: %q", got)
+	}
+}
+
+// TestNewWordsBehindAWaitingQuestionAreAcknowledged: a sentence that says something new
+// while a question waits for the merchant gets a short "一并转给店主", not silence.
+func TestNewWordsBehindAWaitingQuestionAreAcknowledged(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你们家这款杯子能进洗碗机吗")
+	got := h.say(buyer, "明天再不到我就不要了")
+	if len(got) == 0 {
+		t.Fatal("a new sentence behind a waiting question got no reply")
+	}
+}

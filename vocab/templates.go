@@ -65,6 +65,7 @@ func replyFields() map[string][]string {
 		"ask_orders":          {"Intent"},
 		"waiting_noted":       {"CaseID"},
 		"phone_noted":         {"CaseID"},
+		"order_menu":          {"OrderID", "Menu"},
 	}
 }
 
