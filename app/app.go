@@ -157,7 +157,7 @@ func New(o Options) (*App, error) {
 		if p == nil {
 			p = noPlatform{}
 		}
-		shop := bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol}
+		shop := bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol, ReturnAddress: s.ReturnAddress}
 		if f := faqs[s.ID]; f != nil {
 			shop.FAQ = f
 		}

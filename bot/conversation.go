@@ -337,6 +337,8 @@ func statusOf(c *cases.Case, reason string, platform *adapters.CaseStatus) strin
 		switch {
 		case c.Intent == string(intents.Complaint):
 			s = "店主已经处理。"
+		case c.Intent == string(intents.Return):
+			s = "店主已同意退货，请按之前发您的地址把商品寄回，寄出后把快递单号发我；店主收到货后退款按原支付方式退回。"
 		case money:
 			s = "店主已同意，款项会按原支付方式退回，到账时间以平台和银行为准（一般 1–3 个工作日）。"
 		default:

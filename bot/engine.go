@@ -49,6 +49,8 @@ type Shop struct {
 	Policies map[string]cases.Policy
 	// FAQ answers the shop's common questions; nil when the shop has none.
 	FAQ FAQ
+	// ReturnAddress is where goods go back (收件人 电话 地址); "" when the shop sends it itself.
+	ReturnAddress string
 }
 
 // FAQ answers a buyer's common question from the shop's own answers, or says it has none

@@ -260,10 +260,13 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			return err
 		}
 		key := "approved"
-		if c.Intent == string(intents.Complaint) {
+		switch c.Intent {
+		case string(intents.Complaint):
 			key = "complaint_resolved" // a grievance is settled, not "approved"
+		case string(intents.Return), string(intents.Exchange):
+			key = "approved_return" // the goods go back first: where to
 		}
-		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name}); err != nil {
+		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("✅ %s 已同意，已通知买家。", c.ID))

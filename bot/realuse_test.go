@@ -278,3 +278,16 @@ func TestNewWordsBehindAWaitingQuestionAreAcknowledged(t *testing.T) {
 		t.Fatal("a new sentence behind a waiting question got no reply")
 	}
 }
+
+// TestApprovedReturnTellsWhereToSend: approving a return tells the buyer the shop's
+// return address and to send the tracking number, not "款项会退回".
+func TestApprovedReturnTellsWhereToSend(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我要退货 "+cupOrder)
+	before := len(h.sentTo(buyer))
+	h.say(merchant, "A1 同意")
+	told := joined(h.sentTo(buyer)[before:])
+	if !strings.Contains(told, "文一西路") || !strings.Contains(told, "单号") {
+		t.Fatalf("approved return told %q, want the return address and to send the tracking number", told)
+	}
+}

@@ -31,6 +31,7 @@ type Data struct {
 	Left       time.Duration
 	Waited     time.Duration // how long an inbox question has waited for the merchant
 	Max        int
+	Address    string // the shop's return address (收件人 电话 地址)
 	Media      string // what a media message is, as the buyer calls it: 图片, 语音, 视频, 文件
 	// Status is one sentence on where a case stands, written by the engine from the case
 	// and the platform's status ("店主已同意，款项原路退回…").

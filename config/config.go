@@ -124,6 +124,9 @@ type Shop struct {
 	// "sample" is the built-in demo FAQ, "" none. Relative paths resolve against the
 	// config file's directory.
 	FAQ string `toml:"faq"`
+	// ReturnAddress is where buyers send goods back (收件人 电话 地址), told to the buyer
+	// when a return or exchange is approved; "" says the shop will send it.
+	ReturnAddress string `toml:"return_address"`
 
 	// Credentials of the shop's platform: exactly the section named by Platform is set.
 	Douyin   *Douyin   `toml:"douyin"`

@@ -76,11 +76,11 @@ func TestDefaultTemplatesRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := struct {
-		Shop, Intent, OrderID, CaseID, Courier, TrackingNo, Logistics, Reason, Menu, Buyer, Text, Status, Media string
-		Deadline                                                                                                time.Time
-		Left, Waited                                                                                            time.Duration
-		Max                                                                                                     int
-	}{"小满杂货铺", "退款", "4705288465508532862", "A12", "中通快递", "789", "【杭州】已签收", "已影响二次销售", "1. 退款\n2. 退货", "晴天小鱼", "杯子碎了", "店主已同意", "语音", time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), 5*time.Hour + 20*time.Minute, 3 * time.Minute, 500}
+		Shop, Intent, OrderID, CaseID, Courier, TrackingNo, Logistics, Reason, Menu, Buyer, Text, Status, Media, Address string
+		Deadline                                                                                                         time.Time
+		Left, Waited                                                                                                     time.Duration
+		Max                                                                                                              int
+	}{"小满杂货铺", "退款", "4705288465508532862", "A12", "中通快递", "789", "【杭州】已签收", "已影响二次销售", "1. 退款\n2. 退货", "晴天小鱼", "杯子碎了", "店主已同意", "语音", "王小满 13800000000 浙江省杭州市余杭区文一西路 998 号", time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC), 5*time.Hour + 20*time.Minute, 3 * time.Minute, 500}
 	for group, m := range map[string]map[string]string{"replies": c.Replies, "alerts": c.Alerts} {
 		for k, src := range m {
 			tp := template.Must(template.New(k).Funcs(TemplateFuncs()).Option("missingkey=error").Parse(src))

@@ -26,6 +26,7 @@ func replyFields() map[string][]string {
 		"cancelled":           {"CaseID"},
 		"nothing_to_cancel":   {},
 		"approved":            {"CaseID", "Intent"},
+		"approved_return":     {"CaseID", "Intent", "Address"},
 		"rejected":            {"CaseID", "Intent", "Reason"},
 		"other":               {},
 		"too_long":            {"Max"},

@@ -304,7 +304,7 @@ func TestTemplateKeys(t *testing.T) {
 		want  []string
 	}{
 		{vocab.Replies, []string{
-			"ack", "approved", "ask_order", "ask_order_again", "ask_orders", "ask_photo", "busy", "buyer_reminder", "cancelled", "case_limit",
+			"ack", "approved", "approved_return", "ask_order", "ask_order_again", "ask_orders", "ask_photo", "busy", "buyer_reminder", "cancelled", "case_limit",
 			"case_opened", "case_status", "case_updated", "closed", "complaint_answered",
 			"complaint_joined", "complaint_opened", "complaint_resolved", "confirm", "confirm_cancel",
 			"confirm_complaint", "empty", "faq_then_order", "followup", "greeting", "human", "human_wait",
