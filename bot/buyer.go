@@ -152,8 +152,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.notePhone(ctx, m, &sess, view, slots.Phone)
 	case severalOrders(m.Text) && slots.OrderID == "" && len(sess.Menu) == 0 && (res.Unclear || needsOrder(res.Label)):
 		// "我买了两单 都要退": one request for several orders; the order numbers follow.
+		// Which remedy, when not plain, is asked with the menu (not a yes/no on a guess).
 		sess.Several = true
-		if res.Unclear {
+		if res.Unclear || res.Confirm {
 			return e.remedyMenu(ctx, m, &sess, "several_orders")
 		}
 	case res.SlotOnly && slots.OrderID != "" && len(sess.Menu) > 0:
@@ -197,9 +198,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// The menu is open already: not the same list again.
 		sess.MenuText = m.Text
 		return e.answer(ctx, m, "remedy_again", Data{})
-	case res.Unclear && needsOrder(res.Candidates[0]) && slots.OrderID == "" && policyQuestion(m.Text, slots) && e.faqAnswers(m):
-		// "不喜欢的话能退吗": a policy question the FAQ answers; converse answers it.
-		label = res.Candidates[0]
+	case policyLabel(res) != "" && slots.OrderID == "" && policyQuestion(m.Text, slots) && e.faqAnswers(m):
+		// "不喜欢的话能退吗": a policy question the FAQ answers; converse answers it, and the
+		// request it asks about stays ready should an order number follow.
+		label = policyLabel(res)
+		if label == intents.Refund && slots.Reason == intents.ReasonNoReason {
+			// Not liking the goods is 七天无理由: they go back (DESIGN: return).
+			label = intents.Return
+		}
 	case res.Unclear && len(sess.Menu) == 0 && defect(slots.Reason):
 		// "收到杯子碎了 怎么搞": something is wrong with the goods; ask which remedy, with
 		// every remedy on the list, rather than the classifier's guesses.
@@ -994,6 +1000,19 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 		}
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})
+}
+
+// policyLabel is the request a policy question is about ("不喜欢的话能退吗" → return):
+// the unclear reading's first candidate, or the runner-up behind an 'other' reading,
+// when that is a request on an order; "" otherwise.
+func policyLabel(res intents.Result) intents.Label {
+	switch {
+	case res.Unclear && needsOrder(res.Candidates[0]):
+		return res.Candidates[0]
+	case !res.Unclear && res.Label == intents.Other && needsOrder(res.Candidates[1]):
+		return res.Candidates[1]
+	}
+	return ""
 }
 
 // fragmentRunes is the most a message may say and still be a fragment of a burst that

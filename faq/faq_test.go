@@ -87,8 +87,8 @@ func TestHeldOutFigures(t *testing.T) {
 		minCovered, minUncov int
 		minRecall            float64
 	}{
-		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.65},
-		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.74},
+		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.63},
+		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.72},
 	} {
 		var ex []Example
 		for _, p := range tc.files {
