@@ -287,6 +287,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		about = sess.OrderID
 	}
 	target := caseFor(view.Cases, about)
+	if orderID == "" && strings.Contains(m.Text, "拒") {
+		// "为什么拒绝我": about the refusal, whichever case is newest.
+		if r := newestIn(view.Cases, cases.StateRejected); r != nil {
+			target = r
+		}
+	}
 	if target != nil && target.State.Live() && (res.Escalation || angry(m.Text)) && label != intents.Cancel {
 		// "都两天了还没处理 再不退我给差评": a threat or anger about a live case is a
 		// grievance on it, alerted at once, whatever else the words ask.
@@ -1000,6 +1006,16 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 		}
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})
+}
+
+// newestIn is the buyer's newest case in state st, or nil. Cases are newest first.
+func newestIn(cs []cases.Case, st cases.State) *cases.Case {
+	for i := range cs {
+		if cs[i].State == st {
+			return &cs[i]
+		}
+	}
+	return nil
 }
 
 // policyLabel is the request a policy question is about ("不喜欢的话能退吗" → return):

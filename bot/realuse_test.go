@@ -291,3 +291,15 @@ func TestApprovedReturnTellsWhereToSend(t *testing.T) {
 		t.Fatalf("approved return told %q, want the return address and to send the tracking number", told)
 	}
 }
+
+// TestWhyRefusedFindsTheRefusal: "为什么拒绝我" is answered from the refused case with its
+// reason, even when the buyer has a newer case that is still open.
+func TestWhyRefusedFindsTheRefusal(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 已超过七天")
+	h.advance(time.Minute)
+	h.say(buyer, "我要退货 4705290012345678901")
+	h.advance(time.Minute)
+	mustContain(t, h.say(buyer, "为什么拒绝我"), "A1", "已超过七天")
+}
