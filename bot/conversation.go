@@ -583,7 +583,12 @@ func (e *Engine) remedyMenu(ctx context.Context, m Message, sess *session, key s
 // severalOrders reports a request said to be for more than one order ("我买了两单 都要退",
 // "两个订单都退"), before their numbers are given.
 func severalOrders(text string) bool {
-	for _, w := range [...]string{"两单", "两个订单", "两个单", "2单", "两笔", "三单", "几单", "多个订单", "好几单", "两件都", "每单", "分别"} {
+	// The same request for all of them ("都要退", "一起退"), not several problems told
+	// one by one ("我有两个单子的问题").
+	if !strings.Contains(text, "都") && !strings.Contains(text, "一起") && !strings.Contains(text, "全部") && !strings.Contains(text, "分别") {
+		return false
+	}
+	for _, w := range [...]string{"两单", "两个订单", "两个单", "2单", "两笔", "三单", "几单", "多个订单", "好几单", "两件", "每单", "分别"} {
 		if strings.Contains(text, w) {
 			return true
 		}

@@ -50,6 +50,9 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"东西挺好的 不会给差评的 放心", Greeting},
 		// a grievance with a remedy takes the remedy
 		{"质量这么差 给我退货退款", Return},
+		// a refund request that sends the goods back is a return; one that does not is not
+		{"鞋子退掉吧 我明天寄回", Return},
+		{"鞋子退掉吧 不用寄回了", Refund},
 		// negation scope: the request is after the contrast
 		{"不是要退款 是想换个颜色", Exchange},
 		{"不是退货，我只是想问下快递到哪了", Logistics},

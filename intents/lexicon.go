@@ -52,6 +52,7 @@ type lexiconTables struct {
 	retractP   []pattern // phrases of withdrawing: 取消退款 …
 	cancelsOrd []pattern
 	refundReq  []pattern
+	sendsBack  []pattern
 	reasons    []reasonPattern
 }
 
@@ -87,6 +88,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// Giving up on the goods and asking for the money, not withdrawing a request
 	// (DESIGN.md: "不要了 退了吧", "算了 直接退" are refund requests); "别退了" is negated.
 	lx.refundReq = patterns("退了吧", "直接退", "退掉吧", "给我退了", "帮我退了", "退钱吧", "退款吧", "给退了吧")
+	// The goods going back: a refund request that says so is a return (DESIGN.md, return:
+	// "mentions goods going back").
+	lx.sendsBack = patterns("寄回", "寄还", "退回去", "寄过去给你", "发回去", "快递回去")
 	// Checked in order; the first phrase found decides, so the more specific reasons come
 	// first: "货不对板" is not_as_described before 不对 reads as a wrong item, "摔坏了" is
 	// damage before 坏了 reads as quality.

@@ -13,7 +13,13 @@ func applyRules(t *normText) (Label, bool) {
 	if threatens(t, lx) {
 		return Complaint, true
 	}
-	if anyUnnegated(t, lx, lx.cancelsOrd) || anyUnnegated(t, lx, lx.refundReq) {
+	if anyUnnegated(t, lx, lx.cancelsOrd) {
+		return Refund, true
+	}
+	if anyUnnegated(t, lx, lx.refundReq) {
+		if anyUnnegated(t, lx, lx.sendsBack) {
+			return Return, true // "退掉吧 我寄回": the goods go back
+		}
 		return Refund, true
 	}
 	return "", false
