@@ -319,8 +319,12 @@ func (s *Store) PendingReplies(ctx context.Context) ([]Reply, error) {
 	return out, rows.Err()
 }
 
-// ReplySent marks a reply delivered.
+// ReplySent marks a reply delivered, durably once it returns nil. On PostgreSQL the marks
+// of concurrent callers share one commit (see markSent).
 func (s *Store) ReplySent(ctx context.Context, id int64) error {
+	if s.pg != nil {
+		return s.replySentPG(ctx, id)
+	}
 	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE replies SET state = 'sent', sent_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {
 			return fmt.Errorf("mark reply %d sent: %w", id, err)

@@ -111,6 +111,11 @@ type pgState struct {
 	channel  string        // the LISTEN/NOTIFY channel of this database and schema
 	listen   context.CancelFunc
 	listened chan struct{}
+	// sent carries replies to mark sent to the one goroutine (markSent, started on first
+	// use) that commits them in groups; sentDone is closed when it has stopped.
+	sent     chan sentMark
+	sentOnce sync.Once
+	sentDone chan struct{}
 }
 
 // notifyChannel is the LISTEN/NOTIFY channel a commit that scheduled work notifies:
@@ -168,7 +173,8 @@ func openPG(url string, o Options) (*Store, error) {
 	}
 	lctx, lcancel := context.WithCancel(context.Background())
 	st := &Store{db: db, now: o.Now, path: where, closed: make(chan struct{}), stopped: make(chan struct{}),
-		pg: &pgState{conf: conf, instance: inst, lease: lease, channel: notifyChannel(conf), listen: lcancel, listened: make(chan struct{})}}
+		pg: &pgState{conf: conf, instance: inst, lease: lease, channel: notifyChannel(conf), listen: lcancel, listened: make(chan struct{}),
+			sent: make(chan sentMark), sentDone: make(chan struct{})}}
 	close(st.stopped) // no commit loop: each Update is its own transaction
 	if o.ReadOnly {
 		lcancel()
@@ -363,6 +369,8 @@ func (s *Store) closePG() error {
 	s.close.Do(func() { close(s.closed) })
 	s.pg.listen()
 	<-s.pg.listened
+	s.pg.sentOnce.Do(func() { close(s.pg.sentDone) }) // never started
+	<-s.pg.sentDone
 	return s.db.Close()
 }
 
