@@ -111,6 +111,7 @@ type pgState struct {
 	channel  string        // the LISTEN/NOTIFY channel of this database and schema
 	listen   context.CancelFunc
 	listened chan struct{}
+	replySeq string // the replies id sequence, schema-qualified
 	// sent carries replies to mark sent to the one goroutine (markSent, started on first
 	// use) that commits them in groups; sentDone is closed when it has stopped.
 	sent     chan sentMark
@@ -163,6 +164,11 @@ func openPG(url string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", where, err)
 	}
+	var replySeq string
+	if err := db.QueryRowContext(ctx, `SELECT pg_get_serial_sequence('replies', 'id')`).Scan(&replySeq); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: replies id sequence: %w", where, err)
+	}
 	inst := o.Instance
 	if inst == "" {
 		inst, _ = os.Hostname()
@@ -173,7 +179,7 @@ func openPG(url string, o Options) (*Store, error) {
 	}
 	lctx, lcancel := context.WithCancel(context.Background())
 	st := &Store{db: db, now: o.Now, path: where, closed: make(chan struct{}), stopped: make(chan struct{}),
-		pg: &pgState{conf: conf, instance: inst, lease: lease, channel: notifyChannel(conf), listen: lcancel, listened: make(chan struct{}),
+		pg: &pgState{conf: conf, replySeq: replySeq, instance: inst, lease: lease, channel: notifyChannel(conf), listen: lcancel, listened: make(chan struct{}),
 			sent: make(chan sentMark), sentDone: make(chan struct{})}}
 	close(st.stopped) // no commit loop: each Update is its own transaction
 	if o.ReadOnly {
@@ -285,24 +291,28 @@ func (s *Store) updatePG(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) txPG(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{st: s, tx: sqlTx, q: sqlTx, ctx: ctx, now: s.now()}
+	defer conn.Close()
+	p := &pgTx{st: s, conn: conn, ctx: ctx}
+	tx := &Tx{st: s, q: p, ctx: ctx, now: s.now()}
 	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
+		p.rollback()
+		if p.err != nil {
+			return p.err // what failed first; fn saw only its consequence
+		}
 		return err
 	}
+	notify := ""
 	if tx.scheduled {
 		// Delivered to every listening instance when, and only if, this commits.
-		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_notify($1, '')`, s.pg.channel); err != nil {
-			sqlTx.Rollback()
-			return fmt.Errorf("notify: %w", err)
-		}
+		notify = s.pg.channel
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	if err := p.commit(notify); err != nil {
+		p.rollback()
+		return err
 	}
 	if tx.scheduled {
 		s.wake()
@@ -475,7 +485,16 @@ func (tx *Tx) LockBuyer(shop, buyer string) error {
 	if tx.st.pg == nil {
 		return nil
 	}
-	if _, err := tx.q.ExecContext(tx.ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, shop+"/"+buyer); err != nil {
+	const lock = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
+	if p, ok := tx.q.(*pgTx); ok {
+		// Sent with the turn's first statement, with reply ids reserved after it (so a
+		// buyer's replies are numbered in the order of the buyer's turns).
+		p.hold(pgStmt{sql: lock, args: []any{shop + "/" + buyer},
+			fail: func(err error) error { return fmt.Errorf("lock buyer %s: %w", buyer, err) }})
+		p.reserve = replyReserve
+		return nil
+	}
+	if _, err := tx.q.ExecContext(tx.ctx, lock, shop+"/"+buyer); err != nil {
 		return fmt.Errorf("lock buyer %s: %w", buyer, err)
 	}
 	return nil

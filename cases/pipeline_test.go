@@ -1,0 +1,134 @@
+package cases_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/internal/pgtest"
+)
+
+// Writes of a transaction are seen by its own later reads and commit in the order they
+// were made, however the store sends them (on PostgreSQL, held back and pipelined).
+func TestTxWritesSeenInOrder(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	c := openCase(t, s, "b1", "1", "refund")
+	var seen []cases.Event
+	err := s.Update(ctx, func(tx *cases.Tx) (err error) {
+		if err := tx.LockBuyer("demo", "b1"); err != nil {
+			return err
+		}
+		for _, text := range []string{"一", "二", "三"} {
+			if err := tx.AddEvent(cases.Event{Shop: "demo", CaseID: c.ID, Kind: cases.EventMessage, Actor: "buyer", Text: text}); err != nil {
+				return err
+			}
+		}
+		seen, err = tx.Events("demo", c.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if texts := eventTexts(seen); !strings.HasSuffix(texts, "|一|二|三") {
+		t.Fatalf("the transaction's own read saw %s, want its three events last, in order", texts)
+	}
+	after, err := s.Events(ctx, "demo", c.ID)
+	if err != nil || eventTexts(after) != eventTexts(seen) {
+		t.Fatalf("committed %s (%v), want what the transaction saw: %s", eventTexts(after), err, eventTexts(seen))
+	}
+}
+
+func eventTexts(evs []cases.Event) string {
+	var b strings.Builder
+	for _, e := range evs {
+		b.WriteString("|" + e.Text)
+	}
+	return b.String()
+}
+
+// A buyer's turns number their replies in turn order, however many a turn says (on
+// PostgreSQL, ids reserved with the buyer's lock, and inserted as before past them), and
+// each id queued is the one stored.
+func TestTurnReplyIDs(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	var want []cases.Reply
+	for turn, n := range []int{1, 4, 0, 2} {
+		err := s.Update(ctx, func(tx *cases.Tx) error {
+			if err := tx.LockBuyer("demo", "b1"); err != nil {
+				return err
+			}
+			for i := range n {
+				r, err := tx.QueueReply("demo", "b1", fmt.Sprintf("第%d轮 %d", turn, i))
+				if err != nil {
+					return err
+				}
+				want = append(want, r)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.PendingReplies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d replies stored, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("reply %d stored as %+v, queued as %+v", i, got[i], want[i])
+		}
+		if i > 0 && want[i].ID <= want[i-1].ID {
+			t.Fatalf("reply ids out of turn order: %d after %d", want[i].ID, want[i-1].ID)
+		}
+	}
+}
+
+// On PostgreSQL a write held back to go with the commit still fails the Update when it
+// fails, with its own error, and nothing of the transaction stays.
+func TestPGHeldWriteFails(t *testing.T) {
+	url := pgtest.Schema(t, filepath.Join(t.TempDir(), "held"))
+	ck := newClock()
+	s, err := cases.Open(url, cases.Options{Now: ck.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	c := openCase(t, s, "b1", "1", "refund")
+	err = s.Update(ctx, func(tx *cases.Tx) error {
+		if err := tx.LockBuyer("demo", "b1"); err != nil {
+			return err
+		}
+		if _, err := tx.FirstSeen("demo", "m1"); err != nil {
+			return err
+		}
+		if _, err := tx.QueueReply("demo", "b1", "好的"); err != nil {
+			return err
+		}
+		// PostgreSQL refuses a NUL in text: this write fails, at commit.
+		return tx.AddEvent(cases.Event{Shop: "demo", CaseID: c.ID, Kind: cases.EventMessage, Actor: "buyer", Text: "坏\x00字"})
+	})
+	if err == nil || !strings.Contains(err.Error(), "add message event to case "+c.ID) {
+		t.Fatalf("Update = %v, want the event's own failure", err)
+	}
+	if r, _ := s.PendingReplies(ctx); len(r) != 0 {
+		t.Fatalf("a failed transaction's reply was kept: %+v", r)
+	}
+	var first bool
+	if err := s.Update(ctx, func(tx *cases.Tx) (err error) { first, err = tx.FirstSeen("demo", "m1"); return err }); err != nil || !first {
+		t.Fatalf("message id after the failed turn: first = %v, %v; want true (nothing kept)", first, err)
+	}
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return errors.New("nothing") }); err == nil {
+		t.Fatal("an Update whose fn fails before any statement succeeded")
+	}
+}
