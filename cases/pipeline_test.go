@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/internal/pgtest"
@@ -130,5 +131,33 @@ func TestPGHeldWriteFails(t *testing.T) {
 	}
 	if err := s.Update(ctx, func(tx *cases.Tx) error { return errors.New("nothing") }); err == nil {
 		t.Fatal("an Update whose fn fails before any statement succeeded")
+	}
+}
+
+// Buyer reads the handoff and the buyer's cases together (on PostgreSQL, in one round
+// trip): live ones and those closed since the time asked, newest first, nobody else's.
+func TestBuyerView(t *testing.T) {
+	ck := newClock()
+	s := MustOpenStore(t, ck)
+	ctx := context.Background()
+	old := openCase(t, s, "b1", "1", "refund")
+	err := s.Update(ctx, func(tx *cases.Tx) error { return tx.SetState(old, cases.StateResolved, "merchant", "") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck.t = ck.t.Add(48 * time.Hour)
+	live := openCase(t, s, "b1", "2", "return")
+	openCase(t, s, "b2", "3", "refund")
+	v, err := s.Buyer(ctx, "demo", "b1", ck.t.Add(-time.Hour))
+	if err != nil || v.Handoff != "" || len(v.Cases) != 1 || v.Cases[0].ID != live.ID || v.Cases[0].OrderID != "2" {
+		t.Fatalf("Buyer = %+v, %v; want only the live case %s, no handoff", v, err, live.ID)
+	}
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return tx.SetHandoff("demo", "b1", live.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	v, err = s.Buyer(ctx, "demo", "b1", ck.t.Add(-72*time.Hour))
+	if err != nil || v.Handoff != live.ID || len(v.Cases) != 2 || v.Cases[0].ID != live.ID || v.Cases[1].ID != old.ID ||
+		v.Cases[1].State != cases.StateResolved || !v.Cases[0].Deadline.Equal(live.Deadline) {
+		t.Fatalf("Buyer = %+v, %v; want handoff %s and both cases, newest first", v, err, live.ID)
 	}
 }

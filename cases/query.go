@@ -449,20 +449,26 @@ func (v BuyerView) Live() []Case {
 	return out
 }
 
+// buyerCasesQuery lists a buyer's live cases and those updated since ?, newest first.
+const buyerCasesQuery = `SELECT ` + caseColumns + ` FROM cases
+	WHERE shop = ? AND buyer = ? AND (state IN ('open', 'waiting_merchant', 'waiting_buyer') OR updated_at >= ?)
+	ORDER BY opened_at DESC, id DESC LIMIT ?`
+
 // recentLimit bounds the cases a turn reads; a buyer with more is rare and the newest
 // are the ones a message is about.
 const recentLimit = 20
 
 // Buyer reads a buyer's handoff and cases: live ones, and those closed at or after since.
 func (s *Store) Buyer(ctx context.Context, shop, buyer string, since time.Time) (BuyerView, error) {
+	if s.pg != nil {
+		return s.buyerPG(ctx, shop, buyer, since)
+	}
 	var v BuyerView
 	err := s.read(ctx, func(tx *Tx) (err error) {
 		if v.Handoff, err = tx.Handoff(shop, buyer); err != nil {
 			return err
 		}
-		rows, err := tx.query(`SELECT `+caseColumns+` FROM cases
-			WHERE shop = ? AND buyer = ? AND (state IN ('open', 'waiting_merchant', 'waiting_buyer') OR updated_at >= ?)
-			ORDER BY opened_at DESC, id DESC LIMIT ?`, shop, buyer, ms(since), recentLimit)
+		rows, err := tx.query(buyerCasesQuery, shop, buyer, ms(since), recentLimit)
 		if err != nil {
 			return fmt.Errorf("list cases of buyer %s: %w", buyer, err)
 		}
