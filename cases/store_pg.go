@@ -485,16 +485,13 @@ func (tx *Tx) LockBuyer(shop, buyer string) error {
 	if tx.st.pg == nil {
 		return nil
 	}
-	const lock = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
 	if p, ok := tx.q.(*pgTx); ok {
 		// Sent with the turn's first statement, with reply ids reserved after it (so a
 		// buyer's replies are numbered in the order of the buyer's turns).
-		p.hold(pgStmt{sql: lock, args: []any{shop + "/" + buyer},
-			fail: func(err error) error { return fmt.Errorf("lock buyer %s: %w", buyer, err) }})
-		p.reserve = replyReserve
+		p.lockBuyer(buyer, shop+"/"+buyer)
 		return nil
 	}
-	if _, err := tx.q.ExecContext(tx.ctx, lock, shop+"/"+buyer); err != nil {
+	if _, err := tx.q.ExecContext(tx.ctx, lockQuery, shop+"/"+buyer); err != nil {
 		return fmt.Errorf("lock buyer %s: %w", buyer, err)
 	}
 	return nil

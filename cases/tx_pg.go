@@ -36,7 +36,19 @@ type pgStmt struct {
 	sql  string
 	args []any
 	fail func(error) error
+	// rows, when set, reads the statement's rows (it is a query); else it is run as a
+	// command.
+	rows func(pgx.Rows) error
 }
+
+// lockQuery takes a buyer's lock until the transaction ends.
+const lockQuery = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
+
+// lockReserveQuery takes a buyer's lock ($1) and then, in the same statement, $3 ids
+// from the reply sequence $2: nextval runs once per row of the join, and the join has
+// no row before the lock's subquery (volatile, so never flattened) has returned.
+const lockReserveQuery = `SELECT nextval($2::text::regclass)
+	FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l, generate_series(1, $3)`
 
 // replyReserve is how many reply ids a buyer's turn reserves: most turns answer once,
 // some also tell the merchant; a turn that says more inserts the rest as before.
@@ -51,10 +63,10 @@ type pgTx struct {
 	ctx   context.Context
 	begun bool     // BEGIN was sent
 	held  []pgStmt // writes not sent yet
-	// reserve is how many reply ids to reserve with the next round trip; ids are the
+	// reserving is set while a held statement will reserve reply ids; ids are the
 	// reserved ones not used yet, in order.
-	reserve int
-	ids     []int64
+	reserving bool
+	ids       []int64
 	// err is the first failure of a round trip made for a *sql.Row (which cannot carry
 	// it): the Update fails with it.
 	err error
@@ -65,21 +77,18 @@ var _ querier = (*pgTx)(nil)
 // hold adds a write to send with the next round trip.
 func (p *pgTx) hold(st pgStmt) { p.held = append(p.held, st) }
 
-// send makes one round trip: BEGIN if not begun, the held writes, the id reservation if
-// asked, then extra (nil: none), then COMMIT if commit. It returns extra's command tag.
+// send makes one round trip: BEGIN if not begun, the held statements, then extra (nil:
+// none), then COMMIT if commit. It returns extra's command tag.
 func (p *pgTx) send(extra *pgStmt, commit bool) (pgconn.CommandTag, error) {
 	var tag pgconn.CommandTag
-	held, reserve := p.held, p.reserve
-	p.held, p.reserve = nil, 0
+	held := p.held
+	p.held, p.reserving = nil, false
 	b := &pgx.Batch{}
 	if !p.begun {
 		b.Queue("BEGIN")
 	}
 	for _, st := range held {
 		b.Queue(st.sql, st.args...)
-	}
-	if reserve > 0 {
-		b.Queue(`SELECT nextval($1::text::regclass) FROM generate_series(1, $2)`, p.st.pg.replySeq, reserve)
 	}
 	if extra != nil {
 		b.Queue(extra.sql, extra.args...)
@@ -94,7 +103,7 @@ func (p *pgTx) send(extra *pgStmt, commit bool) (pgconn.CommandTag, error) {
 	p.begun = true // from here a failure leaves a transaction to roll back
 	err := p.conn.Raw(func(dc any) error {
 		br := dc.(*stdlib.Conn).Conn().SendBatch(p.ctx, b)
-		err := p.results(br, wasBegun, held, reserve, extra, commit, &tag)
+		err := p.results(br, wasBegun, held, extra, commit, &tag)
 		if cerr := br.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
@@ -104,33 +113,29 @@ func (p *pgTx) send(extra *pgStmt, commit bool) (pgconn.CommandTag, error) {
 }
 
 // results reads a batch's results in the order send queued them.
-func (p *pgTx) results(br pgx.BatchResults, begun bool, held []pgStmt, reserve int, extra *pgStmt, commit bool, tag *pgconn.CommandTag) error {
+func (p *pgTx) results(br pgx.BatchResults, begun bool, held []pgStmt, extra *pgStmt, commit bool, tag *pgconn.CommandTag) error {
 	if !begun {
 		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
 	}
 	for _, st := range held {
-		if _, err := br.Exec(); err != nil {
-			return st.fail(err)
-		}
-	}
-	if reserve > 0 {
-		rows, err := br.Query()
-		if err != nil {
-			return fmt.Errorf("reserve reply ids: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return fmt.Errorf("reserve reply ids: %w", err)
+		if st.rows == nil {
+			if _, err := br.Exec(); err != nil {
+				return st.fail(err)
 			}
-			p.ids = append(p.ids, id)
+			continue
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("reserve reply ids: %w", err)
+		rows, err := br.Query()
+		if err == nil {
+			err = st.rows(rows)
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
+		}
+		if err != nil {
+			return st.fail(err)
 		}
 	}
 	if extra != nil {
@@ -150,7 +155,7 @@ func (p *pgTx) results(br pgx.BatchResults, begun bool, held []pgStmt, reserve i
 
 // flush sends what is held (and BEGIN) before a statement that needs its own round trip.
 func (p *pgTx) flush() error {
-	if p.begun && len(p.held) == 0 && p.reserve == 0 {
+	if p.begun && len(p.held) == 0 {
 		return nil
 	}
 	_, err := p.send(nil, false)
@@ -159,7 +164,7 @@ func (p *pgTx) flush() error {
 
 // ExecContext runs a statement in the same round trip as what was held before it.
 func (p *pgTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if p.begun && len(p.held) == 0 && p.reserve == 0 {
+	if p.begun && len(p.held) == 0 {
 		return p.conn.ExecContext(ctx, query, args...)
 	}
 	tag, err := p.send(&pgStmt{sql: query, args: args}, false)
@@ -200,7 +205,12 @@ func (p *pgTx) commit(notify string) error {
 		p.hold(pgStmt{sql: `SELECT pg_notify($1, '')`, args: []any{notify},
 			fail: func(err error) error { return fmt.Errorf("notify: %w", err) }})
 	}
-	p.reserve = 0 // nothing will use them now
+	for i, st := range p.held {
+		if st.rows != nil && st.sql == lockReserveQuery {
+			// Nothing will use the ids now: take the lock alone.
+			p.held[i] = pgStmt{sql: lockQuery, args: st.args[:1], fail: st.fail}
+		}
+	}
 	_, err := p.send(nil, true)
 	return err
 }
@@ -239,6 +249,23 @@ func (tx *Tx) later(fail func(error) error, query string, args ...any) error {
 	return nil
 }
 
+// lockBuyer holds the statement that takes a buyer's lock and reserves reply ids.
+func (p *pgTx) lockBuyer(buyer, key string) {
+	p.hold(pgStmt{sql: lockReserveQuery, args: []any{key, p.st.pg.replySeq, replyReserve},
+		fail: func(err error) error { return fmt.Errorf("lock buyer %s: %w", buyer, err) },
+		rows: func(rows pgx.Rows) error {
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					return err
+				}
+				p.ids = append(p.ids, id)
+			}
+			return rows.Err()
+		}})
+	p.reserving = true
+}
+
 // reservedReplyID returns a reply id reserved for this transaction, or false if it has
 // none left (or is no PostgreSQL buyer's turn). A reservation not sent yet is sent first,
 // so the ids of a turn's replies follow the order they were queued in.
@@ -247,7 +274,7 @@ func (tx *Tx) reservedReplyID() (int64, bool, error) {
 	if !ok {
 		return 0, false, nil
 	}
-	if p.reserve > 0 {
+	if p.reserving {
 		if err := p.flush(); err != nil {
 			return 0, false, err
 		}
