@@ -320,7 +320,7 @@ func (s *Store) PendingReplies(ctx context.Context) ([]Reply, error) {
 }
 
 // ReplySent marks a reply delivered, durably once it returns nil. On PostgreSQL the marks
-// of concurrent callers share one commit (see markSent).
+// of concurrent callers share one commit (see writeNotes).
 func (s *Store) ReplySent(ctx context.Context, id int64) error {
 	if s.pg != nil {
 		return s.replySentPG(ctx, id)
@@ -516,8 +516,13 @@ func (s *Store) Session(ctx context.Context, shop, buyer string) (data string, a
 	return data, fromMS(ts), true, nil
 }
 
-// SaveSession stores a buyer's conversation state; "" deletes it.
+// SaveSession stores a buyer's conversation state, durably once it returns nil; ""
+// deletes it. On PostgreSQL the saves of concurrent callers share one commit (see
+// writeNotes).
 func (s *Store) SaveSession(ctx context.Context, shop, buyer, data string) error {
+	if s.pg != nil {
+		return s.saveSessionPG(ctx, shop, buyer, data)
+	}
 	return s.updateOne(ctx, func(tx *Tx) error {
 		var err error
 		if data == "" {

@@ -112,11 +112,12 @@ type pgState struct {
 	listen   context.CancelFunc
 	listened chan struct{}
 	replySeq string // the replies id sequence, schema-qualified
-	// sent carries replies to mark sent to the one goroutine (markSent, started on first
-	// use) that commits them in groups; sentDone is closed when it has stopped.
-	sent     chan sentMark
-	sentOnce sync.Once
-	sentDone chan struct{}
+	// notes carries replies to mark sent and sessions to save to the one goroutine
+	// (writeNotes, started on first use) that commits them in groups; notesDone is
+	// closed when it has stopped.
+	notes     chan note
+	notesOnce sync.Once
+	notesDone chan struct{}
 }
 
 // notifyChannel is the LISTEN/NOTIFY channel a commit that scheduled work notifies:
@@ -180,7 +181,7 @@ func openPG(url string, o Options) (*Store, error) {
 	lctx, lcancel := context.WithCancel(context.Background())
 	st := &Store{db: db, now: o.Now, path: where, closed: make(chan struct{}), stopped: make(chan struct{}),
 		pg: &pgState{conf: conf, replySeq: replySeq, instance: inst, lease: lease, channel: notifyChannel(conf), listen: lcancel, listened: make(chan struct{}),
-			sent: make(chan sentMark), sentDone: make(chan struct{})}}
+			notes: make(chan note), notesDone: make(chan struct{})}}
 	close(st.stopped) // no commit loop: each Update is its own transaction
 	if o.ReadOnly {
 		lcancel()
@@ -379,8 +380,8 @@ func (s *Store) closePG() error {
 	s.close.Do(func() { close(s.closed) })
 	s.pg.listen()
 	<-s.pg.listened
-	s.pg.sentOnce.Do(func() { close(s.pg.sentDone) }) // never started
-	<-s.pg.sentDone
+	s.pg.notesOnce.Do(func() { close(s.pg.notesDone) }) // never started
+	<-s.pg.notesDone
 	return s.db.Close()
 }
 
