@@ -161,3 +161,37 @@ func TestBuyerView(t *testing.T) {
 		t.Fatalf("Buyer = %+v, %v; want handoff %s and both cases, newest first", v, err, live.ID)
 	}
 }
+
+// A buyer's turn that locks the buyer and then records its message id (on PostgreSQL,
+// one statement) learns whether the id is new, and still queues its replies.
+func TestTurnFirstSeen(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	turn := func(msgID string) (first bool, r cases.Reply) {
+		t.Helper()
+		err := s.Update(ctx, func(tx *cases.Tx) (err error) {
+			if err := tx.LockBuyer("demo", "b1"); err != nil {
+				return err
+			}
+			if first, err = tx.FirstSeen("demo", msgID); err != nil {
+				return err
+			}
+			r, err = tx.QueueReply("demo", "b1", "收到 "+msgID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return first, r
+	}
+	f1, r1 := turn("m1")
+	f2, r2 := turn("m1")
+	f3, r3 := turn("m2")
+	if !f1 || f2 || !f3 {
+		t.Fatalf("first seen = %v, %v, %v; want true, false, true", f1, f2, f3)
+	}
+	got, err := s.PendingReplies(ctx)
+	if err != nil || len(got) != 3 || got[0] != r1 || got[1] != r2 || got[2] != r3 {
+		t.Fatalf("pending = %+v, %v; want %+v %+v %+v", got, err, r1, r2, r3)
+	}
+}

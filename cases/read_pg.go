@@ -2,8 +2,8 @@ package cases
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,34 +21,49 @@ func (s *Store) rawPG(ctx context.Context, fn func(c *pgx.Conn) error) error {
 	return conn.Raw(func(dc any) error { return fn(dc.(*stdlib.Conn).Conn()) })
 }
 
-// buyerPG is Buyer on PostgreSQL: the handoff and the cases in one round trip.
+// buyerViewQueryPG is Buyer's read on PostgreSQL in one statement: a row per case (the
+// handoff on each), or one row with no case (id NULL) when the buyer has none.
+const buyerViewQueryPG = `SELECT h.case_id, c.id IS NULL, c.* FROM
+	(SELECT coalesce((SELECT case_id FROM handoffs WHERE shop = $1 AND buyer = $2), '') AS case_id) AS h
+	LEFT JOIN LATERAL (SELECT ` + caseColumns + ` FROM cases
+		WHERE shop = $1 AND buyer = $2 AND (state IN ('open', 'waiting_merchant', 'waiting_buyer') OR updated_at >= $3)
+		ORDER BY opened_at DESC, id DESC LIMIT $4) AS c ON true
+	ORDER BY c.opened_at DESC, c.id DESC`
+
+// buyerPG is Buyer on PostgreSQL: the handoff and the cases in one statement.
 func (s *Store) buyerPG(ctx context.Context, shop, buyer string, since time.Time) (BuyerView, error) {
 	var v BuyerView
 	err := s.rawPG(ctx, func(c *pgx.Conn) error {
-		b := &pgx.Batch{}
-		b.Queue(`SELECT case_id FROM handoffs WHERE shop = $1 AND buyer = $2`, shop, buyer)
-		b.Queue(s.pg.rebind(buyerCasesQuery), shop, buyer, ms(since), recentLimit)
-		br := c.SendBatch(ctx, b)
-		defer br.Close()
-		if err := br.QueryRow().Scan(&v.Handoff); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("load handoff of %s: %w", buyer, err)
-		}
-		rows, err := br.Query()
+		rows, err := c.Query(ctx, buyerViewQueryPG, shop, buyer, ms(since), recentLimit)
 		if err != nil {
-			return fmt.Errorf("list cases of buyer %s: %w", buyer, err)
+			return fmt.Errorf("read buyer %s: %w", buyer, err)
 		}
 		defer rows.Close()
+		skip := make([]any, 2+strings.Count(caseColumns, ",")+1) // nil: pgx skips the column
 		for rows.Next() {
-			c, err := scanCase(rows)
+			var none bool
+			skip[0], skip[1] = &v.Handoff, &none
+			if err := rows.Scan(skip...); err != nil {
+				return fmt.Errorf("read buyer %s: %w", buyer, err)
+			}
+			if none {
+				continue
+			}
+			c, err := scanCase(afterTwo{rows})
 			if err != nil {
 				return fmt.Errorf("scan case: %w", err)
 			}
 			v.Cases = append(v.Cases, *c)
 		}
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("list cases of buyer %s: %w", buyer, err)
+			return fmt.Errorf("read buyer %s: %w", buyer, err)
 		}
-		return br.Close()
+		return nil
 	})
 	return v, err
 }
+
+// afterTwo scans a row's columns after its first two (read already).
+type afterTwo struct{ rows pgx.Rows }
+
+func (a afterTwo) Scan(dest ...any) error { return a.rows.Scan(append([]any{nil, nil}, dest...)...) }

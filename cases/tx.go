@@ -327,6 +327,11 @@ func (tx *Tx) Handoff(shop, buyer string) (string, error) {
 // FirstSeen records a channel message id and reports whether it is new, so a message
 // the channel delivers twice is handled once.
 func (tx *Tx) FirstSeen(shop, msgID string) (bool, error) {
+	if p, ok := tx.q.(*pgTx); ok {
+		if first, done, err := p.firstSeen(shop, msgID, ms(tx.now)); done {
+			return first, err
+		}
+	}
 	res, err := tx.exec(`INSERT INTO seen_messages (shop, msg_id, at) VALUES (?,?,?) ON CONFLICT DO NOTHING`,
 		shop, msgID, ms(tx.now))
 	if err != nil {

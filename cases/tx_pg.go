@@ -50,6 +50,16 @@ const lockQuery = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
 const lockReserveQuery = `SELECT nextval($2::text::regclass)
 	FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l, generate_series(1, $3)`
 
+// lockSeenReserveQuery is lockReserveQuery that also records message $4 of shop $5 as
+// seen at $6, counting in each row whether it was new: a buyer's turn's first round trip
+// in one statement. The insert's conflict check does not depend on the lock (the unique
+// key waits on a concurrent insert of the same id), so its place in the statement does
+// not matter.
+const lockSeenReserveQuery = `WITH s AS (INSERT INTO seen_messages (shop, msg_id, at) VALUES ($5, $4, $6)
+		ON CONFLICT DO NOTHING RETURNING 1)
+	SELECT nextval($2::text::regclass), (SELECT count(*) FROM s)
+	FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l, generate_series(1, $3)`
+
 // replyReserve is how many reply ids a buyer's turn reserves: most turns answer once,
 // some also tell the merchant; a turn that says more inserts the rest as before.
 const replyReserve = 2
@@ -264,6 +274,33 @@ func (p *pgTx) lockBuyer(buyer, key string) {
 			return rows.Err()
 		}})
 	p.reserving = true
+}
+
+// firstSeen is FirstSeen when the buyer's lock is the last statement held, joined to it
+// in one statement and sent at once; ok is false (nothing done) otherwise.
+func (p *pgTx) firstSeen(shop, msgID string, at int64) (first, ok bool, err error) {
+	n := len(p.held)
+	if n == 0 || p.held[n-1].sql != lockReserveQuery {
+		return false, false, nil
+	}
+	lock := p.held[n-1]
+	var seen int64
+	p.held[n-1] = pgStmt{sql: lockSeenReserveQuery, args: append(lock.args[:3:3], msgID, shop, at),
+		fail: func(err error) error { return fmt.Errorf("lock buyer and record message %s: %w", msgID, err) },
+		rows: func(rows pgx.Rows) error {
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id, &seen); err != nil {
+					return err
+				}
+				p.ids = append(p.ids, id)
+			}
+			return rows.Err()
+		}}
+	if err := p.flush(); err != nil {
+		return false, true, err
+	}
+	return seen == 1, true, nil
 }
 
 // reservedReplyID returns a reply id reserved for this transaction, or false if it has
