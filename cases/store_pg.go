@@ -149,6 +149,13 @@ func openPG(url string, o Options) (*Store, error) {
 	if o.ReadOnly {
 		conf.RuntimeParams["default_transaction_read_only"] = "on"
 	}
+	if _, set := conf.RuntimeParams["plan_cache_mode"]; !set {
+		// Every statement is prepared once per connection (pgx's statement cache) and is a
+		// short lookup by key, whose plan does not depend on the values: without this the
+		// server keeps planning many of them afresh at each run (a custom plan), which was
+		// most of its CPU for a message. The URL may set another mode.
+		conf.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	}
 	where := conf.Host + "/" + conf.Database
 	db := stdlib.OpenDB(*conf)
 	db.SetMaxOpenConns(pgConns)
