@@ -160,6 +160,21 @@ func TestBuyerView(t *testing.T) {
 		v.Cases[1].State != cases.StateResolved || !v.Cases[0].Deadline.Equal(live.Deadline) {
 		t.Fatalf("Buyer = %+v, %v; want handoff %s and both cases, newest first", v, err, live.ID)
 	}
+	// BuyerAndSession reads the same view, and the session beside it.
+	v2, ss, err := s.BuyerAndSession(ctx, "demo", "b1", ck.t.Add(-72*time.Hour))
+	if err != nil || ss.OK || v2.Handoff != v.Handoff || len(v2.Cases) != 2 || v2.Cases[1] != v.Cases[1] {
+		t.Fatalf("BuyerAndSession = %+v, %+v, %v; want Buyer's view and no session", v2, ss, err)
+	}
+	if err := s.SaveSession(ctx, "demo", "b1", `{"Intent":"refund"}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveSession(ctx, "demo", "b2", `{"Intent":"other"}`); err != nil {
+		t.Fatal(err)
+	}
+	v2, ss, err = s.BuyerAndSession(ctx, "demo", "b1", ck.t.Add(-time.Hour))
+	if err != nil || !ss.OK || ss.Data != `{"Intent":"refund"}` || !ss.At.Equal(ck.t) || len(v2.Cases) != 1 {
+		t.Fatalf("BuyerAndSession = %+v, %+v, %v; want the live case and b1's session at %v", v2, ss, err, ck.t)
+	}
 }
 
 // A buyer's turn that locks the buyer and then records its message id (on PostgreSQL,

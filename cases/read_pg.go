@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,29 +39,65 @@ func (s *Store) buyerPG(ctx context.Context, shop, buyer string, since time.Time
 		if err != nil {
 			return fmt.Errorf("read buyer %s: %w", buyer, err)
 		}
-		defer rows.Close()
-		skip := make([]any, 2+strings.Count(caseColumns, ",")+1) // nil: pgx skips the column
-		for rows.Next() {
-			var none bool
-			skip[0], skip[1] = &v.Handoff, &none
-			if err := rows.Scan(skip...); err != nil {
-				return fmt.Errorf("read buyer %s: %w", buyer, err)
-			}
-			if none {
-				continue
-			}
-			c, err := scanCase(afterTwo{rows})
-			if err != nil {
-				return fmt.Errorf("scan case: %w", err)
-			}
-			v.Cases = append(v.Cases, *c)
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read buyer %s: %w", buyer, err)
-		}
-		return nil
+		return scanBuyerView(rows, buyer, &v)
 	})
 	return v, err
+}
+
+// buyerSessionPG is BuyerAndSession on PostgreSQL: the view and the session in one
+// pipelined round trip.
+func (s *Store) buyerSessionPG(ctx context.Context, shop, buyer string, since time.Time) (BuyerView, StoredSession, error) {
+	var v BuyerView
+	var ss StoredSession
+	err := s.rawPG(ctx, func(c *pgx.Conn) error {
+		b := &pgx.Batch{}
+		b.Queue(buyerViewQueryPG, shop, buyer, ms(since), recentLimit)
+		b.Queue(`SELECT data, updated_at FROM sessions WHERE shop = $1 AND buyer = $2`, shop, buyer)
+		br := c.SendBatch(ctx, b)
+		defer br.Close()
+		rows, err := br.Query()
+		if err != nil {
+			return fmt.Errorf("read buyer %s: %w", buyer, err)
+		}
+		if err := scanBuyerView(rows, buyer, &v); err != nil {
+			return err
+		}
+		var at int64
+		switch err := br.QueryRow().Scan(&ss.Data, &at); {
+		case errors.Is(err, pgx.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("read session: %w", err)
+		default:
+			ss.At, ss.OK = fromMS(at), true
+		}
+		return br.Close()
+	})
+	return v, ss, err
+}
+
+// scanBuyerView reads buyerViewQueryPG's rows into v, and closes them.
+func scanBuyerView(rows pgx.Rows, buyer string, v *BuyerView) error {
+	defer rows.Close()
+	skip := make([]any, 2+strings.Count(caseColumns, ",")+1) // nil: pgx skips the column
+	for rows.Next() {
+		var none bool
+		skip[0], skip[1] = &v.Handoff, &none
+		if err := rows.Scan(skip...); err != nil {
+			return fmt.Errorf("read buyer %s: %w", buyer, err)
+		}
+		if none {
+			continue
+		}
+		c, err := scanCase(afterTwo{rows})
+		if err != nil {
+			return fmt.Errorf("scan case: %w", err)
+		}
+		v.Cases = append(v.Cases, *c)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read buyer %s: %w", buyer, err)
+	}
+	return nil
 }
 
 // afterTwo scans a row's columns after its first two (read already).
