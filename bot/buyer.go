@@ -31,11 +31,10 @@ const maxPending = 20
 
 // buyer handles a buyer's message.
 func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
-	sess := e.session(m.Shop, m.From)
+	sess, view, err := e.sessionAndView(ctx, m)
 	// Every path leaves the session as it ends the turn: what the buyer said last, what
 	// the bot asked, what is pending.
 	defer func() { sess.Seen = true; e.saveSession(m.Shop, m.From, sess) }()
-	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
 	if err != nil {
 		return e.do(ctx, m, func(*turn) error { return err })
 	}

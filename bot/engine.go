@@ -175,7 +175,10 @@ type Engine struct {
 	limits      Limits
 	paces       *cache.Cache // shop+buyer → *pace
 	verifyOwner bool
-	assistant   Assistant
+	// owned remembers the chat buyers found among an order's owners (shop, order,
+	// buyer), saving the store read at their next message about it.
+	owned     *cache.Cache
+	assistant Assistant
 }
 
 // New checks the options and builds an engine.
@@ -211,7 +214,7 @@ func New(o Options) (*Engine, error) {
 		sessions: cache.New(o.SessionTTL, o.SessionTTL), sessionTTL: o.SessionTTL, now: o.Now, log: o.Log,
 		buyerReminders: o.BuyerReminders,
 		limits:         o.Limits.withDefaults(), paces: cache.New(time.Hour, 10*time.Minute),
-		verifyOwner: o.VerifyOwner, assistant: o.Assistant,
+		verifyOwner: o.VerifyOwner, owned: cache.New(10*time.Minute, 10*time.Minute), assistant: o.Assistant,
 	}
 	for i := range o.Shops {
 		s := o.Shops[i]

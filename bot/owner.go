@@ -49,12 +49,19 @@ func (e *Engine) ownershipOf(ctx context.Context, shop, buyer string, o adapters
 	if !e.verifyOwner {
 		return ownerOK, nil
 	}
+	key := shop + "\x00" + o.ID + "\x00" + buyer
+	if _, ok := e.owned.Get(key); ok {
+		return ownerOK, nil
+	}
 	owners, err := e.store.OrderOwners(ctx, shop, o.ID)
 	if err != nil {
 		return ownerOK, err
 	}
 	switch {
 	case slices.Contains(owners, buyer):
+		// An owner stays one (nothing removes an order's owners), so this needs no
+		// second look at the store while remembered.
+		e.owned.SetDefault(key, struct{}{})
 		return ownerOK, nil
 	case phoneTail(o.BuyerPhone) != "":
 		return ownerProve, nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
 )
 
@@ -69,19 +70,33 @@ type cachedSession struct {
 // session returns what the bot remembers of the buyer: from memory, or after a restart
 // from the store, for as long as the session's time to live.
 func (e *Engine) session(shop, buyer string) session {
-	if v, ok := e.sessions.Get(sessionKey(shop, buyer)); ok {
-		return v.(cachedSession).s
+	if s, ok := e.memorySession(shop, buyer); ok {
+		return s
 	}
 	data, at, ok, err := e.store.Session(context.Background(), shop, buyer)
 	if err != nil {
 		e.log.Warn("read stored session", "shop", shop, "err", err)
 		return session{}
 	}
+	return e.restoreSession(shop, buyer, cases.StoredSession{Data: data, At: at, OK: ok})
+}
+
+// memorySession returns the buyer's session held in memory, if any.
+func (e *Engine) memorySession(shop, buyer string) (session, bool) {
+	if v, ok := e.sessions.Get(sessionKey(shop, buyer)); ok {
+		return v.(cachedSession).s, true
+	}
+	return session{}, false
+}
+
+// restoreSession is the session the store kept for the buyer (none once older than the
+// session's time to live), held in memory from now on.
+func (e *Engine) restoreSession(shop, buyer string, st cases.StoredSession) session {
 	var s session
-	if !ok || e.now().Sub(at) > e.sessionTTL || json.Unmarshal([]byte(data), &s) != nil {
+	if !st.OK || e.now().Sub(st.At) > e.sessionTTL || json.Unmarshal([]byte(st.Data), &s) != nil {
 		return session{}
 	}
-	e.sessions.SetDefault(sessionKey(shop, buyer), cachedSession{s: s, stored: data})
+	e.sessions.SetDefault(sessionKey(shop, buyer), cachedSession{s: s, stored: st.Data})
 	return s
 }
 
@@ -123,4 +138,20 @@ func (s session) durable() string {
 // number, a confirmation) with no case yet; "" when none.
 func (e *Engine) Waiting(shop, buyer string) intents.Label {
 	return e.session(shop, buyer).Intent
+}
+
+// sessionAndView reads what a buyer's turn starts from: the session (from memory, else
+// from the store) and the buyer's view, the two store reads together in one.
+func (e *Engine) sessionAndView(ctx context.Context, m Message) (session, cases.BuyerView, error) {
+	since := e.now().Add(-recentFor)
+	if s, ok := e.memorySession(m.Shop, m.From); ok {
+		view, err := e.store.Buyer(ctx, m.Shop, m.From, since)
+		return s, view, err
+	}
+	view, stored, err := e.store.BuyerAndSession(ctx, m.Shop, m.From, since)
+	if err != nil {
+		// As when the reads were apart: the session as far as it can be read.
+		return e.session(m.Shop, m.From), view, err
+	}
+	return e.restoreSession(m.Shop, m.From, stored), view, nil
 }

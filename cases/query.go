@@ -319,8 +319,12 @@ func (s *Store) PendingReplies(ctx context.Context) ([]Reply, error) {
 	return out, rows.Err()
 }
 
-// ReplySent marks a reply delivered.
+// ReplySent marks a reply delivered, durably once it returns nil. On PostgreSQL the marks
+// of concurrent callers share one commit (see writeNotes).
 func (s *Store) ReplySent(ctx context.Context, id int64) error {
+	if s.pg != nil {
+		return s.replySentPG(ctx, id)
+	}
 	return s.updateOne(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE replies SET state = 'sent', sent_at = ? WHERE id = ?`, ms(tx.now), id); err != nil {
 			return fmt.Errorf("mark reply %d sent: %w", id, err)
@@ -445,20 +449,26 @@ func (v BuyerView) Live() []Case {
 	return out
 }
 
+// buyerCasesQuery lists a buyer's live cases and those updated since ?, newest first.
+const buyerCasesQuery = `SELECT ` + caseColumns + ` FROM cases
+	WHERE shop = ? AND buyer = ? AND (state IN ('open', 'waiting_merchant', 'waiting_buyer') OR updated_at >= ?)
+	ORDER BY opened_at DESC, id DESC LIMIT ?`
+
 // recentLimit bounds the cases a turn reads; a buyer with more is rare and the newest
 // are the ones a message is about.
 const recentLimit = 20
 
 // Buyer reads a buyer's handoff and cases: live ones, and those closed at or after since.
 func (s *Store) Buyer(ctx context.Context, shop, buyer string, since time.Time) (BuyerView, error) {
+	if s.pg != nil {
+		return s.buyerPG(ctx, shop, buyer, since)
+	}
 	var v BuyerView
 	err := s.read(ctx, func(tx *Tx) (err error) {
 		if v.Handoff, err = tx.Handoff(shop, buyer); err != nil {
 			return err
 		}
-		rows, err := tx.query(`SELECT `+caseColumns+` FROM cases
-			WHERE shop = ? AND buyer = ? AND (state IN ('open', 'waiting_merchant', 'waiting_buyer') OR updated_at >= ?)
-			ORDER BY opened_at DESC, id DESC LIMIT ?`, shop, buyer, ms(since), recentLimit)
+		rows, err := tx.query(buyerCasesQuery, shop, buyer, ms(since), recentLimit)
 		if err != nil {
 			return fmt.Errorf("list cases of buyer %s: %w", buyer, err)
 		}
@@ -506,8 +516,13 @@ func (s *Store) Session(ctx context.Context, shop, buyer string) (data string, a
 	return data, fromMS(ts), true, nil
 }
 
-// SaveSession stores a buyer's conversation state; "" deletes it.
+// SaveSession stores a buyer's conversation state, durably once it returns nil; ""
+// deletes it. On PostgreSQL the saves of concurrent callers share one commit (see
+// writeNotes).
 func (s *Store) SaveSession(ctx context.Context, shop, buyer, data string) error {
+	if s.pg != nil {
+		return s.saveSessionPG(ctx, shop, buyer, data)
+	}
 	return s.updateOne(ctx, func(tx *Tx) error { return tx.SaveSession(shop, buyer, data) })
 }
 

@@ -541,6 +541,11 @@ func (r row) Scan(dest ...any) error {
 
 func (tx *Tx) queryRow(query string, args ...any) row {
 	if p := tx.st.pg; p != nil {
+		if w, ok := tx.q.(*pgTx); ok {
+			if err := w.flush(); err != nil {
+				return row{err: err}
+			}
+		}
 		return row{r: tx.q.QueryRowContext(tx.ctx, p.rebind(query), args...)}
 	}
 	st, err := tx.prepared(query)

@@ -111,6 +111,13 @@ type pgState struct {
 	channel  string        // the LISTEN/NOTIFY channel of this database and schema
 	listen   context.CancelFunc
 	listened chan struct{}
+	replySeq string // the replies id sequence, schema-qualified
+	// notes carries replies to mark sent and sessions to save to the one goroutine
+	// (writeNotes, started on first use) that commits them in groups; notesDone is
+	// closed when it has stopped.
+	notes     chan note
+	notesOnce sync.Once
+	notesDone chan struct{}
 }
 
 // notifyChannel is the LISTEN/NOTIFY channel a commit that scheduled work notifies:
@@ -142,6 +149,13 @@ func openPG(url string, o Options) (*Store, error) {
 	if o.ReadOnly {
 		conf.RuntimeParams["default_transaction_read_only"] = "on"
 	}
+	if _, set := conf.RuntimeParams["plan_cache_mode"]; !set {
+		// Every statement is prepared once per connection (pgx's statement cache) and is a
+		// short lookup by key, whose plan does not depend on the values: without this the
+		// server keeps planning many of them afresh at each run (a custom plan), which was
+		// most of its CPU for a message. The URL may set another mode.
+		conf.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	}
 	where := conf.Host + "/" + conf.Database
 	db := stdlib.OpenDB(*conf)
 	db.SetMaxOpenConns(pgConns)
@@ -158,6 +172,11 @@ func openPG(url string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", where, err)
 	}
+	var replySeq string
+	if err := db.QueryRowContext(ctx, `SELECT pg_get_serial_sequence('replies', 'id')`).Scan(&replySeq); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: replies id sequence: %w", where, err)
+	}
 	inst := o.Instance
 	if inst == "" {
 		inst, _ = os.Hostname()
@@ -168,7 +187,8 @@ func openPG(url string, o Options) (*Store, error) {
 	}
 	lctx, lcancel := context.WithCancel(context.Background())
 	st := &Store{db: db, now: o.Now, path: where, closed: make(chan struct{}), stopped: make(chan struct{}),
-		pg: &pgState{conf: conf, instance: inst, lease: lease, channel: notifyChannel(conf), listen: lcancel, listened: make(chan struct{})}}
+		pg: &pgState{conf: conf, replySeq: replySeq, instance: inst, lease: lease, channel: notifyChannel(conf), listen: lcancel, listened: make(chan struct{}),
+			notes: make(chan note), notesDone: make(chan struct{})}}
 	close(st.stopped) // no commit loop: each Update is its own transaction
 	if o.ReadOnly {
 		lcancel()
@@ -279,24 +299,28 @@ func (s *Store) updatePG(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) txPG(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{st: s, tx: sqlTx, q: sqlTx, ctx: ctx, now: s.now()}
+	defer conn.Close()
+	p := &pgTx{st: s, conn: conn, ctx: ctx}
+	tx := &Tx{st: s, q: p, ctx: ctx, now: s.now()}
 	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
+		p.rollback()
+		if p.err != nil {
+			return p.err // what failed first; fn saw only its consequence
+		}
 		return err
 	}
+	notify := ""
 	if tx.scheduled {
 		// Delivered to every listening instance when, and only if, this commits.
-		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_notify($1, '')`, s.pg.channel); err != nil {
-			sqlTx.Rollback()
-			return fmt.Errorf("notify: %w", err)
-		}
+		notify = s.pg.channel
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	if err := p.commit(notify); err != nil {
+		p.rollback()
+		return err
 	}
 	if tx.scheduled {
 		s.wake()
@@ -363,6 +387,8 @@ func (s *Store) closePG() error {
 	s.close.Do(func() { close(s.closed) })
 	s.pg.listen()
 	<-s.pg.listened
+	s.pg.notesOnce.Do(func() { close(s.pg.notesDone) }) // never started
+	<-s.pg.notesDone
 	return s.db.Close()
 }
 
@@ -467,7 +493,13 @@ func (tx *Tx) LockBuyer(shop, buyer string) error {
 	if tx.st.pg == nil {
 		return nil
 	}
-	if _, err := tx.q.ExecContext(tx.ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, shop+"/"+buyer); err != nil {
+	if p, ok := tx.q.(*pgTx); ok {
+		// Sent with the turn's first statement, with reply ids reserved after it (so a
+		// buyer's replies are numbered in the order of the buyer's turns).
+		p.lockBuyer(buyer, shop+"/"+buyer)
+		return nil
+	}
+	if _, err := tx.q.ExecContext(tx.ctx, lockQuery, shop+"/"+buyer); err != nil {
 		return fmt.Errorf("lock buyer %s: %w", buyer, err)
 	}
 	return nil

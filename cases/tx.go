@@ -195,20 +195,18 @@ func (tx *Tx) SetState(c *Case, to State, actor, note string) error {
 
 // AddEvent appends to a case's log at the transaction's time.
 func (tx *Tx) AddEvent(e Event) error {
-	_, err := tx.exec(`INSERT INTO events (shop, case_id, kind, actor, text, media, from_state, to_state, at) VALUES (?,?,?,?,?,?,?,?,?)`,
+	return tx.later(func(err error) error { return fmt.Errorf("add %s event to case %s: %w", e.Kind, e.CaseID, err) },
+		`INSERT INTO events (shop, case_id, kind, actor, text, media, from_state, to_state, at) VALUES (?,?,?,?,?,?,?,?,?)`,
 		e.Shop, e.CaseID, e.Kind, e.Actor, e.Text, e.Media, e.From, e.To, ms(tx.now))
-	if err != nil {
-		return fmt.Errorf("add %s event to case %s: %w", e.Kind, e.CaseID, err)
-	}
-	return nil
 }
 
 // ScheduleAlert adds a pending alert.
 func (tx *Tx) ScheduleAlert(a Alert) error {
-	_, err := tx.exec(`INSERT INTO alerts (shop, case_id, kind, due_at, state, note) VALUES (?,?,?,?,?,?)`,
+	err := tx.later(func(err error) error { return fmt.Errorf("schedule %s alert for case %s: %w", a.Kind, a.CaseID, err) },
+		`INSERT INTO alerts (shop, case_id, kind, due_at, state, note) VALUES (?,?,?,?,?,?)`,
 		a.Shop, a.CaseID, a.Kind, ms(a.DueAt), AlertPending, a.Note)
 	if err != nil {
-		return fmt.Errorf("schedule %s alert for case %s: %w", a.Kind, a.CaseID, err)
+		return err
 	}
 	tx.scheduled = true
 	return nil
@@ -264,8 +262,17 @@ func (tx *Tx) Reschedule(c *Case, deadline time.Time, p Policy) error {
 // QueueReply commits a message to the outbox; the channel sends it after commit and
 // marks it sent, and a restart sends whatever was committed but not sent.
 func (tx *Tx) QueueReply(shop, to, text string) (Reply, error) {
-	var id int64
-	err := tx.queryRow(`INSERT INTO replies (shop, recipient, text, state, created_at) VALUES (?,?,?,?,?) RETURNING id`,
+	id, reserved, err := tx.reservedReplyID()
+	if err != nil {
+		return Reply{}, fmt.Errorf("queue reply: %w", err)
+	}
+	if reserved {
+		err := tx.later(func(err error) error { return fmt.Errorf("queue reply: %w", err) },
+			`INSERT INTO replies (id, shop, recipient, text, state, created_at) VALUES (?,?,?,?,?,?)`,
+			id, shop, to, text, "pending", ms(tx.now))
+		return Reply{ID: id, Shop: shop, To: to, Text: text}, err
+	}
+	err = tx.queryRow(`INSERT INTO replies (shop, recipient, text, state, created_at) VALUES (?,?,?,?,?) RETURNING id`,
 		shop, to, text, "pending", ms(tx.now)).Scan(&id)
 	if err != nil {
 		return Reply{}, fmt.Errorf("queue reply: %w", err)
@@ -278,10 +285,11 @@ func (tx *Tx) QueueJob(j Job) error {
 	if j.DueAt.IsZero() {
 		j.DueAt = tx.now
 	}
-	_, err := tx.exec(`INSERT INTO jobs (shop, case_id, kind, payload, due_at, state) VALUES (?,?,?,?,?,?)`,
+	err := tx.later(func(err error) error { return fmt.Errorf("queue %s job for case %s: %w", j.Kind, j.CaseID, err) },
+		`INSERT INTO jobs (shop, case_id, kind, payload, due_at, state) VALUES (?,?,?,?,?,?)`,
 		j.Shop, j.CaseID, j.Kind, j.Payload, ms(j.DueAt), "pending")
 	if err != nil {
-		return fmt.Errorf("queue %s job for case %s: %w", j.Kind, j.CaseID, err)
+		return err
 	}
 	tx.scheduled = true
 	return nil
@@ -319,6 +327,11 @@ func (tx *Tx) Handoff(shop, buyer string) (string, error) {
 // FirstSeen records a channel message id and reports whether it is new, so a message
 // the channel delivers twice is handled once.
 func (tx *Tx) FirstSeen(shop, msgID string) (bool, error) {
+	if p, ok := tx.q.(*pgTx); ok {
+		if first, done, err := p.firstSeen(shop, msgID, ms(tx.now)); done {
+			return first, err
+		}
+	}
 	res, err := tx.exec(`INSERT INTO seen_messages (shop, msg_id, at) VALUES (?,?,?) ON CONFLICT DO NOTHING`,
 		shop, msgID, ms(tx.now))
 	if err != nil {

@@ -1,0 +1,212 @@
+package cases_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/internal/pgtest"
+)
+
+// Writes of a transaction are seen by its own later reads and commit in the order they
+// were made, however the store sends them (on PostgreSQL, held back and pipelined).
+func TestTxWritesSeenInOrder(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	c := openCase(t, s, "b1", "1", "refund")
+	var seen []cases.Event
+	err := s.Update(ctx, func(tx *cases.Tx) (err error) {
+		if err := tx.LockBuyer("demo", "b1"); err != nil {
+			return err
+		}
+		for _, text := range []string{"一", "二", "三"} {
+			if err := tx.AddEvent(cases.Event{Shop: "demo", CaseID: c.ID, Kind: cases.EventMessage, Actor: "buyer", Text: text}); err != nil {
+				return err
+			}
+		}
+		seen, err = tx.Events("demo", c.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if texts := eventTexts(seen); !strings.HasSuffix(texts, "|一|二|三") {
+		t.Fatalf("the transaction's own read saw %s, want its three events last, in order", texts)
+	}
+	after, err := s.Events(ctx, "demo", c.ID)
+	if err != nil || eventTexts(after) != eventTexts(seen) {
+		t.Fatalf("committed %s (%v), want what the transaction saw: %s", eventTexts(after), err, eventTexts(seen))
+	}
+}
+
+func eventTexts(evs []cases.Event) string {
+	var b strings.Builder
+	for _, e := range evs {
+		b.WriteString("|" + e.Text)
+	}
+	return b.String()
+}
+
+// A buyer's turns number their replies in turn order, however many a turn says (on
+// PostgreSQL, ids reserved with the buyer's lock, and inserted as before past them), and
+// each id queued is the one stored.
+func TestTurnReplyIDs(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	var want []cases.Reply
+	for turn, n := range []int{1, 4, 0, 2} {
+		err := s.Update(ctx, func(tx *cases.Tx) error {
+			if err := tx.LockBuyer("demo", "b1"); err != nil {
+				return err
+			}
+			for i := range n {
+				r, err := tx.QueueReply("demo", "b1", fmt.Sprintf("第%d轮 %d", turn, i))
+				if err != nil {
+					return err
+				}
+				want = append(want, r)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.PendingReplies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d replies stored, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("reply %d stored as %+v, queued as %+v", i, got[i], want[i])
+		}
+		if i > 0 && want[i].ID <= want[i-1].ID {
+			t.Fatalf("reply ids out of turn order: %d after %d", want[i].ID, want[i-1].ID)
+		}
+	}
+}
+
+// On PostgreSQL a write held back to go with the commit still fails the Update when it
+// fails, with its own error, and nothing of the transaction stays.
+func TestPGHeldWriteFails(t *testing.T) {
+	url := pgtest.Schema(t, filepath.Join(t.TempDir(), "held"))
+	ck := newClock()
+	s, err := cases.Open(url, cases.Options{Now: ck.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	c := openCase(t, s, "b1", "1", "refund")
+	err = s.Update(ctx, func(tx *cases.Tx) error {
+		if err := tx.LockBuyer("demo", "b1"); err != nil {
+			return err
+		}
+		if _, err := tx.FirstSeen("demo", "m1"); err != nil {
+			return err
+		}
+		if _, err := tx.QueueReply("demo", "b1", "好的"); err != nil {
+			return err
+		}
+		// PostgreSQL refuses a NUL in text: this write fails, at commit.
+		return tx.AddEvent(cases.Event{Shop: "demo", CaseID: c.ID, Kind: cases.EventMessage, Actor: "buyer", Text: "坏\x00字"})
+	})
+	if err == nil || !strings.Contains(err.Error(), "add message event to case "+c.ID) {
+		t.Fatalf("Update = %v, want the event's own failure", err)
+	}
+	if r, _ := s.PendingReplies(ctx); len(r) != 0 {
+		t.Fatalf("a failed transaction's reply was kept: %+v", r)
+	}
+	var first bool
+	if err := s.Update(ctx, func(tx *cases.Tx) (err error) { first, err = tx.FirstSeen("demo", "m1"); return err }); err != nil || !first {
+		t.Fatalf("message id after the failed turn: first = %v, %v; want true (nothing kept)", first, err)
+	}
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return errors.New("nothing") }); err == nil {
+		t.Fatal("an Update whose fn fails before any statement succeeded")
+	}
+}
+
+// Buyer reads the handoff and the buyer's cases together (on PostgreSQL, in one round
+// trip): live ones and those closed since the time asked, newest first, nobody else's.
+func TestBuyerView(t *testing.T) {
+	ck := newClock()
+	s := MustOpenStore(t, ck)
+	ctx := context.Background()
+	old := openCase(t, s, "b1", "1", "refund")
+	err := s.Update(ctx, func(tx *cases.Tx) error { return tx.SetState(old, cases.StateResolved, "merchant", "") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck.t = ck.t.Add(48 * time.Hour)
+	live := openCase(t, s, "b1", "2", "return")
+	openCase(t, s, "b2", "3", "refund")
+	v, err := s.Buyer(ctx, "demo", "b1", ck.t.Add(-time.Hour))
+	if err != nil || v.Handoff != "" || len(v.Cases) != 1 || v.Cases[0].ID != live.ID || v.Cases[0].OrderID != "2" {
+		t.Fatalf("Buyer = %+v, %v; want only the live case %s, no handoff", v, err, live.ID)
+	}
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return tx.SetHandoff("demo", "b1", live.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	v, err = s.Buyer(ctx, "demo", "b1", ck.t.Add(-72*time.Hour))
+	if err != nil || v.Handoff != live.ID || len(v.Cases) != 2 || v.Cases[0].ID != live.ID || v.Cases[1].ID != old.ID ||
+		v.Cases[1].State != cases.StateResolved || !v.Cases[0].Deadline.Equal(live.Deadline) {
+		t.Fatalf("Buyer = %+v, %v; want handoff %s and both cases, newest first", v, err, live.ID)
+	}
+	// BuyerAndSession reads the same view, and the session beside it.
+	v2, ss, err := s.BuyerAndSession(ctx, "demo", "b1", ck.t.Add(-72*time.Hour))
+	if err != nil || ss.OK || v2.Handoff != v.Handoff || len(v2.Cases) != 2 || v2.Cases[1] != v.Cases[1] {
+		t.Fatalf("BuyerAndSession = %+v, %+v, %v; want Buyer's view and no session", v2, ss, err)
+	}
+	if err := s.SaveSession(ctx, "demo", "b1", `{"Intent":"refund"}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveSession(ctx, "demo", "b2", `{"Intent":"other"}`); err != nil {
+		t.Fatal(err)
+	}
+	v2, ss, err = s.BuyerAndSession(ctx, "demo", "b1", ck.t.Add(-time.Hour))
+	if err != nil || !ss.OK || ss.Data != `{"Intent":"refund"}` || !ss.At.Equal(ck.t) || len(v2.Cases) != 1 {
+		t.Fatalf("BuyerAndSession = %+v, %+v, %v; want the live case and b1's session at %v", v2, ss, err, ck.t)
+	}
+}
+
+// A buyer's turn that locks the buyer and then records its message id (on PostgreSQL,
+// one statement) learns whether the id is new, and still queues its replies.
+func TestTurnFirstSeen(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	turn := func(msgID string) (first bool, r cases.Reply) {
+		t.Helper()
+		err := s.Update(ctx, func(tx *cases.Tx) (err error) {
+			if err := tx.LockBuyer("demo", "b1"); err != nil {
+				return err
+			}
+			if first, err = tx.FirstSeen("demo", msgID); err != nil {
+				return err
+			}
+			r, err = tx.QueueReply("demo", "b1", "收到 "+msgID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return first, r
+	}
+	f1, r1 := turn("m1")
+	f2, r2 := turn("m1")
+	f3, r3 := turn("m2")
+	if !f1 || f2 || !f3 {
+		t.Fatalf("first seen = %v, %v, %v; want true, false, true", f1, f2, f3)
+	}
+	got, err := s.PendingReplies(ctx)
+	if err != nil || len(got) != 3 || got[0] != r1 || got[1] != r2 || got[2] != r3 {
+		t.Fatalf("pending = %+v, %v; want %+v %+v %+v", got, err, r1, r2, r3)
+	}
+}
