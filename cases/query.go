@@ -159,6 +159,11 @@ func (s *Store) Alerts(ctx context.Context, shop, caseID string) ([]Alert, error
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
+	return collectAlerts(rows)
+}
+
+// collectAlerts scans and closes rows of alertColumns.
+func collectAlerts(rows *sql.Rows) ([]Alert, error) {
 	defer rows.Close()
 	var out []Alert
 	for rows.Next() {
@@ -252,15 +257,8 @@ func (s *Store) ClaimAlerts(ctx context.Context, now time.Time, limit int) ([]Al
 		if err != nil {
 			return fmt.Errorf("claim alerts: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanAlert(rows)
-			if err != nil {
-				return fmt.Errorf("scan alert: %w", err)
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
+		out, err = collectAlerts(rows)
+		return err
 	})
 	sortAlerts(out)
 	return out, err

@@ -459,16 +459,7 @@ func (tx *Tx) claimAlertsPG(now time.Time, limit int) ([]Alert, error) {
 	if err != nil {
 		return nil, fmt.Errorf("claim alerts: %w", err)
 	}
-	defer rows.Close()
-	var out []Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan alert: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collectAlerts(rows)
 }
 
 // claimJobsQueryPG is ClaimJobs on PostgreSQL: due jobs and jobs whose lease ran out.
