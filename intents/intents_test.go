@@ -476,13 +476,23 @@ func FuzzExtractSlots(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		sl := ExtractSlots(s)
-		for _, v := range []string{sl.OrderID, sl.Phone, sl.Tracking, sl.Platforms[0]} {
+		for _, v := range []string{sl.OrderID, sl.Phone, sl.Tracking, sl.Platforms[0], sl.MoreOrderIDs[0]} {
 			if !utf8.ValidString(v) {
 				t.Errorf("ExtractSlots(%q): invalid UTF-8 %q", s, v)
 			}
 		}
-		if sl.OrderID != "" && !allDigits(sl.OrderID) || sl.Phone != "" && !isMobile(sl.Phone) || sl.AmountFen < 0 {
+		// An order id is digits, or 拼多多's date-hyphen-15 digits, whole.
+		orderShape := func(id string) bool {
+			date, rest, pdd := strings.Cut(id, "-")
+			return allDigits(id) || pdd && len(date) == 6 && allDigits(date) && len(rest) == 15 && allDigits(rest)
+		}
+		if sl.OrderID != "" && !orderShape(sl.OrderID) || sl.Phone != "" && !isMobile(sl.Phone) || sl.AmountFen < 0 {
 			t.Errorf("ExtractSlots(%q) = %+v", s, sl)
+		}
+		for _, id := range sl.MoreOrderIDs {
+			if id != "" && (!orderShape(id) || id == sl.OrderID || sl.OrderID == "") {
+				t.Errorf("ExtractSlots(%q): further order id %q of %+v", s, id, sl)
+			}
 		}
 	})
 }
