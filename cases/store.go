@@ -104,6 +104,10 @@ func Open(path string, o Options) (st *Store, err error) {
 	}
 	// No _txlock=immediate: every write goes through the one committer goroutine, so no
 	// two writers can deadlock upgrading, and read transactions must not take the write lock.
+	// mode=rw: a connection opened after the file was deleted or moved away fails
+	// instead of creating an empty database at the old path (the file was created above,
+	// or must exist for a read-only store).
+	q.Set("mode", "rw")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -113,6 +117,13 @@ func Open(path string, o Options) (st *Store, err error) {
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxLifetime(0)
+	// Open the pool's connections now, all on this file: if the file is later deleted or
+	// replaced (Check reports it), reads still see the cases it held rather than failing
+	// on whichever connection happens to be opened afterwards.
+	if err := warmPool(db, 4); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	var mode string
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
 		db.Close()
@@ -145,6 +156,29 @@ func Open(path string, o Options) (st *Store, err error) {
 		stmts: map[string]*sql.Stmt{}, queue: make(chan write), closed: make(chan struct{}), stopped: make(chan struct{})}
 	go st.commitLoop()
 	return st, nil
+}
+
+// warmPool opens n connections of db and returns them to its pool.
+func warmPool(db *sql.DB, n int) error {
+	ctx := context.Background()
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		if err := c.PingContext(ctx); err != nil {
+			c.Close()
+			return err
+		}
+		conns = append(conns, c)
+	}
+	return nil
 }
 
 // migrations after the base schema, in order; PRAGMA user_version counts those applied.
