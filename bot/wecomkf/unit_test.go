@@ -307,7 +307,7 @@ func TestSendRetriesAndRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.api.rest.SetRetryCount(0) // count Send's own attempts only
+	c.api.REST().SetRetryCount(0) // count Send's own attempts only
 	c.sleep = func(context.Context, time.Duration) error { return nil }
 	buyer := BuyerID(e2eKf, "wmX")
 	ctx := context.Background()

@@ -8,36 +8,29 @@ package wecomapp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/aftersale/aftersale/adapters"
+	"github.com/aftersale/aftersale/internal/wecomapi"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/notify/internal/robot"
 )
 
 // DefaultBaseURL is the WeCom API host.
-const DefaultBaseURL = "https://qyapi.weixin.qq.com"
+const DefaultBaseURL = wecomapi.DefaultBaseURL
 
 // DefaultTimeout bounds one send when Options.Timeout is zero.
 const DefaultTimeout = 10 * time.Second
 
 // maxContentBytes is the application text message's limit (应用消息 text: 2048 bytes).
 const maxContentBytes = 2048
-
-// WeCom errcodes: the token refused (40014 invalid, 42001 expired) → a new token and one
-// more try; -1 busy, 45009 frequency, 45033 concurrency → worth retrying later.
-var (
-	tokenCodes     = map[int]bool{40014: true, 42001: true}
-	retryableCodes = map[int]bool{-1: true, 45009: true, 45033: true}
-)
 
 // Options configures a Sink.
 type Options struct {
@@ -60,14 +53,10 @@ type Options struct {
 
 // Sink sends alerts as application messages.
 type Sink struct {
-	name    string
-	opt     Options
-	base    string
-	client  *resty.Client
-	redact  robot.Redactor
-	mu      sync.Mutex
-	token   string
-	expires time.Time
+	name   string
+	opt    Options
+	api    *wecomapi.Client
+	redact robot.Redactor
 }
 
 // New validates o and returns a Sink.
@@ -104,8 +93,13 @@ func New(o Options) (*Sink, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Sink{name: o.Name, opt: o, base: strings.TrimRight(o.BaseURL, "/"), client: robot.NewClient(o.HTTPClient),
-		redact: robot.Redactor{o.Secret}}, nil
+	s := &Sink{name: o.Name, opt: o, redact: robot.Redactor{o.Secret}}
+	// No retries inside the client, as before the client was shared: the SendError's
+	// verdict tells the caller whether to try again, and Timeout bounds the whole send.
+	s.api = wecomapi.New(wecomapi.Options{BaseURL: o.BaseURL, CorpID: o.CorpID, Secret: o.Secret,
+		REST: adapters.RESTOptions{Timeout: o.Timeout, Retries: -1, HTTPClient: o.HTTPClient}, Now: o.Now,
+		CheckHTTP: s.checkHTTP})
+	return s, nil
 }
 
 // Name returns the sink's label.
@@ -129,91 +123,49 @@ func (s *Sink) SendText(ctx context.Context, userIDs []string, text string) erro
 	defer cancel()
 	body := map[string]any{"touser": strings.Join(userIDs, "|"), "msgtype": "text", "agentid": s.opt.AgentID,
 		"text": map[string]string{"content": robot.Truncate(text, maxContentBytes)}}
-	for attempt := 0; ; attempt++ {
-		token, err := s.accessToken(ctx)
-		if err != nil {
-			return err
+	// WeCom's envelope always has errcode; an answer without one came from something
+	// in between, and WeCom may never have seen the message.
+	var ans struct {
+		ErrCode *int `json:"errcode"`
+	}
+	err := s.api.Post(ctx, "message/send", body, &ans)
+	if err == nil && ans.ErrCode == nil {
+		err = errors.New("answer has no errcode")
+	}
+	return s.sendError(err)
+}
+
+// checkHTTP is the WeCom client's verdict on a transport failure (retried) or a non-2xx
+// answer (notify.CheckStatus), with the secret and the token kept out of the text.
+func (s *Sink) checkHTTP(op string, r *resty.Response, err error) error {
+	if err != nil {
+		what := "post message"
+		if op == wecomapi.OpGetToken {
+			what = "get token"
 		}
-		resp, err := s.client.R().SetContext(ctx).SetQueryParam("access_token", token).
-			SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(body).
-			Post(s.base + "/cgi-bin/message/send")
-		if err != nil {
-			return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("post message: %w", stripURL(err)))}
-		}
-		if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-			return s.redact.SendError(err)
-		}
-		code, msg, err := s.envelope(resp.Body())
-		if err != nil {
-			return err
-		}
-		if tokenCodes[code] && attempt == 0 {
-			s.forget(token)
-			continue
-		}
-		if code != 0 {
-			return &notify.SendError{Sink: s.name, Status: resp.StatusCode(), Retry: retryableCodes[code],
-				Err: fmt.Errorf("errcode %d: %.200s", code, msg)}
-		}
+		return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("%s: %w", what, stripURL(err)))}
+	}
+	return s.redact.SendError(notify.CheckStatus(s.name, r.StatusCode(), r.Body()))
+}
+
+// sendError turns the WeCom client's error into a *notify.SendError: checkHTTP's pass
+// through; an errcode is retried when WeCom calls it transient (-1 busy, 45009, 45033;
+// a wrong corp id or secret at gettoken is not); an answer that is not WeCom's is.
+func (s *Sink) sendError(err error) error {
+	var se *notify.SendError
+	var ae *wecomapi.APIError
+	switch {
+	case err == nil:
 		return nil
+	case errors.As(err, &se):
+		return err
+	case errors.As(err, &ae) && ae.Op == wecomapi.OpGetToken:
+		return &notify.SendError{Sink: s.name, Retry: ae.Retries, Err: fmt.Errorf("get token: errcode %d: %s", ae.Code, ae.Msg)}
+	case errors.As(err, &ae):
+		// WeCom answers an errcode with HTTP 200; a non-2xx never gets here (checkHTTP).
+		return &notify.SendError{Sink: s.name, Status: http.StatusOK, Retry: ae.Retries, Err: fmt.Errorf("errcode %d: %s", ae.Code, ae.Msg)}
 	}
-}
-
-func (s *Sink) envelope(b []byte) (int, string, error) {
-	var ans struct {
-		ErrCode *int   `json:"errcode"`
-		ErrMsg  string `json:"errmsg"`
-	}
-	if err := json.Unmarshal(b, &ans); err != nil || ans.ErrCode == nil {
-		// A 2xx that is not WeCom's envelope comes from something in between.
-		return 0, "", &notify.SendError{Sink: s.name, Retry: true, Err: fmt.Errorf("decode answer %.200q", b)}
-	}
-	return *ans.ErrCode, ans.ErrMsg, nil
-}
-
-// accessToken returns the cached token or fetches one, kept until five minutes before
-// it expires.
-func (s *Sink) accessToken(ctx context.Context) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.token != "" && s.opt.Now().Before(s.expires) {
-		return s.token, nil
-	}
-	resp, err := s.client.R().SetContext(ctx).
-		SetQueryParams(map[string]string{"corpid": s.opt.CorpID, "corpsecret": s.opt.Secret}).
-		Get(s.base + "/cgi-bin/gettoken")
-	if err != nil {
-		return "", &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(fmt.Errorf("get token: %w", stripURL(err)))}
-	}
-	if err := notify.CheckStatus(s.name, resp.StatusCode(), resp.Body()); err != nil {
-		return "", s.redact.SendError(err)
-	}
-	code, msg, err := s.envelope(resp.Body())
-	if err != nil {
-		return "", err
-	}
-	if code != 0 {
-		// A wrong corp id or secret: no retry cures it.
-		return "", &notify.SendError{Sink: s.name, Retry: retryableCodes[code], Err: fmt.Errorf("get token: errcode %d: %.200s", code, msg)}
-	}
-	var ans struct {
-		AccessToken string `json:"access_token"`
-		ExpiresIn   int    `json:"expires_in"`
-	}
-	if err := json.Unmarshal(resp.Body(), &ans); err != nil || ans.AccessToken == "" {
-		return "", &notify.SendError{Sink: s.name, Retry: true, Err: errors.New("get token: answer has no access_token")}
-	}
-	life := time.Duration(ans.ExpiresIn) * time.Second
-	s.token, s.expires = ans.AccessToken, s.opt.Now().Add(max(life-5*time.Minute, life/2))
-	return s.token, nil
-}
-
-func (s *Sink) forget(token string) {
-	s.mu.Lock()
-	if s.token == token {
-		s.token = ""
-	}
-	s.mu.Unlock()
+	return &notify.SendError{Sink: s.name, Retry: true, Err: s.redact.Err(err)}
 }
 
 // stripURL drops the *url.Error layer, whose text is the request URL with the token.

@@ -136,7 +136,7 @@ func TestSendErrors(t *testing.T) {
 			f, srv := newFake(t)
 			s := newSink(t, srv.URL)
 			if tt.expire {
-				if _, err := s.accessToken(context.Background()); err != nil {
+				if _, err := s.api.AccessToken(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 				f.expired["T1"] = true
