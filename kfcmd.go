@@ -80,20 +80,16 @@ func (m *Main) runWeComKF(ctx context.Context, cfg *config.Config) int {
 		names[s.ID] = s.Name
 	}
 	ch, err := wecomkf.New(wecomkf.Options{CorpID: w.CorpID, Secret: w.Secret, Token: w.Token, EncodingAESKey: w.EncodingAESKey,
-		Accounts: w.Accounts, Servicers: w.Servicers, Cursors: a.Store, Merchant: merchant, Sinks: sinks,
+		Accounts: w.Accounts, Servicers: w.Servicers, Cursors: a.Store, Relay: a.Store, Merchant: merchant, Sinks: sinks,
 		Welcome:  func(shop string) string { return a.Engine.Reply("welcome", bot.Data{Shop: names[shop]}) },
 		MediaDir: w.MediaDir, Now: m.Now, Log: log})
 	if err != nil {
 		return fail(exitUsage, "配置错误 / config error: wecomkf: %v", err)
 	}
 	forward.ch = ch
-	// One instance pulls each account's cursor: on a shared PostgreSQL store the others
-	// stand by and take over when it dies.
-	ctx, release, err := m.holdChannel(ctx, a, "wecomkf:"+w.CorpID)
-	if err != nil {
-		return exitOK // ended while standing by
-	}
-	defer release()
+	// Every instance serves the callback and the platforms' pushes and runs the alert and
+	// job loops (their claims are leases); a callback taken here is relayed through the
+	// store to the one instance that pulls the account.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := a.Start(ctx); err != nil {
@@ -104,6 +100,13 @@ func (m *Main) runWeComKF(ctx context.Context, cfg *config.Config) int {
 			return fail(exitUsage, "配置错误 / config error: %v", err)
 		}
 	}
+	// One instance pulls each account's cursor: on a shared PostgreSQL store the others
+	// stand by and take over when it dies.
+	ctx, release, err := m.holdChannel(ctx, a, "wecomkf:"+w.CorpID)
+	if err != nil {
+		return exitOK // ended while standing by
+	}
+	defer release()
 	go func() {
 		if err := a.Engine.Resend(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("resend replies from before the restart", "err", err)

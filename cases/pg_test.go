@@ -263,3 +263,41 @@ func TestPGConcurrentMigrate(t *testing.T) {
 		t.Fatalf("write on a read-only PostgreSQL store: %v (fault %q), want read_only", err, cases.FaultOf(err))
 	}
 }
+
+// A message published on one instance reaches the other's subscribers (a 微信客服 callback
+// taken by a standby, told to the instance that pulls), and a commit's wake-up is not
+// taken for one.
+func TestPGPublishReachesOtherInstance(t *testing.T) {
+	ck := newClock()
+	a, b := twoInstances(t, ck, 0)
+	got := make(chan string, 4)
+	b.Subscribe("kf:wk1", func(p string) { got <- p })
+	b.Subscribe("kf:other", func(p string) { t.Errorf("other topic got %q", p) })
+	woke := make(chan struct{}, 16)
+	b.OnSchedule(func() {
+		select {
+		case woke <- struct{}{}:
+		default:
+		}
+	})
+	select { // the listener's first connect
+	case <-woke:
+	case <-time.After(10 * time.Second):
+		t.Fatal("b's listener never connected")
+	}
+	ctx := context.Background()
+	if err := a.Publish(ctx, "kf:wk1", "token-1"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-got:
+		if p != "token-1" {
+			t.Fatalf("b got %q, want token-1", p)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("b never heard a's publish")
+	}
+	if err := a.Publish(ctx, "kf:\x1fbad", "x"); err == nil {
+		t.Fatal("a topic with the separator was published")
+	}
+}

@@ -369,9 +369,10 @@ func (s *Store) listenPG(ctx context.Context) {
 			_, err = conn.Exec(ctx, "LISTEN "+pgx.Identifier{s.pg.channel}.Sanitize())
 			s.wake()
 			for err == nil {
-				_, err = conn.WaitForNotification(ctx)
+				var n *pgconn.Notification
+				n, err = conn.WaitForNotification(ctx)
 				if err == nil {
-					s.wake()
+					s.notified(n.Payload)
 				}
 			}
 			conn.Close(context.WithoutCancel(ctx))

@@ -35,7 +35,7 @@ func (c *Channel) Handler() http.Handler {
 				return
 			}
 			if _, ok := c.wake[kfid]; ok {
-				c.poke(kfid, token)
+				c.wakeAccount(r.Context(), kfid, token)
 			} else if kfid != "" {
 				c.log.Warn("wecomkf callback for an open_kfid no shop has", "open_kfid", kfid)
 			}

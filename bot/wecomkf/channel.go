@@ -49,6 +49,10 @@ type Options struct {
 	Accounts map[string]string
 	// Cursors keeps the sync_msg cursor of each account. Required.
 	Cursors CursorStore
+	// Relay carries a callback's pull token to whichever instance pulls the account
+	// (several instances on one PostgreSQL store: any may take the callback, one pulls).
+	// nil: the callback wakes this process's puller directly. *cases.Store satisfies it.
+	Relay Relay
 	// Merchant sends to merchants (their WeCom userids are the shop's merchant ids);
 	// nil: the engine's replies to merchants are only logged (the board shows them).
 	Merchant MerchantSender
@@ -167,8 +171,34 @@ func New(o Options) (*Channel, error) {
 		}
 		c.shopOf[kfid] = shop
 		c.wake[kfid] = make(chan string, 1)
+		if o.Relay != nil {
+			o.Relay.Subscribe(relayTopic(kfid), func(token string) { c.poke(kfid, token) })
+		}
 	}
 	return c, nil
+}
+
+// Relay passes a message to every instance's subscribers of a topic (Store.Publish and
+// Subscribe); subscribers must not block.
+type Relay interface {
+	Publish(ctx context.Context, topic, payload string) error
+	Subscribe(topic string, fn func(payload string))
+}
+
+// relayTopic is the Relay topic of an account's callbacks.
+func relayTopic(kfid string) string { return "wecomkf:" + kfid }
+
+// wakeAccount tells the account's puller a callback came: through the relay to the
+// instance that pulls it, or, without one or when it fails, to this process's puller.
+func (c *Channel) wakeAccount(ctx context.Context, kfid, token string) {
+	if c.opt.Relay != nil {
+		err := c.opt.Relay.Publish(ctx, relayTopic(kfid), token)
+		if err == nil {
+			return
+		}
+		c.log.Warn("relay a wecomkf callback; waking this instance's puller", "open_kfid", kfid, "err", err)
+	}
+	c.poke(kfid, token)
 }
 
 // BuyerID is the stable id of a WeChat customer of one 客服账号: the external_userid

@@ -101,6 +101,8 @@ type world struct {
 	msgN  int
 	// servicers is Options.Servicers.
 	servicers map[string]string
+	// relay is Options.Relay of the processes started (nil: none).
+	relay Relay
 }
 
 type process struct {
@@ -142,7 +144,7 @@ func (w *world) start() *process {
 	}
 	var a *app.App
 	ch, err := New(Options{CorpID: w.fake.corpID, Secret: w.fake.kfSecret, Token: cbToken, EncodingAESKey: aesKey,
-		Accounts: map[string]string{e2eShop: e2eKf}, Servicers: w.servicers, Cursors: store, Merchant: sink, Sinks: []notify.Sink{sink},
+		Accounts: map[string]string{e2eShop: e2eKf}, Servicers: w.servicers, Cursors: store, Merchant: sink, Sinks: []notify.Sink{sink}, Relay: w.relay,
 		Welcome:  func(shop string) string { return a.Engine.Reply("welcome", bot.Data{Shop: "示例小店"}) },
 		MediaDir: filepath.Join(w.dir, "media"), MinInterval: time.Microsecond, BaseURL: w.fake.srv.URL, Now: w.clock.now})
 	if err != nil {
@@ -237,7 +239,10 @@ func (w *world) setCursor(v string) {
 }
 
 // callback POSTs the kf_msg_or_event notice, encrypted and signed as WeCom does.
-func (w *world) callback(p *process) {
+func (w *world) callback(p *process) { w.callbackTo(p.srv.URL) }
+
+// callbackTo POSTs the notice to the callback server at base.
+func (w *world) callbackTo(base string) {
 	t := w.t
 	t.Helper()
 	inner := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><CreateTime>%d</CreateTime><MsgType><![CDATA[event]]></MsgType>"+
@@ -247,7 +252,7 @@ func (w *world) callback(p *process) {
 	ts, nonce := fmt.Sprint(w.clock.now().Unix()), "1372623149"
 	q := url.Values{"msg_signature": {wecomSign(cbToken, ts, nonce, enc)}, "timestamp": {ts}, "nonce": {nonce}}
 	body := fmt.Sprintf("<xml><ToUserName><![CDATA[%s]]></ToUserName><Encrypt><![CDATA[%s]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>", w.fake.corpID, enc)
-	resp, err := http.Post(p.srv.URL+CallbackPath+"?"+q.Encode(), "text/xml", strings.NewReader(body))
+	resp, err := http.Post(base+CallbackPath+"?"+q.Encode(), "text/xml", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,4 +488,57 @@ func TestHandoffMovesSession(t *testing.T) {
 	w.says(buyer, text("我要退款 "+e2eOrder))
 	w.callback(p)
 	eventually(t, "the bot answering by send_msg again", func() bool { return len(w.fake.sentTo(e2eKf, buyer)) == 2 })
+}
+
+// memRelay is Store.Publish/Subscribe between the processes of one test.
+type memRelay struct {
+	mu   sync.Mutex
+	subs map[string][]func(string)
+	sent []string
+}
+
+func (r *memRelay) Publish(_ context.Context, topic, payload string) error {
+	r.mu.Lock()
+	fns := r.subs[topic]
+	r.sent = append(r.sent, topic)
+	r.mu.Unlock()
+	for _, fn := range fns {
+		fn(payload)
+	}
+	return nil
+}
+
+func (r *memRelay) Subscribe(topic string, fn func(string)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.subs == nil {
+		r.subs = map[string][]func(string){}
+	}
+	r.subs[topic] = append(r.subs[topic], fn)
+}
+
+// TestCallbackOnAnotherInstance: with several instances on one store, the callback may
+// reach one that does not pull the account (a standby); it relays the token, and the
+// instance that pulls answers the buyer with it.
+func TestCallbackOnAnotherInstance(t *testing.T) {
+	w := newWorld(t)
+	w.relay = &memRelay{}
+	p := w.start()
+	standby, err := New(Options{CorpID: w.fake.corpID, Secret: w.fake.kfSecret, Token: cbToken, EncodingAESKey: aesKey,
+		Accounts: map[string]string{e2eShop: e2eKf}, Cursors: p.store, Relay: w.relay, BaseURL: w.fake.srv.URL, Now: w.clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(standby.Handler())
+	defer srv.Close()
+	const buyer = "wmBuyer0009"
+	w.says(buyer, text("我要退款 "+e2eOrder))
+	w.callbackTo(srv.URL)
+	eventually(t, "the puller's reply to the buyer", func() bool { return len(w.fake.sentTo(e2eKf, buyer)) == 1 })
+	if calls := w.fake.calls(); calls[len(calls)-1].token == "" {
+		t.Fatal("the pull after a relayed callback did not use the callback's token")
+	}
+	if _, err := p.store.Case(context.Background(), e2eShop, "A1"); err != nil {
+		t.Fatalf("case A1: %v", err)
+	}
 }
