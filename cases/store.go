@@ -35,10 +35,10 @@ type Store struct {
 	queue  chan write
 	closed chan struct{}
 
-	wakeMu  sync.Mutex
-	wakers  []func() // told after a commit that scheduled alerts or jobs
+	wakeMu sync.Mutex
+	wakers []func() // told after a commit that scheduled alerts or jobs
 	// subs are Subscribe's handlers by topic, told of every Publish on any instance.
-	subs map[string][]func(payload string)
+	subs    map[string][]func(payload string)
 	stopped chan struct{}
 	close   sync.Once
 }
