@@ -1180,7 +1180,20 @@ func menuOptions(cands [3]intents.Label) []string {
 			add(l)
 		}
 	}
+	// Listed in one fixed order, so a number means the same in every menu the buyer
+	// sees (a burst can bring two menus: "杯子" / "碎了"); the classifier chose which.
+	slices.SortStableFunc(out, func(a, b string) int { return menuRank(a) - menuRank(b) })
 	return out
+}
+
+// menuRank is a label's place in every menu: the remedy menu's order, logistics last.
+func menuRank(l string) int {
+	for i, o := range append(remedyOptions(), string(intents.Logistics)) {
+		if o == l {
+			return i
+		}
+	}
+	return 99
 }
 
 // menuChoice reads a reply to an open menu: its number, 0 for a person.
