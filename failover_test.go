@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,4 +133,25 @@ func TestFailoverKill9(t *testing.T) {
 	t.Logf("failover: %d kills in %v; takeover median %v, max %v; %d cases (%d live, %d told to buyers), %d alerts shown, %d marked 重发",
 		kills, time.Since(began).Round(time.Millisecond), takeovers[len(takeovers)/2].Round(time.Millisecond),
 		takeovers[len(takeovers)-1].Round(time.Millisecond), c.cases, c.live, c.told, c.alerts, c.repeats)
+}
+
+// A second instance started under a name a running one has is refused before it does
+// anything: it would take the first's claimed alerts and jobs back as its own.
+func TestDuplicateInstanceRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	url := pgtest.Schema(t, "dupname")
+	cfg := writeConfig(t, "")
+	appendConfig(t, cfg, "url = \""+url+"\"\ninstance = \"same\"\n")
+	first := start(t, "run", "-channel", "terminal", "-config", cfg)
+	first.waitFor(t, "/quit 退出")
+	second := start(t, "run", "-channel", "terminal", "-config", cfg)
+	err := second.cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(second.output(), "[store] instance") {
+		t.Fatalf("second instance under the same name: %v, output %q; want exit 2 naming [store] instance", err, second.output())
+	}
+	first.cmd.Process.Kill()
+	first.cmd.Wait()
 }

@@ -42,6 +42,12 @@ func Copy(ctx context.Context, from, to *Store) ([]TableCount, error) {
 	if from.pg != nil || to.pg == nil {
 		return nil, errors.New("copy: from must be a SQLite store and to a PostgreSQL one")
 	}
+	// Rows to already has under a source row's key must be that row (an earlier copy of
+	// this same file): another shop's events under the same ids, or another "demo" A1,
+	// would otherwise be skipped as copied while the source's rows are lost.
+	if err := sameRows(ctx, from, to); err != nil {
+		return nil, err
+	}
 	counts := make([]TableCount, 0, len(copyTables))
 	err := to.Update(ctx, func(tx *Tx) error {
 		counts = counts[:0]
@@ -75,7 +81,69 @@ func Copy(ctx context.Context, from, to *Store) ([]TableCount, error) {
 	if len(short) > 0 {
 		return counts, fmt.Errorf("%w: %s", ErrCopyMismatch, strings.Join(short, ", "))
 	}
+	// Every source row is in to, as itself.
+	if err := sameRows(ctx, from, to); err != nil {
+		return counts, fmt.Errorf("%w: %w", ErrCopyMismatch, err)
+	}
 	return counts, nil
+}
+
+// rowIdentity names, for a table whose rows are keyed by ids a store numbers itself,
+// the key and the columns that say whose row it is.
+var rowIdentity = []struct{ table, key, who string }{
+	{"cases", "shop || '/' || id", "buyer || '/' || opened_at"},
+	{"events", "id", "shop || '/' || case_id"},
+	{"alerts", "id", "shop || '/' || case_id || '/' || kind"},
+	{"jobs", "id", "shop || '/' || case_id || '/' || kind"},
+	{"replies", "id", "shop || '/' || recipient"},
+	{"examples", "id", "shop || '/' || text"},
+}
+
+// ErrCopyConflict is returned (wrapped) by Copy when the destination holds other rows
+// under the source's keys: a different store, not an earlier copy of this one.
+var ErrCopyConflict = errors.New("the destination holds other data under the same ids")
+
+// sameRows checks that each row to has under a key of from's is from's row (same owner
+// columns); rows from has that to lacks are fine (not copied yet).
+func sameRows(ctx context.Context, from, to *Store) error {
+	for _, r := range rowIdentity {
+		src, err := identities(ctx, from, r.table, r.key, r.who)
+		if err != nil {
+			return err
+		}
+		if len(src) == 0 {
+			continue
+		}
+		dst, err := identities(ctx, to, r.table, r.key, r.who)
+		if err != nil {
+			return err
+		}
+		for k, who := range src {
+			if got, ok := dst[k]; ok && got != who {
+				return fmt.Errorf("%w: %s %s is %q there and %q here; copy into an empty database, or give each shop its own schema (search_path)",
+					ErrCopyConflict, r.table, k, got, who)
+			}
+		}
+	}
+	return nil
+}
+
+// identities reads key → owner columns of a table, as text.
+func identities(ctx context.Context, s *Store, table, key, who string) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`SELECT CAST(%s AS TEXT), CAST(%s AS TEXT) FROM %s`, key, who, table))
+	if err != nil {
+		return nil, fmt.Errorf("read %s ids: %w", table, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, w string
+		if err := rows.Scan(&k, &w); err != nil {
+			return nil, fmt.Errorf("read %s ids: %w", table, err)
+		}
+		out[k] = w
+	}
+	return out, rows.Err()
 }
 
 // copyTable inserts every row of table from the SQLite store into tx, returning the rows

@@ -141,3 +141,46 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 		t.Fatalf("copy from PostgreSQL to SQLite: %v, want refused", err)
 	}
 }
+
+// A second shop's file copied into a database that already holds the first is refused
+// before anything is written: its rows have the same ids as the first's (A1, event 1…),
+// and skipping them as "already copied" would lose them.
+func TestCopyRefusesAnotherStoresRows(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	p := Policy{RespondWithin: 24 * time.Hour}
+	shopFile := func(shop, buyer string) *Store {
+		s, err := Open(filepath.Join(t.TempDir(), shop+".db"), Options{Now: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Update(ctx, func(tx *Tx) error {
+			c := &Case{Shop: shop, Buyer: buyer, Intent: "refund", OrderID: "1"}
+			if err := tx.OpenCase(c, p); err != nil {
+				return err
+			}
+			return tx.AddEvent(Event{Shop: shop, CaseID: c.ID, Kind: EventMessage, Actor: buyer, Text: "退款"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	to, err := Open(pgtest.Schema(t, "copy-two"), Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer to.Close()
+	if _, err := Copy(ctx, shopFile("demo", "老李"), to); err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []*Store{shopFile("demo", "老王"), shopFile("shop3", "小张")} {
+		if _, err := Copy(ctx, other, to); !errors.Is(err, ErrCopyConflict) {
+			t.Fatalf("copy of another store's rows: %v, want ErrCopyConflict", err)
+		}
+	}
+	if found, err := to.FindCases(ctx, CaseFilter{}); err != nil || len(found) != 1 || found[0].Buyer != "老李" {
+		t.Fatalf("after the refused copies: %+v, %v; want only 老李's A1", found, err)
+	}
+}

@@ -497,6 +497,15 @@ func (tx *Tx) LockBuyer(shop, buyer string) error {
 	return nil
 }
 
+// Instance is this instance's name on leases ([store] instance, default the host name);
+// "" on SQLite.
+func (s *Store) Instance() string {
+	if s.pg == nil {
+		return ""
+	}
+	return s.pg.instance
+}
+
 // Hold is this instance's hold on a named thing only one instance may run at a time (a
 // channel that allows one login: web WeChat). Release it when done; Lost is closed if
 // the hold is lost (the database connection that carries it broke): stop then.

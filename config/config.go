@@ -572,6 +572,11 @@ func (c *Config) expandEnv() error {
 		if !ok {
 			return c.errf(key, "environment variable %s is not set", m[1])
 		}
+		if strings.TrimSpace(val) == "" {
+			// An empty line in an env file: for store.url that would quietly open a new
+			// local SQLite file instead of the shared database.
+			return c.errf(key, "environment variable %s is empty", m[1])
+		}
 		v.SetString(val)
 		c.secret[key] = true
 		return nil

@@ -163,6 +163,7 @@ func TestLoadErrors(t *testing.T) {
 		{name: "sink level", file: "[[notify]]\ntype = \"webhook\"\nurl = \"http://x\"\nlevel = \"loud\"\n", key: "notify[0].level", line: 4, msg: "want info, warn or urgent"},
 		{name: "escalation order", file: "[escalation]\ngroup_within = \"10m\"\nall_within = \"15m\"\n", key: "escalation.all_within", line: 3, msg: "shorter than escalation.group_within"},
 		{name: "env unset", file: "[[shops]]\nid = \"s1\"\nname = \"${AFTERSALE_TEST_UNSET}\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[0].name", line: 3, msg: "environment variable AFTERSALE_TEST_UNSET is not set"},
+		{name: "env empty", file: "[store]\nurl = \"${AFTERSALE_TEST_EMPTY}\"\n", key: "store.url", line: 2, msg: "environment variable AFTERSALE_TEST_EMPTY is empty"},
 		{name: "env value not printed", file: "[[shops]]\nid = \"${AFTERSALE_TEST_SECRET}\"\nname = \"店\"\nplatform = \"manual\"\nmerchants = [\"m\"]\n", key: "shops[0].id", line: 2, msg: "(value from the environment) is not a valid shop id", secrets: []string{"Top Secret"}},
 		{name: "menu_below", file: "[intents]\nmenu_below = 1.5\n", key: "intents.menu_below", line: 2, msg: "outside 0..1"},
 		{name: "example label", file: "[intents]\nexamples = [\n  { label = \"refund\", text = \"退钱\" },\n  { label = \"refun\", text = \"退钱\" },\n]\n", key: "intents.examples[1].label", line: 4, msg: `unknown label "refun"`},
@@ -173,6 +174,7 @@ func TestLoadErrors(t *testing.T) {
 		{name: "store url password in file", file: "[store]\nurl = \"postgres://u:TopSecret@h/db\"\n", key: "store.url", line: 2, msg: "holds a password", secrets: []string{"TopSecret"}},
 	}
 	t.Setenv("AFTERSALE_TEST_SECRET", "Top Secret")
+	t.Setenv("AFTERSALE_TEST_EMPTY", "")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeConfig(t, tt.file)
