@@ -145,6 +145,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.SlotOnly && slots.OrderID != "" && sess.Several && caseFor(view.Cases, slots.OrderID) == nil && severalLabel(view.Cases, sess.CaseID) != "":
 		// The next order of "两单都要退": the same request as the order before it.
 		label = severalLabel(view.Cases, sess.CaseID)
+	case slots.Tracking != "" && goodsBack(view.Cases, slots.OrderID) != nil:
+		// "已经寄回了 中通 789…" after a return or exchange was approved: the waybill of
+		// that case, for the merchant, not a new request.
+		return e.followUp(ctx, m, &sess, goodsBack(view.Cases, slots.OrderID))
 	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text):
 		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
 		// request for a person, not a question about the order.
@@ -157,8 +161,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.remedyMenu(ctx, m, &sess, "several_orders")
 		}
 	case res.SlotOnly && slots.OrderID != "" && len(sess.Menu) > 0:
-		// The order number while a menu is open: keep it, and the menu.
+		// The order number while a menu is open: keep it (and any further ones), and the menu.
 		sess.OrderID = slots.OrderID
+		sess.MoreOrders = moreOrders(slots)
 		return e.reMenu(ctx, m, &sess)
 	case res.SlotOnly && slots.OrderID != "":
 		sess.OrderID = slots.OrderID
@@ -254,12 +259,17 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		sess.AmountFen = slots.AmountFen
 	}
 	words := slices.Clone(sess.Pending)
+	more := moreOrders(slots)
+	if len(more) == 0 && choseMenu {
+		more = sess.MoreOrders // given with the first order while the menu was open
+	}
+	sess.MoreOrders = nil
 	replies, err := e.converse(ctx, m, &sess, view, res, label, slots.OrderID, choseMenu)
-	if err == nil && slots.MoreOrderIDs[0] != "" && needsOrder(label) && sess.Intent == "" && sess.CaseID != "" {
+	if err == nil && len(more) > 0 && needsOrder(label) && sess.Intent == "" && sess.CaseID != "" {
 		// "退款 4705… 订单号: 4705…": the same request for each order the message names,
 		// a case each, each order checked as the first was.
-		for _, id := range slots.MoreOrderIDs {
-			if id == "" || err != nil {
+		for _, id := range more {
+			if err != nil {
 				break
 			}
 			sess.OrderID, sess.Pending = id, slices.Clone(words)
@@ -859,6 +869,17 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		// Asking again after the tracking was shown ("都好几天了 能帮我催一下吗"): the
 		// same text again would not help; the merchant can chase the courier.
 		return e.question(ctx, m, sess)
+	case order.Status == adapters.OrderUnpaid || order.Status == adapters.OrderClosed:
+		// Not "还在打包中": nothing ships before it is paid, and a closed order never will.
+		// Anything more (an address change) is for the merchant.
+		key := "logistics_unpaid"
+		if order.Status == adapters.OrderClosed {
+			key = "order_closed"
+		}
+		return e.do(ctx, m, func(t *turn) error {
+			text := t.e.replies.Render(key, Data{OrderID: order.ID})
+			return t.sayText(m.From, text)
+		})
 	case order.Status == adapters.OrderShipped || order.Status == adapters.OrderDelivered:
 		sess.Tracked = order.ID
 		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
@@ -923,11 +944,21 @@ const personWaitEvery = 10 * time.Minute
 // awaitPerson keeps a message on the buyer's request for a person and, at most every
 // personWaitEvery, tells them by when the merchant answers.
 func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
-	tell := e.now().Sub(sess.Told) >= personWaitEvery
+	// A question or hurrying ("怎么还没人回") is answered every time; other words at most
+	// every personWaitEvery.
+	tell := e.now().Sub(sess.Told) >= personWaitEvery || asks(m.Text) || urges(m.Text)
+	phone := intents.ExtractSlots(m.Text).Phone
 	replies, err := e.do(ctx, m, func(t *turn) error {
 		t.caseID = c.ID
 		if err := t.record(c.ID, m); err != nil {
 			return err
+		}
+		if phone != "" {
+			// "直接打给我 138…": the number the person who takes over will call.
+			if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventNote, Actor: "buyer", Text: "买家电话 " + phone}); err != nil {
+				return err
+			}
+			return t.say("phone_noted", Data{CaseID: c.ID})
 		}
 		if !tell {
 			return nil
@@ -1005,6 +1036,35 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 		}
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})
+}
+
+// moreOrders are the order ids a message names after its first.
+func moreOrders(s intents.Slots) []string {
+	var out []string
+	for _, id := range s.MoreOrderIDs {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// goodsBack is the buyer's newest case whose goods travel back to the shop (a return, an
+// exchange, a repair) and that is live or approved, on orderID when one is named; nil if
+// none.
+func goodsBack(cs []cases.Case, orderID string) *cases.Case {
+	for i := range cs {
+		c := &cs[i]
+		switch intents.Label(c.Intent) {
+		case intents.Return, intents.Exchange, intents.Repair:
+		default:
+			continue
+		}
+		if (c.State.Live() || c.State == cases.StateResolved) && (orderID == "" || c.OrderID == orderID) {
+			return c
+		}
+	}
+	return nil
 }
 
 // newestIn is the buyer's newest case in state st, or nil. Cases are newest first.

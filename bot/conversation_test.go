@@ -158,13 +158,15 @@ func TestHumanHandoffWaitsForPersonThenSilences(t *testing.T) {
 	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "A1 接管") || strings.Contains(a[0].Text, "同意") {
 		t.Fatalf("handoff alert should ask for 接管: %+v", a)
 	}
-	if got := h.say(buyer, "有人吗"); len(got) != 0 {
+	if got := h.say(buyer, "就是杯子的事"); len(got) != 0 {
 		t.Fatalf("told when a person answers a moment ago, told again: %q", got)
 	}
+	// Asked, it is answered at once ("怎么还没人回" must not meet silence).
+	mustContain(t, h.say(buyer, "怎么还没人回"), "10:30")
 	h.advance(11 * time.Minute)
-	got = h.say(buyer, "还在吗")
+	got = h.say(buyer, "杯子是上周买的")
 	mustContain(t, got, "10:30")
-	if tr := h.transcript("A1"); len(tr) != 3 || tr[2] != "还在吗" {
+	if tr := h.transcript("A1"); len(tr) != 4 || tr[3] != "杯子是上周买的" {
 		t.Fatalf("words while waiting for a person not kept: %q", tr)
 	}
 	h.takeAlerts()

@@ -263,8 +263,12 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		switch c.Intent {
 		case string(intents.Complaint):
 			key = "complaint_resolved" // a grievance is settled, not "approved"
-		case string(intents.Return), string(intents.Exchange):
+		case string(intents.Return):
 			key = "approved_return" // the goods go back first: where to
+		case string(intents.Exchange):
+			if goesBack(intents.Reason(c.Reason)) {
+				key = "approved_return" // a swap of size or item: the first one goes back
+			}
 		}
 		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress}); err != nil {
 			return err
@@ -443,6 +447,13 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if ev.Kind != cases.EventMessage || ev.Media != "" || onlySlots(ev.Text) {
 			continue
 		}
+		if r := t.e.read(c.Shop, ev.Text); r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) {
+			// Words the model reads plainly as something else did not cause the misreading,
+			// and an explicit 转人工 is never one ("是我本人的啊 转人工" on a case the merchant
+			// calls 维修): learning them would teach the next buyer's 转人工 as a repair.
+			kept = append(kept, ev.Text)
+			continue
+		}
 		if strings.TrimSpace(arg) == "" {
 			// A bare 误判 ("not an after-sale at all") is easy to send by mistake; words
 			// that plainly ask for a remedy ("杯子碎了 退款") are not unlearned on it, or
@@ -491,8 +502,11 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		}
 		msg = fmt.Sprintf("🧠 %s 改为%s：已请买家发订单号，收到后自动开售后单；记住了 %d 句买家原话是「%s」。", c.ID, intentName(string(label)), learned, intentName(string(label)))
 	}
-	if len(kept) > 0 {
+	switch {
+	case len(kept) > 0 && strings.TrimSpace(arg) == "":
 		msg += fmt.Sprintf("\n「%s」说得很明确，没有记成「%s」；确实要记，请写：%s 误判 其他", vocab.Clip(kept[0], 30), intentName(string(label)), c.ID)
+	case len(kept) > 0:
+		msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 	}
 	return t.sayText(t.m.From, msg)
 }
@@ -500,6 +514,12 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 // plainAsk is the confidence above which a request's words are plain enough that a bare
 // 误判 does not unlearn them.
 const plainAsk = 0.9
+
+// goesBack reports an exchange whose goods come back before the new one goes out (a
+// size, the wrong item, not as described); a broken or missing item is reshipped.
+func goesBack(r intents.Reason) bool {
+	return r == intents.ReasonSize || r == intents.ReasonWrongItem || r == intents.ReasonNotAsDescribed
+}
 
 // unbindFirstUse frees an order a refused or closed case's buyer held only by using it
 // first (nothing proves it is theirs): otherwise one stranger's refused request would
@@ -534,6 +554,12 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 	}
 	if !o.State.Live() {
 		return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」，不用合并。", o.ID, o.State.Label()))
+	}
+	if needsOrder(intents.Label(o.Intent)) && !needsOrder(intents.Label(c.Intent)) {
+		// A refund folded into a complaint would be settled by the complaint's outcome
+		// and never paid: the request is the case to keep.
+		return t.sayText(t.m.From, fmt.Sprintf("%s 是%s（订单 %s），不能并入%s %s；请反过来发：%s 合并 %s。",
+			o.ID, intentName(o.Intent), o.OrderID, intentName(c.Intent), c.ID, o.ID, c.ID))
 	}
 	if err := t.tx.MoveEvents(c.Shop, o.ID, c.ID); err != nil {
 		return err

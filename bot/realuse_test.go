@@ -303,3 +303,116 @@ func TestWhyRefusedFindsTheRefusal(t *testing.T) {
 	h.advance(time.Minute)
 	mustContain(t, h.say(buyer, "为什么拒绝我"), "A1", "已超过七天")
 }
+
+// Found by a second trial (17 buyers).
+
+// TestWaybillAfterApprovalJoinsTheCase: the return waybill sent after the merchant
+// approved is that case's, told to the merchant — not a new return.
+func TestWaybillAfterApprovalJoinsTheCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我要退货 "+cupOrder)
+	h.say(merchant, "A1 同意")
+	h.takeAlerts()
+	h.advance(time.Hour)
+	got := h.say(buyer, "已经寄回了 中通 78900011122233")
+	mustContain(t, got, "A1")
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d live cases after the waybill, want none new", n)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "78900011122233") {
+		t.Fatalf("merchant not told the waybill: %+v", a)
+	}
+}
+
+// TestRefundNotMergedIntoComplaint: folding a refund into a complaint would settle it
+// with the complaint's outcome and never pay it; refused with the way round that works.
+func TestRefundNotMergedIntoComplaint(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你们什么破店 骗子 我要投诉")
+	h.say(buyer, "退款 "+cupOrder)
+	var complaint, refund string
+	for _, c := range h.liveCases() {
+		switch c.Intent {
+		case "complaint":
+			complaint = c.ID
+		case "refund":
+			refund = c.ID
+		}
+	}
+	if complaint == "" || refund == "" {
+		t.Fatalf("cases %+v, want a complaint and a refund", h.liveCases())
+	}
+	mustContain(t, h.say(merchant, complaint+" 合并 "+refund), refund+" 合并 "+complaint)
+	if c := h.mustCase(refund); !c.State.Live() {
+		t.Fatalf("the refund was folded away: %s", c.State)
+	}
+}
+
+// TestOrdersGivenWithTheMenuOpenEachGetTheChoice: "两单都要退" → the menu → both order
+// numbers → a choice: a case on each order, of the chosen kind.
+func TestOrdersGivenWithTheMenuOpenEachGetTheChoice(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "两单都要退 杯子和四件套都不想要了")
+	h.say(buyer, "4705288465508532862 4705290012345678901")
+	got := h.say(buyer, "2") // 退货退款 in every menu
+	mustContain(t, got, "A1", "A2")
+	for _, id := range []string{"A1", "A2"} {
+		if c := h.mustCase(id); c.Intent != "return" {
+			t.Fatalf("%s is %s, want the chosen return", id, c.Intent)
+		}
+	}
+}
+
+// TestAskingWhileWaitingForAPersonIsAnswered and a phone number then is kept.
+func TestAskingWhileWaitingForAPersonIsAnswered(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "转人工")
+	mustContain(t, h.say(buyer, "怎么还没人回"), "前")
+	mustContain(t, h.say(buyer, "13812345678 这是我电话 直接打给我"), "电话")
+	var noted bool
+	for _, e := range h.events("A1") {
+		noted = noted || e.Kind == cases.EventNote && strings.Contains(e.Text, "13812345678")
+	}
+	if !noted {
+		t.Fatal("phone left while waiting for a person not kept on the case")
+	}
+}
+
+// TestBrokenItemExchangeIsNotSentBack: approving an exchange for a broken item reships;
+// the buyer is not told to mail back the shards.
+func TestBrokenItemExchangeIsNotSentBack(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子碎了 补发一个就行 不用退 "+cupOrder)
+	c := h.mustCase("A1")
+	if c.Intent != "exchange" {
+		t.Fatalf("read as %s, want an exchange (补发)", c.Intent)
+	}
+	before := len(h.sentTo(buyer))
+	h.say(merchant, "A1 同意")
+	if told := joined(h.sentTo(buyer)[before:]); strings.Contains(told, "寄回") {
+		t.Fatalf("a broken item's reship told to send it back: %q", told)
+	}
+}
+
+// TestUnpaidOrderIsNotBeingPacked: a delivery question on an unpaid order is not told
+// "还在打包中".
+func TestUnpaidOrderIsNotBeingPacked(t *testing.T) {
+	h := newHarness(t)
+	got := h.say("木子李", "什么时候发货 4705292233445566778")
+	if all := joined(got); strings.Contains(all, "打包") || !strings.Contains(all, "付款") {
+		t.Fatalf("unpaid order's delivery question answered %q", got)
+	}
+}
+
+// TestMisreadDoesNotUnlearnAPersonRequest: "A1 误判 维修" on a 转人工 case does not teach
+// the shop that "转人工" means repair.
+func TestMisreadDoesNotUnlearnAPersonRequest(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "是我本人的订单啊 转人工")
+	h.say(merchant, "A1 误判 维修")
+	h.app.Models.Wait()
+	got := h.say("另一个买家", "是我本人的订单啊 转人工")
+	if strings.Contains(joined(got), "维修") {
+		t.Fatalf("a person request was learned as repair: %q", got)
+	}
+}

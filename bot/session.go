@@ -44,6 +44,9 @@ type session struct {
 	// Several is set when the buyer said the request is for more than one order ("两单都要退"):
 	// each order number that follows gets the request, not the menu.
 	Several bool
+	// MoreOrders are order ids given with the first one while a menu was open: the
+	// request chosen applies to each.
+	MoreOrders []string `json:",omitempty"`
 }
 
 // pendingConfirm is a yes/no question the bot asked before acting.
@@ -123,7 +126,7 @@ func (e *Engine) saveSession(shop, buyer string, s session) {
 // under discussion; "" when there is none. Bursts and recent answers are not kept.
 func (s session) durable() string {
 	d := session{Intent: s.Intent, Reason: s.Reason, AmountFen: s.AmountFen, OrderID: s.OrderID, Menu: s.Menu, MenuText: s.MenuText,
-		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several}
+		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several, MoreOrders: s.MoreOrders}
 	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil && !d.Several && !slices.ContainsFunc(d.Pending, func(s said) bool { return s.Media != "" }) {
 		return ""
 	}

@@ -20,6 +20,7 @@ func replyFields() map[string][]string {
 		"logistics_shipped":   {"OrderID", "Courier", "TrackingNo", "Logistics"},
 		"logistics_unshipped": {"OrderID"},
 		"logistics_no_order":  {},
+		"logistics_unpaid":    {"OrderID"},
 		"human":               {"Shop", "Deadline"},
 		"human_wait":          {"Shop", "Deadline"},
 		"released":            {"CaseID"},
