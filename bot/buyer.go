@@ -1097,22 +1097,12 @@ const fragmentRunes = 6
 
 // urges reports a message that only hurries the answer along ("着急买 麻烦快点回复下").
 func urges(text string) bool {
-	for _, w := range [...]string{"急", "快点", "麻烦", "尽快", "赶紧", "回复", "在吗", "等你", "快回"} {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return false
+	return mentions(text, "急", "快点", "麻烦", "尽快", "赶紧", "回复", "在吗", "等你", "快回")
 }
 
 // leavesPhone reports a message that gives the buyer's phone number to be reached on.
 func leavesPhone(text string) bool {
-	for _, w := range [...]string{"电话", "手机", "打我", "联系我", "号码", "call"} {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return onlySlots(text)
+	return mentions(text, "电话", "手机", "打我", "联系我", "号码", "call") || onlySlots(text)
 }
 
 // notePhone keeps the buyer's phone number on their live case (or, with none yet, with
@@ -1348,25 +1338,12 @@ func answers(m Message, ask string) bool {
 
 // promises reports an OK or a "later" that carries nothing yet.
 func promises(text string) bool {
-	if bareOK(text) {
-		return true
-	}
-	for _, w := range [...]string{"等下", "等会", "稍等", "马上", "一会", "晚点", "晚些", "明天", "回头", "待会", "有空", "下班"} {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return false
+	return bareOK(text) || mentions(text, "等下", "等会", "稍等", "马上", "一会", "晚点", "晚些", "明天", "回头", "待会", "有空", "下班")
 }
 
 // asksForPicture reports a merchant's ask that only a picture or video answers.
 func asksForPicture(ask string) bool {
-	for _, w := range [...]string{"拍", "照片", "图片", "截图", "视频", "实物图", "凭证"} {
-		if strings.Contains(ask, w) {
-			return true
-		}
-	}
-	return false
+	return mentions(ask, "拍", "照片", "图片", "截图", "视频", "实物图", "凭证")
 }
 
 // mediaOrText is a message as an alert quotes it: its words, or what it carries.

@@ -102,8 +102,11 @@ const burstOtherBelow = 0.9
 var withdrawWords = []string{"别退", "不退", "不要退", "不用退", "不想退", "别换", "不换", "不用换", "不用修", "不修了", "不用了", "算了不", "不要了不", "撤销", "撤回", "取消申请", "还是要"}
 
 // withdraws reports a message that takes a request back.
-func withdraws(text string) bool {
-	for _, w := range withdrawWords {
+func withdraws(text string) bool { return mentions(text, withdrawWords...) }
+
+// mentions reports whether text contains any of words.
+func mentions(text string, words ...string) bool {
+	for _, w := range words {
 		if strings.Contains(text, w) {
 			return true
 		}
@@ -187,20 +190,7 @@ var vagueStatusWords = []string{"怎么样了", "咋样了", "结果", "好了�
 // asksStatus reports whether text asks where an after-sale stands; vague words count
 // when the message reads as an after-sale request already.
 func asksStatus(text string, label intents.Label) bool {
-	for _, w := range statusWords {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	if !label.OpensCase() {
-		return false
-	}
-	for _, w := range vagueStatusWords {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return false
+	return mentions(text, statusWords...) || label.OpensCase() && mentions(text, vagueStatusWords...)
 }
 
 // yesNo reads a reply to a yes/no question: 1 or a yes, 2 or a no; ok is false for
@@ -218,12 +208,7 @@ func yesNo(text string) (yes, ok bool) {
 
 // thanks reports a message that thanks the shop, as opposed to a hello or an OK.
 func thanks(text string) bool {
-	for _, w := range []string{"谢", "感谢", "多谢", "thank", "thx", "辛苦", "麻烦了", "麻烦你了", "麻烦您了", "3q", "3Q"} {
-		if strings.Contains(strings.ToLower(text), w) {
-			return true
-		}
-	}
-	return false
+	return mentions(strings.ToLower(text), "谢", "感谢", "多谢", "thank", "thx", "辛苦", "麻烦了", "麻烦你了", "麻烦您了", "3q")
 }
 
 // ackPhrases are whole messages that only acknowledge.
@@ -265,12 +250,7 @@ var helloWords = []string{"在吗", "在不", "在么", "在嘛", "你好", "您
 // hello reports a hello (answered with the shop's greeting), as opposed to other social talk.
 func hello(text string) bool {
 	t := strings.ToLower(text)
-	for _, w := range helloWords {
-		if strings.Contains(t, w) {
-			return true
-		}
-	}
-	return strings.TrimSpace(t) == "亲"
+	return mentions(t, helloWords...) || strings.TrimSpace(t) == "亲"
 }
 
 // questionWords mark a message that asks something, so an OK at its start does not make
@@ -279,15 +259,7 @@ var questionWords = []string{"吗", "呢", "？", "?", "多少", "怎么", "什�
 
 // bareOK reports a short OK that asks nothing: "好的 等下拍".
 func bareOK(text string) bool {
-	if !acknowledges(text) {
-		return false
-	}
-	for _, w := range questionWords {
-		if strings.Contains(text, w) {
-			return false
-		}
-	}
-	return true
+	return acknowledges(text) && !asks(text)
 }
 
 // greetingKey picks the reply for a social message: thanks get thanks, an OK gets an OK,
@@ -529,34 +501,13 @@ var angerWords = []string{"破店", "垃圾", "什么玩意", "不理人", "没�
 var serviceWords = []string{"客服", "回复", "不理", "没人", "等了", "催", "快递", "物流", "发货", "没动", "送货", "师傅", "电话", "处理", "几天了", "多久了"}
 
 // aboutService reports a grievance about service or delivery.
-func aboutService(text string) bool {
-	for _, w := range serviceWords {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return false
-}
+func aboutService(text string) bool { return mentions(text, serviceWords...) }
 
 // asks reports a message that asks something ("地址是哪个", "怎么寄").
-func asks(text string) bool {
-	for _, w := range questionWords {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return false
-}
+func asks(text string) bool { return mentions(text, questionWords...) }
 
 // angry reports a message with a grievance against the shop or its service.
-func angry(text string) bool {
-	for _, w := range angerWords {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return false
-}
+func angry(text string) bool { return mentions(text, angerWords...) }
 
 // remedyOptions are what a buyer who states a problem may want, in menu order.
 func remedyOptions() []string {
@@ -585,15 +536,8 @@ func (e *Engine) remedyMenu(ctx context.Context, m Message, sess *session, key s
 func severalOrders(text string) bool {
 	// The same request for all of them ("都要退", "一起退"), not several problems told
 	// one by one ("我有两个单子的问题").
-	if !strings.Contains(text, "都") && !strings.Contains(text, "一起") && !strings.Contains(text, "全部") && !strings.Contains(text, "分别") {
-		return false
-	}
-	for _, w := range [...]string{"两单", "两个订单", "两个单", "2单", "两笔", "三单", "几单", "多个订单", "好几单", "两件", "每单", "分别"} {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return false
+	return mentions(text, "都", "一起", "全部", "分别") &&
+		mentions(text, "两单", "两个订单", "两个单", "2单", "两笔", "三单", "几单", "多个订单", "好几单", "两件", "每单", "分别")
 }
 
 // severalLabel is the request of the buyer's case caseID (the previous order's, for the
