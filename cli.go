@@ -231,12 +231,9 @@ func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 	}
 	defer a.Close()
 	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Describe())
-	releaseName, err := m.claimInstance(ctx, a)
-	if err != nil {
-		if errors.Is(err, errInstanceTaken) {
-			return m.instanceTaken(err)
-		}
-		return exitOK // stopped while starting
+	releaseName, code, ok := m.claimInstance(ctx, a)
+	if !ok {
+		return code
 	}
 	defer releaseName()
 	ctx, release, err := m.holdChannel(ctx, a, "terminal:"+shop.ID)
@@ -419,12 +416,9 @@ func (m *Main) runWeChat(ctx context.Context, args []string) int {
 		return m.buildFailed(err)
 	}
 	defer a.Close()
-	releaseName, err := m.claimInstance(ctx, a)
-	if err != nil {
-		if errors.Is(err, errInstanceTaken) {
-			return m.instanceTaken(err)
-		}
-		return exitOK // stopped while starting
+	releaseName, code, ok := m.claimInstance(ctx, a)
+	if !ok {
+		return code
 	}
 	defer releaseName()
 	ctx, release, err := m.holdChannel(ctx, a, "wechat:"+shop.ID)

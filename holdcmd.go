@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -50,32 +49,25 @@ func (m *Main) holdChannel(ctx context.Context, a *app.App, name string) (contex
 // means the name is in use.
 const instanceWait = 3 * time.Second
 
-// errInstanceTaken is claimInstance's error for a name another running instance has.
-var errInstanceTaken = errors.New("instance name in use")
-
 // claimInstance takes this instance's name on a PostgreSQL store before anything runs:
 // a second instance under the same name would take the first's claimed alerts and jobs
-// back as its own at start (sending them again) — refused instead. On SQLite it returns
-// at once. Call the returned release on exit.
-func (m *Main) claimInstance(ctx context.Context, a *app.App) (func(), error) {
+// back as its own at start (sending them again) — refused instead, exit 2. On SQLite it
+// returns at once. ok false: stop with the exit code (also when ctx ended meanwhile).
+// Call release on exit.
+func (m *Main) claimInstance(ctx context.Context, a *app.App) (release func(), code int, ok bool) {
 	name := a.Store.Instance()
 	if name == "" {
-		return func() {}, nil
+		return func() {}, exitOK, true
 	}
 	wctx, cancel := context.WithTimeout(ctx, instanceWait)
 	defer cancel()
 	h, err := a.Store.Hold(wctx, "instance:"+name, holdPoll)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("%w: %q", errInstanceTaken, name)
+	switch {
+	case err == nil:
+		return h.Release, exitOK, true
+	case ctx.Err() != nil:
+		return nil, exitOK, false // stopped while starting
 	}
-	return h.Release, nil
-}
-
-// instanceTaken tells the operator a name is in use and returns the exit code.
-func (m *Main) instanceTaken(err error) int {
-	fmt.Fprintf(m.Stderr, "另一个实例正在用这个名字运行（%v）：同一个数据库上的每个实例要有不同的 [store] instance。\nanother instance runs under this name: give each instance on one database its own [store] instance.\n", err)
-	return exitUsage
+	fmt.Fprintf(m.Stderr, "另一个实例正在用这个名字运行（%q）：同一个数据库上的每个实例要有不同的 [store] instance。\nanother instance runs under this name: give each instance on one database its own [store] instance.\n", name)
+	return nil, exitUsage, false
 }

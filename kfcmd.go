@@ -90,12 +90,9 @@ func (m *Main) runWeComKF(ctx context.Context, cfg *config.Config) int {
 	// Every instance serves the callback and the platforms' pushes and runs the alert and
 	// job loops (their claims are leases); a callback taken here is relayed through the
 	// store to the one instance that pulls the account.
-	releaseName, err := m.claimInstance(ctx, a)
-	if err != nil {
-		if errors.Is(err, errInstanceTaken) {
-			return m.instanceTaken(err)
-		}
-		return exitOK // stopped while starting
+	releaseName, code, ok := m.claimInstance(ctx, a)
+	if !ok {
+		return code
 	}
 	defer releaseName()
 	ctx, cancel := context.WithCancel(ctx)

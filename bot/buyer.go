@@ -55,10 +55,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return t.tx.ScheduleAlert(cases.Alert{Shop: m.Shop, CaseID: view.Handoff, Kind: cases.AlertBuyerSaid, DueAt: t.tx.Now(), Note: mediaOrText(m)})
 		})
 	}
-	if hc := personCase(view.Live()); hc != nil && m.Kind == KindText && !e.read(m.Shop, m.Text).Label.OpensCase() {
+	if hc := personCase(view.Live()); hc != nil && m.Kind == KindText {
 		// Asked for a person, none has taken over yet: the words go on that case, and the
 		// buyer hears when someone will answer (once in a while, not at every message).
-		return e.awaitPerson(ctx, m, &sess, hc)
+		if r := e.read(m.Shop, m.Text); !r.Label.OpensCase() {
+			return e.awaitPerson(ctx, m, &sess, hc, r.Slots.Phone)
+		}
 	}
 	resumed, noted, err := e.resumeWaiting(ctx, m, view.Live())
 	if err != nil {
@@ -128,6 +130,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	res, took := e.readBurst(m.Shop, res, m.Text, earlier)
 	label, slots := res.Label, res.Slots
 	choseMenu := false
+	var back *cases.Case // the case a waybill in this message belongs to, if any
+	if slots.Tracking != "" {
+		back = goodsBack(view.Cases, slots.OrderID)
+	}
 	switch n, ok := menuChoice(m.Text, sess.Menu); {
 	case ok && n == 0:
 		label, sess.Menu = intents.Human, nil
@@ -145,10 +151,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.SlotOnly && slots.OrderID != "" && sess.Several && caseFor(view.Cases, slots.OrderID) == nil && severalLabel(view.Cases, sess.CaseID) != "":
 		// The next order of "两单都要退": the same request as the order before it.
 		label = severalLabel(view.Cases, sess.CaseID)
-	case slots.Tracking != "" && goodsBack(view.Cases, slots.OrderID) != nil:
+	case slots.Tracking != "" && back != nil:
 		// "已经寄回了 中通 789…" after a return or exchange was approved: the waybill of
 		// that case, for the merchant, not a new request.
-		return e.followUp(ctx, m, &sess, goodsBack(view.Cases, slots.OrderID))
+		return e.followUp(ctx, m, &sess, back)
 	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text):
 		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
 		// request for a person, not a question about the order.
@@ -682,9 +688,9 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		}
 		sess.Asked = true
 		if sess.Several {
-			return e.answer(ctx, m, "ask_orders", Data{Intent: requestName(label, sess.Reason)})
+			return e.answer(ctx, m, "ask_orders", Data{Intent: label.ChineseFor(sess.Reason)})
 		}
-		return e.answer(ctx, m, "ask_order", Data{Intent: requestName(label, sess.Reason)})
+		return e.answer(ctx, m, "ask_order", Data{Intent: label.ChineseFor(sess.Reason)})
 	}
 	order, err := e.lookupOrder(ctx, m.Shop, sess.OrderID)
 	if errors.Is(err, adapters.ErrNotFound) {
@@ -795,11 +801,11 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if label == intents.Complaint {
 			key = "complaint_opened"
 		}
-		if err := t.say(key, Data{CaseID: c.ID, Intent: requestName(label, sess.Reason), OrderID: orderID, Deadline: c.Deadline}); err != nil {
+		if err := t.say(key, Data{CaseID: c.ID, Intent: label.ChineseFor(sess.Reason), OrderID: orderID, Deadline: c.Deadline}); err != nil {
 			return err
 		}
-		if wantsPhoto(sess.Reason) && !slices.ContainsFunc(sess.Pending, func(s said) bool { return s.Media != "" }) {
-			return t.say("ask_photo", Data{Intent: requestName(label, sess.Reason)})
+		if wantsPhoto(sess.Reason) && !hasMedia(sess.Pending) {
+			return t.say("ask_photo", Data{Intent: label.ChineseFor(sess.Reason)})
 		}
 		return nil
 	})
@@ -943,11 +949,10 @@ const personWaitEvery = 10 * time.Minute
 
 // awaitPerson keeps a message on the buyer's request for a person and, at most every
 // personWaitEvery, tells them by when the merchant answers.
-func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case, phone string) ([]cases.Reply, error) {
 	// A question or hurrying ("怎么还没人回") is answered every time; other words at most
 	// every personWaitEvery.
 	tell := e.now().Sub(sess.Told) >= personWaitEvery || asks(m.Text) || urges(m.Text)
-	phone := intents.ExtractSlots(m.Text).Phone
 	replies, err := e.do(ctx, m, func(t *turn) error {
 		t.caseID = c.ID
 		if err := t.record(c.ID, m); err != nil {

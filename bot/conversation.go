@@ -551,9 +551,6 @@ func severalLabel(cs []cases.Case, caseID string) intents.Label {
 	return ""
 }
 
-// requestName is a request's name as the buyer reads it (补发 for a missing item).
-func requestName(label intents.Label, r intents.Reason) string { return label.ChineseFor(r) }
-
 // orderless is the buyer's newest live case that has no order yet (a complaint opened
 // before the buyer gave one), or nil.
 func orderless(live []cases.Case) *cases.Case {

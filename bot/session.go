@@ -62,6 +62,11 @@ type said struct {
 	Keep  bool   `json:",omitempty"` // words that belong to whatever request follows (a phone number left first)
 }
 
+// hasMedia reports a picture, voice note or file among the words kept for a request.
+func hasMedia(p []said) bool {
+	return slices.ContainsFunc(p, func(s said) bool { return s.Media != "" })
+}
+
 func sessionKey(shop, buyer string) string { return shop + "\x00" + buyer }
 
 // cachedSession is a session in memory with the durable part last written to the store.
@@ -127,7 +132,7 @@ func (e *Engine) saveSession(shop, buyer string, s session) {
 func (s session) durable() string {
 	d := session{Intent: s.Intent, Reason: s.Reason, AmountFen: s.AmountFen, OrderID: s.OrderID, Menu: s.Menu, MenuText: s.MenuText,
 		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several, MoreOrders: s.MoreOrders}
-	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil && !d.Several && !slices.ContainsFunc(d.Pending, func(s said) bool { return s.Media != "" }) {
+	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil && !d.Several && !hasMedia(d.Pending) {
 		return ""
 	}
 	b, err := json.Marshal(d)
