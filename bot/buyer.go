@@ -230,6 +230,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	default:
 		sess.Menu = nil
 	}
+	if (label == intents.Refund || label == intents.Return) && !choseMenu && !res.Escalation && urgesDelivery(m.Text) {
+		label = intents.Logistics // "再不到我就退款了": hurry the parcel; the refund is the threat
+	}
 	if slots.OrderID != "" {
 		sess.OrderID = slots.OrderID
 	}
@@ -316,6 +319,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if target != nil && asksStatus(m.Text, label) && (label.OpensCase() || label == intents.Other || label == intents.Greeting) &&
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint) {
 		return e.answerStatus(ctx, m, sess, target)
+	}
+	if target == nil && needsOrder(label) && orderID == "" && sess.OrderID == "" && mentions(m.Text, statusWords...) && len(view.Live()) == 0 {
+		// "我之前申请的退款到账了吗" with no case here: it may have been applied for on the
+		// platform. Ask which order to look up — not "帮您办理退款", which is not what was
+		// asked. The order number then shows the order's state, or goes to the merchant.
+		sess.Intent, sess.Asked = label, true
+		return e.answer(ctx, m, "status_ask_order", Data{Intent: intentName(string(label))})
 	}
 	switch {
 	case label == intents.Complaint && target != nil && target.State.Live():

@@ -506,6 +506,38 @@ func aboutService(text string) bool { return mentions(text, serviceWords...) }
 // asks reports a message that asks something ("地址是哪个", "怎么寄").
 func asks(text string) bool { return mentions(text, questionWords...) }
 
+// ifMarkers open the condition of a threat ("再不到…", "要是明天还不发…"); not 还没,
+// which states the present ("还没发货的话就退款吧" asks for the refund now).
+var ifMarkers = []string{"再不", "还不", "再没", "如果", "要是", "不然", "否则", "再收不到", "再等不到"}
+
+// deliveryWords say what the condition is about: the parcel moving.
+var deliveryWords = []string{"发", "到", "送", "寄", "物流", "快递", "动", "收到"}
+
+// urgesDelivery reports a refund or return held out as a threat on the delivery ("再不到
+// 我就退款了", "明天还不发货就退货"): the buyer still wants the goods — the request is to
+// hurry, and the refund only what follows if nothing moves. A question ("如果不发货能退
+// 吗") asks the policy instead, and is not one.
+func urgesDelivery(text string) bool {
+	if asks(text) {
+		return false
+	}
+	for _, m := range ifMarkers {
+		i := strings.Index(text, m)
+		if i < 0 {
+			continue
+		}
+		rest := text[i+len(m):]
+		j := strings.Index(rest, "就")
+		if j < 0 {
+			continue
+		}
+		if mentions(rest[:j], deliveryWords...) && strings.Contains(rest[j:], "退") {
+			return true
+		}
+	}
+	return false
+}
+
 // angry reports a message with a grievance against the shop or its service.
 func angry(text string) bool { return mentions(text, angerWords...) }
 

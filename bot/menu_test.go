@@ -36,3 +36,25 @@ func TestMenusNumberAlike(t *testing.T) {
 		}
 	}
 }
+
+func TestUrgesDelivery(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"再不到我就退款了", true},
+		{"明天还不发货我就申请退款", true},
+		{"要是这周还收不到快递就直接退货", true},
+		{"再不发就退了啊", true},
+		{"退款", false},
+		{"算了 再不想等了 退款吧", false}, // no condition: a request
+		{"如果不发货能退款吗", false},    // a policy question
+		{"再不处理我就投诉", false},     // service, not delivery; no refund
+		{"东西到了就是坏的 退款", false},  // no condition marker
+		{"还没发货的话就帮我退款吧", false}, // asks for it now (no threat)
+	} {
+		if got := urgesDelivery(tc.text); got != tc.want {
+			t.Errorf("urgesDelivery(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

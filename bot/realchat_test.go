@@ -522,3 +522,46 @@ func TestOrderNumberAnswersAConfirmation(t *testing.T) {
 		t.Fatalf("A1 transcript %q lacks the request", tr)
 	}
 }
+
+// "我之前申请的退款到账了吗" with no case here (it may have been applied for on the
+// platform): the bot asks which order to look up, not "帮您办理退款"; the order number then
+// goes to the merchant on one case, the buyer's question quoted.
+func TestStatusQuestionWithoutCaseAsksWhichOrder(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "我之前申请的退款到账了吗")
+	mustContain(t, got, "查", "订单号")
+	for _, r := range got {
+		if strings.Contains(r, "办理") {
+			t.Fatalf("reply %q offers to start a refund for a status question", r)
+		}
+	}
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d before the order number, want 0", n)
+	}
+	h.say(buyer, cupOrder)
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d after the order number, want 1", n)
+	}
+	c := h.mustCase("A1")
+	if c.Intent != "refund" || c.OrderID != cupOrder {
+		t.Fatalf("case = %s %s, want refund on %s", c.Intent, c.OrderID, cupOrder)
+	}
+	if a := h.takeAlerts(); len(a) == 0 || !strings.Contains(a[0].Text, "到账") {
+		t.Fatalf("alerts = %+v, want the merchant told with the buyer's question", a)
+	}
+}
+
+// "再不到我就退款了": the buyer still wants the parcel; the delivery is looked up and no
+// refund is started.
+func TestThreatOnDeliveryIsNoRefund(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "都五天了 再不到我就退款了 "+cupOrder)
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d, want none: %q", n, got)
+	}
+	for _, r := range got {
+		if strings.Contains(r, "退款") {
+			t.Fatalf("reply %q speaks of a refund nobody asked for yet", r)
+		}
+	}
+}

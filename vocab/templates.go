@@ -35,6 +35,7 @@ func replyFields() map[string][]string {
 		"media_received":      {"CaseID", "Intent"},
 		"media_no_case":       {"Media"},
 		"ask_order_again":     {"Intent"},
+		"status_ask_order":    {"Intent"},
 		"busy":                {},
 		"platform_apply":      {"Intent", "OrderID"},
 		"waiting_buyer":       {"CaseID", "Intent", "Reason"},
