@@ -184,6 +184,33 @@ func (m *Main) checkConfig(args []string) int {
 		return exitUsage
 	}
 	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Describe())
+	if cfg.Store.URL != "" {
+		return m.pingStore(cfg.Store.URL)
+	}
+	return exitOK
+}
+
+// pingStore connects once to the PostgreSQL store, writing nothing, so an operator learns
+// of a wrong host, password or firewall before the first start rather than at it.
+func (m *Main) pingStore(url string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	state, err := cases.PingPG(ctx, url)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "数据库连不上 / store unreachable: %v\n", err)
+		return exitFail
+	}
+	switch state {
+	case cases.SchemaNone:
+		fmt.Fprintln(m.Stdout, "数据库可连接，还没有表：第一次运行时自动建表 / store reachable, empty: tables are created at the first start")
+	case cases.SchemaBehind:
+		fmt.Fprintln(m.Stdout, "数据库可连接，表结构较旧：下次运行时自动升级 / store reachable: migrated at the next start")
+	case cases.SchemaAhead:
+		fmt.Fprintln(m.Stderr, "数据库的表结构比这个程序新：请升级 aftersale / the store was migrated by a newer aftersale: upgrade this one")
+		return exitFail
+	default:
+		fmt.Fprintln(m.Stdout, "数据库可连接 / store reachable")
+	}
 	return exitOK
 }
 

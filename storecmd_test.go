@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,12 +65,35 @@ func TestStoreCopyCommand(t *testing.T) {
 // password.
 func TestCheckConfigStoreURLHidesPassword(t *testing.T) {
 	cfg := writeConfig(t, "url = \"${AFTERSALE_TEST_DBURL}\"\n")
-	t.Setenv("AFTERSALE_TEST_DBURL", "postgres://desk:s3cretpw@db.internal:5432/aftersale?sslmode=require")
+	t.Setenv("AFTERSALE_TEST_DBURL", "postgres://desk:s3cretpw@db.internal:5432/aftersale?sslmode=require&connect_timeout=2")
 	out, errOut, code := run(t, nil, "", "check-config", "-config", cfg)
-	if code != exitOK || !strings.Contains(out, "postgres://desk@db.internal:5432/aftersale") {
+	// The config is right; the server is not there (check-config connects once).
+	if code != exitFail || !strings.Contains(out, "postgres://desk@db.internal:5432/aftersale") || !strings.Contains(errOut, "连不上") {
 		t.Fatalf("check-config: %d %q %q", code, out, errOut)
 	}
 	if strings.Contains(out+errOut, "s3cretpw") {
 		t.Fatalf("password in output: %q %q", out, errOut)
+	}
+}
+
+// check-config on a PostgreSQL store connects once and says whether it is reachable and
+// migrated, writing nothing; an unreachable server fails it without printing the password.
+func TestCheckConfigPingsPostgres(t *testing.T) {
+	url := pgtest.Schema(t, "checkping")
+	conf := func(u string) string {
+		path := filepath.Join(t.TempDir(), "pg.toml")
+		if err := os.WriteFile(path, []byte("[store]\nurl = \""+u+"\"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	out, errOut, code := run(t, nil, "", "check-config", "-config", conf(url))
+	if code != exitOK || !strings.Contains(out, "第一次运行时自动建表") {
+		t.Fatalf("empty database: exit %d %q %q", code, out, errOut)
+	}
+	t.Setenv("PGPASSWORD", "s3cret")
+	out, errOut, code = run(t, nil, "", "check-config", "-config", conf("postgres://u@127.0.0.1:1/db?connect_timeout=2"))
+	if code != exitFail || !strings.Contains(errOut, "连不上") || strings.Contains(out+errOut, "s3cret") {
+		t.Fatalf("unreachable database: exit %d %q %q; want 1 naming it, no password", code, out, errOut)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -299,5 +300,27 @@ func TestPGPublishReachesOtherInstance(t *testing.T) {
 	}
 	if err := a.Publish(ctx, "kf:\x1fbad", "x"); err == nil {
 		t.Fatal("a topic with the separator was published")
+	}
+}
+
+// PingPG tells an empty schema from a migrated one and names an unreachable server
+// without its password.
+func TestPGPing(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Schema(t, filepath.Join(t.TempDir(), "p"))
+	if st, err := cases.PingPG(ctx, url); err != nil || st != cases.SchemaNone {
+		t.Fatalf("fresh schema: %v, %v; want SchemaNone", st, err)
+	}
+	s, err := cases.Open(url, cases.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if st, err := cases.PingPG(ctx, url); err != nil || st != cases.SchemaCurrent {
+		t.Fatalf("migrated schema: %v, %v; want SchemaCurrent", st, err)
+	}
+	_, err = cases.PingPG(ctx, "postgres://u:s3cret@127.0.0.1:1/db?connect_timeout=2")
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "db") {
+		t.Fatalf("unreachable server: %v; want an error naming the database, not the password", err)
 	}
 }
