@@ -339,6 +339,10 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State != cases.StateCancelled && asks(m.Text):
 		// A question about a case that is over ("钱退到哪里" after the refund was approved).
 		return e.answerStatus(ctx, m, sess, target)
+	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State == cases.StateCancelled && asks(m.Text) && !chosen:
+		// "那钱能马上退回吗" after the buyer withdrew the case: a question, not the request
+		// again — asked once before a new case opens and the merchant hears of it.
+		return e.confirm(ctx, m, sess, label)
 	case needsOrder(label) && target != nil && string(label) == target.Intent && target.State != cases.StateCancelled:
 		// The same request after the case ended (refused, approved, closed): the merchant
 		// decides on it, on the same case. A different request is a new one.

@@ -565,3 +565,24 @@ func TestThreatOnDeliveryIsNoRefund(t *testing.T) {
 		}
 	}
 }
+
+// A question about the money after the buyer withdrew their refund ("别退了" then "那钱能
+// 马上退回来吗") asks once before a second case opens on the same order; a yes opens it.
+func TestQuestionAfterWithdrawalAsksBeforeNewCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say(buyer, "不退了 撤销吧")
+	if c := h.mustCase("A1"); c.State != cases.StateCancelled {
+		t.Fatalf("A1 state %s, want cancelled", c.State)
+	}
+	h.takeAlerts()
+	got := h.say(buyer, "那钱能马上退回来吗")
+	mustContain(t, got, "1")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d after a question, want only A1", n)
+	}
+	h.say(buyer, "1")
+	if n := caseCount(t, h); n != 2 {
+		t.Fatalf("cases = %d after yes, want a new refund", n)
+	}
+}
