@@ -418,6 +418,10 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 	switch {
 	case target == nil && res.Confidence >= withdrawAbove:
 		return e.cancel(ctx, m, sess)
+	case target == nil && sess.Intent == "" && res.Candidates[1].OpensCase() && !res.Unclear:
+		// "不用了!我申请退货" with nothing to withdraw: the uncertain withdrawal cannot be
+		// one, and the request the words also name is asked about once (not dropped).
+		return e.confirm(ctx, m, sess, res.Candidates[1])
 	case target == nil:
 		return e.chat(ctx, m, sess, "ack")
 	case res.Confidence >= withdrawAbove:

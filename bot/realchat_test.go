@@ -586,3 +586,17 @@ func TestQuestionAfterWithdrawalAsksBeforeNewCase(t *testing.T) {
 		t.Fatalf("cases = %d after yes, want a new refund", n)
 	}
 }
+
+// "不用了!我申请退货" with no case: not read as a withdrawal of nothing (a bare 好的) but
+// as the request it names, asked once; the yes leads on to the order number.
+func TestUncertainWithdrawalWithNoCaseAsksTheRequest(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "不用了!我申请退货")
+	mustContain(t, got, "退货", "1")
+	got = h.say(buyer, "1")
+	mustContain(t, got, "订单号")
+	h.say(buyer, cupOrder)
+	if c := h.mustCase("A1"); c.Intent != "return" {
+		t.Fatalf("A1 intent %s, want return", c.Intent)
+	}
+}
