@@ -227,8 +227,16 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		}
 		// The model's reading still needs the buyer's yes before a case opens.
 		label, res.Confirm = l, true
+	case label == intents.Complaint && !res.Escalation && remedyMenuOpen(&sess):
+		// "噪音大" after "总是死机" got the remedies: still describing the problem, the
+		// question stands (remedies says so once), not a fresh menu each message.
 	default:
 		sess.Menu = nil
+	}
+	if label == intents.Complaint && !res.Escalation && !angry(m.Text) && sess.Intent.OpensCase() && sess.Intent != intents.Complaint && sess.OrderID == "" {
+		// "这个已经影响到我对整个品牌的感觉了" while their return waits for its order number:
+		// more about the same request, kept with it — not a menu of remedies again.
+		label = sess.Intent
 	}
 	if (label == intents.Refund || label == intents.Return) && !choseMenu && !res.Escalation && urgesDelivery(m.Text) {
 		label = intents.Logistics // "再不到我就退款了": hurry the parcel; the refund is the threat
@@ -324,6 +332,10 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "我之前申请的退款到账了吗" with no case here: it may have been applied for on the
 		// platform. Ask which order to look up — not "帮您办理退款", which is not what was
 		// asked. The order number then shows the order's state, or goes to the merchant.
+		if sess.Intent.OpensCase() {
+			// "款什么时候到账" while their return waits for its order number: about that.
+			return e.request(ctx, m, sess, sess.Intent)
+		}
 		sess.Intent, sess.Asked = label, true
 		return e.answer(ctx, m, "status_ask_order", Data{Intent: intentName(string(label))})
 	}
@@ -418,7 +430,7 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 	switch {
 	case target == nil && res.Confidence >= withdrawAbove:
 		return e.cancel(ctx, m, sess)
-	case target == nil && sess.Intent == "" && res.Candidates[1].OpensCase() && !res.Unclear:
+	case target == nil && !sess.Intent.OpensCase() && res.Candidates[1].OpensCase() && !res.Unclear:
 		// "不用了!我申请退货" with nothing to withdraw: the uncertain withdrawal cannot be
 		// one, and the request the words also name is asked about once (not dropped).
 		return e.confirm(ctx, m, sess, res.Candidates[1])
@@ -701,10 +713,16 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	sess.Intent = label
 	if sess.OrderID == "" {
 		if again {
+			if sess.Reminded {
+				// Reminded once already: a question now is for the merchant, anything
+				// else an OK — never a third "订单号发我".
+				return e.afterReminder(ctx, m, sess)
+			}
 			// Asked already: never the same question twice, only a short reminder.
+			sess.Reminded = true
 			return e.answer(ctx, m, "ask_order_again", Data{Intent: intentName(string(label))})
 		}
-		sess.Asked = true
+		sess.Asked, sess.Reminded = true, false
 		if sess.Several {
 			return e.answer(ctx, m, "ask_orders", Data{Intent: label.ChineseFor(sess.Reason)})
 		}
@@ -735,6 +753,15 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		return e.answer(ctx, m, "order_closed", Data{OrderID: order.ID})
 	}
 	return e.openOrUpdate(ctx, m, sess, label, sess.OrderID)
+}
+
+// afterReminder answers a buyer who was asked for the order number and reminded of it
+// once: a question goes to the merchant (the inbox), anything else gets a plain OK.
+func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	if asks(m.Text) {
+		return e.question(ctx, m, sess)
+	}
+	return e.chat(ctx, m, sess, "ack")
 }
 
 // lookupOrder asks the shop's platform about an order within the buyer's turn, giving up
@@ -858,9 +885,13 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	if sess.OrderID == "" {
 		if !waiting {
 			if sess.Intent == intents.Logistics && sess.Asked {
-				return e.answer(ctx, m, "ask_order_again", Data{Intent: intentName(string(intents.Logistics))})
+				if sess.Reminded {
+					return e.afterReminder(ctx, m, sess) // "走的是普通快递么": the merchant knows
+				}
+				sess.Reminded = true
+				return e.answer(ctx, m, "logistics_order_again", Data{})
 			}
-			sess.Intent, sess.Asked = intents.Logistics, true
+			sess.Intent, sess.Asked, sess.Reminded = intents.Logistics, true, false
 		}
 		return e.answer(ctx, m, "logistics_no_order", Data{})
 	}

@@ -59,7 +59,9 @@ func (s *session) remember(text string, at time.Time) {
 // read together asks for something the bot acts on. It returns the reading to use and
 // the earlier messages it took in (nil when the message stands alone).
 func (e *Engine) readBurst(shop string, res intents.Result, text string, earlier []note) (intents.Result, []note) {
-	if len(earlier) == 0 || res.SlotOnly || withdraws(text) {
+	if len(earlier) == 0 || res.SlotOnly || withdraws(text) || bareOK(text) {
+		// An OK or a "没了" is complete on its own: read with a request before it, it
+		// would ask for that request's order number once more.
 		return res, nil
 	}
 	// A hello, a thanks or an OK is complete on its own; so is an "other" the model is
@@ -213,7 +215,9 @@ func thanks(text string) bool {
 
 // ackPhrases are whole messages that only acknowledge.
 var ackPhrases = []string{"好的", "好滴", "好嘞", "好吧", "那好吧", "行", "行吧", "那行", "可以", "好", "嗯", "嗯嗯", "恩恩", "哦",
-	"哦哦", "收到", "知道了", "明白", "明白了", "了解", "ok", "okk", "okay", "👌", "👍", "好了", "没问题", "懂了"}
+	"哦哦", "收到", "知道了", "明白", "明白了", "了解", "ok", "okk", "okay", "👌", "👍", "好了", "没问题", "懂了",
+	// Answers that close a question ("还有别的吗" — "没了") or say yes to what was said.
+	"没了", "没有了", "没事了", "没别的了", "就这些", "是", "是的", "对", "对的", "嗯呢"}
 
 // ackWords start a message that acknowledges and goes on with a short remark of the
 // buyer's own ("好的 等下拍", "嗯嗯 知道啦").
@@ -504,7 +508,19 @@ var serviceWords = []string{"客服", "回复", "不理", "没人", "等了", "�
 func aboutService(text string) bool { return mentions(text, serviceWords...) }
 
 // asks reports a message that asks something ("地址是哪个", "怎么寄").
-func asks(text string) bool { return mentions(text, questionWords...) }
+func asks(text string) bool {
+	if mentions(text, questionWords...) {
+		return true
+	}
+	// A closing 么, 不, 没 or 嘛 asks as 吗 does: "有货不", "发了没", "走的普通快递么".
+	t := strings.TrimRight(text, " 。.!！~～")
+	for _, end := range []string{"么", "不", "没", "嘛"} {
+		if strings.HasSuffix(t, end) {
+			return true
+		}
+	}
+	return false
+}
 
 // ifMarkers open the condition of a threat ("再不到…", "要是明天还不发…"); not 还没,
 // which states the present ("还没发货的话就退款吧" asks for the refund now).

@@ -600,3 +600,53 @@ func TestUncertainWithdrawalWithNoCaseAsksTheRequest(t *testing.T) {
 		t.Fatalf("A1 intent %s, want return", c.Intent)
 	}
 }
+
+// A buyer asked for the order number is reminded once, never a third time: an OK after
+// it is an OK, a question goes to the merchant's inbox.
+func TestOrderNumberRemindedOnce(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "预计什么时候送到"), "订单号")
+	for _, ok := range []string{"是", "没了"} {
+		for _, r := range h.say(buyer, ok) {
+			if strings.Contains(r, "订单号") {
+				t.Fatalf("%q got %q: an OK is not asked for the order number again", ok, r)
+			}
+		}
+	}
+	mustContain(t, h.say(buyer, "能不能快点送到啊 着急用"), "订单号")
+	got := h.say(buyer, "走的是普通快递么")
+	for _, r := range got {
+		if strings.Contains(r, "订单号") {
+			t.Fatalf("third ask for the order number: %q", r)
+		}
+	}
+	mustContain(t, got, "Q1")
+}
+
+// Problems told one after another ("总是死机" / "噪音大" / "根本做不了事") get the remedy
+// question once; a grievance while a request waits for its order number stays with it.
+func TestProblemsInARowAskTheRemedyOnce(t *testing.T) {
+	h := newHarness(t)
+	menus := 0
+	for _, s := range []string{"开机老是死机", "声音特别吵", "根本做不了事"} {
+		for _, r := range h.say(buyer, s) {
+			if strings.Contains(r, "1. 退款") {
+				menus++
+			}
+		}
+	}
+	if menus != 1 {
+		t.Fatalf("remedy menu shown %d times, want once", menus)
+	}
+	mustContain(t, h.say(buyer, "2"), "订单号")
+	got := h.say(buyer, "用得太糟心了 对你们家印象都变差了")
+	for _, r := range got {
+		if strings.Contains(r, "1. 退款") {
+			t.Fatalf("remedy menu again while the return waits for its order number: %q", r)
+		}
+	}
+	h.say(buyer, cupOrder)
+	if c := h.mustCase("A1"); c.Intent != "return" {
+		t.Fatalf("A1 intent %s, want return", c.Intent)
+	}
+}

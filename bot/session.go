@@ -25,6 +25,9 @@ type session struct {
 	Recent []note
 	// Asked is set once the bot asked for the order number of the pending request.
 	Asked bool
+	// Reminded is set once it reminded the buyer of it too: a question after that goes to
+	// the merchant rather than a third reminder (in memory only).
+	Reminded bool
 	// Verify is the order the buyer was asked to prove is theirs, while it waits.
 	Verify *pendingVerify
 	// Bind is an order the buyer is the first to use (nothing to prove it with): the turn

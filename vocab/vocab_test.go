@@ -308,7 +308,7 @@ func TestTemplateKeys(t *testing.T) {
 			"case_opened", "case_status", "case_updated", "closed", "complaint_answered",
 			"complaint_joined", "complaint_opened", "complaint_resolved", "confirm", "confirm_cancel",
 			"confirm_complaint", "empty", "faq_then_order", "followup", "greeting", "human", "human_wait",
-			"logistics_no_order", "logistics_shipped", "logistics_unpaid", "logistics_unshipped", "media_no_case", "media_received",
+			"logistics_no_order", "logistics_order_again", "logistics_shipped", "logistics_unpaid", "logistics_unshipped", "media_no_case", "media_received",
 			"menu", "nothing_to_cancel", "order_closed", "order_menu", "order_not_found", "order_not_yours", "order_unpaid", "other", "phone_noted", "platform_apply",
 			"question", "question_closed", "question_more", "rejected", "released", "remedy_again", "remedy_menu", "several_orders", "status_ask_order", "thanks", "too_fast", "too_long", "verify_failed", "verify_order", "waiting_buyer", "waiting_noted", "welcome",
 		}},
