@@ -191,6 +191,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
+	case !res.Escalation && pings(m.Text) && asking && len(sess.Menu) == 0:
+		// "人呢" while their question waits for the merchant: chasing it.
+		return e.question(ctx, m, &sess)
+	case !res.Escalation && pings(m.Text) && len(view.Live()) == 0 && !sess.Intent.OpensCase():
+		label = intents.Greeting // "人呢?": someone is here
 	case (res.Unclear || res.Label == intents.Other) && bareOK(m.Text):
 		label = intents.Greeting // "好的 等下拍": an OK, answered as one
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "":

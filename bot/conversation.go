@@ -257,6 +257,16 @@ func hello(text string) bool {
 	return mentions(t, helloWords...) || strings.TrimSpace(t) == "亲"
 }
 
+// pingWords check that someone is there.
+var pingWords = []string{"人呢", "人呐", "人了", "有人没", "在不在", "有没有人", "还在吗", "在线吗"}
+
+// pings reports a short message that only checks someone is there ("人呢?", "在不在"): with
+// nothing open it is a hello, not a grievance to offer remedies for.
+func pings(text string) bool {
+	t := strings.TrimRight(strings.TrimSpace(text), "?？!！。.~～ ")
+	return utf8.RuneCountInString(t) <= 5 && (mentions(t, pingWords...) || hello(t))
+}
+
 // questionWords mark a message that asks something, so an OK at its start does not make
 // it a bare OK ("好的 多少钱").
 var questionWords = []string{"吗", "呢", "？", "?", "多少", "怎么", "什么", "啥", "哪", "几", "谁", "能不能", "可不可以", "是不是"}
@@ -272,7 +282,7 @@ func greetingKey(text string) string {
 	switch {
 	case thanks(text):
 		return "thanks"
-	case hello(text):
+	case hello(text) || pings(text):
 		return "greeting"
 	}
 	return "ack" // praise, a goodbye, an OK: no "在的～ 随时为您服务"

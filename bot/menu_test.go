@@ -58,3 +58,17 @@ func TestUrgesDelivery(t *testing.T) {
 		}
 	}
 }
+
+func TestPings(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"人呢?", true}, {"人呢", true}, {"在不在", true}, {"有人吗？", true}, {"在吗", true},
+		{"客服人呢 我的退款呢", false}, {"人呢 都两天了还不发货", false}, {"好的", false},
+	} {
+		if got := pings(tc.text); got != tc.want {
+			t.Errorf("pings(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -650,3 +650,24 @@ func TestProblemsInARowAskTheRemedyOnce(t *testing.T) {
 		t.Fatalf("A1 intent %s, want return", c.Intent)
 	}
 }
+
+// "人呢?" checks someone is there: with nothing open it is answered as a hello (no remedy
+// menu, no case); while a question waits for the merchant it chases that question.
+func TestPingIsAHello(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "人呢?")
+	for _, r := range got {
+		if strings.Contains(r, "1. 退款") || strings.Contains(r, "投诉") {
+			t.Fatalf("ping answered with %q", r)
+		}
+	}
+	if len(got) == 0 {
+		t.Fatal("ping got no reply")
+	}
+	mustContain(t, h.say(buyer, "你们家这款杯子能进洗碗机吗"), "Q1")
+	h.advance(3 * time.Minute)
+	mustContain(t, h.say(buyer, "人呢"), "Q1")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d, want none", n)
+	}
+}
