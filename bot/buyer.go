@@ -213,9 +213,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// The menu is open already: not the same list again.
 		sess.MenuText = m.Text
 		return e.answer(ctx, m, "remedy_again", Data{})
-	case policyLabel(res) != "" && slots.OrderID == "" && policyQuestion(m.Text, slots) && e.faqAnswers(m):
+	case policyLabel(res) != "" && slots.OrderID == "" && mentions(m.Text, "退", "换", "修") && policyQuestion(m.Text, slots) && e.faqAnswers(m):
 		// "不喜欢的话能退吗": a policy question the FAQ answers; converse answers it, and the
-		// request it asks about stays ready should an order number follow.
+		// request it asks about stays ready should an order number follow. It names a
+		// remedy: "运费怎么收了8元" asks nothing about sending goods back, whatever the
+		// model's second guess.
 		label = policyLabel(res)
 		if label == intents.Refund && slots.Reason == intents.ReasonNoReason {
 			// Not liking the goods is 七天无理由: they go back (DESIGN: return).

@@ -671,3 +671,19 @@ func TestPingIsAHello(t *testing.T) {
 		t.Fatalf("cases = %d, want none", n)
 	}
 }
+
+// A fee question the FAQ answers does not leave a return waiting for the next order
+// number: only a question naming a remedy does ("不喜欢的话能退吗").
+func TestFeeQuestionStartsNoReturn(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "就买了8块钱东西 运费怎么要收我6块?")
+	for _, r := range got {
+		if strings.Contains(r, "退货") {
+			t.Fatalf("a fee question answered %q", r)
+		}
+	}
+	h.say(buyer, cupOrder)
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d after a fee question and an order number, want none", n)
+	}
+}

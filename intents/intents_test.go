@@ -189,6 +189,13 @@ func TestExtractOrderID(t *testing.T) {
 		{"订单号 4705288465508532862 快递单号 SF1234567890123", "4705288465508532862", [3]string{"douyin", "taobao"}, "", "SF1234567890123"},
 		{"型号ABC12345", "", [3]string{}, "", ""},
 		{"1234567", "", [3]string{}, "", ""},
+		// 12 digits alone are an order (京东's shape); a landline with its 0 is not.
+		{"266979588975", "266979588975", [3]string{}, "", ""},
+		{"01012345678", "", [3]string{}, "", ""},
+		// A number inside a link is the page's, not the buyer's order.
+		{"https://item.jd.com/100012345678.html", "", [3]string{}, "", ""},
+		{"看下这个 https://haohuo.jinritemai.com/views/product/detail?id=3612345678901234567 有货吗", "", [3]string{}, "", ""},
+		{"中通 753123456789", "", [3]string{}, "", "753123456789"},
 		{"12345678901234567890123", "", [3]string{}, "", ""},
 		// An order number typed in groups is one order number; a phone or an amount in
 		// groups is not.

@@ -373,10 +373,24 @@ func classifyToken(text string, i, j int, s *Slots, used *spans) {
 			s.Tracking = tok
 		}
 		used.add(i, j)
-	case (n >= 15 && n <= 19) || (ctx == ctxOrder && n >= 8 && n <= 24):
+	case ctx != ctxOrder && inLink(text, i, j):
+		// https://item.jd.com/100012345678.html, ?id=3612…: a product or page id, not
+		// the buyer's order.
+	case (n >= 15 && n <= 19) || n == 12 && tok[0] != '0' || (ctx == ctxOrder && n >= 8 && n <= 24):
+		// 12 digits alone: 京东's order-id shape (PLATFORMS.md), and no phone (11) or
+		// landline (a leading 0) — read as the order a buyer pastes when asked for it.
 		addOrder(s, tok, platformsFor(n))
 		used.add(i, j)
 	}
+}
+
+// inLink reports whether the number text[i:j] sits inside a link: right after a path or
+// query character, or right before a file extension.
+func inLink(text string, i, j int) bool {
+	if i > 0 && strings.IndexByte("/=.&?_", text[i-1]) >= 0 {
+		return true
+	}
+	return j < len(text) && text[j] == '.' && j+1 < len(text) && isASCIIUpperOrLower(text[j+1])
 }
 
 // addOrder records an order id: the first as OrderID (with the platforms its shape
