@@ -1042,7 +1042,13 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 			return err
 		}
 		var c *cases.Case
+		asking := false
 		for i := range live {
+			if live[i].Intent == cases.IntentQuestion {
+				// A question for the merchant (Q…) is no after-sale to withdraw.
+				asking = asking || live[i].State.Live()
+				continue
+			}
 			if live[i].Intent == string(intents.Human) {
 				continue
 			}
@@ -1050,7 +1056,14 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 				c = &live[i]
 			}
 		}
-		if c == nil {
+		switch {
+		case c == nil && thanks(m.Text):
+			return t.say("thanks", Data{Shop: shop.Name}) // "不需要了，谢谢"
+		case c == nil && (sess.Intent.OpensCase() || asking):
+			// A request still waiting for its order number: dropped, nothing to tell the
+			// merchant (they never heard of it). With a question open, "算了" is an OK.
+			return t.say("ack", Data{Shop: shop.Name})
+		case c == nil:
 			return t.say("nothing_to_cancel", Data{})
 		}
 		t.caseID = c.ID

@@ -687,3 +687,22 @@ func TestFeeQuestionStartsNoReturn(t *testing.T) {
 		t.Fatalf("cases = %d after a fee question and an order number, want none", n)
 	}
 }
+
+// A withdrawal with no after-sale case: a question waiting for the merchant is not
+// "售后单 Q1 已撤销", a request still waiting for its order number is dropped quietly, and
+// thanks get thanks.
+func TestWithdrawalWithoutCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们家这款杯子能进洗碗机吗"), "Q1")
+	got := h.say(buyer, "算了不用了")
+	if all := joined(got); strings.Contains(all, "撤销") || strings.Contains(all, "售后单") {
+		t.Fatalf("withdrawing with only a question open: %q", got)
+	}
+	h.say(buyer, "我要退货")
+	h.say(buyer, "算了算了")
+	h.say(buyer, cupOrder)
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d: the dropped request opened at the next order number", n)
+	}
+	mustContain(t, h.say("另一个买家", "不需要了，谢谢"), "不客气")
+}
