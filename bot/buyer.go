@@ -765,7 +765,18 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 // afterReminder answers a buyer who was asked for the order number and reminded of it
 // once: a question goes to the merchant (the inbox), anything else gets a plain OK.
 func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
-	if asks(m.Text) {
+	switch {
+	case asks(m.Text) && sess.Intent == intents.Logistics:
+		return e.question(ctx, m, sess) // "走的是普通快递么": the merchant knows
+	case e.read(m.Shop, m.Text).Label == sess.Intent:
+		// "或者你帮我申请退货": the request itself, asked again — the buyer hears what it
+		// needs, as often as they ask.
+		key := "ask_order_again"
+		if sess.Intent == intents.Logistics {
+			key = "logistics_order_again"
+		}
+		return e.answer(ctx, m, key, Data{Intent: intentName(string(sess.Intent))})
+	case asks(m.Text):
 		return e.question(ctx, m, sess)
 	}
 	return e.chat(ctx, m, sess, "ack")

@@ -706,3 +706,12 @@ func TestWithdrawalWithoutCase(t *testing.T) {
 	}
 	mustContain(t, h.say("另一个买家", "不需要了，谢谢"), "不客气")
 }
+
+// A buyer who asks for the request again after the reminder hears what it needs again;
+// only fillers and side remarks stop getting "订单号发我".
+func TestRepeatedRequestStillHearsWhatItNeeds(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "这个我要退货"), "订单号")
+	mustContain(t, h.say(buyer, "我要退货"), "订单号")
+	mustContain(t, h.say(buyer, "你直接帮我申请退货吧"), "订单号")
+}
