@@ -201,6 +201,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
 		// Following up on a case the buyer just opened: keep the words with the case
 		// and let the merchant read them, rather than quiz the buyer with a menu.
+		if c := liveByID(view.Live(), sess.CaseID); c != nil && c.Intent != string(intents.Human) {
+			return e.noteOnCase(ctx, m, &sess, c)
+		}
 		return e.chat(ctx, m, &sess, "other")
 	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
 		label = intents.Other // answered from the case below
@@ -419,7 +422,35 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			}
 		}
 	}
+	if c := liveByID(view.Live(), sess.CaseID); label == intents.Other && c != nil && c.Intent != string(intents.Human) && !leadIn(m.Text) {
+		// "快递员也说少了一包", "就是等收货就可以了吗" right after their case opened: more
+		// about it, kept on it for the merchant — not the generic "有什么需要…" that
+		// sounds as if nobody listened.
+		return e.noteOnCase(ctx, m, sess, c)
+	}
 	return e.dispatch(ctx, m, sess, label)
+}
+
+// liveByID is the live case id in cs, or nil.
+func liveByID(cs []cases.Case, id string) *cases.Case {
+	for i := range cs {
+		if id != "" && cs[i].ID == id {
+			return &cs[i]
+		}
+	}
+	return nil
+}
+
+// noteOnCase keeps what the buyer said on their live case c and says so.
+func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	sess.Pending = nil
+	return e.do(ctx, m, func(t *turn) error {
+		t.caseID = c.ID
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+	})
 }
 
 // withdraw handles a cancel reading: an unambiguous withdrawal (a clear rule hit or a

@@ -715,3 +715,21 @@ func TestRepeatedRequestStillHearsWhatItNeeds(t *testing.T) {
 	mustContain(t, h.say(buyer, "我要退货"), "订单号")
 	mustContain(t, h.say(buyer, "你直接帮我申请退货吧"), "订单号")
 }
+
+// What a buyer adds right after their case opened ("快递员也说少了一个") is kept on the
+// case and the buyer hears so — not the generic "有什么需要…" as if nobody listened.
+func TestRemarkAfterCaseOpenedJoinsIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	got := h.say(buyer, "快递员当时也看到了")
+	mustContain(t, got, "A1")
+	if all := joined(got); strings.Contains(all, "有什么需要") {
+		t.Fatalf("remark answered %q", got)
+	}
+	if tr := h.transcript("A1"); !strings.Contains(strings.Join(tr, "|"), "快递员当时也看到了") {
+		t.Fatalf("A1 transcript %q lacks the remark", tr)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want only A1", n)
+	}
+}
