@@ -62,4 +62,6 @@ func canonical(text string) string {
 // canonicalWord is a word (a keyword, an exclude word) folded with buyers' variants
 // written one way, as canonical does to a message but for the closing 不 ("付不了" stays
 // "付不", not "付吗").
-func canonicalWord(word string) string { return synonyms.Replace(intents.Fold(word)) }
+func canonicalWord(word string) string {
+	return synonyms.Replace(pinyin.Replace(intents.Fold(word)))
+}

@@ -27,6 +27,8 @@ func TestSampleAnswers(t *testing.T) {
 		{"可以开发票不", "invoice"},
 		{"你们家这款杯子能进洗碗机吗", ""}, // the sample has no dishwasher entry: the merchant's inbox
 		{"有券吗", "coupon"},
+		{"baoyou吗", "free_shipping"}, // pinyin typed on a Latin keyboard
+		{"能开 fapiao 吗", "invoice"},
 		{"在吗", ""},
 		{"我的快递到哪了", ""},
 		{"杯子碎了要退款", ""},
@@ -79,7 +81,8 @@ func TestKeywords(t *testing.T) {
 // The held-out questions are answered with precision ≥ 0.95 at the default threshold, on
 // each set: testdata/faq_eval + faq_uncovered (written by others than the sample's author)
 // and faq_eval2 + faq_uncovered2 (written before the matcher's rules and the sample's
-// added phrasings, in other voices). Recall is held at its measured level so a change
+// added phrasings, in other voices) and faq_eval3 + faq_uncovered3 (written before the
+// matcher's redesign for issue 15, without looking at its errors). Recall is held at its measured level so a change
 // that loses it fails.
 func TestHeldOutFigures(t *testing.T) {
 	for _, tc := range []struct {
@@ -87,8 +90,9 @@ func TestHeldOutFigures(t *testing.T) {
 		minCovered, minUncov int
 		minRecall            float64
 	}{
-		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.63},
-		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.72},
+		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.70},
+		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.74},
+		{[]string{"testdata/faq_eval3.jsonl", "testdata/faq_uncovered3.jsonl"}, 200, 200, 0.76},
 	} {
 		var ex []Example
 		for _, p := range tc.files {
@@ -190,6 +194,8 @@ func TestCanonical(t *testing.T) {
 		{"码子准不准", "尺码准不准"},
 		{"免邮么", "包邮吗"},
 		{"几天能到", "多久能到"},
+		{"baoyou不", "包邮吗"}, // pinyin on a Latin keyboard
+		{"yunfeixian有吗", "运费险有吗"},
 		{"支付宝能付吗", "支付宝能付吗"}, // 宝 dropped as a pet name, not inside 支付宝
 	} {
 		if x, y := canonical(tc.a), canonical(tc.b); x != y {
