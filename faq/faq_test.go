@@ -90,9 +90,9 @@ func TestHeldOutFigures(t *testing.T) {
 		minCovered, minUncov int
 		minRecall            float64
 	}{
-		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.76},
-		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.85},
-		{[]string{"testdata/faq_eval3.jsonl", "testdata/faq_uncovered3.jsonl"}, 200, 200, 0.80},
+		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.78},
+		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.87},
+		{[]string{"testdata/faq_eval3.jsonl", "testdata/faq_uncovered3.jsonl"}, 200, 200, 0.83},
 	} {
 		var ex []Example
 		for _, p := range tc.files {
@@ -196,6 +196,9 @@ func TestCanonical(t *testing.T) {
 		{"几天能到", "多久能到"},
 		{"baoyou不", "包邮吗"}, // pinyin on a Latin keyboard
 		{"yunfeixian有吗", "运费险有吗"},
+		{"花呗能分三期吗", "花呗能分期吗"}, // a count of instalments is instalments
+		{"床单会串色吗", "床单会掉色吗"},
+		{"预订的什么时候发", "预售的什么时候发"},
 		{"支付宝能付吗", "支付宝能付吗"}, // 宝 dropped as a pet name, not inside 支付宝
 	} {
 		if x, y := canonical(tc.a), canonical(tc.b); x != y {
