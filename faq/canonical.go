@@ -26,6 +26,7 @@ var synonyms = strings.NewReplacer(
 	"可不可以", "能", "能不能", "能", "能否", "能", "可否", "能", "可以", "能", "行不行", "能",
 	"是不是", "是", "是否", "是", "有没有", "有", "有木有", "有", "有无", "有",
 	"啥时候", "什么时候", "啥时", "什么时候", "多会儿", "什么时候", "几时", "什么时候", "何时", "什么时候",
+	"肿么", "怎么", "神马", "什么", "木有", "没有", "多钱", "多少钱",
 	"甚么", "什么", "啥", "什么", "咋", "怎么", "如何", "怎么", "怎样", "怎么",
 	"多长时间", "多久", "多少时间", "多久", "多少天", "多久", "几天", "多久",
 	"免邮费", "包邮", "免运费", "包邮", "免邮", "包邮", "邮费", "运费", "快递费", "运费",
@@ -67,5 +68,5 @@ func canonical(text string) string {
 // written one way, as canonical does to a message but for the closing 不 ("付不了" stays
 // "付不", not "付吗").
 func canonicalWord(word string) string {
-	return synonyms.Replace(pinyin.Replace(intents.Fold(word)))
+	return synonyms.Replace(places.Replace(pinyin.Replace(intents.Fold(word))))
 }

@@ -90,8 +90,8 @@ func TestHeldOutFigures(t *testing.T) {
 		minCovered, minUncov int
 		minRecall            float64
 	}{
-		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.78},
-		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.87},
+		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.79},
+		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.89},
 		{[]string{"testdata/faq_eval3.jsonl", "testdata/faq_uncovered3.jsonl"}, 200, 200, 0.83},
 	} {
 		var ex []Example
@@ -199,6 +199,9 @@ func TestCanonical(t *testing.T) {
 		{"花呗能分三期吗", "花呗能分期吗"}, // a count of instalments is instalments
 		{"床单会串色吗", "床单会掉色吗"},
 		{"预订的什么时候发", "预售的什么时候发"},
+		{"发到成都要几天", "发到南京要几天"}, // a place named in passing is any place
+		{"寄内蒙古包邮不", "寄黑龙江包邮吗"},
+		{"肿么选尺码", "怎么选尺码"},
 		{"支付宝能付吗", "支付宝能付吗"}, // 宝 dropped as a pet name, not inside 支付宝
 	} {
 		if x, y := canonical(tc.a), canonical(tc.b); x != y {
