@@ -78,21 +78,21 @@ func TestKeywords(t *testing.T) {
 	}
 }
 
-// The held-out questions are answered with precision ≥ 0.95 at the default threshold, on
-// each set: testdata/faq_eval + faq_uncovered (written by others than the sample's author)
-// and faq_eval2 + faq_uncovered2 (written before the matcher's rules and the sample's
-// added phrasings, in other voices) and faq_eval3 + faq_uncovered3 (written before the
-// matcher's redesign for issue 15, without looking at its errors). Recall is held at its measured level so a change
-// that loses it fails.
+// The held-out questions are answered with precision ≥ 0.95 and recall ≥ 0.80 (issue 15)
+// at the default threshold, on each set: testdata/faq_eval + faq_uncovered (written by
+// others than the sample's author), faq_eval2 + faq_uncovered2 (written before the
+// matcher's rules and the sample's added phrasings, in other voices) and faq_eval3 +
+// faq_uncovered3 (written before the matcher's redesign for issue 15, without looking at
+// its errors). Recall is held at its measured level so a change that loses it fails.
 func TestHeldOutFigures(t *testing.T) {
 	for _, tc := range []struct {
 		files                []string
 		minCovered, minUncov int
 		minRecall            float64
 	}{
-		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.79},
-		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.89},
-		{[]string{"testdata/faq_eval3.jsonl", "testdata/faq_uncovered3.jsonl"}, 200, 200, 0.83},
+		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.80},
+		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.90},
+		{[]string{"testdata/faq_eval3.jsonl", "testdata/faq_uncovered3.jsonl"}, 200, 200, 0.85},
 	} {
 		var ex []Example
 		for _, p := range tc.files {
@@ -129,6 +129,65 @@ func BenchmarkAnswer(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		book.Answer(qs[i%len(qs)], "店")
 	}
+}
+
+// A letter weighs the lesser of its own rarity and half its commonest pair's: the letters
+// of a word buyers write often weigh less than alone; other letters keep their rarity.
+func TestLetterWeights(t *testing.T) {
+	b := &Book{
+		rarity: func(rune) float64 { return 4 },
+		common: func(p string) float64 {
+			if p == "老公" {
+				return 2
+			}
+			return 10
+		},
+	}
+	got := map[rune]float64{}
+	for _, l := range b.letters(canonical("我老公买")) {
+		got[l.r] = l.w
+	}
+	want := map[rune]float64{'我': 4, '老': 1, '公': 1, '买': 4}
+	for r, w := range want {
+		if got[r] != w {
+			t.Errorf("%c weighs %.2f, want %.2f (all: %v)", r, got[r], w, got)
+		}
+	}
+	if l := b.letters("单"); len(l) != 1 || l[0].w != 4 {
+		t.Errorf("a one-letter message: %+v, want its letter at its own rarity", l)
+	}
+}
+
+// The embedded pair table is the corpus's, written canonically: after a corpus change or
+// a change to canonical.go's tables, run `go generate ./faq`.
+func TestEmbeddedPairsAreCurrent(t *testing.T) {
+	df, docs, err := PairCounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WritePairs(&b, df, docs); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != pairTable {
+		t.Fatal("faq/pairs.txt is stale: run go generate ./faq")
+	}
+	got, n, err := readPairs(pairTable)
+	if err != nil || n != docs {
+		t.Fatalf("readPairs: %d messages, %v; want %d", n, err, docs)
+	}
+	for p, c := range df {
+		if want := c * btoi(c >= minPairCount); got[p] != want {
+			t.Fatalf("%q: read %d, want %d (counted %d)", p, got[p], want, c)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // The embedded character table is the corpus's: after a corpus change, run
