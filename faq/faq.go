@@ -50,8 +50,9 @@ func SampleFile() []byte {
 // DefaultThreshold is the score an entry must reach to answer. Chosen on the three
 // held-out sets (testdata/faq_eval + faq_uncovered, written by others than the FAQ's
 // author; faq_eval2 + faq_uncovered2; faq_eval3 + faq_uncovered3): the lowest threshold
-// that keeps precision ≥ 0.95 on each (`aftersale faq -eval`).
-const DefaultThreshold = 0.24
+// at and above which precision stays ≥ 0.95 on each (`aftersale faq -eval`; a lower one
+// where it touches 0.95 again by chance is not taken).
+const DefaultThreshold = 0.23
 
 // Entry is one question of the FAQ.
 type Entry struct {
