@@ -54,6 +54,9 @@ func SampleFile() []byte {
 // where it touches 0.95 again by chance is not taken).
 const DefaultThreshold = 0.23
 
+// minSimilarity is the least similarity (Hit.Similarity) an entry answers at.
+const minSimilarity = 0.1
+
 // Entry is one question of the FAQ.
 type Entry struct {
 	ID        string   `toml:"id"`
@@ -456,6 +459,13 @@ func (b *Book) score(text string) []Hit {
 	hits := make([]Hit, len(b.entries))
 	for i := range b.entries {
 		e := &b.entries[i]
+		// An entry none of whose phrasings the message is a tenth near does not answer it
+		// however much of it the entry explains: the square root below would otherwise lift
+		// a fragment sharing one word with it ("公司的" → wholesale at 0.27 of similarity
+		// 0.07).
+		if best[i] < minSimilarity {
+			best[i] = 0
+		}
 		if len(b.needs[i]) > 0 && excluding(words, b.needs[i]) == "" || excluding(words, b.excludes[i]) != "" {
 			best[i] = 0
 		}
@@ -464,10 +474,18 @@ func (b *Book) score(text string) []Hit {
 		// with any one phrasing ("邮费另外算吗" / "邮费要另付吗") is not sunk by it when
 		// the entry explains the whole message; coverage squared, so a message with words
 		// the entry never speaks of ("信用卡付款有手续费吗") is. Chosen on the development
-		// set (testdata/faq_dev.jsonl) among powers ½…3 of each factor.
+		// set (testdata/faq_dev.jsonl) among powers ½…3 of each factor. A message of one
+		// word (two letters or fewer: "单位", "质检呢", often a reply to the merchant)
+		// takes the similarity as it is: the root would lift the one word it shares with
+		// an entry to an answer. Neither costs a covered question of the dev or held-out
+		// sets.
+		sim := best[i]
+		if len(letters) > 2 {
+			sim = math.Sqrt(sim)
+		}
 		// Rounded, so two entries equally near tie exactly and the first in the file wins:
 		// the sums run over maps in random order and differ in their last bits.
-		hits[i] = Hit{ID: e.ID, Score: math.Round(math.Sqrt(best[i])*c*c*1e9) / 1e9, Similarity: best[i], Coverage: c, Entry: e, index: i}
+		hits[i] = Hit{ID: e.ID, Score: math.Round(sim*c*c*1e9) / 1e9, Similarity: best[i], Coverage: c, Entry: e, index: i}
 	}
 	return hits
 }
