@@ -2,12 +2,14 @@
 // file the shop edits: each entry a few phrasings of one question and one answer. A buyer's
 // message is matched on character n-grams of its folded text (package intents' folding:
 // typos, homophones, traditional and full-width characters) with buyers' variants written
-// one way (canonical: 包油→包邮, 码子→尺码, 包邮不→包邮吗, chat fillers dropped),
-// TF-IDF weighted, against every phrasing: the nearer of the cosine and the share of the
-// phrasing the message holds whole. The score is then scaled by how much of the message
-// the entry speaks of at all: the characters that stand in a character pair of its
-// phrasings or answer, each counted by how rare it is in buyer chat, so "保温杯能装汤吗"
-// is not taken by an entry about how long the cup keeps warm. An entry may name keywords
+// one way (canonical: 包油→包邮, 码子→尺码, 包邮不→包邮吗, baoyou→包邮, a mainland
+// place named in passing → 某地, chat fillers dropped), TF-IDF weighted, against every
+// phrasing: the nearer of the cosine and the share of the phrasing the message holds
+// whole. The root of that is then scaled by the square of how much of the message the
+// entry speaks of at all: the characters that stand in a character pair of its phrasings
+// or answer, each counted by how rare it is in buyer chat (and less when it is part of a
+// common two-character word), so "保温杯能装汤吗" is not taken by an entry about how
+// long the cup keeps warm. An entry may name keywords
 // (one must be in the message) and exclude words (none may be: what its answer does not
 // speak of). An entry answers only above a calibrated score; below it nothing is invented.
 package faq
