@@ -56,7 +56,11 @@ func SampleFile() []byte {
 // where it touches 0.95 again by chance is not taken).
 const DefaultThreshold = 0.23
 
-// minSimilarity is the least similarity (Hit.Similarity) an entry answers at.
+// minSimilarity is the least similarity (Hit.Similarity) an entry answers at, whatever
+// its score: an entry none of whose phrasings the message is a tenth near does not answer
+// it however much of it the entry explains, since the square root of the similarity in
+// the score would otherwise lift a fragment sharing one word with it ("公司的" →
+// wholesale at 0.27 of similarity 0.07). Such an entry may still be a Candidate.
 const minSimilarity = 0.1
 
 // Entry is one question of the FAQ.
@@ -461,13 +465,6 @@ func (b *Book) score(text string) []Hit {
 	hits := make([]Hit, len(b.entries))
 	for i := range b.entries {
 		e := &b.entries[i]
-		// An entry none of whose phrasings the message is a tenth near does not answer it
-		// however much of it the entry explains: the square root below would otherwise lift
-		// a fragment sharing one word with it ("公司的" → wholesale at 0.27 of similarity
-		// 0.07).
-		if best[i] < minSimilarity {
-			best[i] = 0
-		}
 		if len(b.needs[i]) > 0 && excluding(words, b.needs[i]) == "" || excluding(words, b.excludes[i]) != "" {
 			best[i] = 0
 		}
@@ -583,7 +580,7 @@ func (b *Book) Answer(text, shop string) (answer, id string, ok bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	hits := b.match(text)
-	if len(hits) == 0 || hits[0].Score < b.threshold {
+	if len(hits) == 0 || !sure(hits[0], b.threshold) {
 		return "", "", false
 	}
 	out, err := b.answers[hits[0].index](Data{Shop: shop})
@@ -591,6 +588,11 @@ func (b *Book) Answer(text, shop string) (answer, id string, ok bool) {
 		return "", "", false
 	}
 	return out, hits[0].ID, true
+}
+
+// sure reports whether a best hit is sure enough to answer at threshold.
+func sure(h Hit, threshold float64) bool {
+	return h.Score >= threshold && h.Similarity >= minSimilarity
 }
 
 // Candidates are the n entries nearest text that share anything with it (score above 0),
@@ -672,7 +674,7 @@ func (b *Book) Evaluate(ex []Example, thresholds ...float64) []Report {
 			if e.FAQ != "" {
 				r.Covered++
 			}
-			if best[i].Score < threshold {
+			if !sure(best[i], threshold) {
 				continue
 			}
 			r.Answered++
