@@ -43,12 +43,12 @@ func (m *Main) faqCmd(args []string) int {
 	text := strings.Join(rest, " ")
 	hits := book.Match(text)
 	for i, h := range hits[:min(3, len(hits))] {
-		fmt.Fprintf(m.Stdout, "%d. %-16s %.3f (相似 similarity %.2f × 覆盖 coverage %.2f²)  %s\n", i+1, h.ID, h.Score, h.Similarity, h.Coverage, strings.Join(h.Entry.Questions[:min(2, len(h.Entry.Questions))], " / "))
+		fmt.Fprintf(m.Stdout, "%d. %-16s %.3f (相似 similarity %.2f, 覆盖 coverage %.2f)  %s\n", i+1, h.ID, h.Score, h.Similarity, h.Coverage, strings.Join(h.Entry.Questions[:min(2, len(h.Entry.Questions))], " / "))
 	}
 	if answer, id, ok := book.Answer(text, shop.Name); ok {
 		fmt.Fprintf(m.Stdout, "回答 answer (%s, 阈值 threshold %.2f):\n%s\n", id, book.Threshold(), answer)
 	} else {
-		fmt.Fprintf(m.Stdout, "不回答 no answer: 最高分低于阈值 %.2f / best score below the threshold\n", book.Threshold())
+		fmt.Fprintf(m.Stdout, "不回答 no answer: 最高分低于阈值 %.2f，或没有足够相近的问法 / best score below the threshold, or no phrasing near enough\n", book.Threshold())
 	}
 	return exitOK
 }

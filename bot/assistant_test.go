@@ -67,7 +67,7 @@ func withLLM(t *testing.T, f *fakeLLM) *harness {
 func TestAssistantAnswersFromTheFAQ(t *testing.T) {
 	f := &fakeLLM{}
 	h := withLLM(t, f)
-	q := "请问下满多少钱可以免掉邮费呢 我在江苏"
+	q := "我们这边比较偏 满多少钱可以免掉邮费呢"
 	books, err := app.FAQs(h.cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -27,10 +27,16 @@ func TestSampleAnswers(t *testing.T) {
 		{"可以开发票不", "invoice"},
 		{"你们家这款杯子能进洗碗机吗", ""}, // the sample has no dishwasher entry: the merchant's inbox
 		{"有券吗", "coupon"},
+		{"baoyou吗", "free_shipping"}, // pinyin typed on a Latin keyboard
+		{"能开 fapiao 吗", "invoice"},
 		{"在吗", ""},
 		{"我的快递到哪了", ""},
 		{"杯子碎了要退款", ""},
 		{"你们有耳机卖吗", ""},
+		{"单位的", ""}, // one word shared with an entry (wholesale's 单位团购) is not a question
+		{"检测一下", ""},
+		{"你们公司", ""},
+		{"包邮", "free_shipping"},
 	} {
 		_, id, ok := b.Answer(tc.text, "小店")
 		if tc.id == "" && ok {
@@ -76,19 +82,21 @@ func TestKeywords(t *testing.T) {
 	}
 }
 
-// The held-out questions are answered with precision ≥ 0.95 at the default threshold, on
-// each set: testdata/faq_eval + faq_uncovered (written by others than the sample's author)
-// and faq_eval2 + faq_uncovered2 (written before the matcher's rules and the sample's
-// added phrasings, in other voices). Recall is held at its measured level so a change
-// that loses it fails.
+// The held-out questions are answered with precision ≥ 0.95 and recall ≥ 0.80 (issue 15)
+// at the default threshold, on each set: testdata/faq_eval + faq_uncovered (written by
+// others than the sample's author), faq_eval2 + faq_uncovered2 (written before the
+// matcher's rules and the sample's added phrasings, in other voices) and faq_eval3 +
+// faq_uncovered3 (written before the matcher's redesign for issue 15, without looking at
+// its errors). Recall is held at its measured level so a change that loses it fails.
 func TestHeldOutFigures(t *testing.T) {
 	for _, tc := range []struct {
 		files                []string
 		minCovered, minUncov int
 		minRecall            float64
 	}{
-		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.63},
-		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.72},
+		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.80},
+		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.90},
+		{[]string{"testdata/faq_eval3.jsonl", "testdata/faq_uncovered3.jsonl"}, 200, 200, 0.86},
 	} {
 		var ex []Example
 		for _, p := range tc.files {
@@ -125,6 +133,65 @@ func BenchmarkAnswer(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		book.Answer(qs[i%len(qs)], "店")
 	}
+}
+
+// A letter weighs the lesser of its own rarity and half its commonest pair's: the letters
+// of a word buyers write often weigh less than alone; other letters keep their rarity.
+func TestLetterWeights(t *testing.T) {
+	b := &Book{
+		rarity: func(rune) float64 { return 4 },
+		common: func(p string) float64 {
+			if p == "老公" {
+				return 2
+			}
+			return 10
+		},
+	}
+	got := map[rune]float64{}
+	for _, l := range b.letters(canonical("我老公买")) {
+		got[l.r] = l.w
+	}
+	want := map[rune]float64{'我': 4, '老': 1, '公': 1, '买': 4}
+	for r, w := range want {
+		if got[r] != w {
+			t.Errorf("%c weighs %.2f, want %.2f (all: %v)", r, got[r], w, got)
+		}
+	}
+	if l := b.letters("单"); len(l) != 1 || l[0].w != 4 {
+		t.Errorf("a one-letter message: %+v, want its letter at its own rarity", l)
+	}
+}
+
+// The embedded pair table is the corpus's, written canonically: after a corpus change or
+// a change to canonical.go's tables, run `go generate ./faq`.
+func TestEmbeddedPairsAreCurrent(t *testing.T) {
+	df, docs, err := PairCounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WritePairs(&b, df, docs); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != pairTable {
+		t.Fatal("faq/pairs.txt is stale: run go generate ./faq")
+	}
+	got, n, err := readPairs(pairTable)
+	if err != nil || n != docs {
+		t.Fatalf("readPairs: %d messages, %v; want %d", n, err, docs)
+	}
+	for p, c := range df {
+		if want := c * btoi(c >= minPairCount); got[p] != want {
+			t.Fatalf("%q: read %d, want %d (counted %d)", p, got[p], want, c)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // The embedded character table is the corpus's: after a corpus change, run
@@ -190,6 +257,14 @@ func TestCanonical(t *testing.T) {
 		{"码子准不准", "尺码准不准"},
 		{"免邮么", "包邮吗"},
 		{"几天能到", "多久能到"},
+		{"baoyou不", "包邮吗"}, // pinyin on a Latin keyboard
+		{"yunfeixian有吗", "运费险有吗"},
+		{"花呗能分三期吗", "花呗能分期吗"}, // a count of instalments is instalments
+		{"床单会串色吗", "床单会掉色吗"},
+		{"预订的什么时候发", "预售的什么时候发"},
+		{"发到成都要几天", "发到南京要几天"}, // a place named in passing is any place
+		{"寄内蒙古包邮不", "寄黑龙江包邮吗"},
+		{"肿么选尺码", "怎么选尺码"},
 		{"支付宝能付吗", "支付宝能付吗"}, // 宝 dropped as a pet name, not inside 支付宝
 	} {
 		if x, y := canonical(tc.a), canonical(tc.b); x != y {

@@ -18,9 +18,23 @@ import (
 // "这个"). It is counted at `go generate` time, as the intent model is, so a start does
 // not fold 33k corpus lines (93 ms); TestEmbeddedRarityIsCurrent checks it.
 //
-//go:generate go run ./internal/genrarity -o rarity.txt
+//go:generate go run ./internal/genrarity -o rarity.txt -pairs pairs.txt
 //go:embed rarity.txt
 var rarityTable string
+
+// pairs.txt holds, for each pair of adjacent characters in at least minPairCount
+// messages of the same corpus written canonically (canonical.go), how many messages hold
+// it: how common a two-character word is in buyer chat (老公, 明天, 等着 are; 果汁, 手续
+// are not). It depends on canonical.go's tables as well as on the corpus, so after a
+// change to either run `go generate ./faq`; TestEmbeddedPairsAreCurrent checks it.
+//
+//go:embed pairs.txt
+var pairTable string
+
+// minPairCount is the fewest messages a pair is in for pairs.txt to list it; a pair in
+// fewer weighs as one in none (the difference is log 2 at most), which keeps the table
+// to a third of the pairs.
+const minPairCount = 2
 
 // CharCounts counts, over the buyer corpus, the messages that hold each folded character,
 // and the messages in all.
@@ -40,6 +54,71 @@ func CharCounts() (df map[rune]int, docs int, err error) {
 		}
 	}
 	return df, len(ex), nil
+}
+
+// PairCounts counts, over the buyer corpus written canonically, the messages that hold
+// each pair of adjacent characters, and the messages in all.
+func PairCounts() (df map[string]int, docs int, err error) {
+	ex, err := intents.Corpus()
+	if err != nil {
+		return nil, 0, err
+	}
+	df = map[string]int{}
+	for _, e := range ex {
+		r := []rune(canonical(e.Text))
+		seen := map[string]bool{}
+		for i := 0; i+2 <= len(r); i++ {
+			p := string(r[i : i+2])
+			if !seen[p] {
+				seen[p] = true
+				df[p]++
+			}
+		}
+	}
+	return df, len(ex), nil
+}
+
+// WritePairs writes pair counts as pairs.txt holds them: "docs N", then one
+// "pair<TAB>count" line per pair in at least minPairCount messages, in byte order.
+func WritePairs(w io.Writer, df map[string]int, docs int) error {
+	ps := make([]string, 0, len(df))
+	for p, c := range df {
+		if c >= minPairCount {
+			ps = append(ps, p)
+		}
+	}
+	sort.Strings(ps)
+	var b strings.Builder
+	fmt.Fprintf(&b, "docs\t%d\n", docs)
+	for _, p := range ps {
+		fmt.Fprintf(&b, "%s\t%d\n", p, df[p])
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// readPairs parses pairs.txt.
+func readPairs(table string) (df map[string]int, docs int, err error) {
+	df = map[string]int{}
+	for n, line := range strings.Split(strings.TrimSuffix(table, "\n"), "\n") {
+		k, v, ok := strings.Cut(line, "\t")
+		count, cerr := strconv.Atoi(v)
+		if !ok || cerr != nil {
+			return nil, 0, fmt.Errorf("pairs.txt:%d: want key<TAB>count", n+1)
+		}
+		if n == 0 {
+			if k != "docs" {
+				return nil, 0, fmt.Errorf("pairs.txt:1: want docs<TAB>N")
+			}
+			docs = count
+			continue
+		}
+		if len([]rune(k)) != 2 {
+			return nil, 0, fmt.Errorf("pairs.txt:%d: %q is not two characters", n+1, k)
+		}
+		df[k] = count
+	}
+	return df, docs, nil
 }
 
 // WriteCounts writes counts as rarity.txt holds them: "docs N", then one "char<TAB>count"
@@ -83,6 +162,17 @@ func readCounts(table string) (df map[rune]int, docs int, err error) {
 	}
 	return df, docs, nil
 }
+
+// pairBackground weighs a pair of characters by its rarity in buyer chat:
+// log((docs+1)/(count+1)), the count 0 for a pair pairs.txt does not list.
+var pairBackground = sync.OnceValue(func() func(string) float64 {
+	df, docs, err := readPairs(pairTable)
+	if err != nil || docs == 0 {
+		return func(string) float64 { return math.Inf(1) } // cannot happen: embedded and tested; +Inf leaves a character's own weight
+	}
+	n := float64(docs)
+	return func(p string) float64 { return math.Log((n + 1) / float64(df[p]+1)) }
+})
 
 // background weighs a character by its rarity in buyer chat: log((docs+1)/(count+1)).
 var background = sync.OnceValue(func() func(rune) float64 {
