@@ -191,10 +191,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
-	case !res.Escalation && pings(m.Text) && asking && len(sess.Menu) == 0:
+	case pingOnly(res, m.Text) && asking && len(sess.Menu) == 0:
 		// "人呢" while their question waits for the merchant: chasing it.
 		return e.question(ctx, m, &sess)
-	case !res.Escalation && pings(m.Text) && len(view.Live()) == 0 && !sess.Intent.OpensCase():
+	case pingOnly(res, m.Text) && len(view.Live()) == 0 && !sess.Intent.OpensCase():
 		label = intents.Greeting // "人呢?": someone is here
 	case (res.Unclear || res.Label == intents.Other) && bareOK(m.Text):
 		label = intents.Greeting // "好的 等下拍": an OK, answered as one
@@ -809,8 +809,11 @@ func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([
 		return e.answer(ctx, m, key, Data{Intent: intentName(string(sess.Intent))})
 	case asks(m.Text):
 		return e.question(ctx, m, sess)
+	case bareOK(m.Text):
+		return e.chat(ctx, m, sess, "ack")
 	}
-	return e.chat(ctx, m, sess, "ack")
+	// "而且商品有质量问题的": more about the request, kept with its words for the case.
+	return e.answer(ctx, m, "noted", Data{})
 }
 
 // lookupOrder asks the shop's platform about an order within the buyer's turn, giving up

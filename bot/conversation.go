@@ -267,6 +267,16 @@ func pings(text string) bool {
 	return utf8.RuneCountInString(t) <= 5 && (mentions(t, pingWords...) || hello(t))
 }
 
+// pingOnly reports a ping the model read as a grievance or nothing in particular: not a
+// request for a person ("人工客服" shares 客服 with a hello) nor any other request.
+func pingOnly(res intents.Result, text string) bool {
+	switch res.Label {
+	case intents.Complaint, intents.Other, intents.Greeting:
+		return !res.Escalation && pings(text)
+	}
+	return false
+}
+
 // questionWords mark a message that asks something, so an OK at its start does not make
 // it a bare OK ("好的 多少钱").
 var questionWords = []string{"吗", "呢", "？", "?", "多少", "怎么", "什么", "啥", "哪", "几", "谁", "能不能", "可不可以", "是不是"}

@@ -733,3 +733,12 @@ func TestRemarkAfterCaseOpenedJoinsIt(t *testing.T) {
 		t.Fatalf("cases = %d, want only A1", n)
 	}
 }
+
+// "人工客服" asks for a person, short as it is; it is no ping.
+func TestShortHumanAskIsNoPing(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "人工客服")
+	if c := h.liveCases(); len(c) != 1 || c[0].Intent != "human" {
+		t.Fatalf("live cases %+v, want one human request", c)
+	}
+}

@@ -36,6 +36,7 @@ func replyFields() map[string][]string {
 		"media_no_case":         {"Media"},
 		"ask_order_again":       {"Intent"},
 		"status_ask_order":      {"Intent"},
+		"noted":                 {},
 		"logistics_order_again": {},
 		"busy":                  {},
 		"platform_apply":        {"Intent", "OrderID"},
