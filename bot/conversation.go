@@ -181,6 +181,7 @@ var statusWords = []string{
 	"退了吗", "为什么拒绝", "为啥拒绝", "怎么拒绝", "凭什么拒绝", "咋拒绝", "什么时候退", "啥时候退", "多久退", "几天退",
 	"几天到账", "同意了吗", "同意没", "通过了吗", "通过没", "还没处理", "还没退", "怎么还没退", "咋还没退", "钱呢",
 	"我的钱", "退回来没", "修好了", "修好没", "换的发了", "换的货", "补发的",
+	"进展", "没动静", "没反应", "多长时间可以", "多长时间能", "多久能通过", "多久通过",
 }
 
 // vagueStatusWords ask where something stands without naming an after-sale ("怎么样了",
@@ -217,7 +218,8 @@ func thanks(text string) bool {
 var ackPhrases = []string{"好的", "好滴", "好嘞", "好吧", "那好吧", "行", "行吧", "那行", "可以", "好", "嗯", "嗯嗯", "恩恩", "哦",
 	"哦哦", "收到", "知道了", "明白", "明白了", "了解", "ok", "okk", "okay", "👌", "👍", "好了", "没问题", "懂了",
 	// Answers that close a question ("还有别的吗" — "没了") or say yes to what was said.
-	"没了", "没有了", "没事了", "没别的了", "就这些", "是", "是的", "对", "对的", "嗯呢"}
+	"没了", "没有了", "没事了", "没别的了", "就这些", "是", "是的", "对", "对的", "嗯呢",
+	"再见", "拜拜", "没有了再见", "没事了再见", "没了再见"}
 
 // ackWords start a message that acknowledges and goes on with a short remark of the
 // buyer's own ("好的 等下拍", "嗯嗯 知道啦").

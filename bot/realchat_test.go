@@ -742,3 +742,16 @@ func TestShortHumanAskIsNoPing(t *testing.T) {
 		t.Fatalf("live cases %+v, want one human request", c)
 	}
 }
+
+// Asking where an earlier request stands, in other words ("一直没有进展", "多长时间可以
+// 通过"), with no case here: which order to look up, never "帮您办理".
+func TestStatusQuestionsWithoutCase(t *testing.T) {
+	for _, text := range []string{"我有一个退货一直没有进展", "请问退货申请多长时间可以通过", "退款申请了好几天了没动静"} {
+		h := newHarness(t)
+		got := h.say(buyer, text)
+		mustContain(t, got, "查", "订单号")
+		if all := joined(got); strings.Contains(all, "办理") {
+			t.Errorf("%q answered %q", text, got)
+		}
+	}
+}
