@@ -194,6 +194,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case pingOnly(res, m.Text) && asking && len(sess.Menu) == 0:
 		// "人呢" while their question waits for the merchant: chasing it.
 		return e.question(ctx, m, &sess)
+	case pingOnly(res, m.Text) && sess.Intent.OpensCase() && sess.OrderID == "":
+		label = sess.Intent // "?" while their request waits: what it needs, once more
 	case pingOnly(res, m.Text) && len(view.Live()) == 0 && !sess.Intent.OpensCase():
 		label = intents.Greeting // "人呢?": someone is here
 	case (res.Unclear || res.Label == intents.Other) && bareOK(m.Text):

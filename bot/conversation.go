@@ -266,6 +266,9 @@ var pingWords = []string{"人呢", "人呐", "人了", "有人没", "在不在",
 // nothing open it is a hello, not a grievance to offer remedies for.
 func pings(text string) bool {
 	t := strings.TrimRight(strings.TrimSpace(text), "?？!！。.~～ ")
+	if t == "" && text != "" {
+		return true // "??": are you there, what now
+	}
 	return utf8.RuneCountInString(t) <= 5 && (mentions(t, pingWords...) || hello(t))
 }
 

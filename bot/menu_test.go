@@ -64,7 +64,7 @@ func TestPings(t *testing.T) {
 		text string
 		want bool
 	}{
-		{"人呢?", true}, {"人呢", true}, {"在不在", true}, {"有人吗？", true}, {"在吗", true},
+		{"人呢?", true}, {"人呢", true}, {"??", true}, {"？", true}, {"在不在", true}, {"有人吗？", true}, {"在吗", true},
 		{"客服人呢 我的退款呢", false}, {"人呢 都两天了还不发货", false}, {"好的", false},
 	} {
 		if got := pings(tc.text); got != tc.want {

@@ -755,3 +755,15 @@ func TestStatusQuestionsWithoutCase(t *testing.T) {
 		}
 	}
 }
+
+// A bare "?" is someone waiting: with a request open it hears what the request needs,
+// with nothing open it is greeted — never the generic "有什么需要…".
+func TestBareQuestionMark(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我要退货")
+	mustContain(t, h.say(buyer, "?"), "订单号")
+	got := h.say("另一个买家", "？？")
+	if all := joined(got); len(got) == 0 || strings.Contains(all, "有什么需要直接") {
+		t.Fatalf("bare ？？ answered %q", got)
+	}
+}
