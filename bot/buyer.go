@@ -393,6 +393,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			return e.chatText(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
 		}
 	}
+	if needsOrder(label) && !chosen && tagQuestion(m.Text) && sess.Intent != label && e.read(m.Shop, m.Text).Slots.OrderID == "" {
+		// "那就退货就行了是吧": checking what to do, not yet asking for it — the FAQ's
+		// answer if it has one, else one yes/no before a case opens.
+		if answer, _, ok := e.faqAnswer(m); ok {
+			return e.chatText(ctx, m, sess, answer)
+		}
+		return e.confirm(ctx, m, sess, label)
+	}
 	if label == intents.Complaint && !chosen && sess.Intent != intents.Complaint && !res.Escalation && !angry(m.Text) {
 		// An urgent complaint case needs an escalation or a grievance against the shop.
 		// A problem with the goods, stated without a remedy, is usually the start of a

@@ -259,6 +259,18 @@ func hello(text string) bool {
 	return mentions(t, helloWords...) || strings.TrimSpace(t) == "亲"
 }
 
+// tagQuestion reports a message that checks it understood ("那就退货就行了是吧", "退款
+// 是原路退回对吗"): it asks for a yes, it does not ask for the remedy it names.
+func tagQuestion(text string) bool {
+	t := strings.TrimRight(strings.TrimSpace(text), "?？!！。.~～ ")
+	for _, end := range []string{"是吧", "对吧", "是吗", "对吗", "是不是", "对不对", "就行了吗", "就可以了吗", "就行吧", "就可以了吧"} {
+		if strings.HasSuffix(t, end) {
+			return true
+		}
+	}
+	return false
+}
+
 // pingWords check that someone is there.
 var pingWords = []string{"人呢", "人呐", "人了", "有人没", "在不在", "有没有人", "还在吗", "在线吗"}
 
@@ -539,7 +551,7 @@ func asks(text string) bool {
 	}
 	// A closing 么, 不, 没 or 嘛 asks as 吗 does: "有货不", "发了没", "走的普通快递么".
 	t := strings.TrimRight(text, " 。.!！~～")
-	for _, end := range []string{"么", "不", "没", "嘛"} {
+	for _, end := range []string{"么", "不", "没", "嘛", "是吧", "对吧"} {
 		if strings.HasSuffix(t, end) {
 			return true
 		}

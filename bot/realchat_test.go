@@ -767,3 +767,19 @@ func TestBareQuestionMark(t *testing.T) {
 		t.Fatalf("bare ？？ answered %q", got)
 	}
 }
+
+// "那就退货就行了是吧" checks what to do: one yes/no before a case opens, even with the
+// order number known; a yes opens it.
+func TestTagQuestionConfirmsFirst(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "订单"+cupOrder+" 杯子收到裂了")
+	got := h.say(buyer, "那就退货就行了是吧")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d after a tag question (%q), want none yet", n, got)
+	}
+	mustContain(t, got, "1")
+	h.say(buyer, "1")
+	if c := h.mustCase("A1"); c.Intent != "return" || c.OrderID != cupOrder {
+		t.Fatalf("A1 = %s on %s, want return on %s", c.Intent, c.OrderID, cupOrder)
+	}
+}

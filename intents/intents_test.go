@@ -53,6 +53,9 @@ func TestClassifyBoundaries(t *testing.T) {
 		// a refund request that sends the goods back is a return; one that does not is not
 		{"鞋子退掉吧 我明天寄回", Return},
 		{"鞋子退掉吧 不用寄回了", Refund},
+		// Goods going back (退货) are a return, even asked as a check; not when negated.
+		{"那就退货就行了是吧", Return},
+		{"不用退货 直接退款给我", Refund},
 		// negation scope: the request is after the contrast
 		{"不是要退款 是想换个颜色", Exchange},
 		{"不是退货，我只是想问下快递到哪了", Logistics},

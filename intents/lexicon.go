@@ -90,7 +90,7 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.refundReq = patterns("退了吧", "直接退", "退掉吧", "给我退了", "帮我退了", "退钱吧", "退款吧", "给退了吧")
 	// The goods going back: a refund request that says so is a return (DESIGN.md, return:
 	// "mentions goods going back").
-	lx.sendsBack = patterns("寄回", "寄还", "退回去", "寄过去给你", "发回去", "快递回去")
+	lx.sendsBack = patterns("寄回", "寄还", "退回去", "寄过去给你", "发回去", "快递回去", "退货")
 	// Checked in order; the first phrase found decides, so the more specific reasons come
 	// first: "货不对板" is not_as_described before 不对 reads as a wrong item, "摔坏了" is
 	// damage before 坏了 reads as quality.
