@@ -55,6 +55,10 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"鞋子退掉吧 不用寄回了", Refund},
 		// Goods going back (退货) are a return, even asked as a check; not when negated.
 		{"那就退货就行了是吧", Return},
+		// 取消 a little before the request it withdraws; 取消 an order is a refund.
+		{"麻烦你帮我取消一下我的退款申请可以不", Cancel},
+		{"应该可以取消我的申请啊", Cancel},
+		{"帮我把这单取消了 退款", Refund},
 		{"不用退货 直接退款给我", Refund},
 		// negation scope: the request is after the contrast
 		{"不是要退款 是想换个颜色", Exchange},

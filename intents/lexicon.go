@@ -51,6 +51,11 @@ type lexiconTables struct {
 	retractV   []pattern // verbs of withdrawing: 撤销 …
 	retractP   []pattern // phrases of withdrawing: 取消退款 …
 	cancelsOrd []pattern
+	// 取消 a few characters before what it withdraws ("取消一下我的退款申请"); an order
+	// named first makes it 取消订单 (a refund).
+	cancelVerb pattern
+	cancelled  []pattern
+	orderWords []pattern
 	refundReq  []pattern
 	sendsBack  []pattern
 	reasons    []reasonPattern
@@ -83,6 +88,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.retractV = patterns("撤销", "撤回", "撤了", "撤掉", "撤下")
 	lx.retractP = patterns("取消申请", "取消退款", "取消退货", "取消换货", "取消售后", "取消投诉", "取消维修",
 		"退款申请取消", "退货申请取消", "售后申请取消", "申请取消了")
+	lx.cancelVerb = newPattern("取消")
+	lx.cancelled = patterns("申请", "退款", "退货", "换货", "售后", "投诉", "维修")
+	lx.orderWords = patterns("订单", "单子", "这单", "那单", "下单")
 	lx.cancelsOrd = patterns("取消订单", "订单取消", "取消这单", "这单取消", "取消这个订单", "取消下单",
 		"取消一下订单", "单子取消", "取消单子")
 	// Giving up on the goods and asking for the money, not withdrawing a request

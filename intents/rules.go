@@ -34,7 +34,36 @@ func retracts(t *normText, lx *lexiconTables) bool {
 			return true
 		}
 	}
-	return anyUnnegated(t, lx, lx.retractP)
+	return anyUnnegated(t, lx, lx.retractP) || cancelsRequest(t, lx)
+}
+
+// cancelsRequest reports 取消 followed, within its clause and a few characters, by the
+// request it withdraws: "取消一下我的退款申请", "帮我取消我的申请". An order named first
+// ("取消订单退款", "取消这单的退款") is the order being cancelled: a refund, not this.
+func cancelsRequest(t *normText, lx *lexiconTables) bool {
+	const reach = 6 // runes after 取消: "一下我的退款"
+	for i := t.find(&lx.cancelVerb, 0); i >= 0; i = t.find(&lx.cancelVerb, i+2) {
+		if negatedAt(t, lx, i) {
+			continue
+		}
+	scan:
+		for j := i + 2; j < t.n && j <= i+2+reach; j++ {
+			if isClauseEnd(t.r[j]) {
+				break
+			}
+			for k := range lx.orderWords {
+				if t.at(j, &lx.orderWords[k]) {
+					break scan
+				}
+			}
+			for k := range lx.cancelled {
+				if t.at(j, &lx.cancelled[k]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // anyUnnegated reports whether one of ps occurs in t without a negation before it.
