@@ -148,6 +148,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.media(ctx, m, &sess, view)
 	case res.SlotOnly && sess.Intent != "":
 		label = sess.Intent
+	case slots.OrderID != "" && sess.Intent.OpensCase() && sess.OrderID == "" && !res.Escalation &&
+		(!res.Label.OpensCase() || res.Unclear) && res.Label != intents.Cancel && res.Label != intents.Human:
+		// "哦对了单号4705…", "我儿子帮我找到了是4705…你看看", "我不是发过了吗 4705…": the
+		// order number their waiting request asked for, with words around it — it
+		// completes that request, whatever else the words are read as.
+		label = sess.Intent
 	case res.SlotOnly && slots.OrderID != "" && sess.Several && caseFor(view.Cases, slots.OrderID) == nil && severalLabel(view.Cases, sess.CaseID) != "":
 		// The next order of "两单都要退": the same request as the order before it.
 		label = severalLabel(view.Cases, sess.CaseID)
@@ -256,7 +262,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if slots.OrderID != "" {
 		sess.OrderID = slots.OrderID
 	}
-	if label != sess.Intent && !res.SlotOnly {
+	if label != sess.Intent && !res.SlotOnly && (label.OpensCase() || !sess.Intent.OpensCase()) {
+		// (A side question while a request waits for its order number — "你们发什么快递
+		// 的" — keeps that request's words: the case opens with the buyer's description.)
 		if !choseMenu && !severalOrders(m.Text) {
 			sess.Several = false
 		}
@@ -698,7 +706,9 @@ var leadIns = []string{"问下", "问一下", "请问", "请问下", "咨询下"
 // gets one alert per burst, not one per message.
 func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
 	shop := e.shops[m.Shop]
-	sess.Pending = nil
+	if !sess.Intent.OpensCase() {
+		sess.Pending = nil // a request waiting for its order number keeps its words
+	}
 	return e.do(ctx, m, func(t *turn) error {
 		c, err := t.tx.LiveCase(shop.ID, m.From, "", cases.IntentQuestion)
 		fresh := errors.Is(err, cases.ErrNotFound)

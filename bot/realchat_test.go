@@ -783,3 +783,28 @@ func TestTagQuestionConfirmsFirst(t *testing.T) {
 		t.Fatalf("A1 = %s on %s, want return on %s", c.Intent, c.OrderID, cupOrder)
 	}
 }
+
+// The order number finishes the request waiting for it even with words around it and a
+// side question between; the case keeps the buyer's description, not only the number.
+func TestOrderNumberAfterSideQuestionFinishesRequest(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "坚果礼盒里有一袋漏气了 想退这袋的钱"), "订单号")
+	h.say(buyer, "你们发什么快递的")
+	got := h.say(buyer, "哦对了单号"+cupOrder)
+	mustContain(t, got, "A1")
+	c := h.mustCase("A1")
+	if c.Intent != "refund" || c.OrderID != cupOrder {
+		t.Fatalf("A1 = %s on %s, want refund on %s", c.Intent, c.OrderID, cupOrder)
+	}
+	if tr := strings.Join(h.transcript("A1"), "|"); !strings.Contains(tr, "漏气") {
+		t.Fatalf("A1 transcript %q lacks the buyer's description", tr)
+	}
+	// With a question waiting for the merchant too, the number still finishes the request.
+	h2 := newHarness(t)
+	h2.say(buyer, "电饭煲不加热了 灯也不亮 能修吗")
+	h2.say(buyer, "订单号在哪里看啊我不太会弄")
+	mustContain(t, h2.say(buyer, "我儿子帮我找到了是"+cupOrder+"你看看"), "A1")
+	if tr := strings.Join(h2.transcript("A1"), "|"); !strings.Contains(tr, "不加热") {
+		t.Fatalf("A1 transcript %q lacks the fault", tr)
+	}
+}
