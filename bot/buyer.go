@@ -197,6 +197,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
+	case settledThanks(m.Text) && !res.Escalation:
+		label = intents.Greeting
 	case pingOnly(res, m.Text) && asking && len(sess.Menu) == 0:
 		// "人呢" while their question waits for the merchant: chasing it.
 		return e.question(ctx, m, &sess)

@@ -182,6 +182,17 @@ var statusWords = []string{
 	"几天到账", "同意了吗", "同意没", "通过了吗", "通过没", "还没处理", "还没退", "怎么还没退", "咋还没退", "钱呢",
 	"我的钱", "退回来没", "修好了", "修好没", "换的发了", "换的货", "补发的",
 	"进展", "没动静", "没反应", "多长时间可以", "多长时间能", "多久能通过", "多久通过",
+	"之前申请", "上次申请", "上周申请", "昨天申请", "前天申请", "已经申请", "申请过", "申请的那个",
+	"开了吗", "开了没", "提交了吗", "提交成功", "申请成功", "成功了吗", "通过了没",
+}
+
+// settledWords say an after-sale came to its end ("钱收到了", "换好了").
+var settledWords = []string{"收到了", "到账了", "已到账", "退回来了", "退到了", "已经退了", "已经好了", "搞定了", "解决了", "换好了", "修好了"}
+
+// settledThanks reports thanks for an after-sale that came to its end ("上次退款的钱收到了
+// 谢谢哈"): nothing to do but thank them back.
+func settledThanks(text string) bool {
+	return thanks(text) && mentions(text, settledWords...) && !asks(text)
 }
 
 // vagueStatusWords ask where something stands without naming an after-sale ("怎么样了",

@@ -808,3 +808,18 @@ func TestOrderNumberAfterSideQuestionFinishesRequest(t *testing.T) {
 		t.Fatalf("A1 transcript %q lacks the fault", tr)
 	}
 }
+
+// Thanks for money that arrived is thanked, not taken as a new refund; a mention of an
+// earlier application with no case here is looked up, not started again.
+func TestSettledThanksAndEarlierApplications(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "上次退款的钱收到了 谢谢哈")
+	mustContain(t, got, "不客气")
+	for _, text := range []string{"就是上周申请的换货啊", "退货的单子开了吗"} {
+		h := newHarness(t)
+		got := h.say(buyer, text)
+		if all := joined(got); strings.Contains(all, "办理") {
+			t.Errorf("%q answered %q", text, got)
+		}
+	}
+}
