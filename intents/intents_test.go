@@ -59,6 +59,13 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"麻烦你帮我取消一下我的退款申请可以不", Cancel},
 		{"应该可以取消我的申请啊", Cancel},
 		{"帮我把这单取消了 退款", Refund},
+		// A remedy asked in so many words wins over the grievance told before it; giving up
+		// on a complaint ("投诉也没用") is no threat.
+		{"面膜敷完脸又红又痒 起了好多小疙瘩 退款！！", Refund},
+		{"电煮锅用了一次就跳闸 要退款", Refund},
+		{"算了投诉也没用 直接退钱吧 衣服我寄回去", Return},
+		{"鞋底开胶了 我要退货", Return},
+		{"不是要退款 是要换货", Exchange},
 		{"不用退货 直接退款给我", Refund},
 		// negation scope: the request is after the contrast
 		{"不是要退款 是想换个颜色", Exchange},

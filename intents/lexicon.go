@@ -53,12 +53,15 @@ type lexiconTables struct {
 	cancelsOrd []pattern
 	// 取消 a few characters before what it withdraws ("取消一下我的退款申请"); an order
 	// named first makes it 取消订单 (a refund).
-	cancelVerb pattern
-	cancelled  []pattern
-	orderWords []pattern
-	refundReq  []pattern
-	sendsBack  []pattern
-	reasons    []reasonPattern
+	cancelVerb  pattern
+	futility    []pattern // "也没用" after a threat word: not a threat
+	cancelled   []pattern
+	orderWords  []pattern
+	refundReq   []pattern
+	returnReq   []pattern
+	exchangeReq []pattern
+	sendsBack   []pattern
+	reasons     []reasonPattern
 }
 
 // lexicon returns the shared word tables.
@@ -83,11 +86,12 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// Explicit escalations: to a regulator, the platform, the courts, the public, the rating.
 	lx.threats = patterns("投诉", "消协", "消费者协会", "举报", "曝光", "起诉", "差评", "工商", "律师",
 		"法院", "市场监管", "监管局", "黑猫", "报警", "告你", "平台介入", "找平台", "维权")
-	lx.negators = patterns("不会", "不想", "不打算", "不至于", "不给", "不去", "没有", "没想", "不用",
+	lx.negators = patterns("不会", "不想", "不打算", "不至于", "不给", "不去", "没有", "没想", "不用", "不是",
 		"不再", "并不", "用不着", "没必要", "不需要", "别担心", "放心")
 	lx.retractV = patterns("撤销", "撤回", "撤了", "撤掉", "撤下")
 	lx.retractP = patterns("取消申请", "取消退款", "取消退货", "取消换货", "取消售后", "取消投诉", "取消维修",
 		"退款申请取消", "退货申请取消", "售后申请取消", "申请取消了")
+	lx.futility = patterns("也没用", "没用", "有什么用", "有啥用", "也白搭", "也没啥用")
 	lx.cancelVerb = newPattern("取消")
 	lx.cancelled = patterns("申请", "退款", "退货", "换货", "售后", "投诉", "维修")
 	lx.orderWords = patterns("订单", "单子", "这单", "那单", "下单")
@@ -95,7 +99,13 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		"取消一下订单", "单子取消", "取消单子")
 	// Giving up on the goods and asking for the money, not withdrawing a request
 	// (DESIGN.md: "不要了 退了吧", "算了 直接退" are refund requests); "别退了" is negated.
-	lx.refundReq = patterns("退了吧", "直接退", "退掉吧", "给我退了", "帮我退了", "退钱吧", "退款吧", "给退了吧")
+	lx.refundReq = patterns("退了吧", "直接退", "退掉吧", "给我退了", "帮我退了", "退钱吧", "退款吧", "给退了吧",
+		"要退款", "申请退款", "给我退款", "退款退款", "退款!")
+	// A return or an exchange asked for in so many words: the remedy named wins over a
+	// grievance told before it (DESIGN.md, complaint: "a grievance that asks for a remedy
+	// takes the remedy's label").
+	lx.returnReq = patterns("要退货", "申请退货", "退货退货", "退货!")
+	lx.exchangeReq = patterns("要换货", "申请换货", "换货换货", "换货!")
 	// The goods going back: a refund request that says so is a return (DESIGN.md, return:
 	// "mentions goods going back").
 	lx.sendsBack = patterns("寄回", "寄还", "退回去", "寄过去给你", "发回去", "快递回去", "退货")

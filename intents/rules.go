@@ -22,6 +22,12 @@ func applyRules(t *normText) (Label, bool) {
 		}
 		return Refund, true
 	}
+	if anyUnnegated(t, lx, lx.returnReq) {
+		return Return, true
+	}
+	if anyUnnegated(t, lx, lx.exchangeReq) {
+		return Exchange, true
+	}
 	return "", false
 }
 
@@ -87,9 +93,20 @@ func threatens(t *normText, lx *lexiconTables) bool {
 	for k := range lx.threats {
 		p := &lx.threats[k]
 		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
-			if !negatedAt(t, lx, i) {
+			if !negatedAt(t, lx, i) && !futile(t, lx, i+len(p.r)) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// futile reports a threat word said to be no use right after it ("投诉也没用", "投诉有什么
+// 用"): giving up on escalating, not threatening it.
+func futile(t *normText, lx *lexiconTables, i int) bool {
+	for k := range lx.futility {
+		if t.at(i, &lx.futility[k]) {
+			return true
 		}
 	}
 	return false
