@@ -58,8 +58,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if hc := personCase(view.Live()); hc != nil && m.Kind == KindText {
 		// Asked for a person, none has taken over yet: the words go on that case, and the
 		// buyer hears when someone will answer (once in a while, not at every message).
-		if r := e.read(m.Shop, m.Text); !r.Label.OpensCase() {
-			return e.awaitPerson(ctx, m, &sess, hc, r.Slots.Phone)
+		if r := e.read(m.Shop, m.Text); !r.Label.OpensCase() || r.Label == intents.Complaint && !r.Escalation {
+			// ("人呢" is read as a grievance: while waiting for a person it is waiting.)
+			return e.awaitPerson(ctx, m, &sess, hc, r.Slots.Phone, r.Label == intents.Human)
 		}
 	}
 	resumed, noted, err := e.resumeWaiting(ctx, m, view.Live())
@@ -1072,10 +1073,10 @@ const personWaitEvery = 10 * time.Minute
 
 // awaitPerson keeps a message on the buyer's request for a person and, at most every
 // personWaitEvery, tells them by when the merchant answers.
-func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case, phone string) ([]cases.Reply, error) {
-	// A question or hurrying ("怎么还没人回") is answered every time; other words at most
-	// every personWaitEvery.
-	tell := e.now().Sub(sess.Told) >= personWaitEvery || asks(m.Text) || urges(m.Text)
+func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case, phone string, again bool) ([]cases.Reply, error) {
+	// A question, hurrying ("怎么还没人回"), a ping ("有没有人啊") or the ask again ("转人工
+	// 转人工") is answered every time; other words at most every personWaitEvery.
+	tell := e.now().Sub(sess.Told) >= personWaitEvery || asks(m.Text) || urges(m.Text) || pings(m.Text) || again
 	replies, err := e.do(ctx, m, func(t *turn) error {
 		t.caseID = c.ID
 		if err := t.record(c.ID, m); err != nil {

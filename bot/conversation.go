@@ -307,7 +307,7 @@ func pingOnly(res intents.Result, text string) bool {
 
 // questionWords mark a message that asks something, so an OK at its start does not make
 // it a bare OK ("好的 多少钱").
-var questionWords = []string{"吗", "呢", "？", "?", "多少", "怎么", "什么", "啥", "哪", "几", "谁", "能不能", "可不可以", "是不是"}
+var questionWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多长时间", "怎么", "什么", "啥", "哪", "几", "谁", "能不能", "可不可以", "是不是"}
 
 // bareOK reports a short OK that asks nothing: "好的 等下拍".
 func bareOK(text string) bool {
@@ -509,7 +509,8 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 			return err
 		}
 		if recent {
-			return t.say("complaint_joined", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+			// No second alert within urgentEvery: say so, not "已加急转告" again.
+			return t.say("complaint_noted", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
 		}
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertComplaint, DueAt: t.tx.Now(), Note: words}); err != nil {
 			return err

@@ -825,3 +825,45 @@ func TestSettledThanksAndEarlierApplications(t *testing.T) {
 		}
 	}
 }
+
+// Waiting for a person, every "人呢", "有没有人啊", "转人工 转人工" or "还要等多久啊" is
+// answered with when someone will come, and kept on the request for a person — never a
+// menu of remedies, never silence.
+func TestWaitingForPersonIsAnswered(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "别跟我机器人说话 叫你们老板来")
+	for _, text := range []string{"人呢", "有没有人啊", "转人工 转人工", "还要等多久啊"} {
+		got := h.say(buyer, text)
+		if len(got) == 0 {
+			t.Fatalf("%q got no reply", text)
+		}
+		if all := joined(got); strings.Contains(all, "1. 退款") {
+			t.Fatalf("%q answered %q", text, got)
+		}
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want only the request for a person", n)
+	}
+}
+
+// A grievance on a live complaint says "已加急转告店主" only when the merchant is alerted
+// for it; minutes after the last alert it is kept on the case and the buyer hears that.
+func TestComplaintFollowUpSaysWhatHappened(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们什么破店 杯子发过来是裂的 客服半天不理人 订单"+cupOrder), "A1")
+	h.takeAlerts()
+	got := h.say(buyer, "到现在也没人理 骗子吧")
+	if all := joined(got); strings.Contains(all, "已加急") {
+		t.Fatalf("no new alert, yet the buyer heard %q", got)
+	}
+	mustContain(t, got, "A1")
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("alerts %+v within minutes of the last", a)
+	}
+	h.advance(10 * time.Minute)
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "还是没人理 你们就这样做生意的"), "已加急")
+	if a := h.takeAlerts(); len(a) == 0 {
+		t.Fatal("the buyer heard 已加急 but the merchant got no alert")
+	}
+}

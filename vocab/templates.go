@@ -48,6 +48,7 @@ func replyFields() map[string][]string {
 		"confirm_cancel":        {"CaseID", "Intent"},
 		"case_status":           {"CaseID", "Intent", "OrderID", "Status", "Deadline"},
 		"complaint_joined":      {"CaseID", "Intent"},
+		"complaint_noted":       {"CaseID", "Intent"},
 		"followup":              {"CaseID", "Intent"},
 		"complaint_resolved":    {"CaseID"},
 		"complaint_answered":    {"CaseID", "Reason"},
