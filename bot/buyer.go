@@ -200,6 +200,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Cancel
 	case settledThanks(m.Text) && !res.Escalation:
 		label = intents.Greeting
+	case asking && len(sess.Menu) == 0 && res.Label == intents.Complaint && !res.Escalation && !angry(m.Text) && slots.OrderID == "":
+		// "在吗？？刚才问的还没人回": chasing the question waiting for the merchant.
+		return e.question(ctx, m, &sess)
 	case pingOnly(res, m.Text) && asking && len(sess.Menu) == 0:
 		// "人呢" while their question waits for the merchant: chasing it.
 		return e.question(ctx, m, &sess)
@@ -258,6 +261,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "这个已经影响到我对整个品牌的感觉了" while their return waits for its order number:
 		// more about the same request, kept with it — not a menu of remedies again.
 		label = sess.Intent
+	}
+	if label == intents.Greeting && !choseMenu && asks(m.Text) && !pings(m.Text) && utf8.RuneCountInString(m.Text) > 6 {
+		// "亲亲 你家面膜敏感肌可以用嘛", "好的谢谢你啊姑娘 那我要把锅寄到哪里去呢": a
+		// question with a greeting or thanks around it is a question, not an OK.
+		label = intents.Other
 	}
 	if (label == intents.Refund || label == intents.Return) && !choseMenu && !res.Escalation && urgesDelivery(m.Text) {
 		label = intents.Logistics // "再不到我就退款了": hurry the parcel; the refund is the threat

@@ -230,7 +230,8 @@ var ackPhrases = []string{"好的", "好滴", "好嘞", "好吧", "那好吧", "
 	"哦哦", "收到", "知道了", "明白", "明白了", "了解", "ok", "okk", "okay", "👌", "👍", "好了", "没问题", "懂了",
 	// Answers that close a question ("还有别的吗" — "没了") or say yes to what was said.
 	"没了", "没有了", "没事了", "没别的了", "就这些", "是", "是的", "对", "对的", "嗯呢",
-	"再见", "拜拜", "没有了再见", "没事了再见", "没了再见"}
+	"再见", "拜拜", "没有了再见", "没事了再见", "没了再见",
+	"我想想", "我想想吧", "再想想", "考虑一下", "我考虑一下", "再看看", "我再看看", "先不用了"}
 
 // ackWords start a message that acknowledges and goes on with a short remark of the
 // buyer's own ("好的 等下拍", "嗯嗯 知道啦").

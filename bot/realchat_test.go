@@ -867,3 +867,19 @@ func TestComplaintFollowUpSaysWhatHappened(t *testing.T) {
 		t.Fatal("the buyer heard 已加急 but the merchant got no alert")
 	}
 }
+
+// A question with a greeting or thanks around it is a question: it goes to the merchant
+// (or the FAQ), it is not answered "好的～ 有需要随时说"; "我想想吧" is an OK, not a question
+// for the merchant; "刚才问的还没人回" chases the waiting question.
+func TestQuestionsAroundGreetings(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "亲亲 你家面膜敏感肌可以用嘛"), "Q1")
+	mustContain(t, h.say(buyer, "在吗？？刚才问的还没人回"), "Q1")
+	got := h.say("另一个买家", "我想想吧")
+	if all := joined(got); strings.Contains(all, "Q") {
+		t.Fatalf("我想想吧 answered %q", got)
+	}
+	if n := len(h.liveCases()); n != 1 {
+		t.Fatalf("live items = %d, want Q1 only", n)
+	}
+}
