@@ -1018,6 +1018,10 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			text := t.e.replies.Render(key, Data{OrderID: order.ID})
 			return t.sayText(m.From, text)
 		})
+	case order.Status == adapters.OrderDelivered && mentions(m.Text, notReceivedWords...):
+		// "显示签收了 可我根本没收到": the tracking says delivered, the buyer says not —
+		// showing it again helps nobody; the merchant checks with the courier.
+		return e.question(ctx, m, sess)
 	case order.Status == adapters.OrderShipped || order.Status == adapters.OrderDelivered:
 		sess.Tracked = order.ID
 		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
@@ -1036,6 +1040,9 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		})
 	}
 }
+
+// notReceivedWords say the parcel never reached the buyer.
+var notReceivedWords = []string{"没收到", "没有收到", "没拿到", "没见到", "收不到", "不是我签的", "谁签的", "没人签"}
 
 // human hands the buyer to a person: a case the merchant can release, and silence.
 func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {

@@ -883,3 +883,14 @@ func TestQuestionsAroundGreetings(t *testing.T) {
 		t.Fatalf("live items = %d, want Q1 only", n)
 	}
 }
+
+// "显示签收了 可我根本没收到" on a delivered order goes to the merchant (who checks with
+// the courier) — not the tracking that says delivered, shown again.
+func TestDeliveredButNotReceived(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "订单"+cupOrder+" 显示签收了 可我根本没收到")
+	mustContain(t, got, "Q1")
+	if all := joined(got); strings.Contains(all, "已签收") {
+		t.Fatalf("answered with the tracking again: %q", got)
+	}
+}
