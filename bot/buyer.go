@@ -162,6 +162,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "已经寄回了 中通 789…" after a return or exchange was approved: the waybill of
 		// that case, for the merchant, not a new request.
 		return e.followUp(ctx, m, &sess, back)
+	case slots.OrderID == "" && givesAddress(m.Text) && !sess.Intent.OpensCase():
+		// "改成公司地址 上海市浦东新区张江路88号 王先生 139…": an address for the merchant
+		// to act on, not a delivery question needing an order number.
+		return e.question(ctx, m, &sess)
 	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text):
 		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
 		// request for a person, not a question about the order.

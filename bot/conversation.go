@@ -283,6 +283,24 @@ func tagQuestion(text string) bool {
 	return false
 }
 
+// addressParts are the pieces of a mainland postal address.
+var addressParts = []string{"省", "市", "区", "县", "镇", "乡", "村", "路", "街", "道", "号", "小区", "栋", "幢", "单元", "室", "楼"}
+
+// givesAddress reports a message that spells out an address (at least three of its parts,
+// e.g. 市 区 路 号): what a buyer sends after "把新地址发我".
+func givesAddress(text string) bool {
+	if utf8.RuneCountInString(text) < 8 {
+		return false
+	}
+	n := 0
+	for _, p := range addressParts {
+		if strings.Contains(text, p) {
+			n++
+		}
+	}
+	return n >= 4
+}
+
 // pingWords check that someone is there.
 var pingWords = []string{"人呢", "人呐", "人了", "有人没", "在不在", "有没有人", "还在吗", "在线吗"}
 

@@ -72,3 +72,21 @@ func TestPings(t *testing.T) {
 		}
 	}
 }
+
+func TestGivesAddress(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"改成公司地址 上海市浦东新区张江路88号 王先生 13912345678", true},
+		{"北京市朝阳区建国路8号院3号楼2单元501", true},
+		{"江苏省苏州市吴中区木渎镇金山路", true},
+		{"你们在哪个市发货", false},
+		{"路上走了几天了还没到", false},
+		{"号码发你了", false},
+	} {
+		if got := givesAddress(tc.text); got != tc.want {
+			t.Errorf("givesAddress(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -894,3 +894,15 @@ func TestDeliveredButNotReceived(t *testing.T) {
 		t.Fatalf("answered with the tracking again: %q", got)
 	}
 }
+
+// The new address a buyer sends after asking to change it reaches the merchant (an inbox
+// item holding it), not "帮您查物流～ 麻烦发一下订单号".
+func TestNewAddressReachesMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "刚拍的四件套地址填错了 能改吗")
+	got := h.say(buyer, "改成公司地址 上海市浦东新区张江路88号 王先生 13912345678")
+	mustContain(t, got, "Q")
+	if all := joined(got); strings.Contains(all, "查物流") {
+		t.Fatalf("address answered %q", got)
+	}
+}
