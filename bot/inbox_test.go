@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/notify"
 )
 
 // The shop's FAQ answers the common questions itself: no case, no alert.
@@ -62,6 +63,9 @@ func TestInboxQuestionIsAnsweredByTheMerchant(t *testing.T) {
 	alerts = h.takeAlerts()
 	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "Q1 买家已等 3分钟") {
 		t.Fatalf("after 3 min: alerts %+v, want one reminder that the buyer waited 3 分钟", alerts)
+	}
+	if alerts[0].Level == notify.LevelUrgent {
+		t.Fatalf("a question's 3-minute reminder is urgent (the level of a 12315 complaint)")
 	}
 	// A restart keeps the inbox and its reminders.
 	h.start()

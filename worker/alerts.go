@@ -113,6 +113,11 @@ func (w *Worker) retryAlert(ctx context.Context, now time.Time, a cases.Alert, c
 // renderAlert writes the merchant's alert from its template.
 func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cases.Alert) notify.Alert {
 	level := w.ladder.Level(a.Kind, c.Deadline.Sub(now))
+	if c.Intent == cases.IntentQuestion && level == notify.LevelUrgent && a.Kind != cases.AlertOverdue {
+		// A buyer's question waiting a few minutes is worth a nudge, not the siren of a
+		// 12315 complaint: its whole reply window is inside the ladder's last step.
+		level = notify.LevelWarn
+	}
 	key := a.Kind
 	switch {
 	case a.Kind == cases.AlertWarn:
