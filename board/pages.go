@@ -114,7 +114,7 @@ type caseRow struct {
 }
 
 func (b *Board) row(c cases.Case, now time.Time) caseRow {
-	return caseRow{Case: c, IntentName: intentName(c.Intent), StateName: c.State.Label(), BuyerLabel: c.Who(),
+	return caseRow{Case: c, IntentName: intentName(c.Intent), StateName: c.StateLabel(), BuyerLabel: c.Who(),
 		ShopName: b.shopName(c.Shop), ReasonName: reasonName(intents.Reason(c.Reason)), PlatformName: platformName(c.Platform),
 		Link: "/case/" + url.PathEscape(c.Shop) + "/" + url.PathEscape(c.ID), Left: newCountdown(&c, now)}
 }

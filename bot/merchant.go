@@ -229,7 +229,7 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 		t.caseID = c.ID
 		reconsider := cmd.Verb == vocab.Approve && c.State == cases.StateRejected
 		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && !reconsider {
-			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.State.Label()))
+			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.StateLabel()))
 		}
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: m.Text}); err != nil {
 			return err
@@ -629,7 +629,7 @@ func (t *turn) queueResolve(c *cases.Case, approve bool, reason string) error {
 // details shows one case and the end of its transcript, short enough for a phone.
 func (t *turn) details(c *cases.Case) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s｜%s\n", c.ID, intentName(c.Intent), c.State.Label())
+	fmt.Fprintf(&b, "%s %s｜%s\n", c.ID, intentName(c.Intent), c.StateLabel())
 	if c.OrderID != "" {
 		fmt.Fprintf(&b, "订单 %s\n", c.OrderID)
 	}

@@ -56,6 +56,21 @@ func (s State) Label() string {
 	return string(s)
 }
 
+// StateLabel is the case's state in Chinese, in the words of its kind: a question the
+// merchant answered is 已回复 and a request for a person that ended is 已处理, not 已同意
+// (nothing was agreed to).
+func (c *Case) StateLabel() string {
+	if c.State == StateResolved {
+		switch c.Intent {
+		case IntentQuestion:
+			return "已回复"
+		case "human":
+			return "已处理"
+		}
+	}
+	return c.State.Label()
+}
+
 // CanTransition reports whether a case may move from one state to another.
 func CanTransition(from, to State) bool {
 	final := []State{StateResolved, StateRejected, StateCancelled, StateExpired, StateClosed}

@@ -56,3 +56,22 @@ func TestFindCasesByIntentAndState(t *testing.T) {
 		})
 	}
 }
+
+func TestStateLabelByKind(t *testing.T) {
+	for _, tc := range []struct {
+		intent string
+		state  cases.State
+		want   string
+	}{
+		{"refund", cases.StateResolved, "已同意"},
+		{cases.IntentQuestion, cases.StateResolved, "已回复"},
+		{"human", cases.StateResolved, "已处理"},
+		{cases.IntentQuestion, cases.StateOpen, "新建"},
+		{"human", cases.StateClosed, "已关闭"},
+	} {
+		c := cases.Case{Intent: tc.intent, State: tc.state}
+		if got := c.StateLabel(); got != tc.want {
+			t.Errorf("%s %s: StateLabel %q, want %q", tc.intent, tc.state, got, tc.want)
+		}
+	}
+}
