@@ -319,8 +319,8 @@ func TestWaybillAfterApprovalJoinsTheCase(t *testing.T) {
 	if n := len(h.liveCases()); n != 0 {
 		t.Fatalf("%d live cases after the waybill, want none new", n)
 	}
-	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "78900011122233") {
-		t.Fatalf("merchant not told the waybill: %+v", a)
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "78900011122233") || !strings.Contains(a[0].Text, "已同意") || strings.Contains(a[0].Text, "已结束") {
+		t.Fatalf("merchant not told the waybill on the approved case (not \"已结束\"): %+v", a)
 	}
 }
 

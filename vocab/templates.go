@@ -84,7 +84,7 @@ func alertFields() map[string][]string {
 		"overdue":            {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left"},
 		"complaint":          {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Deadline", "Left", "Text"},
 		"cancelled_by_buyer": {"CaseID", "Buyer"},
-		"followup":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text"},
+		"followup":           {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text", "Status"},
 		"question":           {"CaseID", "Shop", "Buyer", "Text", "Deadline", "Left"},
 		"human":              {"CaseID", "Shop", "Buyer", "Text", "Deadline", "Left"},
 		"buyer_replied":      {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text", "Deadline", "Left"},

@@ -151,7 +151,8 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		order = "未提供" // a complaint opened before the buyer gave one
 	}
 	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: order,
-		Buyer: c.Who(), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: vocab.Clip(words, 60)}
+		Buyer: c.Who(), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: vocab.Clip(words, 60),
+		Status: c.StateLabel()}
 	var text string
 	switch a.Kind {
 	case cases.AlertPlatformAuth:
