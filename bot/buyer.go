@@ -354,7 +354,10 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			target = r
 		}
 	}
-	if target != nil && target.State.Live() && (res.Escalation || angry(m.Text)) && label != intents.Cancel {
+	if target != nil && target.State.Live() && label != intents.Cancel &&
+		(res.Escalation || angry(m.Text) && (!needsOrder(label) || related(label, target.Intent))) {
+		// (Another remedy asked in anger — "投诉也没用 直接退钱吧 衣服我寄回去" on a live
+		// complaint — is that remedy, DESIGN's boundary: not more words on the complaint.)
 		// "都两天了还没处理 再不退我给差评": a threat or anger about a live case is a
 		// grievance on it, alerted at once, whatever else the words ask.
 		return e.joinComplaint(ctx, m, sess, target)

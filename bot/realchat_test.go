@@ -906,3 +906,16 @@ func TestNewAddressReachesMerchant(t *testing.T) {
 		t.Fatalf("address answered %q", got)
 	}
 }
+
+// A complaint that turns into a remedy ("算了投诉也没用 直接退钱吧 衣服我寄回去") becomes
+// that request (a return, the order number asked), not more words on the complaint.
+func TestComplaintTurnsIntoReturn(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "卫衣才穿两天袖口就开线了 什么破质量 我要投诉你们"), "A1")
+	got := h.say(buyer, "算了投诉也没用 直接退钱吧 衣服我寄回去")
+	mustContain(t, got, "退货", "订单号")
+	h.say(buyer, cupOrder)
+	if c := h.mustCase("A2"); c.Intent != "return" {
+		t.Fatalf("A2 intent %s, want return", c.Intent)
+	}
+}
