@@ -53,13 +53,13 @@ func eventTexts(evs []cases.Event) string {
 }
 
 // A buyer's turns number their replies in turn order, however many a turn says (on
-// PostgreSQL, ids reserved with the buyer's lock, and inserted as before past them), and
-// each id queued is the one stored.
+// PostgreSQL, ids from the blocks the store takes from the sequence, more than one block
+// here), and each id queued is the one stored.
 func TestTurnReplyIDs(t *testing.T) {
 	s := MustOpenStore(t, newClock())
 	ctx := context.Background()
 	var want []cases.Reply
-	for turn, n := range []int{1, 4, 0, 2} {
+	for turn, n := range []int{1, 4, 0, 2, 130, 1} {
 		err := s.Update(ctx, func(tx *cases.Tx) error {
 			if err := tx.LockBuyer("demo", "b1"); err != nil {
 				return err
@@ -208,5 +208,49 @@ func TestTurnFirstSeen(t *testing.T) {
 	got, err := s.PendingReplies(ctx)
 	if err != nil || len(got) != 3 || got[0] != r1 || got[1] != r2 || got[2] != r3 {
 		t.Fatalf("pending = %+v, %v; want %+v %+v %+v", got, err, r1, r2, r3)
+	}
+}
+
+// A turn that records its message id with RecordFirst commits the first time; the same
+// id again fails the Update with ErrSeen, keeping none of its writes (on PostgreSQL the
+// id goes with the turn's writes in one batch, and fails it at commit).
+func TestRecordFirst(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	turn := func(msgID, text string) error {
+		return s.Update(ctx, func(tx *cases.Tx) error {
+			if err := tx.LockBuyer("demo", "b1"); err != nil {
+				return err
+			}
+			if err := tx.RecordFirst("demo", msgID); err != nil {
+				return err
+			}
+			_, err := tx.QueueReply("demo", "b1", text)
+			return err
+		})
+	}
+	if err := turn("m1", "一"); err != nil {
+		t.Fatal(err)
+	}
+	if err := turn("m1", "二"); !errors.Is(err, cases.ErrSeen) {
+		t.Fatalf("the same id again: Update = %v, want ErrSeen", err)
+	}
+	if err := turn("m2", "三"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PendingReplies(ctx)
+	if err != nil || len(got) != 2 || got[0].Text != "一" || got[1].Text != "三" {
+		t.Fatalf("pending = %+v, %v; want 一 and 三 only", got, err)
+	}
+	// A read after it in the same transaction meets the refusal too.
+	err = s.Update(ctx, func(tx *cases.Tx) error {
+		if err := tx.RecordFirst("demo", "m2"); err != nil {
+			return err
+		}
+		_, err := tx.Handoff("demo", "b1")
+		return err
+	})
+	if !errors.Is(err, cases.ErrSeen) {
+		t.Fatalf("a read after a seen id: Update = %v, want ErrSeen", err)
 	}
 }
