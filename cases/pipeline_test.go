@@ -254,3 +254,35 @@ func TestRecordFirst(t *testing.T) {
 		t.Fatalf("a read after a seen id: Update = %v, want ErrSeen", err)
 	}
 }
+
+// OrderOwnership tells an owner of an order from a buyer who is not one, and an order
+// nobody owns from one others own.
+func TestOrderOwnership(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	err := s.Update(ctx, func(tx *cases.Tx) error {
+		for _, b := range []string{"b1", "b2"} {
+			if err := tx.AddOrderOwner("demo", "1", b, "first"); err != nil {
+				return err
+			}
+		}
+		return tx.AddOrderOwner("other", "2", "b3", "phone")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		shop, order, buyer string
+		owner, owned       bool
+	}{
+		{"demo", "1", "b2", true, true},
+		{"demo", "1", "b3", false, true},
+		{"demo", "2", "b3", false, false}, // b3 owns order 2 of another shop only
+		{"other", "2", "b3", true, true},
+	} {
+		owner, owned, err := s.OrderOwnership(ctx, c.shop, c.order, c.buyer)
+		if err != nil || owner != c.owner || owned != c.owned {
+			t.Errorf("OrderOwnership(%s, %s, %s) = %v, %v, %v; want %v, %v", c.shop, c.order, c.buyer, owner, owned, err, c.owner, c.owned)
+		}
+	}
+}
