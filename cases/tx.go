@@ -348,12 +348,16 @@ var ErrSeen = errors.New("message delivered before")
 // refuses a second one), so fn may run to its end before the Update fails; on SQLite
 // it fails at once.
 func (tx *Tx) RecordFirst(shop, msgID string) error {
-	return tx.later(func(err error) error {
+	fail := func(err error) error {
 		if isConstraint(err) {
 			return fmt.Errorf("message %s: %w", msgID, ErrSeen)
 		}
 		return fmt.Errorf("record message %s: %w", msgID, err)
-	}, `INSERT INTO seen_messages (shop, msg_id, at) VALUES (?,?,?)`, shop, msgID, ms(tx.now))
+	}
+	if p, ok := tx.q.(*pgTx); ok && p.seenAfterLock(fail, shop, msgID, ms(tx.now)) {
+		return nil
+	}
+	return tx.later(fail, `INSERT INTO seen_messages (shop, msg_id, at) VALUES (?,?,?)`, shop, msgID, ms(tx.now))
 }
 
 // CaseByRef finds the case linked to a platform after-sale id.

@@ -48,6 +48,13 @@ type pgStmt struct {
 // lockQuery takes a buyer's lock until the transaction ends.
 const lockQuery = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
 
+// lockSeenQuery is lockQuery ($1) and then, in the same statement, RecordFirst's insert
+// of message $3 of shop $2 at $4: a turn's lock and message id cost the server one
+// statement. The row is inserted only once the lock's subquery (volatile, so never
+// flattened) has returned it.
+const lockSeenQuery = `INSERT INTO seen_messages (shop, msg_id, at)
+	SELECT $2, $3, $4 FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l`
+
 // pgTx is a PostgreSQL write transaction on one pooled connection. It is the Tx's
 // querier, so every statement, including those run directly on Tx.q, goes after what
 // was held back and inside the transaction.
@@ -241,6 +248,17 @@ func (tx *Tx) later(fail func(error) error, query string, args ...any) error {
 		return fail(err)
 	}
 	return nil
+}
+
+// seenAfterLock joins RecordFirst's insert to the buyer's lock when that is the last
+// statement held (a turn's first two), in one statement; false (nothing done) otherwise.
+func (p *pgTx) seenAfterLock(fail func(error) error, shop, msgID string, at int64) bool {
+	n := len(p.held)
+	if n == 0 || p.held[n-1].sql != lockQuery {
+		return false
+	}
+	p.held[n-1] = pgStmt{sql: lockSeenQuery, args: []any{p.held[n-1].args[0], shop, msgID, at}, fail: fail}
+	return true
 }
 
 // replyBlock is how many reply ids a store takes from the replies sequence at a time:
