@@ -40,9 +40,6 @@ type pgStmt struct {
 	sql  string
 	args []any
 	fail func(error) error
-	// rows, when set, reads the statement's rows (it is a query); else it is run as a
-	// command.
-	rows func(pgx.Rows) error
 }
 
 // lockQuery takes a buyer's lock until the transaction ends.
@@ -128,21 +125,7 @@ func (p *pgTx) results(br pgx.BatchResults, begin bool, held []pgStmt, extra *pg
 		}
 	}
 	for _, st := range held {
-		if st.rows == nil {
-			if _, err := br.Exec(); err != nil {
-				return st.fail(err)
-			}
-			continue
-		}
-		rows, err := br.Query()
-		if err == nil {
-			err = st.rows(rows)
-			rows.Close()
-			if err == nil {
-				err = rows.Err()
-			}
-		}
-		if err != nil {
+		if _, err := br.Exec(); err != nil {
 			return st.fail(err)
 		}
 	}
