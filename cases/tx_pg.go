@@ -40,6 +40,9 @@ type pgStmt struct {
 	sql  string
 	args []any
 	fail func(error) error
+	// dest, on the statement a round trip ends with (send's extra), takes its one row:
+	// it is a single-row read. Else the statement is run as a command.
+	dest []any
 }
 
 // lockQuery takes a buyer's lock until the transaction ends.
@@ -79,7 +82,14 @@ func (p *pgTx) hold(st pgStmt) { p.held = append(p.held, st) }
 // statements, then extra (nil: none), then COMMIT if commit. It returns extra's command
 // tag. Its failure is kept as the transaction's (p.err) when it is the first.
 func (p *pgTx) send(extra *pgStmt, commit bool) (pgconn.CommandTag, error) {
-	var tag pgconn.CommandTag
+	tag, _, err := p.round(extra, commit)
+	return tag, err
+}
+
+// round is send, also returning what scanning extra's row (extra.dest set) failed
+// with without failing the transaction: no row (sql.ErrNoRows), or a value that does
+// not fit its destination.
+func (p *pgTx) round(extra *pgStmt, commit bool) (tag pgconn.CommandTag, scanErr error, err error) {
 	held := p.held
 	p.held = nil
 	whole := !p.begun && commit // the whole transaction in this batch
@@ -99,13 +109,13 @@ func (p *pgTx) send(extra *pgStmt, commit bool) (pgconn.CommandTag, error) {
 		b.Queue("COMMIT")
 	}
 	if b.Len() == 0 {
-		return tag, nil
+		return tag, nil, nil
 	}
 	p.begun = true
 	p.open = p.open || begin // from here a failure leaves a transaction to roll back
-	err := p.conn.Raw(func(dc any) error {
+	err = p.conn.Raw(func(dc any) error {
 		br := dc.(*stdlib.Conn).Conn().SendBatch(p.ctx, b)
-		err := p.results(br, begin, held, extra, commit, &tag)
+		err := p.results(br, begin, held, extra, commit, &tag, &scanErr)
 		if cerr := br.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
@@ -114,11 +124,11 @@ func (p *pgTx) send(extra *pgStmt, commit bool) (pgconn.CommandTag, error) {
 	if err != nil && p.err == nil {
 		p.err = err
 	}
-	return tag, err
+	return tag, scanErr, err
 }
 
 // results reads a batch's results in the order send queued them.
-func (p *pgTx) results(br pgx.BatchResults, begin bool, held []pgStmt, extra *pgStmt, commit bool, tag *pgconn.CommandTag) error {
+func (p *pgTx) results(br pgx.BatchResults, begin bool, held []pgStmt, extra *pgStmt, commit bool, tag *pgconn.CommandTag, scanErr *error) error {
 	if begin {
 		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("begin: %w", err)
@@ -129,7 +139,18 @@ func (p *pgTx) results(br pgx.BatchResults, begin bool, held []pgStmt, extra *pg
 			return st.fail(err)
 		}
 	}
-	if extra != nil {
+	if extra != nil && extra.dest != nil {
+		err := br.QueryRow().Scan(extra.dest...)
+		var pe *pgconn.PgError
+		switch {
+		case errors.As(err, &pe):
+			return err // the statement failed: so did the transaction
+		case errors.Is(err, sql.ErrNoRows):
+			*scanErr = sql.ErrNoRows
+		case err != nil:
+			*scanErr = err
+		}
+	} else if extra != nil {
 		t, err := br.Exec()
 		if err != nil {
 			return err
@@ -171,6 +192,17 @@ func (p *pgTx) QueryContext(ctx context.Context, query string, args ...any) (*sq
 		return nil, err
 	}
 	return p.conn.QueryContext(ctx, query, args...)
+}
+
+// scanRow runs a single-row read in the round trip that sends what is held (and BEGIN),
+// scanning its row into dest: a turn's first read costs no round trip of its own. A
+// failure of the round trip fails the Update (pgTx.err) and the Scan.
+func (p *pgTx) scanRow(query string, args, dest []any) error {
+	_, scanErr, err := p.round(&pgStmt{sql: query, args: args, dest: dest}, false)
+	if err != nil {
+		return err
+	}
+	return scanErr
 }
 
 // QueryRowContext sends what was held, then runs the query; a failure to send fails
