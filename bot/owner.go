@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"regexp"
-	"slices"
 	"unicode"
 
 	"github.com/aftersale/aftersale/adapters"
@@ -53,19 +52,19 @@ func (e *Engine) ownershipOf(ctx context.Context, shop, buyer string, o adapters
 	if _, ok := e.owned.Get(key); ok {
 		return ownerOK, nil
 	}
-	owners, err := e.store.OrderOwners(ctx, shop, o.ID)
+	owner, owned, err := e.store.OrderOwnership(ctx, shop, o.ID, buyer)
 	if err != nil {
 		return ownerOK, err
 	}
 	switch {
-	case slices.Contains(owners, buyer):
+	case owner:
 		// An owner stays one (nothing removes an order's owners), so this needs no
 		// second look at the store while remembered.
 		e.owned.SetDefault(key, struct{}{})
 		return ownerOK, nil
 	case phoneTail(o.BuyerPhone) != "":
 		return ownerProve, nil
-	case len(owners) == 0:
+	case !owned:
 		return ownerFirst, nil
 	}
 	return ownerNo, nil

@@ -590,6 +590,21 @@ func (s *Store) FAQAdded(ctx context.Context) ([]FAQEntry, error) {
 // one live case per buyer, order and intent, a duplicate id): retrying it cannot succeed.
 func IsConflict(err error) bool { return err != nil && isConstraint(err) }
 
+// OrderOwnership reports whether buyer is one of an order's owners (OrderOwners), and
+// whether the order has any: what a buyer's right to an order turns on, read by two
+// index lookups however many buyers own it.
+func (s *Store) OrderOwnership(ctx context.Context, shop, orderID, buyer string) (owner, owned bool, err error) {
+	err = s.read(ctx, func(tx *Tx) error {
+		err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM order_owners WHERE shop = ? AND order_id = ? AND buyer = ?),
+			EXISTS (SELECT 1 FROM order_owners WHERE shop = ? AND order_id = ?)`, shop, orderID, buyer, shop, orderID).Scan(&owner, &owned)
+		if err != nil {
+			return fmt.Errorf("owners of order %s: %w", orderID, err)
+		}
+		return nil
+	})
+	return owner, owned, err
+}
+
 // OrderOwners lists the chat buyers who may act on an order.
 func (s *Store) OrderOwners(ctx context.Context, shop, orderID string) ([]string, error) {
 	var out []string

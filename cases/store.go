@@ -562,25 +562,32 @@ func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	return st.QueryContext(tx.ctx, args...)
 }
 
-// row is a single-row result whose error may come from preparing the statement.
+// row is a single-row result whose error may come from preparing the statement; or,
+// on a PostgreSQL write transaction with statements held, a read run when scanned.
 type row struct {
-	r   *sql.Row
-	err error
+	r    *sql.Row
+	err  error
+	scan func(dest []any) error
 }
 
 func (r row) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err
 	}
+	if r.scan != nil {
+		return r.scan(dest)
+	}
 	return r.r.Scan(dest...)
 }
 
+// queryRow runs a read of one row. Its Scan must follow at once (every caller scans
+// it where it calls it): on a PostgreSQL write transaction with writes held, the read
+// is sent with them when scanned.
 func (tx *Tx) queryRow(query string, args ...any) row {
 	if p := tx.st.pg; p != nil {
-		if w, ok := tx.q.(*pgTx); ok {
-			if err := w.flush(); err != nil {
-				return row{err: err}
-			}
+		if w, ok := tx.q.(*pgTx); ok && (!w.begun || len(w.held) > 0) {
+			q := p.rebind(query)
+			return row{scan: func(dest []any) error { return w.scanRow(q, args, dest) }}
 		}
 		return row{r: tx.q.QueryRowContext(tx.ctx, p.rebind(query), args...)}
 	}

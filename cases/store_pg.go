@@ -111,7 +111,8 @@ type pgState struct {
 	channel  string        // the LISTEN/NOTIFY channel of this database and schema
 	listen   context.CancelFunc
 	listened chan struct{}
-	replySeq string // the replies id sequence, schema-qualified
+	replySeq string   // the replies id sequence, schema-qualified
+	replyIDs replyIDs // ids taken from it for this store's replies
 	// notes carries replies to mark sent and sessions to save to the one goroutine
 	// (writeNotes, started on first use) that commits them in groups; notesDone is
 	// closed when it has stopped.
@@ -485,16 +486,8 @@ func (tx *Tx) LockBuyer(shop, buyer string) error {
 	if tx.st.pg == nil {
 		return nil
 	}
-	if p, ok := tx.q.(*pgTx); ok {
-		// Sent with the turn's first statement, with reply ids reserved after it (so a
-		// buyer's replies are numbered in the order of the buyer's turns).
-		p.lockBuyer(buyer, shop+"/"+buyer)
-		return nil
-	}
-	if _, err := tx.q.ExecContext(tx.ctx, lockQuery, shop+"/"+buyer); err != nil {
-		return fmt.Errorf("lock buyer %s: %w", buyer, err)
-	}
-	return nil
+	// Sent with the turn's next statement, or its commit.
+	return tx.later(func(err error) error { return fmt.Errorf("lock buyer %s: %w", buyer, err) }, lockQuery, shop+"/"+buyer)
 }
 
 // Instance is this instance's name on leases ([store] instance, default the host name);

@@ -262,11 +262,11 @@ func (tx *Tx) Reschedule(c *Case, deadline time.Time, p Policy) error {
 // QueueReply commits a message to the outbox; the channel sends it after commit and
 // marks it sent, and a restart sends whatever was committed but not sent.
 func (tx *Tx) QueueReply(shop, to, text string) (Reply, error) {
-	id, reserved, err := tx.reservedReplyID()
+	id, given, err := tx.replyID()
 	if err != nil {
 		return Reply{}, fmt.Errorf("queue reply: %w", err)
 	}
-	if reserved {
+	if given {
 		err := tx.later(func(err error) error { return fmt.Errorf("queue reply: %w", err) },
 			`INSERT INTO replies (id, shop, recipient, text, state, created_at) VALUES (?,?,?,?,?,?)`,
 			id, shop, to, text, "pending", ms(tx.now))
@@ -327,11 +327,6 @@ func (tx *Tx) Handoff(shop, buyer string) (string, error) {
 // FirstSeen records a channel message id and reports whether it is new, so a message
 // the channel delivers twice is handled once.
 func (tx *Tx) FirstSeen(shop, msgID string) (bool, error) {
-	if p, ok := tx.q.(*pgTx); ok {
-		if first, done, err := p.firstSeen(shop, msgID, ms(tx.now)); done {
-			return first, err
-		}
-	}
 	res, err := tx.exec(`INSERT INTO seen_messages (shop, msg_id, at) VALUES (?,?,?) ON CONFLICT DO NOTHING`,
 		shop, msgID, ms(tx.now))
 	if err != nil {
@@ -339,6 +334,30 @@ func (tx *Tx) FirstSeen(shop, msgID string) (bool, error) {
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
+}
+
+// ErrSeen is a message id recorded before (RecordFirst): the channel delivered the
+// message again.
+var ErrSeen = errors.New("message delivered before")
+
+// RecordFirst records a channel message id as handled by this transaction, which must
+// then not commit if it was recorded before: the Update fails with an error that
+// errors.Is ErrSeen, and nothing of it stays. It is FirstSeen for a caller that does
+// nothing with a message seen before, at no round trip of its own: on PostgreSQL the
+// record goes with the transaction's next statement or its commit (the primary key
+// refuses a second one), so fn may run to its end before the Update fails; on SQLite
+// it fails at once.
+func (tx *Tx) RecordFirst(shop, msgID string) error {
+	fail := func(err error) error {
+		if isConstraint(err) {
+			return fmt.Errorf("message %s: %w", msgID, ErrSeen)
+		}
+		return fmt.Errorf("record message %s: %w", msgID, err)
+	}
+	if p, ok := tx.q.(*pgTx); ok && p.seenAfterLock(fail, shop, msgID, ms(tx.now)) {
+		return nil
+	}
+	return tx.later(fail, `INSERT INTO seen_messages (shop, msg_id, at) VALUES (?,?,?)`, shop, msgID, ms(tx.now))
 }
 
 // CaseByRef finds the case linked to a platform after-sale id.

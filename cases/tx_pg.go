@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,18 +18,21 @@ import (
 // statements of one Update in as few round trips as it can, with pgx's pipelined batches
 // on the transaction's connection:
 //
-//   - BEGIN is not sent on its own: it goes with the transaction's first statement;
-//   - writes whose result nobody reads (LockBuyer's lock, an event, an alert, a job, a
-//     reply whose id was reserved) are held back and go with the next statement, or
-//     with COMMIT;
-//   - a buyer's turn (LockBuyer) reserves reply ids from the replies sequence in the
-//     round trip that takes the lock, so QueueReply need not wait for INSERT … RETURNING.
+//   - writes whose result nobody reads (LockBuyer's lock, RecordFirst's message id, an
+//     event, an alert, a job, a reply) are held back and go with the next statement, or
+//     with the commit;
+//   - a reply's id comes from a block this store took from the replies sequence
+//     beforehand (replyIDs), so QueueReply need not wait for INSERT … RETURNING;
+//   - BEGIN is not sent on its own: it goes with the transaction's first statement; and
+//     an Update that reads nothing sends all it holds at commit as one batch without
+//     BEGIN or COMMIT at all: the batch is one implicit transaction, committed (durably,
+//     as any commit) at its Sync, or rolled back whole when any statement fails.
 //
-// A buyer's turn that answers once is then two round trips, BEGIN + lock + seen check
-// + reservation, and the writes + COMMIT. Statements run in the order they were made,
-// each in the transaction, so the outcome is the same as running them one by one; an
-// error of a held-back write fails the Update, at the next statement or at commit
-// instead of at the call. Reads (QueryContext) go as before, after what was held back.
+// A buyer's turn that only writes is then one round trip: the lock, the message id, the
+// writes and the commit. Statements run in the order they were made, each in the
+// transaction, so the outcome is the same as running them one by one; an error of a
+// held-back write fails the Update, at the next statement or at commit instead of at
+// the call. Reads (QueryContext) go as before, after what was held back.
 
 // pgStmt is one statement held back: its SQL ($n placeholders), arguments, and what to
 // say when it fails (the wrapping its caller would have added).
@@ -36,49 +40,35 @@ type pgStmt struct {
 	sql  string
 	args []any
 	fail func(error) error
-	// rows, when set, reads the statement's rows (it is a query); else it is run as a
-	// command.
-	rows func(pgx.Rows) error
+	// dest, on the statement a round trip ends with (send's extra), takes its one row:
+	// it is a single-row read. Else the statement is run as a command.
+	dest []any
 }
 
 // lockQuery takes a buyer's lock until the transaction ends.
 const lockQuery = `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`
 
-// lockReserveQuery takes a buyer's lock ($1) and then, in the same statement, $3 ids
-// from the reply sequence $2: nextval runs once per row of the join, and the join has
-// no row before the lock's subquery (volatile, so never flattened) has returned.
-const lockReserveQuery = `SELECT nextval($2::text::regclass)
-	FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l, generate_series(1, $3)`
-
-// lockSeenReserveQuery is lockReserveQuery that also records message $4 of shop $5 as
-// seen at $6, counting in each row whether it was new: a buyer's turn's first round trip
-// in one statement. The insert's conflict check does not depend on the lock (the unique
-// key waits on a concurrent insert of the same id), so its place in the statement does
-// not matter.
-const lockSeenReserveQuery = `WITH s AS (INSERT INTO seen_messages (shop, msg_id, at) VALUES ($5, $4, $6)
-		ON CONFLICT DO NOTHING RETURNING 1)
-	SELECT nextval($2::text::regclass), (SELECT count(*) FROM s)
-	FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l, generate_series(1, $3)`
-
-// replyReserve is how many reply ids a buyer's turn reserves: most turns answer once,
-// some also tell the merchant; a turn that says more inserts the rest as before.
-const replyReserve = 2
+// lockSeenQuery is lockQuery ($1) and then, in the same statement, RecordFirst's insert
+// of message $3 of shop $2 at $4: a turn's lock and message id cost the server one
+// statement. The row is inserted only once the lock's subquery (volatile, so never
+// flattened) has returned it.
+const lockSeenQuery = `INSERT INTO seen_messages (shop, msg_id, at)
+	SELECT $2, $3, $4 FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS l`
 
 // pgTx is a PostgreSQL write transaction on one pooled connection. It is the Tx's
 // querier, so every statement, including those run directly on Tx.q, goes after what
 // was held back and inside the transaction.
 type pgTx struct {
-	st    *Store
-	conn  *sql.Conn
-	ctx   context.Context
-	begun bool     // BEGIN was sent
-	held  []pgStmt // writes not sent yet
-	// reserving is set while a held statement will reserve reply ids; ids are the
-	// reserved ones not used yet, in order.
-	reserving bool
-	ids       []int64
-	// err is the first failure of a round trip made for a *sql.Row (which cannot carry
-	// it): the Update fails with it.
+	st   *Store
+	conn *sql.Conn
+	ctx  context.Context
+	// begun is set once a statement was sent; open, once BEGIN was (an explicit
+	// transaction the server holds open until COMMIT or ROLLBACK).
+	begun, open bool
+	held        []pgStmt // writes not sent yet
+	// err is the first failure of a round trip: the Update fails with it, whatever fn
+	// made of its consequence (a *sql.Row cannot carry it; a later statement only sees
+	// the transaction aborted).
 	err error
 }
 
@@ -87,14 +77,25 @@ var _ querier = (*pgTx)(nil)
 // hold adds a write to send with the next round trip.
 func (p *pgTx) hold(st pgStmt) { p.held = append(p.held, st) }
 
-// send makes one round trip: BEGIN if not begun, the held statements, then extra (nil:
-// none), then COMMIT if commit. It returns extra's command tag.
+// send makes one round trip: BEGIN if nothing was sent yet (left out when the round
+// trip commits too: the batch is then an implicit transaction of its own), the held
+// statements, then extra (nil: none), then COMMIT if commit. It returns extra's command
+// tag. Its failure is kept as the transaction's (p.err) when it is the first.
 func (p *pgTx) send(extra *pgStmt, commit bool) (pgconn.CommandTag, error) {
-	var tag pgconn.CommandTag
+	tag, _, err := p.round(extra, commit)
+	return tag, err
+}
+
+// round is send, also returning what scanning extra's row (extra.dest set) failed
+// with without failing the transaction: no row (sql.ErrNoRows), or a value that does
+// not fit its destination.
+func (p *pgTx) round(extra *pgStmt, commit bool) (tag pgconn.CommandTag, scanErr error, err error) {
 	held := p.held
-	p.held, p.reserving = nil, false
+	p.held = nil
+	whole := !p.begun && commit // the whole transaction in this batch
 	b := &pgx.Batch{}
-	if !p.begun {
+	begin := !p.begun && !whole
+	if begin {
 		b.Queue("BEGIN")
 	}
 	for _, st := range held {
@@ -103,52 +104,53 @@ func (p *pgTx) send(extra *pgStmt, commit bool) (pgconn.CommandTag, error) {
 	if extra != nil {
 		b.Queue(extra.sql, extra.args...)
 	}
+	commit = commit && !whole
 	if commit {
 		b.Queue("COMMIT")
 	}
 	if b.Len() == 0 {
-		return tag, nil
+		return tag, nil, nil
 	}
-	wasBegun := p.begun
-	p.begun = true // from here a failure leaves a transaction to roll back
-	err := p.conn.Raw(func(dc any) error {
+	p.begun = true
+	p.open = p.open || begin // from here a failure leaves a transaction to roll back
+	err = p.conn.Raw(func(dc any) error {
 		br := dc.(*stdlib.Conn).Conn().SendBatch(p.ctx, b)
-		err := p.results(br, wasBegun, held, extra, commit, &tag)
+		err := p.results(br, begin, held, extra, commit, &tag, &scanErr)
 		if cerr := br.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
 		return err
 	})
-	return tag, err
+	if err != nil && p.err == nil {
+		p.err = err
+	}
+	return tag, scanErr, err
 }
 
 // results reads a batch's results in the order send queued them.
-func (p *pgTx) results(br pgx.BatchResults, begun bool, held []pgStmt, extra *pgStmt, commit bool, tag *pgconn.CommandTag) error {
-	if !begun {
+func (p *pgTx) results(br pgx.BatchResults, begin bool, held []pgStmt, extra *pgStmt, commit bool, tag *pgconn.CommandTag, scanErr *error) error {
+	if begin {
 		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
 	}
 	for _, st := range held {
-		if st.rows == nil {
-			if _, err := br.Exec(); err != nil {
-				return st.fail(err)
-			}
-			continue
-		}
-		rows, err := br.Query()
-		if err == nil {
-			err = st.rows(rows)
-			rows.Close()
-			if err == nil {
-				err = rows.Err()
-			}
-		}
-		if err != nil {
+		if _, err := br.Exec(); err != nil {
 			return st.fail(err)
 		}
 	}
-	if extra != nil {
+	if extra != nil && extra.dest != nil {
+		err := br.QueryRow().Scan(extra.dest...)
+		var pe *pgconn.PgError
+		switch {
+		case errors.As(err, &pe):
+			return err // the statement failed: so did the transaction
+		case errors.Is(err, sql.ErrNoRows):
+			*scanErr = sql.ErrNoRows
+		case err != nil:
+			*scanErr = err
+		}
+	} else if extra != nil {
 		t, err := br.Exec()
 		if err != nil {
 			return err
@@ -192,18 +194,27 @@ func (p *pgTx) QueryContext(ctx context.Context, query string, args ...any) (*sq
 	return p.conn.QueryContext(ctx, query, args...)
 }
 
+// scanRow runs a single-row read in the round trip that sends what is held (and BEGIN),
+// scanning its row into dest: a turn's first read costs no round trip of its own. A
+// failure of the round trip fails the Update (pgTx.err) and the Scan.
+func (p *pgTx) scanRow(query string, args, dest []any) error {
+	_, scanErr, err := p.round(&pgStmt{sql: query, args: args, dest: dest}, false)
+	if err != nil {
+		return err
+	}
+	return scanErr
+}
+
 // QueryRowContext sends what was held, then runs the query; a failure to send fails
 // the Update (pgTx.err) and the row's Scan.
 func (p *pgTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if err := p.flush(); err != nil && p.err == nil {
-		p.err = err
-	}
+	p.flush() //nolint:errcheck // kept in p.err: the Update fails with it
 	return p.conn.QueryRowContext(ctx, query, args...)
 }
 
-// commit sends what is held and COMMIT, with a notification to the other instances
-// when the transaction scheduled work. A transaction that sent nothing ends without a
-// round trip.
+// commit sends what is held and the commit, with a notification to the other
+// instances when the transaction scheduled work. A transaction that sent nothing ends
+// without a round trip.
 func (p *pgTx) commit(notify string) error {
 	if p.err != nil {
 		return p.err
@@ -215,20 +226,15 @@ func (p *pgTx) commit(notify string) error {
 		p.hold(pgStmt{sql: `SELECT pg_notify($1, '')`, args: []any{notify},
 			fail: func(err error) error { return fmt.Errorf("notify: %w", err) }})
 	}
-	for i, st := range p.held {
-		if st.rows != nil && st.sql == lockReserveQuery {
-			// Nothing will use the ids now: take the lock alone.
-			p.held[i] = pgStmt{sql: lockQuery, args: st.args[:1], fail: st.fail}
-		}
-	}
 	_, err := p.send(nil, true)
 	return err
 }
 
-// rollback ends a transaction that failed, if it was begun; the connection is dropped
-// by the pool instead if even that fails (it is still in a transaction then).
+// rollback ends a transaction that failed, if one is open; the connection is dropped
+// by the pool instead if even that fails (it is still in a transaction then). A batch
+// sent as a whole transaction that failed was rolled back by the server already.
 func (p *pgTx) rollback() {
-	if !p.begun {
+	if !p.open {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(p.ctx), 10*time.Second)
@@ -259,67 +265,62 @@ func (tx *Tx) later(fail func(error) error, query string, args ...any) error {
 	return nil
 }
 
-// lockBuyer holds the statement that takes a buyer's lock and reserves reply ids.
-func (p *pgTx) lockBuyer(buyer, key string) {
-	p.hold(pgStmt{sql: lockReserveQuery, args: []any{key, p.st.pg.replySeq, replyReserve},
-		fail: func(err error) error { return fmt.Errorf("lock buyer %s: %w", buyer, err) },
-		rows: func(rows pgx.Rows) error {
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
-					return err
-				}
-				p.ids = append(p.ids, id)
-			}
-			return rows.Err()
-		}})
-	p.reserving = true
-}
-
-// firstSeen is FirstSeen when the buyer's lock is the last statement held, joined to it
-// in one statement and sent at once; ok is false (nothing done) otherwise.
-func (p *pgTx) firstSeen(shop, msgID string, at int64) (first, ok bool, err error) {
+// seenAfterLock joins RecordFirst's insert to the buyer's lock when that is the last
+// statement held (a turn's first two), in one statement; false (nothing done) otherwise.
+func (p *pgTx) seenAfterLock(fail func(error) error, shop, msgID string, at int64) bool {
 	n := len(p.held)
-	if n == 0 || p.held[n-1].sql != lockReserveQuery {
-		return false, false, nil
+	if n == 0 || p.held[n-1].sql != lockQuery {
+		return false
 	}
-	lock := p.held[n-1]
-	var seen int64
-	p.held[n-1] = pgStmt{sql: lockSeenReserveQuery, args: append(lock.args[:3:3], msgID, shop, at),
-		fail: func(err error) error { return fmt.Errorf("lock buyer and record message %s: %w", msgID, err) },
-		rows: func(rows pgx.Rows) error {
-			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id, &seen); err != nil {
-					return err
-				}
-				p.ids = append(p.ids, id)
-			}
-			return rows.Err()
-		}}
-	if err := p.flush(); err != nil {
-		return false, true, err
-	}
-	return seen == 1, true, nil
+	p.held[n-1] = pgStmt{sql: lockSeenQuery, args: []any{p.held[n-1].args[0], shop, msgID, at}, fail: fail}
+	return true
 }
 
-// reservedReplyID returns a reply id reserved for this transaction, or false if it has
-// none left (or is no PostgreSQL buyer's turn). A reservation not sent yet is sent first,
-// so the ids of a turn's replies follow the order they were queued in.
-func (tx *Tx) reservedReplyID() (int64, bool, error) {
+// replyBlock is how many reply ids a store takes from the replies sequence at a time:
+// a round trip per this many replies instead of one per reply.
+const replyBlock = 128
+
+// replyIDs hands out reply ids in increasing order from blocks taken from the replies
+// sequence (the identity column's own, so they never clash with an id the column gives
+// itself). Ids of a block this process does not use (it stops) are never used: the
+// sequence has gaps, as after any rolled-back insert.
+type replyIDs struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+// next returns the next reply id, taking a new block through p's connection when none
+// is left. The block is read before anything p holds is sent, so the round trip never
+// waits on a lock (nextval waits for none) while others wait on mu.
+func (r *replyIDs) next(p *pgTx) (int64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.ids) == 0 {
+		err := p.conn.Raw(func(dc any) error {
+			rows, err := dc.(*stdlib.Conn).Conn().Query(p.ctx, `SELECT nextval($1::text::regclass) FROM generate_series(1, $2)`,
+				p.st.pg.replySeq, replyBlock)
+			if err != nil {
+				return err
+			}
+			r.ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+			return err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("reply ids: %w", err)
+		}
+	}
+	id := r.ids[0]
+	r.ids = r.ids[1:]
+	return id, nil
+}
+
+// replyID returns an id for a reply this transaction queues, or false when the store
+// takes it from INSERT … RETURNING instead (SQLite).
+func (tx *Tx) replyID() (int64, bool, error) {
 	p, ok := tx.q.(*pgTx)
 	if !ok {
 		return 0, false, nil
 	}
-	if p.reserving {
-		if err := p.flush(); err != nil {
-			return 0, false, err
-		}
-	}
-	if len(p.ids) == 0 {
-		return 0, false, nil
-	}
-	id := p.ids[0]
-	p.ids = p.ids[1:]
-	return id, true, nil
+	id, err := tx.st.pg.replyIDs.next(p)
+	return id, err == nil, err
 }
