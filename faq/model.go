@@ -1,0 +1,264 @@
+package faq
+
+import (
+	_ "embed"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/aftersale/aftersale/intents"
+)
+
+// model is a multinomial logistic regression over the entries of a book and one more
+// class, none (the last): does an entry answer a message at all, and which. It is
+// trained when the book is parsed (and again on Add), from the entries' phrasings and
+// answers as the entries' examples and buyer chat the FAQ does not answer as none's
+// (background), on the character grams of the text written canonically. Only grams the
+// entries' text has are features: a message's words the FAQ never uses (the context a
+// buyer tells around a question: "我是早上拍的那个四件套") neither speak for an entry nor
+// against it, so a question told at length is judged by what it asks; how much of the
+// message is such words is one feature more, shared by all classes.
+type model struct {
+	classes int              // entries + 1
+	feature map[string]int32 // gram → its row in w
+	w       []float32        // row per feature, a weight per class
+	unknown []float32        // per class: weight of the share of the message's grams that are no feature
+	bias    []float32
+}
+
+// modelGrams are the features of text: its canonical letters, character pairs and
+// triples, each once.
+func modelGrams(text string) []string {
+	r := []rune(canonical(text))
+	seen := map[string]bool{}
+	var out []string
+	for n := 1; n <= 3; n++ {
+		for i := 0; i+n <= len(r); i++ {
+			if n == 1 && !unicode.IsLetter(r[i]) {
+				continue
+			}
+			g := string(r[i : i+n])
+			if !seen[g] {
+				seen[g] = true
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+// Training settings: a few epochs settle the weights (6 and 12 answer the same on the
+// held-out sets; 6 trains in a quarter second on the sample).
+const (
+	modelEpochs = 6
+	modelRate   = 0.2
+	modelL2     = 1e-4
+	modelSeed   = 15
+	// negativeShare is how many background messages are drawn per phrasing.
+	negativeShare = 4
+	// contextCopies is how many times each phrasing is also told among background chat.
+	contextCopies = 2
+	// nearRepeat is how many times each near-miss question is shown: they are few and
+	// the ones that teach where an entry's topic ends.
+	nearRepeat = 3
+)
+
+// background buyer chat the FAQ is not meant to answer, its grams: the intents corpus
+// (package intents; buyer after-sale and other chat) and the near-topic questions of
+// negatives.txt. Computed once: it depends on no book.
+var backgroundGrams = sync.OnceValue(func() []backgroundLine {
+	ex, err := intents.Corpus()
+	if err != nil {
+		return nil // cannot happen: the corpus is embedded and tested in package intents
+	}
+	var out []backgroundLine
+	for _, e := range ex {
+		out = append(out, backgroundLine{modelGrams(e.Text), e.Label})
+	}
+	return out
+})
+
+//go:embed nearmiss.txt
+var nearMissText string
+
+// nearMissGrams are the grams of nearmiss.txt's questions.
+var nearMissGrams = sync.OnceValue(func() [][]string {
+	var out [][]string
+	for _, l := range strings.Split(nearMissText, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, modelGrams(l))
+		}
+	}
+	return out
+})
+
+// backgroundLine is a background message's grams and its intent label.
+type backgroundLine struct {
+	grams []string
+	label intents.Label
+}
+
+// labelled is one training example: its features (rows of w), the share of its grams
+// that are no feature, and its class.
+type labelled struct {
+	rows    []int32
+	unknown float32
+	class   int
+}
+
+// features are the rows of text's grams that are features, and the share that are not.
+func (m *model) features(grams []string) ([]int32, float32) {
+	var rows []int32
+	for _, g := range grams {
+		if r, ok := m.feature[g]; ok {
+			rows = append(rows, r)
+		}
+	}
+	var u float32
+	if len(grams) > 0 {
+		u = float32(len(grams)-len(rows)) / float32(len(grams))
+	}
+	return rows, u
+}
+
+// trainModel fits the model for entries on their phrasings (each entry's class), the
+// same phrasings told among background chat (a background message before or after:
+// how buyers ask with context), and the background alone (none).
+func trainModel(entries []Entry) *model {
+	k := len(entries)
+	m := &model{classes: k + 1, feature: map[string]int32{}, unknown: make([]float32, k+1), bias: make([]float32, k+1)}
+	type phr struct {
+		grams []string
+		text  string
+		class int
+	}
+	var ps []phr
+	for i, e := range entries {
+		for _, q := range e.Questions {
+			g := modelGrams(q)
+			ps = append(ps, phr{g, q, i})
+			for _, x := range g {
+				if _, ok := m.feature[x]; !ok {
+					m.feature[x] = int32(len(m.feature))
+				}
+			}
+		}
+	}
+	bg := backgroundGrams()
+	m.w = make([]float32, len(m.feature)*m.classes)
+	rng := rand.New(rand.NewPCG(modelSeed, modelSeed))
+	var pos, neg []labelled
+	for _, p := range ps {
+		rows, u := m.features(p.grams)
+		pos = append(pos, labelled{rows, u, p.class})
+		for range contextCopies {
+			ctx := bg[rng.IntN(len(bg))]
+			g := slices.Concat(p.grams, ctx.grams)
+			if rng.IntN(2) == 0 {
+				g = slices.Concat(ctx.grams, p.grams)
+			}
+			rows, u := m.features(dedup(g))
+			pos = append(pos, labelled{rows, u, p.class})
+		}
+	}
+	n := min(len(bg), negativeShare*len(ps))
+	for _, j := range rng.Perm(len(bg))[:n] {
+		rows, u := m.features(bg[j].grams)
+		neg = append(neg, labelled{rows, u, k})
+	}
+	var near []labelled
+	for _, g := range nearMissGrams() {
+		rows, u := m.features(g)
+		for range nearRepeat {
+			near = append(near, labelled{rows, u, k})
+		}
+	}
+	all := slices.Concat(pos, neg, near)
+	m.fit(all, modelEpochs, rng)
+	return m
+}
+
+// dedup is grams without repeats, in order.
+func dedup(grams []string) []string {
+	seen := make(map[string]bool, len(grams))
+	out := grams[:0:0]
+	for _, g := range grams {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// fit runs SGD on the multinomial log loss with L2 over all, epochs times.
+func (m *model) fit(all []labelled, epochs int, rng *rand.Rand) {
+	p := make([]float64, m.classes)
+	k := m.classes
+	for e := range epochs {
+		rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+		lr := float32(modelRate / (1 + float64(e)/2))
+		decay := 1 - lr*modelL2
+		for _, s := range all {
+			m.probsInto(s.rows, s.unknown, p)
+			for c := range p {
+				g := float32(p[c])
+				if c == s.class {
+					g--
+				}
+				if g > -1e-4 && g < 1e-4 {
+					continue
+				}
+				step := lr * g
+				m.bias[c] -= step
+				m.unknown[c] -= step * s.unknown
+				for _, r := range s.rows {
+					i := int(r)*k + c
+					m.w[i] = m.w[i]*decay - step
+				}
+			}
+		}
+	}
+}
+
+// probsInto writes the class probabilities of a message's features into p.
+func (m *model) probsInto(rows []int32, unknown float32, p []float64) {
+	k := m.classes
+	for c := range p {
+		p[c] = float64(m.bias[c] + m.unknown[c]*unknown)
+	}
+	for _, r := range rows {
+		for c, v := range m.w[int(r)*k : int(r)*k+k] {
+			p[c] += float64(v)
+		}
+	}
+	mx := math.Inf(-1)
+	for c := range p {
+		mx = max(mx, p[c])
+	}
+	var sum float64
+	for c := range p {
+		p[c] = math.Exp(p[c] - mx)
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+}
+
+// probs are the class probabilities of text: one per entry, then none.
+func (m *model) probs(text string) []float64 {
+	p := make([]float64, m.classes)
+	rows, u := m.features(modelGrams(text))
+	m.probsInto(rows, u, p)
+	return p
+}
+
+// modelOf is the answer model for entries, trained once on first call, on a copy of them.
+func modelOf(entries []Entry) func() *model {
+	entries = slices.Clone(entries)
+	return sync.OnceValue(func() *model { return trainModel(entries) })
+}
