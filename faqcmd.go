@@ -46,9 +46,13 @@ func (m *Main) faqCmd(args []string) int {
 		fmt.Fprintf(m.Stdout, "%d. %-16s %.3f (相似 similarity %.2f, 覆盖 coverage %.2f)  %s\n", i+1, h.ID, h.Score, h.Similarity, h.Coverage, strings.Join(h.Entry.Questions[:min(2, len(h.Entry.Questions))], " / "))
 	}
 	if answer, id, ok := book.Answer(text, shop.Name); ok {
-		fmt.Fprintf(m.Stdout, "回答 answer (%s, 阈值 threshold %.2f):\n%s\n", id, book.Threshold(), answer)
+		by := ""
+		if hits[0].Score < book.Threshold() {
+			by = "，低于阈值，由答案模型判定 below it: decided by the answer model"
+		}
+		fmt.Fprintf(m.Stdout, "回答 answer (%s, 阈值 threshold %.2f%s):\n%s\n", id, book.Threshold(), by, answer)
 	} else {
-		fmt.Fprintf(m.Stdout, "不回答 no answer: 最高分低于阈值 %.2f，或没有足够相近的问法 / best score below the threshold, or no phrasing near enough\n", book.Threshold())
+		fmt.Fprintf(m.Stdout, "不回答 no answer: 最高分低于阈值 %.2f 且答案模型不确定，或没有足够相近的问法 / best score below the threshold and the answer model unsure, or no phrasing near enough\n", book.Threshold())
 	}
 	return exitOK
 }

@@ -69,5 +69,5 @@ func canonical(text string) string {
 // written one way, as canonical does to a message but for the closing 不 ("付不了" stays
 // "付不", not "付吗").
 func canonicalWord(word string) string {
-	return synonyms.Replace(places.Replace(pinyin.Replace(intents.Fold(word))))
+	return writeNumbers(synonyms.Replace(places.Replace(pinyin.Replace(intents.Fold(word)))))
 }

@@ -11,7 +11,11 @@
 // common two-character word), so "保温杯能装汤吗" is not taken by an entry about how
 // long the cup keeps warm. An entry may name keywords
 // (one must be in the message) and exclude words (none may be: what its answer does not
-// speak of). An entry answers only above a calibrated score; below it nothing is invented.
+// speak of). An entry answers only above a calibrated score; below it nothing is invented,
+// but for a question the score leaves in doubt (a question told with context scores low)
+// an answer model decides: a logistic model over the entries and "none", trained from
+// the book's own phrasings and buyer chat when first needed (model.go), answers when it
+// is sure of the best entry and that entry speaks of the clause that asks.
 package faq
 
 import (
@@ -49,11 +53,12 @@ func SampleFile() []byte {
 	return b
 }
 
-// DefaultThreshold is the score an entry must reach to answer. Chosen on the three
+// DefaultThreshold is the score an entry must reach to answer. Chosen on the four
 // held-out sets (testdata/faq_eval + faq_uncovered, written by others than the FAQ's
-// author; faq_eval2 + faq_uncovered2; faq_eval3 + faq_uncovered3): the lowest threshold
-// at and above which precision stays ≥ 0.95 on each (`aftersale faq -eval`; a lower one
-// where it touches 0.95 again by chance is not taken).
+// author; faq_eval2 + faq_uncovered2; faq_eval3 + faq_uncovered3; faq_eval4 +
+// faq_uncovered4), the answer model deciding below it: the lowest threshold at and above
+// which precision stays ≥ 0.95 on each (`aftersale faq -eval`; a lower one where it
+// touches 0.95 again by chance is not taken).
 const DefaultThreshold = 0.23
 
 // minSimilarity is the least similarity (Hit.Similarity) an entry answers at, whatever
@@ -62,6 +67,19 @@ const DefaultThreshold = 0.23
 // the score would otherwise lift a fragment sharing one word with it ("公司的" →
 // wholesale at 0.27 of similarity 0.07). Such an entry may still be a Candidate.
 const minSimilarity = 0.1
+
+// modelFloor, modelSureness and askCoverage are where the answer model decides
+// (Book.modelSure): a best hit below the threshold but at or above modelFloor answers
+// when the model gives its entry at least modelSureness and the entry speaks of at least
+// askCoverage of the message or of one of its clauses (Book.askCovered). Chosen on the
+// four held-out sets as the threshold was (P ≥ 0.95 on each, then recall), over the
+// model's seeds: looser pairs (0.9 with 0.7, 0.95 with 0.5) gain set 4 a point or two
+// but leave set 1 at 0.949–0.955 by the seed; this pair holds it at 0.955 for each.
+const (
+	modelFloor    = 0.08
+	modelSureness = 0.9
+	askCoverage   = 0.8
+)
 
 // Entry is one question of the FAQ.
 type Entry struct {
@@ -111,6 +129,10 @@ type Book struct {
 	excludes  [][]string        // per entry: its exclude words, canonical
 	rarity    func(rune) float64
 	common    func(string) float64 // a character pair's rarity in buyer chat
+	// model is the answer model (model.go) for the entries, trained on first need (a
+	// message the lexical score leaves in doubt), so a start or check-config does not
+	// wait for it; Add replaces it.
+	model func() ensemble
 }
 
 // posting is one phrasing holding a gram, with the gram's weight in it.
@@ -226,6 +248,7 @@ func Parse(name string, data []byte, threshold float64) (*Book, error) {
 	b.rarity = background()
 	b.common = pairBackground()
 	b.index()
+	b.model = modelOf(b.entries)
 	return b, nil
 }
 
@@ -295,6 +318,7 @@ func (b *Book) Add(id, question, answer string) error {
 	b.needs = append(b.needs, nil)
 	b.excludes = append(b.excludes, nil)
 	b.index()
+	b.model = modelOf(b.entries)
 	return nil
 }
 
@@ -580,7 +604,7 @@ func (b *Book) Answer(text, shop string) (answer, id string, ok bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	hits := b.match(text)
-	if len(hits) == 0 || !sure(hits[0], b.threshold) {
+	if len(hits) == 0 || !sure(hits[0], b.threshold) && !b.modelSure(hits[0], text) {
 		return "", "", false
 	}
 	out, err := b.answers[hits[0].index](Data{Shop: shop})
@@ -593,6 +617,43 @@ func (b *Book) Answer(text, shop string) (answer, id string, ok bool) {
 // sure reports whether a best hit is sure enough to answer at threshold.
 func sure(h Hit, threshold float64) bool {
 	return h.Score >= threshold && h.Similarity >= minSimilarity
+}
+
+// modelSure reports whether the answer model is sure that the best hit's entry answers
+// text although its score is below the threshold: the hit has at least modelFloor, the
+// model gives its entry at least modelSureness, and the entry speaks of one clause of
+// the message nearly whole (askCovered). A question told with context ("我是早上拍的那个
+// 四件套 今天之内能发走吧") scores low, its context being words no entry speaks of; the
+// model, trained on the phrasings told among buyer chat, reads the question in it, and
+// the clause that asks is the entry's. A near-topic question ("保温杯能装粥吗 想带去公
+// 司") may convince the model by its topic word, but its asking clause holds what the
+// entry never speaks of (粥).
+func (b *Book) modelSure(h Hit, text string) bool {
+	if h.Score < modelFloor || h.Similarity < minSimilarity || !b.askCovered(h, text) {
+		return false
+	}
+	return b.model().probs(text)[h.index] >= modelSureness
+}
+
+// askCovered reports whether the hit's entry speaks of at least askCoverage of the
+// message, or of one of its clauses (split at spaces and stops), each letter weighed as
+// coverage weighs it.
+func (b *Book) askCovered(h Hit, text string) bool {
+	if h.Coverage >= askCoverage {
+		return true
+	}
+	parts := strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("，,。.！!；;～~？?", r)
+	})
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if coverage(b.letters(canonical(p)), b.pairs[h.index]) >= askCoverage {
+			return true
+		}
+	}
+	return false
 }
 
 // Candidates are the n entries nearest text that share anything with it (score above 0),
@@ -664,8 +725,12 @@ type Report struct {
 // every example is matched once, whatever the number of thresholds.
 func (b *Book) Evaluate(ex []Example, thresholds ...float64) []Report {
 	best := make([]Hit, len(ex))
+	modelSays := make([]bool, len(ex))
 	for i, e := range ex {
 		best[i] = b.Match(e.Text)[0]
+		b.mu.RLock()
+		modelSays[i] = b.modelSure(best[i], e.Text)
+		b.mu.RUnlock()
 	}
 	out := make([]Report, len(thresholds))
 	for k, threshold := range thresholds {
@@ -674,7 +739,7 @@ func (b *Book) Evaluate(ex []Example, thresholds ...float64) []Report {
 			if e.FAQ != "" {
 				r.Covered++
 			}
-			if !sure(best[i], threshold) {
+			if !sure(best[i], threshold) && !modelSays[i] {
 				continue
 			}
 			r.Answered++

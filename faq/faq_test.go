@@ -87,8 +87,11 @@ func TestKeywords(t *testing.T) {
 // others than the sample's author), faq_eval2 + faq_uncovered2 (written before the
 // matcher's rules and the sample's added phrasings, in other voices) and faq_eval3 +
 // faq_uncovered3 (written before the matcher's redesign for issue 15, without looking at
-// its errors). Recall is held at its measured level so a change that loses it fails.
+// its errors) and faq_eval4 + faq_uncovered4 (written independently from the sample
+// alone, after sets 1–3 had steered the matcher; issue 15 asks R ≥ 0.80 there too, not
+// reached: 0.58). Recall is held at its measured level so a change that loses it fails.
 func TestHeldOutFigures(t *testing.T) {
+	b := sample(t) // one book: its answer model trains once
 	for _, tc := range []struct {
 		files                []string
 		minCovered, minUncov int
@@ -97,6 +100,7 @@ func TestHeldOutFigures(t *testing.T) {
 		{[]string{"testdata/faq_eval.jsonl", "testdata/faq_uncovered.jsonl"}, 300, 300, 0.80},
 		{[]string{"testdata/faq_eval2.jsonl", "testdata/faq_uncovered2.jsonl"}, 150, 150, 0.90},
 		{[]string{"testdata/faq_eval3.jsonl", "testdata/faq_uncovered3.jsonl"}, 200, 200, 0.86},
+		{[]string{"testdata/faq_eval4.jsonl", "testdata/faq_uncovered4.jsonl"}, 250, 200, 0.57},
 	} {
 		var ex []Example
 		for _, p := range tc.files {
@@ -111,7 +115,6 @@ func TestHeldOutFigures(t *testing.T) {
 			}
 			ex = append(ex, e...)
 		}
-		b := sample(t)
 		r := b.Evaluate(ex, b.Threshold())[0]
 		t.Logf("%s: %d covered, %d uncovered: precision %.3f recall %.3f", tc.files[0], r.Covered, len(ex)-r.Covered, r.Precision, r.Recall)
 		if r.Covered < tc.minCovered || len(ex)-r.Covered < tc.minUncov {
@@ -128,7 +131,10 @@ func BenchmarkAnswer(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	qs := []string{"亲 这个包不包邮呀", "你们家保温杯能刻字吗", "什么时候发货", "杯子碎了要退款"}
+	// the last two are below the threshold: the answer model decides them
+	qs := []string{"亲 这个包不包邮呀", "你们家保温杯能刻字吗", "什么时候发货", "杯子碎了要退款",
+		"我是宝妈 孩子老踢被子 四件套掉不掉色", "保温杯能装豆浆吗 早上带去上班"}
+	book.Answer(qs[4], "店") // trains the answer model, once
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		book.Answer(qs[i%len(qs)], "店")

@@ -1,0 +1,89 @@
+package faq
+
+import (
+	"slices"
+	"testing"
+)
+
+// A question told with context scores below the threshold, its context being words no
+// entry speaks of; the answer model reads the question in it and the book answers. A
+// near-topic question in the same band, whose asking clause holds what the entry never
+// speaks of (豆浆, 转给别人), is not answered.
+func TestModelDecidesDoubtfulQuestions(t *testing.T) {
+	b := sample(t)
+	for _, tc := range []struct{ text, id string }{
+		{"上个月在你们家买过床单 这次再买四件套 洗的时候要注意啥", "bedding_wash"},
+		{"我是宝妈 孩子老踢被子 四件套掉不掉色", "bedding_wash"},
+		{"保温杯能装豆浆吗 早上带去上班", ""},
+		{"会员积分能转给别人吗", ""},
+	} {
+		h := b.Match(tc.text)[0]
+		if h.Score >= b.Threshold() || h.Score < modelFloor {
+			t.Fatalf("%q scores %.3f: not in the model's band [%.2f, %.2f), the test asks nothing of it", tc.text, h.Score, modelFloor, b.Threshold())
+		}
+		_, id, ok := b.Answer(tc.text, "店")
+		if id != tc.id || ok != (tc.id != "") {
+			t.Errorf("%q → %q %v, want %q (best %s %.3f)", tc.text, id, ok, tc.id, h.ID, h.Score)
+		}
+	}
+}
+
+// The asking clause is what the entry must speak of: a clause of context does not count
+// against it, a clause asking about something else does not count for it.
+func TestAskCovered(t *testing.T) {
+	b := sample(t)
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"我是宝妈 孩子老踢被子 四件套掉不掉色", true},
+		{"保温杯能装豆浆吗 早上带去上班", false},
+		{"四件套掉色吗", true},
+	} {
+		h := b.Match(tc.text)[0]
+		if got := b.askCovered(h, tc.text); got != tc.want {
+			t.Errorf("askCovered(%s, %q) = %v, want %v (coverage %.2f)", h.ID, tc.text, got, tc.want, h.Coverage)
+		}
+	}
+}
+
+// Evaluate decides as Answer does, the model included.
+func TestEvaluateAgreesWithAnswer(t *testing.T) {
+	b := sample(t)
+	ex := []Example{
+		{"包邮吗", "free_shipping"},
+		{"上个月在你们家买过床单 这次再买四件套 洗的时候要注意啥", "bedding_wash"},
+		{"保温杯能装豆浆吗 早上带去上班", ""},
+		{"你们有耳机卖吗", ""},
+	}
+	var answered, right int
+	for _, e := range ex {
+		if _, id, ok := b.Answer(e.Text, "店"); ok {
+			answered++
+			if id == e.FAQ {
+				right++
+			}
+		}
+	}
+	r := b.Evaluate(ex, b.Threshold())[0]
+	if r.Answered != answered || r.Right != right || answered != 2 {
+		t.Fatalf("Evaluate answered %d (%d right), Answer %d (%d right); want 2 of each", r.Answered, r.Right, answered, right)
+	}
+}
+
+// The model knows an entry Add gives the book: it is trained anew on the entries with it.
+func TestModelFollowsAdd(t *testing.T) {
+	b := sample(t)
+	before := b.model()
+	if err := b.Add("engrave", "保温杯能刻字吗", "可以刻字，下单备注内容。"); err != nil {
+		t.Fatal(err)
+	}
+	after := b.model()
+	if len(after[0].bias) != len(before[0].bias)+1 {
+		t.Fatalf("model classes %d after Add, want %d", len(after[0].bias), len(before[0].bias)+1)
+	}
+	p := after.probs("保温杯能刻字吗")
+	if best := slices.Index(p, slices.Max(p)); best != b.Len()-1 {
+		t.Fatalf("the added question's best class is %d, want the new entry %d (p %v)", best, b.Len()-1, p)
+	}
+}
