@@ -728,14 +728,25 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 		sess.Pending = nil // a request waiting for its order number keeps its words
 	}
 	return e.do(ctx, m, func(t *turn) error {
-		c, err := t.tx.LiveCase(shop.ID, m.From, "", cases.IntentQuestion)
-		fresh := errors.Is(err, cases.ErrNotFound)
-		if fresh {
-			c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: cases.IntentQuestion, Platform: shop.Platform.Name()}
-			err = t.tx.OpenCase(c, shop.Policy(cases.IntentQuestion))
-		}
+		live, err := t.tx.BuyerCases(shop.ID, m.From)
 		if err != nil {
 			return err
+		}
+		var c *cases.Case
+		for i := range live {
+			if live[i].Intent == cases.IntentQuestion {
+				c = &live[i]
+				break
+			}
+		}
+		fresh := c == nil
+		if fresh {
+			// The order the buyer last named goes with the question: the merchant answering
+			// "这单什么时候发" needs it, and the buyer said it messages ago.
+			c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: cases.IntentQuestion, OrderID: sess.OrderID, Platform: shop.Platform.Name()}
+			if err := t.tx.OpenCase(c, shop.Policy(cases.IntentQuestion)); err != nil {
+				return err
+			}
 		}
 		t.caseID = c.ID
 		if err := t.record(c.ID, m); err != nil {

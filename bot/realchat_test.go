@@ -919,3 +919,20 @@ func TestComplaintTurnsIntoReturn(t *testing.T) {
 		t.Fatalf("A2 intent %s, want return", c.Intent)
 	}
 }
+
+// A question after the buyer named their order carries that order to the merchant.
+func TestQuestionCarriesTheOrderNamed(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "订单4705291198765432100 什么时候发货啊")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "能不能帮我备注一下送货前打电话"), "Q1")
+	a := h.takeAlerts()
+	if len(a) != 1 || !strings.Contains(a[0].Text, "4705291198765432100") {
+		t.Fatalf("alerts %+v, want the Q1 alert with the order", a)
+	}
+	// More questions join Q1; no second item.
+	h.say(buyer, "还有能开发票吗 要专票")
+	if n := len(h.liveCases()); n != 1 {
+		t.Fatalf("live items = %d, want Q1 only", n)
+	}
+}

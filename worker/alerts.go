@@ -150,8 +150,12 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	if order == "" {
 		order = "未提供" // a complaint opened before the buyer gave one
 	}
+	said := vocab.Clip(words, 60)
+	if c.Intent == cases.IntentQuestion && c.OrderID != "" {
+		said += "（订单 " + c.OrderID + "）" // the order the buyer named before asking
+	}
 	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: order,
-		Buyer: c.Who(), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: vocab.Clip(words, 60),
+		Buyer: c.Who(), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: said,
 		Status: c.StateLabel()}
 	var text string
 	switch a.Kind {
