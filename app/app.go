@@ -22,6 +22,7 @@ import (
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
+	"github.com/aftersale/aftersale/faq"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/vocab"
 	"github.com/aftersale/aftersale/worker"
@@ -71,6 +72,7 @@ type App struct {
 	Models *shopModels
 
 	opts      Options
+	books     []*faq.Book // the shops' FAQs, warmed at Start
 	ownsStore bool
 	stops     []func()
 	wg        sync.WaitGroup
@@ -160,6 +162,7 @@ func New(o Options) (*App, error) {
 		shop := bot.Shop{ID: s.ID, Name: s.Name, Platform: p, Merchants: s.Merchants, Policies: pol, ReturnAddress: s.ReturnAddress}
 		if f := faqs[s.ID]; f != nil {
 			shop.FAQ = f
+			a.books = append(a.books, f)
 		}
 		shops = append(shops, shop)
 	}
@@ -234,6 +237,10 @@ func (a *App) Start(ctx context.Context) error {
 		if err := a.serve("web.listen", cfg.Web.Listen, board.NewServer(cfg.Web.Listen, b.Handler())); err != nil {
 			return err
 		}
+	}
+	for _, b := range a.books {
+		// The answer model trains in the background, not in the first doubtful buyer's turn.
+		a.goRun(b.Warm)
 	}
 	a.goRun(func() {
 		if err := a.Worker.Run(ctx); err != nil && ctx.Err() == nil {

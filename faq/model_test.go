@@ -87,3 +87,21 @@ func TestModelFollowsAdd(t *testing.T) {
 		t.Fatalf("the added question's best class is %d, want the new entry %d (p %v)", best, b.Len()-1, p)
 	}
 }
+
+// Warm trains the book's model ahead of need: the model a question uses afterwards is
+// the one Warm trained (not retrained), and Warm may run beside questions.
+func TestWarmTrainsAhead(t *testing.T) {
+	b, err := Parse("sample", SampleFile(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { b.Warm(); close(done) }()
+	b.Answer("包邮吗", "店")
+	<-done
+	first := b.model()
+	b.Warm()
+	if len(first) == 0 || first[0] != b.model()[0] {
+		t.Fatal("the model was trained again after Warm")
+	}
+}
