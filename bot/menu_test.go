@@ -37,56 +37,39 @@ func TestMenusNumberAlike(t *testing.T) {
 	}
 }
 
-func TestUrgesDelivery(t *testing.T) {
-	for _, tc := range []struct {
-		text string
-		want bool
-	}{
-		{"再不到我就退款了", true},
-		{"明天还不发货我就申请退款", true},
-		{"要是这周还收不到快递就直接退货", true},
-		{"再不发就退了啊", true},
-		{"退款", false},
-		{"算了 再不想等了 退款吧", false}, // no condition: a request
-		{"如果不发货能退款吗", false},    // a policy question
-		{"再不处理我就投诉", false},     // service, not delivery; no refund
-		{"东西到了就是坏的 退款", false},  // no condition marker
-		{"还没发货的话就帮我退款吧", false}, // asks for it now (no threat)
-	} {
-		if got := urgesDelivery(tc.text); got != tc.want {
-			t.Errorf("urgesDelivery(%q) = %v, want %v", tc.text, got, tc.want)
+// checkWords runs a word test over texts and the answers it should give.
+func checkWords(t *testing.T, name string, fn func(string) bool, want map[string]bool) {
+	t.Helper()
+	for text, w := range want {
+		if got := fn(text); got != w {
+			t.Errorf("%s(%q) = %v, want %v", name, text, got, w)
 		}
 	}
+}
+
+func TestUrgesDelivery(t *testing.T) {
+	checkWords(t, "urgesDelivery", urgesDelivery, map[string]bool{
+		"再不到我就退款了": true, "明天还不发货我就申请退款": true, "要是这周还收不到快递就直接退货": true, "再不发就退了啊": true,
+		"退款":           false,
+		"算了 再不想等了 退款吧": false, // no condition: a request
+		"如果不发货能退款吗":    false, // a policy question
+		"再不处理我就投诉":     false, // service, not delivery; no refund
+		"东西到了就是坏的 退款":  false, // no condition marker
+		"还没发货的话就帮我退款吧": false, // asks for it now (no threat)
+	})
 }
 
 func TestPings(t *testing.T) {
-	for _, tc := range []struct {
-		text string
-		want bool
-	}{
-		{"人呢?", true}, {"人呢", true}, {"??", true}, {"？", true}, {"在不在", true}, {"有人吗？", true}, {"在吗", true},
-		{"客服人呢 我的退款呢", false}, {"人呢 都两天了还不发货", false}, {"好的", false},
-	} {
-		if got := pings(tc.text); got != tc.want {
-			t.Errorf("pings(%q) = %v, want %v", tc.text, got, tc.want)
-		}
-	}
+	checkWords(t, "pings", pings, map[string]bool{
+		"人呢?": true, "人呢": true, "??": true, "？": true, "在不在": true, "有人吗？": true, "在吗": true,
+		"客服人呢 我的退款呢": false, "人呢 都两天了还不发货": false, "好的": false,
+	})
 }
 
 func TestGivesAddress(t *testing.T) {
-	for _, tc := range []struct {
-		text string
-		want bool
-	}{
-		{"改成公司地址 上海市浦东新区张江路88号 王先生 13912345678", true},
-		{"北京市朝阳区建国路8号院3号楼2单元501", true},
-		{"江苏省苏州市吴中区木渎镇金山路", true},
-		{"你们在哪个市发货", false},
-		{"路上走了几天了还没到", false},
-		{"号码发你了", false},
-	} {
-		if got := givesAddress(tc.text); got != tc.want {
-			t.Errorf("givesAddress(%q) = %v, want %v", tc.text, got, tc.want)
-		}
-	}
+	checkWords(t, "givesAddress", givesAddress, map[string]bool{
+		"改成公司地址 上海市浦东新区张江路88号 王先生 13912345678": true, "北京市朝阳区建国路8号院3号楼2单元501": true,
+		"江苏省苏州市吴中区木渎镇金山路": true,
+		"你们在哪个市发货":        false, "路上走了几天了还没到": false, "号码发你了": false,
+	})
 }
