@@ -799,6 +799,13 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	again := sess.Intent == label && sess.Asked
 	sess.Intent = label
 	if sess.OrderID == "" {
+		if again && asks(m.Text) {
+			// "这个退货运费还要我这边出?" while the return waits: the shop's answer if its FAQ
+			// has one, with what the request still needs.
+			if answer, _, ok := e.faqAnswer(m); ok {
+				return e.chatText(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
+			}
+		}
 		if again {
 			if sess.Reminded {
 				// Reminded once already: a question now is for the merchant, anything

@@ -936,3 +936,16 @@ func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 		t.Fatalf("live items = %d, want Q1 only", n)
 	}
 }
+
+// A policy question about the request that waits for its order number ("退回去的运费谁
+// 承担") gets the shop's FAQ answer, not "订单号发我" again.
+func TestPolicyQuestionWhileRequestWaits(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我要退货")
+	h.say(buyer, "我要退货")
+	got := h.say(buyer, "退回去的运费谁承担")
+	mustContain(t, got, "运费")
+	if all := joined(got); !strings.Contains(all, "承担") {
+		t.Fatalf("policy question answered %q, want the FAQ's answer", got)
+	}
+}
