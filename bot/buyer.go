@@ -219,8 +219,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
 		// Following up on a case the buyer just opened: keep the words with the case
 		// and let the merchant read them, rather than quiz the buyer with a menu.
-		if c := liveByID(view.Live(), sess.CaseID); c != nil && c.Intent != string(intents.Human) {
+		if c := liveByID(view.Live(), sess.CaseID); c != nil && c.Intent != string(intents.Human) && !asks(m.Text) {
 			return e.noteOnCase(ctx, m, &sess, c)
+		}
+		if asksSomething(m) {
+			return e.question(ctx, m, &sess)
 		}
 		return e.chat(ctx, m, &sess, "other")
 	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
@@ -458,10 +461,10 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			}
 		}
 	}
-	if c := liveByID(view.Live(), sess.CaseID); label == intents.Other && c != nil && c.Intent != string(intents.Human) && !leadIn(m.Text) {
-		// "快递员也说少了一包", "就是等收货就可以了吗" right after their case opened: more
-		// about it, kept on it for the merchant — not the generic "有什么需要…" that
-		// sounds as if nobody listened.
+	if c := liveByID(view.Live(), sess.CaseID); label == intents.Other && c != nil && c.Intent != string(intents.Human) && !leadIn(m.Text) && !asks(m.Text) {
+		// "快递员也说少了一包" right after their case opened: more about it, kept on it for
+		// the merchant — not the generic "有什么需要…" that sounds as if nobody listened.
+		// A question ("能进洗碗机吗") is not: the FAQ or the merchant's inbox answers it.
 		return e.noteOnCase(ctx, m, sess, c)
 	}
 	return e.dispatch(ctx, m, sess, label)
@@ -549,7 +552,9 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 		return e.cancel(ctx, m, sess)
 	case label == intents.Greeting:
 		return e.chat(ctx, m, sess, "greeting")
-	case sess.CaseID == "" && asksSomething(m):
+	case asksSomething(m):
+		// (With a case open too: the merchant answers it from the inbox, where the
+		// question carries the order named.)
 		return e.question(ctx, m, sess)
 	case leadIn(m.Text):
 		return e.chat(ctx, m, sess, "greeting") // "问下" → "在的～ …直接说就好"

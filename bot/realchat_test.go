@@ -949,3 +949,11 @@ func TestPolicyQuestionWhileRequestWaits(t *testing.T) {
 		t.Fatalf("policy question answered %q, want the FAQ's answer", got)
 	}
 }
+
+// A pre-sale question right after a case opened is a question (the inbox answers it),
+// not more words on the return.
+func TestQuestionAfterCaseOpenedIsAnswered(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我要退货 "+cupOrder), "A1")
+	mustContain(t, h.say(buyer, "你们家这款杯子能进洗碗机吗"), "Q")
+}
