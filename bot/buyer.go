@@ -149,11 +149,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.media(ctx, m, &sess, view)
 	case res.SlotOnly && sess.Intent != "":
 		label = sess.Intent
-	case slots.OrderID != "" && sess.Intent.OpensCase() && sess.OrderID == "" && !res.Escalation &&
+	case slots.OrderID != "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && !res.Escalation &&
 		(!res.Label.OpensCase() || res.Unclear) && res.Label != intents.Cancel && res.Label != intents.Human:
-		// "哦对了单号4705…", "我儿子帮我找到了是4705…你看看", "我不是发过了吗 4705…": the
-		// order number their waiting request asked for, with words around it — it
-		// completes that request, whatever else the words are read as.
+		// "哦对了单号4705…", "我儿子帮我找到了是4705…你看看", "订单号是4705…你看下": the
+		// order number their waiting request (or delivery question) asked for, with words
+		// around it — it completes that request, whatever else the words are read as.
 		label = sess.Intent
 	case res.SlotOnly && slots.OrderID != "" && sess.Several && caseFor(view.Cases, slots.OrderID) == nil && severalLabel(view.Cases, sess.CaseID) != "":
 		// The next order of "两单都要退": the same request as the order before it.
@@ -274,7 +274,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// question with a greeting or thanks around it is a question, not an OK.
 		label = intents.Other
 	}
-	if (label == intents.Refund || label == intents.Return) && !choseMenu && !res.Escalation && urgesDelivery(m.Text) {
+	if (label == intents.Refund || label == intents.Return) && !choseMenu && !res.Escalation && (urgesDelivery(m.Text) || slices.ContainsFunc(took, func(n note) bool { return urgesDelivery(n.Text) })) {
+		// (The threat may be in the burst it was read with: "再不发我就退款了哈" / "都4天了还打包？？".)
 		label = intents.Logistics // "再不到我就退款了": hurry the parcel; the refund is the threat
 	}
 	if slots.OrderID != "" {

@@ -957,3 +957,26 @@ func TestQuestionAfterCaseOpenedIsAnswered(t *testing.T) {
 	mustContain(t, h.say(buyer, "我要退货 "+cupOrder), "A1")
 	mustContain(t, h.say(buyer, "你们家这款杯子能进洗碗机吗"), "Q")
 }
+
+// The order number a delivery question asked for, given with words around it ("订单号是
+// 4705…你看下"), is looked up — not put in the inbox.
+func TestOrderWithWordsAnswersDeliveryQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "快递到哪了"), "订单号")
+	got := h.say(buyer, "订单号是"+cupOrder+"你看下")
+	if all := joined(got); strings.Contains(all, "Q1") || !strings.Contains(all, cupOrder) {
+		t.Fatalf("order with words answered %q, want its delivery", got)
+	}
+}
+
+// A threat and a grumble in one burst ("再不发我就退款了哈" / "都4天了还打包？？") hurry
+// the parcel; no refund starts.
+func TestThreatInBurstIsNoRefund(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "再不发我就退款了哈")
+	h.say(buyer, "都4天了还打包？？")
+	h.say(buyer, cupOrder)
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d, want none", n)
+	}
+}

@@ -66,6 +66,7 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"算了投诉也没用 直接退钱吧 衣服我寄回去", Return},
 		{"鞋底开胶了 我要退货", Return},
 		{"不是要退款 是要换货", Exchange},
+		{"好的谢谢老板 差评就不给了😊", Greeting},
 		{"不用退货 直接退款给我", Refund},
 		// negation scope: the request is after the contrast
 		{"不是要退款 是想换个颜色", Exchange},

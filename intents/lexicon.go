@@ -91,7 +91,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.retractV = patterns("撤销", "撤回", "撤了", "撤掉", "撤下")
 	lx.retractP = patterns("取消申请", "取消退款", "取消退货", "取消换货", "取消售后", "取消投诉", "取消维修",
 		"退款申请取消", "退货申请取消", "售后申请取消", "申请取消了")
-	lx.futility = patterns("也没用", "没用", "有什么用", "有啥用", "也白搭", "也没啥用")
+	lx.futility = patterns("也没用", "没用", "有什么用", "有啥用", "也白搭", "也没啥用",
+		// dropping it, said after the word: "差评就不给了", "投诉就算了"
+		"就不给了", "不给了", "就算了", "就不投诉了", "就不打了", "不打了", "就不用了")
 	lx.cancelVerb = newPattern("取消")
 	lx.cancelled = patterns("申请", "退款", "退货", "换货", "售后", "投诉", "维修")
 	lx.orderWords = patterns("订单", "单子", "这单", "那单", "下单")
