@@ -413,8 +413,10 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	case label == intents.Cancel:
 		return e.withdraw(ctx, m, sess, view, res)
 	}
-	if needsOrder(label) && orderID == "" && sess.OrderID == "" && target == nil && sess.Intent != label && !chosen &&
+	if needsOrder(label) && orderID == "" && (target == nil || !related(label, target.Intent)) && sess.Intent != label && !chosen &&
 		policyQuestion(m.Text, res.Slots) {
+		// (Also with an order named earlier: "你们保修多久" asks the policy, it does not
+		// start a repair on the order the buyer talked about before.)
 		// "7天无理由退吗", "退货运费谁出": a question about the shop's policy, most often
 		// before buying. The shop's answer, and the request stays ready should an order
 		// number follow.

@@ -980,3 +980,15 @@ func TestThreatInBurstIsNoRefund(t *testing.T) {
 		t.Fatalf("cases = %d, want none", n)
 	}
 }
+
+// A policy question after the buyer named an order ("你们保修多久") gets the FAQ's answer;
+// it does not start a repair on that order.
+func TestPolicyQuestionWithOrderKnown(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "订单4705291198765432100 什么时候发货啊")
+	got := h.say(buyer, "你们保修多久")
+	mustContain(t, got, "保修")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d after a policy question (%q), want none", n, got)
+	}
+}
