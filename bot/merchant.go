@@ -528,14 +528,10 @@ func (t *turn) unbindFirstUse(c *cases.Case) error {
 	if c.OrderID == "" {
 		return nil
 	}
-	live, err := t.tx.BuyerCases(c.Shop, c.Buyer)
-	if err != nil {
+	other, err := t.tx.OtherCaseOnOrder(c.Shop, c.Buyer, c.OrderID, c.ID)
+	if err != nil || other {
+		// Still acting on the order, or a request of theirs on it was decided: theirs.
 		return err
-	}
-	for _, o := range live {
-		if o.ID != c.ID && o.OrderID == c.OrderID && o.State.Live() {
-			return nil // still acting on the order
-		}
 	}
 	return t.tx.DropFirstUse(c.Shop, c.OrderID, c.Buyer)
 }

@@ -29,3 +29,22 @@ func TestOwnerRememberedOnlyForThemselves(t *testing.T) {
 		t.Fatalf("another buyer got %q after a restart, want no tracking number", got)
 	}
 }
+
+// A 误判 on one of the owner's requests does not free the order while another request of
+// theirs on it stands (here approved): a stranger stays refused, the owner stays served.
+func TestMisreadKeepsTheOwnersOrder(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.clock.Add(3 * time.Hour)
+	mustContain(t, h.say(buyer, "杯子还有个问题 杯盖也裂了 要换货 "+cupOrder), "A2")
+	h.say(merchant, "A2 误判 其他")
+	got := h.say("陌生人", "退款 "+cupOrder)
+	if !strings.Contains(joined(got), "其他账号") {
+		t.Fatalf("a stranger got %q after the owner's misread case closed, want the order refused", got)
+	}
+	h.clock.Add(3 * time.Hour)
+	if got := h.say(buyer, "快递到哪了 "+cupOrder); strings.Contains(joined(got), "其他账号") {
+		t.Fatalf("the owner was refused their own order: %q", got)
+	}
+}

@@ -539,6 +539,20 @@ func (tx *Tx) OrderOwners(shop, orderID string) ([]string, error) {
 	return out, rows.Err()
 }
 
+// OtherCaseOnOrder reports whether the buyer has a case on the order besides except that
+// still stands — live, or decided (approved, refused, expired); withdrawn and closed ones
+// do not count. A buyer whose request on an order was approved is its owner, whatever
+// later becomes of another request of theirs.
+func (tx *Tx) OtherCaseOnOrder(shop, buyer, orderID, except string) (bool, error) {
+	var n int
+	err := tx.queryRow(`SELECT COUNT(*) FROM cases WHERE shop = ? AND buyer = ? AND order_id = ? AND id <> ?
+		AND state NOT IN ('cancelled', 'closed')`, shop, buyer, orderID, except).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("cases on order %s: %w", orderID, err)
+	}
+	return n > 0, nil
+}
+
 // DropFirstUse unbinds a chat buyer who owns an order only by having used it first (how
 // "first"): the merchant refused or closed their request, so the order must not stay
 // locked away from its real buyer. A binding proven by phone stays.
