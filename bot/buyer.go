@@ -358,6 +358,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			target = r
 		}
 	}
+	if needsOrder(label) && asksStatus(m.Text, label) && (target == nil || !related(label, target.Intent) || target.State == cases.StateClosed) {
+		// "退款到账了吗" is about their refund, not about the case of that order the
+		// merchant closed as a misreading: the newest related case that stands.
+		if r := relatedCase(view.Cases, orderID, label); r != nil {
+			target = r
+		}
+	}
 	if target != nil && target.State.Live() && label != intents.Cancel &&
 		(res.Escalation || angry(m.Text) && (!needsOrder(label) || related(label, target.Intent))) {
 		// (Another remedy asked in anger — "投诉也没用 直接退钱吧 衣服我寄回去" on a live
@@ -471,6 +478,20 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.noteOnCase(ctx, m, sess, c)
 	}
 	return e.dispatch(ctx, m, sess, label)
+}
+
+// relatedCase is the buyer's newest case of a request related to label that was not
+// closed or withdrawn, on orderID when one is named; nil when there is none. cs is newest
+// first (cases.BuyerView).
+func relatedCase(cs []cases.Case, orderID string, label intents.Label) *cases.Case {
+	for i := range cs {
+		c := &cs[i]
+		if (orderID == "" || c.OrderID == orderID) && related(label, c.Intent) &&
+			c.State != cases.StateClosed && c.State != cases.StateCancelled {
+			return c
+		}
+	}
+	return nil
 }
 
 // liveByID is the live case id in cs, or nil.

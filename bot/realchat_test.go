@@ -992,3 +992,23 @@ func TestPolicyQuestionWithOrderKnown(t *testing.T) {
 		t.Fatalf("cases = %d after a policy question (%q), want none", n, got)
 	}
 }
+
+// "退款到账了吗" after the refund was approved and another case on the order was closed as
+// a misreading is answered from the refund — no new case, no word of the closed one.
+func TestStatusSkipsMisreadCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.clock.Add(3 * time.Hour)
+	mustContain(t, h.say(buyer, "杯盖也裂了 要换货 "+cupOrder), "A2")
+	h.say(merchant, "A2 误判 其他")
+	h.takeAlerts()
+	got := h.say(buyer, "退款到账了吗")
+	mustContain(t, got, "A1")
+	if all := joined(got); strings.Contains(all, "A2") {
+		t.Fatalf("status answered from the misread case: %q", got)
+	}
+	if n := caseCount(t, h); n != 2 {
+		t.Fatalf("cases = %d, want A1 and A2 only", n)
+	}
+}
