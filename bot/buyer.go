@@ -391,6 +391,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	switch {
 	case label == intents.Complaint && target != nil && target.State.Live():
 		return e.joinComplaint(ctx, m, sess, target)
+	case label == intents.Complaint && target != nil && target.State == cases.StateRejected && res.Escalation:
+		// "不退是吧 那我去12315投诉你们": a threat after the refusal is an urgent complaint
+		// of its own (the refused case is over: no alert would reach the merchant on it).
+		sess.OrderID = target.OrderID
+		return e.complaint(ctx, m, sess)
 	case label == intents.Complaint && target != nil && target.State == cases.StateRejected:
 		return e.followUp(ctx, m, sess, target)
 	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State.Live():

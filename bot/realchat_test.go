@@ -1012,3 +1012,25 @@ func TestStatusSkipsMisreadCase(t *testing.T) {
 		t.Fatalf("cases = %d, want A1 and A2 only", n)
 	}
 }
+
+// A 12315 threat after a refusal reaches the merchant at once, as an urgent complaint on
+// that order — even right after another follow-up on the refused case.
+func TestThreatAfterRejectionAlerts(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 已超过七天")
+	h.say(buyer, "为什么拒绝啊")
+	h.takeAlerts()
+	h.say(buyer, "不退是吧 那我去12315投诉你们 再给个差评")
+	a := h.takeAlerts()
+	if len(a) == 0 || a[0].Level != notify.LevelUrgent {
+		t.Fatalf("alerts %+v, want an urgent one", a)
+	}
+	var complaint bool
+	for _, c := range h.liveCases() {
+		complaint = complaint || c.Intent == "complaint" && c.OrderID == cupOrder
+	}
+	if !complaint {
+		t.Fatal("no complaint case on the order")
+	}
+}
