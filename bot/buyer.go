@@ -398,6 +398,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.complaint(ctx, m, sess)
 	case label == intents.Complaint && target != nil && target.State == cases.StateRejected:
 		return e.followUp(ctx, m, sess, target)
+	case needsOrder(label) && target != nil && target.State.Live() && needsOrder(intents.Label(target.Intent)) &&
+		string(label) != target.Intent && changesMind(m.Text) && !res.Confirm:
+		// "那算了 不换了 直接退货退款吧" on a live exchange: the same case becomes the new
+		// request, and the merchant hears so — not a second case, nor words on the old one.
+		return e.switchRequest(ctx, m, sess, view, target, label)
 	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State.Live():
 		// The same request again: it joins the live case.
 		sess.OrderID = target.OrderID
@@ -497,6 +502,38 @@ func relatedCase(cs []cases.Case, orderID string, label intents.Label) *cases.Ca
 		}
 	}
 	return nil
+}
+
+// mindWords say the buyer changes what they asked for ("不换了 直接退", "还是换个新的吧").
+var mindWords = []string{"不换了", "不退了", "不修了", "不要换", "不要退", "不想换", "不想退", "还是", "改成", "改为", "算了", "直接"}
+
+// changesMind reports words that replace an earlier request with another.
+func changesMind(text string) bool { return mentions(text, mindWords...) }
+
+// switchRequest turns the buyer's live case c into a request of label: one case, its
+// clock and words kept, the merchant alerted of the change. With a live case of label on
+// that order already, the words go there instead.
+func (e *Engine) switchRequest(ctx context.Context, m Message, sess *session, view cases.BuyerView, c *cases.Case, label intents.Label) ([]cases.Reply, error) {
+	for _, o := range view.Live() {
+		if o.ID != c.ID && o.OrderID == c.OrderID && o.Intent == string(label) {
+			sess.OrderID = c.OrderID
+			return e.openOrUpdate(ctx, m, sess, label, c.OrderID)
+		}
+	}
+	sess.Pending, sess.Intent, sess.CaseID = nil, "", c.ID
+	return e.do(ctx, m, func(t *turn) error {
+		t.caseID = c.ID
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		if err := t.tx.ChangeIntent(c, string(label), "buyer"); err != nil {
+			return err
+		}
+		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: "改为" + intentName(string(label)) + "：" + m.Text}); err != nil {
+			return err
+		}
+		return t.say("request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))})
+	})
 }
 
 // liveByID is the live case id in cs, or nil.

@@ -1034,3 +1034,23 @@ func TestThreatAfterRejectionAlerts(t *testing.T) {
 		t.Fatal("no complaint case on the order")
 	}
 }
+
+// Changing one's mind on a live request ("那算了 不换了 直接退货退款吧" on an exchange, "还是
+// 换个新的吧 不退了" on a refund) turns the same case into the new request and tells the
+// merchant — no second case, no words lost on the old request.
+func TestChangeOfMindSwitchesTheCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套颜色不喜欢 想换个灰色的 "+cupOrder), "A1")
+	h.takeAlerts()
+	got := h.say(buyer, "那算了 不换了 直接退货退款吧")
+	mustContain(t, got, "A1", "退货退款")
+	if c := h.mustCase("A1"); c.Intent != "return" {
+		t.Fatalf("A1 intent %s, want return", c.Intent)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want A1 only", n)
+	}
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "改为") {
+		t.Fatalf("alerts %+v, want the merchant told of the change", a)
+	}
+}

@@ -2,8 +2,11 @@ package cases_test
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aftersale/aftersale/cases"
 )
@@ -73,5 +76,36 @@ func TestStateLabelByKind(t *testing.T) {
 		if got := c.StateLabel(); got != tc.want {
 			t.Errorf("%s %s: StateLabel %q, want %q", tc.intent, tc.state, got, tc.want)
 		}
+	}
+}
+
+// ChangeIntent turns a live case into another request, logs it, and refuses an ended one.
+func TestChangeIntent(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	c := &cases.Case{Shop: "demo", Buyer: "b", Intent: "exchange", OrderID: "1"}
+	p := cases.Policy{RespondWithin: time.Hour}
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return tx.OpenCase(c, p) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return tx.ChangeIntent(c, "return", "buyer") }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Case(ctx, "demo", c.ID)
+	if err != nil || got.Intent != "return" {
+		t.Fatalf("after ChangeIntent: %+v, %v; want intent return", got, err)
+	}
+	ev, _ := s.Events(ctx, "demo", c.ID)
+	if last := ev[len(ev)-1]; !strings.Contains(last.Text, "exchange → return") {
+		t.Fatalf("last event %+v, want the change logged", last)
+	}
+	err = s.Update(ctx, func(tx *cases.Tx) error {
+		if err := tx.SetState(got, cases.StateCancelled, "buyer", ""); err != nil {
+			return err
+		}
+		return tx.ChangeIntent(got, "refund", "buyer")
+	})
+	if !errors.Is(err, cases.ErrIllegalTransition) {
+		t.Fatalf("ChangeIntent on a withdrawn case: %v, want ErrIllegalTransition", err)
 	}
 }

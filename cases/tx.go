@@ -165,6 +165,22 @@ func (tx *Tx) SaveCase(c *Case) error {
 	return nil
 }
 
+// ChangeIntent turns a live case into another request of the same buyer on the same order
+// ("不换了 直接退货退款吧" on an exchange): the deadline and transcript stay, the change is
+// logged. It fails if the buyer already has a live case of that request on the order.
+func (tx *Tx) ChangeIntent(c *Case, intent, actor string) error {
+	if !c.State.Live() {
+		return fmt.Errorf("case %s is %s: %w", c.ID, c.State, ErrIllegalTransition)
+	}
+	old := c.Intent
+	if _, err := tx.exec(`UPDATE cases SET intent = ?, updated_at = ? WHERE shop = ? AND id = ?`,
+		intent, ms(tx.now), c.Shop, c.ID); err != nil {
+		return fmt.Errorf("change case %s to %s: %w", c.ID, intent, err)
+	}
+	c.Intent, c.UpdatedAt = intent, tx.now
+	return tx.AddEvent(Event{Shop: c.Shop, CaseID: c.ID, Kind: EventUpdated, Actor: actor, Text: "request changed: " + old + " → " + intent})
+}
+
 // SetState moves a case to another state if the lifecycle allows it, logs the change,
 // and cancels the case's pending alerts once it is no longer live.
 func (tx *Tx) SetState(c *Case, to State, actor, note string) error {

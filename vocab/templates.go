@@ -49,6 +49,7 @@ func replyFields() map[string][]string {
 		"case_status":           {"CaseID", "Intent", "OrderID", "Status", "Deadline"},
 		"complaint_joined":      {"CaseID", "Intent"},
 		"complaint_noted":       {"CaseID", "Intent"},
+		"request_changed":       {"CaseID", "Intent"},
 		"followup":              {"CaseID", "Intent"},
 		"complaint_resolved":    {"CaseID"},
 		"complaint_answered":    {"CaseID", "Reason"},
