@@ -516,9 +516,10 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 const plainAsk = 0.9
 
 // goesBack reports an exchange whose goods come back before the new one goes out (a
-// size, the wrong item, not as described); a broken or missing item is reshipped.
+// size, a colour, the wrong item, not as described, no reason given); a broken, faulty
+// or missing item is reshipped.
 func goesBack(r intents.Reason) bool {
-	return r == intents.ReasonSize || r == intents.ReasonWrongItem || r == intents.ReasonNotAsDescribed
+	return r != intents.ReasonDamaged && r != intents.ReasonMissingPart && r != intents.ReasonQuality
 }
 
 // unbindFirstUse frees an order a refused or closed case's buyer held only by using it

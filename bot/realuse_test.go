@@ -416,3 +416,15 @@ func TestMisreadDoesNotUnlearnAPersonRequest(t *testing.T) {
 		t.Fatalf("a person request was learned as repair: %q", got)
 	}
 }
+
+// Approving an exchange for a colour the buyer did not like tells them where to send the
+// first one back (it was "请留意后续处理" with no address).
+func TestColourExchangeApprovalGivesAddress(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套颜色不喜欢 想换个灰色的 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	told := h.sentTo(buyer)
+	if last := told[len(told)-1]; !strings.Contains(last, "寄回") {
+		t.Fatalf("approval told %q, want the return address", last)
+	}
+}
