@@ -166,6 +166,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "改成公司地址 上海市浦东新区张江路88号 王先生 139…": an address for the merchant
 		// to act on, not a delivery question needing an order number.
 		return e.question(ctx, m, &sess)
+	case slots.Phone != "" && slots.OrderID == "" && sess.Intent.OpensCase() && sess.OrderID == "" && sess.Asked:
+		// "订单号找不到了 我手机号139… 你帮我查下": the order number the request waits for
+		// cannot be found; the merchant can find the order by the phone. The request and
+		// the phone go to the merchant's inbox together.
+		return e.question(ctx, m, &sess)
 	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text):
 		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
 		// request for a person, not a question about the order.
@@ -817,6 +822,13 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 			c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: cases.IntentQuestion, OrderID: sess.OrderID, Platform: shop.Platform.Name()}
 			if err := t.tx.OpenCase(c, shop.Policy(cases.IntentQuestion)); err != nil {
 				return err
+			}
+			if sess.Intent.OpensCase() {
+				// A request still waiting for its order number: its words come first, so
+				// the merchant reads "我不会弄啊" after what it is about.
+				if err := t.recordAll(c.ID, sess.Pending); err != nil {
+					return err
+				}
 			}
 		}
 		t.caseID = c.ID

@@ -1054,3 +1054,16 @@ func TestChangeOfMindSwitchesTheCase(t *testing.T) {
 		t.Fatalf("alerts %+v, want the merchant told of the change", a)
 	}
 }
+
+// A buyer who cannot find the order number and gives a phone instead: the waiting request
+// and the phone reach the merchant together (it was "电话记下了" and the request forgotten).
+func TestPhoneInsteadOfOrderReachesMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "面霜用了过敏了 我要退货"), "订单号")
+	got := h.say(buyer, "订单号找不到了 我手机号13912345678 你帮我查下")
+	mustContain(t, got, "Q1")
+	tr := strings.Join(h.transcript("Q1"), "|")
+	if !strings.Contains(tr, "过敏") || !strings.Contains(tr, "13912345678") {
+		t.Fatalf("Q1 transcript %q, want the request and the phone", tr)
+	}
+}
