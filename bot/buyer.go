@@ -473,7 +473,9 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
 		return e.chat(ctx, m, sess, greetingKey(m.Text))
 	}
-	if label == intents.Other || label == intents.Logistics && orderID == "" && sess.OrderID == "" {
+	if label == intents.Other || label == intents.Logistics && orderID == "" && sess.OrderID == "" && !asksOrderState(m.Text) {
+		// ("发货了吗" asks about the buyer's own order: its state, from the order number —
+		// not the shop's general ship-by promise; "什么时候发货" may get that.)
 		// A common question the shop has answered in its FAQ (包邮吗, 什么时候发货): the
 		// shop's own answer, nothing invented.
 		if answer, id, ok := e.faqAnswer(m); ok {
@@ -540,6 +542,13 @@ func (e *Engine) switchRequest(ctx context.Context, m Message, sess *session, vi
 		return t.say("request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))})
 	})
 }
+
+// orderStateWords ask where the buyer's own order is now.
+var orderStateWords = []string{"发货了吗", "发货没", "发货了没", "发了吗", "发了没", "发出了吗", "发出去了吗", "寄出了吗", "到哪了", "到哪里了", "到哪儿了"}
+
+// asksOrderState reports a question about the buyer's own order's state ("发货了吗"),
+// answered from the order, not from the FAQ.
+func asksOrderState(text string) bool { return mentions(text, orderStateWords...) }
 
 // liveByID is the live case id in cs, or nil.
 func liveByID(cs []cases.Case, id string) *cases.Case {

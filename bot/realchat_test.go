@@ -1067,3 +1067,15 @@ func TestPhoneInsteadOfOrderReachesMerchant(t *testing.T) {
 		t.Fatalf("Q1 transcript %q, want the request and the phone", tr)
 	}
 }
+
+// "发货了吗" asks about the buyer's own order: the order number is asked for (then its
+// state shown) — not the shop's general ship-by promise, which "什么时候发货" still gets.
+func TestShippedYetAsksForTheOrder(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "发货了吗")
+	mustContain(t, got, "订单号")
+	if all := joined(got); strings.Contains(all, "4 点前付款") {
+		t.Fatalf("发货了吗 answered with the FAQ promise: %q", got)
+	}
+	mustContain(t, h.say("另一个买家", "什么时候发货"), "4 点前付款")
+}
