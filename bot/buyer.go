@@ -543,6 +543,10 @@ func (e *Engine) switchRequest(ctx context.Context, m Message, sess *session, vi
 	})
 }
 
+// shipLateAfter is how long after payment an unshipped order is late: past it the shop's
+// general ship-by promise is no answer (platforms commonly require shipping within 48 h).
+const shipLateAfter = 48 * time.Hour
+
 // orderStateWords ask where the buyer's own order is now.
 var orderStateWords = []string{"发货了吗", "发货没", "发货了没", "发了吗", "发了没", "发出了吗", "发出去了吗", "寄出了吗", "到哪了", "到哪里了", "到哪儿了"}
 
@@ -1143,6 +1147,11 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		sess.Tracked = order.ID
 		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
 			TrackingNo: order.TrackingNo, Logistics: order.Logistics})
+	case !order.PaidAt.IsZero() && e.now().Sub(order.PaidAt) > shipLateAfter:
+		// Paid days ago and still not shipped: the shop's "今天下单今天发" would not be true
+		// for this order; the merchant is asked, the buyer told so.
+		sess.Tracked = order.ID
+		return e.question(ctx, m, sess)
 	default:
 		sess.Tracked = order.ID
 		return e.do(ctx, m, func(t *turn) error {

@@ -1079,3 +1079,14 @@ func TestShippedYetAsksForTheOrder(t *testing.T) {
 	}
 	mustContain(t, h.say("另一个买家", "什么时候发货"), "4 点前付款")
 }
+
+// An order paid days ago and still not shipped gets no "今天下单今天发" promise: the
+// merchant is asked (the inbox), the buyer told so.
+func TestLateUnshippedOrderGoesToMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.clock.Add(4 * 24 * time.Hour)
+	got := h.say(buyer, "订单4705291198765432100 什么时候发货啊")
+	if all := joined(got); strings.Contains(all, "4 点前付款") || !strings.Contains(all, "Q1") {
+		t.Fatalf("a late order got %q, want it passed to the merchant", got)
+	}
+}
