@@ -97,3 +97,11 @@ func TestHandoffChannelTold(t *testing.T) {
 		t.Fatalf("handoffs = %q, want %q (whole log %q)", got, want, ch.log)
 	}
 }
+
+// Answering a buyer who asked for a person takes them over, and the merchant is told so
+// (the next buyer message came as "您已接管" with nothing said before).
+func TestReplyToPersonRequestSaysItTakesOver(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "转人工"), "真人")
+	mustContain(t, h.say(merchant, "A1 回复 您好 我是店主 有什么可以帮您"), "已接管", "A1 释放")
+}

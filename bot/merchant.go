@@ -374,6 +374,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			if err := t.tx.CancelAlerts(c.Shop, c.ID); err != nil {
 				return err
 			}
+			return t.sayText(t.m.From, fmt.Sprintf("💬 已回复 %s 的买家，并已接管：机器人不再回复他；处理完发「%s 释放」交回机器人。", c.ID, c.ID))
 		}
 		if c.Intent == cases.IntentQuestion && c.State.Live() {
 			// An inbox question is done once answered; its reminders stop with it.
