@@ -33,12 +33,7 @@ func TestOwnerRememberedOnlyForThemselves(t *testing.T) {
 // A 误判 on one of the owner's requests does not free the order while another request of
 // theirs on it stands (here approved): a stranger stays refused, the owner stays served.
 func TestMisreadKeepsTheOwnersOrder(t *testing.T) {
-	h := newHarness(t)
-	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
-	h.say(merchant, "A1 同意")
-	h.clock.Add(3 * time.Hour)
-	mustContain(t, h.say(buyer, "杯子还有个问题 杯盖也裂了 要换货 "+cupOrder), "A2")
-	h.say(merchant, "A2 误判 其他")
+	h := approvedThenMisread(t)
 	got := h.say("陌生人", "退款 "+cupOrder)
 	if !strings.Contains(joined(got), "其他账号") {
 		t.Fatalf("a stranger got %q after the owner's misread case closed, want the order refused", got)

@@ -993,15 +993,23 @@ func TestPolicyQuestionWithOrderKnown(t *testing.T) {
 	}
 }
 
-// "退款到账了吗" after the refund was approved and another case on the order was closed as
-// a misreading is answered from the refund — no new case, no word of the closed one.
-func TestStatusSkipsMisreadCase(t *testing.T) {
+// approvedThenMisread plays a buyer whose refund A1 on cupOrder was approved and whose
+// next request on it, A2, the merchant closed as a misreading.
+func approvedThenMisread(t *testing.T) *harness {
+	t.Helper()
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
 	h.say(merchant, "A1 同意")
 	h.clock.Add(3 * time.Hour)
-	mustContain(t, h.say(buyer, "杯盖也裂了 要换货 "+cupOrder), "A2")
+	mustContain(t, h.say(buyer, "杯子还有个问题 杯盖也裂了 要换货 "+cupOrder), "A2")
 	h.say(merchant, "A2 误判 其他")
+	return h
+}
+
+// "退款到账了吗" after the refund was approved and another case on the order was closed as
+// a misreading is answered from the refund — no new case, no word of the closed one.
+func TestStatusSkipsMisreadCase(t *testing.T) {
+	h := approvedThenMisread(t)
 	h.takeAlerts()
 	got := h.say(buyer, "退款到账了吗")
 	mustContain(t, got, "A1")
