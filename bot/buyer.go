@@ -554,6 +554,25 @@ var orderStateWords = []string{"发货了吗", "发货没", "发货了没", "发
 // answered from the order, not from the FAQ.
 func asksOrderState(text string) bool { return mentions(text, orderStateWords...) }
 
+// foldAside resolves the inbox question asked while the request now opened as c waited
+// for its order number ("订单号在哪里看啊"): it was about this request, which the merchant
+// now has as c; left open it would go on reminding about nothing.
+func (t *turn) foldAside(sess *session, c *cases.Case) error {
+	id := sess.Aside
+	sess.Aside = ""
+	if id == "" {
+		return nil
+	}
+	q, err := t.tx.Case(c.Shop, id)
+	if errors.Is(err, cases.ErrNotFound) {
+		return nil
+	}
+	if err != nil || !q.State.Live() || q.Intent != cases.IntentQuestion {
+		return err
+	}
+	return t.tx.SetState(q, cases.StateClosed, "bot", "并入 "+c.ID)
+}
+
 // liveByID is the live case id in cs, or nil.
 func liveByID(cs []cases.Case, id string) *cases.Case {
 	for i := range cs {
@@ -838,10 +857,12 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 			}
 			if sess.Intent.OpensCase() {
 				// A request still waiting for its order number: its words come first, so
-				// the merchant reads "我不会弄啊" after what it is about.
+				// the merchant reads "我不会弄啊" after what it is about; the item folds
+				// into the case once the order number opens it.
 				if err := t.recordAll(c.ID, sess.Pending); err != nil {
 					return err
 				}
+				sess.Aside = c.ID
 			}
 		}
 		t.caseID = c.ID
@@ -1041,6 +1062,9 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		}
 		t.caseID = c.ID
 		if err := t.recordAll(c.ID, sess.Pending); err != nil {
+			return err
+		}
+		if err := t.foldAside(sess, c); err != nil {
 			return err
 		}
 		if err := t.tx.QueueJob(cases.Job{Shop: shop.ID, CaseID: c.ID, Kind: cases.JobOpenCase}); err != nil {

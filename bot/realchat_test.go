@@ -1098,3 +1098,24 @@ func TestLateUnshippedOrderGoesToMerchant(t *testing.T) {
 		t.Fatalf("a late order got %q, want it passed to the merchant", got)
 	}
 }
+
+// A question asked while a request waited for its order number ("订单号在哪里看啊") folds
+// into the case the order number opens: it stops reminding the merchant.
+func TestAsideQuestionFoldsIntoTheCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "电饭煲不加热了 灯也不亮 能修吗")
+	mustContain(t, h.say(buyer, "订单号在哪里看啊我不太会弄"), "Q1")
+	mustContain(t, h.say(buyer, "我儿子帮我找到了是"+cupOrder+"你看看"), "A1")
+	for _, c := range h.liveCases() {
+		if c.ID == "Q1" {
+			t.Fatal("Q1 still open after its request became A1")
+		}
+	}
+	h.takeAlerts()
+	h.advance(20 * time.Minute)
+	for _, a := range h.takeAlerts() {
+		if a.CaseID == "Q1" {
+			t.Fatalf("Q1 still reminds: %+v", a)
+		}
+	}
+}

@@ -28,6 +28,9 @@ type session struct {
 	// Reminded is set once it reminded the buyer of it too: a question after that goes to
 	// the merchant rather than a third reminder (in memory only).
 	Reminded bool
+	// Aside is the inbox question asked while the request waited for its order number;
+	// it folds into the case the order number opens.
+	Aside string `json:",omitempty"`
 	// Verify is the order the buyer was asked to prove is theirs, while it waits.
 	Verify *pendingVerify
 	// Bind is an order the buyer is the first to use (nothing to prove it with): the turn
@@ -134,7 +137,7 @@ func (e *Engine) saveSession(shop, buyer string, s session) {
 // under discussion; "" when there is none. Bursts and recent answers are not kept.
 func (s session) durable() string {
 	d := session{Intent: s.Intent, Reason: s.Reason, AmountFen: s.AmountFen, OrderID: s.OrderID, Menu: s.Menu, MenuText: s.MenuText,
-		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several, MoreOrders: s.MoreOrders}
+		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Aside: s.Aside, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several, MoreOrders: s.MoreOrders}
 	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil && !d.Several && !hasMedia(d.Pending) {
 		return ""
 	}
