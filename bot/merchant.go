@@ -700,7 +700,12 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 	default:
 		fmt.Fprintf(&b, "待处理 %d 单（按剩余时间）：", len(afterSale))
 		for _, c := range afterSale {
-			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, intentName(c.Intent), c.Who(), vocab.Remaining(c.Deadline.Sub(now)))
+			left := vocab.Remaining(c.Deadline.Sub(now))
+			if c.State == cases.StateWaitingBuyer {
+				// Paused while the buyer owes an answer: the clock shown is the one kept.
+				left = "等买家（计时暂停，剩 " + vocab.Left(c.PausedLeft) + "）"
+			}
+			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, intentName(c.Intent), c.Who(), left)
 		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })

@@ -104,3 +104,14 @@ func TestTakeOverReplyNoteRelease(t *testing.T) {
 		t.Fatalf("releasing a takeover closed the exchange case: %s", c.State)
 	}
 }
+
+// The merchant's list shows a case waiting on the buyer as paused, with the time kept —
+// not a clock that seems to run.
+func TestListShowsWaitingOnBuyerPaused(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子碎了 退款 "+cupOrder)
+	h.say(merchant, "A1 等买家 请拍一张破损的照片")
+	h.advance(10 * time.Minute)
+	got := h.say(merchant, "列表")
+	mustContain(t, got, "A1", "等买家", "暂停")
+}
