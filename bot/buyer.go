@@ -404,7 +404,8 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	case label == intents.Complaint && target != nil && target.State == cases.StateRejected:
 		return e.followUp(ctx, m, sess, target)
 	case needsOrder(label) && target != nil && target.State.Live() && needsOrder(intents.Label(target.Intent)) &&
-		string(label) != target.Intent && changesMind(m.Text) && !res.Confirm:
+		string(label) != target.Intent && changesMind(m.Text) && !res.Confirm &&
+		(!related(label, target.Intent) || dropsRequest(m.Text, target.Intent)):
 		// "那算了 不换了 直接退货退款吧" on a live exchange: the same case becomes the new
 		// request, and the merchant hears so — not a second case, nor words on the old one.
 		return e.switchRequest(ctx, m, sess, view, target, label)
@@ -516,6 +517,19 @@ var mindWords = []string{"不换了", "不退了", "不修了", "不要换", "�
 
 // changesMind reports words that replace an earlier request with another.
 func changesMind(text string) bool { return mentions(text, mindWords...) }
+
+// dropWords say the buyer no longer wants a request of the intent they key.
+var dropWords = map[string][]string{
+	string(intents.Exchange): {"不换", "不要换", "不想换", "别换"},
+	string(intents.Return):   {"不退货", "不要退货", "不想退货"},
+	string(intents.Refund):   {"不退款", "不要退款", "不退钱"},
+	string(intents.Repair):   {"不修", "不要修", "不想修"},
+}
+
+// dropsRequest reports words that give up a request of intent ("不换了" on an exchange):
+// a related request after them replaces it ("不换了 直接退货退款吧"), where without them it
+// joins it ("还是要退款" on a return: the money follows the goods back).
+func dropsRequest(text, intent string) bool { return mentions(text, dropWords[intent]...) }
 
 // switchRequest turns the buyer's live case c into a request of label: one case, its
 // clock and words kept, the merchant alerted of the change. With a live case of label on

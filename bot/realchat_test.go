@@ -1119,3 +1119,17 @@ func TestAsideQuestionFoldsIntoTheCase(t *testing.T) {
 		}
 	}
 }
+
+// "还是要退款，钱退给我" on a live return asks for the money the return brings: it joins
+// the return, it does not turn it into a refund.
+func TestRefundOnLiveReturnJoinsIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我要退货，订单号"+cupOrder), "A1")
+	h.say(buyer, cupOrder+" 还是要退款，钱退给我")
+	if c := h.mustCase("A1"); c.Intent != "return" {
+		t.Fatalf("A1 intent %s, want return", c.Intent)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want A1 only", n)
+	}
+}
