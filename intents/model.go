@@ -358,12 +358,7 @@ func (c *Classifier) Classify(text string) Result {
 	for k, i := range top {
 		res.Candidates[k] = labelOrder()[i]
 	}
-	l, ok := applyRules(&t)
-	if !ok && res.Label == Refund && anyUnnegated(&t, lexicon(), lexicon().sendsBack) {
-		// DESIGN's boundary: money only is a refund; the goods going back (退货, 寄回) is a
-		// return, whatever weight the model gave the money words.
-		l, ok = Return, true
-	}
+	l, ok := applyRules(&t, res.Label)
 	res.Escalation = ok && l == Complaint
 	if ok && l != res.Label {
 		res.Label = l

@@ -2,10 +2,13 @@ package intents
 
 // The rule layer covers what a bag of n-grams cannot weigh: that an escalation threat wins
 // over every other label (DESIGN.md) unless it is negated ("不会给差评"); that withdrawing a
-// request is cancel whatever request it names ("退款申请我撤了"); that 取消订单 is a refund.
+// request is cancel whatever request it names ("退款申请我撤了"); that 取消订单 is a refund;
+// that a remedy asked in so many words wins over the grievance around it; and that a refund
+// reading whose goods go back (退货, 寄回) is a return.
 
-// applyRules returns the label a rule decides for t, and false when no rule applies.
-func applyRules(t *normText) (Label, bool) {
+// applyRules returns the label a rule decides for t, and false when no rule applies;
+// model is the model's own reading of t, which one boundary rule corrects.
+func applyRules(t *normText, model Label) (Label, bool) {
 	lx := lexicon()
 	if retracts(t, lx) {
 		return Cancel, true
@@ -27,6 +30,11 @@ func applyRules(t *normText) (Label, bool) {
 	}
 	if anyUnnegated(t, lx, lx.exchangeReq) {
 		return Exchange, true
+	}
+	if model == Refund && anyUnnegated(t, lx, lx.sendsBack) {
+		// DESIGN's boundary: money only is a refund; the goods going back (退货, 寄回) is a
+		// return, whatever weight the model gave the money words.
+		return Return, true
 	}
 	return "", false
 }
@@ -52,20 +60,9 @@ func cancelsRequest(t *normText, lx *lexiconTables) bool {
 		if negatedAt(t, lx, i) {
 			continue
 		}
-	scan:
-		for j := i + 2; j < t.n && j <= i+2+reach; j++ {
-			if isClauseEnd(t.r[j]) {
-				break
-			}
-			for k := range lx.orderWords {
-				if t.at(j, &lx.orderWords[k]) {
-					break scan
-				}
-			}
-			for k := range lx.cancelled {
-				if t.at(j, &lx.cancelled[k]) {
-					return true
-				}
+		for j := i + 2; j < t.n && j <= i+2+reach && !isClauseEnd(t.r[j]) && !anyAt(t, j, lx.orderWords); j++ {
+			if anyAt(t, j, lx.cancelled) {
+				return true
 			}
 		}
 	}
@@ -93,7 +90,8 @@ func threatens(t *normText, lx *lexiconTables) bool {
 	for k := range lx.threats {
 		p := &lx.threats[k]
 		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
-			if !negatedAt(t, lx, i) && !futile(t, lx, i+len(p.r)) {
+			if !negatedAt(t, lx, i) && !anyAt(t, i+len(p.r), lx.futility) {
+				// ("投诉也没用", "差评就不给了": giving the threat up, said after it.)
 				return true
 			}
 		}
@@ -101,11 +99,10 @@ func threatens(t *normText, lx *lexiconTables) bool {
 	return false
 }
 
-// futile reports a threat word said to be no use right after it ("投诉也没用", "投诉有什么
-// 用"): giving up on escalating, not threatening it.
-func futile(t *normText, lx *lexiconTables, i int) bool {
-	for k := range lx.futility {
-		if t.at(i, &lx.futility[k]) {
+// anyAt reports whether one of ps starts at rune i of t.
+func anyAt(t *normText, i int, ps []pattern) bool {
+	for k := range ps {
+		if t.at(i, &ps[k]) {
 			return true
 		}
 	}
