@@ -587,10 +587,13 @@ func (t *turn) foldAside(sess *session, c *cases.Case) error {
 	return t.tx.SetState(q, cases.StateClosed, "bot", "并入 "+c.ID)
 }
 
-// liveByID is the live case id in cs, or nil.
+// liveByID is the case with id among the live cases cs, or nil ("" finds none).
 func liveByID(cs []cases.Case, id string) *cases.Case {
+	if id == "" {
+		return nil
+	}
 	for i := range cs {
-		if id != "" && cs[i].ID == id {
+		if cs[i].ID == id {
 			return &cs[i]
 		}
 	}
@@ -938,14 +941,7 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 			}
 		}
 		if again {
-			if sess.Reminded {
-				// Reminded once already: a question now is for the merchant, anything
-				// else an OK — never a third "订单号发我".
-				return e.afterReminder(ctx, m, sess)
-			}
-			// Asked already: never the same question twice, only a short reminder.
-			sess.Reminded = true
-			return e.answer(ctx, m, "ask_order_again", Data{Intent: intentName(string(label))})
+			return e.remind(ctx, m, sess)
 		}
 		sess.Asked, sess.Reminded = true, false
 		if sess.Several {
@@ -980,6 +976,27 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	return e.openOrUpdate(ctx, m, sess, label, sess.OrderID)
 }
 
+// remind answers a buyer who was already asked for the order number of their waiting
+// request (sess.Intent): a short reminder once — never the same question twice — then
+// afterReminder.
+func (e *Engine) remind(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	if sess.Reminded {
+		// Reminded once already: never a third "订单号发我" for words that are not the
+		// request itself.
+		return e.afterReminder(ctx, m, sess)
+	}
+	sess.Reminded = true
+	return e.reminder(ctx, m, sess)
+}
+
+// reminder is the short "订单号发我" for the waiting request, in its own words.
+func (e *Engine) reminder(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	if sess.Intent == intents.Logistics {
+		return e.answer(ctx, m, "logistics_order_again", Data{})
+	}
+	return e.answer(ctx, m, "ask_order_again", Data{Intent: intentName(string(sess.Intent))})
+}
+
 // afterReminder answers a buyer who was asked for the order number and reminded of it
 // once: a question goes to the merchant (the inbox), anything else gets a plain OK.
 func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
@@ -989,11 +1006,7 @@ func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([
 	case e.read(m.Shop, m.Text).Label == sess.Intent:
 		// "或者你帮我申请退货": the request itself, asked again — the buyer hears what it
 		// needs, as often as they ask.
-		key := "ask_order_again"
-		if sess.Intent == intents.Logistics {
-			key = "logistics_order_again"
-		}
-		return e.answer(ctx, m, key, Data{Intent: intentName(string(sess.Intent))})
+		return e.reminder(ctx, m, sess)
 	case asks(m.Text):
 		return e.question(ctx, m, sess)
 	case bareOK(m.Text):
@@ -1127,11 +1140,7 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	if sess.OrderID == "" {
 		if !waiting {
 			if sess.Intent == intents.Logistics && sess.Asked {
-				if sess.Reminded {
-					return e.afterReminder(ctx, m, sess) // "走的是普通快递么": the merchant knows
-				}
-				sess.Reminded = true
-				return e.answer(ctx, m, "logistics_order_again", Data{})
+				return e.remind(ctx, m, sess)
 			}
 			sess.Intent, sess.Asked, sess.Reminded = intents.Logistics, true, false
 		}
@@ -1293,7 +1302,7 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 		for i := range live {
 			if live[i].Intent == cases.IntentQuestion {
 				// A question for the merchant (Q…) is no after-sale to withdraw.
-				asking = asking || live[i].State.Live()
+				asking = true
 				continue
 			}
 			if live[i].Intent == string(intents.Human) {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -274,13 +275,7 @@ func hello(text string) bool {
 // tagQuestion reports a message that checks it understood ("那就退货就行了是吧", "退款
 // 是原路退回对吗"): it asks for a yes, it does not ask for the remedy it names.
 func tagQuestion(text string) bool {
-	t := strings.TrimRight(strings.TrimSpace(text), "?？!！。.~～ ")
-	for _, end := range []string{"是吧", "对吧", "是吗", "对吗", "是不是", "对不对", "就行了吗", "就可以了吗", "就行吧", "就可以了吧"} {
-		if strings.HasSuffix(t, end) {
-			return true
-		}
-	}
-	return false
+	return endsWith(lastWords(text), "是吧", "对吧", "是吗", "对吗", "是不是", "对不对", "就行了吗", "就可以了吗", "就行吧", "就可以了吧")
 }
 
 // addressParts are the pieces of a mainland postal address.
@@ -307,7 +302,7 @@ var pingWords = []string{"人呢", "人呐", "人了", "有人没", "在不在",
 // pings reports a short message that only checks someone is there ("人呢?", "在不在"): with
 // nothing open it is a hello, not a grievance to offer remedies for.
 func pings(text string) bool {
-	t := strings.TrimRight(strings.TrimSpace(text), "?？!！。.~～ ")
+	t := lastWords(text)
 	if t == "" && text != "" {
 		return true // "??": are you there, what now
 	}
@@ -581,14 +576,19 @@ func asks(text string) bool {
 		return true
 	}
 	// A closing 么, 不, 没 or 嘛 asks as 吗 does: "有货不", "发了没", "走的普通快递么".
-	t := strings.TrimRight(text, " 。.!！~～")
-	for _, end := range []string{"么", "不", "没", "嘛", "是吧", "对吧"} {
-		if strings.HasSuffix(t, end) {
-			return true
-		}
-	}
-	return false
+	return endsWith(strings.TrimRight(text, " 。.!！~～"), "么", "不", "没", "嘛", "是吧", "对吧")
 }
+
+// endsWith reports whether t ends with one of ends.
+func endsWith(t string, ends ...string) bool {
+	return slices.ContainsFunc(ends, func(end string) bool { return strings.HasSuffix(t, end) })
+}
+
+// closingMarks are the stops, marks and spaces after a message's last word.
+const closingMarks = "?？!！。.~～ "
+
+// lastWords is text without the marks and spaces it ends with.
+func lastWords(text string) string { return strings.TrimRight(strings.TrimSpace(text), closingMarks) }
 
 // ifMarkers open the condition of a threat ("再不到…", "要是明天还不发…"); not 还没,
 // which states the present ("还没发货的话就退款吧" asks for the refund now).
