@@ -33,8 +33,20 @@ func (e Escalation) withDefaults() Escalation {
 	return e
 }
 
-// Level is how loud an alert of a kind is with left to the deadline.
-func (e Escalation) Level(kind string, left time.Duration) notify.Level {
+// Level is how loud an alert of a kind is on a case of intent with left to the deadline.
+// A buyer's question (cases.IntentQuestion) waiting a few minutes is worth a nudge, not
+// the siren of a 12315 complaint: its whole reply window lies inside the ladder's last
+// step, so its reminders stay warnings until it is overdue.
+func (e Escalation) Level(kind, intent string, left time.Duration) notify.Level {
+	l := e.kindLevel(kind, left)
+	if l == notify.LevelUrgent && intent == cases.IntentQuestion && kind != cases.AlertOverdue {
+		return notify.LevelWarn
+	}
+	return l
+}
+
+// kindLevel is how loud an alert of a kind is with left to the deadline.
+func (e Escalation) kindLevel(kind string, left time.Duration) notify.Level {
 	e = e.withDefaults()
 	switch kind {
 	case cases.AlertOverdue, cases.AlertComplaint, cases.AlertPlatformAuth, cases.AlertPlatformSync:
@@ -112,12 +124,7 @@ func (w *Worker) retryAlert(ctx context.Context, now time.Time, a cases.Alert, c
 
 // renderAlert writes the merchant's alert from its template.
 func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cases.Alert) notify.Alert {
-	level := w.ladder.Level(a.Kind, c.Deadline.Sub(now))
-	if c.Intent == cases.IntentQuestion && level == notify.LevelUrgent && a.Kind != cases.AlertOverdue {
-		// A buyer's question waiting a few minutes is worth a nudge, not the siren of a
-		// 12315 complaint: its whole reply window is inside the ladder's last step.
-		level = notify.LevelWarn
-	}
+	level := w.ladder.Level(a.Kind, c.Intent, c.Deadline.Sub(now))
 	key := a.Kind
 	switch {
 	case a.Kind == cases.AlertWarn:

@@ -26,8 +26,15 @@ func TestEscalationLevel(t *testing.T) {
 		{cases.AlertOverdue, 0, notify.LevelUrgent},
 		{cases.AlertBuyerCancelled, -time.Hour, notify.LevelInfo},
 	} {
-		if got := e.Level(tc.kind, tc.left); got != tc.want {
+		if got := e.Level(tc.kind, "refund", tc.left); got != tc.want {
 			t.Errorf("Level(%s, %v)=%v, want %v", tc.kind, tc.left, got, tc.want)
 		}
+	}
+	// A buyer's question is nudged, not sounded like a complaint, until it is overdue.
+	if got := e.Level(cases.AlertReminder, cases.IntentQuestion, time.Minute); got != notify.LevelWarn {
+		t.Errorf("question reminder with a minute left: %v, want warn", got)
+	}
+	if got := e.Level(cases.AlertOverdue, cases.IntentQuestion, 0); got != notify.LevelUrgent {
+		t.Errorf("overdue question: %v, want urgent", got)
 	}
 }
