@@ -590,7 +590,7 @@ func (s *Store) FAQAdded(ctx context.Context) ([]FAQEntry, error) {
 // one live case per buyer, order and intent, a duplicate id): retrying it cannot succeed.
 func IsConflict(err error) bool { return err != nil && isConstraint(err) }
 
-// OrderOwnership reports whether buyer is one of an order's owners (OrderOwners), and
+// OrderOwnership reports whether buyer is one of an order's owners (order_owners), and
 // whether the order has any: what a buyer's right to an order turns on, read by two
 // index lookups however many buyers own it.
 func (s *Store) OrderOwnership(ctx context.Context, shop, orderID, buyer string) (owner, owned bool, err error) {
@@ -603,14 +603,4 @@ func (s *Store) OrderOwnership(ctx context.Context, shop, orderID, buyer string)
 		return nil
 	})
 	return owner, owned, err
-}
-
-// OrderOwners lists the chat buyers who may act on an order.
-func (s *Store) OrderOwners(ctx context.Context, shop, orderID string) ([]string, error) {
-	var out []string
-	err := s.read(ctx, func(tx *Tx) (err error) {
-		out, err = tx.OrderOwners(shop, orderID)
-		return err
-	})
-	return out, err
 }

@@ -537,24 +537,6 @@ func (tx *Tx) AlertedSince(shop, caseID, kind string, since time.Time) (bool, er
 	return n > 0, nil
 }
 
-// OrderOwners lists the chat buyers who may act on an order, first bound first.
-func (tx *Tx) OrderOwners(shop, orderID string) ([]string, error) {
-	rows, err := tx.query(`SELECT buyer FROM order_owners WHERE shop = ? AND order_id = ? ORDER BY at, buyer`, shop, orderID)
-	if err != nil {
-		return nil, fmt.Errorf("owners of order %s: %w", orderID, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var b string
-		if err := rows.Scan(&b); err != nil {
-			return nil, fmt.Errorf("scan order owner: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
-}
-
 // OtherCaseOnOrder reports whether the buyer has a case on the order besides except that
 // still stands — live, or decided (approved, refused, expired); withdrawn and closed ones
 // do not count. A buyer whose request on an order was approved is its owner, whatever
