@@ -1,11 +1,13 @@
 package faq
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"io"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,86 +83,77 @@ func PairCounts() (df map[string]int, docs int, err error) {
 // WritePairs writes pair counts as pairs.txt holds them: "docs N", then one
 // "pair<TAB>count" line per pair in at least minPairCount messages, in byte order.
 func WritePairs(w io.Writer, df map[string]int, docs int) error {
-	ps := make([]string, 0, len(df))
+	kept := make(map[string]int, len(df))
 	for p, c := range df {
 		if c >= minPairCount {
-			ps = append(ps, p)
+			kept[p] = c
 		}
 	}
-	sort.Strings(ps)
-	var b strings.Builder
-	fmt.Fprintf(&b, "docs\t%d\n", docs)
-	for _, p := range ps {
-		fmt.Fprintf(&b, "%s\t%d\n", p, df[p])
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return writeTable(w, kept, docs, func(p string) string { return p })
 }
 
 // readPairs parses pairs.txt.
 func readPairs(table string) (df map[string]int, docs int, err error) {
-	df = map[string]int{}
-	for n, line := range strings.Split(strings.TrimSuffix(table, "\n"), "\n") {
-		k, v, ok := strings.Cut(line, "\t")
-		count, cerr := strconv.Atoi(v)
-		if !ok || cerr != nil {
-			return nil, 0, fmt.Errorf("pairs.txt:%d: want key<TAB>count", n+1)
-		}
-		if n == 0 {
-			if k != "docs" {
-				return nil, 0, fmt.Errorf("pairs.txt:1: want docs<TAB>N")
-			}
-			docs = count
-			continue
-		}
+	return readTable("pairs.txt", table, func(k string) (string, error) {
 		if len([]rune(k)) != 2 {
-			return nil, 0, fmt.Errorf("pairs.txt:%d: %q is not two characters", n+1, k)
+			return "", fmt.Errorf("%q is not two characters", k)
 		}
-		df[k] = count
-	}
-	return df, docs, nil
+		return k, nil
+	})
 }
 
 // WriteCounts writes counts as rarity.txt holds them: "docs N", then one "char<TAB>count"
 // line per character, in code-point order.
 func WriteCounts(w io.Writer, df map[rune]int, docs int) error {
-	rs := make([]rune, 0, len(df))
-	for r := range df {
-		rs = append(rs, r)
-	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
+	return writeTable(w, df, docs, strconv.QuoteRune)
+}
+
+// writeTable writes a table as rarity.txt and pairs.txt hold one: "docs<TAB>N", then one
+// "key<TAB>count" line per key, keys in their natural order.
+func writeTable[K cmp.Ordered](w io.Writer, df map[K]int, docs int, format func(K) string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "docs\t%d\n", docs)
-	for _, r := range rs {
-		fmt.Fprintf(&b, "%s\t%d\n", strconv.QuoteRune(r), df[r])
+	for _, k := range slices.Sorted(maps.Keys(df)) {
+		fmt.Fprintf(&b, "%s\t%d\n", format(k), df[k])
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// readCounts parses rarity.txt.
-func readCounts(table string) (df map[rune]int, docs int, err error) {
-	df = map[rune]int{}
+// readTable parses a table writeTable wrote, named name in errors, each key read by key.
+func readTable[K comparable](name, table string, key func(string) (K, error)) (df map[K]int, docs int, err error) {
+	df = map[K]int{}
 	for n, line := range strings.Split(strings.TrimSuffix(table, "\n"), "\n") {
 		k, v, ok := strings.Cut(line, "\t")
 		count, cerr := strconv.Atoi(v)
 		if !ok || cerr != nil {
-			return nil, 0, fmt.Errorf("rarity.txt:%d: want key<TAB>count", n+1)
+			return nil, 0, fmt.Errorf("%s:%d: want key<TAB>count", name, n+1)
 		}
 		if n == 0 {
 			if k != "docs" {
-				return nil, 0, fmt.Errorf("rarity.txt:1: want docs<TAB>N")
+				return nil, 0, fmt.Errorf("%s:1: want docs<TAB>N", name)
 			}
 			docs = count
 			continue
 		}
-		r, err := strconv.Unquote(k)
-		if err != nil || len([]rune(r)) != 1 {
-			return nil, 0, fmt.Errorf("rarity.txt:%d: bad character %s", n+1, k)
+		kk, err := key(k)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s:%d: %w", name, n+1, err)
 		}
-		df[[]rune(r)[0]] = count
+		df[kk] = count
 	}
 	return df, docs, nil
+}
+
+// readCounts parses rarity.txt.
+func readCounts(table string) (df map[rune]int, docs int, err error) {
+	return readTable("rarity.txt", table, func(k string) (rune, error) {
+		r, err := strconv.Unquote(k)
+		if err != nil || len([]rune(r)) != 1 {
+			return 0, fmt.Errorf("bad character %s", k)
+		}
+		return []rune(r)[0], nil
+	})
 }
 
 // pairBackground weighs a pair of characters by its rarity in buyer chat:

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/aftersale/aftersale/faq"
@@ -16,33 +17,26 @@ func main() {
 	pairsOut := flag.String("pairs", "pairs.txt", "pair table to write")
 	flag.Parse()
 	df, docs, err := faq.CharCounts()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "genrarity:", err)
-		os.Exit(1)
-	}
-	var b bytes.Buffer
-	if err := faq.WriteCounts(&b, df, docs); err != nil {
-		fmt.Fprintln(os.Stderr, "genrarity:", err)
-		os.Exit(1)
-	}
-	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "genrarity:", err)
-		os.Exit(1)
-	}
+	check(err)
+	writeFile(*out, func(w io.Writer) error { return faq.WriteCounts(w, df, docs) })
 	fmt.Printf("genrarity: wrote %s (%d characters, %d messages)\n", *out, len(df), docs)
 	pdf, docs, err := faq.PairCounts()
+	check(err)
+	writeFile(*pairsOut, func(w io.Writer) error { return faq.WritePairs(w, pdf, docs) })
+	fmt.Printf("genrarity: wrote %s (%d distinct pairs, those in at least 2 of %d messages)\n", *pairsOut, len(pdf), docs)
+}
+
+// writeFile writes what write produces to path, whole or not at all.
+func writeFile(path string, write func(io.Writer) error) {
+	var b bytes.Buffer
+	check(write(&b))
+	check(os.WriteFile(path, b.Bytes(), 0o644))
+}
+
+// check ends the command on err.
+func check(err error) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "genrarity:", err)
 		os.Exit(1)
 	}
-	b.Reset()
-	if err := faq.WritePairs(&b, pdf, docs); err != nil {
-		fmt.Fprintln(os.Stderr, "genrarity:", err)
-		os.Exit(1)
-	}
-	if err := os.WriteFile(*pairsOut, b.Bytes(), 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "genrarity:", err)
-		os.Exit(1)
-	}
-	fmt.Printf("genrarity: wrote %s (%d distinct pairs, those in at least 2 of %d messages)\n", *pairsOut, len(pdf), docs)
 }
