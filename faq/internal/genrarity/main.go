@@ -26,7 +26,7 @@ func main() {
 	fmt.Printf("genrarity: wrote %s (%d distinct pairs, those in at least 2 of %d messages)\n", *pairsOut, len(pdf), docs)
 }
 
-// writeFile writes what write produces to path, whole or not at all.
+// writeFile writes what write produces to path (nothing when write fails).
 func writeFile(path string, write func(io.Writer) error) {
 	var b bytes.Buffer
 	check(write(&b))
