@@ -48,6 +48,14 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"三天不发货 我去消协举报你们", Complaint},
 		{"换货拖了一周了 不处理就给差评", Complaint},
 		{"东西挺好的 不会给差评的 放心", Greeting},
+		// denying a request names it only to deny it; "还没申请" is about to ask
+		{"我没申请退款啊 怎么显示退款中", Other},
+		{"我没有取消订单 谁取消的", Other},
+		{"不是我要换货的 是我老婆点错了", Other},
+		{"没想到又坏了 退货吧", Return},
+		// 换 of a phone or an address is where the parcel goes, not the goods
+		{"收货电话换一个 我换号了", Logistics},
+		{"能帮我换个收件地址吗", Logistics},
 		// a grievance with a remedy takes the remedy
 		{"质量这么差 给我退货退款", Return},
 		// a refund request that sends the goods back is a return; one that does not is not

@@ -61,7 +61,13 @@ type lexiconTables struct {
 	returnReq   []pattern
 	exchangeReq []pattern
 	sendsBack   []pattern
-	reasons     []reasonPattern
+	// A buyer denying they asked for something ("我没申请退款啊"): the verb of asking,
+	// negated, and the after-sale word it governs a few characters on.
+	denials []pattern
+	// Delivery details a buyer changes with 换 ("电话换一个", "换个地址"): not goods swapped.
+	contacts   []pattern
+	denialObjs []pattern
+	reasons    []reasonPattern
 }
 
 // lexicon returns the shared word tables.
@@ -111,6 +117,11 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// The goods going back: a refund request that says so is a return (DESIGN.md, return:
 	// "mentions goods going back").
 	lx.sendsBack = patterns("寄回", "寄还", "退回去", "寄过去给你", "发回去", "快递回去", "退货")
+	lx.denials = patterns("没申请", "没有申请", "没说要", "没说过要", "没有说要", "没要求", "没有要求", "没提交",
+		"没有提交", "没点", "没有点", "没让你", "没叫你", "没想要", "没想退", "没想换", "没取消", "没有取消", "不是我申请",
+		"不是我要", "不是我点", "不是我取消")
+	lx.contacts = patterns("电话", "手机号", "号码", "地址", "收件人", "收货人", "联系方式", "联系人")
+	lx.denialObjs = patterns("退", "换", "取消", "售后", "投诉", "维修", "订单", "申请")
 	// Checked in order; the first phrase found decides, so the more specific reasons come
 	// first: "货不对板" is not_as_described before 不对 reads as a wrong item, "摔坏了" is
 	// damage before 坏了 reads as quality.

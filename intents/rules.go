@@ -10,6 +10,9 @@ package intents
 // model is the model's own reading of t, which one boundary rule corrects.
 func applyRules(t *normText, model Label) (Label, bool) {
 	lx := lexicon()
+	if denies(t, lx) {
+		return Other, true // not a request, not a withdrawal: the merchant reads it
+	}
 	if retracts(t, lx) {
 		return Cancel, true
 	}
@@ -31,12 +34,53 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if anyUnnegated(t, lx, lx.exchangeReq) {
 		return Exchange, true
 	}
+	if model == Exchange && anyUnnegated(t, lx, lx.contacts) {
+		// 换 of a phone number or an address changes where the parcel goes (DESIGN.md:
+		// change address is logistics), not the goods.
+		return Logistics, true
+	}
 	if model == Refund && anyUnnegated(t, lx, lx.sendsBack) {
 		// DESIGN's boundary: money only is a refund; the goods going back (退货, 寄回) is a
 		// return, whatever weight the model gave the money words.
 		return Return, true
 	}
 	return "", false
+}
+
+// denies reports a buyer saying they never asked for an after-sale step: "我没申请退款啊",
+// "我没有取消订单", "不是我要换货的". Such a message names a request only to deny it, so it
+// opens none and withdraws none. The buyer must be the subject: "订单没取消" is a state, and
+// "我还没申请退款" (not yet) is about to ask.
+func denies(t *normText, lx *lexiconTables) bool {
+	const reach = 6 // runes from the verb to what it governs: "申请这个退款"
+	for k := range lx.denials {
+		p := &lx.denials[k]
+		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
+			if p.r[0] != '不' && !firstPerson(t, i) {
+				continue // "订单没取消" is the order's state, "我没取消" the buyer's denial
+			}
+			for j := i + len(p.r) - 2; j < t.n && j <= i+len(p.r)+reach && !isClauseEnd(t.r[j]); j++ {
+				if anyAt(t, j, lx.denialObjs) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// firstPerson reports 我 just before rune i in its clause, with only a softener between
+// ("我没", "我都没", "我根本没有", "我从来没"), and no 还 ("我还没申请": not yet).
+func firstPerson(t *normText, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-4; j-- {
+		switch r := t.r[j]; {
+		case r == '我':
+			return true
+		case r == '还' || isClauseEnd(r):
+			return false
+		}
+	}
+	return false
 }
 
 // retracts reports a buyer withdrawing their own after-sale request or complaint:
