@@ -146,10 +146,11 @@ type hyper struct {
 	// balance weighs each example by (mean class size / its class size)^balance: 0 treats
 	// every example alike; towards 1 the small labels count as much as "other".
 	balance float64
+	seed    uint64 // shuffles the training order; trainSeed in the shipped model
 }
 
 func defaultHyper() hyper {
-	return hyper{bits: hashBits, epochs: epochs, lr: learnRate, temp: temperature, balance: classBalance}
+	return hyper{bits: hashBits, epochs: epochs, lr: learnRate, temp: temperature, balance: classBalance, seed: trainSeed}
 }
 
 // train builds a classifier from labelled examples, which must all have known labels.
@@ -192,7 +193,7 @@ func fit(ts *trainingSet, h hyper) []float32 {
 			weight[l] = float32(math.Pow(float64(ts.len())/numLabels/count[l], h.balance))
 		}
 	}
-	rng := rand.New(rand.NewPCG(trainSeed, trainSeed^0x9E3779B97F4A7C15))
+	rng := rand.New(rand.NewPCG(h.seed, h.seed^0x9E3779B97F4A7C15))
 	step := float32(1)
 	for e := range h.epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })

@@ -36,7 +36,7 @@ func corpusDigest(fsys fs.FS, h hyper) ([32]byte, error) {
 	}
 	sort.Strings(names)
 	d := sha256.New()
-	fmt.Fprintf(d, "%d %d %g %g %g %d\n", h.bits, h.epochs, h.lr, h.temp, h.balance, trainSeed)
+	fmt.Fprintf(d, "%d %d %g %g %g %d\n", h.bits, h.epochs, h.lr, h.temp, h.balance, h.seed)
 	for _, n := range names {
 		b, err := fs.ReadFile(fsys, n)
 		if err != nil {
