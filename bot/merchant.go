@@ -470,6 +470,27 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		t.learned = append(t.learned, intents.Example{Text: ev.Text, Label: label})
 		learned++
 	}
+	if c.State.Live() && c.Intent != cases.IntentQuestion && label.OpensCase() && !t.hasLiveOf(c, label) {
+		// The buyer did ask for something, only not what the bot read ("鞋子有点挤 能换
+		// 大一码吗" opened as a refund): the request is corrected on the same case — its
+		// clock, order and words kept — and the buyer hears what it is now. Closing it
+		// would drop what the buyer asked for.
+		if err := t.tx.ChangeIntent(c, string(label), "merchant"); err != nil {
+			return err
+		}
+		prev := t.caseID
+		t.caseID = c.ID
+		err := t.sayTo(c.Buyer, "request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))})
+		t.caseID = prev
+		if err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("🧠 %s 已改为%s（已告诉买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, intentName(string(label)), learned, intentName(string(label)))
+		if len(kept) > 0 {
+			msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
+		}
+		return t.sayText(t.m.From, msg)
+	}
 	if c.State.Live() {
 		if err := t.tx.SetState(c, cases.StateClosed, "merchant", "误判 → "+string(label)); err != nil {
 			return err
@@ -510,6 +531,13 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 	}
 	return t.sayText(t.m.From, msg)
+}
+
+// hasLiveOf reports another live case of label by c's buyer on c's order: a correction
+// to label would make it a duplicate of that one.
+func (t *turn) hasLiveOf(c *cases.Case, label intents.Label) bool {
+	dup, err := t.tx.LiveRequestOnOrder(c.Shop, c.Buyer, c.OrderID, string(label), c.ID)
+	return dup || err != nil // unsure: close as before rather than risk a duplicate
 }
 
 // plainAsk is the confidence above which a request's words are plain enough that a bare

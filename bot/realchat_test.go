@@ -1133,3 +1133,50 @@ func TestRefundOnLiveReturnJoinsIt(t *testing.T) {
 		t.Fatalf("cases = %d, want A1 only", n)
 	}
 }
+
+// 误判 naming another request corrects the live case instead of closing it: the buyer asked
+// for something, only not what the bot read, and closing it would drop the request. Same
+// case, same order and clock; the buyer hears what it is now; the words are learned.
+func TestMisreadWithARequestCorrectsTheCase(t *testing.T) {
+	h := newHarness(t)
+	text := "杯子把手裂了 退了吧"
+	mustContain(t, h.say(buyer, text+" "+cupOrder), "A1")
+	a1 := h.mustCase("A1")
+	if a1.Intent != "refund" {
+		t.Fatalf("A1 is %s; the test needs the bot to read a refund first", a1.Intent)
+	}
+	before := len(h.sentTo(buyer))
+	mustContain(t, h.say(merchant, "A1 误判 退货"), "A1 已改为退货", "记住")
+	mustContain(t, h.sentTo(buyer)[before:], "A1", "退货")
+	c := h.mustCase("A1")
+	if c.Intent != "return" || !c.State.Live() || c.OrderID != cupOrder || !c.Deadline.Equal(a1.Deadline) {
+		t.Fatalf("A1 after 误判 退货 = %s %s order %s deadline %v; want a live return on %s, deadline %v kept",
+			c.Intent, c.State, c.OrderID, c.Deadline, cupOrder, a1.Deadline)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want the one corrected case", n)
+	}
+	h.app.Models.Wait()
+	h.say("另一个买家", text)
+	if got := h.say("另一个买家", "4705290012345678901"); !strings.Contains(joined(got), "退货") {
+		t.Fatalf("the next buyer with the same words got %q, want a return", got)
+	}
+}
+
+// A correction to a request the buyer already has live on that order would duplicate it:
+// the misread case closes as a bare 误判 does, and the other stays as it was.
+func TestMisreadOntoAnExistingRequestCloses(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子把手裂了 退了吧 "+cupOrder)
+	h.say(buyer, "杯盖也要换一个 换货 "+cupOrder)
+	if a1, a2 := h.mustCase("A1"), h.mustCase("A2"); a1.Intent != "refund" || a2.Intent != "exchange" {
+		t.Fatalf("A1 %s, A2 %s; the test needs a refund and an exchange on one order", a1.Intent, a2.Intent)
+	}
+	mustContain(t, h.say(merchant, "A1 误判 换货"), "A1 已作为误判关闭")
+	if c := h.mustCase("A1"); c.State != cases.StateClosed || c.Intent != "refund" {
+		t.Fatalf("A1 = %s %s, want the refund closed, not a second exchange", c.Intent, c.State)
+	}
+	if c := h.mustCase("A2"); c.Intent != "exchange" || !c.State.Live() {
+		t.Fatalf("A2 = %s %s, want the exchange live", c.Intent, c.State)
+	}
+}

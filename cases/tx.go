@@ -551,6 +551,18 @@ func (tx *Tx) OtherCaseOnOrder(shop, buyer, orderID, except string) (bool, error
 	return n > 0, nil
 }
 
+// LiveRequestOnOrder reports a live case (open, waiting for the merchant or the buyer) of
+// intent by buyer on orderID other than except: a second one would be a duplicate.
+func (tx *Tx) LiveRequestOnOrder(shop, buyer, orderID, intent, except string) (bool, error) {
+	var n int
+	err := tx.queryRow(`SELECT COUNT(*) FROM cases WHERE shop = ? AND buyer = ? AND order_id = ? AND intent = ? AND id <> ?
+		AND state IN (?, ?, ?)`, shop, buyer, orderID, intent, except, StateOpen, StateWaitingMerchant, StateWaitingBuyer).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("%s cases on order %s: %w", intent, orderID, err)
+	}
+	return n > 0, nil
+}
+
 // DropFirstUse unbinds a chat buyer who owns an order only by having used it first (how
 // "first"): the merchant refused or closed their request, so the order must not stay
 // locked away from its real buyer. A binding proven by phone stays.
