@@ -48,6 +48,7 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"三天不发货 我去消协举报你们", Complaint},
 		{"换货拖了一周了 不处理就给差评", Complaint},
 		{"东西挺好的 不会给差评的 放心", Greeting},
+		{"再拖着不处理 我就申请小二介入了", Complaint},
 		// denying a request names it only to deny it; "还没申请" is about to ask
 		{"我没申请退款啊 怎么显示退款中", Other},
 		{"我没有取消订单 谁取消的", Other},

@@ -91,7 +91,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	}
 	// Explicit escalations: to a regulator, the platform, the courts, the public, the rating.
 	lx.threats = patterns("投诉", "消协", "消费者协会", "举报", "曝光", "起诉", "差评", "工商", "律师",
-		"法院", "市场监管", "监管局", "黑猫", "报警", "告你", "平台介入", "找平台", "维权")
+		"法院", "市场监管", "监管局", "黑猫", "报警", "告你", "平台介入", "找平台", "维权",
+		// asking the platform to arbitrate (淘宝/天猫 "申请小二介入", 抖店 and 拼多多 "官方介入")
+		"小二介入", "客服介入", "官方介入", "申请介入", "要求介入")
 	lx.negators = patterns("不会", "不想", "不打算", "不至于", "不给", "不去", "没有", "没想", "不用", "不是",
 		"不再", "并不", "用不着", "没必要", "不需要", "别担心", "放心")
 	lx.retractV = patterns("撤销", "撤回", "撤了", "撤掉", "撤下")
