@@ -204,6 +204,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// An order number on its own says which order, not what for: ask that, not "没太明白".
 		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
 		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu)})
+	case res.Label == intents.Logistics && len(view.Live()) == 0 && swapShipping(m.Text):
+		// "我这个换货到底什么时候发出来": when the replacement of an exchange goes out —
+		// asked about that exchange, not the shop's general ship-by promise.
+		label = intents.Exchange
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
@@ -382,7 +386,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint) {
 		return e.answerStatus(ctx, m, sess, target)
 	}
-	if target == nil && needsOrder(label) && orderID == "" && sess.OrderID == "" && mentions(m.Text, statusWords...) && len(view.Live()) == 0 {
+	if target == nil && needsOrder(label) && orderID == "" && sess.OrderID == "" && asksEarlier(m.Text) && len(view.Live()) == 0 {
 		// "我之前申请的退款到账了吗" with no case here: it may have been applied for on the
 		// platform. Ask which order to look up — not "帮您办理退款", which is not what was
 		// asked. The order number then shows the order's state, or goes to the merchant.

@@ -187,6 +187,24 @@ var statusWords = []string{
 	"开了吗", "开了没", "提交了吗", "提交成功", "申请成功", "成功了吗", "通过了没",
 }
 
+// earlierWords say the request a message names was made already ("我申请的退货", "退的那个
+// 钱", "我的退款"): with a vague status word it asks where that request stands.
+var earlierWords = []string{"我申请的", "申请了", "申请的", "提交的", "退的那个", "退的钱", "换的那个", "修的那个",
+	"我的退款", "我的退货", "我的换货", "我的维修", "我这个退", "我这个换", "我那个退", "我那个换"}
+
+// asksEarlier reports a question about a request the buyer made before: a status word
+// ("之前申请", "到账"), or a vague one ("怎么还没", "到了没") about a request said to be
+// made already ("我申请的退货怎么还没人来取").
+func asksEarlier(text string) bool {
+	return mentions(text, statusWords...) || mentions(text, earlierWords...) && (mentions(text, vagueStatusWords...) || asks(text))
+}
+
+// swapShipping reports a delivery question about the replacement of an exchange made
+// before ("我这个换货什么时候发", "补发的到哪了"), not about an order.
+func swapShipping(text string) bool {
+	return mentions(text, "我这个换", "我那个换", "换的那个", "换的货", "换货的", "我的换货", "补发的", "重发的", "换的新")
+}
+
 // settledWords say an after-sale came to its end ("钱收到了", "换好了").
 var settledWords = []string{"收到了", "到账了", "已到账", "退回来了", "退到了", "已经退了", "已经好了", "搞定了", "解决了", "换好了", "修好了"}
 
@@ -200,7 +218,7 @@ func settledThanks(text string) bool {
 // "好了吗"): about a case only when the message's own reading is that case's request.
 var vagueStatusWords = []string{"怎么样了", "咋样了", "结果", "好了没", "好了吗", "什么情况", "啥情况", "到哪一步",
 	"还没到", "怎么还没", "咋还没", "发了没", "发出了吗", "有消息吗", "有回复吗", "多久能", "什么时候能", "啥时候能",
-	"要多久", "几天能", "退到哪", "退到哪里", "原路", "退回哪"}
+	"要多久", "几天能", "退到哪", "退到哪里", "原路", "退回哪", "到了没", "到了吗", "来取", "来拿"}
 
 // asksStatus reports whether text asks where an after-sale stands; vague words count
 // when the message reads as an after-sale request already.

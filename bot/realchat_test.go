@@ -551,6 +551,26 @@ func TestStatusQuestionWithoutCaseAsksWhichOrder(t *testing.T) {
 	}
 }
 
+// The same for a request said to be made already with only a vague status word ("我申请的
+// 退货怎么还没人来取", "退的那个钱到了没"), and for when an exchange's replacement ships
+// ("我这个换货到底什么时候发出来" — not the shop's ship-by promise from the FAQ).
+func TestEarlierRequestAskedVaguelyAsksWhichOrder(t *testing.T) {
+	for _, tc := range []struct{ text, intent string }{
+		{"我申请的退货怎么还没人来取", "退货"},
+		{"之前退的那个钱到了没", "退款"},
+		{"我这个换货到底什么时候发出来", "换货"},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			h := newHarness(t)
+			got := h.say(buyer, tc.text)
+			mustContain(t, got, "查一下"+tc.intent, "还没看到您的申请记录", "订单号")
+			if n := caseCount(t, h); n != 0 {
+				t.Fatalf("cases = %d, want none before the order number", n)
+			}
+		})
+	}
+}
+
 // "再不到我就退款了": the buyer still wants the parcel; the delivery is looked up and no
 // refund is started.
 func TestThreatOnDeliveryIsNoRefund(t *testing.T) {
