@@ -182,6 +182,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if res.Unclear || res.Confirm {
 			return e.remedyMenu(ctx, m, &sess, "several_orders")
 		}
+	case res.SlotOnly && slots.OrderID != "" && asking && len(sess.Menu) == 0 && !sess.Intent.OpensCase() &&
+		!sess.Told.IsZero() && e.now().Sub(sess.Told) <= questionOrderWithin:
+		// "我没申请退款啊 怎么显示退款中", then the order number: the order the waiting
+		// question is about, for the merchant answering it — not "请问要办理什么？".
+		sess.OrderID = slots.OrderID
+		return e.question(ctx, m, &sess)
 	case res.SlotOnly && slots.OrderID != "" && len(sess.Menu) > 0:
 		// The order number while a menu is open: keep it (and any further ones), and the menu.
 		sess.OrderID = slots.OrderID
@@ -244,6 +250,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.question(ctx, m, &sess)
 	case res.Unclear && len(sess.Menu) > 0:
 		// The menu is open already: not the same list again.
+		sess.MenuText = m.Text
+		return e.answer(ctx, m, "remedy_again", Data{})
+	case remedyMenuOpen(&sess) && res.Label == intents.Other && slots.OrderID == "" && (!asks(m.Text) || whatNow(m.Text)) && !e.faqAnswers(m):
+		// "耳机左耳没声音" got the remedy menu; "试了重新配对也不行", "怎么办": still the
+		// same problem, told on — the menu's question stands, not an inbox item.
 		sess.MenuText = m.Text
 		return e.answer(ctx, m, "remedy_again", Data{})
 	case policyLabel(res) != "" && slots.OrderID == "" && mentions(m.Text, "退", "换", "修") && policyQuestion(m.Text, slots) && e.faqAnswers(m):
@@ -847,6 +858,10 @@ func letters(text string) []rune {
 // pass on by themselves.
 var leadIns = []string{"问下", "问一下", "请问", "请问下", "咨询下", "咨询一下", "想问下", "想问一下", "我想问下", "我想问一下", "打扰下", "打扰一下", "那个", "这个", "咋整", "怎么整", "在不在"}
 
+// questionOrderWithin is how soon after a question went to the merchant an order number
+// sent alone is taken as the order the question is about.
+const questionOrderWithin = 10 * time.Minute
+
 // question puts a message the bot cannot answer itself into the merchant's inbox: a Q
 // item (cases.IntentQuestion) the merchant answers with "Q7 回复 文字", committed with the
 // reply that tells the buyer so. Further messages while it waits join it, so the merchant
@@ -889,6 +904,12 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 		t.caseID = c.ID
 		if err := t.record(c.ID, m); err != nil {
 			return err
+		}
+		if !fresh && c.OrderID == "" && sess.OrderID != "" {
+			c.OrderID = sess.OrderID // the order it is about, sent after it
+			if err := t.tx.SaveCase(c); err != nil {
+				return err
+			}
 		}
 		now := t.tx.Now()
 		if !fresh {

@@ -735,6 +735,12 @@ func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *c
 	})
 }
 
+// whatNow reports a buyer asking what to do about their problem ("怎么办", "咋整"): the
+// remedy is theirs to choose, not a question for the merchant.
+func whatNow(text string) bool {
+	return mentions(text, "怎么办", "咋办", "怎么弄", "咋弄", "咋整", "怎么整", "怎么处理", "咋处理")
+}
+
 // remedyMenuOpen reports whether the last question was which remedy the buyer wants.
 func remedyMenuOpen(sess *session) bool {
 	o := remedyOptions()

@@ -1200,3 +1200,34 @@ func TestMisreadOntoAnExistingRequestCloses(t *testing.T) {
 		t.Fatalf("A2 = %s %s, want the exchange live", c.Intent, c.State)
 	}
 }
+
+// A problem that got the remedy menu, told on ("试了重新配对也不行", "怎么办"): the menu's
+// question stands — not an inbox item for the merchant.
+func TestProblemToldOnKeepsTheRemedyMenu(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "耳机左耳没声音"), "1.", "怎么处理")
+	for _, text := range []string{"试了重新配对也不行", "怎么办"} {
+		mustContain(t, h.say(buyer, text), "回复上面的数字")
+	}
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d (an inbox item?), want none until the buyer chooses", n)
+	}
+	mustContain(t, h.say(buyer, "3"), "换货")
+}
+
+// An order number sent alone right after a question went to the merchant ("我没申请退款啊
+// 怎么显示退款中", then the number) is the order that question is about: it joins the
+// question — not "请问要办理什么？".
+func TestOrderNumberAfterAQuestionJoinsIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我没申请退款啊 怎么显示退款中"), "Q1")
+	got := h.say(buyer, cupOrder)
+	mustContain(t, got, "Q1")
+	if strings.Contains(joined(got), "办理什么") {
+		t.Fatalf("the order number got the order menu: %q", got)
+	}
+	c, err := h.store.Case(h.ctx, shopID, "Q1")
+	if err != nil || c.OrderID != cupOrder {
+		t.Fatalf("Q1 = %+v, %v; want it to carry order %s", c, err, cupOrder)
+	}
+}
