@@ -252,6 +252,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// The menu is open already: not the same list again.
 		sess.MenuText = m.Text
 		return e.answer(ctx, m, "remedy_again", Data{})
+	case res.Label == intents.Other && defect(slots.Reason) && whatNow(m.Text) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0:
+		// "杯子裂了 怎么办", "衣服起球了咋办": a problem with the goods and the buyer asking
+		// what now — the remedies are theirs to choose (the menu), not a usage question for
+		// the merchant's inbox.
+		return e.remedies(ctx, m, &sess)
 	case remedyMenuOpen(&sess) && res.Label == intents.Other && slots.OrderID == "" && (!asks(m.Text) || whatNow(m.Text)) && !e.faqAnswers(m):
 		// "耳机左耳没声音" got the remedy menu; "试了重新配对也不行", "怎么办": still the
 		// same problem, told on — the menu's question stands, not an inbox item.

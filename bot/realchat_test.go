@@ -1231,3 +1231,21 @@ func TestOrderNumberAfterAQuestionJoinsIt(t *testing.T) {
 		t.Fatalf("Q1 = %+v, %v; want it to carry order %s", c, err, cupOrder)
 	}
 }
+
+// A problem with the goods and "what now" ("杯子裂了 怎么办", "我上次买的那罐漏气了 咋办")
+// gets the remedy menu — the remedy is the buyer's to choose — not an inbox item.
+func TestProblemWithWhatNowGetsTheRemedies(t *testing.T) {
+	for _, text := range []string{"杯子裂了 怎么办", "我上次买的那罐漏气了 咋办", "鞋子开胶了怎么处理"} {
+		t.Run(text, func(t *testing.T) {
+			h := newHarness(t)
+			mustContain(t, h.say(buyer, text), "1. 退款", "3. 换货")
+			if n := caseCount(t, h); n != 0 {
+				t.Fatalf("cases = %d (an inbox item?), want none until the buyer chooses", n)
+			}
+		})
+	}
+	h := newHarness(t)
+	if got := h.say(buyer, "这个锅第一次用要怎么开锅"); strings.Contains(joined(got), "1. 退款") {
+		t.Fatalf("a usage question got the remedy menu: %q", got)
+	}
+}
