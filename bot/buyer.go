@@ -94,7 +94,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if m.Kind != KindText {
 		return e.media(ctx, m, &sess, view)
 	}
-	m.faq = &faqLookup{}
+	m.faq = &faqLookup{about: goodsBackAbout(view.Live())}
 	if m.Text == "" {
 		return e.answer(ctx, m, "empty", Data{})
 	}
@@ -210,6 +210,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// An order number on its own says which order, not what for: ask that, not "没太明白".
 		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
 		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu)})
+	case res.Label == intents.Logistics && changesAddress(m.Text) && !sess.Intent.OpensCase():
+		// "能改地址吗 改成公司的": the merchant changes it (or says it is too late); the
+		// order's tracking is no answer to it.
+		if slots.OrderID != "" {
+			sess.OrderID = slots.OrderID
+		}
+		return e.question(ctx, m, &sess)
 	case res.Label == intents.Logistics && len(view.Live()) == 0 && swapShipping(m.Text):
 		// "我这个换货到底什么时候发出来": when the replacement of an exchange goes out —
 		// asked about that exchange, not the shop's general ship-by promise.
@@ -397,6 +404,16 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "都两天了还没处理 再不退我给差评": a threat or anger about a live case is a
 		// grievance on it, alerted at once, whatever else the words ask.
 		return e.joinComplaint(ctx, m, sess, target)
+	}
+	if target != nil && goesBackTo(target) && asksReturnAddress(m.Text) {
+		// "寄回地址发我一下": given once the merchant agreed, not before — goods sent back
+		// before that may be refused.
+		if target.State == cases.StateResolved {
+			return e.answer(ctx, m, "return_address", Data{CaseID: target.ID, Address: e.shops[m.Shop].ReturnAddress})
+		}
+		if target.State.Live() {
+			return e.answer(ctx, m, "return_address_later", Data{CaseID: target.ID})
+		}
 	}
 	if target != nil && asksStatus(m.Text, label) && (label.OpensCase() || label == intents.Other || label == intents.Greeting) &&
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint) {
@@ -737,10 +754,41 @@ func (e *Engine) faqAnswer(m Message) (answer, id string, ok bool) {
 		return shop.FAQ.Answer(m.Text, shop.Name)
 	}
 	if !m.faq.done {
-		m.faq.answer, m.faq.id, m.faq.ok = shop.FAQ.Answer(m.Text, shop.Name)
+		text := m.Text
+		if m.faq.about != "" && sendingBack(text) {
+			text = m.faq.about + " " + text
+		}
+		m.faq.answer, m.faq.id, m.faq.ok = shop.FAQ.Answer(text, shop.Name)
 		m.faq.done = true
 	}
 	return m.faq.answer, m.faq.id, m.faq.ok
+}
+
+// goesBackTo reports a case whose goods come back to the shop: a return, or an exchange
+// (the item swapped or faulty goes back first).
+func goesBackTo(c *cases.Case) bool {
+	return c.Intent == string(intents.Return) || c.Intent == string(intents.Exchange)
+}
+
+// goodsBackAbout names the buyer's live request whose goods come back to the shop (退货,
+// 换货), or "".
+func goodsBackAbout(live []cases.Case) string {
+	for _, c := range live {
+		switch intents.Label(c.Intent) {
+		case intents.Return:
+			return "退货"
+		case intents.Exchange:
+			return "换货"
+		}
+	}
+	return ""
+}
+
+// sendingBack reports a short question about sending goods and its cost that names no
+// request itself ("运费谁出", "寄到哪个地址").
+func sendingBack(text string) bool {
+	return utf8.RuneCountInString(text) <= 12 && !mentions(text, "退", "换") &&
+		mentions(text, "运费", "邮费", "快递费", "谁出", "寄到哪", "寄哪", "怎么寄", "地址")
 }
 
 // faqAnswers reports whether the shop's FAQ answers m by itself.

@@ -185,6 +185,7 @@ var statusWords = []string{
 	"进展", "没动静", "没反应", "多长时间可以", "多长时间能", "多久能通过", "多久通过",
 	"之前申请", "上次申请", "上周申请", "昨天申请", "前天申请", "已经申请", "申请过", "申请的那个",
 	"开了吗", "开了没", "提交了吗", "提交成功", "申请成功", "成功了吗", "通过了没",
+	"多久能处理", "多久处理", "什么时候处理", "啥时候处理", "处理要多久", "什么时候给处理", "什么时候能处理", "啥时候能处理",
 }
 
 // earlierWords say the request a message names was made already ("我申请的退货", "退的那个
@@ -205,6 +206,18 @@ func swapShipping(text string) bool {
 	return mentions(text, "我这个换", "我那个换", "换的那个", "换的货", "换货的", "我的换货", "补发的", "重发的", "换的新")
 }
 
+// asksReturnAddress reports a buyer asking where to send goods back ("寄回地址发我一下",
+// "退货地址是哪", "寄到哪里").
+func asksReturnAddress(text string) bool {
+	return mentions(text, "寄回地址", "退货地址", "退回地址", "寄到哪", "寄回哪", "退到哪个地址", "寄哪里", "地址发我", "地址给我", "换货地址")
+}
+
+// changesAddress reports a buyer asking to change where the parcel goes ("能改地址吗",
+// "地址改成公司的"): the merchant acts on it, no tracking answers it.
+func changesAddress(text string) bool {
+	return mentions(text, "改地址", "改一下地址", "地址改", "修改地址", "换地址", "换个地址", "改收货地址", "改个地址", "地址换")
+}
+
 // settledWords say an after-sale came to its end ("钱收到了", "换好了").
 var settledWords = []string{"收到了", "到账了", "已到账", "退回来了", "退到了", "已经退了", "已经好了", "搞定了", "解决了", "换好了", "修好了"}
 
@@ -218,7 +231,8 @@ func settledThanks(text string) bool {
 // "好了吗"): about a case only when the message's own reading is that case's request.
 var vagueStatusWords = []string{"怎么样了", "咋样了", "结果", "好了没", "好了吗", "什么情况", "啥情况", "到哪一步",
 	"还没到", "怎么还没", "咋还没", "发了没", "发出了吗", "有消息吗", "有回复吗", "多久能", "什么时候能", "啥时候能",
-	"要多久", "几天能", "退到哪", "退到哪里", "原路", "退回哪", "到了没", "到了吗", "来取", "来拿"}
+	"要多久", "几天能", "退到哪", "退到哪里", "原路", "退回哪", "到了没", "到了吗", "来取", "来拿",
+	"什么时候发", "啥时候发", "什么时候到", "啥时候到", "多久到", "多久能到"}
 
 // asksStatus reports whether text asks where an after-sale stands; vague words count
 // when the message reads as an after-sale request already.

@@ -57,6 +57,10 @@ type Message struct {
 }
 
 type faqLookup struct {
+	// about names the goods-back request the buyer has live (退货, 换货), said before a
+	// short question about sending them ("运费谁出", "寄到哪") so the FAQ reads it as
+	// that request's question, not the shop's shipping fees.
+	about      string
 	done       bool
 	answer, id string
 	ok         bool

@@ -1249,3 +1249,45 @@ func TestProblemWithWhatNowGetsTheRemedies(t *testing.T) {
 		t.Fatalf("a usage question got the remedy menu: %q", got)
 	}
 }
+
+// Questions about a live request are answered from it: "多久能处理" is its status (it
+// went to the inbox, and the grievance after it joined that question instead of the
+// case); "换的什么时候发" too (it was noted as more words on the case).
+func TestVagueStatusOnALiveCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "口红色号发错了 换货 "+cupOrder), "A1")
+	for _, text := range []string{"多久能处理", "换的什么时候发"} {
+		mustContain(t, h.say(buyer, text), "A1", "正在等店主处理")
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d (an inbox item?), want only A1", n)
+	}
+}
+
+// With a return live, "运费谁出" is the return's postage (the FAQ's return_shipping),
+// not the shop's shipping fees; "寄回地址发我一下" waits for the merchant's yes, then
+// gets the shop's return address.
+func TestReturnQuestionsOnALiveReturn(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我想退货 "+cupOrder), "A1")
+	got := joined(h.say(buyer, "运费谁出"))
+	if strings.Contains(got, "包邮") || !strings.Contains(got, "运费") {
+		t.Fatalf("运费谁出 on a live return got %q, want the return postage answer", got)
+	}
+	mustContain(t, h.say(buyer, "寄回地址发我一下"), "同意后", "A1")
+	h.say(merchant, "A1 同意")
+	h.advance(time.Minute)
+	mustContain(t, h.say(buyer, "退货地址是哪里"), "寄回地址：", "A1")
+}
+
+// "能改地址吗 改成公司的" goes to the merchant, who changes it: the order's tracking
+// (what it got) does not answer it.
+func TestAddressChangeGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "能改地址吗 改成公司的 "+cupOrder)
+	mustContain(t, got, "Q1")
+	c, err := h.store.Case(h.ctx, shopID, "Q1")
+	if err != nil || c.OrderID != cupOrder {
+		t.Fatalf("Q1 = %+v, %v; want it to carry order %s", c, err, cupOrder)
+	}
+}

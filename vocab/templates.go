@@ -28,6 +28,8 @@ func replyFields() map[string][]string {
 		"nothing_to_cancel":     {},
 		"approved":              {"CaseID", "Intent"},
 		"approved_return":       {"CaseID", "Intent", "Address"},
+		"return_address":        {"CaseID", "Address"},
+		"return_address_later":  {"CaseID"},
 		"rejected":              {"CaseID", "Intent", "Reason"},
 		"other":                 {},
 		"too_long":              {"Max"},
