@@ -1235,7 +1235,8 @@ func TestOrderNumberAfterAQuestionJoinsIt(t *testing.T) {
 // A problem with the goods and "what now" ("杯子裂了 怎么办", "我上次买的那罐漏气了 咋办")
 // gets the remedy menu — the remedy is the buyer's to choose — not an inbox item.
 func TestProblemWithWhatNowGetsTheRemedies(t *testing.T) {
-	for _, text := range []string{"杯子裂了 怎么办", "我上次买的那罐漏气了 咋办", "鞋子开胶了怎么处理"} {
+	for _, text := range []string{"杯子裂了 怎么办", "我上次买的那罐漏气了 咋办", "鞋子开胶了怎么处理",
+		"喂 你好 我是前几天在你们这买了一个电饭煲的 那个电饭煲用了两次就煮不熟饭了 我儿子说让我找你们 你看看怎么弄"} {
 		t.Run(text, func(t *testing.T) {
 			h := newHarness(t)
 			mustContain(t, h.say(buyer, text), "1. 退款", "3. 换货")
