@@ -431,6 +431,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.answer(ctx, m, "status_ask_order", Data{Intent: intentName(string(label))})
 	}
 	switch {
+	case label == intents.Complaint && target != nil && target.State.Live() && !chosen && (res.Confirm || res.Unclear) &&
+		!res.Escalation && !angry(m.Text) && target.Intent != string(intents.Complaint):
+		// "颜色不变" on a size exchange, read as a grievance only just: a detail for the
+		// case, not a reason to tell the merchant it is urgent.
+		return e.noteOnCase(ctx, m, sess, target)
 	case label == intents.Complaint && target != nil && target.State.Live():
 		return e.joinComplaint(ctx, m, sess, target)
 	case label == intents.Complaint && target != nil && target.State == cases.StateRejected && res.Escalation:

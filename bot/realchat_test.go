@@ -1292,3 +1292,20 @@ func TestAddressChangeGoesToTheMerchant(t *testing.T) {
 		t.Fatalf("Q1 = %+v, %v; want it to carry order %s", c, err, cupOrder)
 	}
 }
+
+// A detail read as a grievance only just ("颜色不变" on a size exchange) is noted on the
+// live case: no "已加急", no urgent alert. An angry word still raises it.
+func TestMiddlingGrievanceOnALiveCaseIsADetail(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "亲 衣服尺码偏大 想换小一码 "+cupOrder), "A1")
+	h.takeAlerts()
+	got := joined(h.say(buyer, "颜色不变"))
+	if strings.Contains(got, "加急") || !strings.Contains(got, "A1") {
+		t.Fatalf("颜色不变 got %q, want it noted on A1 without 加急", got)
+	}
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("alerts %+v for a detail", a)
+	}
+	h.advance(10 * time.Minute)
+	mustContain(t, h.say(buyer, "你们怎么回事 一天了都没人理"), "加急")
+}
