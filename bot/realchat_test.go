@@ -1233,10 +1233,12 @@ func TestOrderNumberAfterAQuestionJoinsIt(t *testing.T) {
 }
 
 // A problem with the goods and "what now" ("杯子裂了 怎么办", "我上次买的那罐漏气了 咋办")
-// gets the remedy menu — the remedy is the buyer's to choose — not an inbox item.
+// gets the remedy menu — the remedy is the buyer's to choose — not an inbox item; so does
+// a smell told flatly ("被子收到了 有股味道", which got "没太明白").
 func TestProblemWithWhatNowGetsTheRemedies(t *testing.T) {
 	for _, text := range []string{"杯子裂了 怎么办", "我上次买的那罐漏气了 咋办", "鞋子开胶了怎么处理",
-		"喂 你好 我是前几天在你们这买了一个电饭煲的 那个电饭煲用了两次就煮不熟饭了 我儿子说让我找你们 你看看怎么弄"} {
+		"喂 你好 我是前几天在你们这买了一个电饭煲的 那个电饭煲用了两次就煮不熟饭了 我儿子说让我找你们 你看看怎么弄",
+		"被子收到了 有股味道"} {
 		t.Run(text, func(t *testing.T) {
 			h := newHarness(t)
 			mustContain(t, h.say(buyer, text), "1. 退款", "3. 换货")
