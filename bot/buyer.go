@@ -629,6 +629,54 @@ func (t *turn) foldAside(sess *session, c *cases.Case) error {
 	return t.tx.SetState(q, cases.StateClosed, "bot", "并入 "+c.ID)
 }
 
+// leadInWithin is how recent an inbox item of statements must be to be the start of the
+// request a new case opens for.
+const leadInWithin = 10 * time.Minute
+
+// foldLeadIn moves into c the inbox item the buyer's request began as: words sent minutes
+// before it that asked nothing ("我买的那个台灯", "灯不亮了", "才用了一个星期"), which went
+// to the merchant as a question because no request was plain yet. They are the case's
+// description; left apart they would remind the merchant about a question nobody asked.
+// An item that asks something (a pre-sale question) stays: the merchant still owes it an
+// answer.
+func (t *turn) foldLeadIn(c *cases.Case) error {
+	live, err := t.tx.BuyerCases(c.Shop, c.Buyer)
+	if err != nil {
+		return err
+	}
+	for i := range live {
+		q := &live[i]
+		if q.Intent != cases.IntentQuestion || t.tx.Now().Sub(q.OpenedAt) > leadInWithin || q.OrderID != "" && q.OrderID != c.OrderID {
+			continue
+		}
+		events, err := t.tx.Events(q.Shop, q.ID)
+		if err != nil {
+			return err
+		}
+		var words []said
+		for _, ev := range events {
+			if ev.Kind != cases.EventMessage || ev.Actor != "buyer" {
+				continue
+			}
+			if asks(ev.Text) {
+				words = nil
+				break
+			}
+			words = append(words, said{Text: ev.Text, Media: ev.Media})
+		}
+		if len(words) == 0 {
+			continue
+		}
+		if err := t.recordAll(c.ID, words); err != nil {
+			return err
+		}
+		if err := t.tx.SetState(q, cases.StateClosed, "bot", "并入 "+c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // liveByID is the case with id among the live cases cs, or nil ("" finds none).
 func liveByID(cs []cases.Case, id string) *cases.Case {
 	if id == "" {
@@ -1175,6 +1223,9 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			return err
 		}
 		if err := t.foldAside(sess, c); err != nil {
+			return err
+		}
+		if err := t.foldLeadIn(c); err != nil {
 			return err
 		}
 		if err := t.tx.QueueJob(cases.Job{Shop: shop.ID, CaseID: c.ID, Kind: cases.JobOpenCase}); err != nil {

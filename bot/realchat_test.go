@@ -1311,3 +1311,32 @@ func TestMiddlingGrievanceOnALiveCaseIsADetail(t *testing.T) {
 	h.advance(10 * time.Minute)
 	mustContain(t, h.say(buyer, "你们怎么回事 一天了都没人理"), "加急")
 }
+
+// A request that began as statements the bot passed to the merchant ("我买的那个台灯",
+// "灯不亮了", "才用了一个星期", the order) takes them along when it opens: they are its
+// description, and the inbox item closes (it went on reminding beside the case). A real
+// question asked before stays for the merchant to answer.
+func TestLeadInStatementsFoldIntoTheCase(t *testing.T) {
+	h := newHarness(t)
+	for _, text := range []string{"我买的那个台灯", "灯不亮了", "才用了一个星期", cupOrder} {
+		h.say(buyer, text)
+	}
+	if _, err := h.store.Case(h.ctx, shopID, "Q1"); err != nil {
+		t.Fatalf("no inbox item from the lead-in: %v (the test needs one)", err)
+	}
+	mustContain(t, h.say(buyer, "能换个新的吗"), "A1")
+	q, _ := h.store.Case(h.ctx, shopID, "Q1")
+	if q.State.Live() {
+		t.Fatalf("Q1 is %s, want it folded into A1", q.State)
+	}
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "台灯") || !strings.Contains(tr, "灯不亮了") {
+		t.Fatalf("A1 transcript %q lacks the buyer's description", tr)
+	}
+
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "这个台灯能调光吗 有几档"), "Q1")
+	h.say(buyer, "另外 上次买的杯子裂了 退款 "+cupOrder)
+	if q, _ := h.store.Case(h.ctx, shopID, "Q1"); !q.State.Live() {
+		t.Fatalf("the pre-sale question Q1 is %s, want it still waiting for the merchant", q.State)
+	}
+}
