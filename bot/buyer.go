@@ -293,6 +293,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case label == intents.Complaint && !res.Escalation && remedyMenuOpen(&sess):
 		// "噪音大" after "总是死机" got the remedies: still describing the problem, the
 		// question stands (remedies says so once), not a fresh menu each message.
+	case label == intents.Cancel && remedyMenuOpen(&sess) && len(view.Live()) == 0:
+		// "算了 就这样吧" to the remedy menu: the problem is let go — an OK, not "您目前
+		// 没有进行中的售后单".
+		sess.Menu = nil
+		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
 	default:
 		sess.Menu = nil
 	}
@@ -404,6 +409,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "都两天了还没处理 再不退我给差评": a threat or anger about a live case is a
 		// grievance on it, alerted at once, whatever else the words ask.
 		return e.joinComplaint(ctx, m, sess, target)
+	}
+	if target != nil && target.State.Live() && label == intents.Logistics && hurriesOnly(m.Text) &&
+		target.Intent != string(intents.Exchange) && target.Intent != string(intents.Human) {
+		// "快点" on a live refund: hurrying that request, not asking where a parcel is.
+		return e.answerStatus(ctx, m, sess, target)
 	}
 	if target != nil && goesBackTo(target) && asksReturnAddress(m.Text) {
 		// "寄回地址发我一下": given once the merchant agreed, not before — goods sent back
@@ -1320,9 +1330,10 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			text := t.e.replies.Render(key, Data{OrderID: order.ID})
 			return t.sayText(m.From, text)
 		})
-	case order.Status == adapters.OrderDelivered && mentions(m.Text, notReceivedWords...):
-		// "显示签收了 可我根本没收到": the tracking says delivered, the buyer says not —
-		// showing it again helps nobody; the merchant checks with the courier.
+	case mentions(m.Text, notReceivedWords...) && (order.Status == adapters.OrderDelivered || mentions(m.Text, "签收")):
+		// "显示签收了 可我根本没收到": the tracking says delivered (or the buyer sees it so,
+		// whatever our copy of it says), the buyer says not — showing it again helps
+		// nobody; the merchant checks with the courier.
 		return e.question(ctx, m, sess)
 	case order.Status == adapters.OrderShipped || order.Status == adapters.OrderDelivered:
 		sess.Tracked = order.ID
@@ -1562,6 +1573,13 @@ const fragmentRunes = 6
 // urges reports a message that only hurries the answer along ("着急买 麻烦快点回复下").
 func urges(text string) bool {
 	return mentions(text, "急", "快点", "麻烦", "尽快", "赶紧", "回复", "在吗", "等你", "快回")
+}
+
+// hurriesOnly reports a message that only hurries ("快点", "麻烦快点处理", "催一下"),
+// naming no parcel, courier or delivery.
+func hurriesOnly(text string) bool {
+	return utf8.RuneCountInString(text) <= 8 && mentions(text, "快点", "尽快", "赶紧", "催", "抓紧", "快些", "快一点") &&
+		!mentions(text, deliveryWords...)
 }
 
 // leavesPhone reports a message that gives the buyer's phone number to be reached on.

@@ -1340,3 +1340,33 @@ func TestLeadInStatementsFoldIntoTheCase(t *testing.T) {
 		t.Fatalf("the pre-sale question Q1 is %s, want it still waiting for the merchant", q.State)
 	}
 }
+
+// "怎么显示已签收 我没收到啊" with the order: the buyer sees it delivered whatever our copy
+// of the tracking says — showing the tracking again helps nobody; it goes to the merchant.
+func TestSignedButNotReceivedGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	const inTransit = "4705290012345678901" // 已发货 in the sample order book
+	got := h.say("阿橘不吃鱼", "老板 我那个订单怎么显示已签收 我没收到啊 "+inTransit)
+	mustContain(t, got, "Q1")
+	if strings.Contains(joined(got), "运单号") {
+		t.Fatalf("got the tracking again: %q", got)
+	}
+}
+
+// "快点" on a live refund hurries that refund (its status), not a parcel; "算了 就这样吧"
+// to the remedy menu is an OK, not "您目前没有进行中的售后单".
+func TestHurryAndDropWithoutACase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "退款 退款 退款 "+cupOrder), "A1")
+	got := joined(h.say(buyer, "快点"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "运单号") {
+		t.Fatalf("快点 on a live refund got %q, want A1's status", got)
+	}
+
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "收到的杯子和图片颜色不一样"), "1. 退款")
+	got = joined(h.say(buyer, "算了 就这样吧"))
+	if strings.Contains(got, "没有进行中的售后单") {
+		t.Fatalf("dropping the menu got %q", got)
+	}
+}
