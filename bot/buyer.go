@@ -279,6 +279,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			// Not liking the goods is 七天无理由: they go back (DESIGN: return).
 			label = intents.Return
 		}
+	case needsOrder(res.Label) && hypothetical(m.Text) && !e.faqAnswers(m) && !mentions(m.Text, requestAfterAll...):
+		// "问一下哈 如果退款的话一般几天能到账": how it would go, asked before deciding — the
+		// merchant answers; no request starts (it opened a refund and alerted).
+		return e.question(ctx, m, &sess)
 	case res.Unclear && len(sess.Menu) == 0 && defect(slots.Reason):
 		// "收到杯子碎了 怎么搞": something is wrong with the goods; ask which remedy, with
 		// every remedy on the list, rather than the classifier's guesses.
@@ -465,8 +469,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// The same request again: it joins the live case.
 		sess.OrderID = target.OrderID
 		return e.openOrUpdate(ctx, m, sess, intents.Label(target.Intent), target.OrderID)
-	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State != cases.StateCancelled && asks(m.Text):
+	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State != cases.StateCancelled && asks(m.Text) &&
+		(target.State != cases.StateClosed || asksStatus(m.Text, label)):
 		// A question about a case that is over ("钱退到哪里" after the refund was approved).
+		// After one the merchant closed (neutrally, or as a misreading) a request asked as
+		// a question ("保温杯我不想要了 能退款吗") is a new request, not its status.
 		return e.answerStatus(ctx, m, sess, target)
 	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State == cases.StateCancelled && asks(m.Text) && !chosen:
 		// "那钱能马上退回吗" after the buyer withdrew the case: a question, not the request
@@ -1581,6 +1588,15 @@ func hurriesOnly(text string) bool {
 	return utf8.RuneCountInString(text) <= 8 && mentions(text, "快点", "尽快", "赶紧", "催", "抓紧", "快些", "快一点") &&
 		!mentions(text, deliveryWords...)
 }
+
+// hypothetical reports a question about what would happen ("如果退款的话几天到账",
+// "万一不合适能换吗"), not a request.
+func hypothetical(text string) bool {
+	return asks(text) && mentions(text, "如果", "要是", "假如", "万一", "假设", "比如说")
+}
+
+// requestAfterAll are words that make a hypothetical a request after all ("如果不行就直接退款吧").
+var requestAfterAll = []string{"吧", "给我退", "帮我退", "给我换", "帮我换", "我要退", "我要换", "申请"}
 
 // leavesPhone reports a message that gives the buyer's phone number to be reached on.
 func leavesPhone(text string) bool {

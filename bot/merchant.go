@@ -228,7 +228,10 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 		}
 		t.caseID = c.ID
 		reconsider := cmd.Verb == vocab.Approve && c.State == cases.StateRejected
-		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && !reconsider {
+		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && cmd.Verb != vocab.Reply && !reconsider {
+			// Replying stays open on a case that is over: a buyer asks about a refusal, or
+			// sends the waybill of goods coming back, and the follow-up alert says to answer.
+
 			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.StateLabel()))
 		}
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: m.Text}); err != nil {
@@ -448,10 +451,16 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if ev.Kind != cases.EventMessage || ev.Media != "" || onlySlots(ev.Text) {
 			continue
 		}
-		if r := t.e.read(c.Shop, ev.Text); r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) {
-			// Words the model reads plainly as something else did not cause the misreading,
-			// and an explicit 转人工 is never one ("是我本人的啊 转人工" on a case the merchant
-			// calls 维修): learning them would teach the next buyer's 转人工 as a repair.
+		r := t.e.read(c.Shop, ev.Text)
+		// Words the model reads plainly as something else did not cause the misreading,
+		// and an explicit 转人工 is never one ("是我本人的啊 转人工" on a case the merchant
+		// calls 维修): learning them would teach the next buyer's 转人工 as a repair. Nor is
+		// an explicit escalation ("我要投诉你们") learned as another request: it is a
+		// complaint whatever the case became (DESIGN.md: a threat wins over every other
+		// label), and learning it would deafen the bot to the next buyer's threat. (Named
+		// as no request at all — "投诉你们家的快递小哥太帅了" 误判 其他 — it was no threat.)
+		if r.Escalation && label.OpensCase() && label != intents.Complaint ||
+			r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) {
 			kept = append(kept, ev.Text)
 			continue
 		}
@@ -459,7 +468,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			// A bare 误判 ("not an after-sale at all") is easy to send by mistake; words
 			// that plainly ask for a remedy ("杯子碎了 退款") are not unlearned on it, or
 			// every buyer who says them would be ignored. Naming the label learns them.
-			if r := t.e.read(c.Shop, ev.Text); r.Label.OpensCase() && r.Confidence >= plainAsk {
+			if r.Label.OpensCase() && r.Confidence >= plainAsk {
 				kept = append(kept, ev.Text)
 				continue
 			}

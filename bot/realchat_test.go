@@ -1370,3 +1370,57 @@ func TestHurryAndDropWithoutACase(t *testing.T) {
 		t.Fatalf("dropping the menu got %q", got)
 	}
 }
+
+// From a merchant's trial: replying stays open on a case that is over (the follow-up
+// alert says to answer with 回复, which was refused as 无需再处理).
+func TestReplyOnAClosedCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子裂了 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 拒绝 超过7天了")
+	before := len(h.sentTo(buyer))
+	h.say(merchant, "A1 回复 您好，可以先拍照给我们看看")
+	mustContain(t, h.sentTo(buyer)[before:], "可以先拍照")
+}
+
+// 误判 to another request never learns an explicit escalation as that request: the next
+// buyer's "我要投诉你们" is still a complaint. A case without an order is not turned into
+// a request the buyer already has live on some order.
+func TestMisreadKeepsEscalationsAndAvoidsDuplicates(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "什么垃圾质量 洗一次就掉色 我要投诉你们"), "A1")
+	h.advance(time.Minute)
+	mustContain(t, h.say(buyer, "算了 直接退钱吧 "+cupOrder), "A2")
+	if a2 := h.mustCase("A2"); a2.Intent != "refund" {
+		t.Fatalf("A2 is %s; the test needs a refund", a2.Intent)
+	}
+	got := h.say(merchant, "A1 误判 退款")
+	mustContain(t, got, "A1 已作为误判关闭")
+	if c := h.mustCase("A1"); c.State.Live() || c.Intent != "complaint" {
+		t.Fatalf("A1 = %s %s, want the complaint closed (a refund is live as A2)", c.Intent, c.State)
+	}
+	h.app.Models.Wait()
+	mustContain(t, h.say("另一个买家", "什么垃圾质量 洗一次就掉色 我要投诉你们"), "A3")
+	if c := h.mustCase("A3"); c.Intent != "complaint" {
+		t.Fatalf("the next buyer's threat opened %s, want complaint", c.Intent)
+	}
+}
+
+// After the merchant closed a misread case, a real request on that order asked as a
+// question ("保温杯我不想要了 能退款吗") starts a request — it got the closed case's status
+// and nothing reached the merchant. A hypothetical ("如果退款的话一般几天能到账") starts none.
+func TestRequestAfterAClosedCaseAndHypotheticals(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 误判 其他")
+	h.advance(time.Minute)
+	got := joined(h.say(buyer, "亲 保温杯我不想要了 能退款吗 反正还没用"))
+	if strings.Contains(got, "已关闭") {
+		t.Fatalf("a new request got the closed case's status: %q", got)
+	}
+
+	h = newHarness(t)
+	got = joined(h.say(buyer, "问一下哈 如果退款的话一般几天能到账"))
+	if n := caseCount(t, h); strings.Contains(got, "办理退款") || n > 0 && !strings.Contains(got, "Q1") {
+		t.Fatalf("a hypothetical got %q (%d cases), want no request", got, n)
+	}
+}

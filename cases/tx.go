@@ -552,11 +552,12 @@ func (tx *Tx) OtherCaseOnOrder(shop, buyer, orderID, except string) (bool, error
 }
 
 // LiveRequestOnOrder reports a live case (open, waiting for the merchant or the buyer) of
-// intent by buyer on orderID other than except: a second one would be a duplicate.
+// intent by buyer on orderID other than except: a second one would be a duplicate. With
+// orderID "" any order counts (a request without an order may be about any of them).
 func (tx *Tx) LiveRequestOnOrder(shop, buyer, orderID, intent, except string) (bool, error) {
 	var n int
-	err := tx.queryRow(`SELECT COUNT(*) FROM cases WHERE shop = ? AND buyer = ? AND order_id = ? AND intent = ? AND id <> ?
-		AND state IN (?, ?, ?)`, shop, buyer, orderID, intent, except, StateOpen, StateWaitingMerchant, StateWaitingBuyer).Scan(&n)
+	err := tx.queryRow(`SELECT COUNT(*) FROM cases WHERE shop = ? AND buyer = ? AND (order_id = ? OR ? = '') AND intent = ? AND id <> ?
+		AND state IN (?, ?, ?)`, shop, buyer, orderID, orderID, intent, except, StateOpen, StateWaitingMerchant, StateWaitingBuyer).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("%s cases on order %s: %w", intent, orderID, err)
 	}
