@@ -512,6 +512,35 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		}
 	}
 	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, learned, intentName(string(label)))
+	if c.Intent == cases.IntentQuestion && label == intents.Complaint {
+		// A grievance the bot took for a question ("你们什么意思？？" after a refusal): the
+		// complaint opens now with the buyer's words, its clock and alerts, and the buyer
+		// hears it was registered.
+		nc := &cases.Case{Shop: c.Shop, Buyer: c.Buyer, BuyerName: c.BuyerName, Intent: string(intents.Complaint), OrderID: c.OrderID, Platform: c.Platform}
+		if err := t.tx.OpenCase(nc, t.shop.Policy(nc.Intent)); err != nil {
+			return err
+		}
+		var words []said
+		for _, ev := range events {
+			if ev.Kind == cases.EventMessage && ev.Actor == "buyer" {
+				words = append(words, said{Text: ev.Text, Media: ev.Media})
+			}
+		}
+		if err := t.recordAll(nc.ID, words); err != nil {
+			return err
+		}
+		if err := t.tx.QueueJob(cases.Job{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.JobOpenCase}); err != nil {
+			return err
+		}
+		prev := t.caseID
+		t.caseID = nc.ID
+		err := t.sayTo(c.Buyer, "complaint_opened", Data{CaseID: nc.ID, Intent: intentName(nc.Intent), OrderID: nc.OrderID, Deadline: nc.Deadline})
+		t.caseID = prev
+		if err != nil {
+			return err
+		}
+		msg = fmt.Sprintf("🧠 %s 改为投诉：已开投诉单 %s（买家原话已带上，已告诉买家）；记住了 %d 句买家原话是「投诉」。", c.ID, nc.ID, learned)
+	}
 	if c.Intent == cases.IntentQuestion && needsOrder(label) {
 		// A question that was really a request ("饭盒盖子是裂的" → 退货): the request starts
 		// now, with the buyer's words, and the buyer is asked for the one thing missing.

@@ -1424,3 +1424,23 @@ func TestRequestAfterAClosedCaseAndHypotheticals(t *testing.T) {
 		t.Fatalf("a hypothetical got %q (%d cases), want no request", got, n)
 	}
 }
+
+// "Q1 误判 投诉" on a grievance the bot took for a question ("你们这样做合适吗") opens the complaint with the
+// buyer's words and tells the buyer — it closed the question and dropped the grievance.
+func TestMisreadQuestionAsComplaintOpensIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们这样做合适吗"), "Q1")
+	before := len(h.sentTo(buyer))
+	mustContain(t, h.say(merchant, "Q1 误判 投诉"), "已开投诉单 A1")
+	mustContain(t, h.sentTo(buyer)[before:], "A1")
+	c := h.mustCase("A1")
+	if c.Intent != "complaint" || !c.State.Live() {
+		t.Fatalf("A1 = %s %s, want a live complaint", c.Intent, c.State)
+	}
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "你们这样做合适吗") {
+		t.Fatalf("A1 transcript %q lacks the buyer's words", tr)
+	}
+	if q, _ := h.store.Case(h.ctx, shopID, "Q1"); q.State.Live() {
+		t.Fatalf("Q1 still %s", q.State)
+	}
+}
