@@ -419,10 +419,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "快点" on a live refund: hurrying that request, not asking where a parcel is.
 		return e.answerStatus(ctx, m, sess, target)
 	}
-	if target != nil && goesBackTo(target) && asksReturnAddress(m.Text) {
-		// "寄回地址发我一下": given once the merchant agreed, not before — goods sent back
-		// before that may be refused.
+	if target != nil && goesBackTo(target) && (asksReturnAddress(m.Text) || asksSendBack(m.Text)) {
+		// "寄回地址发我一下", "不用我把碎的寄回去吧": given once the merchant agreed, not
+		// before — goods sent back before that may be refused. A broken or missing item's
+		// exchange is reshipped with nothing sent back (merchant.go, goesBack).
 		if target.State == cases.StateResolved {
+			if target.Intent == string(intents.Exchange) && !goesBack(intents.Reason(target.Reason)) {
+				return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
+			}
 			return e.answer(ctx, m, "return_address", Data{CaseID: target.ID, Address: e.shops[m.Shop].ReturnAddress})
 		}
 		if target.State.Live() {

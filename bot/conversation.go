@@ -212,6 +212,13 @@ func asksReturnAddress(text string) bool {
 	return mentions(text, "寄回地址", "退货地址", "退回地址", "寄到哪", "寄回哪", "退到哪个地址", "寄哪里", "地址发我", "地址给我", "换货地址")
 }
 
+// asksSendBack reports a question about whether or how goods go back ("不用我把碎的寄回
+// 去吧", "要寄回去吗").
+func asksSendBack(text string) bool {
+	q := asks(text) || strings.HasSuffix(strings.TrimRight(text, " 。.!！~～"), "吧") // "不用…寄回去吧": a check
+	return q && mentions(text, "寄回", "退回去", "寄过去", "寄给你们", "发回去")
+}
+
 // changesAddress reports a buyer asking to change where the parcel goes ("能改地址吗",
 // "地址改成公司的"): the merchant acts on it, no tracking answers it.
 func changesAddress(text string) bool {

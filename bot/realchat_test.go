@@ -1444,3 +1444,17 @@ func TestMisreadQuestionAsComplaintOpensIt(t *testing.T) {
 		t.Fatalf("Q1 still %s", q.State)
 	}
 }
+
+// "不用我把碎的寄回去吧" on an approved exchange of a broken item is answered (nothing goes
+// back: it is reshipped) — it opened a second, return case; for a size exchange the
+// return address is the answer.
+func TestSendBackQuestionOnAnApprovedExchange(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 换一个新的 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.advance(time.Minute)
+	mustContain(t, h.say(buyer, "你们不用我把碎的寄回去吧"), "不用寄回", "A1")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want only A1", n)
+	}
+}

@@ -30,6 +30,7 @@ func replyFields() map[string][]string {
 		"approved_return":       {"CaseID", "Intent", "Address"},
 		"return_address":        {"CaseID", "Address"},
 		"return_address_later":  {"CaseID"},
+		"no_send_back":          {"CaseID"},
 		"rejected":              {"CaseID", "Intent", "Reason"},
 		"other":                 {},
 		"too_long":              {"Max"},
