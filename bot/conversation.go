@@ -360,7 +360,8 @@ func pingOnly(res intents.Result, text string) bool {
 
 // questionWords mark a message that asks something, so an OK at its start does not make
 // it a bare OK ("好的 多少钱").
-var questionWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多长时间", "怎么", "什么", "啥", "哪", "几", "谁", "能不能", "可不可以", "是不是"}
+var questionWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多长时间", "怎么", "什么", "啥", "哪", "几", "谁", "能不能", "可不可以", "是不是",
+	"有没有", "有木有", "会不会", "要不要", "行不行"}
 
 // bareOK reports a short OK that asks nothing: "好的 等下拍".
 func bareOK(text string) bool {
