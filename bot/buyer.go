@@ -735,6 +735,12 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 			break
 		}
 	}
+	if approved := newestIn(view.Cases, cases.StateResolved); target == nil && approved != nil && needsOrder(intents.Label(approved.Intent)) &&
+		res.Confidence >= withdrawAbove && !sess.Intent.OpensCase() {
+		// "算了 壳子我留着用了 不退了" after the refund was approved: nothing live to
+		// withdraw, but the merchant must hear it before the money or the parcel goes.
+		return e.followUp(ctx, m, sess, approved)
+	}
 	switch {
 	case target == nil && res.Confidence >= withdrawAbove:
 		return e.cancel(ctx, m, sess)

@@ -1458,3 +1458,21 @@ func TestSendBackQuestionOnAnApprovedExchange(t *testing.T) {
 		t.Fatalf("cases = %d, want only A1", n)
 	}
 }
+
+// Withdrawing after the merchant approved ("算了 壳子我留着用了 不退了") reaches the
+// merchant on that case — it got "您目前没有进行中的售后单" and the refund went ahead.
+func TestWithdrawalAfterApprovalReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子不想要了 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.takeAlerts()
+	h.advance(time.Minute)
+	got := joined(h.say(buyer, "算了 杯子我留着用了 不退了"))
+	if strings.Contains(got, "没有进行中的售后单") || !strings.Contains(got, "A1") {
+		t.Fatalf("withdrawal after approval got %q, want it passed to the merchant on A1", got)
+	}
+	h.fire()
+	if a := h.takeAlerts(); len(a) == 0 || !strings.Contains(a[0].Text, "不退了") {
+		t.Fatalf("alerts %+v, want the merchant told", a)
+	}
+}
