@@ -463,6 +463,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.complaint(ctx, m, sess)
 	case label == intents.Complaint && target != nil && target.State == cases.StateRejected:
 		return e.followUp(ctx, m, sess, target)
+	case needsOrder(label) && target != nil && related(label, target.Intent) && asks(m.Text) && !asksStatus(m.Text, label) &&
+		!changesMind(m.Text) && e.faqAnswers(m):
+		// "退回去的运费谁出 我有运费险吗" with the return live or approved: the shop's
+		// answer from its FAQ — not "已补充到您的售后单", which answers nothing.
+		answer, _, _ := e.faqAnswer(m)
+		return e.chatText(ctx, m, sess, answer)
 	case needsOrder(label) && target != nil && target.State.Live() && needsOrder(intents.Label(target.Intent)) &&
 		string(label) != target.Intent && changesMind(m.Text) && !res.Confirm &&
 		(!related(label, target.Intent) || dropsRequest(m.Text, target.Intent)):
@@ -537,7 +543,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
 		return e.chat(ctx, m, sess, greetingKey(m.Text))
 	}
-	if label == intents.Other || label == intents.Logistics && orderID == "" && sess.OrderID == "" && !asksOrderState(m.Text) {
+	if label == intents.Other || label == intents.Logistics && orderID == "" && (sess.OrderID == "" || newPurchase(m.Text)) && !asksOrderState(m.Text) {
 		// ("发货了吗" asks about the buyer's own order: its state, from the order number —
 		// not the shop's general ship-by promise; "什么时候发货" may get that.)
 		// A common question the shop has answered in its FAQ (包邮吗, 什么时候发货): the
@@ -1597,6 +1603,12 @@ func urges(text string) bool {
 func hurriesOnly(text string) bool {
 	return utf8.RuneCountInString(text) <= 8 && mentions(text, "快点", "尽快", "赶紧", "催", "抓紧", "快些", "快一点") &&
 		!mentions(text, deliveryWords...)
+}
+
+// newPurchase reports a question about an order not yet placed ("今天下单的话什么时候发
+// 货"): the shop's general answer, not the tracking of the order talked about before.
+func newPurchase(text string) bool {
+	return mentions(text, "下单的话", "现在拍", "今天拍", "现在下单", "今天下单", "拍了的话", "再买", "还想买", "再拍", "再下单")
 }
 
 // hypothetical reports a question about what would happen ("如果退款的话几天到账",

@@ -1476,3 +1476,27 @@ func TestWithdrawalAfterApprovalReachesTheMerchant(t *testing.T) {
 		t.Fatalf("alerts %+v, want the merchant told", a)
 	}
 }
+
+// From a buyer trial: with a request live or approved, a question the FAQ answers gets the
+// FAQ ("退回去的运费谁出 我有运费险吗" got "已补充到您的售后单"); a question about a new
+// purchase ("今天下单的话什么时候发货") gets the shop's answer, not the old order's
+// tracking; "别给我退了" starts no refund.
+func TestQuestionsBesideACaseAndDontRefund(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "衣服小了 我要退货 "+cupOrder), "A1")
+	h.advance(time.Minute)
+	got := joined(h.say(buyer, "退回去的运费谁出 我有运费险吗"))
+	if !strings.Contains(got, "运费险") || strings.Contains(got, "已补充") {
+		t.Fatalf("postage question beside a live return got %q, want the FAQ answer", got)
+	}
+	got = joined(h.say(buyer, "另外问下 今天下单的话什么时候发货"))
+	if strings.Contains(got, "运单号") || !strings.Contains(got, "发出") {
+		t.Fatalf("a new purchase's ship time got %q, want the shop's ship-by answer", got)
+	}
+
+	h = newHarness(t)
+	h.say(buyer, "纸尿裤我还要的 别给我退了 "+cupOrder)
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("别给我退了 opened %d cases", n)
+	}
+}

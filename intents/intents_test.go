@@ -66,6 +66,7 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"那就退货就行了是吧", Return},
 		// 取消 a little before the request it withdraws; 取消 an order is a refund.
 		{"麻烦你帮我取消一下我的退款申请可以不", Cancel},
+		{"纸尿裤我还要的 别给我退了", Cancel},
 		{"应该可以取消我的申请啊", Cancel},
 		{"帮我把这单取消了 退款", Refund},
 		// A remedy asked in so many words wins over the grievance told before it; giving up
