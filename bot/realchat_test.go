@@ -1259,7 +1259,7 @@ func TestProblemWithWhatNowGetsTheRemedies(t *testing.T) {
 func TestVagueStatusOnALiveCase(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "口红色号发错了 换货 "+cupOrder), "A1")
-	for _, text := range []string{"多久能处理", "换的什么时候发"} {
+	for _, text := range []string{"多久能处理", "换的什么时候发", "弄好了没啊", "处理到哪了？"} {
 		mustContain(t, h.say(buyer, text), "A1", "正在等店主处理")
 	}
 	if n := caseCount(t, h); n != 1 {
