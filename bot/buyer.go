@@ -470,6 +470,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// answer from its FAQ — not "已补充到您的售后单", which answers nothing.
 		answer, _, _ := e.faqAnswer(m)
 		return e.chatText(ctx, m, sess, answer)
+	case needsOrder(label) && target != nil && target.State.Live() && target.Intent == string(intents.Complaint) &&
+		!res.Escalation && !res.Confirm && (target.OrderID == "" || orderID == "" || orderID == target.OrderID):
+		// "数据线 充不进电 垃圾" opened a complaint; "退款吧" is the remedy it was about
+		// (DESIGN.md: a grievance that asks for a remedy takes the remedy's label) — the
+		// same case becomes the refund, words and clock kept, not a second case beside it.
+		return e.switchRequest(ctx, m, sess, view, target, label)
 	case needsOrder(label) && target != nil && target.State.Live() && needsOrder(intents.Label(target.Intent)) &&
 		string(label) != target.Intent && changesMind(m.Text) && !res.Confirm &&
 		(!related(label, target.Intent) || dropsRequest(m.Text, target.Intent)):
@@ -623,7 +629,14 @@ func (e *Engine) switchRequest(ctx context.Context, m Message, sess *session, vi
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: "改为" + intentName(string(label)) + "：" + m.Text}); err != nil {
 			return err
 		}
-		return t.say("request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))})
+		if err := t.say("request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))}); err != nil {
+			return err
+		}
+		if c.OrderID == "" && needsOrder(label) {
+			// A complaint opened before any order was named: the request needs one now.
+			return t.say("ask_order", Data{Intent: intentName(string(label))})
+		}
+		return nil
 	})
 }
 
