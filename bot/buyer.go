@@ -471,10 +471,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		answer, _, _ := e.faqAnswer(m)
 		return e.chatText(ctx, m, sess, answer)
 	case needsOrder(label) && target != nil && target.State.Live() && target.Intent == string(intents.Complaint) &&
-		!res.Escalation && !res.Confirm && (target.OrderID == "" || orderID == "" || orderID == target.OrderID):
+		!res.Escalation && !res.Confirm && (target.OrderID == "" || orderID == "" || orderID == target.OrderID) &&
+		!e.escalated(ctx, target):
 		// "数据线 充不进电 垃圾" opened a complaint; "退款吧" is the remedy it was about
 		// (DESIGN.md: a grievance that asks for a remedy takes the remedy's label) — the
 		// same case becomes the refund, words and clock kept, not a second case beside it.
+		// A complaint the buyer escalated (12315, 差评) stays one: the remedy is a request
+		// of its own.
 		return e.switchRequest(ctx, m, sess, view, target, label)
 	case needsOrder(label) && target != nil && target.State.Live() && needsOrder(intents.Label(target.Intent)) &&
 		string(label) != target.Intent && changesMind(m.Text) && !res.Confirm &&
@@ -862,6 +865,22 @@ func (e *Engine) faqAnswer(m Message) (answer, id string, ok bool) {
 		m.faq.done = true
 	}
 	return m.faq.answer, m.faq.id, m.faq.ok
+}
+
+// escalated reports a case whose buyer threatened to escalate (12315, 差评, 投诉): its
+// complaint stands whatever remedy is asked after it. Unsure (the store unread), it says
+// yes, and the case stays as it is.
+func (e *Engine) escalated(ctx context.Context, c *cases.Case) bool {
+	events, err := e.store.Events(ctx, c.Shop, c.ID)
+	if err != nil {
+		return true
+	}
+	for _, ev := range events {
+		if ev.Kind == cases.EventMessage && ev.Actor == "buyer" && e.read(c.Shop, ev.Text).Escalation {
+			return true
+		}
+	}
+	return false
 }
 
 // goesBackTo reports a case whose goods come back to the shop: a return, or an exchange
