@@ -1089,6 +1089,14 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 				return nil // a fragment, told a moment ago: the words join it quietly
 			}
 			sess.Told = now
+			if !c.Deadline.IsZero() && now.After(c.Deadline) {
+				// "还没人回吗 都20分钟了": the reply time the buyer was told has passed —
+				// say sorry and ring the merchant again, not "稍等" as if nothing were late.
+				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: now, Note: m.Text}); err != nil {
+					return err
+				}
+				return t.say("question_late", Data{CaseID: c.ID})
+			}
 			return t.say("question_more", Data{CaseID: c.ID})
 		}
 		sess.Told = now

@@ -1519,3 +1519,24 @@ func TestQuestionsBesideACaseAndDontRefund(t *testing.T) {
 		t.Fatalf("别给我退了 opened %d cases", n)
 	}
 }
+
+// "还没人回吗 都20分钟了" after the promised reply time: sorry, and the merchant rung
+// again — not "稍等" as if nothing were late.
+func TestLateQuestionSaysSorryAndRingsAgain(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们家这款杯子能进洗碗机吗"), "Q1")
+	h.fire()
+	h.takeAlerts()
+	h.advance(20 * time.Minute)
+	h.fire()
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "还没人回吗 都20分钟了"), "久等", "Q1")
+	h.fire()
+	var texts []string
+	for _, a := range h.takeAlerts() {
+		texts = append(texts, a.Text)
+	}
+	if !strings.Contains(joined(texts), "都20分钟了") {
+		t.Fatalf("alerts %q, want the merchant rung with the buyer's words", texts)
+	}
+}

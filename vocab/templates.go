@@ -31,6 +31,7 @@ func replyFields() map[string][]string {
 		"return_address":        {"CaseID", "Address"},
 		"return_address_later":  {"CaseID"},
 		"no_send_back":          {"CaseID"},
+		"question_late":         {"CaseID"},
 		"rejected":              {"CaseID", "Intent", "Reason"},
 		"other":                 {},
 		"too_long":              {"Max"},
