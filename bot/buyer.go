@@ -1474,10 +1474,20 @@ func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *c
 	// A question, hurrying ("怎么还没人回"), a ping ("有没有人啊") or the ask again ("转人工
 	// 转人工") is answered every time; other words at most every personWaitEvery.
 	tell := e.now().Sub(sess.Told) >= personWaitEvery || asks(m.Text) || urges(m.Text) || pings(m.Text) || again
+	var faq string
+	if asks(m.Text) && !again && !urges(m.Text) && !pings(m.Text) && !mentions(m.Text, "人", "回", "客服", "等") {
+		// (Not "怎么还没人回": that is about the wait, answered with when.)
+		// "顺便问下 你们什么时候发货": the shop's FAQ answers it while the person is awaited
+		// (the buyer got "店主已收到您找真人的请求" again and no answer).
+		faq, _, _ = e.faqAnswer(m)
+	}
 	replies, err := e.do(ctx, m, func(t *turn) error {
 		t.caseID = c.ID
 		if err := t.record(c.ID, m); err != nil {
 			return err
+		}
+		if faq != "" {
+			return t.sayText(m.From, faq)
 		}
 		if phone != "" {
 			// "直接打给我 138…": the number the person who takes over will call.

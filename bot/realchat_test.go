@@ -1540,3 +1540,18 @@ func TestLateQuestionSaysSorryAndRingsAgain(t *testing.T) {
 		t.Fatalf("alerts %q, want the merchant rung with the buyer's words", texts)
 	}
 }
+
+// Waiting for a person, a question the FAQ answers is answered ("顺便问下 包邮吗" got
+// "店主已收到您找真人的请求" again) and kept on the person-request for the merchant.
+func TestFAQWhileWaitingForAPerson(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "转人工"), "真人")
+	h.advance(time.Minute)
+	got := joined(h.say(buyer, "顺便问下 包邮吗"))
+	if !strings.Contains(got, "包邮") || strings.Contains(got, "找真人的请求") {
+		t.Fatalf("a FAQ question while waiting for a person got %q", got)
+	}
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "包邮吗") {
+		t.Fatalf("A1 transcript %q lacks the question", tr)
+	}
+}

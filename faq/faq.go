@@ -438,9 +438,26 @@ func (b *Book) Match(text string) []Hit {
 }
 
 func (b *Book) match(text string) []Hit {
-	hits := b.score(text)
+	hits := b.score(withoutLeadIn(text))
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	return hits
+}
+
+// leadIns are the words a buyer opens a question with in the middle of a chat ("顺便问下
+// 包邮吗", "对了 台灯保修几年啊"): they ask nothing, and an entry's coverage counts them as
+// words it does not speak of.
+var leadIns = []string{"顺便问一下", "顺便问下", "顺便问问", "另外问一下", "另外问下", "还想问一下", "还想问下", "还有个问题",
+	"对了", "另外", "顺便"}
+
+// withoutLeadIn is text without the lead-in it opens with, if any.
+func withoutLeadIn(text string) string {
+	t := strings.TrimLeft(text, " ，,。.!！~～")
+	for _, w := range leadIns {
+		if rest, ok := strings.CutPrefix(t, w); ok && strings.TrimLeft(rest, " ，,。.!！~～") != "" {
+			return strings.TrimLeft(rest, " ，,。.!！~～")
+		}
+	}
+	return text
 }
 
 // score is every entry's hit for text, in the book's order.

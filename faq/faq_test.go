@@ -296,3 +296,19 @@ func TestContainedPhrasing(t *testing.T) {
 		t.Errorf("a message holding the phrasing: %s similarity %.2f, want invoice ≥ 0.8 (its cosine alone: 0.75)", h.ID, h.Similarity)
 	}
 }
+
+// A lead-in a buyer opens a question with mid-chat ("顺便问下", "对了") asks nothing and
+// must not cost the question its answer; "还有货吗" keeps its 还有.
+func TestLeadInsAskNothing(t *testing.T) {
+	b := sample(t)
+	for _, tc := range []struct{ text, want string }{
+		{"顺便问下 包邮吗", "free_shipping"},
+		{"对了 你们保修多久啊", "warranty"},
+		{"还有货吗", "stock"},
+	} {
+		_, id, ok := b.Answer(tc.text, "小店")
+		if !ok || id != tc.want {
+			t.Errorf("Answer(%q) = %q, %v; want %q", tc.text, id, ok, tc.want)
+		}
+	}
+}
