@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aftersale/aftersale/cases"
 )
 
 func TestForwardedAddr(t *testing.T) {
@@ -87,6 +89,23 @@ func TestWeakTokenReasons(t *testing.T) {
 		got := weakToken(tok)
 		if (want == "") != (got == "") || (want != "" && !strings.Contains(got, want)) {
 			t.Errorf("weakToken(%q) = %q, want %q", tok, got, want)
+		}
+	}
+}
+
+// The board shows the merchant Chinese for what the code records in English (a trial
+// merchant saw "followup", "buyer_said", "request changed: human → return", "已同意
+// released").
+func TestCodeWordsShownInChinese(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{alertName(cases.AlertFollowUp), "买家追问"},
+		{alertName(cases.AlertBuyerReplied), "买家已回复"},
+		{alertName(cases.AlertBuyerSaid), "接管中买家来消息"},
+		{eventText(cases.Event{Kind: cases.EventUpdated, Text: "request changed: human → return"}), "改为退货退款（原为人工客服）"},
+		{stateChange(cases.Event{Kind: cases.EventState, From: cases.StateWaitingMerchant, To: cases.StateResolved, Text: "waiting_merchant→resolved released"}), "待商家处理 → 已同意 （释放，交回机器人）"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
 	}
 }

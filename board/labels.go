@@ -128,6 +128,12 @@ func eventText(e cases.Event) string {
 			return "买家又提了一次同样的请求"
 		case strings.HasPrefix(e.Text, "order "):
 			return "买家补充了订单号 " + strings.TrimPrefix(e.Text, "order ")
+		case strings.HasPrefix(e.Text, "request changed: "):
+			// cases.Tx.ChangeIntent: "request changed: <old> → <new>"
+			from, to, ok := strings.Cut(strings.TrimPrefix(e.Text, "request changed: "), " → ")
+			if ok {
+				return "改为" + intentName(to) + "（原为" + intentName(from) + "）"
+			}
 		}
 	case cases.EventAlert:
 		switch {

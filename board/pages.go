@@ -375,9 +375,18 @@ func stateChange(e cases.Event) string {
 	}
 	out := e.From.Label() + " → " + e.To.Label()
 	if _, note, ok := strings.Cut(e.Text, " "); ok && note != "" {
-		out += " " + note
+		out += " " + noteName(note)
 	}
 	return out
+}
+
+// noteName is a state change's note in Chinese where the code wrote a word of its own
+// (bot: "released" when the merchant hands the buyer back); free text as recorded.
+func noteName(note string) string {
+	if note == "released" {
+		return "（释放，交回机器人）"
+	}
+	return note
 }
 
 func eventName(kind string) string {
@@ -424,6 +433,12 @@ func alertName(kind string) string {
 		return "平台授权失效"
 	case cases.AlertPlatformSync:
 		return "平台同步失败"
+	case cases.AlertFollowUp:
+		return "买家追问"
+	case cases.AlertBuyerReplied:
+		return "买家已回复"
+	case cases.AlertBuyerSaid:
+		return "接管中买家来消息"
 	}
 	return kind
 }
