@@ -33,8 +33,10 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// repeatWithin is how soon the same words again count as a repeat, not a new message.
-const repeatWithin = time.Minute
+// repeatWithin is how soon the same words again count as a repeat (a double tap, a
+// resend), not a new message. Longer, it silenced a buyer asking "钱到了吗" again after
+// 40 seconds of no answer they liked — a buyer who asks again is waiting.
+const repeatWithin = 10 * time.Second
 
 // pace is one buyer's standing against the limits. Limiters are in memory (go-cache,
 // an hour after the buyer's last message): a restart forgets them, which only gives a

@@ -344,6 +344,10 @@ func TestFloodControl(t *testing.T) {
 	if got := h.say(buyer, "在吗"); len(got) != 0 {
 		t.Fatalf("the same words again at once were answered again: %q", got)
 	}
+	h.advance(40 * time.Second)
+	if got := h.say(buyer, "在吗"); len(got) != 1 {
+		t.Fatalf("the same words 40 s later (a buyer still waiting) got %q, want an answer", got)
+	}
 	replies := 0
 	for i := range 200 {
 		replies += len(h.say("刷屏买家", fmt.Sprintf("问一下第%d个问题", i)))
