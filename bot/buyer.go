@@ -414,6 +414,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// grievance on it, alerted at once, whatever else the words ask.
 		return e.joinComplaint(ctx, m, sess, target)
 	}
+	if target != nil && target.State.Live() && moneyArrived(m.Text) {
+		// "平台已经给我极速退款到账了 碎的眼影还要寄回去吗": the platform refunded already —
+		// the merchant must hear it now (or refund twice), not find it among the words.
+		return e.followUp(ctx, m, sess, target)
+	}
 	if target != nil && target.State.Live() && label == intents.Logistics && hurriesOnly(m.Text) &&
 		target.Intent != string(intents.Exchange) && target.Intent != string(intents.Human) {
 		// "快点" on a live refund: hurrying that request, not asking where a parcel is.
@@ -1647,6 +1652,13 @@ const fragmentRunes = 6
 // urges reports a message that only hurries the answer along ("着急买 麻烦快点回复下").
 func urges(text string) bool {
 	return mentions(text, "急", "快点", "麻烦", "尽快", "赶紧", "回复", "在吗", "等你", "快回")
+}
+
+// moneyArrived reports a buyer saying the refund reached them already ("已经退款到账了",
+// "钱已经退回来了"), not asking whether it did.
+func moneyArrived(text string) bool {
+	return mentions(text, "到账了", "已到账", "已经到账", "退回来了", "已经退了", "已经退款了", "已经退给我了") &&
+		!mentions(text, "到账了吗", "到账了没", "退回来了吗", "退回来了没", "已经退了吗", "还没")
 }
 
 // hurriesOnly reports a message that only hurries ("快点", "麻烦快点处理", "催一下"),

@@ -1559,3 +1559,22 @@ func TestFAQWhileWaitingForAPerson(t *testing.T) {
 		t.Fatalf("A1 transcript %q lacks the question", tr)
 	}
 }
+
+// "平台已经给我极速退款到账了 碎的还要寄回去吗" on a live refund: the merchant is alerted
+// at once (a second refund would follow otherwise), not only shown the words.
+func TestMoneyArrivedReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	h.fire()
+	h.takeAlerts()
+	h.advance(time.Minute)
+	mustContain(t, h.say(buyer, "平台已经给我极速退款到账了 碎的还要寄回去吗"), "A1")
+	h.fire()
+	var texts []string
+	for _, a := range h.takeAlerts() {
+		texts = append(texts, a.Text)
+	}
+	if !strings.Contains(joined(texts), "到账") {
+		t.Fatalf("alerts %q, want the merchant told the money arrived", texts)
+	}
+}
