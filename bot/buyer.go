@@ -558,7 +558,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
 		return e.chat(ctx, m, sess, greetingKey(m.Text))
 	}
-	if label == intents.Other || label == intents.Logistics && orderID == "" && (sess.OrderID == "" || newPurchase(m.Text)) && !asksOrderState(m.Text) {
+	if label == intents.Other || label == intents.Logistics && orderID == "" && (sess.OrderID == "" || newPurchase(m.Text) || courierChoice(m.Text)) && !asksOrderState(m.Text) {
 		// ("发货了吗" asks about the buyer's own order: its state, from the order number —
 		// not the shop's general ship-by promise; "什么时候发货" may get that.)
 		// A common question the shop has answered in its FAQ (包邮吗, 什么时候发货): the
@@ -1672,6 +1672,13 @@ func hurriesOnly(text string) bool {
 // 货"): the shop's general answer, not the tracking of the order talked about before.
 func newPurchase(text string) bool {
 	return mentions(text, "下单的话", "现在拍", "今天拍", "现在下单", "今天下单", "拍了的话", "再买", "还想买", "再拍", "再下单")
+}
+
+// courierChoice reports a question about which courier the shop uses ("你们发什么快递 能
+// 发顺丰吗"), not about where an order is: the shop's answer, whatever order was named.
+func courierChoice(text string) bool {
+	return mentions(text, "发什么快递", "什么快递", "哪家快递", "能发顺丰", "发顺丰", "走顺丰", "指定快递") &&
+		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
 }
 
 // hypothetical reports a question about what would happen ("如果退款的话几天到账",

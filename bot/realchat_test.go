@@ -1516,6 +1516,10 @@ func TestQuestionsBesideACaseAndDontRefund(t *testing.T) {
 	if strings.Contains(got, "运单号") || !strings.Contains(got, "发出") {
 		t.Fatalf("a new purchase's ship time got %q, want the shop's ship-by answer", got)
 	}
+	got = joined(h.say(buyer, "你们发什么快递 能发顺丰吗"))
+	if strings.Contains(got, "运单号") || !strings.Contains(got, "顺丰") {
+		t.Fatalf("a courier question got %q, want the shop's courier answer", got)
+	}
 
 	h = newHarness(t)
 	h.say(buyer, "纸尿裤我还要的 别给我退了 "+cupOrder)
