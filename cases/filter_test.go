@@ -109,3 +109,48 @@ func TestChangeIntent(t *testing.T) {
 		t.Fatalf("ChangeIntent on a withdrawn case: %v, want ErrIllegalTransition", err)
 	}
 }
+
+// Events merged in from another case (合并) fall into place by their own time: a trial
+// merchant read the merged case's later messages first.
+func TestMergedEventsInTimeOrder(t *testing.T) {
+	clk := newClock()
+	s := MustOpenStore(t, clk)
+	ctx := context.Background()
+	p := cases.Policy{RespondWithin: time.Hour}
+	a := &cases.Case{Shop: "demo", Buyer: "b", Intent: "refund", OrderID: "1"}
+	b := &cases.Case{Shop: "demo", Buyer: "b", Intent: "refund", OrderID: "2"}
+	say := func(c *cases.Case, text string) {
+		t.Helper()
+		if err := s.Update(ctx, func(tx *cases.Tx) error {
+			return tx.AddEvent(cases.Event{Shop: "demo", CaseID: c.ID, Kind: cases.EventMessage, Actor: "buyer", Text: text})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Add(time.Minute)
+	}
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return tx.OpenCase(a, p) }); err != nil {
+		t.Fatal(err)
+	}
+	say(a, "one")
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return tx.OpenCase(b, p) }); err != nil {
+		t.Fatal(err)
+	}
+	say(b, "two")
+	say(a, "three")
+	if err := s.Update(ctx, func(tx *cases.Tx) error { return tx.MoveEvents("demo", b.ID, a.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := s.Events(ctx, "demo", a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var said []string
+	for _, e := range ev {
+		if e.Kind == cases.EventMessage {
+			said = append(said, e.Text)
+		}
+	}
+	if strings.Join(said, " ") != "one two three" {
+		t.Fatalf("merged transcript %q, want one two three", said)
+	}
+}

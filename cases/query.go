@@ -108,7 +108,8 @@ func (s *Store) Handoff(ctx context.Context, shop, buyer string) (string, error)
 	return id, err
 }
 
-// Events returns a case's log, oldest first.
+// Events returns a case's log, oldest first: by time, then by the order written (events
+// merged in from another case keep their own time and fall into place).
 func (s *Store) Events(ctx context.Context, shop, caseID string) ([]Event, error) {
 	var out []Event
 	err := s.read(ctx, func(tx *Tx) (err error) {
@@ -118,10 +119,11 @@ func (s *Store) Events(ctx context.Context, shop, caseID string) ([]Event, error
 	return out, err
 }
 
-// Events returns a case's log, oldest first.
+// Events returns a case's log, oldest first: by time, then by the order written (events
+// merged in from another case keep their own time and fall into place).
 func (tx *Tx) Events(shop, caseID string) ([]Event, error) {
 	rows, err := tx.query(`SELECT id, shop, case_id, kind, actor, text, media, from_state, to_state, at FROM events
-		WHERE shop = ? AND case_id = ? ORDER BY id`, shop, caseID)
+		WHERE shop = ? AND case_id = ? ORDER BY at, id`, shop, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("list events of case %s: %w", caseID, err)
 	}
