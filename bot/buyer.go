@@ -439,7 +439,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		}
 	}
 	if target != nil && asksStatus(m.Text, label) && (label.OpensCase() || label == intents.Other || label == intents.Greeting ||
-		label == intents.Logistics && mentions(m.Text, "处理", "弄好", "搞好", "办好")) && // "处理到哪了" is the request's, not a parcel's
+		label == intents.Logistics && mentions(m.Text, "处理", "弄好", "搞好", "办好", "拒")) && // "处理到哪了", "为啥拒绝 我才收到三天": the request's, not a parcel's
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint) {
 		return e.answerStatus(ctx, m, sess, target)
 	}

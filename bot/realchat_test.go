@@ -1400,6 +1400,11 @@ func TestReplyOnAClosedCase(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "杯子裂了 退款 "+cupOrder), "A1")
 	h.say(merchant, "A1 拒绝 超过7天了")
+	// Asked why, with a delivery word in it: the refusal, not the parcel's tracking.
+	got := joined(h.say(buyer, "？？为啥拒绝 我才收到三天"))
+	if strings.Contains(got, "运单号") || !strings.Contains(got, "超过7天了") {
+		t.Fatalf("为啥拒绝 got %q, want the refusal and its reason", got)
+	}
 	before := len(h.sentTo(buyer))
 	h.say(merchant, "A1 回复 您好，可以先拍照给我们看看")
 	mustContain(t, h.sentTo(buyer)[before:], "可以先拍照")
