@@ -628,6 +628,18 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 	if err := t.tx.MoveEvents(c.Shop, o.ID, c.ID); err != nil {
 		return err
 	}
+	earlier := !o.Deadline.IsZero() && c.State.Live() && (c.Deadline.IsZero() || o.Deadline.Before(c.Deadline))
+	if earlier {
+		// A complaint's 2-hour promise folded into a refund's day: the earlier promise
+		// stands, and its warnings ring for the case kept (they were cancelled with o).
+		c.Deadline = o.Deadline
+		if err := t.tx.SaveCase(c); err != nil {
+			return err
+		}
+		if err := t.tx.MoveAlerts(c.Shop, o.ID, c.ID); err != nil {
+			return err
+		}
+	}
 	if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: "并入 " + o.ID}); err != nil {
 		return err
 	}
@@ -635,6 +647,9 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 		return err
 	}
 	msg := fmt.Sprintf("🔗 %s 已并入 %s（聊天记录一并移过来），%s 已关闭。", o.ID, c.ID, o.ID)
+	if earlier {
+		msg += fmt.Sprintf("\n⏰ 截止时间按 %s 的更早的那个：%s 前处理。", o.ID, vocab.Deadline(c.Deadline))
+	}
 	if o.Intent != c.Intent && needsOrder(intents.Label(o.Intent)) {
 		// Two different requests (a swap and a refund): one decision on c answers both,
 		// which the merchant must know before deciding.

@@ -1587,3 +1587,24 @@ func TestMoneyArrivedReachesTheMerchant(t *testing.T) {
 		t.Fatalf("alerts %q, want the merchant told the money arrived", texts)
 	}
 }
+
+// Merging a complaint into a refund keeps the earlier promise: the complaint's 2-hour
+// deadline, and its warnings ring for the case kept (a trial merchant saw the complaint's
+// "店主本人会在 … 前联系您" vanish into the refund's day).
+func TestMergeKeepsTheEarlierDeadline(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "数据线充不进电 垃圾东西 我要投诉你们"), "A1")
+	h.advance(time.Minute)
+	mustContain(t, h.say(buyer, "数据线退款 "+cupOrder), "A2")
+	a1, a2 := h.mustCase("A1"), h.mustCase("A2")
+	if a1.Intent != "complaint" || a2.Intent != "refund" || !a1.Deadline.Before(a2.Deadline) {
+		t.Fatalf("A1 %s by %v, A2 %s by %v: the test needs an earlier complaint", a1.Intent, a1.Deadline, a2.Intent, a2.Deadline)
+	}
+	mustContain(t, h.say(merchant, "A2 合并 A1"), "A1 已并入 A2", "截止时间")
+	if c := h.mustCase("A2"); !c.Deadline.Equal(a1.Deadline) {
+		t.Fatalf("A2 deadline %v, want the complaint's %v", c.Deadline, a1.Deadline)
+	}
+	if len(h.pendingAlerts("A2")) == 0 || len(h.pendingAlerts("A1")) != 0 {
+		t.Fatalf("pending alerts A2 %d, A1 %d; want A1's moved to A2", len(h.pendingAlerts("A2")), len(h.pendingAlerts("A1")))
+	}
+}

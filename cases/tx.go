@@ -238,6 +238,16 @@ func (tx *Tx) CancelAlerts(shop, caseID string) error {
 	return nil
 }
 
+// MoveAlerts gives case into the pending alerts of case from (a merge: the merged-away
+// case's deadline warnings keep ringing, now for the case kept).
+func (tx *Tx) MoveAlerts(shop, from, into string) error {
+	if _, err := tx.exec(`UPDATE alerts SET case_id = ? WHERE shop = ? AND case_id = ? AND state = ?`,
+		into, shop, from, AlertPending); err != nil {
+		return fmt.Errorf("move alerts of %s to %s: %w", from, into, err)
+	}
+	return nil
+}
+
 // Snooze holds back the case's reminders until until: pending alerts due before then, or
 // at that very time (one alert then, not a warning and a reminder together), are
 // cancelled and one reminder is set at until, unless the deadline comes first, in which
