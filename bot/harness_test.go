@@ -237,6 +237,16 @@ func (h *harness) takeAlerts() []notify.Alert {
 	return out
 }
 
+// firedTexts fires the alerts now due and returns the texts the merchant got.
+func (h *harness) firedTexts() []string {
+	h.fire()
+	var texts []string
+	for _, a := range h.takeAlerts() {
+		texts = append(texts, a.Text)
+	}
+	return texts
+}
+
 func (h *harness) mustCase(id string) *cases.Case {
 	h.t.Helper()
 	c, err := h.store.Case(h.ctx, shopID, id)

@@ -1544,11 +1544,7 @@ func TestLateQuestionSaysSorryAndRingsAgain(t *testing.T) {
 	h.fire()
 	h.takeAlerts()
 	mustContain(t, h.say(buyer, "还没人回吗 都20分钟了"), "久等", "Q1")
-	h.fire()
-	var texts []string
-	for _, a := range h.takeAlerts() {
-		texts = append(texts, a.Text)
-	}
+	texts := h.firedTexts()
 	if !strings.Contains(joined(texts), "都20分钟了") {
 		t.Fatalf("alerts %q, want the merchant rung with the buyer's words", texts)
 	}
@@ -1578,11 +1574,7 @@ func TestMoneyArrivedReachesTheMerchant(t *testing.T) {
 	h.takeAlerts()
 	h.advance(time.Minute)
 	mustContain(t, h.say(buyer, "平台已经给我极速退款到账了 碎的还要寄回去吗"), "A1")
-	h.fire()
-	var texts []string
-	for _, a := range h.takeAlerts() {
-		texts = append(texts, a.Text)
-	}
+	texts := h.firedTexts()
 	if !strings.Contains(joined(texts), "到账") {
 		t.Fatalf("alerts %q, want the merchant told the money arrived", texts)
 	}
