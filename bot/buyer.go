@@ -183,7 +183,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.remedyMenu(ctx, m, &sess, "several_orders")
 		}
 	case res.SlotOnly && slots.OrderID != "" && asking && len(sess.Menu) == 0 && !sess.Intent.OpensCase() &&
-		!sess.Told.IsZero() && e.now().Sub(sess.Told) <= questionOrderWithin:
+		orderless(view.Live()) == nil && !sess.Told.IsZero() && e.now().Sub(sess.Told) <= questionOrderWithin:
+		// (A case still missing its order number takes it first: the refund asked for it.)
 		// "我没申请退款啊 怎么显示退款中", then the order number: the order the waiting
 		// question is about, for the merchant answering it — not "请问要办理什么？".
 		sess.OrderID = slots.OrderID
@@ -413,6 +414,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "都两天了还没处理 再不退我给差评": a threat or anger about a live case is a
 		// grievance on it, alerted at once, whatever else the words ask.
 		return e.joinComplaint(ctx, m, sess, target)
+	}
+	if target != nil && target.Intent == string(intents.Exchange) && label == intents.Logistics &&
+		mentions(m.Text, "换的", "新的", "补发", "重发", "换货") {
+		// "那换的什么时候发呀": the replacement, which the exchange's status answers — not
+		// the original order's tracking (delivered long ago).
+		return e.answerStatus(ctx, m, sess, target)
 	}
 	if target != nil && target.State.Live() && moneyArrived(m.Text) {
 		// "平台已经给我极速退款到账了 碎的眼影还要寄回去吗": the platform refunded already —
@@ -1033,7 +1040,8 @@ func letters(text string) []rune {
 
 // leadIns open a question without asking it yet ("问下", then the question): nothing to
 // pass on by themselves.
-var leadIns = []string{"问下", "问一下", "请问", "请问下", "咨询下", "咨询一下", "想问下", "想问一下", "我想问下", "我想问一下", "打扰下", "打扰一下", "那个", "这个", "咋整", "怎么整", "在不在"}
+var leadIns = []string{"问下", "问一下", "请问", "请问下", "咨询下", "咨询一下", "想问下", "想问一下", "我想问下", "我想问一下", "打扰下", "打扰一下", "那个", "这个", "咋整", "怎么整", "在不在",
+	"还有个事", "还有件事", "还有一件事", "还有个问题", "还有一个问题", "在吗问一下", "在吗问下", "你好问一下", "你好问下", "亲问一下", "老板问一下"}
 
 // questionOrderWithin is how soon after a question went to the merchant an order number
 // sent alone is taken as the order the question is about.

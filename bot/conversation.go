@@ -187,6 +187,7 @@ var statusWords = []string{
 	"开了吗", "开了没", "提交了吗", "提交成功", "申请成功", "成功了吗", "通过了没",
 	"多久能处理", "多久处理", "什么时候处理", "啥时候处理", "处理要多久", "什么时候给处理", "什么时候能处理", "啥时候能处理",
 	"处理到哪", "弄好了没", "弄好没", "搞好了没", "搞定了没", "办好了没", "办好没", "处理好没",
+	"怎么样了", "咋样了", "怎么样啦",
 }
 
 // earlierWords say the request a message names was made already ("我申请的退货", "退的那个
@@ -210,7 +211,9 @@ func swapShipping(text string) bool {
 // asksReturnAddress reports a buyer asking where to send goods back ("寄回地址发我一下",
 // "退货地址是哪", "寄到哪里").
 func asksReturnAddress(text string) bool {
-	return mentions(text, "寄回地址", "退货地址", "退回地址", "寄到哪", "寄回哪", "退到哪个地址", "寄哪里", "地址发我", "地址给我", "换货地址")
+	// (寄回的地…, 退回的地…: also "地止", "地趾" as typed in haste.)
+	return mentions(text, "寄回地", "退货地", "退回地", "寄回的地", "退回的地", "换货地", "寄到哪", "寄回哪", "退到哪个地址",
+		"寄哪里", "寄哪", "地址发我", "地址给我", "地址呢")
 }
 
 // asksSendBack reports a question about whether or how goods go back ("不用我把碎的寄回

@@ -441,6 +441,12 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	if label == intents.Label(c.Intent) {
 		return t.sayText(t.m.From, fmt.Sprintf("%s 本来就是%s；要结束它请用「%s 关闭」。", c.ID, intentName(c.Intent), c.ID))
 	}
+	if c.Intent == cases.IntentQuestion && c.State.Live() && !label.OpensCase() {
+		// A buyer's question is no misreading to close silently: they were told the shop
+		// would answer (a trial merchant's "Q3 误判 其他" left a buyer waiting for good).
+		return t.sayText(t.m.From, fmt.Sprintf("%s 是买家在等回复的咨询：要回答请用「%s 回复 文字」，不用回答请用「%s 关闭」。误判只用来把它改成售后请求，如「%s 误判 退货」。",
+			c.ID, c.ID, c.ID, c.ID))
+	}
 	events, err := t.tx.Events(c.Shop, c.ID)
 	if err != nil {
 		return err

@@ -1600,3 +1600,60 @@ func TestMergeKeepsTheEarlierDeadline(t *testing.T) {
 		t.Fatalf("pending alerts A2 %d, A1 %d; want A1's moved to A2", len(h.pendingAlerts("A2")), len(h.pendingAlerts("A1")))
 	}
 }
+
+// 误判 其他 on a buyer's waiting question does not close it silently (the buyer was told
+// the shop would answer): the merchant is pointed to 回复 or 关闭.
+func TestMisreadOtherOnAQuestionPointsToReply(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们家这款杯子能进洗碗机吗"), "Q1")
+	mustContain(t, h.say(merchant, "Q1 误判 其他"), "Q1 回复", "Q1 关闭")
+	if q, _ := h.store.Case(h.ctx, shopID, "Q1"); !q.State.Live() {
+		t.Fatalf("Q1 is %s, want it still waiting", q.State)
+	}
+}
+
+// From the regression trial: a typo'd ask for the return address ("卫衣退回的地止发我下")
+// on an approved exchange is answered (it opened a return); "那换的什么时候发呀" on a live
+// exchange is its status (it got the original order's tracking); "在吗？？？ 怎么样了"
+// with a live case is its status (it became an inbox item); the order number a switched
+// request asked for goes to it even with a question open (it joined the question).
+func TestRegressionTrialFollowUps(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "卫衣小了 换大一码 "+cupOrder), "A1")
+	mustContain(t, h.say(buyer, "那换的什么时候发呀"), "A1", "正在等店主处理")
+	h.advance(time.Minute)
+	mustContain(t, h.say(buyer, "在吗？？？ 怎么样了"), "A1")
+	h.say(merchant, "A1 同意")
+	h.advance(time.Minute)
+	mustContain(t, h.say(buyer, "卫衣退回的地止发我下"), "寄回地址：", "A1")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want only A1", n)
+	}
+
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "你们这个车厘子怎么回事啊"), "Q1")
+	h.say(buyer, "一箱烂了快一半 汁水流的到处都是 太恶心了")
+	mustContain(t, h.say(buyer, "退款吧"), "订单号")
+	h.say(buyer, cupOrder)
+	var withOrder int
+	for _, c := range h.liveCases() {
+		if c.Intent == "refund" && c.OrderID == cupOrder {
+			withOrder++
+		}
+	}
+	if withOrder != 1 {
+		t.Fatalf("live cases %+v, want one refund carrying %s", h.liveCases(), cupOrder)
+	}
+}
+
+// A lead-in with nothing in it yet ("还有个事", "在吗 问一下") is answered "在的～ 您说",
+// not put in the merchant's inbox with a reminder.
+func TestBareLeadInsAreNoQuestions(t *testing.T) {
+	for _, text := range []string{"还有个事", "在吗 问一下"} {
+		h := newHarness(t)
+		h.say(buyer, text)
+		if n := caseCount(t, h); n != 0 {
+			t.Fatalf("%q made %d inbox items", text, n)
+		}
+	}
+}

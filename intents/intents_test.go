@@ -51,6 +51,7 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"再拖着不处理 我就申请小二介入了", Complaint},
 		// denying a request names it only to deny it; "还没申请" is about to ask
 		{"我没申请退款啊 怎么显示退款中", Other},
+		{"啊？我没申请退款啊 我就问问 别给我退", Cancel},
 		{"我没有取消订单 谁取消的", Other},
 		{"不是我要换货的 是我老婆点错了", Other},
 		{"没想到又坏了 退货吧", Return},

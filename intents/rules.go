@@ -10,11 +10,11 @@ package intents
 // model is the model's own reading of t, which one boundary rule corrects.
 func applyRules(t *normText, model Label) (Label, bool) {
 	lx := lexicon()
+	if retracts(t, lx) {
+		return Cancel, true // "我没申请退款啊 别给我退": the denial ends in a withdrawal
+	}
 	if denies(t, lx) {
 		return Other, true // not a request, not a withdrawal: the merchant reads it
-	}
-	if retracts(t, lx) {
-		return Cancel, true
 	}
 	if threatens(t, lx) {
 		return Complaint, true
