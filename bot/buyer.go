@@ -103,6 +103,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	now := e.now()
 	earlier := sess.burst(now)
 	res := e.read(m.Shop, m.Text)
+	if !res.SlotOnly || res.Slots.OrderID == "" {
+		sess.StatusAsk = false // only the order number it asked for answers a status ask
+	}
 	if res.Label != intents.Greeting && !bareOK(m.Text) {
 		// A hello or an OK is not part of what the buyer describes.
 		sess.remember(m.Text, now)
@@ -458,7 +461,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			// "款什么时候到账" while their return waits for its order number: about that.
 			return e.request(ctx, m, sess, sess.Intent)
 		}
-		sess.Intent, sess.Asked = label, true
+		sess.Intent, sess.Asked, sess.StatusAsk = label, true, true
 		return e.answer(ctx, m, "status_ask_order", Data{Intent: intentName(string(label))})
 	}
 	switch {
@@ -1319,8 +1322,11 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			return err
 		}
 		key := "case_opened"
-		if label == intents.Complaint {
+		switch {
+		case label == intents.Complaint:
 			key = "complaint_opened"
+		case sess.StatusAsk:
+			key = "case_opened_status" // asked where it stands: passed on, not "已为您登记"
 		}
 		if err := t.say(key, Data{CaseID: c.ID, Intent: label.ChineseFor(sess.Reason), OrderID: orderID, Deadline: c.Deadline}); err != nil {
 			return err
@@ -1333,6 +1339,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 	if err == nil && c != nil {
 		e.log.Info("case handled", "shop", shop.ID, "case_id", c.ID, "intent", c.Intent)
 		sess.Intent, sess.Reason, sess.AmountFen, sess.Pending, sess.CaseID, sess.Asked = "", "", 0, nil, c.ID, false
+		sess.StatusAsk = false
 		sess.Recent = nil // what was read into the case is not read again with the next burst
 	}
 	return replies, err

@@ -542,9 +542,14 @@ func TestStatusQuestionWithoutCaseAsksWhichOrder(t *testing.T) {
 	if n := caseCount(t, h); n != 0 {
 		t.Fatalf("cases = %d before the order number, want 0", n)
 	}
-	h.say(buyer, cupOrder)
+	got = h.say(buyer, cupOrder)
 	if n := caseCount(t, h); n != 1 {
 		t.Fatalf("cases = %d after the order number, want 1", n)
+	}
+	// Passed on for the merchant to look into: not "已为您登记退款", which the buyer never
+	// asked for.
+	if j := joined(got); strings.Contains(j, "已为您登记") || !strings.Contains(j, "已转告店主") {
+		t.Fatalf("the order number of a status question got %q", got)
 	}
 	c := h.mustCase("A1")
 	if c.Intent != "refund" || c.OrderID != cupOrder {

@@ -53,6 +53,10 @@ type session struct {
 	// MoreOrders are order ids given with the first one while a menu was open: the
 	// request chosen applies to each.
 	MoreOrders []string `json:",omitempty"`
+	// StatusAsk is set while the pending request is one the buyer only asked about ("我的
+	// 退款到账了吗" with no case here): the case its order number opens is told as passed
+	// on for the merchant to look into, not as a request the bot registered for them.
+	StatusAsk bool `json:",omitempty"`
 }
 
 // pendingConfirm is a yes/no question the bot asked before acting.
@@ -137,7 +141,7 @@ func (e *Engine) saveSession(shop, buyer string, s session) {
 // under discussion; "" when there is none. Bursts and recent answers are not kept.
 func (s session) durable() string {
 	d := session{Intent: s.Intent, Reason: s.Reason, AmountFen: s.AmountFen, OrderID: s.OrderID, Menu: s.Menu, MenuText: s.MenuText,
-		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Aside: s.Aside, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several, MoreOrders: s.MoreOrders}
+		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Aside: s.Aside, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several, MoreOrders: s.MoreOrders, StatusAsk: s.StatusAsk}
 	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil && !d.Several && !hasMedia(d.Pending) {
 		return ""
 	}

@@ -32,6 +32,7 @@ func replyFields() map[string][]string {
 		"return_address_later":  {"CaseID"},
 		"no_send_back":          {"CaseID"},
 		"question_late":         {"CaseID"},
+		"case_opened_status":    {"CaseID", "Intent", "OrderID", "Deadline"},
 		"rejected":              {"CaseID", "Intent", "Reason"},
 		"other":                 {},
 		"too_long":              {"Max"},
