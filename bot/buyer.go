@@ -712,18 +712,8 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		if err != nil {
 			return err
 		}
-		var words []said
-		for _, ev := range events {
-			if ev.Kind != cases.EventMessage || ev.Actor != "buyer" {
-				continue
-			}
-			if asks(ev.Text) {
-				words = nil
-				break
-			}
-			words = append(words, said{Text: ev.Text, Media: ev.Media})
-		}
-		if len(words) == 0 {
+		words := buyerWords(events)
+		if len(words) == 0 || slices.ContainsFunc(words, func(w said) bool { return asks(w.Text) }) {
 			continue
 		}
 		if err := t.recordAll(c.ID, words); err != nil {
@@ -1768,6 +1758,19 @@ func (t *turn) record(caseID string, m Message) error {
 		s = said{Text: mediaText(m), Media: m.Media}
 	}
 	return t.recordAll(caseID, []said{s})
+}
+
+// buyerWords are the buyer's messages in a case's log, in order, as they were recorded:
+// what moves with them when the case they sit on becomes another (a lead-in folded into a
+// request, a question the merchant says was a request).
+func buyerWords(events []cases.Event) []said {
+	var out []said
+	for _, ev := range events {
+		if ev.Kind == cases.EventMessage {
+			out = append(out, said{Text: ev.Text, Media: ev.Media})
+		}
+	}
+	return out
 }
 
 func (t *turn) recordAll(caseID string, msgs []said) error {

@@ -219,7 +219,7 @@ func asksReturnAddress(text string) bool {
 // asksSendBack reports a question about whether or how goods go back ("不用我把碎的寄回
 // 去吧", "要寄回去吗").
 func asksSendBack(text string) bool {
-	q := asks(text) || strings.HasSuffix(strings.TrimRight(text, " 。.!！~～"), "吧") // "不用…寄回去吧": a check
+	q := asks(text) || endsWith(strings.TrimRight(text, closingMarks), "吧") // "不用…寄回去吧": a check
 	return q && mentions(text, "寄回", "退回去", "寄过去", "寄给你们", "发回去") &&
 		!mentions(text, "运费", "邮费", "快递费", "谁出") // who pays: the FAQ's return postage
 }

@@ -493,11 +493,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.tx.ChangeIntent(c, string(label), "merchant"); err != nil {
 			return err
 		}
-		prev := t.caseID
-		t.caseID = c.ID
-		err := t.sayTo(c.Buyer, "request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))})
-		t.caseID = prev
-		if err != nil {
+		if err := t.sayOnCase(c.ID, c.Buyer, "request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))}); err != nil {
 			return err
 		}
 		msg := fmt.Sprintf("🧠 %s 已改为%s（已告诉买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, intentName(string(label)), learned, intentName(string(label)))
@@ -526,23 +522,13 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.tx.OpenCase(nc, t.shop.Policy(nc.Intent)); err != nil {
 			return err
 		}
-		var words []said
-		for _, ev := range events {
-			if ev.Kind == cases.EventMessage && ev.Actor == "buyer" {
-				words = append(words, said{Text: ev.Text, Media: ev.Media})
-			}
-		}
-		if err := t.recordAll(nc.ID, words); err != nil {
+		if err := t.recordAll(nc.ID, buyerWords(events)); err != nil {
 			return err
 		}
 		if err := t.tx.QueueJob(cases.Job{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.JobOpenCase}); err != nil {
 			return err
 		}
-		prev := t.caseID
-		t.caseID = nc.ID
-		err := t.sayTo(c.Buyer, "complaint_opened", Data{CaseID: nc.ID, Intent: intentName(nc.Intent), OrderID: nc.OrderID, Deadline: nc.Deadline})
-		t.caseID = prev
-		if err != nil {
+		if err := t.sayOnCase(nc.ID, c.Buyer, "complaint_opened", Data{CaseID: nc.ID, Intent: intentName(nc.Intent), OrderID: nc.OrderID, Deadline: nc.Deadline}); err != nil {
 			return err
 		}
 		msg = fmt.Sprintf("🧠 %s 改为投诉：已开投诉单 %s（买家原话已带上，已告诉买家）；记住了 %d 句买家原话是「投诉」。", c.ID, nc.ID, learned)
@@ -552,12 +538,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		// now, with the buyer's words, and the buyer is asked for the one thing missing.
 		sess := t.e.session(c.Shop, c.Buyer)
 		sess.Intent, sess.Asked, sess.Menu, sess.Confirm = label, true, nil, nil
-		sess.Pending = nil
-		for _, ev := range events {
-			if ev.Kind == cases.EventMessage {
-				sess.Pending = append(sess.Pending, said{Text: ev.Text, Media: ev.Media})
-			}
-		}
+		sess.Pending = buyerWords(events)
 		data := sess.durable()
 		if err := t.tx.SaveSession(c.Shop, c.Buyer, data); err != nil {
 			return err
@@ -575,6 +556,15 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 	}
 	return t.sayText(t.m.From, msg)
+}
+
+// sayOnCase tells the buyer of caseID the reply key, kept on that case's transcript (a
+// merchant command's turn may be on another case: 误判 on a question opens a complaint).
+func (t *turn) sayOnCase(caseID, to, key string, d Data) error {
+	prev := t.caseID
+	t.caseID = caseID
+	defer func() { t.caseID = prev }()
+	return t.sayTo(to, key, d)
 }
 
 // hasLiveOf reports another live case of label by c's buyer on c's order: a correction

@@ -451,10 +451,13 @@ var leadIns = []string{"顺便问一下", "顺便问下", "顺便问问", "另�
 
 // withoutLeadIn is text without the lead-in it opens with, if any.
 func withoutLeadIn(text string) string {
-	t := strings.TrimLeft(text, " ，,。.!！~～")
+	const marks = " ，,。.!！~～" // what stands between a lead-in and the question
+	t := strings.TrimLeft(text, marks)
 	for _, w := range leadIns {
-		if rest, ok := strings.CutPrefix(t, w); ok && strings.TrimLeft(rest, " ，,。.!！~～") != "" {
-			return strings.TrimLeft(rest, " ，,。.!！~～")
+		if rest, ok := strings.CutPrefix(t, w); ok {
+			if rest = strings.TrimLeft(rest, marks); rest != "" {
+				return rest
+			}
 		}
 	}
 	return text

@@ -63,11 +63,11 @@ type lexiconTables struct {
 	sendsBack   []pattern
 	// A buyer denying they asked for something ("我没申请退款啊"): the verb of asking,
 	// negated, and the after-sale word it governs a few characters on.
-	denials []pattern
-	// Delivery details a buyer changes with 换 ("电话换一个", "换个地址"): not goods swapped.
-	contacts   []pattern
+	denials    []pattern
 	denialObjs []pattern
-	reasons    []reasonPattern
+	// Delivery details a buyer changes with 换 ("电话换一个", "换个地址"): not goods swapped.
+	contacts []pattern
+	reasons  []reasonPattern
 }
 
 // lexicon returns the shared word tables.

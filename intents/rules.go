@@ -59,6 +59,7 @@ func denies(t *normText, lx *lexiconTables) bool {
 			if p.r[0] != '不' && !firstPerson(t, i) {
 				continue // "订单没取消" is the order's state, "我没取消" the buyer's denial
 			}
+			// From the verb's last two runes on: in "没取消" the object is the verb itself.
 			for j := i + len(p.r) - 2; j < t.n && j <= i+len(p.r)+reach && !isClauseEnd(t.r[j]); j++ {
 				if anyAt(t, j, lx.denialObjs) {
 					return true
