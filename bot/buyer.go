@@ -397,6 +397,22 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		about = sess.OrderID
 	}
 	target := caseFor(view.Cases, about)
+	if target == nil && orderID != "" && needsOrder(label) {
+		// "数据线 充不进电 垃圾" opened a complaint before any order was named; "钱退我
+		// 订单号2156…" is the remedy it was about, on that order — not a case beside it.
+		// The order is checked as a request's is: a wrong number is not put on the case.
+		if c := orderless(view.Live()); c != nil && c.Intent == string(intents.Complaint) {
+			o, err := e.lookupOrder(ctx, m.Shop, orderID)
+			if err == nil {
+				if replies, handled, err := e.guard(ctx, m, sess, o, label); handled || err != nil {
+					return replies, err
+				}
+			}
+			if err == nil || !errors.Is(err, adapters.ErrNotFound) {
+				target = c
+			}
+		}
+	}
 	if orderID == "" && strings.Contains(m.Text, "拒") {
 		// "为什么拒绝我": about the refusal, whichever case is newest.
 		if r := newestIn(view.Cases, cases.StateRejected); r != nil {
@@ -644,6 +660,12 @@ func (e *Engine) switchRequest(ctx context.Context, m Message, sess *session, vi
 		if err := t.tx.ChangeIntent(c, string(label), "buyer"); err != nil {
 			return err
 		}
+		if c.OrderID == "" && sess.OrderID != "" {
+			// The order named with the remedy ("钱退我 订单号2156…") is the case's order.
+			if err := t.bindOrder(sess, c, sess.OrderID); err != nil {
+				return err
+			}
+		}
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: "改为" + intentName(string(label)) + "：" + m.Text}); err != nil {
 			return err
 		}
@@ -766,8 +788,9 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 	if approved := newestIn(view.Cases, cases.StateResolved); target == nil && approved != nil && needsOrder(intents.Label(approved.Intent)) &&
 		res.Confidence >= withdrawAbove && !sess.Intent.OpensCase() {
 		// "算了 壳子我留着用了 不退了" after the refund was approved: nothing live to
-		// withdraw, but the merchant must hear it before the money or the parcel goes.
-		return e.followUp(ctx, m, sess, approved)
+		// withdraw, but the merchant must hear it before the money or the parcel goes,
+		// and may then record it with 关闭.
+		return e.passOn(ctx, m, sess, approved, cases.AlertBuyerWithdrew, "withdrawn_after")
 	}
 	switch {
 	case target == nil && res.Confidence >= withdrawAbove:

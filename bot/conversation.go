@@ -524,6 +524,12 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 // followUp takes a buyer's renewed ask about a case that is over (a request after a
 // rejection): it joins that case and goes to the merchant, who decides; no second case.
 func (e *Engine) followUp(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	return e.passOn(ctx, m, sess, c, cases.AlertFollowUp, "followup")
+}
+
+// passOn keeps the buyer's words on case c, which is over, and alerts the merchant with
+// an alert of kind (at most one per urgentEvery); the buyer is told with reply key.
+func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.Case, kind, key string) ([]cases.Reply, error) {
 	words := pendingWords(sess.Pending, m.Text)
 	sess.Recent = nil
 	sess.Pending, sess.Intent = nil, ""
@@ -532,16 +538,16 @@ func (e *Engine) followUp(ctx context.Context, m Message, sess *session, c *case
 			return err
 		}
 		t.caseID = c.ID
-		recent, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertFollowUp, t.tx.Now().Add(-urgentEvery))
+		recent, err := t.tx.AlertedSince(c.Shop, c.ID, kind, t.tx.Now().Add(-urgentEvery))
 		if err != nil {
 			return err
 		}
 		if !recent {
-			if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: words}); err != nil {
+			if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: kind, DueAt: t.tx.Now(), Note: words}); err != nil {
 				return err
 			}
 		}
-		return t.say("followup", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+		return t.say(key, Data{CaseID: c.ID, Intent: intentName(c.Intent)})
 	})
 }
 
@@ -741,25 +747,34 @@ func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *c
 	}
 	sess.Pending, sess.Intent = nil, ""
 	sess.Recent = nil
+	if bind {
+		sess.Bind = orderID
+	}
 	return e.do(ctx, m, func(t *turn) error {
-		if bind {
-			if err := t.tx.AddOrderOwner(m.Shop, orderID, m.From, "first"); err != nil {
-				return err
-			}
-		}
 		if err := t.record(c.ID, m); err != nil {
 			return err
 		}
 		t.caseID = c.ID
-		c.OrderID = orderID
-		if err := t.tx.SaveCase(c); err != nil {
-			return err
-		}
-		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "order " + orderID}); err != nil {
+		if err := t.bindOrder(sess, c, orderID); err != nil {
 			return err
 		}
 		return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
 	})
+}
+
+// bindOrder puts orderID on the buyer's case c that had none, logged; an order nobody has
+// used yet (sess.Bind) becomes this buyer's, so their own case's order stays theirs.
+func (t *turn) bindOrder(sess *session, c *cases.Case, orderID string) error {
+	if sess.Bind == orderID {
+		if err := t.tx.AddOrderOwner(c.Shop, orderID, c.Buyer, "first"); err != nil {
+			return err
+		}
+	}
+	c.OrderID = orderID
+	if err := t.tx.SaveCase(c); err != nil {
+		return err
+	}
+	return t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "order " + orderID})
 }
 
 // whatNow reports a buyer asking what to do about their problem ("怎么办", "咋整"): the

@@ -228,10 +228,12 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 		}
 		t.caseID = c.ID
 		reconsider := cmd.Verb == vocab.Approve && c.State == cases.StateRejected
-		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && cmd.Verb != vocab.Reply && !reconsider {
+		// An approved case the buyer took back is closed to record it (the buyer_withdrew
+		// alert says so).
+		closeApproved := cmd.Verb == vocab.Close && c.State == cases.StateResolved
+		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && cmd.Verb != vocab.Reply && !reconsider && !closeApproved {
 			// Replying stays open on a case that is over: a buyer asks about a refusal, or
 			// sends the waybill of goods coming back, and the follow-up alert says to answer.
-
 			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.StateLabel()))
 		}
 		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: m.Text}); err != nil {

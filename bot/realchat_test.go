@@ -968,6 +968,33 @@ func TestComplaintThenBareRemedy(t *testing.T) {
 	}
 }
 
+// The remedy with its order number in the same message ("钱退我 订单号…") after an
+// order-less grievance: the complaint becomes the refund on that order — one case, the
+// merchant told of the change — not a refund case beside an orphaned complaint.
+func TestComplaintThenRemedyWithOrder(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "数据线 充不进电 垃圾"), "A1")
+	h.advance(time.Minute)
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "钱退我 订单号"+cupOrder), "A1", "退款")
+	if c := h.mustCase("A1"); c.Intent != "refund" || c.OrderID != cupOrder {
+		t.Fatalf("A1 = %s on %q, want the refund on %s", c.Intent, c.OrderID, cupOrder)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want the one case", n)
+	}
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "改为退款") {
+		t.Fatalf("alerts %q, want the merchant told of the change", a)
+	}
+	// A number no order has is not put on the case.
+	h2 := newHarness(t)
+	h2.say(buyer, "数据线 充不进电 垃圾")
+	h2.say(buyer, "钱退我 订单号4705299999999999999")
+	if c := h2.mustCase("A1"); c.OrderID != "" || c.Intent != "complaint" {
+		t.Fatalf("A1 = %s on %q after an unknown order, want the complaint without it", c.Intent, c.OrderID)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
@@ -1494,6 +1521,8 @@ func TestSendBackQuestionOnAnApprovedExchange(t *testing.T) {
 
 // Withdrawing after the merchant approved ("算了 壳子我留着用了 不退了") reaches the
 // merchant on that case — it got "您目前没有进行中的售后单" and the refund went ahead.
+// The alert says the buyer no longer wants it (not "追问"), and the merchant records it
+// with 关闭, which was refused on an approved case ("已经是「已同意」，无需再处理").
 func TestWithdrawalAfterApprovalReachesTheMerchant(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "杯子不想要了 退款 "+cupOrder), "A1")
@@ -1501,12 +1530,21 @@ func TestWithdrawalAfterApprovalReachesTheMerchant(t *testing.T) {
 	h.takeAlerts()
 	h.advance(time.Minute)
 	got := joined(h.say(buyer, "算了 杯子我留着用了 不退了"))
-	if strings.Contains(got, "没有进行中的售后单") || !strings.Contains(got, "A1") {
+	if strings.Contains(got, "没有进行中的售后单") || !strings.Contains(got, "A1") || !strings.Contains(got, "不需要退款") {
 		t.Fatalf("withdrawal after approval got %q, want it passed to the merchant on A1", got)
 	}
 	h.fire()
-	if a := h.takeAlerts(); len(a) == 0 || !strings.Contains(a[0].Text, "不退了") {
-		t.Fatalf("alerts %+v, want the merchant told", a)
+	a := h.takeAlerts()
+	if len(a) == 0 || !strings.Contains(a[0].Text, "不退了") || !strings.Contains(a[0].Text, "买家不要了") ||
+		!strings.Contains(a[0].Text, "A1 关闭") {
+		t.Fatalf("alerts %+v, want the merchant told the buyer took it back", a)
+	}
+	mustContain(t, h.say(merchant, "A1 关闭"), "已关闭")
+	if c := h.mustCase("A1"); c.State != cases.StateClosed {
+		t.Fatalf("A1 is %s after 关闭, want closed", c.State)
+	}
+	if got := joined(h.sentTo(buyer)); !strings.Contains(got, "已处理完毕并关闭") {
+		t.Fatalf("buyer was sent %q, want the neutral close", got)
 	}
 }
 

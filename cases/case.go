@@ -84,6 +84,10 @@ func CanTransition(from, to State) bool {
 	case StateRejected:
 		// The merchant changes their mind after seeing more evidence: 同意 after 拒绝.
 		return to == StateResolved
+	case StateResolved:
+		// The buyer took the request back after the merchant agreed ("不用退了 我自己修好
+		// 了"), before the money or the parcel went: the merchant records it over.
+		return to == StateClosed
 	}
 	return false
 }
@@ -193,6 +197,9 @@ const (
 	// AlertFollowUp tells the merchant a buyer wrote again about a case that is over (a
 	// request after a rejection): it goes out even though the case is closed.
 	AlertFollowUp = "followup"
+	// AlertBuyerWithdrew tells the merchant a buyer took back a request the merchant had
+	// already agreed to: the refund or reshipment may still be stopped.
+	AlertBuyerWithdrew = "buyer_withdrew"
 	// AlertBuyerReminder reminds the buyer while the case waits on them; it goes to the
 	// buyer's chat, not to the merchant's sinks.
 	AlertBuyerReminder = "buyer_reminder"
