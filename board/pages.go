@@ -435,6 +435,8 @@ func alertName(kind string) string {
 		return "平台同步失败"
 	case cases.AlertFollowUp:
 		return "买家追问"
+	case cases.AlertGoodsBack:
+		return "买家已寄回"
 	case cases.AlertBuyerWithdrew:
 		return "同意后买家不要了"
 	case cases.AlertBuyerReplied:

@@ -164,7 +164,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case slots.Tracking != "" && back != nil:
 		// "已经寄回了 中通 789…" after a return or exchange was approved: the waybill of
 		// that case, for the merchant, not a new request.
-		return e.followUp(ctx, m, &sess, back)
+		return e.goodsBack(ctx, m, &sess, back, slots.Tracking)
 	case slots.OrderID == "" && givesAddress(m.Text) && !sess.Intent.OpensCase():
 		// "改成公司地址 上海市浦东新区张江路88号 王先生 139…": an address for the merchant
 		// to act on, not a delivery question needing an order number.
@@ -448,6 +448,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if target != nil && target.State.Live() && label == intents.Logistics && hurriesOnly(m.Text) &&
 		target.Intent != string(intents.Exchange) && target.Intent != string(intents.Human) {
 		// "快点" on a live refund: hurrying that request, not asking where a parcel is.
+		return e.answerStatus(ctx, m, sess, target)
+	}
+	if target != nil && goesBackTo(target) && (target.State.Live() || target.State == cases.StateResolved) && asksShopGot(m.Text) {
+		// "你们收到了吗" with a return or exchange under way: the goods the buyer sent back,
+		// which the case answers (its waybill, what comes next) — not the shop's
+		// delivery times from the FAQ.
 		return e.answerStatus(ctx, m, sess, target)
 	}
 	if target != nil && goesBackTo(target) && (asksReturnAddress(m.Text) || asksSendBack(m.Text)) {
@@ -790,7 +796,7 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 		// "算了 壳子我留着用了 不退了" after the refund was approved: nothing live to
 		// withdraw, but the merchant must hear it before the money or the parcel goes,
 		// and may then record it with 关闭.
-		return e.passOn(ctx, m, sess, approved, cases.AlertBuyerWithdrew, "withdrawn_after")
+		return e.passOn(ctx, m, sess, approved, cases.AlertBuyerWithdrew, "withdrawn_after", Data{})
 	}
 	switch {
 	case target == nil && res.Confidence >= withdrawAbove:
@@ -915,6 +921,16 @@ func (e *Engine) escalated(ctx context.Context, c *cases.Case) bool {
 // (the item swapped or faulty goes back first).
 func goesBackTo(c *cases.Case) bool {
 	return c.Intent == string(intents.Return) || c.Intent == string(intents.Exchange)
+}
+
+// asksShopGot reports a buyer asking whether the shop got what they sent back ("你们收到了
+// 吗", "退回去的东西收到没"), not whether their own parcel came.
+func asksShopGot(text string) bool {
+	if mentions(text, "我收到", "我没收到", "我还没收到", "我这边", "我这") {
+		return false
+	}
+	return mentions(text, "你们收到", "店里收到", "仓库收到", "你们那边收到", "你那边收到", "你们签收", "寄回去的", "退回去的", "寄回的", "退回的") &&
+		mentions(text, "收到", "签收", "到了")
 }
 
 // goodsBackAbout names the buyer's live request whose goods come back to the shop (退货,
@@ -1605,6 +1621,15 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 			}
 		}
 	}
+	var over *cases.Case // the newest case that is over, which a merchant's reply may have asked a picture for
+	if target == nil {
+		for i := range view.Cases {
+			if view.Cases[i].Intent != string(intents.Human) {
+				over = &view.Cases[i]
+				break
+			}
+		}
+	}
 	return e.do(ctx, m, func(t *turn) error {
 		if target != nil {
 			if err := t.record(target.ID, m); err != nil {
@@ -1613,11 +1638,48 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 			t.caseID = target.ID
 			return t.say("media_received", Data{CaseID: target.ID, Intent: intentName(target.Intent)})
 		}
+		if over != nil {
+			asked, err := t.pictureAsked(over)
+			if err != nil {
+				return err
+			}
+			if asked {
+				// "麻烦拍张裂缝的照片" in the merchant's 回复 on a refused case: the photo
+				// is the answer, kept on that case, and the merchant hears it came.
+				if err := t.record(over.ID, m); err != nil {
+					return err
+				}
+				t.caseID = over.ID
+				if err := t.tx.ScheduleAlert(cases.Alert{Shop: over.Shop, CaseID: over.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: mediaOrText(m)}); err != nil {
+					return err
+				}
+				return t.say("media_received", Data{CaseID: over.ID, Intent: intentName(over.Intent)})
+			}
+		}
 		if len(sess.Pending) < maxPending {
 			sess.Pending = append(sess.Pending, said{Text: mediaText(m), Media: m.Media})
 		}
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})
+}
+
+// pictureAskedWithin is how long a merchant's 回复 asking for a picture stays the thing a
+// picture from the buyer answers, on a case that is over.
+const pictureAskedWithin = 48 * time.Hour
+
+// pictureAsked reports whether the merchant's latest 回复 on case c, within
+// pictureAskedWithin, asked the buyer for a picture or video.
+func (t *turn) pictureAsked(c *cases.Case) (bool, error) {
+	evs, err := t.tx.Events(c.Shop, c.ID)
+	if err != nil {
+		return false, err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind == cases.EventReply && evs[i].Actor == "merchant" {
+			return t.tx.Now().Sub(evs[i].At) <= pictureAskedWithin && asksForPicture(evs[i].Text), nil
+		}
+	}
+	return false, nil
 }
 
 // moreOrders are the order ids a message names after its first.
@@ -1977,10 +2039,11 @@ func asksForPicture(ask string) bool {
 	return mentions(ask, "拍", "照片", "图片", "截图", "视频", "实物图", "凭证")
 }
 
-// mediaOrText is a message as an alert quotes it: its words, or what it carries.
+// mediaOrText is a message as an alert quotes it: its words, or what it carries in the
+// merchant's words ("[图片]" and its caption).
 func mediaOrText(m Message) string {
 	if m.Kind != KindText && m.Kind != "" {
-		return mediaText(m)
+		return strings.TrimSpace("[" + mediaName(m.Kind) + "] " + m.Text)
 	}
 	return m.Text
 }

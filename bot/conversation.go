@@ -403,8 +403,9 @@ func platformWord(s adapters.Status) string {
 }
 
 // statusOf writes where a case stands for the buyer, from the case, the merchant's
-// reason when it was refused, and the platform's status when the platform knows the case.
-func statusOf(c *cases.Case, reason string, platform *adapters.CaseStatus) string {
+// reason when it was refused, the waybill of goods the buyer sent back (or ""), and the
+// platform's status when the platform knows the case.
+func statusOf(c *cases.Case, reason, waybill string, platform *adapters.CaseStatus) string {
 	var s string
 	money := c.Intent == string(intents.Refund) || c.Intent == string(intents.Return)
 	switch c.State {
@@ -420,6 +421,10 @@ func statusOf(c *cases.Case, reason string, platform *adapters.CaseStatus) strin
 		switch {
 		case c.Intent == string(intents.Complaint):
 			s = "店主已经处理。"
+		case waybill != "" && money:
+			s = fmt.Sprintf("店主已同意，您寄回的快递（单号 %s）已转告店主，店主收到货后退款按原支付方式退回。", waybill)
+		case waybill != "":
+			s = fmt.Sprintf("店主已同意，您寄回的快递（单号 %s）已转告店主，店主收到货后会尽快处理。", waybill)
 		case c.Intent == string(intents.Return):
 			s = "店主已同意退货，请按之前发您的地址把商品寄回，寄出后把快递单号发我；店主收到货后退款按原支付方式退回。"
 		case money:
@@ -517,19 +522,41 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 		}
 		t.caseID = c.ID
 		return t.say("case_status", Data{CaseID: c.ID, Intent: intentName(c.Intent), OrderID: c.OrderID,
-			Status: statusOf(c, rejectReason(events), st), Deadline: c.Deadline})
+			Status: statusOf(c, rejectReason(events), sentBack(events), st), Deadline: c.Deadline})
 	})
 }
 
 // followUp takes a buyer's renewed ask about a case that is over (a request after a
 // rejection): it joins that case and goes to the merchant, who decides; no second case.
 func (e *Engine) followUp(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
-	return e.passOn(ctx, m, sess, c, cases.AlertFollowUp, "followup")
+	return e.passOn(ctx, m, sess, c, cases.AlertFollowUp, "followup", Data{})
 }
 
-// passOn keeps the buyer's words on case c, which is over, and alerts the merchant with
-// an alert of kind (at most one per urgentEvery); the buyer is told with reply key.
-func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.Case, kind, key string) ([]cases.Reply, error) {
+// goodsBack keeps the waybill of goods the buyer sent back on case c (an approved or
+// live return, exchange or repair) and tells the merchant: the next step is theirs once
+// the parcel arrives. Status answers read the waybill from the case's log (sentBack).
+func (e *Engine) goodsBack(ctx context.Context, m Message, sess *session, c *cases.Case, tracking string) ([]cases.Reply, error) {
+	return e.passOn(ctx, m, sess, c, cases.AlertGoodsBack, "goods_back", Data{TrackingNo: tracking})
+}
+
+// waybillEvent starts the log line that keeps a waybill of goods sent back.
+const waybillEvent = "goods sent back: "
+
+// sentBack is the waybill of goods the buyer sent back, from the case's log, or "".
+func sentBack(events []cases.Event) string {
+	for i := len(events) - 1; i >= 0; i-- {
+		if w, ok := strings.CutPrefix(events[i].Text, waybillEvent); ok && events[i].Kind == cases.EventUpdated {
+			return w
+		}
+	}
+	return ""
+}
+
+// passOn keeps the buyer's words on case c, which is over (or, for a waybill, live), and
+// alerts the merchant with an alert of kind (at most one per urgentEvery); the buyer is
+// told with reply key, d carrying what the key needs beyond the case and its request. A
+// waybill in d is logged on the case.
+func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.Case, kind, key string, d Data) ([]cases.Reply, error) {
 	words := pendingWords(sess.Pending, m.Text)
 	sess.Recent = nil
 	sess.Pending, sess.Intent = nil, ""
@@ -538,6 +565,11 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 			return err
 		}
 		t.caseID = c.ID
+		if d.TrackingNo != "" {
+			if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: waybillEvent + d.TrackingNo}); err != nil {
+				return err
+			}
+		}
 		recent, err := t.tx.AlertedSince(c.Shop, c.ID, kind, t.tx.Now().Add(-urgentEvery))
 		if err != nil {
 			return err
@@ -547,7 +579,8 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 				return err
 			}
 		}
-		return t.say(key, Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+		d.CaseID, d.Intent = c.ID, intentName(c.Intent)
+		return t.say(key, d)
 	})
 }
 

@@ -995,6 +995,55 @@ func TestComplaintThenRemedyWithOrder(t *testing.T) {
 	}
 }
 
+// After the waybill of an approved return, "你们收到了吗" is about those goods: the case
+// answers with the waybill and what comes next (it got the FAQ's delivery times), and a
+// later status ask no longer says to send the goods and the waybill (both were sent).
+func TestShopGotTheGoodsBack(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子尺寸不对 要退货 "+cupOrder)
+	h.say(merchant, "A1 同意")
+	mustContain(t, h.say(buyer, "已经寄回了 顺丰SF1234567890123"), "SF1234567890123", "A1")
+	a := strings.Join(h.firedTexts(), "\n")
+	if !strings.Contains(a, "买家已寄回 A1") || !strings.Contains(a, "SF1234567890123") {
+		t.Fatalf("alerts %q, want the merchant told the goods are on their way back", a)
+	}
+	h.advance(30 * time.Hour)
+	got := joined(h.say(buyer, "你们收到了吗"))
+	if !strings.Contains(got, "A1") || !strings.Contains(got, "SF1234567890123") || strings.Contains(got, "江浙沪") {
+		t.Fatalf("\"你们收到了吗\" got %q, want the return's status with its waybill", got)
+	}
+	got = joined(h.say(buyer, "什么时候退钱啊"))
+	if strings.Contains(got, "寄出后把快递单号发我") {
+		t.Fatalf("status after the waybill %q asks for the waybill again", got)
+	}
+}
+
+// A photo the merchant asked for in a 回复 on a refused case is that case's evidence:
+// kept on it and the merchant told — it got "我暂时只看得懂文字…再发一下订单号".
+func TestPhotoAskedOnARefusedCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 看不出有问题")
+	h.say(merchant, "A1 回复 麻烦拍张裂缝的照片给我看看")
+	h.takeAlerts()
+	got := joined(h.send(bot.Message{Shop: shopID, From: buyer, Name: buyer, Kind: bot.KindImage, Media: "crack.jpg", ID: "p1"}))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "订单号") {
+		t.Fatalf("photo got %q, want it put on A1", got)
+	}
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "crack.jpg") {
+		t.Fatalf("A1 transcript %q, want the photo", tr)
+	}
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "A1") || !strings.Contains(a, "[图片]") {
+		t.Fatalf("alerts %q, want the merchant told the photo came", a)
+	}
+	// A picture long after, or with no picture asked, is not taken as that answer.
+	h.advance(72 * time.Hour)
+	got = joined(h.send(bot.Message{Shop: shopID, From: buyer, Name: buyer, Kind: bot.KindImage, Media: "other.jpg", ID: "p2"}))
+	if strings.Contains(got, "A1") {
+		t.Fatalf("a picture three days later got %q, want it not put on the refused case", got)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

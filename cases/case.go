@@ -197,6 +197,10 @@ const (
 	// AlertFollowUp tells the merchant a buyer wrote again about a case that is over (a
 	// request after a rejection): it goes out even though the case is closed.
 	AlertFollowUp = "followup"
+	// AlertGoodsBack tells the merchant the buyer sent the goods of an approved return,
+	// exchange or repair back, with the waybill: the next step (refund, reshipment) is
+	// theirs once the parcel arrives.
+	AlertGoodsBack = "goods_back"
 	// AlertBuyerWithdrew tells the merchant a buyer took back a request the merchant had
 	// already agreed to: the refund or reshipment may still be stopped.
 	AlertBuyerWithdrew = "buyer_withdrew"

@@ -51,7 +51,7 @@ func (e Escalation) kindLevel(kind string, left time.Duration) notify.Level {
 	switch kind {
 	case cases.AlertOverdue, cases.AlertComplaint, cases.AlertPlatformAuth, cases.AlertPlatformSync:
 		return notify.LevelUrgent
-	case cases.AlertFollowUp, cases.AlertBuyerWithdrew:
+	case cases.AlertFollowUp, cases.AlertBuyerWithdrew, cases.AlertGoodsBack:
 		return notify.LevelWarn
 	case cases.AlertWarn, cases.AlertReminder:
 		switch {
@@ -96,7 +96,7 @@ func (w *Worker) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
 		return
 	}
 	if !c.State.Live() && a.Kind != cases.AlertBuyerCancelled && a.Kind != cases.AlertFollowUp &&
-		a.Kind != cases.AlertBuyerWithdrew {
+		a.Kind != cases.AlertBuyerWithdrew && a.Kind != cases.AlertGoodsBack {
 		// Closed while the alert was being claimed: nothing left to warn about.
 		if err := w.store.AlertDone(ctx, a, "skipped: case "+string(c.State)); err != nil {
 			w.log.Error("finish alert", "case_id", a.CaseID, "err", err)
