@@ -74,7 +74,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// The answer to what the case waited on ("寄了 单号SF…") or a promise of it: kept
 		// on the case (once), the buyer told so. A withdrawal or a grievance goes on as usual.
 		if m.Kind != KindText {
-			return e.answer(ctx, m, "media_received", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+			return e.answer(ctx, m, "media_received", Data{CaseID: c.ID, Intent: caseName(c)})
 		}
 		if l := e.read(m.Shop, m.Text).Label; l != intents.Cancel && l != intents.Complaint && !angry(m.Text) {
 			if resumed == nil {
@@ -434,10 +434,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// grievance on it, alerted at once, whatever else the words ask.
 		return e.joinComplaint(ctx, m, sess, target)
 	}
-	if target != nil && target.Intent == string(intents.Exchange) && label == intents.Logistics &&
-		mentions(m.Text, "换的", "新的", "补发", "重发", "换货") {
-		// "那换的什么时候发呀": the replacement, which the exchange's status answers — not
-		// the original order's tracking (delivered long ago).
+	if target != nil && target.Intent == string(intents.Exchange) && (label == intents.Logistics || label == intents.Exchange) &&
+		(target.State.Live() || target.State == cases.StateResolved) &&
+		(mentions(m.Text, "换的", "新的", "补发", "重发", "换货") || asksOrderState(m.Text)) {
+		// "那换的什么时候发呀", "螺丝寄了没有": the replacement, which the exchange's status
+		// answers — not the original order's tracking (delivered long ago), nor the same
+		// request again.
 		return e.answerStatus(ctx, m, sess, target)
 	}
 	if target != nil && target.State.Live() && moneyArrived(m.Text) {
@@ -691,7 +693,8 @@ func (e *Engine) switchRequest(ctx context.Context, m Message, sess *session, vi
 const shipLateAfter = 48 * time.Hour
 
 // orderStateWords ask where the buyer's own order is now.
-var orderStateWords = []string{"发货了吗", "发货没", "发货了没", "发了吗", "发了没", "发出了吗", "发出去了吗", "寄出了吗", "到哪了", "到哪里了", "到哪儿了"}
+var orderStateWords = []string{"发货了吗", "发货没", "发货了没", "发了吗", "发了没", "发出了吗", "发出去了吗", "寄出了吗", "到哪了", "到哪里了", "到哪儿了",
+	"寄了没", "寄了吗", "寄出来没", "寄出来了吗"}
 
 // asksOrderState reports a question about the buyer's own order's state ("发货了吗"),
 // answered from the order, not from the FAQ.
@@ -775,7 +778,7 @@ func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *ca
 		if err := t.record(c.ID, m); err != nil {
 			return err
 		}
-		return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+		return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})
 	})
 }
 
@@ -1290,7 +1293,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			if err := t.tx.AddEvent(cases.Event{Shop: shop.ID, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "repeated request"}); err != nil {
 				return err
 			}
-			return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+			return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})
 		case !errors.Is(err, cases.ErrNotFound):
 			return err
 		}
@@ -1308,7 +1311,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 				if err := t.recordAll(c.ID, sess.Pending); err != nil {
 					return err
 				}
-				return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+				return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})
 			}
 			if !errors.Is(err, cases.ErrNotFound) {
 				return err
@@ -1636,7 +1639,7 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 				return err
 			}
 			t.caseID = target.ID
-			return t.say("media_received", Data{CaseID: target.ID, Intent: intentName(target.Intent)})
+			return t.say("media_received", Data{CaseID: target.ID, Intent: caseName(target)})
 		}
 		if over != nil {
 			asked, err := t.pictureAsked(over)
@@ -1653,7 +1656,7 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 				if err := t.tx.ScheduleAlert(cases.Alert{Shop: over.Shop, CaseID: over.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: mediaOrText(m)}); err != nil {
 					return err
 				}
-				return t.say("media_received", Data{CaseID: over.ID, Intent: intentName(over.Intent)})
+				return t.say("media_received", Data{CaseID: over.ID, Intent: caseName(over)})
 			}
 		}
 		if len(sess.Pending) < maxPending {

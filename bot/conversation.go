@@ -405,11 +405,16 @@ func platformWord(s adapters.Status) string {
 // statusOf writes where a case stands for the buyer, from the case, the merchant's
 // reason when it was refused, the waybill of goods the buyer sent back (or ""), and the
 // platform's status when the platform knows the case.
-func statusOf(c *cases.Case, reason, waybill string, platform *adapters.CaseStatus) string {
+func statusOf(c *cases.Case, reason, waybill string, platform *adapters.CaseStatus, now time.Time) string {
 	var s string
 	money := c.Intent == string(intents.Refund) || c.Intent == string(intents.Return)
 	switch c.State {
 	case cases.StateOpen, cases.StateWaitingMerchant:
+		if !c.Deadline.IsZero() && now.After(c.Deadline) {
+			// Never "最晚 (a time gone by) 前给您答复".
+			s = fmt.Sprintf("已登记，店主还在处理，已经过了答应的 %s，抱歉让您久等🙏 已再次提醒店主。", vocab.Deadline(c.Deadline))
+			break
+		}
 		s = "已登记，正在等店主处理"
 		if !c.Deadline.IsZero() {
 			s += fmt.Sprintf("，最晚 %s 前给您答复", vocab.Deadline(c.Deadline))
@@ -473,6 +478,20 @@ func (e *Engine) platformStatus(ctx context.Context, shop *Shop, c *cases.Case) 
 	return &st
 }
 
+// merchantSince is the merchant's latest 回复 to the buyer on a case after its last
+// change of state (a reply before an approval is superseded by it), or "".
+func merchantSince(events []cases.Event) string {
+	for i := len(events) - 1; i >= 0; i-- {
+		switch ev := events[i]; {
+		case ev.Kind == cases.EventState:
+			return ""
+		case ev.Kind == cases.EventReply && ev.Actor == "merchant":
+			return ev.Text
+		}
+	}
+	return ""
+}
+
 // rejectReason is the merchant's note on the case's rejection or closing (a reason, or
 // "并入 A1" for a merged case), from its log.
 func rejectReason(events []cases.Event) string {
@@ -520,9 +539,28 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 				return err
 			}
 		}
+		if c.State.Live() && c.State != cases.StateWaitingBuyer && !c.Deadline.IsZero() && t.tx.Now().After(c.Deadline) {
+			// Past the time the buyer was promised: the reply says the merchant is reminded,
+			// so they are (at most once per urgentEvery).
+			recent, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertFollowUp, t.tx.Now().Add(-urgentEvery))
+			if err != nil {
+				return err
+			}
+			if !recent {
+				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: m.Text}); err != nil {
+					return err
+				}
+			}
+		}
 		t.caseID = c.ID
-		return t.say("case_status", Data{CaseID: c.ID, Intent: intentName(c.Intent), OrderID: c.OrderID,
-			Status: statusOf(c, rejectReason(events), sentBack(events), st), Deadline: c.Deadline})
+		status := statusOf(c, rejectReason(events), sentBack(events), st, t.tx.Now())
+		if said := merchantSince(events); said != "" {
+			// "给您补寄螺丝 明天发出": what the merchant told the buyer since the case last
+			// moved is where it stands, in the merchant's own words.
+			status += "\n店主的回复：" + vocab.Clip(said, 80)
+		}
+		return t.say("case_status", Data{CaseID: c.ID, Intent: caseName(c), OrderID: c.OrderID,
+			Status: status, Deadline: c.Deadline})
 	})
 }
 
@@ -579,7 +617,7 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 				return err
 			}
 		}
-		d.CaseID, d.Intent = c.ID, intentName(c.Intent)
+		d.CaseID, d.Intent = c.ID, caseName(c)
 		return t.say(key, d)
 	})
 }
@@ -608,12 +646,12 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 		}
 		if recent {
 			// No second alert within urgentEvery: say so, not "已加急转告" again.
-			return t.say("complaint_noted", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+			return t.say("complaint_noted", Data{CaseID: c.ID, Intent: caseName(c)})
 		}
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertComplaint, DueAt: t.tx.Now(), Note: words}); err != nil {
 			return err
 		}
-		return t.say("complaint_joined", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+		return t.say("complaint_joined", Data{CaseID: c.ID, Intent: caseName(c)})
 	})
 }
 
@@ -641,7 +679,7 @@ func (e *Engine) confirm(ctx context.Context, m Message, sess *session, label in
 // confirmCancel asks the buyer once whether they mean to withdraw case c.
 func (e *Engine) confirmCancel(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
 	sess.Confirm = &pendingConfirm{Label: intents.Cancel, CaseID: c.ID}
-	return e.answer(ctx, m, "confirm_cancel", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+	return e.answer(ctx, m, "confirm_cancel", Data{CaseID: c.ID, Intent: caseName(c)})
 }
 
 // angerWords mark a grievance against the shop or its service, not only a faulty item.
@@ -791,7 +829,7 @@ func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *c
 		if err := t.bindOrder(sess, c, orderID); err != nil {
 			return err
 		}
-		return t.say("case_updated", Data{CaseID: c.ID, Intent: intentName(c.Intent)})
+		return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})
 	})
 }
 

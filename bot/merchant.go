@@ -245,7 +245,7 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 
 // apply carries out a command on a live case, inside the turn's transaction.
 func (t *turn) apply(c *cases.Case, cmd Command) error {
-	name := intentName(c.Intent)
+	name := caseName(c)
 	if c.Intent == cases.IntentQuestion {
 		switch cmd.Verb {
 		case vocab.Approve, vocab.Reject, vocab.WaitFor, vocab.Merge:
@@ -441,7 +441,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		return t.sayText(t.m.From, fmt.Sprintf("「%s」不是认得的意思。可写：退款、退货、换货、投诉、物流、维修、人工、撤销、问候、其他（或不写）。", arg))
 	}
 	if label == intents.Label(c.Intent) {
-		return t.sayText(t.m.From, fmt.Sprintf("%s 本来就是%s；要结束它请用「%s 关闭」。", c.ID, intentName(c.Intent), c.ID))
+		return t.sayText(t.m.From, fmt.Sprintf("%s 本来就是%s；要结束它请用「%s 关闭」。", c.ID, caseName(c), c.ID))
 	}
 	if c.Intent == cases.IntentQuestion && c.State.Live() && !label.OpensCase() {
 		// A buyer's question is no misreading to close silently: they were told the shop
@@ -621,7 +621,7 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 		// A refund folded into a complaint would be settled by the complaint's outcome
 		// and never paid: the request is the case to keep.
 		return t.sayText(t.m.From, fmt.Sprintf("%s 是%s（订单 %s），不能并入%s %s；请反过来发：%s 合并 %s。",
-			o.ID, intentName(o.Intent), o.OrderID, intentName(c.Intent), c.ID, o.ID, c.ID))
+			o.ID, caseName(o), o.OrderID, caseName(c), c.ID, o.ID, c.ID))
 	}
 	if err := t.tx.MoveEvents(c.Shop, o.ID, c.ID); err != nil {
 		return err
@@ -652,7 +652,7 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 		// Two different requests (a swap and a refund): one decision on c answers both,
 		// which the merchant must know before deciding.
 		msg += fmt.Sprintf("\n⚠️ %s 是%s、%s 是%s：之后对 %s 的同意/拒绝按%s通知买家；如果是两件事，请让买家重新申请%s。",
-			o.ID, intentName(o.Intent), c.ID, intentName(c.Intent), c.ID, intentName(c.Intent), intentName(o.Intent))
+			o.ID, caseName(o), c.ID, caseName(c), c.ID, caseName(c), caseName(o))
 	}
 	return t.sayText(t.m.From, msg)
 }
@@ -706,7 +706,7 @@ func (t *turn) queueResolve(c *cases.Case, approve bool, reason string) error {
 // details shows one case and the end of its transcript, short enough for a phone.
 func (t *turn) details(c *cases.Case) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s｜%s\n", c.ID, intentName(c.Intent), c.StateLabel())
+	fmt.Fprintf(&b, "%s %s｜%s\n", c.ID, caseName(c), c.StateLabel())
 	if c.OrderID != "" {
 		fmt.Fprintf(&b, "订单 %s\n", c.OrderID)
 	}
@@ -784,7 +784,7 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 				// Paused while the buyer owes an answer: the clock shown is the one kept.
 				left = "等买家（计时暂停，剩 " + vocab.Left(c.PausedLeft) + "）"
 			}
-			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, intentName(c.Intent), c.Who(), left)
+			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, caseName(&c), c.Who(), left)
 		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })

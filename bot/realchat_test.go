@@ -1044,6 +1044,41 @@ func TestPhotoAskedOnARefusedCase(t *testing.T) {
 	}
 }
 
+// Chasing what the merchant promised in a 回复 ("给您补寄螺丝 明天发出", then "螺丝寄了没有")
+// is the exchange's status, with the merchant's words — it was read as the same request
+// again ("已补充到您的换货售后单"), and the case called 换货 though the buyer was told 补发.
+// Past the promised time the status says so and reminds the merchant; it said "最晚 (a
+// time gone by) 前给您答复". Warnings claimed after the deadline are not sent ("还剩 已超时").
+func TestChasingAPromisedReshipment(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "书架少了两颗螺丝 装不上")
+	mustContain(t, h.say(buyer, cupOrder), "A1", "补发")
+	h.takeAlerts()
+	h.say(merchant, "A1 回复 不好意思 给您补寄螺丝 明天发出")
+	h.advance(3 * time.Hour)
+	got := joined(h.say(buyer, "螺丝寄了没有"))
+	if !strings.Contains(got, "补发（单号 A1）") || !strings.Contains(got, "给您补寄螺丝") || strings.Contains(got, "已补充") {
+		t.Fatalf("\"螺丝寄了没有\" got %q, want A1's status with the merchant's reply", got)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want the one", n)
+	}
+	h.takeAlerts()
+	h.advance(24 * time.Hour)
+	for _, a := range h.takeAlerts() {
+		if strings.Contains(a.Text, "还剩 已超时") {
+			t.Fatalf("a warning sent past the deadline: %q", a.Text)
+		}
+	}
+	got = joined(h.say(buyer, "补发的螺丝到底寄了没有"))
+	if !strings.Contains(got, "已经过了答应的") || !strings.Contains(got, "已再次提醒店主") || strings.Contains(got, "前给您答复") {
+		t.Fatalf("status past the deadline %q, want it said and the merchant reminded", got)
+	}
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "A1") || !strings.Contains(a, "补发的螺丝到底寄了没有") {
+		t.Fatalf("alerts %q, want the merchant reminded with the buyer's words", a)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

@@ -8,6 +8,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/vocab"
 )
@@ -87,3 +88,9 @@ func (t *Templates) Render(key string, d Data) string {
 
 // intentName is the Chinese name of an intent label, as package intents keeps it.
 func intentName(label string) string { return intents.Label(label).Chinese() }
+
+// caseName is what a case is called to buyer and merchant alike: its request, as its
+// reason names it ("补发" for an exchange of a missing part), the same word its alerts use.
+func caseName(c *cases.Case) string {
+	return intents.Label(c.Intent).ChineseFor(intents.Reason(c.Reason))
+}

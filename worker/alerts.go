@@ -103,6 +103,14 @@ func (w *Worker) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
 		}
 		return
 	}
+	if a.Kind == cases.AlertWarn && !c.Deadline.IsZero() && now.After(c.Deadline) {
+		// A warning claimed only after its deadline (the bot was down, or the backlog
+		// was long) would say "还剩 已超时2小时": the case's overdue alert says it.
+		if err := w.store.AlertDone(ctx, a, "skipped: past the deadline"); err != nil {
+			w.log.Error("finish alert", "case_id", a.CaseID, "err", err)
+		}
+		return
+	}
 	na := w.renderAlert(now, shop, c, a)
 	done, err := w.router.Deliver(ctx, na)
 	if !done {
