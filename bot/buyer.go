@@ -1136,6 +1136,7 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) && (utf8.RuneCountInString(m.Text) <= fragmentRunes || urges(m.Text)) {
 				return nil // a fragment, told a moment ago: the words join it quietly
 			}
+			newBurst := now.Sub(sess.Told) >= burstWindow
 			sess.Told = now
 			if !c.Deadline.IsZero() && now.After(c.Deadline) {
 				// "还没人回吗 都20分钟了": the reply time the buyer was told has passed —
@@ -1144,6 +1145,13 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 					return err
 				}
 				return t.say("question_late", Data{CaseID: c.ID})
+			}
+			if newBurst && asks(m.Text) {
+				// "还有 杯盖是什么材质的" minutes after the first question: the merchant, who
+				// read the first alert, would answer only that one. One alert per burst.
+				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertNewCase, DueAt: now, Note: "（补充）" + m.Text}); err != nil {
+					return err
+				}
 			}
 			return t.say("question_more", Data{CaseID: c.ID})
 		}

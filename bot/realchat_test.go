@@ -1079,6 +1079,31 @@ func TestChasingAPromisedReshipment(t *testing.T) {
 	}
 }
 
+// A second question joining a waiting inbox item minutes later reaches the merchant, who
+// read only the first in its alert; more words within the burst do not ring again.
+func TestLaterQuestionOnAnItemIsAlerted(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "这款杯子能进洗碗机吗"), "Q1")
+	if a := h.firedTexts(); len(a) != 1 {
+		t.Fatalf("alerts %q, want the item's one", a)
+	}
+	h.advance(30 * time.Second)
+	h.say(buyer, "就是那个带盖的")
+	if a := h.firedTexts(); len(a) != 0 {
+		t.Fatalf("alerts %q within the burst, want none", a)
+	}
+	h.advance(150 * time.Second)
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "还有 杯盖是什么材质的"), "Q1")
+	a := h.firedTexts()
+	if len(a) != 1 || !strings.Contains(a[0], "Q1") || !strings.Contains(a[0], "杯盖是什么材质的") {
+		t.Fatalf("alerts %q, want the added question told", a)
+	}
+	if n := len(h.liveCases()); n != 1 {
+		t.Fatalf("live items = %d, want Q1 alone", n)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
