@@ -242,6 +242,17 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Greeting // "人呢?": someone is here
 	case (res.Unclear || res.Label == intents.Other) && bareOK(m.Text):
 		label = intents.Greeting // "好的 等下拍": an OK, answered as one
+	case len(earlier) == 0 && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && !res.Escalation &&
+		(res.Unclear || res.Label == intents.Other || res.Label == intents.Complaint && res.Confidence < topicComplaintBelow) &&
+		topicOnly(m.Text, slots) != "" && !e.faqAnswers(m):
+		// "眼影", "我买的那个沙发": the first words of a burst, naming what it is about and
+		// nothing yet about it — the rest is being typed. Not a menu ("没太明白"), not a
+		// problem ("非常抱歉给您添麻烦了"), not an inbox item; the words are kept for the
+		// burst that follows, and for the case it may open.
+		if len(sess.Pending) < maxPending {
+			sess.Pending = append(sess.Pending, said{Text: m.Text, Keep: true})
+		}
+		return e.answer(ctx, m, "go_on", Data{Text: topicOnly(m.Text, slots)})
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
 		// Following up on a case the buyer just opened: keep the words with the case
 		// and let the merchant read them, rather than quiz the buyer with a menu.
@@ -1673,6 +1684,52 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})
 }
+
+// topicComplaintBelow is the confidence under which a complaint reading of a bare topic
+// ("沙发" read as a complaint at 0.57) is no grievance: a real one says what is wrong.
+const topicComplaintBelow = 0.8
+
+// topicOpeners are words around a topic that say nothing about it: who is addressed,
+// which purchase, when.
+var topicOpeners = []string{"老板", "客服", "亲", "你好", "您好", "在吗", "在不在", "我买的", "买的", "我在你家", "你们家", "你家",
+	"我的", "那个", "这个", "那件", "这件", "那双", "这双", "那款", "这款", "昨天", "前天", "今天", "上周", "上次", "之前", "我", "的",
+	"，", ",", "。", " ", "~", "～"}
+
+// topicStops mark words that say something about the topic — a problem, a want, a
+// question, a state — so the message is more than a topic. Single characters only where
+// goods' names rarely hold them (not 发 of 沙发, 能 of 智能, 补 of 补水).
+var topicStops = []string{"了", "吗", "呢", "吧", "？", "?", "！", "!", "不", "没", "坏", "破", "碎", "裂", "漏", "退", "换", "修",
+	"要", "想", "能不能", "能否", "可以", "怎么", "咋", "啥", "什么", "多少", "几", "哪", "有没有", "有货", "是不是", "太大", "太小",
+	"太差", "太贵", "好的", "差评", "垃圾", "谢", "发货", "寄", "收到", "查", "快点", "贵", "便宜", "错", "补发", "问", "咨询", "打扰", "是", "在", "用了", "买了"}
+
+// topicOnly returns the topic of a message that names only what it is about ("眼影", "我
+// 买的那个沙发" → "沙发"): at most topicRunes once the openers are dropped, with no
+// slot and nothing said about it; "" otherwise.
+func topicOnly(text string, slots intents.Slots) string {
+	if slots.OrderID != "" || slots.Phone != "" || slots.Tracking != "" || slots.AmountFen != 0 || slots.Reason != "" || mentions(text, topicStops...) {
+		return ""
+	}
+	if slices.Contains(leadIns, strings.TrimSpace(text)) {
+		return "" // "问下": a lead-in, greeted as one
+	}
+	t := text
+	for _, w := range topicOpeners {
+		t = strings.ReplaceAll(t, w, "")
+	}
+	if n := utf8.RuneCountInString(t); n == 0 || n > topicRunes {
+		return ""
+	}
+	for _, r := range t {
+		if !unicode.Is(unicode.Han, r) {
+			return "" // "1", "ok", an emoji: a menu choice or a feeling, not goods
+		}
+	}
+	return t
+}
+
+// topicRunes is the longest topic topicOnly takes: goods are named in a few characters
+// ("空调被", "蓝牙耳机"); longer is a statement.
+const topicRunes = 5
 
 // pictureAskedWithin is how long a merchant's 回复 asking for a picture stays the thing a
 // picture from the buyer answers, on a case that is over.

@@ -1104,6 +1104,35 @@ func TestLaterQuestionOnAnItemIsAlerted(t *testing.T) {
 	}
 }
 
+// A burst that opens with only what it is about ("我买的那个台灯", "眼影") is invited to go
+// on — it got "没太明白" and a menu, or "非常抱歉给您添麻烦了" for a bare "沙发" — and the
+// topic stays part of what the buyer describes: the case opened later holds it.
+func TestTopicFirstIsInvitedToGoOn(t *testing.T) {
+	h := newHarness(t)
+	for _, text := range []string{"眼影", "我买的那个沙发", "老板我昨天买的那个锅", "补水面膜"} {
+		got := joined(h.say(buyer+text, text))
+		if !strings.Contains(got, "怎么了") || strings.Contains(got, "没太明白") || strings.Contains(got, "抱歉") {
+			t.Fatalf("%q got %q, want to be asked to go on", text, got)
+		}
+	}
+	for _, text := range []string{"1", "问下", "差评", "包邮吗", "碎了", "发票"} {
+		if got := joined(h.say(buyer+text, text)); strings.Contains(got, "怎么了") {
+			t.Fatalf("%q got %q, which is more than a topic", text, got)
+		}
+	}
+	if n := len(h.liveCases()); n != 1 { // the one for 差评
+		t.Fatalf("live items = %d, want only the complaint", n)
+	}
+	h = newHarness(t)
+	for _, text := range []string{"我买的那个台灯", "灯不亮了", "才用了一个星期", cupOrder} {
+		h.say(buyer, text)
+	}
+	mustContain(t, h.say(buyer, "能换个新的吗"), "A1")
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "台灯") || !strings.Contains(tr, "灯不亮了") {
+		t.Fatalf("A1 transcript %q lacks the buyer's description", tr)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
@@ -1476,13 +1505,13 @@ func TestMiddlingGrievanceOnALiveCaseIsADetail(t *testing.T) {
 	mustContain(t, h.say(buyer, "你们怎么回事 一天了都没人理"), "加急")
 }
 
-// A request that began as statements the bot passed to the merchant ("我买的那个台灯",
-// "灯不亮了", "才用了一个星期", the order) takes them along when it opens: they are its
-// description, and the inbox item closes (it went on reminding beside the case). A real
-// question asked before stays for the merchant to answer.
+// A request that began as statements the bot passed to the merchant ("台灯是上周在你们家
+// 买的", "灯不亮了", "才用了一个星期", the order) takes them along when it opens: they are
+// its description, and the inbox item closes (it went on reminding beside the case). A
+// real question asked before stays for the merchant to answer.
 func TestLeadInStatementsFoldIntoTheCase(t *testing.T) {
 	h := newHarness(t)
-	for _, text := range []string{"我买的那个台灯", "灯不亮了", "才用了一个星期", cupOrder} {
+	for _, text := range []string{"台灯是上周在你们家买的", "灯不亮了", "才用了一个星期", cupOrder} {
 		h.say(buyer, text)
 	}
 	if _, err := h.store.Case(h.ctx, shopID, "Q1"); err != nil {

@@ -58,6 +58,7 @@ func replyFields() map[string][]string {
 		"followup":              {"CaseID", "Intent"},
 		"withdrawn_after":       {"CaseID", "Intent"},
 		"goods_back":            {"CaseID", "Intent", "TrackingNo"},
+		"go_on":                 {"Text"},
 		"complaint_resolved":    {"CaseID"},
 		"complaint_answered":    {"CaseID", "Reason"},
 		"closed":                {"CaseID", "Intent"},
