@@ -902,7 +902,7 @@ func (e *Engine) faqAnswer(m Message) (answer, id string, ok bool) {
 		return "", "", false
 	}
 	if m.faq == nil {
-		return shop.FAQ.Answer(m.Text, shop.Name)
+		m.faq = &faqLookup{}
 	}
 	if !m.faq.done {
 		text := m.Text
@@ -910,9 +910,68 @@ func (e *Engine) faqAnswer(m Message) (answer, id string, ok bool) {
 			text = m.faq.about + " " + text
 		}
 		m.faq.answer, m.faq.id, m.faq.ok = shop.FAQ.Answer(text, shop.Name)
+		if qs := askParts(text); len(qs) >= 2 {
+			e.answerParts(shop, qs, m.faq)
+		}
 		m.faq.done = true
 	}
 	return m.faq.answer, m.faq.id, m.faq.ok
+}
+
+// answerParts answers a message of several questions ("包邮吗 另外能开发票不") part by
+// part: every part the FAQ answers, each once, in the order asked. All answered, the
+// answers together are the FAQ's answer; some answered, the first answer is only part of
+// one (f.part), so the message still goes to the merchant — the best entry for the whole
+// message answered one question and left the other unanswered.
+func (e *Engine) answerParts(shop *Shop, qs []string, f *faqLookup) {
+	var answers, ids []string
+	missed := 0
+	for _, q := range qs {
+		a, id, ok := shop.FAQ.Answer(q, shop.Name)
+		switch {
+		case !ok:
+			missed++
+		case !slices.Contains(ids, id):
+			answers, ids = append(answers, a), append(ids, id)
+		}
+	}
+	switch {
+	case len(ids) == 0:
+		f.part = ""
+	case missed == 0 && len(ids) >= 2:
+		f.answer, f.id, f.ok = strings.Join(answers, "\n"), strings.Join(ids, "+"), true
+	case missed == 0:
+		// Both parts answered by one entry ("包邮吗 运费多少"): the whole message's answer.
+		f.answer, f.id, f.ok = answers[0], ids[0], true
+	default:
+		f.answer, f.id, f.ok = "", "", false
+		f.part = strings.Join(answers, "\n")
+	}
+}
+
+// askPartSeps are the words that join two questions in one message.
+var askPartSeps = []string{"另外", "还有就是", "还有", "顺便问下", "顺便问一下", "顺便", "再问下", "再问一下", "以及"}
+
+// askParts splits a message into the questions it asks — parts between spaces, stops
+// and joining words (另外, 顺便问下) that ask something themselves — or nil when it asks
+// fewer than two. Statements around the questions are dropped.
+func askParts(text string) []string {
+	for _, w := range askPartSeps {
+		text = strings.ReplaceAll(text, w, " ")
+	}
+	parts := strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("，,。！!；;～~？?", r)
+	})
+	var qs []string
+	for _, p := range parts {
+		if utf8.RuneCountInString(p) >= 2 && asks(p) {
+			qs = append(qs, p)
+		}
+	}
+	if len(qs) < 2 {
+		return nil
+	}
+	return qs
 }
 
 // escalated reports a case whose buyer threatened to escalate (12315, 差评, 投诉): its
@@ -1102,7 +1161,17 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 	if !sess.Intent.OpensCase() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
 	}
+	e.faqAnswer(m)
+	var part string // the FAQ's answer to some of the questions: said first, the rest waits
+	if m.faq != nil {
+		part = m.faq.part
+	}
 	return e.do(ctx, m, func(t *turn) error {
+		if part != "" {
+			if err := t.sayText(m.From, part); err != nil {
+				return err
+			}
+		}
 		live, err := t.tx.BuyerCases(shop.ID, m.From)
 		if err != nil {
 			return err
@@ -1170,6 +1239,9 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 		key := "question"
 		if p := shop.Policy(cases.IntentQuestion); p.Until != nil && c.Deadline.Sub(now) > p.RespondWithin+time.Minute {
 			key = "question_closed" // counted in business hours and the shop is closed now
+		}
+		if part != "" {
+			key = "question_rest" // the other question, after the answer just given
 		}
 		return t.say(key, Data{CaseID: c.ID, Deadline: c.Deadline, Left: c.Deadline.Sub(now)})
 	})

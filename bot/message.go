@@ -64,4 +64,8 @@ type faqLookup struct {
 	done       bool
 	answer, id string
 	ok         bool
+	// part is the answer to one of two or more questions in the message when the FAQ
+	// answers some but not all of them ("包邮吗 顺丰要加多少"): given at once, the rest
+	// going to the merchant; ok is false then.
+	part string
 }

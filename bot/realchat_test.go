@@ -1133,6 +1133,28 @@ func TestTopicFirstIsInvitedToGoOn(t *testing.T) {
 	}
 }
 
+// Two questions in one message: both answered when the FAQ has both ("包邮吗 另外能开发
+// 票不" got the shipping answer alone, the invoice question left unanswered); one
+// answered and the other passed to the merchant when it has only one — the merchant's
+// item holds the whole message.
+func TestTwoQuestionsInOneMessage(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "包邮吗 另外能开发票不"))
+	if !strings.Contains(got, "包邮") || !strings.Contains(got, "发票") {
+		t.Fatalf("two FAQ questions got %q, want both answered", got)
+	}
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d inbox items for questions the FAQ answered", n)
+	}
+	got = joined(h.say("另一位", "这个杯子能进洗碗机吗 包邮吗"))
+	if !strings.Contains(got, "包邮") || !strings.Contains(got, "另一个问题") || !strings.Contains(got, "Q1") {
+		t.Fatalf("one FAQ question and one not got %q, want the one answered and the other passed on", got)
+	}
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "洗碗机") {
+		t.Fatalf("alerts %q, want the merchant to see the unanswered question", a)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

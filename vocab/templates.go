@@ -59,6 +59,7 @@ func replyFields() map[string][]string {
 		"withdrawn_after":       {"CaseID", "Intent"},
 		"goods_back":            {"CaseID", "Intent", "TrackingNo"},
 		"go_on":                 {"Text"},
+		"question_rest":         {"CaseID", "Deadline", "Left"},
 		"complaint_resolved":    {"CaseID"},
 		"complaint_answered":    {"CaseID", "Reason"},
 		"closed":                {"CaseID", "Intent"},
