@@ -133,6 +133,28 @@ func TestInboxAnswerBecomesFAQ(t *testing.T) {
 	}
 }
 
+// +问答 on an item of two questions saves the one the FAQ did not answer, not the whole
+// message (the next "包邮吗" would have got the dishwasher answer); a question with the
+// buyer's own numbers ("我要买3个 能帮我留到周五吗") is not saved for everyone.
+func TestInboxAnswerSavesTheOpenQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "这个杯子能进洗碗机吗 包邮吗"), "Q1")
+	if got := joined(h.say(merchant, "Q1 回复 可以进洗碗机 +问答")); !strings.Contains(got, "「这个杯子能进洗碗机吗」") {
+		t.Fatalf("+问答 got %q, want the open question saved alone", got)
+	}
+	if got := joined(h.say("另一个买家", "包邮吗")); strings.Contains(got, "洗碗机") || !strings.Contains(got, "59") {
+		t.Fatalf("\"包邮吗\" got %q, want the shipping answer", got)
+	}
+	if got := joined(h.say("第三个买家", "杯子能放洗碗机洗吗")); !strings.Contains(got, "可以进洗碗机") {
+		t.Fatalf("the saved question got %q, want the merchant's answer", got)
+	}
+	mustContain(t, h.say("第四个买家", "我要买3个 能帮我留到周五再付款吗"), "Q2")
+	got := joined(h.say(merchant, "Q2 回复 可以的 给您留着 +问答"))
+	if strings.Contains(got, "已存为常见问题") || !strings.Contains(got, "没存为常见问题") {
+		t.Fatalf("a buyer-specific answer saved: %q", got)
+	}
+}
+
 // "什么时候发" about an order not shipped yet: where it stands, and the shop's ship-by
 // promise from its FAQ.
 func TestUnshippedOrderGetsTheShipByPromise(t *testing.T) {

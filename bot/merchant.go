@@ -816,13 +816,38 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 	if len(said) == 0 {
 		return "\n（这条咨询没有文字问题，没能存为常见问题。）", nil
 	}
-	question := said[0]
+	question := t.openQuestion(said)
+	if strings.ContainsFunc(question, unicode.IsDigit) {
+		// "165 100斤穿什么码": the answer fits this buyer's numbers, not the next buyer's.
+		return "\n（这条问题带着买家自己的数字（身高体重、订单号等），答案不一定适合别人，没存为常见问题。）", nil
+	}
 	e := cases.FAQEntry{Shop: c.Shop, ID: "inbox_" + strings.ToLower(c.ID), Question: question, Answer: answer}
 	if err := t.tx.AddFAQ(e); err != nil {
 		return "", err
 	}
 	t.faqAdded = append(t.faqAdded, e)
 	return fmt.Sprintf("\n📚 已存为常见问题：以后有人问「%s」这类问题，机器人直接这样回答。", vocab.Clip(question, 20)), nil
+}
+
+// openQuestion is the question of an inbox item the merchant's answer is for: the first
+// question among the buyer's messages that the FAQ does not answer already ("这个杯子能进
+// 洗碗机吗 包邮吗" → "这个杯子能进洗碗机吗", 包邮 being answered), else the first message.
+func (t *turn) openQuestion(said []string) string {
+	for _, s := range said {
+		qs := askParts(s)
+		if qs == nil {
+			qs = []string{s}
+		}
+		for _, q := range qs {
+			if !asks(q) {
+				continue
+			}
+			if _, _, ok := t.shop.FAQ.Answer(q, t.shop.Name); !ok {
+				return q
+			}
+		}
+	}
+	return said[0]
 }
 
 // buyerWords are the buyer's text messages on a case, oldest first; nil when they cannot
