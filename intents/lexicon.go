@@ -64,6 +64,7 @@ type lexiconTables struct {
 	// A buyer denying they asked for something ("我没申请退款啊"): the verb of asking,
 	// negated, and the after-sale word it governs a few characters on.
 	denials    []pattern
+	postpones  []pattern
 	denialObjs []pattern
 	// Delivery details a buyer changes with 换 ("电话换一个", "换个地址"): not goods swapped.
 	contacts []pattern
@@ -124,6 +125,11 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.denials = patterns("没申请", "没有申请", "没说要", "没说过要", "没有说要", "没要求", "没有要求", "没提交",
 		"没有提交", "没点", "没有点", "没让你", "没叫你", "没想要", "没想退", "没想换", "没取消", "没有取消", "不是我申请",
 		"不是我要", "不是我点", "不是我取消")
+	// Not now: the request waits on something else the buyer asks first ("先别急着退 你们先
+	// 回答是不是正品"), so the message asks that, and opens nothing. ("先不退了 我再用用看"
+	// drops the request: a withdrawal, not this.)
+	lx.postpones = patterns("先别急着", "先不急着", "先别着急", "不急着退", "不急着换", "先别申请", "先不申请",
+		"等会再退", "等会再申请", "先问清楚")
 	lx.contacts = patterns("电话", "手机号", "号码", "地址", "收件人", "收货人", "联系方式", "联系人")
 	lx.denialObjs = patterns("退", "换", "取消", "售后", "投诉", "维修", "订单", "申请")
 	// Checked in order; the first phrase found decides, so the more specific reasons come

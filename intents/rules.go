@@ -16,6 +16,9 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if denies(t, lx) {
 		return Other, true // not a request, not a withdrawal: the merchant reads it
 	}
+	if anyUnnegated(t, lx, lx.postpones) {
+		return Other, true // "先别急着退 …是不是正品": the question first, no request yet
+	}
 	if threatens(t, lx) {
 		return Complaint, true
 	}
