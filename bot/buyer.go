@@ -15,6 +15,7 @@ import (
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
+	"github.com/aftersale/aftersale/vocab"
 )
 
 // caseLabels are the intents that open a case against an order.
@@ -418,6 +419,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 				if replies, handled, err := e.guard(ctx, m, sess, o, label); handled || err != nil {
 					return replies, err
 				}
+				sess.Goods, sess.GoodsOf = goodsOf(o), o.ID
 			}
 			if err == nil || !errors.Is(err, adapters.ErrNotFound) {
 				target = c
@@ -1308,6 +1310,7 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	if replies, handled, err := e.guard(ctx, m, sess, order, label); handled || err != nil {
 		return replies, err
 	}
+	sess.Goods, sess.GoodsOf = goodsOf(order), order.ID
 	switch {
 	case order.Status == adapters.OrderUnpaid && label != intents.Repair:
 		// Nothing was paid: the buyer cancels it themselves; no case, no alert.
@@ -1422,6 +1425,9 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		}
 		c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: string(label),
 			OrderID: orderID, Reason: string(sess.Reason), AmountFen: sess.AmountFen, Platform: shop.Platform.Name()}
+		if orderID != "" && sess.GoodsOf == orderID {
+			c.Goods = sess.Goods
+		}
 		if err := t.tx.OpenCase(c, shop.Policy(string(label))); err != nil {
 			return err
 		}
@@ -1467,6 +1473,26 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 	}
 	return replies, err
 }
+
+// goodsOf names what order o holds for the merchant: its item titles, with the quantity
+// when more than one, clipped to goodsRunes ("陶瓷马克杯 ×2、杯垫").
+func goodsOf(o adapters.Order) string {
+	names := make([]string, 0, len(o.Items))
+	for _, it := range o.Items {
+		name := strings.TrimSpace(it.Title)
+		if name == "" {
+			continue
+		}
+		if it.Qty > 1 {
+			name += fmt.Sprintf(" ×%d", it.Qty)
+		}
+		names = append(names, name)
+	}
+	return vocab.Clip(strings.Join(names, "、"), goodsRunes)
+}
+
+// goodsRunes bounds the goods named in an alert's first line.
+const goodsRunes = 24
 
 // wantsPhoto reports whether a reason is best shown with a picture.
 func wantsPhoto(r intents.Reason) bool {

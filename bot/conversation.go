@@ -804,6 +804,7 @@ func orderless(live []cases.Case) *cases.Case {
 func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *cases.Case, orderID string) ([]cases.Reply, error) {
 	bind := false
 	if o, err := e.lookupOrder(ctx, m.Shop, orderID); err == nil {
+		sess.Goods, sess.GoodsOf = goodsOf(o), o.ID
 		// Another buyer's order does not join this buyer's case; an order nobody has
 		// used yet becomes this buyer's, so their own case's order stays theirs.
 		switch own, err := e.ownershipOf(ctx, m.Shop, m.From, o); {
@@ -842,6 +843,9 @@ func (t *turn) bindOrder(sess *session, c *cases.Case, orderID string) error {
 		}
 	}
 	c.OrderID = orderID
+	if sess.GoodsOf == orderID {
+		c.Goods = sess.Goods
+	}
 	if err := t.tx.SaveCase(c); err != nil {
 		return err
 	}

@@ -1155,6 +1155,29 @@ func TestTwoQuestionsInOneMessage(t *testing.T) {
 	}
 }
 
+// The merchant's alerts name the goods of the case's order (kept on the case when the
+// order was looked up, so a restart renders the same text): "订单 4705…" alone meant
+// opening the platform to see what it is about. An order given after a complaint opened
+// brings its goods too.
+func TestAlertsNameTheGoods(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, cupOrder+"（") || !strings.Contains(a, "马克杯") {
+		t.Fatalf("new-case alert %q, want the goods named", a)
+	}
+	h.store.Close()
+	h.start()
+	h.advance(23 * time.Hour)
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "快到期") || !strings.Contains(a, "马克杯") {
+		t.Fatalf("warning after a restart %q, want the goods named", a)
+	}
+	h.say("另一位", "数据线 充不进电 垃圾")
+	h.say("另一位", "4705290012345678901")
+	if c := h.mustCase("A2"); c.OrderID != "4705290012345678901" || c.Goods == "" {
+		t.Fatalf("A2 = %+v, want the order given after the complaint and its goods", c)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

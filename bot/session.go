@@ -36,6 +36,10 @@ type session struct {
 	// Bind is an order the buyer is the first to use (nothing to prove it with): the turn
 	// that acts on it binds it to them.
 	Bind string
+	// Goods is what order GoodsOf holds, from the lookup that checked it: the case opened
+	// on that order keeps it (cases.Case.Goods) for the merchant's alerts.
+	Goods   string `json:",omitempty"`
+	GoodsOf string `json:",omitempty"`
 	// Confirm is the yes/no question the bot asked last, waiting for its answer.
 	Confirm *pendingConfirm
 	// Told is when the buyer was last told their question went to the merchant: more

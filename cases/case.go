@@ -118,6 +118,10 @@ type Case struct {
 	PausedLeft time.Duration
 	OpenedAt   time.Time
 	UpdatedAt  time.Time
+	// Goods is what the order holds, as its item titles read when the order was looked up
+	// ("陶瓷马克杯 ×2"), so the merchant's alerts name it; "" when unknown. Kept on the
+	// case, not read again, so an alert says the same after a restart.
+	Goods string
 }
 
 // Event kinds in a case's log.

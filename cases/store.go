@@ -238,6 +238,8 @@ var migrations = [...]string{
 		value      TEXT NOT NULL,
 		updated_at INTEGER NOT NULL
 	)`,
+	// 11: what the order holds, named in the merchant's alerts (Case.Goods).
+	`ALTER TABLE cases ADD COLUMN goods TEXT NOT NULL DEFAULT ''`,
 }
 
 // pageSize is SQLite's default page size, which the store never changes.

@@ -84,6 +84,8 @@ var pgMigrations = [...]string{
 		value      TEXT NOT NULL,
 		updated_at BIGINT NOT NULL
 	)`,
+	// 11
+	`ALTER TABLE cases ADD COLUMN IF NOT EXISTS goods TEXT NOT NULL DEFAULT ''`,
 }
 
 // IsURL reports whether a store location is a PostgreSQL connection URL rather than a

@@ -10,7 +10,7 @@ import (
 )
 
 const caseColumns = `shop, id, buyer, buyer_name, intent, order_id, reason, amount_fen, state,
-	deadline, platform, platform_ref, note, paused_left, opened_at, updated_at`
+	deadline, platform, platform_ref, note, paused_left, opened_at, updated_at, goods`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -18,7 +18,7 @@ func scanCase(r scanner) (*Case, error) {
 	var c Case
 	var deadline, paused, opened, updated int64
 	err := r.Scan(&c.Shop, &c.ID, &c.Buyer, &c.BuyerName, &c.Intent, &c.OrderID, &c.Reason,
-		&c.AmountFen, &c.State, &deadline, &c.Platform, &c.PlatformRef, &c.Note, &paused, &opened, &updated)
+		&c.AmountFen, &c.State, &deadline, &c.Platform, &c.PlatformRef, &c.Note, &paused, &opened, &updated, &c.Goods)
 	if err != nil {
 		return nil, err
 	}
@@ -71,10 +71,10 @@ func (tx *Tx) OpenCase(c *Case, p Policy) error {
 	// A clash with the one live case per buyer, order and intent is skipped, not raised:
 	// on PostgreSQL a failed statement aborts the whole transaction, and the caller may
 	// well go on after this refusal (both engines take this partial-index conflict target).
-	res, err := tx.exec(`INSERT INTO cases (`+caseColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+	res, err := tx.exec(`INSERT INTO cases (`+caseColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (shop, buyer, order_id, intent) WHERE state IN ('open', 'waiting_merchant', 'waiting_buyer') DO NOTHING`,
 		c.Shop, c.ID, c.Buyer, c.BuyerName, c.Intent, c.OrderID, c.Reason, c.AmountFen, c.State,
-		ms(c.Deadline), c.Platform, c.PlatformRef, c.Note, c.PausedLeft.Milliseconds(), ms(c.OpenedAt), ms(c.UpdatedAt))
+		ms(c.Deadline), c.Platform, c.PlatformRef, c.Note, c.PausedLeft.Milliseconds(), ms(c.OpenedAt), ms(c.UpdatedAt), c.Goods)
 	if err == nil {
 		if n, rerr := res.RowsAffected(); rerr == nil && n == 0 {
 			err = errLiveCase
@@ -152,13 +152,13 @@ func collectCases(rows *sql.Rows) ([]Case, error) {
 }
 
 // SaveCase writes the case's editable fields (buyer, order, reason, amount, deadline,
-// platform, note). State changes go through SetState.
+// platform, note, goods). State changes go through SetState.
 func (tx *Tx) SaveCase(c *Case) error {
 	c.UpdatedAt = tx.now
 	_, err := tx.exec(`UPDATE cases SET buyer = ?, buyer_name = ?, order_id = ?, reason = ?, amount_fen = ?,
-		deadline = ?, platform = ?, platform_ref = ?, note = ?, updated_at = ? WHERE shop = ? AND id = ?`,
+		deadline = ?, platform = ?, platform_ref = ?, note = ?, updated_at = ?, goods = ? WHERE shop = ? AND id = ?`,
 		c.Buyer, c.BuyerName, c.OrderID, c.Reason, c.AmountFen, ms(c.Deadline), c.Platform, c.PlatformRef, c.Note,
-		ms(c.UpdatedAt), c.Shop, c.ID)
+		ms(c.UpdatedAt), c.Goods, c.Shop, c.ID)
 	if err != nil {
 		return fmt.Errorf("save case %s: %w", c.ID, err)
 	}

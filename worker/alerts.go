@@ -163,8 +163,11 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		words = w.firstWords(c)
 	}
 	order := c.OrderID
-	if order == "" {
+	switch {
+	case order == "":
 		order = "未提供" // a complaint opened before the buyer gave one
+	case c.Goods != "":
+		order += "（" + c.Goods + "）" // which goods, kept on the case when it was opened
 	}
 	said := vocab.Clip(words, 60)
 	if c.Intent == cases.IntentQuestion && c.OrderID != "" {
