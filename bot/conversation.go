@@ -682,10 +682,6 @@ func (e *Engine) confirmCancel(ctx context.Context, m Message, sess *session, c 
 	return e.answer(ctx, m, "confirm_cancel", Data{CaseID: c.ID, Intent: caseName(c)})
 }
 
-// angerWords mark a grievance against the shop or its service, not only a faulty item.
-var angerWords = []string{"破店", "垃圾", "什么玩意", "不理人", "没人理", "没人管", "态度", "骗子", "骗人", "欺骗", "坑人", "坑爹",
-	"差劲", "恶心", "无语", "服了", "气死", "黑店", "太差了", "忽悠", "敷衍", "耍我", "搞什么", "什么服务", "投诉"}
-
 // serviceWords mark a grievance about the shop's service or delivery rather than the goods.
 var serviceWords = []string{"客服", "回复", "不理", "没人", "等了", "催", "快递", "物流", "发货", "没动", "送货", "师傅", "电话", "处理", "几天了", "多久了"}
 
@@ -745,7 +741,7 @@ func urgesDelivery(text string) bool {
 }
 
 // angry reports a message with a grievance against the shop or its service.
-func angry(text string) bool { return mentions(text, angerWords...) }
+func angry(text string) bool { return intents.Grieves(text) }
 
 // remedyOptions are what a buyer who states a problem may want, in menu order.
 func remedyOptions() []string {

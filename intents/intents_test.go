@@ -387,6 +387,55 @@ func TestReportScore(t *testing.T) {
 	}
 }
 
+// A complaint opens a case at once only with a threat or a grievance against the shop; a
+// problem stated without either is asked about (the bot's remedy menu or confirmation),
+// which the engine's case score counts as asked and the label-alone score as opened.
+func TestCaseScoreComplaints(t *testing.T) {
+	tests := []struct {
+		res           Result
+		opened, asked int
+		labelOpened   int
+	}{
+		{Result{Label: Complaint, Confidence: 0.95}, 0, 1, 1},
+		{Result{Label: Complaint, Confidence: 0.95, Grievance: true}, 1, 0, 1},
+		{Result{Label: Complaint, Confidence: 0.95, Escalation: true}, 1, 0, 1},
+		{Result{Label: Refund, Confidence: 0.95}, 1, 0, 1},
+		{Result{Label: Complaint, Confidence: 0.3, Unclear: true}, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		var c, l CaseScore
+		c.add(true, tt.res)
+		l.addLabel(true, tt.res)
+		if c.Opened != tt.opened || c.Asked != tt.asked || l.Opened != tt.labelOpened {
+			t.Errorf("%+v: engine opened %d asked %d, label opened %d; want %d %d %d",
+				tt.res, c.Opened, c.Asked, l.Opened, tt.opened, tt.asked, tt.labelOpened)
+		}
+	}
+}
+
+// A grievance against the shop or its service, as the engine and the case score read it:
+// normalised (traditional characters) and not when negated.
+func TestGrieves(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"你们什么破店 客服半天不理人", true},
+		{"這服務態度 氣死我了", true},
+		{"我不是要投诉 就问问", false},
+		{"杯子裂了一道缝", false},
+		{"发货挺快的 谢谢", false},
+	}
+	for _, tt := range tests {
+		if got := Grieves(tt.text); got != tt.want {
+			t.Errorf("Grieves(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+		if got := Classify(tt.text).Grievance; got != tt.want {
+			t.Errorf("Classify(%q).Grievance = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestEvaluate(t *testing.T) {
 	ex := []Example{{"我要退款", Refund}, {"转人工", Human}, {"转人工", Refund}}
 	r := Evaluate(Default(), ex)

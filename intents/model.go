@@ -75,6 +75,11 @@ type Result struct {
 	// Escalation is set when the message threatens to escalate (投诉, 12315, 差评 …, not
 	// negated): a complaint for certain, whatever else it asks.
 	Escalation bool
+	// Grievance is set when the message holds a grievance against the shop or its service
+	// (破店, 骗子, 不理人, 态度 …, not negated), not only a faulty item: with Escalation,
+	// what makes a complaint a case of its own (DESIGN.md, complaint) rather than the start
+	// of a refund or an exchange.
+	Grievance bool
 	// SlotOnly is set when the message is only slot data (an order id, phone, tracking
 	// number, amount, picture placeholder) with no request of its own: it fills the pending
 	// intent's slot and must not be classified on its own. Label is then Other.
@@ -353,6 +358,7 @@ func (c *Classifier) Classify(text string) Result {
 		return res
 	}
 	t.markNegation()
+	res.Grievance = grieves(&t)
 	p := c.probs(&t)
 	top := top3(&p)
 	res.Label, res.Confidence = labelOrder()[top[0]], p[top[0]]

@@ -147,6 +147,21 @@ func threatens(t *normText, lx *lexiconTables) bool {
 	return false
 }
 
+// grieves reports a grievance against the shop or its service in t, not negated.
+func grieves(t *normText) bool {
+	lx := lexicon()
+	return anyUnnegated(t, lx, lx.grievances)
+}
+
+// Grieves reports whether text holds a grievance against the shop or its service ("什么
+// 破店", "客服不理人"), as Result.Grievance reads it, for callers holding only the text.
+func Grieves(text string) bool {
+	var t normText
+	normalize(capText(text, maxClassifyBytes), &t)
+	t.markNegation()
+	return grieves(&t)
+}
+
 // anyAt reports whether one of ps starts at rune i of t.
 func anyAt(t *normText, i int, ps []pattern) bool {
 	for k := range ps {
