@@ -231,7 +231,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Cancel
 	case settledThanks(m.Text) && !res.Escalation:
 		label = intents.Greeting
-	case asking && len(sess.Menu) == 0 && res.Label == intents.Complaint && !res.Escalation && !angry(m.Text) && slots.OrderID == "":
+	case asking && len(sess.Menu) == 0 && res.Label == intents.Complaint && !res.Escalation && !angry(m.Text) && slots.OrderID == "" &&
+		!defect(slots.Reason):
 		// "在吗？？刚才问的还没人回": chasing the question waiting for the merchant.
 		return e.question(ctx, m, &sess)
 	case pingOnly(res, m.Text) && asking && len(sess.Menu) == 0:
@@ -267,9 +268,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
 		label = intents.Other // answered from the case below
 	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || len(earlier) > 0 && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
-		!bareOK(m.Text) && !e.faqAnswers(m):
+		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m):
 		// More words while a question waits for the merchant ("急用 麻烦快点" right after
-		// it): they join it, rather than a menu or a request for an order number.
+		// it): they join it, rather than a menu or a request for an order number. Not a
+		// problem with the goods ("饭盒漏水了 汤洒了一书包"): that is the start of a
+		// request, whatever the question was.
 		return e.question(ctx, m, &sess)
 	case res.Unclear && len(sess.Menu) > 0:
 		// The menu is open already: not the same list again.
@@ -760,6 +763,16 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		if len(words) == 0 || slices.ContainsFunc(words, func(w said) bool { return asks(w.Text) }) {
 			continue
 		}
+		// The burst that opened c may hold the same lines ("买的儿童鞋偏小" went to the
+		// inbox and is also the request's description): each is kept once.
+		mine, err := t.tx.Events(c.Shop, c.ID)
+		if err != nil {
+			return err
+		}
+		have := buyerWords(mine)
+		words = slices.DeleteFunc(words, func(w said) bool {
+			return slices.ContainsFunc(have, func(h said) bool { return h.Text == w.Text && h.Media == w.Media })
+		})
 		if err := t.recordAll(c.ID, words); err != nil {
 			return err
 		}
@@ -791,8 +804,22 @@ func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *ca
 		if err := t.record(c.ID, m); err != nil {
 			return err
 		}
+		if err := t.amountNews(c, m); err != nil {
+			return err
+		}
 		return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})
 	})
+}
+
+// amountNews tells the merchant at once when the buyer names a sum on their live case c
+// ("24块太少了吧 起码给我退40", "退我25就行"): a counter-offer or the amount wanted is the
+// merchant's to decide on, not words to find later. The words go as said: which of two
+// sums is the buyer's ("24块太少了 … 退40") is for the merchant to read.
+func (t *turn) amountNews(c *cases.Case, m Message) error {
+	if intents.ExtractSlots(m.Text).AmountFen == 0 || !c.State.Live() {
+		return nil
+	}
+	return t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: m.Text})
 }
 
 // withdraw handles a cancel reading: an unambiguous withdrawal (a clear rule hit or a
@@ -1385,6 +1412,9 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 				return err
 			}
 			if err := t.tx.AddEvent(cases.Event{Shop: shop.ID, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "repeated request"}); err != nil {
+				return err
+			}
+			if err := t.amountNews(c, m); err != nil {
 				return err
 			}
 			return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})

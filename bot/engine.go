@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/patrickmn/go-cache"
@@ -33,10 +35,61 @@ type ShopClassifier interface {
 
 // read classifies text for a shop.
 func (e *Engine) read(shop, text string) intents.Result {
+	text = withoutStickers(text)
 	if sc, ok := e.classify.(ShopClassifier); ok {
 		return sc.ClassifyFor(shop, text)
 	}
 	return e.classify.Classify(text)
+}
+
+// withoutStickers drops WeChat's emoji codes ("[捂脸]", "[微笑]", "[抱拳]": one to four Han
+// characters in brackets, as WeChat sends its built-in emoji in text) so they are not
+// read as words; a message of nothing else reads as the smile it is. Media placeholders
+// ("[图片]") stay: they say a picture came.
+func withoutStickers(text string) string {
+	if !strings.Contains(text, "[") {
+		return text
+	}
+	var b strings.Builder
+	rest, dropped := text, false
+	for {
+		i := strings.IndexByte(rest, '[')
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		b.WriteString(rest[:i])
+		j := strings.IndexByte(rest[i:], ']')
+		if j < 0 {
+			b.WriteString(rest[i:])
+			break
+		}
+		code := rest[i+1 : i+j]
+		if n := utf8.RuneCountInString(code); n >= 1 && n <= 4 && allHan(code) && !slices.Contains(mediaCodes, code) {
+			dropped = true
+		} else {
+			b.WriteString(rest[i : i+j+1])
+		}
+		rest = rest[i+j+1:]
+	}
+	out := b.String()
+	if dropped && strings.TrimSpace(out) == "" {
+		return "🙂"
+	}
+	return out
+}
+
+// mediaCodes are bracketed words that stand for a picture, voice or file, not an emoji.
+var mediaCodes = []string{"图片", "照片", "语音", "视频", "文件", "动画表情"}
+
+// allHan reports whether s is Han characters only.
+func allHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Shop is one shop the desk serves.

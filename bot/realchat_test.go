@@ -1178,6 +1178,50 @@ func TestAlertsNameTheGoods(t *testing.T) {
 	}
 }
 
+// From trial 7: lines a burst sent to the inbox and then into a request are kept once on
+// the case (the alert read "偏小 / 塞不进去 / 28的 / 29码吗 / 偏小 / 塞不进去 …"); a WeChat
+// emoji ("[捂脸][捂脸]") is no inbox item; a problem with the goods told while a question
+// waits ("饭盒漏水了 汤洒了一书包") is not swallowed by the question; "那就不退了 你们今天记
+// 得给我发啊" withdraws the live refund; a counter-offer ("24块太少了吧 起码给我退40") on a
+// live case reaches the merchant at once.
+func TestTrialSevenConversations(t *testing.T) {
+	h := newHarness(t)
+	for _, s := range []string{"买的儿童鞋偏小", "孩子脚塞不进去", "平时都穿28的", "能换个29码吗"} {
+		h.say(buyer, s)
+		h.advance(20 * time.Second)
+	}
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	tr := h.transcript("A1")
+	for _, s := range []string{"买的儿童鞋偏小", "孩子脚塞不进去"} {
+		if n := strings.Count(strings.Join(tr, "\n"), s); n != 1 {
+			t.Fatalf("A1 transcript %q holds %q %d times, want once", tr, s, n)
+		}
+	}
+
+	h = newHarness(t)
+	h.say(buyer, "[捂脸][捂脸]")
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d items for an emoji", n)
+	}
+	mustContain(t, h.say(buyer, "你们家的饭盒是几层的"), "Q1")
+	h.advance(30 * time.Second)
+	if got := joined(h.say(buyer, "饭盒漏水了 汤洒了一书包")); strings.Contains(got, "Q1") || !strings.Contains(got, "怎么处理") {
+		t.Fatalf("a leak told while a question waits got %q, want the remedies", got)
+	}
+
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "杯子有裂缝 退款 "+cupOrder), "A1")
+	h.takeAlerts()
+	h.say(buyer, "24块太少了吧 起码给我退40")
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "起码给我退40") {
+		t.Fatalf("alerts %q, want the counter-offer told", a)
+	}
+	mustContain(t, h.say(buyer, "哦那好吧那就不退了你们今天记得给我发啊我等着用呢"), "撤销")
+	if c := h.mustCase("A1"); c.State != cases.StateCancelled {
+		t.Fatalf("A1 is %s, want withdrawn", c.State)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

@@ -59,6 +59,7 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"先别急着退 你们先回答是不是正品", Other},
 		{"先不急着换 这个码数是标准的吗", Other},
 		{"先不退了 我再穿两天看看", Cancel},
+		{"哦那好吧那就不退了你们今天记得给我发啊我等着用呢", Cancel},
 		// 换 of a phone or an address is where the parcel goes, not the goods
 		{"收货电话换一个 我换号了", Logistics},
 		{"能帮我换个收件地址吗", Logistics},
@@ -293,6 +294,12 @@ func TestExtractAmount(t *testing.T) {
 		{"128买的今天99", 0},
 		{"退50块给我", 5000},
 		{"十块五", 1050},
+		// a bare number a refund or compensation verb makes money; not goods counted
+		{"起码给我退40", 4000},
+		{"赔我30就行", 3000},
+		{"退2件", 0},
+		{"退4705288465508532862", 0},
+		{"24块太少了吧", 2400},
 	}
 	for _, tt := range tests {
 		if got := ExtractSlots(tt.text).AmountFen; got != tt.fen {

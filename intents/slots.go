@@ -470,7 +470,7 @@ func moneyAround(text string, i, j int) (int64, int, bool) {
 	num := text[i:j]
 	before := strings.TrimRight(text[max(0, i-8):i], " ")
 	signed := strings.HasSuffix(before, "¥") || strings.HasSuffix(before, "￥") ||
-		hasSuffixFold(before, "rmb") || strings.HasSuffix(before, "$")
+		hasSuffixFold(before, "rmb") || strings.HasSuffix(before, "$") || paidBack(before, text[j:], num)
 	end := j
 	rest := text[j:]
 	mult := int64(1)
@@ -525,6 +525,18 @@ func moneyAround(text string, i, j int) (int64, int, bool) {
 	return fen, end, true
 }
 
+// paidBack reports a bare number that a refund or compensation verb right before it makes
+// money ("起码给我退40", "赔我30就行"): short, and not counting goods ("退2件").
+func paidBack(before, after, num string) bool {
+	if len(num) > 5 || !(strings.HasSuffix(before, "退") || strings.HasSuffix(before, "退我") ||
+		strings.HasSuffix(before, "赔") || strings.HasSuffix(before, "赔我") || strings.HasSuffix(before, "返我") ||
+		strings.HasSuffix(before, "补我")) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(after)
+	return !strings.ContainsRune("件个双条只盒箱套瓶包袋斤次天号码单", r)
+}
+
 // moneyBlock reports whether the text after "N块" reads as money rather than a measure word
 // ("两块蛋糕"): 块 is money when what follows is 钱/毛/a digit/a particle, or nothing.
 func moneyBlock(after string) bool {
@@ -539,7 +551,7 @@ func moneyBlock(after string) bool {
 		return true
 	}
 	switch r {
-	case '钱', '毛', '角', '的', '了', '吧', '呢', '啊', '呀', '哦', '吗', '嘛', '给', '都', '也', '还', '就',
+	case '钱', '毛', '角', '的', '了', '吧', '呢', '啊', '呀', '哦', '吗', '嘛', '给', '都', '也', '还', '就', '太',
 		'我', '你', '退', '差', '多', '左', '运', '，', '。', '！', '？', '、', '～':
 		return true
 	}
