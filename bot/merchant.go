@@ -116,6 +116,9 @@ func (c Command) withVerb(verb, rest string) (Command, error) {
 		c.Arg = rest
 	case vocab.ArgOptional:
 		c.Arg = rest
+		if verb == vocab.Approve && strings.Trim(rest, "了吧啦哈的嗯呀啊!！。.~～ ") == "" {
+			c.Arg = "" // "A4同意了": a particle, not a note for the buyer
+		}
 	case vocab.ArgCase:
 		if !caseIDPattern.MatchString(rest) {
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("请写上要并入的单号：%s %s A13", c.CaseID, c.Verb)}
@@ -255,6 +258,10 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 	}
 	switch cmd.Verb {
 	case vocab.Approve:
+		said, err := t.merchantSaid(c) // before the approval, which starts a new state
+		if err != nil {
+			return err
+		}
 		if err := t.tx.SetState(c, cases.StateResolved, "merchant", ""); err != nil {
 			return err
 		}
@@ -275,7 +282,14 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 				key = "approved_return" // a swap of size or item: the first one goes back
 			}
 		}
-		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress}); err != nil {
+		if key == "approved_return" {
+			if noSendBack(cmd.Arg) || noSendBack(said) {
+				// "A10 同意 不用寄回", or a 回复 that offered a free reshipment "不用退回":
+				// the buyer is not sent the return address against the merchant's word.
+				key = "approved"
+			}
+		}
+		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress, Reason: cmd.Arg}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("✅ %s 已同意，已通知买家。", c.ID))
@@ -585,6 +599,21 @@ const plainAsk = 0.9
 // or missing item is reshipped.
 func goesBack(r intents.Reason) bool {
 	return r != intents.ReasonDamaged && r != intents.ReasonMissingPart && r != intents.ReasonQuality
+}
+
+// noSendBack reports a merchant's words that let the buyer keep the goods ("不用寄回",
+// "不用退回了", "无需寄回").
+func noSendBack(text string) bool {
+	return mentions(text, "不用寄回", "不用退回", "无需寄回", "无需退回", "不需要寄回", "不需要退回", "不用寄了", "不用退货", "不用把")
+}
+
+// merchantSaid is the merchant's latest 回复 on case c since it last changed state, or "".
+func (t *turn) merchantSaid(c *cases.Case) (string, error) {
+	evs, err := t.tx.Events(c.Shop, c.ID)
+	if err != nil {
+		return "", err
+	}
+	return merchantSince(evs), nil
 }
 
 // unbindFirstUse frees an order a refused or closed case's buyer held only by using it

@@ -36,7 +36,8 @@ func TestParseCommand(t *testing.T) {
 		{text: "A12 稍后", hint: "2h"},
 		{text: "A12 稍后 8d", hint: "2h"},
 		{text: "A12 稍后 soon", hint: "2h"},
-		{text: "A12 同意 吧", hint: "不需要"},
+		{text: "A12 同意 吧", id: "A12", verb: "同意"},
+		{text: "A12 同意 部分退款30元", id: "A12", verb: "同意", arg: "部分退款30元"},
 		{text: "A12 退款", hint: "不认识"},
 		// Issue 16, item 9: no space between the id and the verb, or the verb and its
 		// argument, as merchants type on a phone.
@@ -52,7 +53,8 @@ func TestParseCommand(t *testing.T) {
 		{text: "列表超时", verb: "列表", arg: "超时"},
 		{text: "列表  超时", verb: "列表", arg: "超时"},
 		{text: "list", verb: "列表"},
-		{text: "A4同意了", hint: "不需要"},
+		{text: "A4同意了", id: "A4", verb: "同意"},
+		{text: "A4 接管 吧", hint: "不需要"},
 		{text: "A12退款", hint: "不认识「退款」"},
 		{text: "A1x", hint: "不认识「x」"},
 		{text: "A12345678901 同意", hint: "帮助"},

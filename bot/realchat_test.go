@@ -1222,6 +1222,28 @@ func TestTrialSevenConversations(t *testing.T) {
 	}
 }
 
+// 同意 with a note tells the buyer what was agreed ("A1 同意 部分退款30元" was refused with
+// "后面不需要别的内容", and the buyer read "已同意" as a full refund); a reshipment the
+// merchant offered with "不用退回" in a 回复 is approved without the return address (the
+// bot sent it, and the buyer asked "刚不是说不用寄回吗").
+func TestApproveWithANote(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	mustContain(t, h.say(merchant, "A1 同意 部分退款30元"), "已同意")
+	if got := joined(h.sentTo(buyer)); !strings.Contains(got, "店主说：部分退款30元") {
+		t.Fatalf("buyer was sent %q, want the merchant's note", got)
+	}
+	h = newHarness(t)
+	h.say(buyer, "杯子尺码不对 想换个大的 "+cupOrder)
+	h.say(merchant, "A1 回复 给您免费补发一个新的，不用退回，可以吗？")
+	h.say(buyer, "行吧")
+	h.say(merchant, "A1 同意")
+	got := joined(h.sentTo(buyer))
+	if strings.Contains(got, "请把商品寄回") || !strings.Contains(got, "已同意") {
+		t.Fatalf("buyer was sent %q, want the approval without the return address", got)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

@@ -57,7 +57,7 @@ const (
 // Verbs returns the case verbs in the order 帮助 lists them.
 func Verbs() []Verb {
 	return []Verb{
-		{Name: Approve, Usage: "同意", Board: true},
+		{Name: Approve, Arg: ArgOptional, Usage: "同意 [说明] — 说明会一起告诉买家（如 部分退款30元、不用寄回）", Board: true},
 		{Name: Reject, Arg: ArgText, Usage: "拒绝 原因", Board: true},
 		{Name: Snooze, Arg: ArgWait, Usage: "稍后 2h — 2小时后再提醒", Board: true},
 		{Name: Reply, Arg: ArgText, Usage: "回复 文字 — 以店铺身份回复买家", Board: true},

@@ -186,7 +186,7 @@ func TestHelpText(t *testing.T) {
 		}
 	}
 	want := []string{
-		"A12 同意",
+		"A12 同意 [说明] — 说明会一起告诉买家（如 部分退款30元、不用寄回）",
 		"A12 拒绝 原因",
 		"A12 稍后 2h — 2小时后再提醒",
 		"A12 回复 文字 — 以店铺身份回复买家",
@@ -214,7 +214,7 @@ func TestVerbs(t *testing.T) {
 		name string
 		arg  vocab.Arg
 	}{
-		{vocab.Approve, vocab.ArgNone},
+		{vocab.Approve, vocab.ArgOptional},
 		{vocab.Reject, vocab.ArgText},
 		{vocab.Snooze, vocab.ArgWait},
 		{vocab.Reply, vocab.ArgText},
@@ -255,7 +255,7 @@ func TestLookupVerb(t *testing.T) {
 		wantOK  bool
 		wantArg vocab.Arg
 	}{
-		{"同意", true, vocab.ArgNone},
+		{"同意", true, vocab.ArgOptional},
 		{"拒绝", true, vocab.ArgText},
 		{"稍后", true, vocab.ArgWait},
 		{"回复", true, vocab.ArgText},
@@ -292,7 +292,7 @@ func TestLookupVerb(t *testing.T) {
 }
 
 func TestVerbList(t *testing.T) {
-	want := "同意、拒绝 原因、稍后 2h、回复 文字、等买家 说明、接管、释放、备注 文字、关闭 [说明]、误判 [退款/退货/换货/物流/其他…]、合并 A13"
+	want := "同意 [说明]、拒绝 原因、稍后 2h、回复 文字、等买家 说明、接管、释放、备注 文字、关闭 [说明]、误判 [退款/退货/换货/物流/其他…]、合并 A13"
 	if got := vocab.VerbList(); got != want {
 		t.Fatalf("VerbList()=%q, want %q", got, want)
 	}
