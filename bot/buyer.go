@@ -1019,10 +1019,10 @@ func (e *Engine) escalated(ctx context.Context, c *cases.Case) bool {
 	return false
 }
 
-// goesBackTo reports a case whose goods come back to the shop: a return, or an exchange
-// (the item swapped or faulty goes back first).
+// goesBackTo reports a case whose goods come back to the shop: a return, an exchange
+// (the item swapped or faulty goes back first), or a repair (mended at the shop).
 func goesBackTo(c *cases.Case) bool {
-	return c.Intent == string(intents.Return) || c.Intent == string(intents.Exchange)
+	return c.Intent == string(intents.Return) || c.Intent == string(intents.Exchange) || c.Intent == string(intents.Repair)
 }
 
 // asksShopGot reports a buyer asking whether the shop got what they sent back ("你们收到了

@@ -275,8 +275,8 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		switch c.Intent {
 		case string(intents.Complaint):
 			key = "complaint_resolved" // a grievance is settled, not "approved"
-		case string(intents.Return):
-			key = "approved_return" // the goods go back first: where to
+		case string(intents.Return), string(intents.Repair):
+			key = "approved_return" // the goods go back first (to be refunded, or mended): where to
 		case string(intents.Exchange):
 			if goesBack(intents.Reason(c.Reason)) {
 				key = "approved_return" // a swap of size or item: the first one goes back
@@ -467,7 +467,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	if err != nil {
 		return err
 	}
-	var learned int
+	var learned []string // the buyer's words learned as label
 	var kept []string
 	for _, ev := range events {
 		if ev.Kind != cases.EventMessage || ev.Media != "" || onlySlots(ev.Text) {
@@ -499,7 +499,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			return err
 		}
 		t.learned = append(t.learned, intents.Example{Text: ev.Text, Label: label})
-		learned++
+		learned = append(learned, ev.Text)
 	}
 	if c.State.Live() && c.Intent != cases.IntentQuestion && label.OpensCase() && !t.hasLiveOf(c, label) {
 		// The buyer did ask for something, only not what the bot read ("鞋子有点挤 能换
@@ -512,7 +512,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.sayOnCase(c.ID, c.Buyer, "request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))}); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("🧠 %s 已改为%s（已告诉买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, intentName(string(label)), learned, intentName(string(label)))
+		msg := fmt.Sprintf("🧠 %s 已改为%s（已告诉买家），记住了%s是「%s」，以后同样的话会认对。", c.ID, intentName(string(label)), quoteLearned(learned), intentName(string(label)))
 		if len(kept) > 0 {
 			msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 		}
@@ -529,7 +529,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			return err
 		}
 	}
-	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了 %d 句买家原话是「%s」，以后同样的话会认对。", c.ID, learned, intentName(string(label)))
+	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了%s是「%s」，以后同样的话会认对。", c.ID, quoteLearned(learned), intentName(string(label)))
 	if c.Intent == cases.IntentQuestion && label == intents.Complaint {
 		// A grievance the bot took for a question ("你们什么意思？？" after a refusal): the
 		// complaint opens now with the buyer's words, its clock and alerts, and the buyer
@@ -547,7 +547,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.sayOnCase(nc.ID, c.Buyer, "complaint_opened", Data{CaseID: nc.ID, Intent: intentName(nc.Intent), OrderID: nc.OrderID, Deadline: nc.Deadline}); err != nil {
 			return err
 		}
-		msg = fmt.Sprintf("🧠 %s 改为投诉：已开投诉单 %s（买家原话已带上，已告诉买家）；记住了 %d 句买家原话是「投诉」。", c.ID, nc.ID, learned)
+		msg = fmt.Sprintf("🧠 %s 改为投诉：已开投诉单 %s（买家原话已带上，已告诉买家）；记住了%s是「投诉」。", c.ID, nc.ID, quoteLearned(learned))
 	}
 	if c.Intent == cases.IntentQuestion && needsOrder(label) {
 		// A question that was really a request ("饭盒盖子是裂的" → 退货): the request starts
@@ -563,7 +563,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.sayTo(c.Buyer, "ask_order", Data{Intent: intentName(string(label))}); err != nil {
 			return err
 		}
-		msg = fmt.Sprintf("🧠 %s 改为%s：已请买家发订单号，收到后自动开售后单；记住了 %d 句买家原话是「%s」。", c.ID, intentName(string(label)), learned, intentName(string(label)))
+		msg = fmt.Sprintf("🧠 %s 改为%s：已请买家发订单号，收到后自动开售后单；记住了%s是「%s」。", c.ID, intentName(string(label)), quoteLearned(learned), intentName(string(label)))
 	}
 	switch {
 	case len(kept) > 0 && strings.TrimSpace(arg) == "":
@@ -599,6 +599,24 @@ const plainAsk = 0.9
 // or missing item is reshipped.
 func goesBack(r intents.Reason) bool {
 	return r != intents.ReasonDamaged && r != intents.ReasonMissingPart && r != intents.ReasonQuality
+}
+
+// quoteLearned names the buyer's words a 误判 taught, so the merchant sees what the bot
+// will now read differently: up to three, clipped, then how many more.
+func quoteLearned(said []string) string {
+	if len(said) == 0 {
+		return "（没有可学的买家原话）"
+	}
+	var b strings.Builder
+	b.WriteString("买家原话")
+	for i, w := range said {
+		if i == 3 {
+			fmt.Fprintf(&b, "等 %d 句", len(said))
+			break
+		}
+		b.WriteString("「" + vocab.Clip(w, 20) + "」")
+	}
+	return b.String()
 }
 
 // noSendBack reports a merchant's words that let the buyer keep the goods ("不用寄回",

@@ -1244,6 +1244,29 @@ func TestApproveWithANote(t *testing.T) {
 	}
 }
 
+// An approved repair tells where to send the goods, and "寄哪" after it gets the address
+// (it got "请留意后续的发货或处理消息"); 误判 names the words it learned (it said only
+// "记住了 1 句买家原话").
+func TestRepairAddressAndWhatWasLearned(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯不亮了 能修吗 "+cupOrder)
+	if c := h.mustCase("A1"); c.Intent != "repair" {
+		t.Fatalf("A1 read as %s, want the repair asked for", c.Intent)
+	}
+	h.say(merchant, "A1 同意")
+	if got := joined(h.sentTo(buyer)); !strings.Contains(got, "请把商品寄回") {
+		t.Fatalf("repair approval sent %q, want where to send it", got)
+	}
+	mustContain(t, h.say(buyer, "台灯要寄回去修吗 寄哪"), "文一西路")
+
+	h = newHarness(t)
+	h.say(buyer, "杯子有点小 退了吧 "+cupOrder)
+	got := joined(h.say(merchant, "A1 误判 换货"))
+	if !strings.Contains(got, "「杯子有点小 退了吧") {
+		t.Fatalf("误判 reply %q, want the words it learned", got)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
