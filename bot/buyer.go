@@ -78,10 +78,15 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.answer(ctx, m, "media_received", Data{CaseID: c.ID, Intent: caseName(c)})
 		}
 		if l := e.read(m.Shop, m.Text).Label; l != intents.Cancel && l != intents.Complaint && !angry(m.Text) {
+			if resumed == nil && !promises(m.Text) {
+				// "芒果收到了 有两个烂了 别的还好" while a photo is awaited: words, not the
+				// promise "好的～ 准备好了直接发给我就行" answers; what is still needed is said.
+				return e.answer(ctx, m, "waiting_still", Data{CaseID: c.ID})
+			}
 			if resumed == nil {
 				return e.answer(ctx, m, "waiting_noted", Data{CaseID: c.ID})
 			}
-			return e.answer(ctx, m, "case_updated", Data{CaseID: resumed.ID, Intent: intentName(resumed.Intent)})
+			return e.answer(ctx, m, "case_updated", Data{CaseID: resumed.ID, Intent: caseName(resumed)})
 		}
 	}
 	if !m.replayed {

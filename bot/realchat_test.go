@@ -1267,6 +1267,23 @@ func TestRepairAddressAndWhatWasLearned(t *testing.T) {
 	}
 }
 
+// Waiting for a photo, words that are not a promise ("芒果收到了 有两个烂了 别的还好") are
+// kept and the buyer told what is still needed — not "好的～ 准备好了直接发给我就行" three
+// times; a promise still gets that.
+func TestWordsWhileAPhotoIsAwaited(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	h.say(merchant, "A1 等买家 麻烦拍一下裂缝的照片")
+	got := joined(h.say(buyer, "裂缝在杯底 不太明显 装水会渗"))
+	if !strings.Contains(got, "还需要照片") || strings.Contains(got, "准备好了") {
+		t.Fatalf("words while a photo is awaited got %q", got)
+	}
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "装水会渗") {
+		t.Fatalf("A1 transcript %q lacks the words", tr)
+	}
+	mustContain(t, h.say(buyer, "好的 等下拍"), "准备好了")
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

@@ -60,6 +60,7 @@ func replyFields() map[string][]string {
 		"goods_back":            {"CaseID", "Intent", "TrackingNo"},
 		"go_on":                 {"Text"},
 		"question_rest":         {"CaseID", "Deadline", "Left"},
+		"waiting_still":         {"CaseID"},
 		"complaint_resolved":    {"CaseID"},
 		"complaint_answered":    {"CaseID", "Reason"},
 		"closed":                {"CaseID", "Intent"},
