@@ -260,6 +260,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			sess.Pending = append(sess.Pending, said{Text: m.Text, Keep: true})
 		}
 		return e.answer(ctx, m, "go_on", Data{Text: topicOnly(m.Text, slots)})
+	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
+		label = intents.Other // answered from the case below (also right after one opened: "四件套的呢 什么时候处理")
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
 		// Following up on a case the buyer just opened: keep the words with the case
 		// and let the merchant read them, rather than quiz the buyer with a menu.
@@ -270,8 +272,6 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.question(ctx, m, &sess)
 		}
 		return e.chat(ctx, m, &sess, "other")
-	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
-		label = intents.Other // answered from the case below
 	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || len(earlier) > 0 && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
 		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m):
 		// More words while a question waits for the merchant ("急用 麻烦快点" right after
@@ -417,6 +417,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		about = sess.OrderID
 	}
 	target := caseFor(view.Cases, about)
+	if orderID == "" {
+		// "苹果那个退40行不行" with the apples' and the mangoes' refunds live: the case whose
+		// goods the buyer names, not the one they wrote about last.
+		if c := caseByGoods(view.Live(), m.Text); c != nil {
+			target = c
+		}
+	}
 	if target == nil && orderID != "" && needsOrder(label) {
 		// "数据线 充不进电 垃圾" opened a complaint before any order was named; "钱退我
 		// 订单号2156…" is the remedy it was about, on that order — not a case beside it.
@@ -986,6 +993,13 @@ func (e *Engine) answerParts(shop *Shop, qs []string, f *faqLookup) {
 // askPartSeps are the words that join two questions in one message.
 var askPartSeps = []string{"另外", "还有就是", "还有", "顺便问下", "顺便问一下", "顺便", "再问下", "再问一下", "以及"}
 
+// elliptical reports a part that asks only by 呢 after naming something ("四件套的呢",
+// "那个呢"): "what about …", whose question is the rest of the message.
+func elliptical(part string) bool {
+	rest, ok := strings.CutSuffix(part, "呢")
+	return ok && !asks(strings.TrimSuffix(rest, "的"))
+}
+
 // askParts splits a message into the questions it asks — parts between spaces, stops
 // and joining words (另外, 顺便问下) that ask something themselves — or nil when it asks
 // fewer than two. Statements around the questions are dropped.
@@ -998,7 +1012,7 @@ func askParts(text string) []string {
 	})
 	var qs []string
 	for _, p := range parts {
-		if utf8.RuneCountInString(p) >= 2 && asks(p) {
+		if utf8.RuneCountInString(p) >= 2 && asks(p) && !elliptical(p) {
 			qs = append(qs, p)
 		}
 	}
@@ -1022,6 +1036,44 @@ func (e *Engine) escalated(ctx context.Context, c *cases.Case) bool {
 		}
 	}
 	return false
+}
+
+// caseByGoods is the one live case among two or more whose goods the text names (shares
+// the most two-character words with, "苹果" of "烟台红富士苹果 10斤"), or nil when none or
+// several do.
+func caseByGoods(live []cases.Case, text string) *cases.Case {
+	var best *cases.Case
+	bestN, tie, with := 0, false, 0
+	for i := range live {
+		c := &live[i]
+		if c.Goods == "" || c.Intent == cases.IntentQuestion || c.Intent == string(intents.Human) {
+			continue
+		}
+		with++
+		n := sharedPairs(text, c.Goods)
+		switch {
+		case n > bestN:
+			best, bestN, tie = c, n, false
+		case n == bestN && n > 0:
+			tie = true
+		}
+	}
+	if with < 2 || tie || bestN == 0 {
+		return nil
+	}
+	return best
+}
+
+// sharedPairs counts the Han character pairs of text found in goods.
+func sharedPairs(text, goods string) int {
+	rs := []rune(text)
+	n := 0
+	for i := 0; i+1 < len(rs); i++ {
+		if unicode.Is(unicode.Han, rs[i]) && unicode.Is(unicode.Han, rs[i+1]) && strings.Contains(goods, string(rs[i:i+2])) {
+			n++
+		}
+	}
+	return n
 }
 
 // goesBackTo reports a case whose goods come back to the shop: a return, an exchange

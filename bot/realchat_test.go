@@ -1284,6 +1284,21 @@ func TestWordsWhileAPhotoIsAwaited(t *testing.T) {
 	mustContain(t, h.say(buyer, "好的 等下拍"), "准备好了")
 }
 
+// With two live cases, words naming one's goods go to that case ("马克杯那个退40行不行"
+// after the bedding's refund was opened last): a trial buyer's counter-offer on the
+// apples was put on the mangoes' case.
+func TestWordsGoToTheCaseOfTheGoodsNamed(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子有裂缝 退款 "+cupOrder), "A1")
+	mustContain(t, h.say(buyer, "四件套起球了 退款 4705290012345678901"), "A2")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "马克杯那个退40行不行"), "A1")
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "马克杯那个退40行不行") {
+		t.Fatalf("A1 transcript %q lacks the words about its goods", tr)
+	}
+	mustContain(t, h.say(buyer, "四件套的呢 什么时候处理"), "A2")
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
