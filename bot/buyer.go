@@ -220,6 +220,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// An order number on its own says which order, not what for: ask that, not "没太明白".
 		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
 		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu)})
+	case needsOrder(res.Label) && !res.Escalation && unlessDelivered(m.Text) && len(view.Live()) == 0:
+		// "再不到我就退款了", "…到哪了 再不到就要烂在路上了 …直接给我退了": where the
+		// parcel is, asked with a threat of a refund if it does not come — the parcel's
+		// status answers it; no refund opens on a condition not yet met.
+		label = intents.Logistics
 	case res.Label == intents.Logistics && changesAddress(m.Text) && !sess.Intent.OpensCase():
 		// "能改地址吗 改成公司的": the merchant changes it (or says it is too late); the
 		// order's tracking is no answer to it.
@@ -2022,6 +2027,13 @@ func newPurchase(text string) bool {
 func courierChoice(text string) bool {
 	return mentions(text, "发什么快递", "什么快递", "哪家快递", "能发顺丰", "发顺丰", "走顺丰", "指定快递") &&
 		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
+}
+
+// unlessDelivered reports a refund or return threatened on a parcel not arriving ("再不到
+// 我就退款了", "再不发货就退了"): the condition is the ask.
+func unlessDelivered(text string) bool {
+	return mentions(text, "再不到", "还不到", "再不发", "还不发", "再不送", "如果不到", "要是不到", "要是还不到", "到不了的话", "不到的话") &&
+		mentions(text, "就")
 }
 
 // hypothetical reports a question about what would happen ("如果退款的话几天到账",

@@ -1299,6 +1299,20 @@ func TestWordsGoToTheCaseOfTheGoodsNamed(t *testing.T) {
 	mustContain(t, h.say(buyer, "四件套的呢 什么时候处理"), "A2")
 }
 
+// A refund threatened if the parcel does not come ("再不到我就退款了") is answered with
+// where the order is; no refund opens on a condition not yet met (a trial buyer's "到哪
+// 了 再不到…直接给我退了" opened one and never heard where the parcel was).
+func TestRefundThreatenedUnlessDelivered(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "订单4705290012345678901 到哪了 再不到我就退款了"))
+	if !strings.Contains(got, "YT7512345678901") {
+		t.Fatalf("got %q, want where the parcel is", got)
+	}
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases for a conditional threat", n)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
