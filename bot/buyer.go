@@ -1248,6 +1248,13 @@ const questionOrderWithin = 10 * time.Minute
 // reply that tells the buyer so. Further messages while it waits join it, so the merchant
 // gets one alert per burst, not one per message.
 func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	return e.questionAs(ctx, m, sess, "", Data{})
+}
+
+// questionAs is question with the reply to a new item said by key (with d, and the item's
+// id and times), when the bot knows more than "记下了" ("订单…还没发出，已经超过平时的发货
+// 时间了"); "" is the usual reply.
+func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key string, d Data) ([]cases.Reply, error) {
 	shop := e.shops[m.Shop]
 	if !sess.Intent.OpensCase() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
@@ -1327,14 +1334,20 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 			return t.say("question_more", Data{CaseID: c.ID})
 		}
 		sess.Told = now
-		key := "question"
+		closed := false
 		if p := shop.Policy(cases.IntentQuestion); p.Until != nil && c.Deadline.Sub(now) > p.RespondWithin+time.Minute {
-			key = "question_closed" // counted in business hours and the shop is closed now
+			closed = true // counted in business hours and the shop is closed now
 		}
-		if part != "" {
+		d.CaseID, d.Deadline, d.Left = c.ID, c.Deadline, c.Deadline.Sub(now)
+		switch {
+		case closed:
+			key = "question_closed"
+		case part != "":
 			key = "question_rest" // the other question, after the answer just given
+		case key == "":
+			key = "question"
 		}
-		return t.say(key, Data{CaseID: c.ID, Deadline: c.Deadline, Left: c.Deadline.Sub(now)})
+		return t.say(key, d)
 	})
 }
 
@@ -1668,7 +1681,7 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		// Paid days ago and still not shipped: the shop's "今天下单今天发" would not be true
 		// for this order; the merchant is asked, the buyer told so.
 		sess.Tracked = order.ID
-		return e.question(ctx, m, sess)
+		return e.questionAs(ctx, m, sess, "ship_late", Data{OrderID: order.ID})
 	default:
 		sess.Tracked = order.ID
 		return e.do(ctx, m, func(t *turn) error {

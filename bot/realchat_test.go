@@ -1313,6 +1313,22 @@ func TestRefundThreatenedUnlessDelivered(t *testing.T) {
 	}
 }
 
+// "你好 我的订单4705…" is the order number with a hello: which order, and the menu of what
+// for (it became an inbox item); "保温杯发货了没有" about an order paid days ago and not
+// shipped says so and that the merchant is asked (it got "这个问题我先记下了").
+func TestHelloOrderAndLateShipping(t *testing.T) {
+	h := newHarness(t)
+	h.advance(48 * time.Hour)
+	got := joined(h.say(buyer, "你好 我的订单4705291198765432100"))
+	if !strings.Contains(got, "请问要办理什么") || strings.Contains(got, "Q1") {
+		t.Fatalf("hello with an order number got %q, want the order menu", got)
+	}
+	got = joined(h.say(buyer, "保温杯发货了没有"))
+	if !strings.Contains(got, "还没发出") || !strings.Contains(got, "Q1") {
+		t.Fatalf("late shipping got %q, want it said and passed on", got)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

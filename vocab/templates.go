@@ -61,6 +61,7 @@ func replyFields() map[string][]string {
 		"go_on":                 {"Text"},
 		"question_rest":         {"CaseID", "Deadline", "Left"},
 		"waiting_still":         {"CaseID"},
+		"ship_late":             {"CaseID", "OrderID", "Deadline", "Left"},
 		"complaint_resolved":    {"CaseID"},
 		"complaint_answered":    {"CaseID", "Reason"},
 		"closed":                {"CaseID", "Intent"},
