@@ -1329,6 +1329,24 @@ func TestHelloOrderAndLateShipping(t *testing.T) {
 	}
 }
 
+// A buyer waiting for a person: the reminders and the overdue alert say to take them over
+// (接管), not "平台可能自动处理或扣分" and "同意/拒绝", which mean nothing here.
+func TestHumanWaitAlertsSayTakeOver(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "转人工"), "真人")
+	h.takeAlerts()
+	h.advance(3 * time.Hour)
+	texts := h.firedTexts()
+	if len(texts) == 0 {
+		t.Fatal("no reminder while the buyer waits for a person")
+	}
+	for _, a := range texts {
+		if !strings.Contains(a, "接管") || strings.Contains(a, "平台") || strings.Contains(a, "同意") {
+			t.Fatalf("alert %q, want a take-over reminder", a)
+		}
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)

@@ -104,6 +104,7 @@ func alertFields() map[string][]string {
 		"buyer_replied":      {"CaseID", "Shop", "Intent", "OrderID", "Buyer", "Text", "Deadline", "Left"},
 		"question_wait":      {"CaseID", "Shop", "Buyer", "Text", "Waited", "Deadline", "Left"},
 		"buyer_said":         {"CaseID", "Shop", "Buyer", "Text"},
+		"human_wait":         {"CaseID", "Shop", "Buyer", "Text", "Waited", "Deadline", "Left"},
 	}
 }
 

@@ -312,7 +312,7 @@ func TestTemplateKeys(t *testing.T) {
 			"menu", "no_send_back", "noted", "nothing_to_cancel", "order_closed", "order_menu", "order_not_found", "order_not_yours", "order_unpaid", "other", "phone_noted", "platform_apply",
 			"question", "question_closed", "question_late", "question_more", "question_rest", "rejected", "released", "remedy_again", "remedy_menu", "request_changed", "return_address", "return_address_later", "several_orders", "ship_late", "status_ask_order", "thanks", "too_fast", "too_long", "verify_failed", "verify_order", "waiting_buyer", "waiting_noted", "waiting_still", "welcome", "withdrawn_after",
 		}},
-		{vocab.Alerts, []string{"buyer_replied", "buyer_said", "buyer_withdrew", "cancelled_by_buyer", "complaint", "followup", "goods_back", "human", "new_case", "overdue", "question", "question_wait", "reminder", "warn"}},
+		{vocab.Alerts, []string{"buyer_replied", "buyer_said", "buyer_withdrew", "cancelled_by_buyer", "complaint", "followup", "goods_back", "human", "human_wait", "new_case", "overdue", "question", "question_wait", "reminder", "warn"}},
 		{"", nil},
 		{"Replies", nil},
 		{"bogus", nil},

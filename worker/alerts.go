@@ -156,6 +156,10 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		}
 	case c.Intent == string(intents.Human) && a.Kind == cases.AlertNewCase:
 		key = "human" // a buyer asking for a person: nothing to approve or refuse
+	case c.Intent == string(intents.Human) && (a.Kind == cases.AlertWarn || a.Kind == cases.AlertReminder || a.Kind == cases.AlertOverdue):
+		// Waiting for a person: take them over (接管) — no platform deadline is at stake,
+		// and "同意/拒绝" mean nothing here.
+		key = "human_wait"
 	}
 	intent := intents.Label(c.Intent).ChineseFor(intents.Reason(c.Reason))
 	words := a.Note
