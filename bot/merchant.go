@@ -757,7 +757,24 @@ func (t *turn) details(c *cases.Case) error {
 	if c.OrderID != "" {
 		fmt.Fprintf(&b, "订单 %s\n", c.OrderID)
 	}
+	if c.Goods != "" {
+		fmt.Fprintf(&b, "商品 %s\n", c.Goods)
+	}
 	fmt.Fprintf(&b, "买家 %s\n", c.Who())
+	// What else the buyer has going on ("怎么没人回我啊" on Q7 is about their exchange A4).
+	others, err := t.tx.BuyerCases(c.Shop, c.Buyer)
+	if err != nil {
+		return err
+	}
+	var also []string
+	for _, o := range others {
+		if o.ID != c.ID && o.State.Live() {
+			also = append(also, fmt.Sprintf("%s %s（%s）", o.ID, caseName(&o), o.StateLabel()))
+		}
+	}
+	if len(also) > 0 {
+		fmt.Fprintf(&b, "这位买家还有：%s\n", strings.Join(also, "、"))
+	}
 	if c.State.Live() && !c.Deadline.IsZero() {
 		fmt.Fprintf(&b, "截止 %s（%s）\n", vocab.Clock(c.Deadline), vocab.Remaining(c.Deadline.Sub(t.tx.Now())))
 	}

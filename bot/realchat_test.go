@@ -1347,6 +1347,22 @@ func TestHumanWaitAlertsSayTakeOver(t *testing.T) {
 	}
 }
 
+// A case's details name its goods and what else the buyer has going on: "怎么没人回我啊"
+// in Q1 is about their refund A1, which the Q1 page did not show.
+func TestDetailsShowTheBuyersOtherCases(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	h.advance(5 * time.Minute)
+	mustContain(t, h.say(buyer, "你们家的饭盒是几层的"), "Q1")
+	got := joined(h.say(merchant, "Q1"))
+	if !strings.Contains(got, "这位买家还有：A1 退款") {
+		t.Fatalf("Q1 details %q, want the buyer's refund A1 named", got)
+	}
+	if got := joined(h.say(merchant, "A1")); !strings.Contains(got, "商品 北欧哑光陶瓷马克杯") {
+		t.Fatalf("A1 details %q, want the goods", got)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
