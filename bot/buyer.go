@@ -522,10 +522,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.answer(ctx, m, "status_ask_order", Data{Intent: intentName(string(label))})
 	}
 	switch {
-	case label == intents.Complaint && target != nil && target.State.Live() && !chosen && (res.Confirm || res.Unclear) &&
+	case label == intents.Complaint && target != nil && target.State.Live() && !chosen &&
+		(res.Confirm || res.Unclear || !aboutService(m.Text)) &&
 		!res.Escalation && !angry(m.Text) && target.Intent != string(intents.Complaint):
-		// "颜色不变" on a size exchange, read as a grievance only just: a detail for the
-		// case, not a reason to tell the merchant it is urgent.
+		// "颜色不变" on a size exchange, read as a grievance only just, or "蓝牙也老是连不
+		// 上" on an earphone exchange, a symptom more: a detail for the case, not a reason
+		// to tell the merchant it is urgent. A grievance about the service ("都两天了还没
+		// 处理") or against the shop still is.
 		return e.noteOnCase(ctx, m, sess, target)
 	case label == intents.Complaint && target != nil && target.State.Live():
 		return e.joinComplaint(ctx, m, sess, target)

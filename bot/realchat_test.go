@@ -1363,6 +1363,27 @@ func TestDetailsShowTheBuyersOtherCases(t *testing.T) {
 	}
 }
 
+// A symptom more on a live exchange ("对了 蓝牙也老是连不上") is a detail for the case, not
+// an urgent complaint alert (a trial merchant got "🚨【投诉 A2】…请亲自联系买家" for it); a
+// grievance about the service ("都两天了还没处理 你们什么态度") still raises it.
+func TestSymptomOnACaseIsNotAComplaint(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "耳机左边没声音 想换个新的 "+cupOrder)
+	h.takeAlerts()
+	h.advance(time.Minute)
+	h.say(buyer, "对了 蓝牙也老是连不上 断断续续的")
+	for _, a := range h.firedTexts() {
+		if strings.Contains(a, "投诉") {
+			t.Fatalf("a symptom raised %q", a)
+		}
+	}
+	h.advance(time.Hour)
+	h.say(buyer, "都两天了还没处理 你们什么态度")
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "A1") {
+		t.Fatalf("alerts %q, want the grievance raised on A1", a)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
