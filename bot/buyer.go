@@ -220,6 +220,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// An order number on its own says which order, not what for: ask that, not "没太明白".
 		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
 		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu)})
+	case slots.OrderID == "" && slots.Phone == "" && findsNoOrder(m.Text):
+		// "订单号是啥我不会弄啊": where to find it, at once — not an inbox item for the
+		// merchant to answer in a quarter of an hour (the request still waits for it).
+		what := ""
+		if sess.Intent.OpensCase() {
+			what = sess.Intent.ChineseFor(sess.Reason)
+		}
+		return e.answer(ctx, m, "order_help", Data{Intent: what})
 	case needsOrder(res.Label) && !res.Escalation && unlessDelivered(m.Text) && len(view.Live()) == 0:
 		// "再不到我就退款了", "…到哪了 再不到就要烂在路上了 …直接给我退了": where the
 		// parcel is, asked with a threat of a refund if it does not come — the parcel's
@@ -2043,6 +2051,14 @@ func newPurchase(text string) bool {
 func courierChoice(text string) bool {
 	return mentions(text, "发什么快递", "什么快递", "哪家快递", "能发顺丰", "发顺丰", "走顺丰", "指定快递") &&
 		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
+}
+
+// findsNoOrder reports a buyer who cannot find their order number ("订单号在哪里看",
+// "订单号是啥我不会弄啊").
+func findsNoOrder(text string) bool {
+	return mentions(text, "订单号在哪", "订单号在那", "订单号是啥", "订单号是什么", "哪里看订单", "哪看订单", "怎么看订单号",
+		"怎么找订单号", "找不到订单号", "订单号找不到", "不知道订单号", "订单号怎么查", "订单号怎么看", "订单编号在哪", "单号在哪看") ||
+		mentions(text, "不会弄", "不会找", "不会看", "找不着", "找不到") && mentions(text, "订单号", "单号")
 }
 
 // unlessDelivered reports a refund or return threatened on a parcel not arriving ("再不到

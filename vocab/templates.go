@@ -62,6 +62,7 @@ func replyFields() map[string][]string {
 		"question_rest":         {"CaseID", "Deadline", "Left"},
 		"waiting_still":         {"CaseID"},
 		"ship_late":             {"CaseID", "OrderID", "Deadline", "Left"},
+		"order_help":            {"Intent"},
 		"complaint_resolved":    {"CaseID"},
 		"complaint_answered":    {"CaseID", "Reason"},
 		"closed":                {"CaseID", "Intent"},
