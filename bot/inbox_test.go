@@ -148,8 +148,12 @@ func TestInboxAnswerSavesTheOpenQuestion(t *testing.T) {
 	if got := joined(h.say("第三个买家", "杯子能放洗碗机洗吗")); !strings.Contains(got, "可以进洗碗机") {
 		t.Fatalf("the saved question got %q, want the merchant's answer", got)
 	}
-	mustContain(t, h.say("第四个买家", "我要买3个 能帮我留到周五再付款吗"), "Q2")
-	got := joined(h.say(merchant, "Q2 回复 可以的 给您留着 +问答"))
+	mustContain(t, h.say("第五个买家", "好的 那我想问下 杯子能刻字吗"), "Q2")
+	if got := joined(h.say(merchant, "Q2 回复 可以刻 +问答")); !strings.Contains(got, "「杯子能刻字吗」") {
+		t.Fatalf("+问答 got %q, want the asking part saved, not the words around it", got)
+	}
+	mustContain(t, h.say("第四个买家", "我要买3个 能帮我留到周五再付款吗"), "Q3")
+	got := joined(h.say(merchant, "Q3 回复 可以的 给您留着 +问答"))
 	if strings.Contains(got, "已存为常见问题") || !strings.Contains(got, "没存为常见问题") {
 		t.Fatalf("a buyer-specific answer saved: %q", got)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
@@ -880,8 +881,8 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 	if len(said) == 0 {
 		return "\n（这条咨询没有文字问题，没能存为常见问题。）", nil
 	}
-	question := t.openQuestion(said)
-	if strings.ContainsFunc(question, unicode.IsDigit) {
+	question, from := t.openQuestion(said)
+	if strings.ContainsFunc(from, unicode.IsDigit) {
 		// "165 100斤穿什么码": the answer fits this buyer's numbers, not the next buyer's.
 		return "\n（这条问题带着买家自己的数字（身高体重、订单号等），答案不一定适合别人，没存为常见问题。）", nil
 	}
@@ -895,23 +896,45 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 
 // openQuestion is the question of an inbox item the merchant's answer is for: the first
 // question among the buyer's messages that the FAQ does not answer already ("这个杯子能进
-// 洗碗机吗 包邮吗" → "这个杯子能进洗碗机吗", 包邮 being answered), else the first message.
-func (t *turn) openQuestion(said []string) string {
+// 洗碗机吗 包邮吗" → "这个杯子能进洗碗机吗", 包邮 being answered), else the first message;
+// from is the message it was taken from.
+func (t *turn) openQuestion(said []string) (question, from string) {
 	for _, s := range said {
 		qs := askParts(s)
 		if qs == nil {
-			qs = []string{s}
+			qs = []string{askingPart(s)}
 		}
 		for _, q := range qs {
 			if !asks(q) {
 				continue
 			}
 			if _, _, ok := t.shop.FAQ.Answer(q, t.shop.Name); !ok {
-				return q
+				return q, s
 			}
 		}
 	}
-	return said[0]
+	return said[0], said[0]
+}
+
+// askingPart is the one part of a message that asks ("运费谁出啊" of "好的 那我寄回去了 运费
+// 谁出啊"), or the message when none or several do.
+func askingPart(text string) string {
+	parts := strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("，,。！!；;～~？?", r)
+	})
+	found := ""
+	for _, p := range parts {
+		if asks(p) && !elliptical(p) {
+			if found != "" {
+				return text
+			}
+			found = p
+		}
+	}
+	if found == "" || utf8.RuneCountInString(found) < 3 {
+		return text
+	}
+	return found
 }
 
 // buyerWords are the buyer's text messages on a case, oldest first; nil when they cannot
