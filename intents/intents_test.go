@@ -59,6 +59,8 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"先别急着退 你们先回答是不是正品", Other},
 		{"先不急着换 这个码数是标准的吗", Other},
 		{"先不退了 我再穿两天看看", Cancel},
+		{"这鞋子磨脚 退了算了", Refund},
+		{"算了不退了", Cancel},
 		{"哦那好吧那就不退了你们今天记得给我发啊我等着用呢", Cancel},
 		// 换 of a phone or an address is where the parcel goes, not the goods
 		{"收货电话换一个 我换号了", Logistics},
