@@ -1976,21 +1976,27 @@ func moreOrders(s intents.Slots) []string {
 }
 
 // goodsBack is the buyer's newest case whose goods travel back to the shop (a return, an
-// exchange, a repair) and that is live or approved, on orderID when one is named; nil if
-// none.
+// exchange, a repair) and that is live or approved, on orderID when one is named; else
+// such a refund; nil if none.
 func goodsBack(cs []cases.Case, orderID string) *cases.Case {
+	var refund *cases.Case
 	for i := range cs {
 		c := &cs[i]
-		switch intents.Label(c.Intent) {
-		case intents.Return, intents.Exchange, intents.Repair:
-		default:
+		if !(c.State.Live() || c.State == cases.StateResolved) || orderID != "" && c.OrderID != orderID {
 			continue
 		}
-		if (c.State.Live() || c.State == cases.StateResolved) && (orderID == "" || c.OrderID == orderID) {
+		switch intents.Label(c.Intent) {
+		case intents.Return, intents.Exchange, intents.Repair:
 			return c
+		case intents.Refund:
+			if refund == nil {
+				refund = c
+			}
 		}
 	}
-	return nil
+	// A waybill after a refund ("已经寄回了 顺丰SF…" once the merchant agreed to the
+	// money): the goods went back after all — that refund's, not a new return.
+	return refund
 }
 
 // newestIn is the buyer's newest case in state st, or nil. Cases are newest first.

@@ -1384,6 +1384,19 @@ func TestSymptomOnACaseIsNotAComplaint(t *testing.T) {
 	}
 }
 
+// A waybill after an approved refund ("已经寄回了 顺丰SF…") is that refund's — the goods
+// went back after all — not a new return case (it opened one, with a fresh alert).
+func TestWaybillAfterARefund(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	h.say(merchant, "A1 同意")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "已经寄回了 顺丰SF1234567890123"), "A1", "SF1234567890123")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want the refund alone", n)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
