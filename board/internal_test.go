@@ -101,7 +101,10 @@ func TestCodeWordsShownInChinese(t *testing.T) {
 		{alertName(cases.AlertFollowUp), "买家追问"},
 		{alertName(cases.AlertBuyerReplied), "买家已回复"},
 		{alertName(cases.AlertBuyerSaid), "接管中买家来消息"},
+		{alertName(cases.AlertGoodsBack), "买家已寄回"},
+		{alertName(cases.AlertBuyerWithdrew), "同意后买家不要了"},
 		{eventText(cases.Event{Kind: cases.EventUpdated, Text: "request changed: human → return"}), "改为退货退款（原为人工客服）"},
+		{eventText(cases.Event{Kind: cases.EventUpdated, Text: "goods sent back: SF1234567890123"}), "买家已寄回，快递单号 SF1234567890123"},
 		{stateChange(cases.Event{Kind: cases.EventState, From: cases.StateWaitingMerchant, To: cases.StateResolved, Text: "waiting_merchant→resolved released"}), "待商家处理 → 已同意 （释放，交回机器人）"},
 	} {
 		if tc.got != tc.want {

@@ -107,7 +107,8 @@ func pushKindName(k string) (string, bool) {
 
 // eventText is a case-log entry's text in Chinese where the code recorded English or a
 // code: the intent a case opened with (cases/tx.go), what a buyer's message changed
-// (bot: "asked where it stands", "grievance: urgent", "order <id>", "repeated request"),
+// (bot: "asked where it stands", "grievance: urgent", "order <id>", "repeated request",
+// "goods sent back: <waybill>"),
 // an alert not sent or sent to the buyer (worker/alerts.go), platform syncs
 // (platformEvent) and state changes (stateChange). Free text is shown as recorded.
 func eventText(e cases.Event) string {
@@ -128,6 +129,9 @@ func eventText(e cases.Event) string {
 			return "买家又提了一次同样的请求"
 		case strings.HasPrefix(e.Text, "order "):
 			return "买家补充了订单号 " + strings.TrimPrefix(e.Text, "order ")
+		case strings.HasPrefix(e.Text, "goods sent back: "):
+			// bot.waybillEvent: the waybill of goods the buyer sent back
+			return "买家已寄回，快递单号 " + strings.TrimPrefix(e.Text, "goods sent back: ")
 		case strings.HasPrefix(e.Text, "request changed: "):
 			// cases.Tx.ChangeIntent: "request changed: <old> → <new>"
 			from, to, ok := strings.Cut(strings.TrimPrefix(e.Text, "request changed: "), " → ")
