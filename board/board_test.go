@@ -426,10 +426,13 @@ func TestListFilters(t *testing.T) {
 		t.Errorf("unknown state = %d, want 400", r.Status)
 	}
 	body := c.get("/").Body
-	for _, want := range []string{"退款", "退货退款", "待商家处理", `data-deadline="`, "剩1天0小时"} {
+	for _, want := range []string{"退款", "退货退款", "待商家处理", `data-deadline="`, "剩1天0小时", "北欧哑光陶瓷马克杯"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("list lacks %q", want)
 		}
+	}
+	if page := c.get("/case/demo/A1").Body; !strings.Contains(page, "<dt>商品</dt>") {
+		t.Errorf("case page lacks the goods")
 	}
 }
 
