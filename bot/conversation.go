@@ -523,14 +523,8 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 		}
 		if c.State == cases.StateRejected {
 			// The buyer is back on a refused case: the merchant decides whether to look again.
-			recent, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertFollowUp, t.tx.Now().Add(-urgentEvery))
-			if err != nil {
+			if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
 				return err
-			}
-			if !recent {
-				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: m.Text}); err != nil {
-					return err
-				}
 			}
 		}
 		if c.State.Live() {
@@ -541,15 +535,9 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 		}
 		if c.State.Live() && c.State != cases.StateWaitingBuyer && !c.Deadline.IsZero() && t.tx.Now().After(c.Deadline) {
 			// Past the time the buyer was promised: the reply says the merchant is reminded,
-			// so they are (at most once per urgentEvery).
-			recent, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertFollowUp, t.tx.Now().Add(-urgentEvery))
-			if err != nil {
+			// so they are.
+			if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
 				return err
-			}
-			if !recent {
-				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: m.Text}); err != nil {
-					return err
-				}
 			}
 		}
 		t.caseID = c.ID
@@ -568,6 +556,17 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 // rejection): it joins that case and goes to the merchant, who decides; no second case.
 func (e *Engine) followUp(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
 	return e.passOn(ctx, m, sess, c, cases.AlertFollowUp, "followup", Data{})
+}
+
+// alertOnce alerts the merchant now with an alert of kind on case c quoting note, unless
+// one of that kind went out on c within urgentEvery: a buyer writing on keeps the words
+// on the case without ringing again each time.
+func (t *turn) alertOnce(c *cases.Case, kind, note string) error {
+	recent, err := t.tx.AlertedSince(c.Shop, c.ID, kind, t.tx.Now().Add(-urgentEvery))
+	if err != nil || recent {
+		return err
+	}
+	return t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: kind, DueAt: t.tx.Now(), Note: note})
 }
 
 // goodsBack keeps the waybill of goods the buyer sent back on case c (an approved or
@@ -608,14 +607,8 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 				return err
 			}
 		}
-		recent, err := t.tx.AlertedSince(c.Shop, c.ID, kind, t.tx.Now().Add(-urgentEvery))
-		if err != nil {
+		if err := t.alertOnce(c, kind, words); err != nil {
 			return err
-		}
-		if !recent {
-			if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: kind, DueAt: t.tx.Now(), Note: words}); err != nil {
-				return err
-			}
 		}
 		d.CaseID, d.Intent = c.ID, caseName(c)
 		return t.say(key, d)
