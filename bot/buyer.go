@@ -260,8 +260,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = sess.Intent // "?" while their request waits: what it needs, once more
 	case pingOnly(res, m.Text) && len(view.Live()) == 0 && !sess.Intent.OpensCase():
 		label = intents.Greeting // "人呢?": someone is here
-	case (res.Unclear || res.Label == intents.Other) && bareOK(m.Text):
-		label = intents.Greeting // "好的 等下拍": an OK, answered as one
+	case (res.Unclear || res.Label == intents.Other) && (bareOK(m.Text) || promises(m.Text) && !asks(m.Text) && slots.OrderID == "" && slots.Phone == "" && slots.Tracking == ""):
+		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
 	case len(earlier) == 0 && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && !res.Escalation &&
 		(res.Unclear || res.Label == intents.Other || res.Label == intents.Complaint && res.Confidence < topicComplaintBelow) &&
 		topicOnly(m.Text, slots) != "" && !e.faqAnswers(m):
@@ -301,6 +301,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// what now — the remedies are theirs to choose (the menu), not a usage question for
 		// the merchant's inbox.
 		return e.remedies(ctx, m, &sess)
+	case remedyMenuOpen(&sess) && slots.OrderID == "" && whatNow(m.Text) && !e.read(m.Shop, m.Text).Label.OpensCase():
+		// "咋整" to the remedy menu: the menu's question stands (the burst around it read as
+		// an exchange it was not).
+		sess.MenuText = m.Text
+		return e.answer(ctx, m, "remedy_again", Data{})
 	case remedyMenuOpen(&sess) && res.Label == intents.Other && slots.OrderID == "" && (!asks(m.Text) || whatNow(m.Text)) && !e.faqAnswers(m):
 		// "耳机左耳没声音" got the remedy menu; "试了重新配对也不行", "怎么办": still the
 		// same problem, told on — the menu's question stands, not an inbox item.
@@ -374,7 +379,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			took = earlier
 		}
 		for _, n := range took {
-			sess.Pending = append(sess.Pending, said{Text: n.Text})
+			// (A topic kept for what follows — "老板 我昨天买的那个沙发" — is in the burst too.)
+			if !slices.ContainsFunc(sess.Pending, func(s said) bool { return s.Text == n.Text }) {
+				sess.Pending = append(sess.Pending, said{Text: n.Text})
+			}
 		}
 	}
 	switch {
@@ -431,9 +439,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	}
 	target := caseFor(view.Cases, about)
 	if orderID == "" {
-		// "苹果那个退40行不行" with the apples' and the mangoes' refunds live: the case whose
-		// goods the buyer names, not the one they wrote about last.
-		if c := caseByGoods(view.Live(), m.Text); c != nil {
+		// "苹果那个退40行不行" with the apples' and the mangoes' refunds under way: the case
+		// whose goods the buyer names, or whose number ("A1那个退款到哪了"), not the one
+		// they wrote about last.
+		if c := caseNamed(view.Cases, m.Text); c != nil {
+			target = c
+		} else if c := caseByGoods(view.Cases, m.Text); c != nil {
 			target = c
 		}
 	}
@@ -477,7 +488,8 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	}
 	if target != nil && target.Intent == string(intents.Exchange) && (label == intents.Logistics || label == intents.Exchange) &&
 		(target.State.Live() || target.State == cases.StateResolved) &&
-		(mentions(m.Text, "换的", "新的", "补发", "重发", "换货") || asksOrderState(m.Text)) {
+		(mentions(m.Text, "换的", "新的", "补发", "重发", "换货") || asksOrderState(m.Text) ||
+			strings.Contains(m.Text, "新") && mentions(m.Text, "什么时候发", "啥时候发", "几时发", "什么时候寄", "啥时候寄")) {
 		// "那换的什么时候发呀", "螺丝寄了没有": the replacement, which the exchange's status
 		// answers — not the original order's tracking (delivered long ago), nor the same
 		// request again.
@@ -493,18 +505,34 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "快点" on a live refund: hurrying that request, not asking where a parcel is.
 		return e.answerStatus(ctx, m, sess, target)
 	}
-	if target != nil && goesBackTo(target) && (target.State.Live() || target.State == cases.StateResolved) && asksShopGot(m.Text) {
+	if back := goodsBack(view.Cases, orderID); back != nil && asksShopGot(m.Text) {
 		// "你们收到了吗" with a return or exchange under way: the goods the buyer sent back,
-		// which the case answers (its waybill, what comes next) — not the shop's
-		// delivery times from the FAQ.
-		return e.answerStatus(ctx, m, sess, target)
+		// which that case answers (its waybill, what comes next) — not the shop's
+		// delivery times from the FAQ, nor the status of another case.
+		return e.answerStatus(ctx, m, sess, back)
+	}
+	if target != nil && (target.Intent == string(intents.Refund) || target.Intent == string(intents.Return)) &&
+		(target.State.Live() || target.State == cases.StateResolved) && asksSendBack(m.Text) {
+		if waived, err := e.sendBackWaived(ctx, target); err == nil && waived {
+			// "饭盒要寄回吗" after the merchant said "不用退回" (in a 回复 or with 同意): no.
+			return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
+		}
+		if target.Intent == string(intents.Refund) && target.State == cases.StateResolved {
+			// A refund (仅退款) agreed: the money, nothing sent back — not a new return case.
+			return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
+		}
 	}
 	if target != nil && goesBackTo(target) && (asksReturnAddress(m.Text) || asksSendBack(m.Text)) {
 		// "寄回地址发我一下", "不用我把碎的寄回去吧": given once the merchant agreed, not
 		// before — goods sent back before that may be refused. A broken or missing item's
-		// exchange is reshipped with nothing sent back (merchant.go, goesBack).
+		// exchange is reshipped with nothing sent back (merchant.go, goesBack), and so is
+		// anything the merchant said need not come back.
 		if target.State == cases.StateResolved {
-			if target.Intent == string(intents.Exchange) && !goesBack(intents.Reason(target.Reason)) {
+			waived, err := e.sendBackWaived(ctx, target)
+			if err != nil {
+				return e.do(ctx, m, func(*turn) error { return err })
+			}
+			if waived || target.Intent == string(intents.Exchange) && !goesBack(intents.Reason(target.Reason)) {
 				return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
 			}
 			return e.answer(ctx, m, "return_address", Data{CaseID: target.ID, Address: e.shops[m.Shop].ReturnAddress})
@@ -1054,15 +1082,33 @@ func (e *Engine) escalated(ctx context.Context, c *cases.Case) bool {
 	return false
 }
 
-// caseByGoods is the one live case among two or more whose goods the text names (shares
-// the most two-character words with, "苹果" of "烟台红富士苹果 10斤"), or nil when none or
-// several do.
-func caseByGoods(live []cases.Case, text string) *cases.Case {
+// caseNamed is the buyer's case whose id the text names ("A1那个退款到哪了"), or nil.
+func caseNamed(cs []cases.Case, text string) *cases.Case {
+	up := strings.ToUpper(text)
+	for i := range cs {
+		id := cs[i].ID
+		j := strings.Index(up, id)
+		if j < 0 || cs[i].Intent == cases.IntentQuestion {
+			continue
+		}
+		if end := j + len(id); end < len(up) && up[end] >= '0' && up[end] <= '9' {
+			continue // "A12" is not A1
+		}
+		return &cs[i]
+	}
+	return nil
+}
+
+// caseByGoods is the one case under way (live or decided, not withdrawn or closed) among
+// two or more whose goods the text names (shares the most two-character words with,
+// "苹果" of "烟台红富士苹果 10斤"), or nil when none or several do.
+func caseByGoods(cs []cases.Case, text string) *cases.Case {
 	var best *cases.Case
 	bestN, tie, with := 0, false, 0
-	for i := range live {
-		c := &live[i]
-		if c.Goods == "" || c.Intent == cases.IntentQuestion || c.Intent == string(intents.Human) {
+	for i := range cs {
+		c := &cs[i]
+		if c.Goods == "" || c.Intent == cases.IntentQuestion || c.Intent == string(intents.Human) ||
+			c.State == cases.StateCancelled || c.State == cases.StateClosed || c.State == cases.StateExpired {
 			continue
 		}
 		with++
@@ -1096,6 +1142,21 @@ func sharedPairs(text, goods string) int {
 // (the item swapped or faulty goes back first), or a repair (mended at the shop).
 func goesBackTo(c *cases.Case) bool {
 	return c.Intent == string(intents.Return) || c.Intent == string(intents.Exchange) || c.Intent == string(intents.Repair)
+}
+
+// sendBackWaived reports whether the merchant told the buyer of case c to keep the goods:
+// in a 回复 ("补发一个新的，不用退回") or with the approval ("A2 同意 不用寄回").
+func (e *Engine) sendBackWaived(ctx context.Context, c *cases.Case) (bool, error) {
+	evs, err := e.store.Events(ctx, c.Shop, c.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, ev := range evs {
+		if (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && ev.To == cases.StateResolved) && noSendBack(ev.Text) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // asksShopGot reports a buyer asking whether the shop got what they sent back ("你们收到了
@@ -1426,11 +1487,12 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	sess.Goods, sess.GoodsOf = goodsOf(order), order.ID
 	switch {
 	case order.Status == adapters.OrderUnpaid && label != intents.Repair:
-		// Nothing was paid: the buyer cancels it themselves; no case, no alert.
-		sess.Intent, sess.Pending = "", nil
+		// Nothing was paid: the buyer cancels it themselves; no case, no alert. The
+		// request and its words stay: "啊发错了 是这个4705…" is its order after all.
+		sess.OrderID = ""
 		return e.answer(ctx, m, "order_unpaid", Data{OrderID: order.ID})
 	case order.Status == adapters.OrderClosed:
-		sess.Intent, sess.Pending = "", nil
+		sess.OrderID = ""
 		return e.answer(ctx, m, "order_closed", Data{OrderID: order.ID})
 	}
 	return e.openOrUpdate(ctx, m, sess, label, sess.OrderID)
@@ -2070,8 +2132,8 @@ func findsNoOrder(text string) bool {
 // unlessDelivered reports a refund or return threatened on a parcel not arriving ("再不到
 // 我就退款了", "再不发货就退了"): the condition is the ask.
 func unlessDelivered(text string) bool {
-	return mentions(text, "再不到", "还不到", "再不发", "还不发", "再不送", "如果不到", "要是不到", "要是还不到", "到不了的话", "不到的话") &&
-		mentions(text, "就")
+	return mentions(text, "再不到", "还不到", "再不发", "还不发", "再不送", "不到的话", "不发的话", "到不了的话") ||
+		mentions(text, "不发就", "不到就", "不到再", "不发再", "之前不发", "之前不到", "之前还不发", "之前还不到")
 }
 
 // hypothetical reports a question about what would happen ("如果退款的话几天到账",
@@ -2133,10 +2195,17 @@ func mediaName(k Kind) string {
 // file itself is kept apart (Event.Media), so nothing a buyer types can pass for one.
 func mediaText(m Message) string {
 	s := "[" + string(m.Kind) + "]"
-	if m.Text != "" {
+	if m.Text != "" && !isPlaceholder(m.Text) {
 		s += " " + m.Text
 	}
 	return s
+}
+
+// isPlaceholder reports a caption that only names the media ("[图片]", "[语音]"), as some
+// channels fill it in: no caption of the buyer's.
+func isPlaceholder(text string) bool {
+	t := strings.Trim(strings.TrimSpace(text), "[]【】")
+	return slices.Contains(mediaCodes, t) || slices.Contains([]string{"image", "voice", "video", "file"}, strings.ToLower(t))
 }
 
 // record adds the buyer's message to a case's transcript.
@@ -2346,6 +2415,9 @@ func asksForPicture(ask string) bool {
 // merchant's words ("[图片]" and its caption).
 func mediaOrText(m Message) string {
 	if m.Kind != KindText && m.Kind != "" {
+		if isPlaceholder(m.Text) {
+			return "[" + mediaName(m.Kind) + "]"
+		}
 		return strings.TrimSpace("[" + mediaName(m.Kind) + "] " + m.Text)
 	}
 	return m.Text

@@ -263,7 +263,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err != nil {
 			return err
 		}
-		if err := t.tx.SetState(c, cases.StateResolved, "merchant", ""); err != nil {
+		if err := t.tx.SetState(c, cases.StateResolved, "merchant", cmd.Arg); err != nil {
 			return err
 		}
 		if err := t.queueResolve(c, true, ""); err != nil {
@@ -674,6 +674,14 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 	if err := t.tx.MoveEvents(c.Shop, o.ID, c.ID); err != nil {
 		return err
 	}
+	if c.OrderID == "" && o.OrderID != "" {
+		// A complaint opened before any order was named takes the order the merged case
+		// had (and its goods): 合并 lost it.
+		c.OrderID, c.Goods = o.OrderID, o.Goods
+		if err := t.tx.SaveCase(c); err != nil {
+			return err
+		}
+	}
 	earlier := !o.Deadline.IsZero() && c.State.Live() && (c.Deadline.IsZero() || o.Deadline.Before(c.Deadline))
 	if earlier {
 		// A complaint's 2-hour promise folded into a refund's day: the earlier promise
@@ -882,7 +890,7 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 		return "\n（这条咨询没有文字问题，没能存为常见问题。）", nil
 	}
 	question, from := t.openQuestion(said)
-	if strings.ContainsFunc(from, unicode.IsDigit) {
+	if buyerSpecific(from) {
 		// "165 100斤穿什么码": the answer fits this buyer's numbers, not the next buyer's.
 		return "\n（这条问题带着买家自己的数字（身高体重、订单号等），答案不一定适合别人，没存为常见问题。）", nil
 	}
@@ -914,6 +922,39 @@ func (t *turn) openQuestion(said []string) (question, from string) {
 		}
 	}
 	return said[0], said[0]
+}
+
+// buyerSpecific reports a question whose answer fits the asker alone: their body ("165
+// 100斤穿什么码", "宝宝10个月"), their order or phone (a long number), or their quantity
+// ("我要买3个"). "43码能穿吗", "1.5米床的有吗" ask about the goods, for anyone.
+func buyerSpecific(text string) bool {
+	if mentions(text, "身高", "体重", "我家", "宝宝", "孩子", "我老公", "我老婆") && strings.ContainsFunc(text, unicode.IsDigit) {
+		return true
+	}
+	rs := []rune(text)
+	run := 0
+	for i, r := range rs {
+		if !unicode.IsDigit(r) {
+			run = 0
+			continue
+		}
+		run++
+		if run >= 6 {
+			return true // an order, phone or tracking number
+		}
+		if i > 0 && (rs[i-1] == '买' || rs[i-1] == '要' || rs[i-1] == '拿') {
+			return true // "我要买3个"
+		}
+		if i+1 < len(rs) && !unicode.IsDigit(rs[i+1]) {
+			rest := string(rs[i+1:])
+			for _, u := range []string{"斤", "公斤", "kg", "KG", "cm", "CM", "厘米", "岁", "个月", "周"} {
+				if strings.HasPrefix(rest, u) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // askingPart is the one part of a message that asks ("运费谁出啊" of "好的 那我寄回去了 运费

@@ -1397,6 +1397,86 @@ func TestWaybillAfterARefund(t *testing.T) {
 	}
 }
 
+// From trial 8 (each line a buyer or merchant the trial played).
+func TestTrialEightConversations(t *testing.T) {
+	// A refund agreed: "要寄回吗" is answered — no — not a new return case.
+	h := newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	h.say(merchant, "A1 同意 部分退款20元")
+	mustContain(t, h.say(buyer, "杯子要寄回吗"), "不用寄回")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d after 要寄回吗, want the refund alone", n)
+	}
+
+	// The merchant said "不用退回" in a 回复; asked later, the buyer is not sent the address.
+	h = newHarness(t)
+	h.say(buyer, "杯子颜色发错了 要换货 "+cupOrder)
+	h.say(merchant, "A1 回复 给您补发一个新的，不用退回")
+	h.say(merchant, "A1 同意")
+	got := joined(h.say(buyer, "那杯子要寄回去吗"))
+	if !strings.Contains(got, "不用寄回") || strings.Contains(got, "文一西路") {
+		t.Fatalf("寄回 after 不用退回 got %q", got)
+	}
+
+	// Giving up an escalated complaint for the money is a refund, not a second complaint.
+	h = newHarness(t)
+	h.say(buyer, "杯子裂了 客服三天不理人 我要打12315投诉你们")
+	h.say(buyer, "算了懒得投诉了 直接退钱吧 订单号"+cupOrder)
+	if c := h.mustCase("A2"); c.Intent != "refund" {
+		t.Fatalf("A2 = %s, want the refund asked for", c.Intent)
+	}
+
+	// A wrong (unpaid) order number, then the right one: the request goes on.
+	h = newHarness(t)
+	h.say(buyer, "杯子碎了 换一个新的吧")
+	mustContain(t, h.say(buyer, "4705291198765432100"), "A1") // paid, so it opens
+	h = newHarness(t)
+	h.say(buyer, "杯子碎了 换一个新的吧")
+	mustContain(t, h.say(buyer, "订单号4705292233445566778"), "付款") // not paid
+	mustContain(t, h.say(buyer, "啊发错了 是这个"+cupOrder), "A1", "换货")
+
+	// A refund threatened for tomorrow is no refund today; the tracking answers it.
+	h = newHarness(t)
+	got = joined(h.say(buyer, "明天再不到我真退了啊 4705290012345678901"))
+	if !strings.Contains(got, "YT7512345678901") || caseCount(t, h) != 0 {
+		t.Fatalf("a threat for tomorrow got %q and %d cases", got, caseCount(t, h))
+	}
+
+	// "A1那个退款到哪了" is A1's, though A2 was opened later.
+	h = newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	h.say(buyer, "四件套起球了 退货 4705290012345678901")
+	mustContain(t, h.say(buyer, "A1那个退款到哪了"), "退款（单号 A1）")
+
+	// 合并 into an order-less complaint keeps the merged case's order.
+	h = newHarness(t)
+	h.say(buyer, "客服三天不理人 什么破店")
+	h.say(buyer, "杯子裂了 退款 "+cupOrder)
+	h.say(merchant, "A1 合并 A2")
+	if c := h.mustCase("A1"); c.OrderID != cupOrder {
+		t.Fatalf("A1 order %q after 合并, want %s", c.OrderID, cupOrder)
+	}
+
+	// "咋整" to the remedy menu is not an exchange; "我找下订单号哈 稍等" is no inbox item.
+	h = newHarness(t)
+	h.say(buyer, "老板 我昨天买的那个沙发")
+	h.say(buyer, "腿断了一根")
+	if got := joined(h.say(buyer, "咋整")); strings.Contains(got, "换货") {
+		t.Fatalf("咋整 got %q", got)
+	}
+	h.say("另一位", "我找下订单号哈 稍等")
+	for _, c := range h.liveCases() {
+		if c.Buyer == "另一位" {
+			t.Fatalf("an inbox item for a promise: %+v", c)
+		}
+	}
+
+	// +问答 saves a size question about the goods ("43码能穿吗") for everyone.
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "短袜男生43码能穿吗"), "Q1")
+	mustContain(t, h.say(merchant, "Q1 回复 可以，均码39-44都能穿 +问答"), "已存为常见问题")
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
