@@ -244,6 +244,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "我这个换货到底什么时候发出来": when the replacement of an exchange goes out —
 		// asked about that exchange, not the shop's general ship-by promise.
 		label = intents.Exchange
+	case mistaken(m.Text) && !withdraws(m.Text) && !res.Label.OpensCase() && slots.OrderID == "" && len(view.Live()) > 0:
+		// "哦 我记错了 是另一家店的": maybe nothing to do here after all — asked once.
+		label, res.Confidence = intents.Cancel, 0
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
@@ -264,10 +267,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
 	case len(earlier) == 0 && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && !res.Escalation &&
 		(res.Unclear || res.Label == intents.Other || res.Label == intents.Complaint && res.Confidence < topicComplaintBelow) &&
-		topicOnly(m.Text, slots) != "" && !e.faqAnswers(m):
+		topicOnly(m.Text, slots) != "" && (res.Unclear || !e.faqAnswers(m)):
 		// "眼影", "我买的那个沙发": the first words of a burst, naming what it is about and
 		// nothing yet about it — the rest is being typed. Not a menu ("没太明白"), not a
-		// problem ("非常抱歉给您添麻烦了"), not an inbox item; the words are kept for the
+		// problem ("非常抱歉给您添麻烦了"), not an inbox item, nor an FAQ answer the model
+		// could not read a question into ("四件套" got the washing instructions' entry,
+		// while "发票" read plainly is the invoice question); the words are kept for the
 		// burst that follows, and for the case it may open.
 		if len(sess.Pending) < maxPending {
 			sess.Pending = append(sess.Pending, said{Text: m.Text, Keep: true})

@@ -104,6 +104,12 @@ const burstOtherBelow = 0.9
 // together with the request before it.
 var withdrawWords = []string{"别退", "不退", "不要退", "不用退", "不想退", "别换", "不换", "不用换", "不用修", "不修了", "不用了", "算了不", "不要了不", "撤销", "撤回", "取消申请", "还是要"}
 
+// mistaken reports a buyer saying they were wrong about the shop or the goods ("哦 我记错
+// 了 是另一家店的"): their request may be void — asked once, never withdrawn unasked.
+func mistaken(text string) bool {
+	return mentions(text, "记错了", "搞错了", "弄错了", "另一家店", "别家的", "不是你们家", "不是在你们家")
+}
+
 // withdraws reports a message that takes a request back.
 func withdraws(text string) bool { return mentions(text, withdrawWords...) }
 
@@ -817,6 +823,11 @@ func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *c
 		}
 		t.caseID = c.ID
 		if err := t.bindOrder(sess, c, orderID); err != nil {
+			return err
+		}
+		// Its alert went out with "订单 未提供": the merchant hears which order (and goods)
+		// it is about now, not at the next warning.
+		if err := t.alertOnce(c, cases.AlertFollowUp, "订单号 "+orderID); err != nil {
 			return err
 		}
 		return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})

@@ -1109,7 +1109,7 @@ func TestLaterQuestionOnAnItemIsAlerted(t *testing.T) {
 // topic stays part of what the buyer describes: the case opened later holds it.
 func TestTopicFirstIsInvitedToGoOn(t *testing.T) {
 	h := newHarness(t)
-	for _, text := range []string{"眼影", "我买的那个沙发", "老板我昨天买的那个锅", "补水面膜"} {
+	for _, text := range []string{"眼影", "我买的那个沙发", "老板我昨天买的那个锅", "补水面膜", "四件套", "保温杯"} {
 		got := joined(h.say(buyer+text, text))
 		if !strings.Contains(got, "怎么了") || strings.Contains(got, "没太明白") || strings.Contains(got, "抱歉") {
 			t.Fatalf("%q got %q, want to be asked to go on", text, got)
@@ -1175,6 +1175,10 @@ func TestAlertsNameTheGoods(t *testing.T) {
 	h.say("另一位", "4705290012345678901")
 	if c := h.mustCase("A2"); c.OrderID != "4705290012345678901" || c.Goods == "" {
 		t.Fatalf("A2 = %+v, want the order given after the complaint and its goods", c)
+	}
+	// Its complaint alert said "订单 未提供"; the merchant hears the order now.
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "A2") || !strings.Contains(a, "四件套") {
+		t.Fatalf("alerts %q, want A2's order and goods told", a)
 	}
 }
 
@@ -1470,6 +1474,12 @@ func TestTrialEightConversations(t *testing.T) {
 			t.Fatalf("an inbox item for a promise: %+v", c)
 		}
 	}
+
+	// "哦 我记错了 是另一家店的" on a live refund asks before withdrawing it.
+	h = newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	mustContain(t, h.say(buyer, "哦 我记错了 是另一家店的"), "撤销", "A1", "1")
+	mustContain(t, h.say(buyer, "1"), "已为您撤销")
 
 	// +问答 saves a size question about the goods ("43码能穿吗") for everyone.
 	h = newHarness(t)
