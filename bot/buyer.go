@@ -291,7 +291,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		}
 		return e.chat(ctx, m, &sess, "other")
 	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || len(earlier) > 0 && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
-		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m):
+		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m) &&
+		!(res.Label == intents.Logistics && !res.Unclear && sess.OrderID != "" && asksOrderState(m.Text)):
 		// More words while a question waits for the merchant ("急用 麻烦快点" right after
 		// it): they join it, rather than a menu or a request for an order number. Not a
 		// problem with the goods ("饭盒漏水了 汤洒了一书包"): that is the start of a
@@ -663,7 +664,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.remedies(ctx, m, sess)
 	}
 	// A request that comes with its order number is good evidence already.
-	if label.OpensCase() && res.Confirm && !chosen && sess.Intent != label && !res.Escalation && res.Slots.OrderID == "" {
+	if label.OpensCase() && res.Confirm && !chosen && sess.Intent != label && !res.Escalation && (res.Slots.OrderID == "" || res.Guess) {
 		return e.confirm(ctx, m, sess, label)
 	}
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {

@@ -1481,6 +1481,21 @@ func TestTrialEightConversations(t *testing.T) {
 	mustContain(t, h.say(buyer, "哦 我记错了 是另一家店的"), "撤销", "A1", "1")
 	mustContain(t, h.say(buyer, "1"), "已为您撤销")
 
+	// "快递到哪了" while a question about that order waits is answered with the tracking,
+	// not swallowed by the question ("好的，这个也一并转给店主了").
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "订单4705290012345678901 这个四件套是什么颜色的"), "Q1")
+	h.advance(30 * time.Second)
+	mustContain(t, h.say(buyer, "快递到哪了"), "YT7512345678901")
+
+	// A request read from words that name no remedy ("我加钱" read as a refund) is asked
+	// about, also with its order number — it opened a refund case.
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "订单4705290012345678901 能帮我多放两个枕套吗 我加钱"), "1 是")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases for a guess", n)
+	}
+
 	// +问答 saves a size question about the goods ("43码能穿吗") for everyone.
 	h = newHarness(t)
 	mustContain(t, h.say(buyer, "短袜男生43码能穿吗"), "Q1")

@@ -447,7 +447,7 @@ func (b *Book) match(text string) []Hit {
 // 包邮吗", "对了 台灯保修几年啊"): they ask nothing, and an entry's coverage counts them as
 // words it does not speak of.
 var leadIns = []string{"顺便问一下", "顺便问下", "顺便问问", "另外问一下", "另外问下", "还想问一下", "还想问下", "还有个问题",
-	"对了", "另外", "顺便"}
+	"还有就是", "对了", "另外", "顺便"}
 
 // withoutLeadIn is text without the lead-in it opens with, if any.
 func withoutLeadIn(text string) string {

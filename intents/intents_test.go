@@ -445,6 +445,19 @@ func TestGrieves(t *testing.T) {
 	}
 }
 
+// A request read without a remedy named is a guess, confirmed below 0.80 even where the
+// calibrated threshold would open it; one that names 退, 换, 修 or 补发 is not.
+func TestGuessNeedsConfirmation(t *testing.T) {
+	if r := Classify("能帮我多放两个枕套吗 我加钱"); r.Label.OpensCase() && (!r.Guess || r.Confidence < unnamedConfirmBelow && !r.Confirm) {
+		t.Errorf("Classify(加钱) = %+v, want a guess that is confirmed", r)
+	}
+	for _, text := range []string{"杯子碎了 要退款", "螺丝少了两颗 给我补发", "能换个大一码吗"} {
+		if r := Classify(text); r.Guess {
+			t.Errorf("Classify(%q).Guess = true, want a named remedy", text)
+		}
+	}
+}
+
 func TestEvaluate(t *testing.T) {
 	ex := []Example{{"我要退款", Refund}, {"转人工", Human}, {"转人工", Refund}}
 	r := Evaluate(Default(), ex)

@@ -63,10 +63,11 @@ type lexiconTables struct {
 	sendsBack   []pattern
 	// A buyer denying they asked for something ("我没申请退款啊"): the verb of asking,
 	// negated, and the after-sale word it governs a few characters on.
-	denials    []pattern
-	grievances []pattern
-	postpones  []pattern
-	denialObjs []pattern
+	denials     []pattern
+	grievances  []pattern
+	remedyWords []pattern
+	postpones   []pattern
+	denialObjs  []pattern
 	// Delivery details a buyer changes with 换 ("电话换一个", "换个地址"): not goods swapped.
 	contacts []pattern
 	reasons  []reasonPattern
@@ -130,6 +131,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.denials = patterns("没申请", "没有申请", "没说要", "没说过要", "没有说要", "没要求", "没有要求", "没提交",
 		"没有提交", "没点", "没有点", "没让你", "没叫你", "没想要", "没想退", "没想换", "没取消", "没有取消", "不是我申请",
 		"不是我要", "不是我点", "不是我取消")
+	// Remedies named without 退/换/修/赔 (namesRemedy).
+	lx.remedyWords = patterns("补发", "重发", "补寄", "重新发", "寄个新的", "发个新的", "返厂", "售后", "仅退款")
 	// A grievance against the shop or its service, not only a faulty item (Result.Grievance).
 	lx.grievances = patterns("破店", "垃圾", "什么玩意", "不理人", "没人理", "没人管", "态度", "骗子", "骗人", "欺骗", "坑人",
 		"坑爹", "差劲", "恶心", "无语", "服了", "气死", "黑店", "太差了", "忽悠", "敷衍", "耍我", "搞什么", "什么服务", "投诉")

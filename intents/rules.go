@@ -147,6 +147,24 @@ func threatens(t *normText, lx *lexiconTables) bool {
 	return false
 }
 
+// namesRemedy reports whether t names an after-sale remedy in so many words (退, 换, 修,
+// 赔, 补发, 重发): a request read without one is the model's guess from other words.
+func namesRemedy(t *normText) bool {
+	for i := range t.n {
+		switch t.r[i] {
+		case '退', '换', '修', '赔':
+			return true
+		}
+	}
+	lx := lexicon()
+	for k := range lx.remedyWords {
+		if t.find(&lx.remedyWords[k], 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // grieves reports a grievance against the shop or its service in t, not negated.
 func grieves(t *normText) bool {
 	lx := lexicon()
