@@ -152,6 +152,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if sess.Intent == "" { // the slots were in the message that led to the menu
 			slots = e.read(m.Shop, sess.MenuText).Slots
 		}
+	case remedyMenuOpen(&sess) && slots.OrderID == "" && needsOrder(e.read(m.Shop, m.Text).Label) && !e.read(m.Shop, m.Text).Unclear &&
+		policyQuestion(m.Text, slots) && !tagQuestion(m.Text) && !mentions(m.Text, "运费", "邮费", "谁出", "谁承担"):
+		// "能退吗" to the remedy menu after "不保温啊…": the remedy chosen in words, asked
+		// as a question — not the 七天无理由 policy ("未使用…"), which would tell a buyer
+		// with faulty goods no.
+		label, sess.Menu, choseMenu = e.read(m.Shop, m.Text).Label, nil, true
 	case res.SlotOnly && res.Slots.Image && res.Slots.OrderID == "":
 		// "[图片]": a picture as the terminal (or a forwarded chat) shows it.
 		m.Kind = KindImage
@@ -267,7 +273,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
 	case len(earlier) == 0 && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && !res.Escalation &&
 		(res.Unclear || res.Label == intents.Other || res.Label == intents.Complaint && res.Confidence < topicComplaintBelow) &&
-		topicOnly(m.Text, slots) != "" && (res.Unclear || !e.faqAnswers(m)):
+		topicOnly(m.Text, slots) != "" && (res.Unclear || mentions(m.Text, "买的", "那个", "这个", "我的") || !e.faqAnswers(m)):
 		// "眼影", "我买的那个沙发": the first words of a burst, naming what it is about and
 		// nothing yet about it — the rest is being typed. Not a menu ("没太明白"), not a
 		// problem ("非常抱歉给您添麻烦了"), not an inbox item, nor an FAQ answer the model

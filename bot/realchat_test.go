@@ -1502,6 +1502,23 @@ func TestTrialEightConversations(t *testing.T) {
 	mustContain(t, h.say(merchant, "Q1 回复 可以，均码39-44都能穿 +问答"), "已存为常见问题")
 }
 
+// Driving chat: "我买的那个保温杯" is the buyer's goods, not a question for the FAQ (it got
+// the thermos's keep-warm hours); after "不保温啊…" and the remedy menu, "能退吗" chooses the
+// return — not the 七天无理由 policy, whose "未使用" tells a buyer with faulty goods no.
+func TestFaultyGoodsThenCanIReturn(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我买的那个保温杯"), "保温杯怎么了")
+	mustContain(t, h.say(buyer, "不保温啊 倒的热水两个小时就凉了"), "怎么处理")
+	got := joined(h.say(buyer, "能退吗"))
+	if strings.Contains(got, "七天无理由") || !strings.Contains(got, "订单号") {
+		t.Fatalf("能退吗 after a fault got %q, want the return taken up", got)
+	}
+	mustContain(t, h.say(buyer, "4705291198765432100"), "A1")
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "不保温") {
+		t.Fatalf("A1 transcript %q lacks the fault", tr)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
