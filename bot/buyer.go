@@ -1449,6 +1449,9 @@ func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string)
 func (e *Engine) chatText(ctx context.Context, m Message, sess *session, text string) ([]cases.Reply, error) {
 	if !sess.Intent.OpensCase() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
+		// A question answered is done: it is not the description of a request that
+		// follows ("杯子能放洗碗机洗吗" answered, then "四件套起球了 退货…").
+		sess.Recent = nil
 	}
 	return e.do(ctx, m, func(t *turn) error {
 		if sess.CaseID != "" {

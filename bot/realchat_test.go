@@ -1519,6 +1519,17 @@ func TestFaultyGoodsThenCanIReturn(t *testing.T) {
 	}
 }
 
+// A question the FAQ answered is not part of the request that follows in the burst: the
+// case alert quoted "包邮吗 / 四件套起球了 退货…".
+func TestAnsweredQuestionIsNotTheRequestsWords(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "包邮吗"), "包邮")
+	h.say(buyer, "四件套起球了 退货 4705290012345678901")
+	if tr := joined(h.transcript("A1")); strings.Contains(tr, "包邮吗") {
+		t.Fatalf("A1 transcript %q holds the answered question", tr)
+	}
+}
+
 // A question after the buyer named their order carries that order to the merchant.
 func TestQuestionCarriesTheOrderNamed(t *testing.T) {
 	h := newHarness(t)
