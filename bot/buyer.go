@@ -234,6 +234,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			what = sess.Intent.ChineseFor(sess.Reason)
 		}
 		return e.answer(ctx, m, "order_help", Data{Intent: what})
+	case needsOrder(res.Label) && slots.OrderID == "" && prePurchase(m.Text) && !sess.Intent.OpensCase():
+		// "听说你们家退货很麻烦是真的吗 我还在犹豫要不要买四件套": nothing bought, nothing
+		// to return — the shop's policy answers it, or the merchant does.
+		if answer, _, ok := e.faqAnswer(m); ok {
+			return e.chatText(ctx, m, &sess, answer)
+		}
+		return e.question(ctx, m, &sess)
 	case needsOrder(res.Label) && !res.Escalation && unlessDelivered(m.Text) && len(view.Live()) == 0:
 		// "再不到我就退款了", "…到哪了 再不到就要烂在路上了 …直接给我退了": where the
 		// parcel is, asked with a threat of a refund if it does not come — the parcel's
@@ -250,6 +257,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "我这个换货到底什么时候发出来": when the replacement of an exchange goes out —
 		// asked about that exchange, not the shop's general ship-by promise.
 		label = intents.Exchange
+	case mistaken(m.Text) && !withdraws(m.Text) && !res.Label.OpensCase() && slots.OrderID == "" && len(view.Live()) == 0 && len(sess.Menu) > 0:
+		// "哦 我记错了 是另一家店的" to the remedy menu: nothing to do here after all.
+		sess.Menu, sess.Intent, sess.Pending = nil, "", nil
+		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
 	case mistaken(m.Text) && !withdraws(m.Text) && !res.Label.OpensCase() && slots.OrderID == "" && len(view.Live()) > 0:
 		// "哦 我记错了 是另一家店的": maybe nothing to do here after all — asked once.
 		label, res.Confidence = intents.Cancel, 0
@@ -284,6 +295,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			sess.Pending = append(sess.Pending, said{Text: m.Text, Keep: true})
 		}
 		return e.answer(ctx, m, "go_on", Data{Text: topicOnly(m.Text, slots)})
+	case (asksSendBack(m.Text) || asksReturnAddress(m.Text)) && slots.OrderID == "" && goodsBack(view.Cases, "") != nil && (!res.Label.OpensCase() || res.Unclear):
+		// "那杯子要寄回吗", "旧的用寄吗": about the case under way, which converse answers
+		// (不用寄回, or where to) — not a question for the merchant's inbox.
+		label = intents.Other
 	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
 		label = intents.Other // answered from the case below (also right after one opened: "四件套的呢 什么时候处理")
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
@@ -595,12 +610,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.chatText(ctx, m, sess, answer)
 	case needsOrder(label) && target != nil && target.State.Live() && target.Intent == string(intents.Complaint) &&
 		!res.Escalation && !res.Confirm && (target.OrderID == "" || orderID == "" || orderID == target.OrderID) &&
-		!e.escalated(ctx, target):
+		(dropsComplaint(m.Text) || !e.escalated(ctx, target)):
 		// "数据线 充不进电 垃圾" opened a complaint; "退款吧" is the remedy it was about
 		// (DESIGN.md: a grievance that asks for a remedy takes the remedy's label) — the
 		// same case becomes the refund, words and clock kept, not a second case beside it.
 		// A complaint the buyer escalated (12315, 差评) stays one: the remedy is a request
-		// of its own.
+		// of its own — unless the buyer drops it ("算了 不投诉了 把钱退我就行").
 		return e.switchRequest(ctx, m, sess, view, target, label)
 	case needsOrder(label) && target != nil && target.State.Live() && needsOrder(intents.Label(target.Intent)) &&
 		string(label) != target.Intent && changesMind(m.Text) && !res.Confirm &&
@@ -1026,6 +1041,9 @@ func (e *Engine) answerParts(shop *Shop, qs []string, f *faqLookup) {
 	for _, q := range qs {
 		a, id, ok := shop.FAQ.Answer(q, shop.Name)
 		switch {
+		case !ok && utf8.RuneCountInString(q) <= 4:
+			// "会不会坏" after "保温杯能装牛奶吗": a follow-up on the question answered,
+			// not a second question left open.
 		case !ok:
 			missed++
 		case !slices.Contains(ids, id):
@@ -2134,6 +2152,17 @@ func newPurchase(text string) bool {
 func courierChoice(text string) bool {
 	return mentions(text, "发什么快递", "什么快递", "哪家快递", "能发顺丰", "发顺丰", "走顺丰", "指定快递") &&
 		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
+}
+
+// dropsComplaint reports a buyer giving up their complaint ("算了 不投诉了", "懒得投诉了").
+func dropsComplaint(text string) bool {
+	return mentions(text, "不投诉了", "懒得投诉", "不想投诉了", "投诉就算了", "不告了", "不打12315了")
+}
+
+// prePurchase reports a buyer who has not bought yet ("我还在犹豫要不要买", "还没下单"):
+// a question about returns is the policy, not a return.
+func prePurchase(text string) bool {
+	return mentions(text, "要不要买", "还没买", "还没下单", "犹豫", "打算买", "想买", "准备买", "考虑买", "买之前")
 }
 
 // findsNoOrder reports a buyer who cannot find their order number ("订单号在哪里看",

@@ -226,7 +226,7 @@ func asksReturnAddress(text string) bool {
 // 去吧", "要寄回去吗").
 func asksSendBack(text string) bool {
 	q := asks(text) || endsWith(strings.TrimRight(text, closingMarks), "吧") // "不用…寄回去吧": a check
-	return q && mentions(text, "寄回", "退回去", "寄过去", "寄给你们", "发回去") &&
+	return q && mentions(text, "寄回", "退回去", "寄过去", "寄给你们", "发回去", "用寄", "要寄", "需要寄", "寄不寄", "要不要寄", "用不用寄") &&
 		!mentions(text, "运费", "邮费", "快递费", "谁出") // who pays: the FAQ's return postage
 }
 

@@ -1422,12 +1422,42 @@ func TestTrialEightConversations(t *testing.T) {
 		t.Fatalf("寄回 after 不用退回 got %q", got)
 	}
 
-	// Giving up an escalated complaint for the money is a refund, not a second complaint.
+	// Giving up an escalated complaint for the money turns it into the refund on that
+	// order (trial 9: a second complaint, then a refund beside the complaint, which went
+	// on demanding "亲自联系买家" within 2 hours).
 	h = newHarness(t)
 	h.say(buyer, "杯子裂了 客服三天不理人 我要打12315投诉你们")
 	h.say(buyer, "算了懒得投诉了 直接退钱吧 订单号"+cupOrder)
-	if c := h.mustCase("A2"); c.Intent != "refund" {
-		t.Fatalf("A2 = %s, want the refund asked for", c.Intent)
+	if c := h.mustCase("A1"); c.Intent != "refund" || c.OrderID != cupOrder || caseCount(t, h) != 1 {
+		t.Fatalf("A1 = %s on %q (%d cases), want the one refund on %s", c.Intent, c.OrderID, caseCount(t, h), cupOrder)
+	}
+	h = newHarness(t)
+	h.say(buyer, "台灯用了半个月就一闪一闪的 你们卖的什么垃圾 我要去12315投诉")
+	h.say(buyer, cupOrder)
+	h.say(buyer, "算了 不投诉了 直接退钱吧")
+	if c := h.mustCase("A1"); c.Intent != "refund" || caseCount(t, h) != 1 {
+		t.Fatalf("A1 = %s (%d cases), want the complaint turned into the refund", c.Intent, caseCount(t, h))
+	}
+
+	// "那杯子要寄回吗", "旧的用寄吗" after 同意 不用寄回: no (they became inbox items).
+	h = newHarness(t)
+	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
+	h.say(merchant, "A1 同意 不用寄回")
+	mustContain(t, h.say(buyer, "那杯子要寄回吗"), "不用寄回")
+	mustContain(t, h.say(buyer, "旧的用寄吗"), "不用寄回")
+
+	// "哦 我记错了 是另一家店的" to the remedy menu drops it; a worry before buying about
+	// returns is no return; "会不会坏" after an answered question is no second question.
+	h = newHarness(t)
+	h.say(buyer, "袜子洗了一次就起球了")
+	if got := joined(h.say(buyer, "哦 我记错了 是另一家店的")); strings.Contains(got, "回复上面的数字") {
+		t.Fatalf("记错了 to the menu got %q", got)
+	}
+	if got := joined(h.say("另一位", "听说你们家退货很麻烦是真的吗 我还在犹豫要不要买四件套")); strings.Contains(got, "订单号") {
+		t.Fatalf("a worry before buying got %q", got)
+	}
+	if got := joined(h.say("第三位", "保温杯能装牛奶吗 会不会坏")); strings.Contains(got, "另一个问题") {
+		t.Fatalf("a follow-up fragment got %q", got)
 	}
 
 	// A wrong (unpaid) order number, then the right one: the request goes on.
