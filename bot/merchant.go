@@ -513,7 +513,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.sayOnCase(c.ID, c.Buyer, "request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))}); err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("🧠 %s 已改为%s（已告诉买家），记住了%s是「%s」，以后同样的话会认对。", c.ID, intentName(string(label)), quoteLearned(learned), intentName(string(label)))
+		msg := fmt.Sprintf("🧠 %s 已改为%s（已告诉买家），%s。", c.ID, intentName(string(label)), learnedClause(learned, label))
 		if len(kept) > 0 {
 			msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 		}
@@ -530,7 +530,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			return err
 		}
 	}
-	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），记住了%s是「%s」，以后同样的话会认对。", c.ID, quoteLearned(learned), intentName(string(label)))
+	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），%s。", c.ID, learnedClause(learned, label))
 	if c.Intent == cases.IntentQuestion && label == intents.Complaint {
 		// A grievance the bot took for a question ("你们什么意思？？" after a refusal): the
 		// complaint opens now with the buyer's words, its clock and alerts, and the buyer
@@ -548,7 +548,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.sayOnCase(nc.ID, c.Buyer, "complaint_opened", Data{CaseID: nc.ID, Intent: intentName(nc.Intent), OrderID: nc.OrderID, Deadline: nc.Deadline}); err != nil {
 			return err
 		}
-		msg = fmt.Sprintf("🧠 %s 改为投诉：已开投诉单 %s（买家原话已带上，已告诉买家）；记住了%s是「投诉」。", c.ID, nc.ID, quoteLearned(learned))
+		msg = fmt.Sprintf("🧠 %s 改为投诉：已开投诉单 %s（买家原话已带上，已告诉买家）；%s。", c.ID, nc.ID, learnedClause(learned, intents.Complaint))
 	}
 	if c.Intent == cases.IntentQuestion && needsOrder(label) {
 		// A question that was really a request ("饭盒盖子是裂的" → 退货): the request starts
@@ -564,7 +564,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.sayTo(c.Buyer, "ask_order", Data{Intent: intentName(string(label))}); err != nil {
 			return err
 		}
-		msg = fmt.Sprintf("🧠 %s 改为%s：已请买家发订单号，收到后自动开售后单；记住了%s是「%s」。", c.ID, intentName(string(label)), quoteLearned(learned), intentName(string(label)))
+		msg = fmt.Sprintf("🧠 %s 改为%s：已请买家发订单号，收到后自动开售后单；%s。", c.ID, intentName(string(label)), learnedClause(learned, label))
 	}
 	switch {
 	case len(kept) > 0 && strings.TrimSpace(arg) == "":
@@ -602,12 +602,18 @@ func goesBack(r intents.Reason) bool {
 	return r != intents.ReasonDamaged && r != intents.ReasonMissingPart && r != intents.ReasonQuality
 }
 
-// quoteLearned names the buyer's words a 误判 taught, so the merchant sees what the bot
-// will now read differently: up to three, clipped, then how many more.
-func quoteLearned(said []string) string {
+// learnedClause says which of the buyer's words a 误判 taught as label, so the merchant
+// sees what the bot will now read differently: up to three, clipped, then how many more;
+// or that there was nothing to learn.
+func learnedClause(said []string, label intents.Label) string {
 	if len(said) == 0 {
-		return "（没有可学的买家原话）"
+		return "没有需要记住的买家原话"
 	}
+	return "记住了" + quoteLearned(said) + "是「" + intentName(string(label)) + "」，以后同样的话会认对"
+}
+
+// quoteLearned quotes the buyer's words learned: up to three, clipped.
+func quoteLearned(said []string) string {
 	var b strings.Builder
 	b.WriteString("买家原话")
 	for i, w := range said {
