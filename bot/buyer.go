@@ -137,6 +137,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return replies, err
 		}
 	}
+	alone := res // this message read on its own, before the burst around it
 	res, took := e.readBurst(m.Shop, res, m.Text, earlier)
 	label, slots := res.Label, res.Slots
 	choseMenu := false
@@ -152,12 +153,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if sess.Intent == "" { // the slots were in the message that led to the menu
 			slots = e.read(m.Shop, sess.MenuText).Slots
 		}
-	case remedyMenuOpen(&sess) && slots.OrderID == "" && needsOrder(e.read(m.Shop, m.Text).Label) && !e.read(m.Shop, m.Text).Unclear &&
+	case remedyMenuOpen(&sess) && slots.OrderID == "" && needsOrder(alone.Label) && !alone.Unclear &&
 		policyQuestion(m.Text, slots) && !tagQuestion(m.Text) && !mentions(m.Text, "运费", "邮费", "谁出", "谁承担"):
 		// "能退吗" to the remedy menu after "不保温啊…": the remedy chosen in words, asked
 		// as a question — not the 七天无理由 policy ("未使用…"), which would tell a buyer
 		// with faulty goods no.
-		label, sess.Menu, choseMenu = e.read(m.Shop, m.Text).Label, nil, true
+		label, sess.Menu, choseMenu = alone.Label, nil, true
 	case res.SlotOnly && res.Slots.Image && res.Slots.OrderID == "":
 		// "[图片]": a picture as the terminal (or a forwarded chat) shows it.
 		m.Kind = KindImage
@@ -328,7 +329,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// what now — the remedies are theirs to choose (the menu), not a usage question for
 		// the merchant's inbox.
 		return e.remedies(ctx, m, &sess)
-	case remedyMenuOpen(&sess) && slots.OrderID == "" && whatNow(m.Text) && !e.read(m.Shop, m.Text).Label.OpensCase():
+	case remedyMenuOpen(&sess) && slots.OrderID == "" && whatNow(m.Text) && !alone.Label.OpensCase():
 		// "咋整" to the remedy menu: the menu's question stands (the burst around it read as
 		// an exchange it was not).
 		sess.MenuText = m.Text
@@ -538,9 +539,20 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// delivery times from the FAQ, nor the status of another case.
 		return e.answerStatus(ctx, m, sess, back)
 	}
-	if target != nil && (target.Intent == string(intents.Refund) || target.Intent == string(intents.Return)) &&
-		(target.State.Live() || target.State == cases.StateResolved) && asksSendBack(m.Text) {
-		if waived, err := e.sendBackWaived(ctx, target); err == nil && waived {
+	sendBack, address := asksSendBack(m.Text), asksReturnAddress(m.Text)
+	moneyCase := target != nil && (target.Intent == string(intents.Refund) || target.Intent == string(intents.Return)) &&
+		(target.State.Live() || target.State == cases.StateResolved) && sendBack
+	goodsCase := target != nil && goesBackTo(target) && (address || sendBack)
+	waived := false // the merchant told the buyer to keep the goods (read once, where it counts)
+	if moneyCase || goodsCase && target.State == cases.StateResolved {
+		w, err := e.sendBackWaived(ctx, target)
+		if err != nil {
+			return e.do(ctx, m, func(*turn) error { return err })
+		}
+		waived = w
+	}
+	if moneyCase {
+		if waived {
 			// "饭盒要寄回吗" after the merchant said "不用退回" (in a 回复 or with 同意): no.
 			return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
 		}
@@ -549,16 +561,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
 		}
 	}
-	if target != nil && goesBackTo(target) && (asksReturnAddress(m.Text) || asksSendBack(m.Text)) {
+	if goodsCase {
 		// "寄回地址发我一下", "不用我把碎的寄回去吧": given once the merchant agreed, not
 		// before — goods sent back before that may be refused. A broken or missing item's
 		// exchange is reshipped with nothing sent back (merchant.go, goesBack), and so is
 		// anything the merchant said need not come back.
 		if target.State == cases.StateResolved {
-			waived, err := e.sendBackWaived(ctx, target)
-			if err != nil {
-				return e.do(ctx, m, func(*turn) error { return err })
-			}
 			if waived || target.Intent == string(intents.Exchange) && !goesBack(intents.Reason(target.Reason)) {
 				return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
 			}
@@ -1009,25 +1017,31 @@ const shipByQuestion = "什么时候发货"
 // faqAnswer is the shop's FAQ answer to m's text and the entry it comes from; ok is false
 // when the shop has no FAQ or no entry scores high enough. Looked up once per turn.
 func (e *Engine) faqAnswer(m Message) (answer, id string, ok bool) {
+	f := e.faqFor(m)
+	return f.answer, f.id, f.ok
+}
+
+// faqFor is the shop FAQ's reading of m: looked up once per turn in m.faq (a message
+// without one, as from a merchant's tool, is looked up afresh each time).
+func (e *Engine) faqFor(m Message) *faqLookup {
+	f := m.faq
+	if f == nil {
+		f = &faqLookup{}
+	}
 	shop := e.shops[m.Shop]
-	if shop.FAQ == nil {
-		return "", "", false
+	if f.done || shop.FAQ == nil {
+		return f
 	}
-	if m.faq == nil {
-		m.faq = &faqLookup{}
+	text := m.Text
+	if f.about != "" && sendingBack(text) {
+		text = f.about + " " + text
 	}
-	if !m.faq.done {
-		text := m.Text
-		if m.faq.about != "" && sendingBack(text) {
-			text = m.faq.about + " " + text
-		}
-		m.faq.answer, m.faq.id, m.faq.ok = shop.FAQ.Answer(text, shop.Name)
-		if qs := askParts(text); len(qs) >= 2 {
-			e.answerParts(shop, qs, m.faq)
-		}
-		m.faq.done = true
+	f.answer, f.id, f.ok = shop.FAQ.Answer(text, shop.Name)
+	if qs := askParts(text); len(qs) >= 2 {
+		e.answerParts(shop, qs, f)
 	}
-	return m.faq.answer, m.faq.id, m.faq.ok
+	f.done = true
+	return f
 }
 
 // answerParts answers a message of several questions ("包邮吗 另外能开发票不") part by
@@ -1074,6 +1088,13 @@ func elliptical(part string) bool {
 	return ok && !asks(strings.TrimSuffix(rest, "的"))
 }
 
+// clauses splits a message at spaces and stops, as buyers separate what they say.
+func clauses(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune("，,。！!；;～~？?", r)
+	})
+}
+
 // askParts splits a message into the questions it asks — parts between spaces, stops
 // and joining words (另外, 顺便问下) that ask something themselves — or nil when it asks
 // fewer than two. Statements around the questions are dropped.
@@ -1081,11 +1102,8 @@ func askParts(text string) []string {
 	for _, w := range askPartSeps {
 		text = strings.ReplaceAll(text, w, " ")
 	}
-	parts := strings.FieldsFunc(text, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("，,。！!；;～~？?", r)
-	})
 	var qs []string
-	for _, p := range parts {
+	for _, p := range clauses(text) {
 		if utf8.RuneCountInString(p) >= 2 && asks(p) && !elliptical(p) {
 			qs = append(qs, p)
 		}
@@ -1361,11 +1379,7 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 	if !sess.Intent.OpensCase() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
 	}
-	e.faqAnswer(m)
-	var part string // the FAQ's answer to some of the questions: said first, the rest waits
-	if m.faq != nil {
-		part = m.faq.part
-	}
+	part := e.faqFor(m).part // the FAQ's answer to some of the questions: said first, the rest waits
 	return e.do(ctx, m, func(t *turn) error {
 		if part != "" {
 			if err := t.sayText(m.From, part); err != nil {
@@ -2028,10 +2042,8 @@ func topicOnly(text string, slots intents.Slots) string {
 	if n := utf8.RuneCountInString(t); n == 0 || n > topicRunes {
 		return ""
 	}
-	for _, r := range t {
-		if !unicode.Is(unicode.Han, r) {
-			return "" // "1", "ok", an emoji: a menu choice or a feeling, not goods
-		}
+	if !allHan(t) {
+		return "" // "1", "ok", an emoji: a menu choice or a feeling, not goods
 	}
 	return t
 }

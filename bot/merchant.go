@@ -966,11 +966,8 @@ func buyerSpecific(text string) bool {
 // askingPart is the one part of a message that asks ("运费谁出啊" of "好的 那我寄回去了 运费
 // 谁出啊"), or the message when none or several do.
 func askingPart(text string) string {
-	parts := strings.FieldsFunc(text, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("，,。！!；;～~？?", r)
-	})
 	found := ""
-	for _, p := range parts {
+	for _, p := range clauses(text) {
 		if asks(p) && !elliptical(p) {
 			if found != "" {
 				return text
