@@ -323,7 +323,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.Unclear && len(sess.Menu) > 0:
 		// The menu is open already: not the same list again.
 		sess.MenuText = m.Text
-		return e.answer(ctx, m, "remedy_again", Data{})
+		return e.menuAgain(ctx, m, &sess)
 	case res.Label == intents.Other && defect(slots.Reason) && whatNow(m.Text) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0:
 		// "杯子裂了 怎么办", "衣服起球了咋办": a problem with the goods and the buyer asking
 		// what now — the remedies are theirs to choose (the menu), not a usage question for
@@ -333,12 +333,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "咋整" to the remedy menu: the menu's question stands (the burst around it read as
 		// an exchange it was not).
 		sess.MenuText = m.Text
-		return e.answer(ctx, m, "remedy_again", Data{})
+		return e.menuAgain(ctx, m, &sess)
 	case remedyMenuOpen(&sess) && res.Label == intents.Other && slots.OrderID == "" && (!asks(m.Text) || whatNow(m.Text)) && !e.faqAnswers(m):
 		// "耳机左耳没声音" got the remedy menu; "试了重新配对也不行", "怎么办": still the
 		// same problem, told on — the menu's question stands, not an inbox item.
 		sess.MenuText = m.Text
-		return e.answer(ctx, m, "remedy_again", Data{})
+		return e.menuAgain(ctx, m, &sess)
 	case policyLabel(res) != "" && slots.OrderID == "" && mentions(m.Text, "退", "换", "修") && policyQuestion(m.Text, slots) && e.faqAnswers(m):
 		// "不喜欢的话能退吗": a policy question the FAQ answers; converse answers it, and the
 		// request it asks about stays ready should an order number follow. It names a
@@ -2313,7 +2313,7 @@ func (t *turn) recordIfLive(caseID string, m Message) error {
 
 // menu offers a numbered choice instead of guessing.
 func (e *Engine) menu(ctx context.Context, m Message, sess *session, options []string) ([]cases.Reply, error) {
-	sess.Menu, sess.MenuText = options, m.Text
+	sess.Menu, sess.MenuText, sess.MenuAgain = options, m.Text, 0
 	e.saveSession(m.Shop, m.From, *sess)
 	return e.answer(ctx, m, "menu", Data{Menu: menuText(options)})
 }

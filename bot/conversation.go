@@ -753,14 +753,39 @@ func (e *Engine) remedies(ctx context.Context, m Message, sess *session) ([]case
 	if remedyMenuOpen(sess) {
 		// The buyer is still describing the problem: the question stands, asked once.
 		sess.MenuText = m.Text
-		return e.answer(ctx, m, "remedy_again", Data{})
+		return e.menuAgain(ctx, m, sess)
 	}
 	return e.remedyMenu(ctx, m, sess, "remedy_menu")
 }
 
+// menuAgainMax is how many times an open menu's question is put again to a buyer who
+// answers it with something else; the next time a person takes over.
+const menuAgainMax = 2
+
+// menuAgain puts the open menu's question again ("回复上面的数字就行") and keeps the
+// buyer's words for the request they choose. A buyer who still does not choose, or leaves it
+// to the shop ("你们看着办吧"), is handed to a person with those words — not asked a
+// third time while the merchant hears nothing (a food-safety report looped on the menu).
+func (e *Engine) menuAgain(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	sess.keep(m.Text)
+	sess.MenuAgain++
+	if sess.MenuAgain <= menuAgainMax && !leavesItToShop(m.Text) {
+		return e.answer(ctx, m, "remedy_again", Data{})
+	}
+	sess.Menu, sess.MenuText, sess.MenuAgain = nil, "", 0
+	return e.human(ctx, m, sess)
+}
+
+// leavesItToShop reports a buyer leaving the remedy to the shop ("你们看着办吧", "你们说怎么
+// 处理就怎么处理"): a person decides with them, not the menu.
+func leavesItToShop(text string) bool {
+	return mentions(text, "看着办", "看着处理", "看着弄", "你们决定", "你们定吧", "你说怎么办", "你们说怎么办",
+		"怎么处理都行", "怎么都行", "随便你们")
+}
+
 // remedyMenu offers every remedy as a numbered menu, in the reply template key.
 func (e *Engine) remedyMenu(ctx context.Context, m Message, sess *session, key string) ([]cases.Reply, error) {
-	sess.Menu, sess.MenuText = remedyOptions(), m.Text
+	sess.Menu, sess.MenuText, sess.MenuAgain = remedyOptions(), m.Text, 0
 	return e.answer(ctx, m, key, Data{Menu: menuText(sess.Menu)})
 }
 
@@ -864,16 +889,20 @@ func remedyMenuOpen(sess *session) bool {
 	return len(sess.Menu) == len(o) && sess.Menu[0] == o[0] && sess.Menu[len(o)-1] == o[len(o)-1]
 }
 
-// reMenu shows the open menu again (after an order number the buyer sent meanwhile).
+// reMenu answers an order number the buyer sent while a menu is open: the menu again, or
+// for the remedy menu a short note that the number is kept.
 func (e *Engine) reMenu(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
 	var b strings.Builder
 	for i, o := range sess.Menu {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, intentName(o))
 	}
 	b.WriteString("0. 转人工")
-	key := "menu"
 	if remedyMenuOpen(sess) {
-		key = "remedy_menu"
+		// The menu is just above: the number is noted, not the apology and the list again.
+		// The number is the buyer's words too, should a person take over (menuAgain).
+		sess.keep(sess.MenuText)
+		sess.keep(m.Text)
+		return e.answer(ctx, m, "remedy_order", Data{OrderID: sess.OrderID})
 	}
-	return e.answer(ctx, m, key, Data{Menu: b.String()})
+	return e.answer(ctx, m, "menu", Data{Menu: b.String()})
 }

@@ -2267,3 +2267,80 @@ func TestBareLeadInsAreNoQuestions(t *testing.T) {
 		}
 	}
 }
+
+// Harm the goods did to the buyer ("拉肚子", "去医院") reaches the merchant at once as a
+// complaint in the buyer's words — it got the remedy menu, and order numbers and "你们到底
+// 管不管" after it got the same menu again while the merchant heard nothing.
+func TestHarmReachesTheMerchantAtOnce(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "我家孩子吃了你们的牛肉干拉肚子了 都去医院了")
+	for _, r := range got {
+		if strings.Contains(r, "1. 退款") {
+			t.Fatalf("harm report got the remedy menu: %q", r)
+		}
+	}
+	mustContain(t, got, "A1")
+	if c := h.mustCase("A1"); c.Intent != "complaint" {
+		t.Fatalf("A1 intent %s, want complaint", c.Intent)
+	}
+	h.fire()
+	mustContain(t, h.firedTexts(), "【投诉 A1】", "拉肚子了 都去医院了")
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	if c := h.mustCase("A1"); c.OrderID != cupOrder {
+		t.Fatalf("A1 order %q, want %s", c.OrderID, cupOrder)
+	}
+	// A question before buying is no harm done.
+	h2 := newHarness(t)
+	h2.say(buyer, "小孩吃这个牛肉干会不会拉肚子啊")
+	for _, c := range h2.liveCases() {
+		if c.Intent == "complaint" {
+			t.Fatalf("a question before buying opened complaint %s", c.ID)
+		}
+	}
+}
+
+// The order number sent to the remedy menu is noted in a line, not answered with the
+// apology and the whole menu again; a buyer who still does not choose after the question was
+// put again twice, or leaves it to the shop, is handed to a person with their words and the
+// order — the menu no longer loops while the merchant hears nothing.
+func TestRemedyMenuHandsOverInsteadOfLooping(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子收到把手就断了"), "1. 退款")
+	got := h.say(buyer, cupOrder)
+	mustContain(t, got, "收到订单号 "+cupOrder)
+	for _, r := range got {
+		if strings.Contains(r, "1. 退款") || strings.Contains(r, "非常抱歉") {
+			t.Fatalf("order number to the remedy menu got %q", r)
+		}
+	}
+	mustContain(t, h.say(buyer, "就是把手断了 喝水都没法喝"), "回复上面的数字")
+	mustContain(t, h.say(buyer, "我都说了是把手断了"), "回复上面的数字")
+	mustContain(t, h.say(buyer, "我不懂你们这些 反正杯子不能用了"), "真人")
+	live := h.liveCases()
+	if len(live) != 1 || live[0].Intent != "human" {
+		t.Fatalf("live cases %+v, want one human case", live)
+	}
+	h.fire()
+	mustContain(t, h.firedTexts(), "【转人工 A1】", "杯子收到把手就断了", cupOrder)
+	mustContain(t, h.transcript("A1"), "反正杯子不能用了")
+
+	// "你们看着办吧" leaves it to the shop: a person at once.
+	h2 := newHarness(t)
+	h2.say(buyer, "收到的四件套有个大口子")
+	mustContain(t, h2.say(buyer, "你们看着办吧"), "真人")
+	if c := h2.mustCase("A1"); c.Intent != "human" {
+		t.Fatalf("A1 intent %s, want human", c.Intent)
+	}
+
+	// Choosing after the number and more words: the request on that order, with the words.
+	h3 := newHarness(t)
+	h3.say(buyer, "杯子收到把手就断了")
+	h3.say(buyer, cupOrder)
+	h3.say(buyer, "喝水都没法喝")
+	mustContain(t, h3.say(buyer, "1"), "A1")
+	c := h3.mustCase("A1")
+	if c.Intent != "refund" || c.OrderID != cupOrder {
+		t.Fatalf("A1 %s on %q, want refund on %s", c.Intent, c.OrderID, cupOrder)
+	}
+	mustContain(t, h3.transcript("A1"), "杯子收到把手就断了", "喝水都没法喝")
+}

@@ -19,8 +19,11 @@ type session struct {
 	OrderID   string   // the last order id the buyer gave
 	Menu      []string // labels offered in the numbered menu, when one is open
 	MenuText  string   // the message that led to the menu
-	Pending   []said   // the buyer's messages since the pending request began: the case transcript
-	CaseID    string   // the buyer's latest case, for messages that follow it
+	// MenuAgain counts the times the open menu's question was put again to a buyer who
+	// answered something else (menuAgain).
+	MenuAgain int    `json:",omitempty"`
+	Pending   []said // the buyer's messages since the pending request began: the case transcript
+	CaseID    string // the buyer's latest case, for messages that follow it
 	// Recent are the buyer's last text messages, for reading a burst as one.
 	Recent []note
 	// Asked is set once the bot asked for the order number of the pending request.
@@ -74,6 +77,17 @@ type said struct {
 	Text  string
 	Media string // the channel's saved file for a media message
 	Keep  bool   `json:",omitempty"` // words that belong to whatever request follows (a phone number left first)
+}
+
+// keep adds the buyer's words to those kept for the request that follows, once each.
+func (s *session) keep(text string) {
+	if i := slices.IndexFunc(s.Pending, func(p said) bool { return p.Text == text }); i >= 0 {
+		s.Pending[i].Keep = true
+		return
+	}
+	if text != "" && len(s.Pending) < maxPending {
+		s.Pending = append(s.Pending, said{Text: text, Keep: true})
+	}
 }
 
 // hasMedia reports a picture, voice note or file among the words kept for a request.

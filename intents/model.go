@@ -83,7 +83,8 @@ type Result struct {
 	// negated): a complaint for certain, whatever else it asks.
 	Escalation bool
 	// Grievance is set when the message holds a grievance against the shop or its service
-	// (破店, 骗子, 不理人, 态度 …, not negated), not only a faulty item: with Escalation,
+	// (破店, 骗子, 不理人, 态度 …, not negated) or harm the goods did to the buyer (拉肚子,
+	// 医院, 烫伤, 冒烟 …), not only a faulty item: with Escalation,
 	// what makes a complaint a case of its own (DESIGN.md, complaint) rather than the start
 	// of a refund or an exchange.
 	Grievance bool

@@ -165,10 +165,11 @@ func namesRemedy(t *normText) bool {
 	return false
 }
 
-// grieves reports a grievance against the shop or its service in t, not negated.
+// grieves reports a grievance against the shop or its service, or harm the goods did to
+// the buyer, in t, not negated.
 func grieves(t *normText) bool {
 	lx := lexicon()
-	return anyUnnegated(t, lx, lx.grievances)
+	return anyUnnegated(t, lx, lx.grievances) || anyUnnegated(t, lx, lx.harms)
 }
 
 // Grieves reports whether text holds a grievance against the shop or its service ("什么

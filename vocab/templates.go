@@ -69,6 +69,7 @@ func replyFields() map[string][]string {
 		"remedy_menu":           {"Menu"},
 		"confirm_complaint":     {},
 		"remedy_again":          {},
+		"remedy_order":          {"OrderID"},
 		"too_fast":              {},
 		"verify_order":          {"OrderID"},
 		"verify_failed":         {},
