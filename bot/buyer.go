@@ -324,10 +324,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// The menu is open already: not the same list again.
 		sess.MenuText = m.Text
 		return e.menuAgain(ctx, m, &sess)
-	case res.Label == intents.Other && defect(slots.Reason) && whatNow(m.Text) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0:
+	case res.Label == intents.Other && defect(slots.Reason) && (whatNow(m.Text) || asksRemedy(m.Text)) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0:
 		// "杯子裂了 怎么办", "衣服起球了咋办": a problem with the goods and the buyer asking
 		// what now — the remedies are theirs to choose (the menu), not a usage question for
-		// the merchant's inbox.
+		// the merchant's inbox. So is "用了脸上过敏了 是不是能退啊 订单…": the remedy asked
+		// as a question (it went to the inbox), the order kept for the one chosen.
 		return e.remedies(ctx, m, &sess)
 	case remedyMenuOpen(&sess) && slots.OrderID == "" && whatNow(m.Text) && !alone.Label.OpensCase():
 		// "咋整" to the remedy menu: the menu's question stands (the burst around it read as
@@ -999,6 +1000,13 @@ func policyQuestion(text string, s intents.Slots) bool {
 		return false
 	}
 	return s.Reason == "" || s.Reason == intents.ReasonNoReason || strings.Contains(text, "谁")
+}
+
+// asksRemedy reports a remedy asked about as a question ("是不是能退啊", "可以换吗"): with a
+// problem told, the request it starts, not the shop's policy.
+func asksRemedy(text string) bool {
+	return asks(text) && mentions(text, "能退", "可以退", "能不能退", "可不可以退", "退得了", "能换", "可以换", "能不能换",
+		"可不可以换", "能修", "可以修", "能不能修", "能赔", "能不能赔")
 }
 
 // defect reports a reason that is something wrong with the goods.

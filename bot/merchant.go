@@ -340,11 +340,8 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.setHandoff(c.Shop, c.Buyer, c.ID); err != nil {
 			return err
 		}
-		if c.Intent == string(intents.Human) {
-			// The request for a person is met: its reminders stop.
-			if err := t.tx.CancelAlerts(c.Shop, c.ID); err != nil {
-				return err
-			}
+		if err := t.personMet(c); err != nil {
+			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("👤 已接管 %s 的买家，机器人不再回复他。用「%s 回复 文字」回复，「%s 释放」交回机器人。", c.ID, c.ID, c.ID))
 	case vocab.Release:
@@ -989,4 +986,23 @@ func (e *Engine) buyerWords(ctx context.Context, c *cases.Case) []string {
 		return nil
 	}
 	return cases.BuyerTexts(events)
+}
+
+// personMet stops the reminders of the buyer's request for a person once the merchant takes
+// them over, on that case or on any other of theirs: someone is with the buyer now (a
+// 转人工 beside a refund kept reminding after 接管 on the refund).
+func (t *turn) personMet(c *cases.Case) error {
+	hc, err := t.tx.LiveCase(c.Shop, c.Buyer, "", string(intents.Human))
+	switch {
+	case errors.Is(err, cases.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := t.tx.CancelAlerts(c.Shop, hc.ID); err != nil || hc.ID == c.ID {
+		return err
+	}
+	// Met on another case: the request is settled, or the buyer's words would still go to
+	// it once that case is given back to the bot.
+	return t.tx.SetState(hc, cases.StateResolved, "merchant", "taken over on "+c.ID)
 }

@@ -2344,3 +2344,54 @@ func TestRemedyMenuHandsOverInsteadOfLooping(t *testing.T) {
 	}
 	mustContain(t, h3.transcript("A1"), "杯子收到把手就断了", "喝水都没法喝")
 }
+
+// "转人工" beside a live refund, then 接管 on the refund: someone is with the buyer, so
+// the request for a person stops reminding and is settled — it kept its take-over
+// reminders, and after 释放 the buyer's words would still have waited on it.
+func TestTakeOverOnAnotherCaseMeetsTheRequestForAPerson(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "退款 "+cupOrder)
+	mustContain(t, h.say(buyer, "转人工"), "真人")
+	if c := h.mustCase("A2"); c.Intent != "human" {
+		t.Fatalf("A2 intent %s, want human", c.Intent)
+	}
+	h.fire()
+	h.takeAlerts()
+	mustContain(t, h.say(merchant, "A1 接管"), "已接管 A1")
+	if c := h.mustCase("A2"); c.State.Live() {
+		t.Fatalf("A2 still %s after the buyer was taken over on A1", c.State)
+	}
+	if p := h.pendingAlerts("A2"); len(p) != 0 {
+		t.Fatalf("A2 still has %d alerts to send", len(p))
+	}
+	h.advance(2 * time.Hour)
+	h.fire()
+	for _, a := range h.firedTexts() {
+		if strings.Contains(a, "A2") {
+			t.Fatalf("alert about A2 after the take-over: %q", a)
+		}
+	}
+	h.say(merchant, "A1 释放")
+	got := h.say(buyer, "好的谢谢")
+	for _, r := range got {
+		if strings.Contains(r, "真人") {
+			t.Fatalf("after 释放 the buyer is still told to wait for a person: %q", r)
+		}
+	}
+}
+
+// A problem told and the remedy asked as a question, with the order ("我妈用了…脸上过敏了
+// …是不是能退啊 订单…"), is the start of a request: the remedies, the order kept for the
+// one chosen — it became an inbox question.
+func TestRemedyAskedAsAQuestionAfterAProblem(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我妈用了你们的杯子洗完手上过敏了 起了好多红疙瘩 是不是能退啊 订单"+cupOrder), "1. 退款")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases or inbox items before a remedy was chosen", n)
+	}
+	mustContain(t, h.say(buyer, "2"), "A1")
+	c := h.mustCase("A1")
+	if c.Intent != "return" || c.OrderID != cupOrder {
+		t.Fatalf("A1 %s on %q, want return on %s", c.Intent, c.OrderID, cupOrder)
+	}
+}
