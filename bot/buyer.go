@@ -163,6 +163,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "[图片]": a picture as the terminal (or a forwarded chat) shows it.
 		m.Kind = KindImage
 		return e.media(ctx, m, &sess, view)
+	case slots.Phone != "" && slots.OrderID == "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && sess.Asked:
+		// "订单号找不到了 我手机号139… 你帮我查下": the order number the request (or the
+		// delivery question) waits for cannot be found; the merchant can find the order by
+		// the phone. The request and the phone go to the merchant's inbox together (a bare phone number too: it is no
+		// order number the request could take).
+		return e.question(ctx, m, &sess)
 	case res.SlotOnly && sess.Intent != "":
 		label = sess.Intent
 	case slots.OrderID != "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && !res.Escalation &&
@@ -181,11 +187,6 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case slots.OrderID == "" && givesAddress(m.Text) && !sess.Intent.OpensCase():
 		// "改成公司地址 上海市浦东新区张江路88号 王先生 139…": an address for the merchant
 		// to act on, not a delivery question needing an order number.
-		return e.question(ctx, m, &sess)
-	case slots.Phone != "" && slots.OrderID == "" && sess.Intent.OpensCase() && sess.OrderID == "" && sess.Asked:
-		// "订单号找不到了 我手机号139… 你帮我查下": the order number the request waits for
-		// cannot be found; the merchant can find the order by the phone. The request and
-		// the phone go to the merchant's inbox together.
 		return e.question(ctx, m, &sess)
 	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text):
 		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
@@ -1384,7 +1385,7 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 // 时间了"); "" is the usual reply.
 func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key string, d Data) ([]cases.Reply, error) {
 	shop := e.shops[m.Shop]
-	if !sess.Intent.OpensCase() {
+	if !sess.waitsForOrder() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
 	}
 	part := e.faqFor(m).part // the FAQ's answer to some of the questions: said first, the rest waits
@@ -1413,7 +1414,7 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 			if err := t.tx.OpenCase(c, shop.Policy(cases.IntentQuestion)); err != nil {
 				return err
 			}
-			if sess.Intent.OpensCase() {
+			if sess.waitsForOrder() {
 				// A request still waiting for its order number: its words come first, so
 				// the merchant reads "我不会弄啊" after what it is about; the item folds
 				// into the case once the order number opens it.
@@ -1487,7 +1488,7 @@ func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string)
 // chatText answers with text (a reply rendered, the FAQ's answer) a message that opens no
 // case; it still joins the transcript of the buyer's live case, if any.
 func (e *Engine) chatText(ctx context.Context, m Message, sess *session, text string) ([]cases.Reply, error) {
-	if !sess.Intent.OpensCase() {
+	if !sess.waitsForOrder() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
 		// A question answered is done: it is not the description of a request that
 		// follows ("杯子能放洗碗机洗吗" answered, then "四件套起球了 退货…").
@@ -1753,6 +1754,7 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 				return e.remind(ctx, m, sess)
 			}
 			sess.Intent, sess.Asked, sess.Reminded = intents.Logistics, true, false
+			sess.keep(m.Text) // for the merchant, should the order number never come
 		}
 		return e.answer(ctx, m, "logistics_no_order", Data{})
 	}
@@ -2031,7 +2033,10 @@ var topicOpeners = []string{"老板", "客服", "亲", "你好", "您好", "在�
 // goods' names rarely hold them (not 发 of 沙发, 能 of 智能, 补 of 补水).
 var topicStops = []string{"了", "吗", "呢", "吧", "？", "?", "！", "!", "不", "没", "坏", "破", "碎", "裂", "漏", "退", "换", "修",
 	"要", "想", "能不能", "能否", "可以", "怎么", "咋", "啥", "什么", "多少", "几", "哪", "有没有", "有货", "是不是", "太大", "太小",
-	"太差", "太贵", "好的", "差评", "垃圾", "谢", "发货", "寄", "收到", "查", "快点", "贵", "便宜", "错", "补发", "问", "咨询", "打扰", "是", "在", "用了", "买了"}
+	"太差", "太贵", "好的", "差评", "垃圾", "谢", "发货", "寄", "收到", "查", "快点", "贵", "便宜", "错", "补发", "问", "咨询", "打扰", "是", "在", "用了", "买了",
+	// Answers and states said in a word, to an agent's question or on their own ("有的",
+	// "暂无", "等着付款", "纸质版的", "刚那单"): not goods.
+	"有的", "暂无", "等着", "付款", "那单", "这单", "版的", "完蛋", "高峰", "对的", "行", "看看", "注销", "还有", "一起"}
 
 // topicOnly returns the topic of a message that names only what it is about ("眼影", "我
 // 买的那个沙发" → "沙发"): at most topicRunes once the openers are dropped, with no

@@ -280,7 +280,7 @@ func thanks(text string) bool {
 var ackPhrases = []string{"好的", "好滴", "好嘞", "好吧", "那好吧", "行", "行吧", "那行", "可以", "好", "嗯", "嗯嗯", "恩恩", "哦",
 	"哦哦", "收到", "知道了", "明白", "明白了", "了解", "ok", "okk", "okay", "👌", "👍", "好了", "没问题", "懂了",
 	// Answers that close a question ("还有别的吗" — "没了") or say yes to what was said.
-	"没了", "没有了", "没事了", "没别的了", "就这些", "是", "是的", "对", "对的", "嗯呢",
+	"没了", "没有了", "没事了", "没别的了", "就这些", "是", "是的", "对", "对的", "嗯呢", "都可以", "都行",
 	"再见", "拜拜", "没有了再见", "没事了再见", "没了再见",
 	"我想想", "我想想吧", "再想想", "考虑一下", "我考虑一下", "再看看", "我再看看", "先不用了"}
 
@@ -292,8 +292,9 @@ var ackWords = []string{"好的", "好滴", "好嘞", "好吧", "嗯嗯", "嗯",
 func acknowledges(text string) bool {
 	t := strings.ToLower(strings.TrimSpace(text))
 	bare := strings.TrimRight(t, "。.!！~～ 啊呀哈哦呢啦了吧😊🙂")
+	stopped := strings.TrimRight(t, "。.!！~～ ") // "没有了。": the phrase, its 了 kept
 	for _, p := range ackPhrases {
-		if t == p || bare == p {
+		if t == p || bare == p || stopped == p {
 			return true
 		}
 	}

@@ -2395,3 +2395,42 @@ func TestRemedyAskedAsAQuestionAfterAProblem(t *testing.T) {
 		t.Fatalf("A1 %s on %q, want return on %s", c.Intent, c.OrderID, cupOrder)
 	}
 }
+
+// Real chat fragments: a phone number sent where a delivery question's order number was
+// asked for goes to the merchant with the question (it got "订单号发我" again, and the
+// merchant heard nothing); "没有了。" and "都可以" close or answer (went to the inbox); a
+// word that answers ("有的", "暂无", "等着付款") is not goods to ask about ("在的～ 有怎么
+// 了？"); "XL的有点大了 想换成L的" is an exchange.
+func TestRealChatFragments(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我的快递怎么还没送到 显示派送中好几天了"), "订单号")
+	got := h.say(buyer, "13800138000")
+	mustContain(t, got, "Q1")
+	for _, r := range got {
+		if strings.Contains(r, "订单号发我") {
+			t.Fatalf("phone number answered with %q", r)
+		}
+	}
+	h.fire()
+	mustContain(t, h.firedTexts(), "【待回复 Q1】", "显示派送中好几天了", "13800138000")
+
+	for _, text := range []string{"没有了。", "都可以"} {
+		h := newHarness(t)
+		h.say(buyer, text)
+		if n := caseCount(t, h); n != 0 {
+			t.Fatalf("%q made %d inbox items", text, n)
+		}
+	}
+	for _, text := range []string{"有的", "暂无", "等着付款", "刚才那单"} {
+		h := newHarness(t)
+		if got := joined(h.say(buyer, text)); strings.Contains(got, "怎么了") {
+			t.Fatalf("%q got %q", text, got)
+		}
+	}
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "在吗 刚收到的卫衣。XL的有点大了想换成L的"), "订单号")
+	h.say(buyer, cupOrder)
+	if c := h.mustCase("A1"); c.Intent != "exchange" {
+		t.Fatalf("A1 intent %s, want exchange", c.Intent)
+	}
+}

@@ -79,6 +79,12 @@ type said struct {
 	Keep  bool   `json:",omitempty"` // words that belong to whatever request follows (a phone number left first)
 }
 
+// waitsForOrder reports a request, or a delivery question, that was asked for its order
+// number and is still waiting for it: the buyer's words since are kept for it.
+func (s *session) waitsForOrder() bool {
+	return s.Intent.OpensCase() || s.Intent == intents.Logistics && s.Asked
+}
+
 // keep adds the buyer's words to those kept for the request that follows, once each.
 func (s *session) keep(text string) {
 	if i := slices.IndexFunc(s.Pending, func(p said) bool { return p.Text == text }); i >= 0 {

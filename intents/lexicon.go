@@ -65,6 +65,7 @@ type lexiconTables struct {
 	// negated, and the after-sale word it governs a few characters on.
 	denials     []pattern
 	grievances  []pattern
+	sizeSwaps   []pattern
 	harms       []pattern
 	remedyWords []pattern
 	postpones   []pattern
@@ -128,6 +129,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.exchangeReq = patterns("要换货", "申请换货", "换货换货", "换货!")
 	// The goods going back: a refund request that says so is a return (DESIGN.md, return:
 	// "mentions goods going back").
+	// Another size asked for (with a size reason, an exchange: rules.go).
+	lx.sizeSwaps = patterns("换成", "换个", "换一个", "换大", "换小", "换一码", "换码", "换一下")
 	lx.sendsBack = patterns("寄回", "寄还", "退回去", "寄过去给你", "发回去", "快递回去", "退货")
 	lx.denials = patterns("没申请", "没有申请", "没说要", "没说过要", "没有说要", "没要求", "没有要求", "没提交",
 		"没有提交", "没点", "没有点", "没让你", "没叫你", "没想要", "没想退", "没想换", "没取消", "没有取消", "不是我申请",

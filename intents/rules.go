@@ -37,6 +37,11 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if anyUnnegated(t, lx, lx.exchangeReq) {
 		return Exchange, true
 	}
+	if model != Exchange && anyUnnegated(t, lx, lx.sizeSwaps) && findReason(t) == ReasonSize && !anyUnnegated(t, lx, lx.contacts) {
+		// "XL的有点大了想换成L的": the size is wrong and another asked for — an exchange, which
+		// the model misses when the words around it are chat.
+		return Exchange, true
+	}
 	if model == Exchange && anyUnnegated(t, lx, lx.contacts) {
 		// 换 of a phone number or an address changes where the parcel goes (DESIGN.md:
 		// change address is logistics), not the goods.

@@ -209,9 +209,9 @@ func (w *Worker) firstWords(c *cases.Case) string {
 	var said []string
 	n := 0
 	for _, ev := range events {
-		if ev.Kind != cases.EventMessage || bareNumber(ev.Text) && !(c.Intent == string(intents.Human) && len(ev.Text) >= 6) {
-			// (A menu digit is no one's words. An order number is, on a buyer waiting for a
-			// person, whose case carries no order: the merchant needs it to look.)
+		if ev.Kind != cases.EventMessage || bareNumber(ev.Text) && !((c.Intent == string(intents.Human) || c.Intent == cases.IntentQuestion) && len(ev.Text) >= 6) {
+			// (A menu digit is no one's words. An order or a phone number is, on a buyer
+			// waiting for a person or an answer: the merchant needs it to look.)
 			continue
 		}
 		said = append(said, ev.Text)
