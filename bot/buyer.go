@@ -1774,6 +1774,10 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			}
 		}
 	}
+	var refund *cases.Case
+	if err == nil && order.Status == adapters.OrderPaid {
+		refund = e.refundBefore(ctx, m, order.ID)
+	}
 	switch {
 	case errors.Is(err, adapters.ErrNotFound):
 		id := sess.OrderID
@@ -1807,6 +1811,16 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		sess.Tracked = order.ID
 		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
 			TrackingNo: order.TrackingNo, Logistics: order.Logistics})
+	case refund != nil:
+		// "怎么还没发货" on an order the buyer asked to refund: it waits on that refund (or
+		// will not ship at all once agreed) — not "还在打包中" or "超过平时的发货时间",
+		// as if the order and its cases were apart.
+		key := "unshipped_refunding"
+		if refund.State == cases.StateResolved {
+			key = "unshipped_refunded"
+		}
+		sess.Tracked = order.ID
+		return e.answer(ctx, m, key, Data{OrderID: order.ID, CaseID: refund.ID})
 	case !order.PaidAt.IsZero() && e.now().Sub(order.PaidAt) > shipLateAfter:
 		// Paid days ago and still not shipped: the shop's "今天下单今天发" would not be true
 		// for this order; the merchant is asked, the buyer told so.
@@ -1825,6 +1839,23 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			return t.sayText(m.From, text)
 		})
 	}
+}
+
+// refundBefore is the buyer's refund (仅退款) on orderID, not shipped yet, that is under way
+// or agreed, or nil (none, or the buyer's cases cannot be read now: the order's own state
+// answers then).
+func (e *Engine) refundBefore(ctx context.Context, m Message, orderID string) *cases.Case {
+	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
+	if err != nil {
+		return nil
+	}
+	for i := range view.Cases {
+		c := &view.Cases[i]
+		if c.OrderID == orderID && c.Intent == string(intents.Refund) && (c.State.Live() || c.State == cases.StateResolved) {
+			return c
+		}
+	}
+	return nil
 }
 
 // notReceivedWords say the parcel never reached the buyer.

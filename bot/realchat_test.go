@@ -2434,3 +2434,24 @@ func TestRealChatFragments(t *testing.T) {
 		t.Fatalf("A1 intent %s, want exchange", c.Intent)
 	}
 }
+
+// "怎么还没发货" on a paid order the buyer asked to refund is answered from that refund:
+// waiting on the merchant, or agreed and not shipping — it said "还在打包中" and the shop's
+// ship-by promise after the merchant agreed to the refund.
+func TestUnshippedOrderWithARefund(t *testing.T) {
+	const paid = "4705291198765432100" // 保温杯, paid, not shipped
+	h := newHarness(t)
+	h.say(buyer, "不想要了 退款 "+paid)
+	got := h.say(buyer, paid+" 怎么还没发货")
+	mustContain(t, got, "A1", "等店主处理", "不退了")
+	h = newHarness(t)
+	h.say(buyer, "不想要了 退款 "+paid)
+	h.say(merchant, "A1 同意")
+	got = h.say(buyer, paid+" 怎么还没发货")
+	mustContain(t, got, "店主已同意", "不再发货")
+	for _, r := range got {
+		if strings.Contains(r, "打包中") || strings.Contains(r, "当天发出") {
+			t.Fatalf("agreed refund answered with %q", r)
+		}
+	}
+}

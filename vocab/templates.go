@@ -19,6 +19,8 @@ func replyFields() map[string][]string {
 		"complaint_opened":      {"CaseID", "Deadline"},
 		"logistics_shipped":     {"OrderID", "Courier", "TrackingNo", "Logistics"},
 		"logistics_unshipped":   {"OrderID"},
+		"unshipped_refunding":   {"OrderID", "CaseID"},
+		"unshipped_refunded":    {"OrderID", "CaseID"},
 		"logistics_no_order":    {},
 		"logistics_unpaid":      {"OrderID"},
 		"human":                 {"Shop", "Deadline"},
