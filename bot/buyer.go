@@ -89,7 +89,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.answer(ctx, m, "case_updated", Data{CaseID: resumed.ID, Intent: caseName(resumed)})
 		}
 	}
-	if !m.replayed {
+	if !m.replayed && m.part <= 1 { // a list's items are one message to the flood limit
 		if ok, slowDown := e.admit(ctx, m); !ok {
 			if slowDown {
 				return e.answer(ctx, m, "too_fast", Data{})
@@ -108,6 +108,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	e.answersQuote(m, &sess)
 	now := e.now()
 	earlier := sess.burst(now)
+	if m.part > 1 {
+		earlier = nil // the list's items before it are other matters, not this one's burst
+	}
 	res := e.read(m.Shop, m.Text)
 	if !res.SlotOnly || res.Slots.OrderID == "" {
 		sess.StatusAsk = false // only the order number it asked for answers a status ask

@@ -280,7 +280,7 @@ func New(o Options) (*Engine, error) {
 		e.shops[s.ID] = &s
 		e.order = append(e.order, s.ID)
 	}
-	e.handle = chain(e.buyer, Recover(), e.sanitize(), e.dedupe(), MerchantOnly(e.isMerchant, e.merchant), e.unquote())
+	e.handle = chain(e.buyer, Recover(), e.sanitize(), e.dedupe(), MerchantOnly(e.isMerchant, e.merchant), e.unquote(), e.enumerate())
 	return e, nil
 }
 

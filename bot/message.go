@@ -42,6 +42,9 @@ type Message struct {
 	At    time.Time
 	// replayed marks a message held during a store fault and handled again.
 	replayed bool
+	// part is k for the kth item of a numbered list read item by item (enumerate), 0 for
+	// a whole message.
+	part int
 	// cmd is a merchant command given as typed values (Engine.Act): it is not parsed
 	// from Text.
 	cmd *Command

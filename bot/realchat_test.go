@@ -2455,3 +2455,23 @@ func TestUnshippedOrderWithARefund(t *testing.T) {
 		}
 	}
 }
+
+// A numbered list of two problems on two orders is read item by item: the delivery
+// question answered for the first order, the refund opened on the second only — read
+// whole, the refund was opened on both orders (the sheets' one false).
+func TestNumberedListIsReadItemByItem(t *testing.T) {
+	const sheets = "4705290012345678901"
+	h := newHarness(t)
+	got := h.say(buyer, "老板两个事：1.四件套 订单"+sheets+" 到哪了 2.杯子把手断了 想退款 订单"+cupOrder)
+	mustContain(t, got, "YT7512345678901", "A1")
+	live := h.liveCases()
+	if len(live) != 1 || live[0].Intent != "refund" || live[0].OrderID != cupOrder {
+		t.Fatalf("live cases %+v, want one refund on %s", live, cupOrder)
+	}
+	h.fire()
+	for _, a := range h.firedTexts() {
+		if strings.Contains(a, sheets) {
+			t.Fatalf("alert about the sheets' order: %q", a)
+		}
+	}
+}
