@@ -59,7 +59,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if hc := personCase(view.Live()); hc != nil && m.Kind == KindText {
 		// Asked for a person, none has taken over yet: the words go on that case, and the
 		// buyer hears when someone will answer (once in a while, not at every message).
-		if r := e.read(m.Shop, m.Text); !r.Label.OpensCase() || r.Label == intents.Complaint && !r.Escalation {
+		r := e.read(m.Shop, m.Text)
+		answersUs := r.SlotOnly && r.Slots.OrderID != "" && sess.Intent.OpensCase() // the order number the bot asked for
+		if !answersUs && (!r.Label.OpensCase() || r.Label == intents.Complaint && !r.Escalation) {
 			// ("人呢" is read as a grievance: while waiting for a person it is waiting.)
 			return e.awaitPerson(ctx, m, &sess, hc, r.Slots.Phone, r.Label == intents.Human)
 		}
@@ -262,6 +264,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "我这个换货到底什么时候发出来": when the replacement of an exchange goes out —
 		// asked about that exchange, not the shop's general ship-by promise.
 		label = intents.Exchange
+	case conditional(m.Text) && (res.Label == intents.Cancel || withdraws(m.Text)) && caseFor(view.Live(), sess.OrderID) != nil:
+		// "等下 如果今天能发出来 我就不退了": a withdrawal on a condition only the shop can
+		// meet — the merchant hears it on the case; nothing is withdrawn (it was, and the
+		// merchant was told 无需处理 while the buyer still wanted the money if it did not ship).
+		return e.followUp(ctx, m, &sess, caseFor(view.Live(), sess.OrderID))
 	case mistaken(m.Text) && !withdraws(m.Text) && !res.Label.OpensCase() && slots.OrderID == "" && len(view.Live()) == 0 && len(sess.Menu) > 0:
 		// "哦 我记错了 是另一家店的" to the remedy menu: nothing to do here after all.
 		sess.Menu, sess.Intent, sess.Pending = nil, "", nil
@@ -311,6 +318,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// and let the merchant read them, rather than quiz the buyer with a menu.
 		if c := liveByID(view.Live(), sess.CaseID); c != nil && c.Intent != string(intents.Human) && !asks(m.Text) {
 			return e.noteOnCase(ctx, m, &sess, c)
+		}
+		if c := liveByID(view.Cases, sess.CaseID); c != nil && (c.State == cases.StateResolved || c.State == cases.StateRejected) &&
+			defect(slots.Reason) && !asksStatus(m.Text, res.Candidates[0]) {
+			// "新换的杯子把手又是歪的" after the exchange was agreed: a new problem on that
+			// case, for the merchant there (it became an inbox question apart from it).
+			return e.followUp(ctx, m, &sess, c)
 		}
 		if asksSomething(m) {
 			return e.question(ctx, m, &sess)
@@ -598,6 +611,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.answer(ctx, m, "status_ask_order", Data{Intent: intentName(string(label))})
 	}
 	switch {
+	case target != nil && (target.State == cases.StateResolved || target.State == cases.StateRejected) && defect(res.Slots.Reason) &&
+		!asksStatus(m.Text, label) && !res.Escalation && (!label.OpensCase() || label == intents.Complaint || related(label, target.Intent)):
+		// "新换的杯子把手又是歪的", "另外杯垫也有个裂缝 能一起换吗" after the exchange was
+		// agreed: a new problem for the merchant, on that case — not its status again
+		// (the buyer heard "店主已同意" twice and nobody was told), nor an inbox question
+		// apart from it.
+		return e.followUp(ctx, m, sess, target)
 	case label == intents.Complaint && target != nil && target.State.Live() && !chosen &&
 		(res.Confirm || res.Unclear || !aboutService(m.Text)) &&
 		!res.Escalation && !angry(m.Text) && target.Intent != string(intents.Complaint):
@@ -703,6 +723,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	}
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
 		return e.chat(ctx, m, sess, greetingKey(m.Text))
+	}
+	if label == intents.Human && !chosen && asks(m.Text) && mentions(m.Text, "几点", "什么时候", "啥时候", "上班", "下班", "时间") &&
+		!mentions(m.Text, "转人工", "找人工", "要人工", "转真人", "找真人") {
+		// "你们人工客服几点上班": when a person is there, which the shop's FAQ says — not a
+		// request for one (it opened a 转人工 case and alerted the merchant).
+		if answer, _, ok := e.faqAnswer(m); ok {
+			return e.chatText(ctx, m, sess, answer)
+		}
 	}
 	if label == intents.Other || label == intents.Logistics && orderID == "" && (sess.OrderID == "" || newPurchase(m.Text) || courierChoice(m.Text)) && !asksOrderState(m.Text) {
 		// ("发货了吗" asks about the buyer's own order: its state, from the order number —
@@ -2235,8 +2263,31 @@ func findsNoOrder(text string) bool {
 // unlessDelivered reports a refund or return threatened on a parcel not arriving ("再不到
 // 我就退款了", "再不发货就退了"): the condition is the ask.
 func unlessDelivered(text string) bool {
-	return mentions(text, "再不到", "还不到", "再不发", "还不发", "再不送", "不到的话", "不发的话", "到不了的话") ||
-		mentions(text, "不发就", "不到就", "不到再", "不发再", "之前不发", "之前不到", "之前还不发", "之前还不到")
+	if mentions(text, "再不到", "还不到", "再不发", "还不发", "再不送", "不到的话", "不发的话", "到不了的话") ||
+		mentions(text, "不发就", "不到就", "不到再", "不发再", "之前不发", "之前不到", "之前还不发", "之前还不到") {
+		return true
+	}
+	// "今天不发我就真退了啊", "明天还没到我就申请退款": the parcel not coming, then 就 (or
+	// 再) and the refund, a few words apart.
+	for _, w := range []string{"不发", "没发", "不到", "没到", "不送", "没送", "不给我发"} {
+		i := strings.Index(text, w)
+		if i < 0 {
+			continue
+		}
+		rest := []rune(text[i+len(w):])
+		for j := 0; j < len(rest) && j < 6; j++ {
+			if (rest[j] == '就' || rest[j] == '再') && strings.ContainsRune(string(rest[j:]), '退') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// conditional reports words that hang on a condition ("如果今天能发出来 我就不退了",
+// "只要明天到 就不退"): what they say is not done yet.
+func conditional(text string) bool {
+	return mentions(text, "如果", "要是", "假如", "只要", "的话", "万一", "假设")
 }
 
 // hypothetical reports a question about what would happen ("如果退款的话几天到账",

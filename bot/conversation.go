@@ -261,7 +261,7 @@ func asksStatus(text string, label intents.Label) bool {
 // yesNo reads a reply to a yes/no question: 1 or a yes, 2 or a no; ok is false for
 // anything else, which is then read as a message of its own.
 func yesNo(text string) (yes, ok bool) {
-	t := strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ")
+	t := unrepeated(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，, "))
 	switch t {
 	case "1", "１", "是", "是的", "对", "对的", "嗯", "嗯嗯", "恩", "好", "好的", "要", "确认", "确定", "没错", "是啊", "对啊", "yes", "ok", "OK":
 		return true, true
@@ -269,6 +269,26 @@ func yesNo(text string) (yes, ok bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// unrepeated is t said once when it is one short word said over ("是的是的", "对对对",
+// "好的好的", "嗯嗯嗯" → "是的", "对", "好的", "嗯"), spaces and commas between allowed;
+// else t. Elderly and voice-input buyers say yes so.
+func unrepeated(t string) string {
+	r := []rune(strings.NewReplacer(" ", "", "，", "", ",", "").Replace(t))
+	for unit := 1; unit <= 3 && 2*unit <= len(r); unit++ {
+		if len(r)%unit != 0 {
+			continue
+		}
+		same := true
+		for i := unit; i < len(r) && same; i++ {
+			same = r[i] == r[i%unit]
+		}
+		if same {
+			return string(r[:unit])
+		}
+	}
+	return t
 }
 
 // thanks reports a message that thanks the shop, as opposed to a hello or an OK.
@@ -290,7 +310,7 @@ var ackWords = []string{"好的", "好滴", "好嘞", "好吧", "嗯嗯", "嗯",
 
 // acknowledges reports a short OK ("好的", "嗯嗯", "收到", "那好吧", "好的 等下拍").
 func acknowledges(text string) bool {
-	t := strings.ToLower(strings.TrimSpace(text))
+	t := unrepeated(strings.ToLower(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，, ")))
 	bare := strings.TrimRight(t, "。.!！~～ 啊呀哈哦呢啦了吧😊🙂")
 	stopped := strings.TrimRight(t, "。.!！~～ ") // "没有了。": the phrase, its 了 kept
 	for _, p := range ackPhrases {

@@ -2475,3 +2475,80 @@ func TestNumberedListIsReadItemByItem(t *testing.T) {
 		}
 	}
 }
+
+// From trial 10: a withdrawal on a condition ("如果今天能发出来 我就不退了") withdraws
+// nothing and reaches the merchant on the case (the refund was withdrawn and the merchant
+// told 无需处理); a refund threatened on a condition ("今天不发我就真退了啊") opens none.
+func TestConditionalWithdrawalAndThreat(t *testing.T) {
+	const paid = "4705291198765432100"
+	h := newHarness(t)
+	h.say(buyer, "算了不要了 退款吧 不等了 "+paid)
+	h.fire()
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "等下 如果今天能发出来 我就不退了"), "A1", "转给店主")
+	if c := h.mustCase("A1"); !c.State.Live() {
+		t.Fatalf("A1 %s after a conditional withdrawal", c.State)
+	}
+	h.fire()
+	mustContain(t, h.firedTexts(), "【买家追问 A1】", "如果今天能发出来")
+
+	h = newHarness(t)
+	h.say(buyer, "我的保温杯什么时候发 "+paid)
+	h.say(buyer, "行 那我等着 今天不发我就真退了啊")
+	for _, c := range h.liveCases() {
+		if c.Intent == "refund" {
+			t.Fatalf("a refund threatened on a condition opened %s", c.ID)
+		}
+	}
+}
+
+// "是的是的", "对对对" are yes (an elderly buyer's yes became an inbox question); a phone
+// number given instead of the order number goes to the merchant with the request.
+func TestRepeatedYes(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "想退一下嘛"), "1 是")
+	mustContain(t, h.say(buyer, "是的是的"), "订单号")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("yes made %d items", n)
+	}
+	mustContain(t, h.say(buyer, "我手机号13912345678 你帮我查查"), "Q1")
+	h.fire()
+	mustContain(t, h.firedTexts(), "想退一下嘛", "13912345678")
+}
+
+// A new problem told after the exchange was agreed ("新换的杯子把手又是歪的", "另外杯垫
+// 也有个裂缝 能一起换吗") goes to the merchant on that case — it became an inbox item
+// apart from it, or got "店主已同意" again with nobody told.
+func TestNewProblemOnAnAgreedCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子把手断了 换一个 "+cupOrder)
+	h.say(merchant, "A1 同意")
+	h.fire()
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "新换的杯子把手又是歪的"), "A1", "转给店主")
+	mustContain(t, h.say(buyer, "另外杯垫也有个裂缝 能一起换吗"), "A1", "转给店主")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases and items, want A1 alone", n)
+	}
+	h.fire()
+	mustContain(t, h.firedTexts(), "【买家追问 A1】", "又是歪的")
+	mustContain(t, h.transcript("A1"), "杯垫也有个裂缝")
+}
+
+// While a request for a person waits, the order number the bot asked for still opens the
+// request (it was swallowed in silence); "人工客服几点上班" is answered from the FAQ, not
+// a request for a person.
+func TestOrderNumberWhileAPersonIsAwaited(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "转人工")
+	mustContain(t, h.say(buyer, "杯子摔坏了 能退吗 想退货"), "订单号")
+	mustContain(t, h.say(buyer, cupOrder), "A2")
+	if c := h.mustCase("A2"); c.Intent != "return" || c.OrderID != cupOrder {
+		t.Fatalf("A2 %s on %q", c.Intent, c.OrderID)
+	}
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "你们人工客服几点上班"), "9:00")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("hours question made %d cases", n)
+	}
+}
