@@ -517,6 +517,16 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			target = r
 		}
 	}
+	if p := personJustLeft(view.Cases, e.now()); target == nil && p != nil && orderID == "" && (needsOrder(label) || label == intents.Other) && asks(m.Text) && !e.faqAnswers(m) {
+		// "那10块钱什么时候退给我" after the person the buyer talked to gave them back: about
+		// what was agreed there, which the merchant knows — not "这边还没看到您的申请记录".
+		return e.passOn(ctx, m, sess, p, cases.AlertFollowUp, "followup_person", Data{})
+	}
+	if orderID == "" && len(view.Cases) > 0 && view.Cases[0].State == cases.StateRejected && protests(m.Text) {
+		// "凭什么啊" right after the refusal: a protest the merchant hears on that case —
+		// it became an inbox question apart from it.
+		return e.followUp(ctx, m, sess, &view.Cases[0])
+	}
 	if needsOrder(label) && asksStatus(m.Text, label) && (target == nil || !related(label, target.Intent) || target.State == cases.StateClosed) {
 		// "退款到账了吗" is about their refund, not about the case of that order the
 		// merchant closed as a misreading: the newest related case that stands.
@@ -535,7 +545,9 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if target != nil && target.Intent == string(intents.Exchange) && (label == intents.Logistics || label == intents.Exchange) &&
 		(target.State.Live() || target.State == cases.StateResolved) &&
 		(mentions(m.Text, "换的", "新的", "补发", "重发", "换货") || asksOrderState(m.Text) ||
-			strings.Contains(m.Text, "新") && mentions(m.Text, "什么时候发", "啥时候发", "几时发", "什么时候寄", "啥时候寄")) {
+			(strings.Contains(m.Text, "新") || target.State == cases.StateResolved && orderID == "") &&
+				mentions(m.Text, "什么时候发", "啥时候发", "几时发", "什么时候寄", "啥时候寄")) {
+		// ("那啥时候发啊" right after the merchant agreed to send a new lid: the lid.)
 		// "那换的什么时候发呀", "螺丝寄了没有": the replacement, which the exchange's status
 		// answers — not the original order's tracking (delivered long ago), nor the same
 		// request again.
@@ -2282,6 +2294,25 @@ func unlessDelivered(text string) bool {
 		}
 	}
 	return false
+}
+
+// personJustLeft is the buyer's newest case when it is a request for a person given back to
+// the bot (释放) within personFollowsFor, else nil.
+func personJustLeft(cs []cases.Case, now time.Time) *cases.Case {
+	if len(cs) == 0 || cs[0].Intent != string(intents.Human) || cs[0].State.Live() ||
+		now.Sub(cs[0].UpdatedAt) > personFollowsFor {
+		return nil
+	}
+	return &cs[0]
+}
+
+// personFollowsFor is how long after a person gave the buyer back a question that no case
+// answers still goes to them.
+const personFollowsFor = 24 * time.Hour
+
+// protests reports a short protest ("凭什么啊", "为啥？？", "凭啥不退"), read after a refusal.
+func protests(text string) bool {
+	return utf8.RuneCountInString(text) <= 10 && mentions(text, "凭什么", "凭啥", "为什么", "为啥", "什么意思", "啥意思", "怎么回事")
 }
 
 // conditional reports words that hang on a condition ("如果今天能发出来 我就不退了",

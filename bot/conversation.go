@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/aftersale/aftersale/adapters"
@@ -302,7 +303,9 @@ var ackPhrases = []string{"好的", "好滴", "好嘞", "好吧", "那好吧", "
 	// Answers that close a question ("还有别的吗" — "没了") or say yes to what was said.
 	"没了", "没有了", "没事了", "没别的了", "就这些", "是", "是的", "对", "对的", "嗯呢", "都可以", "都行",
 	"再见", "拜拜", "没有了再见", "没事了再见", "没了再见",
-	"我想想", "我想想吧", "再想想", "考虑一下", "我考虑一下", "再看看", "我再看看", "先不用了"}
+	"我想想", "我想想吧", "再想想", "考虑一下", "我考虑一下", "再看看", "我再看看", "先不用了",
+	// Content after an answer or a fix.
+	"这还差不多", "还差不多", "这才对嘛", "这还行", "那还行"}
 
 // ackWords start a message that acknowledges and goes on with a short remark of the
 // buyer's own ("好的 等下拍", "嗯嗯 知道啦").
@@ -312,7 +315,10 @@ var ackWords = []string{"好的", "好滴", "好嘞", "好吧", "嗯嗯", "嗯",
 func acknowledges(text string) bool {
 	t := unrepeated(strings.ToLower(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，, ")))
 	bare := strings.TrimRight(t, "。.!！~～ 啊呀哈哦呢啦了吧😊🙂")
-	stopped := strings.TrimRight(t, "。.!！~～ ") // "没有了。": the phrase, its 了 kept
+	// "没有了。", "这还差不多👍": the phrase, its 了 kept, without the stops and emoji after it.
+	stopped := strings.TrimRightFunc(t, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.Is(unicode.So, r) || r == '～' || r == '~'
+	})
 	for _, p := range ackPhrases {
 		if t == p || bare == p || stopped == p {
 			return true

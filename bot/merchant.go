@@ -356,6 +356,14 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.setHandoff(c.Shop, c.Buyer, ""); err != nil {
 			return err
 		}
+		// The person dealt with the buyer: what the bot waited for before (an order number,
+		// a menu choice) is not asked again over what they settled ("给您补偿10元" was
+		// followed by "订单号发我" for the return asked before the take-over).
+		if err := t.changeSession(c.Shop, c.Buyer, func(sess *session) {
+			sess.Intent, sess.Asked, sess.Reminded, sess.Menu, sess.Confirm, sess.Pending = "", false, false, nil, nil, nil
+		}); err != nil {
+			return err
+		}
 		if c.Intent == "human" {
 			if err := t.tx.SetState(c, cases.StateResolved, "merchant", "released"); err != nil {
 				return err
@@ -550,14 +558,12 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	if c.Intent == cases.IntentQuestion && needsOrder(label) {
 		// A question that was really a request ("饭盒盖子是裂的" → 退货): the request starts
 		// now, with the buyer's words, and the buyer is asked for the one thing missing.
-		sess := t.e.session(c.Shop, c.Buyer)
-		sess.Intent, sess.Asked, sess.Menu, sess.Confirm = label, true, nil, nil
-		sess.Pending = buyerWords(events)
-		data := sess.durable()
-		if err := t.tx.SaveSession(c.Shop, c.Buyer, data); err != nil {
+		if err := t.changeSession(c.Shop, c.Buyer, func(sess *session) {
+			sess.Intent, sess.Asked, sess.Menu, sess.Confirm = label, true, nil, nil
+			sess.Pending = buyerWords(events)
+		}); err != nil {
 			return err
 		}
-		t.sessions = append(t.sessions, sessionWrite{shop: c.Shop, buyer: c.Buyer, s: sess, data: data})
 		if err := t.sayTo(c.Buyer, "ask_order", Data{Intent: intentName(string(label))}); err != nil {
 			return err
 		}
@@ -1005,4 +1011,17 @@ func (t *turn) personMet(c *cases.Case) error {
 	// Met on another case: the request is settled, or the buyer's words would still go to
 	// it once that case is given back to the bot.
 	return t.tx.SetState(hc, cases.StateResolved, "merchant", "taken over on "+c.ID)
+}
+
+// changeSession changes buyer's conversation state in the turn: stored with it, and held
+// in memory once it commits.
+func (t *turn) changeSession(shop, buyer string, change func(*session)) error {
+	sess := t.e.session(shop, buyer)
+	change(&sess)
+	data := sess.durable()
+	if err := t.tx.SaveSession(shop, buyer, data); err != nil {
+		return err
+	}
+	t.sessions = append(t.sessions, sessionWrite{shop: shop, buyer: buyer, s: sess, data: data})
+	return nil
 }

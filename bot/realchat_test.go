@@ -2552,3 +2552,54 @@ func TestOrderNumberWhileAPersonIsAwaited(t *testing.T) {
 		t.Fatalf("hours question made %d cases", n)
 	}
 }
+
+// From trial 10: "凭什么啊" right after a refusal goes to the merchant on the refused case
+// (an inbox question apart from it); "那啥时候发啊" after a 补发 was agreed is the
+// replacement's status, not the original parcel's tracking; "这还差不多👍" is an OK.
+func TestAfterADecision(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子碎了 退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 签收时没验货")
+	mustContain(t, h.say(buyer, "凭什么啊"), "A1", "转给店主")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases and items, want A1 alone", n)
+	}
+
+	h = newHarness(t)
+	h.say(buyer, "杯盖少发了 "+cupOrder+" 补发一个")
+	h.say(merchant, "A1 同意")
+	got := h.say(buyer, "那啥时候发啊")
+	mustContain(t, got, "A1")
+	for _, r := range got {
+		if strings.Contains(r, "运单号") {
+			t.Fatalf("the replacement's shipping answered with the original parcel: %q", r)
+		}
+	}
+	h.say(buyer, "这还差不多👍")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases and items after an OK", n)
+	}
+}
+
+// After a person took the buyer over, settled it and gave them back (释放), the request
+// the bot waited on before is not asked again ("订单号发我" over "给您补偿10元"), and a
+// question about what was agreed goes to that person.
+func TestAfterAPersonGaveTheBuyerBack(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子有个缺口 想退货"), "订单号")
+	h.say(buyer, "转人工")
+	h.say(merchant, "A1 接管")
+	h.say(merchant, "A1 回复 给您补偿10元 杯子不用退了")
+	h.say(merchant, "A1 释放")
+	h.fire()
+	h.takeAlerts()
+	got := h.say(buyer, "那10块钱什么时候退给我")
+	mustContain(t, got, "A1", "刚才接待您的店主")
+	for _, r := range got {
+		if strings.Contains(r, "订单号") {
+			t.Fatalf("asked for the order number after the person settled it: %q", r)
+		}
+	}
+	h.fire()
+	mustContain(t, h.firedTexts(), "【买家追问 A1】", "那10块钱什么时候退给我")
+}

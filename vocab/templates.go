@@ -58,6 +58,7 @@ func replyFields() map[string][]string {
 		"complaint_noted":       {"CaseID", "Intent"},
 		"request_changed":       {"CaseID", "Intent"},
 		"followup":              {"CaseID", "Intent"},
+		"followup_person":       {"CaseID"},
 		"withdrawn_after":       {"CaseID", "Intent"},
 		"goods_back":            {"CaseID", "Intent", "TrackingNo"},
 		"go_on":                 {"Text"},
