@@ -744,7 +744,10 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			return e.chatText(ctx, m, sess, answer)
 		}
 	}
-	if label == intents.Other || label == intents.Logistics && orderID == "" && (sess.OrderID == "" || newPurchase(m.Text) || courierChoice(m.Text)) && !asksOrderState(m.Text) {
+	if label == intents.Other || label == intents.Logistics && orderID == "" && (sess.OrderID == "" || newPurchase(m.Text) || courierChoice(m.Text)) && !asksOrderState(m.Text) &&
+		res.Slots.Reason != intents.ReasonLate {
+		// (Not "拍了三天还不发货": late already — the order's state answers it, not the
+		// shop's ship-by promise.)
 		// ("发货了吗" asks about the buyer's own order: its state, from the order number —
 		// not the shop's general ship-by promise; "什么时候发货" may get that.)
 		// A common question the shop has answered in its FAQ (包邮吗, 什么时候发货): the
@@ -1461,10 +1464,19 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 				// A request still waiting for its order number: its words come first, so
 				// the merchant reads "我不会弄啊" after what it is about; the item folds
 				// into the case once the order number opens it.
-				if err := t.recordAll(c.ID, sess.Pending); err != nil {
+				pend := sess.Pending
+				if n := len(pend); n > 0 && pend[n-1].Text == m.Text && pend[n-1].Media == "" {
+					pend = pend[:n-1] // this message, recorded below once (the alert read it twice)
+				}
+				if err := t.recordAll(c.ID, pend); err != nil {
 					return err
 				}
-				sess.Aside = c.ID
+				if sess.Intent == intents.Logistics {
+					// The delivery question is this item now; nothing waits any more.
+					sess.Intent, sess.Asked, sess.Pending = "", false, nil
+				} else {
+					sess.Aside = c.ID
+				}
 			}
 		}
 		t.caseID = c.ID
@@ -1788,12 +1800,25 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	// A request still waiting for its order number outlives a delivery question asked
 	// meanwhile: the order number that comes next is for it.
 	waiting := sess.Intent.OpensCase()
+	var asked []said // the words of the delivery question waiting for its order number
+	if sess.Intent == intents.Logistics && sess.Asked {
+		asked = sess.Pending
+	}
 	if !waiting {
 		sess.Pending = nil
+	}
+	// merchant passes the delivery question on, with the words it was asked in ("拍了三天还
+	// 不发货 / 主播说48小时发的" before the order number; the item held the number alone).
+	merchant := func(key string, d Data) ([]cases.Reply, error) {
+		if len(asked) > 0 && !waiting {
+			sess.Pending, sess.Intent, sess.Asked = asked, intents.Logistics, true
+		}
+		return e.questionAs(ctx, m, sess, key, d)
 	}
 	if sess.OrderID == "" {
 		if !waiting {
 			if sess.Intent == intents.Logistics && sess.Asked {
+				sess.Pending = asked // still waiting: its words stay
 				return e.remind(ctx, m, sess)
 			}
 			sess.Intent, sess.Asked, sess.Reminded = intents.Logistics, true, false
@@ -1829,11 +1854,11 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	case err != nil:
 		// The platform cannot be asked now: a person can.
 		e.log.Warn("order lookup failed", "shop", m.Shop, "order", sess.OrderID, "err", err)
-		return e.question(ctx, m, sess)
+		return merchant("", Data{})
 	case sess.Tracked == order.ID:
 		// Asking again after the tracking was shown ("都好几天了 能帮我催一下吗"): the
 		// same text again would not help; the merchant can chase the courier.
-		return e.question(ctx, m, sess)
+		return merchant("", Data{})
 	case order.Status == adapters.OrderUnpaid || order.Status == adapters.OrderClosed:
 		// Not "还在打包中": nothing ships before it is paid, and a closed order never will.
 		// Anything more (an address change) is for the merchant.
@@ -1849,7 +1874,7 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		// "显示签收了 可我根本没收到": the tracking says delivered (or the buyer sees it so,
 		// whatever our copy of it says), the buyer says not — showing it again helps
 		// nobody; the merchant checks with the courier.
-		return e.question(ctx, m, sess)
+		return merchant("", Data{})
 	case order.Status == adapters.OrderShipped || order.Status == adapters.OrderDelivered:
 		sess.Tracked = order.ID
 		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
@@ -1868,7 +1893,7 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		// Paid days ago and still not shipped: the shop's "今天下单今天发" would not be true
 		// for this order; the merchant is asked, the buyer told so.
 		sess.Tracked = order.ID
-		return e.questionAs(ctx, m, sess, "ship_late", Data{OrderID: order.ID})
+		return merchant("ship_late", Data{OrderID: order.ID})
 	default:
 		sess.Tracked = order.ID
 		return e.do(ctx, m, func(t *turn) error {

@@ -2603,3 +2603,32 @@ func TestAfterAPersonGaveTheBuyerBack(t *testing.T) {
 	h.fire()
 	mustContain(t, h.firedTexts(), "【买家追问 A1】", "那10块钱什么时候退给我")
 }
+
+// "拍了三天还不发货" is late already: the order number is asked for (it got the shop's
+// ship-by promise from the FAQ), and the item the merchant gets for an order paid days ago
+// holds the words the delivery question was asked in, not the order number alone.
+func TestLateDeliveryQuestionKeepsItsWords(t *testing.T) {
+	h := newHarness(t)
+	h.advance(72 * time.Hour) // the order was paid three days ago
+	got := h.say(buyer, "拍了三天还不发货")
+	mustContain(t, got, "订单号")
+	for _, r := range got {
+		if strings.Contains(r, "当天发出") {
+			t.Fatalf("late delivery answered with the ship-by promise: %q", r)
+		}
+	}
+	h.say(buyer, "主播说48小时发的")
+	mustContain(t, h.say(buyer, "4705291198765432100"), "Q1")
+	h.fire()
+	mustContain(t, h.firedTexts(), "【待回复 Q1】", "拍了三天还不发货")
+	mustContain(t, h.transcript("Q1"), "主播说48小时发的")
+	if tr := h.transcript("Q1"); len(tr) != 3 {
+		t.Fatalf("Q1 transcript %q, want the three lines once each", tr)
+	}
+	// Nothing waits any more: the next words are not "订单号发我".
+	for _, r := range h.say(buyer, "好的") {
+		if strings.Contains(r, "订单号") {
+			t.Fatalf("an OK after the item got %q", r)
+		}
+	}
+}

@@ -165,7 +165,7 @@ func (e *Engine) saveSession(shop, buyer string, s session) {
 // under discussion; "" when there is none. Bursts and recent answers are not kept.
 func (s session) durable() string {
 	d := session{Intent: s.Intent, Reason: s.Reason, AmountFen: s.AmountFen, OrderID: s.OrderID, Menu: s.Menu, MenuText: s.MenuText,
-		Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Aside: s.Aside, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several, MoreOrders: s.MoreOrders, StatusAsk: s.StatusAsk}
+		MenuAgain: s.MenuAgain, Pending: s.Pending, CaseID: s.CaseID, Asked: s.Asked, Aside: s.Aside, Verify: s.Verify, Confirm: s.Confirm, Several: s.Several, MoreOrders: s.MoreOrders, StatusAsk: s.StatusAsk}
 	if d.Intent == "" && d.Menu == nil && d.Verify == nil && d.Confirm == nil && !d.Several && !hasMedia(d.Pending) {
 		return ""
 	}
