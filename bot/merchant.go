@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -869,8 +870,30 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, caseName(&c), c.Who(), left)
 		}
 	}
+	if !overdue {
+		// Agreed but not done: a replacement or a repair to send out, goods coming back.
+		// They left the list at 同意 and nothing reminded the merchant of them ("没有待处理
+		// 的售后 👍" with four replacements still to ship).
+		agreed, err := e.store.FindCases(ctx, cases.CaseFilter{Shop: m.Shop, State: cases.StateResolved, Limit: 50})
+		if err != nil {
+			return e.do(ctx, m, func(*turn) error { return err })
+		}
+		agreed = slices.DeleteFunc(agreed, func(c cases.Case) bool {
+			return !goesBackTo(&c) || now.Sub(c.UpdatedAt) > agreedListedFor
+		})
+		if len(agreed) > 0 {
+			fmt.Fprintf(&b, "\n已同意、还在办的 %d 单（办完发“%s 关闭”）：", len(agreed), agreed[0].ID)
+			for _, c := range agreed {
+				fmt.Fprintf(&b, "\n%s %s %s 同意于 %s", c.ID, caseName(&c), c.Who(), vocab.Clock(c.UpdatedAt))
+			}
+		}
+	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })
 }
+
+// agreedListedFor is how long an agreed exchange, return or repair stays on 列表 as still
+// being done, unless closed first.
+const agreedListedFor = 14 * 24 * time.Hour
 
 // saveAsFAQ splits a reply from the mark that asks to keep it as an FAQ answer.
 func saveAsFAQ(arg string) (text string, save bool) {
@@ -994,10 +1017,27 @@ func (e *Engine) buyerWords(ctx context.Context, c *cases.Case) []string {
 	return cases.BuyerTexts(events)
 }
 
-// personMet stops the reminders of the buyer's request for a person once the merchant takes
-// them over, on that case or on any other of theirs: someone is with the buyer now (a
-// 转人工 beside a refund kept reminding after 接管 on the refund).
+// personMet stops the reminders of the buyer's request for a person, and of their questions
+// in the inbox, once the merchant takes them over, on that case or on any other of theirs:
+// someone is with the buyer now (a 转人工 beside a refund kept reminding after 接管 on the
+// refund; an inbox question reminded until answered apart).
 func (t *turn) personMet(c *cases.Case) error {
+	// The buyer's questions waiting in the inbox are the person's to answer in the chat
+	// now: their reminders would ring on after the take-over.
+	live, err := t.tx.BuyerCases(c.Shop, c.Buyer)
+	if err != nil {
+		return err
+	}
+	for i := range live {
+		if q := &live[i]; q.Intent == cases.IntentQuestion && q.ID != c.ID {
+			if err := t.tx.CancelAlerts(q.Shop, q.ID); err != nil {
+				return err
+			}
+			if err := t.tx.SetState(q, cases.StateResolved, "merchant", "taken over on "+c.ID); err != nil {
+				return err
+			}
+		}
+	}
 	hc, err := t.tx.LiveCase(c.Shop, c.Buyer, "", string(intents.Human))
 	switch {
 	case errors.Is(err, cases.ErrNotFound):

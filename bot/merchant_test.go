@@ -117,3 +117,43 @@ func TestListShowsWaitingOnBuyerPaused(t *testing.T) {
 	got := h.say(merchant, "列表")
 	mustContain(t, got, "A1", "等买家", "暂停")
 }
+
+// 列表 shows agreed exchanges, returns and repairs still being done (a replacement to send,
+// goods coming back) until the merchant closes them — they left the list at 同意, and it
+// said "没有待处理的售后 👍" with replacements still to ship.
+func TestListShowsAgreedCasesStillBeingDone(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯盖少发了 "+cupOrder+" 补发一个")
+	h.say(buyer+"2", "不想要了 退款 4705291198765432100")
+	h.say(merchant, "A1 同意")
+	h.say(merchant, "A2 同意")
+	got := joined(h.say(merchant, "列表"))
+	if !strings.Contains(got, "已同意、还在办的 1 单") || !strings.Contains(got, "A1 补发") || strings.Contains(got, "A2") {
+		t.Fatalf("列表 = %q, want the agreed 补发 A1 (not the agreed refund A2)", got)
+	}
+	h.say(merchant, "A1 关闭 已发出")
+	if got := joined(h.say(merchant, "列表")); strings.Contains(got, "A1") {
+		t.Fatalf("列表 after 关闭 = %q", got)
+	}
+}
+
+// 接管 settles the buyer's questions waiting in the inbox: the person answers in the chat,
+// and the question's reminders do not ring on (trial 10: Q10 reminded after A6 接管/回复/释放).
+func TestTakeOverSettlesWaitingQuestions(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们家这款杯子能进洗碗机吗"), "Q1")
+	h.say(buyer, "转人工")
+	h.fire()
+	h.takeAlerts()
+	mustContain(t, h.say(merchant, "A1 接管"), "已接管 A1")
+	if c := h.mustCase("Q1"); c.State.Live() {
+		t.Fatalf("Q1 still %s after the buyer was taken over", c.State)
+	}
+	h.advance(30 * time.Minute)
+	h.fire()
+	for _, a := range h.firedTexts() {
+		if strings.Contains(a, "Q1") {
+			t.Fatalf("Q1 reminded after the take-over: %q", a)
+		}
+	}
+}
