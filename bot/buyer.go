@@ -313,7 +313,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Other
 	case res.Unclear && caseFor(view.Cases, slots.OrderID) != nil && asksStatus(m.Text, res.Candidates[0]):
 		label = intents.Other // answered from the case below (also right after one opened: "四件套的呢 什么时候处理")
-	case res.Unclear && sess.CaseID != "" && sess.Intent == "":
+	case res.Unclear && sess.CaseID != "" && sess.Intent == "" && m.part <= 1:
 		// Following up on a case the buyer just opened: keep the words with the case
 		// and let the merchant read them, rather than quiz the buyer with a menu.
 		if c := liveByID(view.Live(), sess.CaseID); c != nil && c.Intent != string(intents.Human) && !asks(m.Text) {
@@ -762,7 +762,8 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			}
 		}
 	}
-	if c := liveByID(view.Live(), sess.CaseID); label == intents.Other && c != nil && c.Intent != string(intents.Human) && !leadIn(m.Text) && !asks(m.Text) {
+	if c := liveByID(view.Live(), sess.CaseID); label == intents.Other && c != nil && c.Intent != string(intents.Human) && !leadIn(m.Text) && !asks(m.Text) &&
+		m.part <= 1 { // (an item of a list is a matter of its own, not more about the item before)
 		// "快递员也说少了一包" right after their case opened: more about it, kept on it for
 		// the merchant — not the generic "有什么需要…" that sounds as if nobody listened.
 		// A question ("能进洗碗机吗") is not: the FAQ or the merchant's inbox answers it.

@@ -8,17 +8,23 @@ import (
 	"unicode/utf8"
 
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/intents"
 )
 
 // minPartRunes is the least a numbered part must say, marker and spaces aside, to be read
 // on its own: "1.退款 2.换货" lists options, not two requests.
 const minPartRunes = 6
 
+// minAsideRunes is the least a part of a message that turns to another matter must say:
+// "能开发票吗".
+const minAsideRunes = 5
+
 // maxParts bounds the parts one message is read as.
 const maxParts = 5
 
-// enumerate reads a buyer's numbered list ("1.沙发…能约周日送吗 2.面膜过敏了…想退") as one
-// message per item, in order, each with an id of its own derived from the message's (so a
+// enumerate reads a buyer's numbered list ("1.沙发…能约周日送吗 2.面膜过敏了…想退"), or a
+// message that turns to other matters ("…物流三天没动了 麻烦帮我催一下 另外被套想换成1.5米
+// 的 还有要开电子发票…"), as one message per item, in order, each with an id of its own derived from the message's (so a
 // message delivered again after a crash is split the same way and each part is still
 // recognised as seen). Read whole, the list was answered for one item, or one item's
 // request was put on every order the message named.
@@ -29,6 +35,9 @@ func (e *Engine) enumerate() Middleware {
 				return next(ctx, m)
 			}
 			parts := numberedParts(m.Text)
+			if len(parts) < 2 {
+				parts = e.distinctAsks(m.Shop, m.Text)
+			}
 			if len(parts) < 2 {
 				return next(ctx, m)
 			}
@@ -135,4 +144,83 @@ func markerAt(text string, i, n int) (at, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// asideMarks turn a message to another matter: "另外被套想换…", "还有要开发票…".
+var asideMarks = []string{"另外", "还有就是", "还有个事", "还有一个事", "还有", "顺便", "再就是", "其次"}
+
+// distinctAsks splits text at the words that turn it to another matter (asideMarks, after
+// a space or a stop) when every part says enough and each asks something of its own: read
+// alone, the parts are none of them a greeting, a grievance or a withdrawal, and no two are
+// read the same. Otherwise nil: "杯子碎了一个 另外盖子也裂了 想退款" is one matter told
+// in two breaths, and "还有货吗" asks for stock.
+func (e *Engine) distinctAsks(shop, text string) []string {
+	if utf8.RuneCountInString(text) < 2*minAsideRunes+4 {
+		return nil
+	}
+	var parts []string
+	rest := text
+	for len(parts) < maxParts-1 {
+		at, mark := -1, ""
+		for _, w := range asideMarks {
+			i := 0
+			for i < len(rest) {
+				j := strings.Index(rest[i:], w)
+				if j < 0 {
+					break
+				}
+				j += i
+				if j > 0 && (at < 0 || j < at) && asideAt(rest, j, w) {
+					at, mark = j, w
+					break
+				}
+				i = j + len(w)
+			}
+		}
+		if at < 0 {
+			break
+		}
+		parts = append(parts, rest[:at])
+		rest = rest[at+len(mark):]
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	parts = append(parts, rest)
+	seen := map[string]bool{}
+	for k, p := range parts {
+		p = strings.TrimFunc(p, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+		if utf8.RuneCountInString(p) < minAsideRunes {
+			return nil
+		}
+		r := e.read(shop, p)
+		switch l := string(r.Label); {
+		case r.Label == intents.Greeting || r.Label == intents.Complaint || r.Label == intents.Cancel || seen[l]:
+			return nil
+		case defect(r.Slots.Reason) && (!r.Label.OpensCase() || r.Guess):
+			return nil // a problem told, whose remedy the next words may name
+		default:
+			seen[l] = true
+		}
+		parts[k] = p
+	}
+	return parts
+}
+
+// asideAt reports whether mark w at byte j of text turns to another matter: after a space
+// or a stop, and not "还有货", "还有没有", "还有吗" (asking for stock or whether there is more).
+func asideAt(text string, j int, w string) bool {
+	prev, _ := utf8.DecodeLastRuneInString(text[:j])
+	if !unicode.IsSpace(prev) && !unicode.IsPunct(prev) {
+		return false
+	}
+	after := text[j+len(w):]
+	if w == "还有" {
+		for _, no := range []string{"货", "没有", "吗", "么", "多少", "几", "库存", "现货", "别的", "其他"} {
+			if strings.HasPrefix(strings.TrimSpace(after), no) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aftersale/aftersale/intents"
 )
 
 func TestNumberedParts(t *testing.T) {
@@ -44,4 +46,24 @@ func FuzzNumberedParts(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDistinctAsks(t *testing.T) {
+	e := &Engine{classify: intents.Default()}
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"物流三天没动了 麻烦帮我催一下 另外被套想换成1.5米的 还有要开电子发票 抬头是某某科技有限公司",
+			[]string{"物流三天没动了 麻烦帮我催一下", "被套想换成1.5米的", "要开电子发票 抬头是某某科技有限公司"}},
+		{"杯子收到碎了一个 另外盖子也裂了 想退款", nil},    // one matter, two breaths
+		{"这款保温杯还有货吗 想买两个送人 什么时候能发", nil}, // 还有货: stock
+		{"谢谢你啊 另外祝你们生意兴隆 越来越好", nil},     // greetings
+		{"四件套什么时候发货啊 另外能开发票吗", []string{"四件套什么时候发货啊", "能开发票吗"}},
+	} {
+		got := e.distinctAsks("", tc.text)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("distinctAsks(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
 }

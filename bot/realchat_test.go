@@ -2632,3 +2632,20 @@ func TestLateDeliveryQuestionKeepsItsWords(t *testing.T) {
 		}
 	}
 }
+
+// One message that turns to other matters ("…麻烦帮我催一下 另外被套想换成1.5米的 还有要
+// 开电子发票 抬头是…") is read matter by matter: the tracking, the exchange on that order,
+// the invoice to the merchant — it got the tracking alone (trial 10).
+func TestMessageWithThreeMatters(t *testing.T) {
+	const sheets = "4705290012345678901"
+	h := newHarness(t)
+	got := h.say(buyer, "你好 我上周买的四件套 订单"+sheets+" 物流三天没动了 麻烦帮我催一下 另外被套想换成1.5米的 还有要开电子发票 抬头是上海某某科技有限公司")
+	mustContain(t, got, "YT7512345678901", "A1", "Q1")
+	if c := h.mustCase("A1"); c.Intent != "exchange" || c.OrderID != sheets {
+		t.Fatalf("A1 %s on %q, want exchange on %s", c.Intent, c.OrderID, sheets)
+	}
+	mustContain(t, h.transcript("Q1"), "要开电子发票")
+	if tr := joined(h.transcript("A1")); strings.Contains(tr, "发票") {
+		t.Fatalf("A1 transcript holds the invoice: %q", tr)
+	}
+}
