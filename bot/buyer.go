@@ -622,6 +622,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		sess.Intent, sess.Asked, sess.StatusAsk = label, true, true
 		return e.answer(ctx, m, "status_ask_order", Data{Intent: intentName(string(label))})
 	}
+	if target == nil && needsOrder(label) && orderID != "" && asksEarlier(m.Text) && len(view.Live()) == 0 && !sess.Intent.OpensCase() {
+		// "亲 我的退款怎么还没到啊 都好几天了 <订单号>" with no case here: passed on for the
+		// merchant to look into (case_opened_status), not "已为您登记退款" as if the buyer
+		// had asked for one now.
+		sess.StatusAsk = true
+	}
 	switch {
 	case target != nil && (target.State == cases.StateResolved || target.State == cases.StateRejected) && defect(res.Slots.Reason) &&
 		!asksStatus(m.Text, label) && !res.Escalation && (!label.OpensCase() || label == intents.Complaint || related(label, target.Intent)):
@@ -682,9 +688,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "那钱能马上退回吗" after the buyer withdrew the case: a question, not the request
 		// again — asked once before a new case opens and the merchant hears of it.
 		return e.confirm(ctx, m, sess, label)
-	case needsOrder(label) && target != nil && string(label) == target.Intent && target.State != cases.StateCancelled:
+	case needsOrder(label) && target != nil && string(label) == target.Intent && target.State != cases.StateCancelled &&
+		(target.State != cases.StateClosed || !e.misread(ctx, target)):
 		// The same request after the case ended (refused, approved, closed): the merchant
-		// decides on it, on the same case. A different request is a new one.
+		// decides on it, on the same case. A different request is a new one. A case closed
+		// as a misreading was never this request: asked now, it is a new one (it went on
+		// the closed case, off the merchant's list, where 同意 is refused).
 		return e.followUp(ctx, m, sess, target)
 	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && asks(m.Text):
 		// A question about the live case's process ("寄回地址是哪个" during an exchange):
@@ -2317,6 +2326,23 @@ func unlessDelivered(text string) bool {
 			if (rest[j] == '就' || rest[j] == '再') && strings.ContainsRune(string(rest[j:]), '退') {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// misread reports whether the merchant closed case c as a misreading (误判) or merged it
+// into another (合并): it was never a request of its own. A store error reads as not.
+func (e *Engine) misread(ctx context.Context, c *cases.Case) bool {
+	evs, err := e.store.Events(ctx, c.Shop, c.ID)
+	if err != nil {
+		return false
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind == cases.EventState && evs[i].To == cases.StateClosed {
+			// (The event reads "from→to note".)
+			_, note, _ := strings.Cut(evs[i].Text, " ")
+			return strings.HasPrefix(note, "误判") || strings.HasPrefix(note, "并入")
 		}
 	}
 	return false

@@ -2649,3 +2649,33 @@ func TestMessageWithThreeMatters(t *testing.T) {
 		t.Fatalf("A1 transcript holds the invoice: %q", tr)
 	}
 }
+
+// A case the merchant closed as a misreading was never that request: the buyer asking for
+// it now opens it (it went on the closed case, off the list, where 同意 is refused).
+func TestRequestAfterAMisreadingIsNew(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "亲 我的退款怎么还没到啊 都好几天了 "+cupOrder)
+	h.say(merchant, "A1 误判 物流")
+	mustContain(t, h.say(buyer, "杯子我不要了 退款吧"), "A2")
+	if c := h.mustCase("A2"); c.Intent != "refund" || c.OrderID != cupOrder || !c.State.Live() {
+		t.Fatalf("A2 %s on %q %s", c.Intent, c.OrderID, c.State)
+	}
+	// A neutral close stands: the same request again goes to the merchant on it.
+	h = newHarness(t)
+	h.say(buyer, "杯子不要了 退款 "+cupOrder)
+	h.say(merchant, "A1 关闭 已电话沟通")
+	mustContain(t, h.say(buyer, "杯子我不要了 退款吧"), "A1")
+}
+
+// "我的退款怎么还没到啊 都好几天了 <订单号>" with no case here is passed on to be looked
+// into, not "已为您登记退款" as if the buyer asked for a refund now.
+func TestRefundChaseWithTheOrderInOneMessage(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "亲 我的退款怎么还没到啊 都好几天了 "+cupOrder)
+	mustContain(t, got, "已转告店主查看", "A1")
+	for _, r := range got {
+		if strings.Contains(r, "已为您登记") {
+			t.Fatalf("a chase told as a new request: %q", r)
+		}
+	}
+}
