@@ -628,6 +628,9 @@ func sentBack(events []cases.Event) string {
 // waybill in d is logged on the case.
 func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.Case, kind, key string, d Data) ([]cases.Reply, error) {
 	words := pendingWords(sess.Pending, m.Text)
+	if kind == cases.AlertGoodsBack {
+		words = m.Text // the message with the waybill: the alert quoted the lines before it
+	}
 	sess.Recent = nil
 	sess.Pending, sess.Intent = nil, ""
 	return e.do(ctx, m, func(t *turn) error {

@@ -2679,3 +2679,24 @@ func TestRefundChaseWithTheOrderInOneMessage(t *testing.T) {
 		}
 	}
 }
+
+// The 买家已寄回 alert quotes the message with the waybill, not the lines before it
+// ("税号… 开个发票 / 寄回地址发我一下", trial 10).
+func TestGoodsBackAlertQuotesTheWaybillMessage(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子有裂缝 退货 "+cupOrder)
+	h.say(merchant, "A1 同意")
+	h.say(buyer, "税号91310000MA1XXXXX 开个发票")
+	h.say(buyer, "寄回地址发我一下")
+	h.fire()
+	h.takeAlerts()
+	h.say(buyer, "已经寄回了 顺丰SF1234567890123")
+	h.fire()
+	got := h.firedTexts()
+	mustContain(t, got, "【买家已寄回 A1】", "已经寄回了 顺丰SF1234567890123")
+	for _, a := range got {
+		if strings.Contains(a, "税号") {
+			t.Fatalf("goods-back alert quotes other lines: %q", a)
+		}
+	}
+}
