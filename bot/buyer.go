@@ -390,7 +390,16 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// 没有进行中的售后单".
 		sess.Menu = nil
 		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
+	case label == intents.Greeting && remedyMenuOpen(&sess):
+		// "😭", "好的" to the remedies: no answer to them, and no reason to forget the
+		// question (or the problem it was about) either.
 	default:
+		if remedyMenuOpen(&sess) && label.OpensCase() {
+			// "有一个杯口磕了个小缺口" got the remedies; "不想退 太麻烦了 补偿点钱就行" names
+			// one in words: the problem is this request's description (the case held only
+			// the last line, and the merchant agreed to money without knowing why).
+			sess.keep(sess.MenuText)
+		}
 		sess.Menu = nil
 	}
 	if label == intents.Complaint && !res.Escalation && !angry(m.Text) && sess.Intent.OpensCase() && sess.Intent != intents.Complaint && sess.OrderID == "" {

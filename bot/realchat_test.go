@@ -2700,3 +2700,16 @@ func TestGoodsBackAlertQuotesTheWaybillMessage(t *testing.T) {
 		}
 	}
 }
+
+// A remedy named in words after the remedies were offered ("有一个杯口磕了个小缺口", "😭",
+// "不想退 太麻烦了 补偿点钱就行 <订单号>") keeps the problem as the request's description —
+// the case held only the last line, and the merchant agreed to money without knowing why.
+func TestRemedyInWordsKeepsTheProblem(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "有一个杯口磕了个小缺口"), "1. 退款")
+	h.say(buyer, "😭")
+	mustContain(t, h.say(buyer, "不想退 太麻烦了 补偿点钱就行 "+cupOrder), "A1")
+	mustContain(t, h.transcript("A1"), "有一个杯口磕了个小缺口")
+	h.fire()
+	mustContain(t, h.firedTexts(), "杯口磕了个小缺口")
+}
