@@ -2713,3 +2713,31 @@ func TestRemedyInWordsKeepsTheProblem(t *testing.T) {
 	h.fire()
 	mustContain(t, h.firedTexts(), "杯口磕了个小缺口")
 }
+
+// 价保 on goods bought ("买了三天就降了50 能给我价保吗") is a refund of the difference, named
+// so for the buyer and the merchant, with no photo asked; the policy asked before buying
+// ("价保多久", "买了以后降价能保价吗") and insured shipping ("保价吗 贵重的怕丢") open nothing.
+func TestPriceProtection(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "买了三天就降了50 能给我价保吗 订单"+cupOrder)
+	mustContain(t, got, "价保退差价", "A1")
+	for _, r := range got {
+		if strings.Contains(r, "照片") {
+			t.Fatalf("a photo asked for a price drop: %q", r)
+		}
+	}
+	if c := h.mustCase("A1"); c.Intent != "refund" || c.OrderID != cupOrder {
+		t.Fatalf("A1 %s on %q", c.Intent, c.OrderID)
+	}
+	h.fire()
+	mustContain(t, h.firedTexts(), "价保退差价")
+	for _, text := range []string{"价保多久", "买了以后降价能保价吗 想现在下单", "保价吗 贵重的怕丢"} {
+		h := newHarness(t)
+		h.say(buyer, text)
+		for _, c := range h.liveCases() {
+			if c.Intent == "refund" {
+				t.Fatalf("%q opened refund %s", text, c.ID)
+			}
+		}
+	}
+}

@@ -659,3 +659,25 @@ func BenchmarkLoadModel(b *testing.B) {
 		}
 	}
 }
+
+func TestPriceProtectionRule(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want Label
+	}{
+		{"上周买的 今天降了30 我要价保", Refund},
+		{"刚买完就便宜了20块 申请保价", Refund},
+		{"能退差价吗 昨天买的今天降价了", Refund},
+		{"价保几天", Other},
+		{"你们支持价保吗 怕双十一更便宜", Other},
+		{"保价吗 贵重的我怕丢", Other},
+	} {
+		r := Classify(tc.text)
+		if r.Label != tc.want {
+			t.Errorf("Classify(%q) = %s, want %s", tc.text, r.Label, tc.want)
+		}
+		if tc.want == Refund && r.Slots.Reason != ReasonPriceDrop {
+			t.Errorf("Classify(%q) reason %q, want %q", tc.text, r.Slots.Reason, ReasonPriceDrop)
+		}
+	}
+}

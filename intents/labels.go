@@ -94,10 +94,14 @@ func labelIndex(l Label) int {
 // the board and reports. This is the one place these names are kept; an unknown label is
 // returned as it is.
 // ChineseFor is the request's name for a reason: an exchange for a missing item is a 补发
-// (reship the missing part), which buyers and merchants call by that name, not a swap.
+// (reship the missing part), which buyers and merchants call by that name, not a swap; a
+// refund of a price drop is 价保退差价.
 func (l Label) ChineseFor(r Reason) string {
 	if l == Exchange && r == ReasonMissingPart {
 		return "补发"
+	}
+	if l == Refund && r == ReasonPriceDrop {
+		return "价保退差价"
 	}
 	return l.Chinese()
 }
@@ -143,4 +147,7 @@ const (
 	ReasonSize           Reason = "size"
 	ReasonNoReason       Reason = "no_reason"
 	ReasonLate           Reason = "late"
+	// ReasonPriceDrop is 价保: the price fell after buying and the difference is asked
+	// back (DESIGN.md, refund: 退差价).
+	ReasonPriceDrop Reason = "price_drop"
 )

@@ -51,6 +51,8 @@ type lexiconTables struct {
 	retractV   []pattern // verbs of withdrawing: 撤销 …
 	retractP   []pattern // phrases of withdrawing: 取消退款 …
 	cancelsOrd []pattern
+	// priceProtect, priceDrop, priceAsk and priceBefore read a 价保 request (rules.go).
+	priceProtect, priceDrop, priceAsk, priceBefore []pattern
 	// 取消 a few characters before what it withdraws ("取消一下我的退款申请"); an order
 	// named first makes it 取消订单 (a refund).
 	cancelVerb  pattern
@@ -114,6 +116,12 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.cancelVerb = newPattern("取消")
 	lx.cancelled = patterns("申请", "退款", "退货", "换货", "售后", "投诉", "维修")
 	lx.orderWords = patterns("订单", "单子", "这单", "那单", "下单")
+	lx.priceProtect = patterns("价保", "保价", "差价")
+	lx.priceDrop = patterns("降价", "降了", "便宜了", "变便宜", "少了", "跌了")
+	lx.priceAsk = patterns("我要", "申请", "给我", "帮我", "退差价", "补差价", "返差价", "退我")
+	// Before buying, or about the policy: "买了以后降价能保价吗 想现在下单", "价保几天".
+	lx.priceBefore = patterns("以后", "如果", "万一", "怕", "会不会", "还没买", "先问问", "想买", "下单前", "几天", "多久",
+		"支持", "有没有", "有价保", "怎么申请", "在哪", "顺丰", "快递", "丢")
 	lx.cancelsOrd = patterns("取消订单", "订单取消", "取消这单", "这单取消", "取消这个订单", "取消下单",
 		"取消一下订单", "单子取消", "取消单子")
 	// Giving up on the goods and asking for the money, not withdrawing a request
@@ -178,6 +186,7 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 			"有股味", "有味道", "异味", "味道很大", "味很大", "很臭", "发霉", "长毛了", "变质", "过期",
 			"过敏了", "起疹子", "红疙瘩", "烂脸", "拉肚子", "歪的", "歪了", "是歪", "松动", "脱线", "掉漆"}},
 		{ReasonLate, []string{"还没发货", "不发货", "迟迟", "太慢", "超时", "一直没到", "还没到", "没收到", "这么慢", "好慢"}},
+		{ReasonPriceDrop, []string{"价保", "保价", "差价", "降价了"}},
 		{ReasonNoReason, []string{"无理由", "不想要", "不喜欢", "拍错", "买错", "不要了", "拍多", "买多", "不需要了"}},
 	} {
 		for _, w := range g.words {

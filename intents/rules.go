@@ -25,6 +25,9 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if anyUnnegated(t, lx, lx.cancelsOrd) {
 		return Refund, true
 	}
+	if priceProtection(t, lx) {
+		return Refund, true // 价保: the difference back (DESIGN.md, refund: 退差价)
+	}
 	if anyUnnegated(t, lx, lx.refundReq) {
 		if anyUnnegated(t, lx, lx.sendsBack) {
 			return Return, true // "退掉吧 我寄回": the goods go back
@@ -219,4 +222,13 @@ func negatedAt(t *normText, lx *lexiconTables, i int) bool {
 		return !(i-2 >= from && t.r[i-2] == '要')
 	}
 	return false
+}
+
+// priceProtection reports a 价保 request on goods bought: 价保, 保价 or 差价 with the price
+// fallen ("这单降了80元 可以价保吗") or asked for ("我要保价", "申请价保"), and nothing of
+// buying later or of the policy ("买了以后降价能保价吗", "价保几天") or of insured shipping
+// ("保价吗 贵重的我怕丢").
+func priceProtection(t *normText, lx *lexiconTables) bool {
+	return anyUnnegated(t, lx, lx.priceProtect) && (anyUnnegated(t, lx, lx.priceDrop) || anyUnnegated(t, lx, lx.priceAsk)) &&
+		!anyUnnegated(t, lx, lx.priceBefore)
 }
