@@ -260,7 +260,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			sess.OrderID = slots.OrderID
 		}
 		return e.question(ctx, m, &sess)
-	case res.Label == intents.Logistics && len(view.Live()) == 0 && swapShipping(m.Text):
+	case (res.Label == intents.Logistics || res.Label == intents.Other || res.Unclear) && len(view.Live()) == 0 && swapShipping(m.Text):
 		// "我这个换货到底什么时候发出来": when the replacement of an exchange goes out —
 		// asked about that exchange, not the shop's general ship-by promise.
 		label = intents.Exchange

@@ -9,6 +9,7 @@ import (
 	"github.com/aftersale/aftersale/adapters"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/notify"
 )
 
@@ -2739,5 +2740,21 @@ func TestPriceProtection(t *testing.T) {
 				t.Fatalf("%q opened refund %s", text, c.ID)
 			}
 		}
+	}
+}
+
+// "我那个换货到底什么时候能好" with no case here asks about an exchange (it got "没太明白"
+// and a menu); "你们这回答得牛头不对马嘴" is a grievance about the service.
+func TestExchangeChaseAndServiceGrievance(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "我那个换货到底有没有货啊")
+	mustContain(t, got, "换货", "订单号")
+	for _, r := range got {
+		if strings.Contains(r, "没太明白") {
+			t.Fatalf("exchange chase got %q", r)
+		}
+	}
+	if !intents.Grieves("你们这回答得牛头不对马嘴") || !intents.Grieves("这不扯淡嘛") {
+		t.Fatal("service grievances not read")
 	}
 }

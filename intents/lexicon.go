@@ -148,7 +148,7 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// A grievance against the shop or its service, not only a faulty item (Result.Grievance).
 	lx.grievances = patterns("破店", "垃圾", "什么玩意", "不理人", "没人理", "没人管", "态度", "骗子", "骗人", "欺骗", "坑人",
 		"坑爹", "差劲", "恶心", "无语", "服了", "气死", "黑店", "太差了", "忽悠", "敷衍", "耍我", "搞什么", "什么服务", "投诉",
-		"管不管", "到底管")
+		"管不管", "到底管", "扯淡", "答非所问", "牛头不对马嘴", "不靠谱", "太坑")
 	// Harm to the buyer's health or safety from the goods: the merchant hears it at once as
 	// a grievance, whatever remedy follows (a hospital visit is no refund-or-exchange
 	// menu). Not 过敏 alone: a mask that irritates is the everyday refund, and "会不会中毒"
