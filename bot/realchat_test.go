@@ -2754,7 +2754,7 @@ func TestExchangeChaseAndServiceGrievance(t *testing.T) {
 			t.Fatalf("exchange chase got %q", r)
 		}
 	}
-	if !intents.Grieves("你们这回答得牛头不对马嘴") || !intents.Grieves("这不扯淡嘛") {
+	if !intents.Grieves("你们这回答得牛头不对马嘴") || !intents.Grieves("真是扯淡 问了半天") {
 		t.Fatal("service grievances not read")
 	}
 }
