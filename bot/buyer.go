@@ -1580,6 +1580,11 @@ func (e *Engine) chatText(ctx context.Context, m Message, sess *session, text st
 
 // request handles refund, return, exchange and repair: the order number is needed.
 func (e *Engine) request(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
+	if label == intents.Return && sess.Reason == intents.ReasonLate {
+		// "15天了还没发货 … 我申请退货": nothing came to send back — the money is the
+		// request (DESIGN.md, refund: 没收到, 不想要了还没发货).
+		label = intents.Refund
+	}
 	again := sess.Intent == label && sess.Asked
 	sess.Intent = label
 	if sess.OrderID == "" {
@@ -1624,6 +1629,10 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	case order.Status == adapters.OrderClosed:
 		sess.OrderID = ""
 		return e.answer(ctx, m, "order_closed", Data{OrderID: order.ID})
+	case order.Status == adapters.OrderPaid && label == intents.Return:
+		// Not shipped yet: nothing to send back, so the money alone (仅退款).
+		label = intents.Refund
+		sess.Intent = label
 	}
 	return e.openOrUpdate(ctx, m, sess, label, sess.OrderID)
 }

@@ -2758,3 +2758,17 @@ func TestExchangeChaseAndServiceGrievance(t *testing.T) {
 		t.Fatal("service grievances not read")
 	}
 }
+
+// A return asked for goods that never came ("半个月了还没发货 不要了 我申请退货") or on an
+// order not shipped yet is a refund: there is nothing to send back (DESIGN.md, refund).
+func TestReturnOfGoodsNotShippedIsARefund(t *testing.T) {
+	const paid = "4705291198765432100" // paid, not shipped
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "保温杯不想要了 我要退货 "+paid), "A1")
+	if c := h.mustCase("A1"); c.Intent != "refund" {
+		t.Fatalf("A1 intent %s on an unshipped order, want refund", c.Intent)
+	}
+	h = newHarness(t)
+	h.say(buyer, "半个月了还没发货")
+	mustContain(t, h.say(buyer, "不要了 我申请退货"), "退款")
+}
