@@ -1761,8 +1761,10 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if err := t.foldAside(sess, c); err != nil {
 			return err
 		}
-		if err := t.foldLeadIn(c); err != nil {
-			return err
+		if m.part <= 1 { // (a sibling item of a list is a matter of its own, not this one's lead-in)
+			if err := t.foldLeadIn(c); err != nil {
+				return err
+			}
 		}
 		if err := t.tx.QueueJob(cases.Job{Shop: shop.ID, CaseID: c.ID, Kind: cases.JobOpenCase}); err != nil {
 			return err
@@ -1903,6 +1905,12 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		// whatever our copy of it says), the buyer says not — showing it again helps
 		// nobody; the merchant checks with the courier.
 		return merchant("", Data{})
+	case order.Status == adapters.OrderShipped && chasesCourier(m.Text, asked):
+		// "物流三天没动了 麻烦帮我催一下": where it is, and the merchant asked to chase the
+		// courier — only the tracking answered it, and nobody chased.
+		sess.Tracked = order.ID
+		return merchant("logistics_chase", Data{OrderID: order.ID, Courier: order.Courier,
+			TrackingNo: order.TrackingNo, Logistics: order.Logistics})
 	case order.Status == adapters.OrderShipped || order.Status == adapters.OrderDelivered:
 		sess.Tracked = order.ID
 		return e.answer(ctx, m, "logistics_shipped", Data{OrderID: order.ID, Courier: order.Courier,
@@ -1952,6 +1960,17 @@ func (e *Engine) refundBefore(ctx context.Context, m Message, orderID string) *c
 		}
 	}
 	return nil
+}
+
+// chasesCourier reports a buyer asking the shop to chase a parcel that has stopped moving
+// ("物流三天没动了 麻烦帮我催一下"), in text or in the words of the delivery question it
+// answers.
+func chasesCourier(text string, asked []said) bool {
+	all := text
+	for _, s := range asked {
+		all += " " + s.Text
+	}
+	return mentions(all, "催") && mentions(all, "没动", "不动", "没更新", "不更新", "停了", "卡住", "卡在", "好几天", "几天了", "天没")
 }
 
 // notReceivedWords say the parcel never reached the buyer.

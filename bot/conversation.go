@@ -262,7 +262,7 @@ func asksStatus(text string, label intents.Label) bool {
 // yesNo reads a reply to a yes/no question: 1 or a yes, 2 or a no; ok is false for
 // anything else, which is then read as a message of its own.
 func yesNo(text string) (yes, ok bool) {
-	t := unrepeated(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，, "))
+	t := unrepeated(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，,"))
 	switch t {
 	case "1", "１", "是", "是的", "对", "对的", "嗯", "嗯嗯", "恩", "好", "好的", "要", "确认", "确定", "没错", "是啊", "对啊", "yes", "ok", "OK":
 		return true, true
@@ -313,7 +313,7 @@ var ackWords = []string{"好的", "好滴", "好嘞", "好吧", "嗯嗯", "嗯",
 
 // acknowledges reports a short OK ("好的", "嗯嗯", "收到", "那好吧", "好的 等下拍").
 func acknowledges(text string) bool {
-	t := unrepeated(strings.ToLower(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，, ")))
+	t := unrepeated(strings.ToLower(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，,")))
 	bare := strings.TrimRight(t, "。.!！~～ 啊呀哈哦呢啦了吧😊🙂")
 	// "没有了。", "这还差不多👍": the phrase, its 了 kept, without the stops and emoji after it.
 	stopped := strings.TrimRightFunc(t, func(r rune) bool {

@@ -2772,3 +2772,19 @@ func TestReturnOfGoodsNotShippedIsARefund(t *testing.T) {
 	h.say(buyer, "半个月了还没发货")
 	mustContain(t, h.say(buyer, "不要了 我申请退货"), "退款")
 }
+
+// "物流三天没动了 麻烦帮我催一下" on a shipped order: where it is, and the merchant asked to
+// chase the courier (only the tracking answered it, and nobody chased — trial 10).
+func TestChaseAStalledParcel(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "订单4705290012345678901 物流三天没动了 麻烦帮我催一下")
+	mustContain(t, got, "YT7512345678901", "催", "Q1")
+	h.fire()
+	mustContain(t, h.firedTexts(), "【待回复 Q1】", "麻烦帮我催一下")
+	// Asking where it is, without asking to chase, is answered by the tracking alone.
+	h = newHarness(t)
+	h.say(buyer, "订单4705290012345678901 到哪了")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("a delivery question made %d items", n)
+	}
+}

@@ -18,6 +18,7 @@ func replyFields() map[string][]string {
 		"case_updated":          {"CaseID", "Intent"},
 		"complaint_opened":      {"CaseID", "Deadline"},
 		"logistics_shipped":     {"OrderID", "Courier", "TrackingNo", "Logistics"},
+		"logistics_chase":       {"OrderID", "Courier", "TrackingNo", "Logistics", "CaseID", "Deadline", "Left"},
 		"logistics_unshipped":   {"OrderID"},
 		"unshipped_refunding":   {"OrderID", "CaseID"},
 		"unshipped_refunded":    {"OrderID", "CaseID"},
