@@ -1580,7 +1580,9 @@ func (e *Engine) chatText(ctx context.Context, m Message, sess *session, text st
 
 // request handles refund, return, exchange and repair: the order number is needed.
 func (e *Engine) request(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
-	if label == intents.Return && sess.Reason == intents.ReasonLate {
+	if label == intents.Return && (sess.Reason == intents.ReasonLate || slices.ContainsFunc(sess.Pending, func(p said) bool {
+		return p.Media == "" && e.read(m.Shop, p.Text).Slots.Reason == intents.ReasonLate
+	})) {
 		// "15天了还没发货 … 我申请退货": nothing came to send back — the money is the
 		// request (DESIGN.md, refund: 没收到, 不想要了还没发货).
 		label = intents.Refund
