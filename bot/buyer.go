@@ -1750,9 +1750,11 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if err := t.tx.OpenCase(c, shop.Policy(string(label))); err != nil {
 			return err
 		}
-		if orderID != "" && sess.Bind == orderID {
-			// The first buyer to act on an order with nothing to prove it by owns it.
-			if err := t.tx.AddOrderOwner(shop.ID, orderID, m.From, "first"); err != nil {
+		if orderID != "" && t.e.verifyOwner {
+			// The first buyer to open a case on an order nobody owns yet owns it, by
+			// whichever path the case opened (an order sent to the remedy menu and a
+			// request after it left a trial buyer's order to the next buyer who named it).
+			if _, err := t.tx.BindFirst(shop.ID, orderID, m.From); err != nil {
 				return err
 			}
 		}

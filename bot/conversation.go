@@ -890,10 +890,10 @@ func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *c
 }
 
 // bindOrder puts orderID on the buyer's case c that had none, logged; an order nobody has
-// used yet (sess.Bind) becomes this buyer's, so their own case's order stays theirs.
+// used yet becomes this buyer's, so their own case's order stays theirs.
 func (t *turn) bindOrder(sess *session, c *cases.Case, orderID string) error {
-	if sess.Bind == orderID {
-		if err := t.tx.AddOrderOwner(c.Shop, orderID, c.Buyer, "first"); err != nil {
+	if t.e.verifyOwner {
+		if _, err := t.tx.BindFirst(c.Shop, orderID, c.Buyer); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -284,6 +285,32 @@ func TestOrderOwnership(t *testing.T) {
 		if err != nil || owner != c.owner || owned != c.owned {
 			t.Errorf("OrderOwnership(%s, %s, %s) = %v, %v, %v; want %v, %v", c.shop, c.order, c.buyer, owner, owned, err, c.owner, c.owned)
 		}
+	}
+}
+
+// BindFirst binds an order nobody owns to the buyer, and no other buyer after that.
+func TestBindFirst(t *testing.T) {
+	s := MustOpenStore(t, newClock())
+	ctx := context.Background()
+	var got []bool
+	err := s.Update(ctx, func(tx *cases.Tx) error {
+		for _, b := range []string{"b1", "b2", "b1"} {
+			ok, err := tx.BindFirst("demo", "9", b)
+			if err != nil {
+				return err
+			}
+			got = append(got, ok)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []bool{true, false, false}) {
+		t.Fatalf("BindFirst b1, b2, b1 = %v, want true, false, false", got)
+	}
+	if owner, _, _ := s.OrderOwnership(ctx, "demo", "9", "b2"); owner {
+		t.Fatal("b2 owns an order b1 was bound to first")
 	}
 }
 

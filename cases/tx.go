@@ -593,3 +593,17 @@ func (tx *Tx) AddOrderOwner(shop, orderID, buyer, how string) error {
 	}
 	return nil
 }
+
+// BindFirst makes buyer the owner of orderID ("first") when the order has no owner yet,
+// and reports whether it did: the first buyer to open a case on an order nobody can be
+// proved to own keeps it, whichever path the case opened by.
+func (tx *Tx) BindFirst(shop, orderID, buyer string) (bool, error) {
+	res, err := tx.exec(`INSERT INTO order_owners (shop, order_id, buyer, how, at)
+		SELECT ?, ?, ?, 'first', ? WHERE NOT EXISTS (SELECT 1 FROM order_owners WHERE shop = ? AND order_id = ?)`,
+		shop, orderID, buyer, ms(tx.now), shop, orderID)
+	if err != nil {
+		return false, fmt.Errorf("bind order %s: %w", orderID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
