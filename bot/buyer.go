@@ -1792,6 +1792,9 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		e.log.Info("case handled", "shop", shop.ID, "case_id", c.ID, "intent", c.Intent)
 		sess.Intent, sess.Reason, sess.AmountFen, sess.Pending, sess.CaseID, sess.Asked = "", "", 0, nil, c.ID, false
 		sess.StatusAsk = false
+		// A menu open before is answered by the case (the order number sent next went to
+		// "您希望怎么处理" instead of onto the complaint that had just opened).
+		sess.Menu, sess.MenuText, sess.MenuAgain = nil, "", 0
 		sess.Recent = nil // what was read into the case is not read again with the next burst
 	}
 	return replies, err

@@ -2788,3 +2788,21 @@ func TestChaseAStalledParcel(t *testing.T) {
 		t.Fatalf("a delivery question made %d items", n)
 	}
 }
+
+// The order number sent right after a grievance opened a complaint goes on that complaint
+// (it went to the remedy menu still open, "您希望怎么处理"), and the remedy asked next turns
+// the complaint into it: one case on the buyer's order, which is hers (trial 11).
+func TestOrderAfterAComplaintOpenedFromTheMenu(t *testing.T) {
+	const sheets = "4705290012345678901"
+	h := newHarness(t)
+	h.say(buyer, "你们家物流也太慢了吧")
+	h.say(buyer, "五天了还在广州")
+	mustContain(t, h.say(buyer, "什么破店"), "A1")
+	mustContain(t, h.say(buyer, "订单"+sheets), "A1")
+	h.say(buyer, "算了不想等了 直接给我退款吧")
+	live := h.liveCases()
+	if len(live) != 1 || live[0].Intent != "refund" || live[0].OrderID != sheets {
+		t.Fatalf("live cases %+v, want one refund on %s", live, sheets)
+	}
+	mustContain(t, h.say("路人乙", "书架少了两颗螺丝 "+sheets), "其他账号")
+}
