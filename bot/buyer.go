@@ -1774,7 +1774,12 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			return err
 		}
 		key := "case_opened"
+		harm := label == intents.Complaint && slices.ContainsFunc(append(sess.Pending, said{Text: m.Text}), func(p said) bool { return intents.Harms(p.Text) })
 		switch {
+		case harm:
+			// "孩子吃了拉肚子 现在在医院": their health first, and no photo of the goods
+			// asked for now.
+			key = "complaint_harm"
 		case label == intents.Complaint:
 			key = "complaint_opened"
 		case sess.StatusAsk:
@@ -1783,7 +1788,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if err := t.say(key, Data{CaseID: c.ID, Intent: label.ChineseFor(sess.Reason), OrderID: orderID, Deadline: c.Deadline}); err != nil {
 			return err
 		}
-		if wantsPhoto(sess.Reason) && !hasMedia(sess.Pending) {
+		if wantsPhoto(sess.Reason) && !hasMedia(sess.Pending) && !harm {
 			return t.say("ask_photo", Data{Intent: label.ChineseFor(sess.Reason)})
 		}
 		return nil
@@ -2363,6 +2368,12 @@ func unlessDelivered(text string) bool {
 	for _, w := range []string{"不发", "没发", "不到", "没到", "不送", "没送", "不给我发"} {
 		i := strings.Index(text, w)
 		if i < 0 {
+			continue
+		}
+		if strings.HasPrefix(w, "没") && !mentions(text, "今天", "明天", "后天", "今晚", "晚上", "下午", "周", "号", "点前", "小时", "天内", "再") {
+			// "保温杯还没发的话就不要了 帮我退了吧": if it has not shipped yet — which it
+			// may not have — the refund, now; only a time to come makes it a threat
+			// ("明天还没发我就退").
 			continue
 		}
 		rest := []rune(text[i+len(w):])

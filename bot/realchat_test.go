@@ -2806,3 +2806,29 @@ func TestOrderAfterAComplaintOpenedFromTheMenu(t *testing.T) {
 	}
 	mustContain(t, h.say("路人乙", "书架少了两颗螺丝 "+sheets), "其他账号")
 }
+
+// A skin reaction with a demand for an answer ("脸上起了好多红疹子又痒又疼…我要你们给个说法")
+// is harm and a grievance: a complaint at once, told with the buyer's health first and no
+// photo of the goods asked for (it got the remedy menu; the food report got "拍一张照片").
+// "保温杯还没发的话就不要了 帮我退了吧" is a refund, not a threat on a condition.
+func TestHarmRepliesPutHealthFirst(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "用了你们家的面霜脸上起了好多红疹子又痒又疼我都不敢出门了你们这个是不是有激素啊我要你们给个说法")
+	mustContain(t, got, "身体要紧", "A1")
+	if c := h.mustCase("A1"); c.Intent != "complaint" {
+		t.Fatalf("A1 intent %s", c.Intent)
+	}
+	h = newHarness(t)
+	got = h.say(buyer, "你们家的肉松饼我家孩子吃了拉肚子 吐了两次 现在在医院")
+	mustContain(t, got, "身体要紧")
+	for _, r := range got {
+		if strings.Contains(r, "照片") {
+			t.Fatalf("a photo asked of a buyer whose child is in hospital: %q", r)
+		}
+	}
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "保温杯还没发的话就不要了 帮我退了吧 4705291198765432100"), "A1")
+	if c := h.mustCase("A1"); c.Intent != "refund" {
+		t.Fatalf("A1 intent %s, want refund", c.Intent)
+	}
+}

@@ -148,13 +148,13 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// A grievance against the shop or its service, not only a faulty item (Result.Grievance).
 	lx.grievances = patterns("破店", "垃圾", "什么玩意", "不理人", "没人理", "没人管", "态度", "骗子", "骗人", "欺骗", "坑人",
 		"坑爹", "差劲", "恶心", "无语", "服了", "气死", "黑店", "太差了", "忽悠", "敷衍", "耍我", "搞什么", "什么服务", "投诉",
-		"管不管", "到底管", "扯淡", "答非所问", "牛头不对马嘴", "不靠谱", "太坑")
+		"管不管", "到底管", "扯淡", "答非所问", "牛头不对马嘴", "不靠谱", "太坑", "给个说法", "讨个说法", "要个说法")
 	// Harm to the buyer's health or safety from the goods: the merchant hears it at once as
 	// a grievance, whatever remedy follows (a hospital visit is no refund-or-exchange
 	// menu). Not 过敏 alone: a mask that irritates is the everyday refund, and "会不会中毒"
 	// is a question before buying.
 	lx.harms = patterns("拉肚子", "腹泻", "上吐下泻", "食物中毒", "住院", "医院", "急诊", "看医生", "受伤", "烫伤",
-		"划伤", "割伤", "触电", "漏电", "着火", "起火", "冒烟", "爆炸")
+		"划伤", "割伤", "触电", "漏电", "着火", "起火", "冒烟", "爆炸", "又痒又疼", "红肿", "烂脸", "毁容")
 	// Not now: the request waits on something else the buyer asks first ("先别急着退 你们先
 	// 回答是不是正品"), so the message asks that, and opens nothing. ("先不退了 我再用用看"
 	// drops the request: a withdrawal, not this.)

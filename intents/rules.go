@@ -189,6 +189,16 @@ func Grieves(text string) bool {
 	return grieves(&t)
 }
 
+// Harms reports harm the goods did to the buyer's health or safety in text ("孩子吃了拉
+// 肚子 在医院", "脸又痒又疼"), not negated: told first, before any remedy.
+func Harms(text string) bool {
+	var t normText
+	normalize(capText(text, maxClassifyBytes), &t)
+	t.markNegation()
+	lx := lexicon()
+	return anyUnnegated(&t, lx, lx.harms)
+}
+
 // anyAt reports whether one of ps starts at rune i of t.
 func anyAt(t *normText, i int, ps []pattern) bool {
 	for k := range ps {

@@ -17,6 +17,7 @@ func replyFields() map[string][]string {
 		"case_opened":           {"CaseID", "Intent", "OrderID", "Deadline"},
 		"case_updated":          {"CaseID", "Intent"},
 		"complaint_opened":      {"CaseID", "Deadline"},
+		"complaint_harm":        {"CaseID", "Deadline"},
 		"logistics_shipped":     {"OrderID", "Courier", "TrackingNo", "Logistics"},
 		"logistics_chase":       {"OrderID", "Courier", "TrackingNo", "Logistics", "CaseID", "Deadline", "Left"},
 		"logistics_unshipped":   {"OrderID"},
