@@ -63,7 +63,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		answersUs := r.SlotOnly && r.Slots.OrderID != "" && sess.Intent.OpensCase() // the order number the bot asked for
 		if !answersUs && (!r.Label.OpensCase() || r.Label == intents.Complaint && !r.Escalation) {
 			// ("人呢" is read as a grievance: while waiting for a person it is waiting.)
-			return e.awaitPerson(ctx, m, &sess, hc, r.Slots.Phone, r.Label == intents.Human)
+			order := ""
+			if r.SlotOnly {
+				order = r.Slots.OrderID
+			}
+			return e.awaitPerson(ctx, m, &sess, hc, r.Slots.Phone, order, r.Label == intents.Human)
 		}
 	}
 	resumed, noted, err := e.resumeWaiting(ctx, m, view.Live())
@@ -526,7 +530,8 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			target = r
 		}
 	}
-	if p := personJustLeft(view.Cases, e.now()); target == nil && p != nil && orderID == "" && (needsOrder(label) || label == intents.Other) && asks(m.Text) && !e.faqAnswers(m) {
+	if p := personJustLeft(view.Cases, e.now()); target == nil && p != nil && orderID == "" && (needsOrder(label) || label == intents.Other) &&
+		(asks(m.Text) || mentions(m.Text, "刚才", "客服说", "你们说", "店主说", "老板说", "答应", "说好")) && !e.faqAnswers(m) {
 		// "那10块钱什么时候退给我" after the person the buyer talked to gave them back: about
 		// what was agreed there, which the merchant knows — not "这边还没看到您的申请记录".
 		return e.passOn(ctx, m, sess, p, cases.AlertFollowUp, "followup_person", Data{})
@@ -2032,7 +2037,7 @@ const personWaitEvery = 10 * time.Minute
 
 // awaitPerson keeps a message on the buyer's request for a person and, at most every
 // personWaitEvery, tells them by when the merchant answers.
-func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case, phone string, again bool) ([]cases.Reply, error) {
+func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case, phone, order string, again bool) ([]cases.Reply, error) {
 	// A question, hurrying ("怎么还没人回"), a ping ("有没有人啊") or the ask again ("转人工
 	// 转人工") is answered every time; other words at most every personWaitEvery.
 	tell := e.now().Sub(sess.Told) >= personWaitEvery || asks(m.Text) || urges(m.Text) || pings(m.Text) || again
@@ -2057,6 +2062,12 @@ func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *c
 				return err
 			}
 			return t.say("phone_noted", Data{CaseID: c.ID})
+		}
+		if order != "" {
+			// The order number sent while a person is awaited: said to be kept (it got
+			// no reply at all), for the person who takes over.
+			sess.OrderID = order
+			return t.say("person_order_noted", Data{CaseID: c.ID, OrderID: order})
 		}
 		if !tell {
 			return nil

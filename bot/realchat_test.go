@@ -2832,3 +2832,32 @@ func TestHarmRepliesPutHealthFirst(t *testing.T) {
 		t.Fatalf("A1 intent %s, want refund", c.Intent)
 	}
 }
+
+// From trial 11: the order number sent while a person is awaited is acknowledged and kept
+// (no reply at all); "刚才客服说补发的 是真的吧" after the person gave the buyer back goes
+// to that person (it asked for an order number for an exchange it had no record of);
+// "颜色跟图片差好多 能退不" is goods not as described, a request — not the 七天无理由
+// policy; "四件套包邮不" is the shipping answer.
+func TestTrialElevenFollowUps(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "转人工")
+	mustContain(t, h.say(buyer, cupOrder), "收到订单号 "+cupOrder, "A1")
+	mustContain(t, h.transcript("A1"), cupOrder)
+
+	h = newHarness(t)
+	h.say(buyer, "杯子裂了 转人工")
+	h.say(merchant, "A1 接管")
+	h.say(merchant, "A1 回复 亲 给您补发一个新的 不用寄回")
+	h.say(merchant, "A1 释放")
+	mustContain(t, h.say(buyer, "刚才客服说补发的 是真的吧"), "刚才接待您的店主", "A1")
+
+	h = newHarness(t)
+	got := h.say(buyer, "四件套颜色跟图片差好多 能退不")
+	mustContain(t, got, "订单号")
+	for _, r := range got {
+		if strings.Contains(r, "无理由") {
+			t.Fatalf("goods not as described answered with the no-reason policy: %q", r)
+		}
+	}
+	mustContain(t, newHarness(t).say(buyer, "四件套包邮不"), "包邮")
+}

@@ -90,6 +90,7 @@ func replyFields() map[string][]string {
 		"ask_orders":            {"Intent"},
 		"waiting_noted":         {"CaseID"},
 		"phone_noted":           {"CaseID"},
+		"person_order_noted":    {"CaseID", "OrderID"},
 		"order_menu":            {"OrderID", "Menu"},
 	}
 }
