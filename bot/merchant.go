@@ -488,7 +488,10 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		// complaint whatever the case became (DESIGN.md: a threat wins over every other
 		// label), and learning it would deafen the bot to the next buyer's threat. (Named
 		// as no request at all — "投诉你们家的快递小哥太帅了" 误判 其他 — it was no threat.)
-		if r.Escalation && label.OpensCase() && label != intents.Complaint ||
+		// Nor is a grievance against the shop ("什么破店") learned as anything but a
+		// complaint: 误判 物流 on "物流太慢了 / 五天了还在广州 / 什么破店" taught the bot that
+		// an insult asks where the parcel is.
+		if r.Escalation && label.OpensCase() && label != intents.Complaint || r.Grievance && label != intents.Complaint ||
 			r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) {
 			kept = append(kept, ev.Text)
 			continue

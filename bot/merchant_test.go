@@ -157,3 +157,18 @@ func TestTakeOverSettlesWaitingQuestions(t *testing.T) {
 		}
 	}
 }
+
+// 误判 物流 on a complaint told over several lines learns the delivery lines, not the insult
+// among them: "什么破店" was learned as 物流, and the next buyer who wrote it was asked
+// for an order number to track (trial 11).
+func TestMisreadDoesNotLearnAGrievanceAsAnotherLabel(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你们家物流也太慢了吧")
+	h.say(buyer, "五天了还在广州")
+	mustContain(t, h.say(buyer, "什么破店"), "A1")
+	h.say(merchant, "A1 误判 物流")
+	got := joined(h.say(buyer+"2", "什么破店"))
+	if strings.Contains(got, "查物流") {
+		t.Fatalf("an insult after 误判 物流 got %q", got)
+	}
+}
