@@ -490,8 +490,8 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		// as no request at all — "投诉你们家的快递小哥太帅了" 误判 其他 — it was no threat.)
 		// Nor is a grievance against the shop ("什么破店") learned as anything but a
 		// complaint: 误判 物流 on "物流太慢了 / 五天了还在广州 / 什么破店" taught the bot that
-		// an insult asks where the parcel is.
-		if r.Escalation && label.OpensCase() && label != intents.Complaint || r.Grievance && label != intents.Complaint ||
+		// an insult asks where the parcel is. (误判 其他 says there was no grievance.)
+		if r.Escalation && label.OpensCase() && label != intents.Complaint || r.Grievance && label != intents.Complaint && label != intents.Other ||
 			r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) {
 			kept = append(kept, ev.Text)
 			continue
