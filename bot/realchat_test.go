@@ -2861,3 +2861,21 @@ func TestTrialElevenFollowUps(t *testing.T) {
 	}
 	mustContain(t, newHarness(t).say(buyer, "四件套包邮不"), "包邮")
 }
+
+// Problems with the goods told with no remedy and no question ("<订单号> 杯子两个问题 1.把手
+// 有点松动 2.杯口上有划痕") get the remedies, the order kept for the one chosen — it became
+// an inbox question (trial 11). A worry is not a problem told ("我怕快递路上给压坏了").
+func TestProblemsToldGetTheRemedies(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, cupOrder+" 杯子两个问题 1.把手有点松动 2.杯口上有划痕"), "1. 退款")
+	mustContain(t, h.say(buyer, "换个新的吧"), "A1")
+	if c := h.mustCase("A1"); c.Intent != "exchange" || c.OrderID != cupOrder {
+		t.Fatalf("A1 %s on %q", c.Intent, c.OrderID)
+	}
+	h = newHarness(t)
+	for _, r := range h.say(buyer, "我怕快递路上给压坏了") {
+		if strings.Contains(r, "1. 退款") {
+			t.Fatalf("a worry got the remedies: %q", r)
+		}
+	}
+}
