@@ -2867,7 +2867,7 @@ func TestTrialElevenFollowUps(t *testing.T) {
 // an inbox question (trial 11). A worry is not a problem told ("我怕快递路上给压坏了").
 func TestProblemsToldGetTheRemedies(t *testing.T) {
 	h := newHarness(t)
-	mustContain(t, h.say(buyer, cupOrder+" 杯子两个问题 1.把手有点松动 2.杯口上有划痕"), "1. 退款")
+	mustContain(t, h.say(buyer, cupOrder+" 台灯两个问题 1.开关按了没反应要按好几下 2.灯罩上有划痕"), "1. 退款")
 	mustContain(t, h.say(buyer, "换个新的吧"), "A1")
 	if c := h.mustCase("A1"); c.Intent != "exchange" || c.OrderID != cupOrder {
 		t.Fatalf("A1 %s on %q", c.Intent, c.OrderID)
