@@ -408,6 +408,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			// one in words: the problem is this request's description (the case held only
 			// the last line, and the merchant agreed to money without knowing why).
 			sess.keep(sess.MenuText)
+			if o := e.read(m.Shop, sess.MenuText).Slots.OrderID; o != "" && slots.OrderID == "" && sess.OrderID == "" {
+				sess.OrderID = o // the order the problem was told with ("<订单号> 台灯两个问题 …")
+			}
 		}
 		sess.Menu = nil
 	}

@@ -398,7 +398,7 @@ func pingOnly(res intents.Result, text string) bool {
 
 // questionWords mark a message that asks something, so an OK at its start does not make
 // it a bare OK ("好的 多少钱").
-var questionWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多长时间", "怎么", "什么", "啥", "哪", "几", "谁", "能不能", "可不可以", "是不是",
+var questionWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多长时间", "怎么", "什么", "啥", "哪", "谁", "能不能", "可不可以", "是不是",
 	"有没有", "有木有", "会不会", "要不要", "行不行"}
 
 // bareOK reports a short OK that asks nothing: "好的 等下拍".
@@ -719,11 +719,27 @@ func aboutService(text string) bool { return mentions(text, serviceWords...) }
 
 // asks reports a message that asks something ("地址是哪个", "怎么寄").
 func asks(text string) bool {
-	if mentions(text, questionWords...) {
+	if mentions(text, questionWords...) || asksHowMany(text) {
 		return true
 	}
 	// A closing 么, 不, 没 or 嘛 asks as 吗 does: "有货不", "发了没", "走的普通快递么".
 	return endsWith(strings.TrimRight(text, " 。.!！~～"), "么", "不", "没", "嘛", "是吧", "对吧")
+}
+
+// asksHowMany reports 几 asking ("几天到", "发几个"), not counting ("要按好几下", "十几天了",
+// "几乎"): a problem told with 好几 is no question.
+func asksHowMany(text string) bool {
+	rs := []rune(text)
+	for i, r := range rs {
+		if r != '几' {
+			continue
+		}
+		if i > 0 && (rs[i-1] == '好' || rs[i-1] == '十' || rs[i-1] == '几') || i+1 < len(rs) && rs[i+1] == '乎' {
+			continue
+		}
+		return true
+	}
+	return false
 }
 
 // endsWith reports whether t ends with one of ends.
