@@ -1465,6 +1465,9 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 	shop := e.shops[m.Shop]
 	if !sess.waitsForOrder() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
+	} else if m.part > 1 {
+		// A list's item asked beside a request is not that request's words.
+		sess.Pending = slices.DeleteFunc(sess.Pending, func(p said) bool { return p.Text == m.Text })
 	}
 	part := e.faqFor(m).part // the FAQ's answer to some of the questions: said first, the rest waits
 	return e.do(ctx, m, func(t *turn) error {
@@ -1492,7 +1495,7 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 			if err := t.tx.OpenCase(c, shop.Policy(cases.IntentQuestion)); err != nil {
 				return err
 			}
-			if sess.waitsForOrder() {
+			if sess.waitsForOrder() && m.part <= 1 { // (a list's item is a matter of its own)
 				// A request still waiting for its order number: its words come first, so
 				// the merchant reads "我不会弄啊" after what it is about; the item folds
 				// into the case once the order number opens it.

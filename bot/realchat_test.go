@@ -2879,3 +2879,21 @@ func TestProblemsToldGetTheRemedies(t *testing.T) {
 		}
 	}
 }
+
+// "保温杯还没发的话就不要了 帮我退了吧 还有想问下你们家有没有儿童款的保温杯…": the refund,
+// waiting for its order number, and the question to the merchant — each its own, neither
+// in the other's words (the question was folded into the refund, trial 11).
+func TestRefundAndAQuestionInOneMessage(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "保温杯还没发的话就不要了 帮我退了吧 还有想问下你们家有没有儿童款的保温杯 带吸管那种"), "订单号", "Q1")
+	mustContain(t, h.say(buyer, "4705291198765432100"), "A1")
+	if c := h.mustCase("A1"); c.Intent != "refund" {
+		t.Fatalf("A1 intent %s", c.Intent)
+	}
+	if tr := joined(h.transcript("A1")); strings.Contains(tr, "儿童款") {
+		t.Fatalf("the refund holds the question: %q", tr)
+	}
+	if c := h.mustCase("Q1"); !c.State.Live() {
+		t.Fatalf("Q1 %s: the question was folded away", c.State)
+	}
+}
