@@ -505,12 +505,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		about = sess.OrderID
 	}
 	target := caseFor(view.Cases, about)
+	named := false // the buyer named the case ("A8那个退款"): it is the one, whatever its state
 	if orderID == "" {
 		// "苹果那个退40行不行" with the apples' and the mangoes' refunds under way: the case
 		// whose goods the buyer names, or whose number ("A1那个退款到哪了"), not the one
 		// they wrote about last.
 		if c := caseNamed(view.Cases, m.Text); c != nil {
-			target = c
+			target, named = c, true
 		} else if c := caseByGoods(view.Cases, m.Text); c != nil {
 			target = c
 		}
@@ -549,7 +550,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// it became an inbox question apart from it.
 		return e.followUp(ctx, m, sess, &view.Cases[0])
 	}
-	if needsOrder(label) && asksStatus(m.Text, label) && (target == nil || !related(label, target.Intent) || target.State == cases.StateClosed) {
+	if needsOrder(label) && asksStatus(m.Text, label) && !named && (target == nil || !related(label, target.Intent) || target.State == cases.StateClosed) {
 		// "退款到账了吗" is about their refund, not about the case of that order the
 		// merchant closed as a misreading: the newest related case that stands.
 		if r := relatedCase(view.Cases, orderID, label); r != nil {

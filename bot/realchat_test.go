@@ -2897,3 +2897,16 @@ func TestRefundAndAQuestionInOneMessage(t *testing.T) {
 		t.Fatalf("Q1 %s: the question was folded away", c.State)
 	}
 }
+
+// "之前那个A1退款单怎么样了" is about A1 even when A1 was closed and another refund is
+// under way: the case the buyer names (it answered about the newer refund — trial 11).
+func TestNamedCaseIsTheOneAnswered(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子不想要了 退款 "+cupOrder)
+	h.say(merchant, "A1 误判")
+	h.say(buyer, "杯子碎了 退款吧 "+cupOrder)
+	got := joined(h.say(buyer, "之前那个A1退款单怎么样了"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "A2") {
+		t.Fatalf("asked about A1, told %q", got)
+	}
+}
