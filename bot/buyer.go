@@ -557,6 +557,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			target = r
 		}
 	}
+	if target != nil && target.State.Live() && target.Intent != string(intents.Complaint) && label == intents.Complaint &&
+		!res.Escalation && intents.Harms(m.Text) && !mentions(m.Text, "这个", "这单", "刚才") && orderID != target.OrderID {
+		// "你们家的饼干我家孩子吃了拉肚子 现在在医院" beside a refund on a cup: harm done,
+		// maybe by other goods — a complaint of its own, on no order until one is named,
+		// not "您的退款会优先处理".
+		sess.OrderID = orderID
+		return e.complaint(ctx, m, sess)
+	}
 	if target != nil && target.State.Live() && label != intents.Cancel &&
 		(res.Escalation || angry(m.Text) && (!needsOrder(label) || related(label, target.Intent))) {
 		// (Another remedy asked in anger — "投诉也没用 直接退钱吧 衣服我寄回去" on a live

@@ -2910,3 +2910,18 @@ func TestNamedCaseIsTheOneAnswered(t *testing.T) {
 		t.Fatalf("asked about A1, told %q", got)
 	}
 }
+
+// A harm report beside a live refund on other goods is a complaint of its own, answered
+// health first — it joined the refund ("您的退款会优先处理") as a grievance on it.
+func TestHarmBesideALiveRefundIsItsOwnComplaint(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子把手断了 想退款 订单"+cupOrder)
+	got := h.say(buyer, "你们家的饼干我家孩子吃了拉肚子 现在在医院")
+	mustContain(t, got, "身体要紧", "A2")
+	if c := h.mustCase("A2"); c.Intent != "complaint" || c.OrderID != "" {
+		t.Fatalf("A2 %s on %q, want a complaint on no order", c.Intent, c.OrderID)
+	}
+	if c := h.mustCase("A1"); c.Intent != "refund" {
+		t.Fatalf("A1 became %s", c.Intent)
+	}
+}
