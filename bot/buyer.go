@@ -1219,7 +1219,9 @@ func (e *Engine) escalated(ctx context.Context, c *cases.Case) bool {
 		return true
 	}
 	for _, ev := range events {
-		if ev.Kind == cases.EventMessage && ev.Actor == "buyer" && e.read(c.Shop, ev.Text).Escalation {
+		if ev.Kind == cases.EventMessage && ev.Actor == "buyer" && (e.read(c.Shop, ev.Text).Escalation || intents.Harms(ev.Text)) {
+			// (Harm done — "孩子吃了拉肚子 在医院" — stays a complaint too: a remedy asked
+			// next, maybe for other goods, does not turn it into that remedy.)
 			return true
 		}
 	}

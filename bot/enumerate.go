@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -41,6 +42,7 @@ func (e *Engine) enumerate() Middleware {
 			if len(parts) < 2 {
 				return next(ctx, m)
 			}
+			parts = shareOrder(e, m.Shop, parts)
 			var all []cases.Reply
 			for i, p := range parts {
 				pm := m
@@ -223,4 +225,30 @@ func asideAt(text string, j int, w string) bool {
 		}
 	}
 	return true
+}
+
+// shareOrder gives the parts that name no order the one order the message names, when it
+// names exactly one: "物流三天没动了 麻烦帮我催一下 另外被套想换成1.5米的 订单…" is about
+// that order in both parts (the first asked for the number the buyer had just given).
+func shareOrder(e *Engine, shop string, parts []string) []string {
+	order, n := "", 0
+	ids := make([]string, len(parts))
+	for i, p := range parts {
+		if id := e.read(shop, p).Slots.OrderID; id != "" {
+			ids[i] = id
+			if id != order {
+				order, n = id, n+1
+			}
+		}
+	}
+	if n != 1 {
+		return parts
+	}
+	out := slices.Clone(parts)
+	for i := range out {
+		if ids[i] == "" {
+			out[i] += " 订单" + order
+		}
+	}
+	return out
 }

@@ -2925,3 +2925,25 @@ func TestHarmBesideALiveRefundIsItsOwnComplaint(t *testing.T) {
 		t.Fatalf("A1 became %s", c.Intent)
 	}
 }
+
+// After a harm report opened a complaint, a remedy for other goods in the next message
+// ("物流三天没动了 麻烦帮我催一下 另外四件套被套想换成1.5米的 订单…") opens its own case and
+// leaves the complaint standing (it turned the harm complaint into the exchange); the one
+// order the message names is both its parts' (the first asked for it again).
+func TestHarmComplaintStaysBesideANewRequest(t *testing.T) {
+	const sheets = "4705290012345678901"
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们家的饼干我家孩子吃了拉肚子 现在在医院"), "A1")
+	got := h.say(buyer, "物流三天没动了 麻烦帮我催一下 另外四件套被套想换成1.5米的 订单"+sheets)
+	for _, r := range got {
+		if strings.Contains(r, "麻烦发一下订单号") {
+			t.Fatalf("asked for the order the message named: %q", r)
+		}
+	}
+	if c := h.mustCase("A1"); c.Intent != "complaint" || !c.State.Live() {
+		t.Fatalf("A1 %s %s, want the complaint standing", c.Intent, c.State)
+	}
+	if c := h.mustCase("A2"); c.Intent != "exchange" || c.OrderID != sheets {
+		t.Fatalf("A2 %s on %q, want exchange on %s", c.Intent, c.OrderID, sheets)
+	}
+}
