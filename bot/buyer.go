@@ -720,7 +720,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// again — asked once before a new case opens and the merchant hears of it.
 		return e.confirm(ctx, m, sess, label)
 	case needsOrder(label) && target != nil && string(label) == target.Intent && target.State != cases.StateCancelled &&
-		(target.State != cases.StateClosed || !e.misread(ctx, target)):
+		(target.State != cases.StateClosed || !e.closedAsMisread(ctx, target)):
 		// The same request after the case ended (refused, approved, closed): the merchant
 		// decides on it, on the same case. A different request is a new one. A case closed
 		// as a misreading was never this request: asked now, it is a new one (it went on
@@ -1210,8 +1210,8 @@ func askParts(text string) []string {
 	return qs
 }
 
-// escalated reports a case whose buyer threatened to escalate (12315, 差评, 投诉): its
-// complaint stands whatever remedy is asked after it. Unsure (the store unread), it says
+// escalated reports a case whose buyer threatened to escalate (12315, 差评, 投诉) or told of
+// harm the goods did: its complaint stands whatever remedy is asked after it. Unsure (the store unread), it says
 // yes, and the case stays as it is.
 func (e *Engine) escalated(ctx context.Context, c *cases.Case) bool {
 	events, err := e.store.Events(ctx, c.Shop, c.ID)
@@ -1801,7 +1801,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			return err
 		}
 		key := "case_opened"
-		harm := label == intents.Complaint && slices.ContainsFunc(append(sess.Pending, said{Text: m.Text}), func(p said) bool { return intents.Harms(p.Text) })
+		harm := label == intents.Complaint && (intents.Harms(m.Text) || slices.ContainsFunc(sess.Pending, func(p said) bool { return intents.Harms(p.Text) }))
 		switch {
 		case harm:
 			// "孩子吃了拉肚子 现在在医院": their health first, and no photo of the goods
@@ -2419,9 +2419,10 @@ func unlessDelivered(text string) bool {
 	return false
 }
 
-// misread reports whether the merchant closed case c as a misreading (误判) or merged it
-// into another (合并): it was never a request of its own. A store error reads as not.
-func (e *Engine) misread(ctx context.Context, c *cases.Case) bool {
+// closedAsMisread reports whether the merchant closed case c as a misreading (误判) or
+// merged it into another (合并): it was never a request of its own. A store error reads as
+// not.
+func (e *Engine) closedAsMisread(ctx context.Context, c *cases.Case) bool {
 	evs, err := e.store.Events(ctx, c.Shop, c.ID)
 	if err != nil {
 		return false

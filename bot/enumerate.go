@@ -25,9 +25,9 @@ const maxParts = 5
 
 // enumerate reads a buyer's numbered list ("1.沙发…能约周日送吗 2.面膜过敏了…想退"), or a
 // message that turns to other matters ("…物流三天没动了 麻烦帮我催一下 另外被套想换成1.5米
-// 的 还有要开电子发票…"), as one message per item, in order, each with an id of its own derived from the message's (so a
-// message delivered again after a crash is split the same way and each part is still
-// recognised as seen). Read whole, the list was answered for one item, or one item's
+// 的 还有要开电子发票…"), as one message per item, in order, each with an id of its own
+// derived from the message's (so a message delivered again after a crash is split the same
+// way and each part is still recognised as seen). Read whole, the list was answered for one item, or one item's
 // request was put on every order the message named.
 func (e *Engine) enumerate() Middleware {
 	return func(next HandlerFunc) HandlerFunc {
@@ -42,7 +42,7 @@ func (e *Engine) enumerate() Middleware {
 			if len(parts) < 2 {
 				return next(ctx, m)
 			}
-			parts = shareOrder(e, m.Shop, parts)
+			parts = e.shareOrder(m.Shop, parts)
 			var all []cases.Reply
 			for i, p := range parts {
 				pm := m
@@ -80,7 +80,7 @@ func numberedParts(text string) []string {
 		_, size := utf8.DecodeRuneInString(text[i:])
 		i += size
 	}
-	if len(cuts) < 2 || strings.TrimSpace(text[:cuts[0]]) != "" && utf8.RuneCountInString(strings.TrimSpace(text[:cuts[0]])) > 12 {
+	if len(cuts) < 2 || utf8.RuneCountInString(strings.TrimSpace(text[:cuts[0]])) > 12 {
 		// (A short lead-in before item 1 — "老板 两个问题：" — is fine; a long one is a
 		// message that happens to hold numbers.)
 		return nil
@@ -230,7 +230,7 @@ func asideAt(text string, j int, w string) bool {
 // shareOrder gives the parts that name no order the one order the message names, when it
 // names exactly one: "物流三天没动了 麻烦帮我催一下 另外被套想换成1.5米的 订单…" is about
 // that order in both parts (the first asked for the number the buyer had just given).
-func shareOrder(e *Engine, shop string, parts []string) []string {
+func (e *Engine) shareOrder(shop string, parts []string) []string {
 	order, n := "", 0
 	ids := make([]string, len(parts))
 	for i, p := range parts {
