@@ -252,7 +252,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.chatText(ctx, m, &sess, answer)
 		}
 		return e.question(ctx, m, &sess)
-	case needsOrder(res.Label) && !res.Escalation && unlessDelivered(m.Text) && len(view.Live()) == 0:
+	case needsOrder(res.Label) && !res.Escalation && urgesDelivery(m.Text) && len(view.Live()) == 0:
 		// "再不到我就退款了", "…到哪了 再不到就要烂在路上了 …直接给我退了": where the
 		// parcel is, asked with a threat of a refund if it does not come — the parcel's
 		// status answers it; no refund opens on a condition not yet met.
@@ -2387,36 +2387,6 @@ func findsNoOrder(text string) bool {
 	return mentions(text, "订单号在哪", "订单号在那", "订单号是啥", "订单号是什么", "哪里看订单", "哪看订单", "怎么看订单号",
 		"怎么找订单号", "找不到订单号", "订单号找不到", "不知道订单号", "订单号怎么查", "订单号怎么看", "订单编号在哪", "单号在哪看") ||
 		mentions(text, "不会弄", "不会找", "不会看", "找不着", "找不到") && mentions(text, "订单号", "单号")
-}
-
-// unlessDelivered reports a refund or return threatened on a parcel not arriving ("再不到
-// 我就退款了", "再不发货就退了"): the condition is the ask.
-func unlessDelivered(text string) bool {
-	if mentions(text, "再不到", "还不到", "再不发", "还不发", "再不送", "不到的话", "不发的话", "到不了的话") ||
-		mentions(text, "不发就", "不到就", "不到再", "不发再", "之前不发", "之前不到", "之前还不发", "之前还不到") {
-		return true
-	}
-	// "今天不发我就真退了啊", "明天还没到我就申请退款": the parcel not coming, then 就 (or
-	// 再) and the refund, a few words apart.
-	for _, w := range []string{"不发", "没发", "不到", "没到", "不送", "没送", "不给我发"} {
-		i := strings.Index(text, w)
-		if i < 0 {
-			continue
-		}
-		if strings.HasPrefix(w, "没") && !mentions(text, "今天", "明天", "后天", "今晚", "晚上", "下午", "周", "号", "点前", "小时", "天内", "再") {
-			// "保温杯还没发的话就不要了 帮我退了吧": if it has not shipped yet — which it
-			// may not have — the refund, now; only a time to come makes it a threat
-			// ("明天还没发我就退").
-			continue
-		}
-		rest := []rune(text[i+len(w):])
-		for j := 0; j < len(rest) && j < 6; j++ {
-			if (rest[j] == '就' || rest[j] == '再') && strings.ContainsRune(string(rest[j:]), '退') {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // closedAsMisread reports whether the merchant closed case c as a misreading (误判) or

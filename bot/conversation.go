@@ -761,10 +761,34 @@ var ifMarkers = []string{"再不", "还不", "再没", "如果", "要是", "不�
 var deliveryWords = []string{"发", "到", "送", "寄", "物流", "快递", "动", "收到"}
 
 // urgesDelivery reports a refund or return held out as a threat on the delivery ("再不到
-// 我就退款了", "明天还不发货就退货"): the buyer still wants the goods — the request is to
-// hurry, and the refund only what follows if nothing moves. A question ("如果不发货能退
-// 吗") asks the policy instead, and is not one.
+// 我就退款了", "明天还不发货就退货", "今天不发我就真退了啊"): the buyer still wants the
+// goods — the request is to hurry, and the refund only what follows if nothing moves. A
+// question opened by "如果…" ("如果不发货能退吗") asks the policy instead, and is not one.
 func urgesDelivery(text string) bool {
+	if mentions(text, "再不到", "还不到", "再不发", "还不发", "再不送", "不到的话", "不发的话", "到不了的话") ||
+		mentions(text, "不发就", "不到就", "不到再", "不发再", "之前不发", "之前不到", "之前还不发", "之前还不到") {
+		return true
+	}
+	// "今天不发我就真退了啊", "明天还没到我就申请退款": the parcel not coming, then 就 (or
+	// 再) and the refund, a few words apart.
+	for _, w := range []string{"不发", "没发", "不到", "没到", "不送", "没送", "不给我发"} {
+		i := strings.Index(text, w)
+		if i < 0 {
+			continue
+		}
+		if strings.HasPrefix(w, "没") && !mentions(text, "今天", "明天", "后天", "今晚", "晚上", "下午", "周", "号", "点前", "小时", "天内", "再") {
+			// "保温杯还没发的话就不要了 帮我退了吧": if it has not shipped yet — which it
+			// may not have — the refund, now; only a time to come makes it a threat
+			// ("明天还没发我就退").
+			continue
+		}
+		rest := []rune(text[i+len(w):])
+		for j := 0; j < len(rest) && j < 6; j++ {
+			if (rest[j] == '就' || rest[j] == '再') && strings.ContainsRune(string(rest[j:]), '退') {
+				return true
+			}
+		}
+	}
 	if asks(text) {
 		return false
 	}
