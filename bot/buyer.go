@@ -114,6 +114,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	e.answersQuote(m, &sess)
 	now := e.now()
 	earlier := sess.burst(now)
+	justTold := now.Sub(sess.Told) < burstWindow // their question went to the merchant a moment ago
 	if m.part > 1 {
 		earlier = nil // the list's items before it are other matters, not this one's burst
 	}
@@ -298,7 +299,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Greeting // "人呢?": someone is here
 	case (res.Unclear || res.Label == intents.Other) && (bareOK(m.Text) || promises(m.Text) && !asks(m.Text) && slots.OrderID == "" && slots.Phone == "" && slots.Tracking == ""):
 		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
-	case len(earlier) == 0 && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && !res.Escalation &&
+	case len(earlier) == 0 && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && !res.Escalation && !(asking && justTold) &&
 		(res.Unclear || res.Label == intents.Other || res.Label == intents.Complaint && res.Confidence < topicComplaintBelow) &&
 		topicOnly(m.Text, slots) != "" && (res.Unclear || mentions(m.Text, "买的", "那个", "这个", "我的") || !e.faqAnswers(m)):
 		// "眼影", "我买的那个沙发": the first words of a burst, naming what it is about and
@@ -333,7 +334,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.question(ctx, m, &sess)
 		}
 		return e.chat(ctx, m, &sess, "other")
-	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || len(earlier) > 0 && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
+	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || (len(earlier) > 0 || justTold) && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
 		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m) &&
 		!(res.Label == intents.Logistics && !res.Unclear && sess.OrderID != "" && asksOrderState(m.Text)):
 		// More words while a question waits for the merchant ("急用 麻烦快点" right after
@@ -1044,7 +1045,18 @@ const withdrawAbove = 0.9
 // confirmed carries out the answer to a yes/no question the bot asked.
 func (e *Engine) confirmed(ctx context.Context, m Message, sess *session, view cases.BuyerView, pc *pendingConfirm, yes bool) ([]cases.Reply, error) {
 	if !yes {
-		sess.Pending, sess.Intent = nil, ""
+		words := sess.Pending
+		// (The burst the question was read from is not read again with what comes next:
+		// the buyer said it is not that request.)
+		sess.Pending, sess.Intent, sess.Recent = nil, "", nil
+		if asked := pendingWords(words, ""); pc.CaseID == "" && needsOrder(pc.Label) && asked != "" {
+			// "赔偿的钱在哪里查看" → "您是要申请退款吗？" → "不是呢": the request was a
+			// misreading, and what the buyer did write still wants an answer — the FAQ's,
+			// or the merchant's from the inbox, never silence.
+			q := m
+			q.Text, q.faq = asked, nil
+			return e.question(ctx, q, sess)
+		}
 		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
 	}
 	if pc.Label == intents.Cancel {

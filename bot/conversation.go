@@ -263,11 +263,14 @@ func asksStatus(text string, label intents.Label) bool {
 // anything else, which is then read as a message of its own.
 func yesNo(text string) (yes, ok bool) {
 	t := unrepeated(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，,"))
-	switch t {
-	case "1", "１", "是", "是的", "对", "对的", "嗯", "嗯嗯", "恩", "好", "好的", "要", "确认", "确定", "没错", "是啊", "对啊", "yes", "ok", "OK":
-		return true, true
-	case "2", "２", "不是", "不", "否", "不要", "不用", "没有", "不对", "不是的", "no", "算了":
-		return false, true
+	// "不是呢", "对呀", "没有哦": the particle a phone buyer closes with changes nothing.
+	for _, w := range []string{t, strings.TrimRight(t, "呢啊呀哈啦哦喔嘛滴哒")} {
+		switch w {
+		case "1", "１", "是", "是的", "对", "对的", "嗯", "嗯嗯", "恩", "好", "好的", "要", "确认", "确定", "没错", "yes", "ok", "OK":
+			return true, true
+		case "2", "２", "不是", "不", "否", "不要", "不用", "没有", "不对", "不是的", "no", "算了", "不要了", "不用了", "不需要":
+			return false, true
+		}
 	}
 	return false, false
 }
