@@ -529,13 +529,13 @@ func TestOrderNumberAnswersAConfirmation(t *testing.T) {
 }
 
 // "不是呢" to "您是要申请退款吗？": no refund, and the words that led to the question —
-// the buyer's own question, misread — go to the merchant's inbox instead of a bare "好的";
+// what the buyer did write, misread — go to the merchant's inbox instead of a bare "好的";
 // "对呀" is a yes, the particle it closes with changing nothing.
 // (Found replaying real JD dialogues: the no was read as a yes, and the words after it
-// with the question again opened the refund.)
+// read with the question again opened the refund.)
 func TestNoToAConfirmationPassesTheQuestionOn(t *testing.T) {
 	h := newHarness(t)
-	mustContain(t, h.say(buyer, "赔偿的钱在那里查看"), "退款", "1 是")
+	mustContain(t, h.say(buyer, "想退一下嘛"), "退款", "1 是")
 	got := h.say(buyer, "不是呢")
 	mustContain(t, got, "Q1", "店主")
 	if j := joined(got); strings.Contains(j, "办理") {
@@ -545,14 +545,14 @@ func TestNoToAConfirmationPassesTheQuestionOn(t *testing.T) {
 	if q.Intent != cases.IntentQuestion {
 		t.Fatalf("Q1 intent %s, want a question", q.Intent)
 	}
-	if tr := joined(h.transcript("Q1")); !strings.Contains(tr, "赔偿的钱在那里查看") || strings.Contains(tr, "不是呢") {
+	if tr := joined(h.transcript("Q1")); !strings.Contains(tr, "想退一下嘛") || strings.Contains(tr, "不是呢") {
 		t.Fatalf("Q1 transcript %q, want the question and not the no", tr)
 	}
-	if alerts := joined(h.firedTexts()); !strings.Contains(alerts, "赔偿的钱在那里查看") {
+	if alerts := joined(h.firedTexts()); !strings.Contains(alerts, "想退一下嘛") {
 		t.Fatalf("alerts %q do not quote the question", alerts)
 	}
-	// The next words are not read with the question again ("…查看 余额为零" reads as a
-	// refund): they add to the item the buyer was just told of.
+	// The next words are not read with the question again ("想退一下嘛 余额为零" reads
+	// as a refund): they add to the item the buyer was just told of.
 	if got := joined(h.say(buyer, "余额为零")); strings.Contains(got, "退款") || strings.Contains(got, "怎么了") {
 		t.Fatalf("the words after the no got %q", got)
 	}

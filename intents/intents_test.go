@@ -115,6 +115,17 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"这款有黑色的吗 多少钱", Other},
 		{"包邮吗", Other},
 		{"能开发票吗", Other},
+		// 修 that mends nothing (a change, skincare, a cut, grooming, retouching) is no
+		// repair; a broken thing to fix, 修复 of a screen included, is
+		{"修护霜适合敏感肌吗", Other},
+		{"修复精华早晚都能用吗", Other},
+		{"这条裤子是修身款吗", Other},
+		{"修眉刀好用吗", Other},
+		{"能修图吗", Other},
+		{"修改一下颜色", Other},
+		{"帮我修改一下收货地址", Logistics},
+		{"屏幕裂了 能修复吗", Repair},
+		{"吹风机坏了 能修吗", Repair},
 	}
 	c := Default()
 	for _, tt := range tests {
