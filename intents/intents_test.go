@@ -124,6 +124,8 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"能修图吗", Other},
 		{"修改一下颜色", Other},
 		{"帮我修改一下收货地址", Logistics},
+		{"宝宝发烧了 退热贴怎么用", Other},
+		{"退烧贴几岁能用", Other},
 		{"屏幕裂了 能修复吗", Repair},
 		{"吹风机坏了 能修吗", Repair},
 	}

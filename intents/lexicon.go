@@ -98,13 +98,16 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	}
 	// Words in which 修 mends nothing — a change, skincare, a cut of clothes, grooming,
 	// photo retouching, make-up — written in words of their own sense, so 修 is left to
-	// mean a repair: "能帮我修改吗", "修护霜适合敏感肌吗", "修眉刀好用吗" were read as
+	// mean a repair (and 退, below, a refund): "能帮我修改吗", "修护霜适合敏感肌吗", "修眉刀好用吗" were read as
 	// repairs at 0.8–0.99 and would have opened one. 修复 is both ("屏幕能修复吗"), so
 	// only before a skincare product's name.
 	for _, p := range [][2]string{
 		{"修改", "改"}, {"修护", "护肤"}, {"修身", "显瘦"}, {"修眉", "眉"}, {"修图", "p图"}, {"修容", "容"}, {"修长", "细长"},
 		{"修复精华", "护肤精华"}, {"修复霜", "护肤霜"}, {"修复面膜", "护肤面膜"}, {"修复乳", "护肤乳"}, {"修复液", "护肤液"},
 		{"修复喷雾", "护肤喷雾"}, {"修复贴", "护肤贴"},
+		// and 退 that takes no money back: a fever going down ("宝宝发烧了 退热贴怎么用" was
+		// a refund at 0.67)
+		{"退烧", "降温"}, {"退热", "降温"},
 	} {
 		lx.typos = append(lx.typos, typoFix{newPattern(p[0]), []rune(p[1])})
 	}
