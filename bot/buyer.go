@@ -258,9 +258,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// parcel is, asked with a threat of a refund if it does not come — the parcel's
 		// status answers it; no refund opens on a condition not yet met.
 		label = intents.Logistics
-	case res.Label == intents.Logistics && changesAddress(m.Text) && !sess.Intent.OpensCase():
-		// "能改地址吗 改成公司的": the merchant changes it (or says it is too late); the
-		// order's tracking is no answer to it.
+	case res.Label == intents.Logistics && (changesAddress(m.Text) || reschedules(m.Text)) && !sess.Intent.OpensCase():
+		// "能改地址吗 改成公司的", "能晚两天发吗": the merchant changes it (or says it is
+		// too late); the order's tracking is no answer to it.
 		if slots.OrderID != "" {
 			sess.OrderID = slots.OrderID
 		}
@@ -801,6 +801,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			if answer, ok := e.askAnswer(ctx, m, f, sess.OrderID); ok {
 				return e.chatText(ctx, m, sess, answer)
 			}
+		}
+		if label == intents.Logistics && deliveryPolicy(m.Text) {
+			// "你们能送货上门吗", "能寄到新疆吗": how the shop delivers, which the merchant
+			// answers — no order's tracking does, and asking for an order number before
+			// anything is bought is no answer.
+			return e.question(ctx, m, sess)
 		}
 	}
 	if c := liveByID(view.Live(), sess.CaseID); label == intents.Other && c != nil && c.Intent != string(intents.Human) && !leadIn(m.Text) && !asks(m.Text) &&
@@ -2380,6 +2386,14 @@ func newPurchase(text string) bool {
 func courierChoice(text string) bool {
 	return mentions(text, "发什么快递", "什么快递", "哪家快递", "能发顺丰", "发顺丰", "走顺丰", "指定快递") &&
 		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
+}
+
+// deliveryPolicy reports a question about how the shop delivers ("你们能送货上门吗",
+// "能发到国外吗", "支持自提吗"), not about where an order of the buyer's is or hurrying it.
+func deliveryPolicy(text string) bool {
+	return asks(text) && mentions(text, "送货上门", "送上门", "上门", "自提", "国外", "海外", "港澳台", "偏远", "新疆", "西藏", "农村", "村里",
+		"乡镇", "乡下", "学校", "部队", "从哪发", "哪里发货", "哪发货", "发货地", "哪个仓") &&
+		!mentions(text, "我的", "这单", "订单", "单号", "到哪", "还没", "没到", "没发", "催", "快点", "尽快", "赶紧")
 }
 
 // dropsComplaint reports a buyer giving up their complaint ("算了 不投诉了", "懒得投诉了").

@@ -237,6 +237,17 @@ func changesAddress(text string) bool {
 	return mentions(text, "改地址", "改一下地址", "地址改", "修改地址", "换地址", "换个地址", "改收货地址", "改个地址", "地址换")
 }
 
+// reschedules reports a buyer asking to have the parcel sent or brought at another time,
+// or another way ("能晚两天发吗 我出差", "改成周六送", "下周再发", "能改成顺丰发吗"): like
+// an address change, the merchant acts on it; the tracking answers nothing.
+func reschedules(text string) bool {
+	if !mentions(text, "发", "送", "寄", "到") {
+		return false
+	}
+	return mentions(text, "晚点", "晚些", "晚几天", "晚两天", "晚一天", "推迟", "延迟", "延后", "先别", "暂时别", "先不要", "改成", "改到", "改在", "换到") ||
+		mentions(text, "下周", "下个月", "月底", "过几天", "过两天", "周末", "周六", "周日", "后天", "明天") && mentions(text, "再发", "再送", "再寄", "才发", "才送")
+}
+
 // settledWords say an after-sale came to its end ("钱收到了", "换好了").
 var settledWords = []string{"收到了", "到账了", "已到账", "退回来了", "退到了", "已经退了", "已经好了", "搞定了", "解决了", "换好了", "修好了"}
 
@@ -318,12 +329,13 @@ var ackWords = []string{"好的", "好滴", "好嘞", "好吧", "嗯嗯", "嗯",
 func acknowledges(text string) bool {
 	t := unrepeated(strings.ToLower(strings.TrimRight(strings.TrimSpace(text), "。.!！~～ ，,")))
 	bare := strings.TrimRight(t, "。.!！~～ 啊呀哈哦呢啦了吧😊🙂")
+	soft := strings.TrimRight(t, "。.!！~～ 啊呀哈哦呢啦吧😊🙂") // "没有了呢": its 了 kept
 	// "没有了。", "这还差不多👍": the phrase, its 了 kept, without the stops and emoji after it.
 	stopped := strings.TrimRightFunc(t, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.Is(unicode.So, r) || r == '～' || r == '~'
 	})
 	for _, p := range ackPhrases {
-		if t == p || bare == p || stopped == p {
+		if t == p || bare == p || soft == p || stopped == p {
 			return true
 		}
 	}
@@ -406,7 +418,8 @@ var questionWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多�
 
 // bareOK reports a short OK that asks nothing: "好的 等下拍".
 func bareOK(text string) bool {
-	return acknowledges(text) && !asks(text)
+	// (A closing 呢 after an OK is soft, not a question: "没有了呢", "好的呢".)
+	return acknowledges(text) && !asks(strings.TrimRight(strings.TrimSpace(text), "呢。.!！~～ "))
 }
 
 // greetingKey picks the reply for a social message: thanks get thanks, an OK gets an OK,

@@ -1954,6 +1954,31 @@ func TestReturnQuestionsOnALiveReturn(t *testing.T) {
 	mustContain(t, h.say(buyer, "退货地址是哪里"), "寄回地址：", "A1")
 }
 
+// Sending or bringing the parcel at another time goes to the merchant too, and so does
+// how the shop delivers when its FAQ does not say: neither the tracking nor an order
+// number asked for answers it. Hurrying one's parcel is a delivery question.
+func TestDeliveryArrangementsGoToTheMerchant(t *testing.T) {
+	for _, tt := range []struct {
+		text  string
+		inbox bool
+	}{
+		{"刚下的单能不能改成周六送 平时家里没人", true},
+		{"能晚两天发吗 我出差不在家", true},
+		{"先别发 下周再发可以吗", true},
+		{"你们能送货上门吗 我家六楼没电梯", true},
+		{"支持自提吗", true},
+		{"能早点发吗 急用", false},
+		{"我的快递能送上门吗", false},
+		{"什么时候发货", false},
+	} {
+		h := newHarness(t)
+		got := joined(h.say(buyer, tt.text))
+		if inbox := strings.Contains(got, "Q1"); inbox != tt.inbox {
+			t.Errorf("%q got %q, want it in the inbox: %v", tt.text, got, tt.inbox)
+		}
+	}
+}
+
 // "能改地址吗 改成公司的" goes to the merchant, who changes it: the order's tracking
 // (what it got) does not answer it.
 func TestAddressChangeGoesToTheMerchant(t *testing.T) {
@@ -2463,11 +2488,17 @@ func TestRealChatFragments(t *testing.T) {
 	h.fire()
 	mustContain(t, h.firedTexts(), "【待回复 Q1】", "显示派送中好几天了", "13800138000")
 
-	for _, text := range []string{"没有了。", "都可以"} {
+	for _, text := range []string{"没有了。", "都可以", "没有了呢", "好的呢"} {
 		h := newHarness(t)
-		h.say(buyer, text)
-		if n := caseCount(t, h); n != 0 {
-			t.Fatalf("%q made %d inbox items", text, n)
+		if got := joined(h.say(buyer, text)); strings.Contains(got, "没太明白") {
+			t.Fatalf("%q got the menu: %q", text, got)
+		}
+		all, err := h.store.FindCases(h.ctx, cases.CaseFilter{Shop: shopID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 0 {
+			t.Fatalf("%q made %d cases or inbox items", text, len(all))
 		}
 	}
 	for _, text := range []string{"有的", "暂无", "等着付款", "刚才那单"} {
