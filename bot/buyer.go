@@ -107,6 +107,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.media(ctx, m, &sess, view)
 	}
 	m.faq = &faqLookup{about: goodsBackAbout(view.Live())}
+	if e.now().Sub(sess.AnsweredAt) < faqRepeatWithin {
+		m.faq.given = sess.Answered
+	}
 	if m.Text == "" {
 		return e.answer(ctx, m, "empty", Data{})
 	}
@@ -301,7 +304,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
 	case len(earlier) == 0 && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && !res.Escalation && !(asking && justTold) &&
 		(res.Unclear || res.Label == intents.Other || res.Label == intents.Complaint && res.Confidence < topicComplaintBelow) &&
-		topicOnly(m.Text, slots) != "" && (res.Unclear || mentions(m.Text, "买的", "那个", "这个", "我的") || !e.faqAnswers(m)):
+		topicOnly(m.Text, slots) != "" && (res.Unclear || mentions(m.Text, "买的", "那个", "这个", "我的") || !e.faqAnswers(m)) && !e.faqFor(m).repeat:
 		// "眼影", "我买的那个沙发": the first words of a burst, naming what it is about and
 		// nothing yet about it — the rest is being typed. Not a menu ("没太明白"), not a
 		// problem ("非常抱歉给您添麻烦了"), not an inbox item, nor an FAQ answer the model
@@ -1154,9 +1157,20 @@ func (e *Engine) faqFor(m Message) *faqLookup {
 	if qs := askParts(text); len(qs) >= 2 {
 		e.answerParts(shop, qs, f)
 	}
+	if f.ok && slices.Contains(f.given, f.id) {
+		f.ok, f.repeat = false, true // the same answer again would not answer it: a person will
+	}
 	f.done = true
 	return f
 }
+
+// faqRepeatWithin is how long after an FAQ answer the same entry is not given again to
+// the buyer: asked on, the question goes to the merchant. maxAnswered is how many of
+// the entries given lately are remembered.
+const (
+	faqRepeatWithin = 30 * time.Minute
+	maxAnswered     = 4
+)
 
 // answerParts answers a message of several questions ("包邮吗 另外能开发票不") part by
 // part: every part the FAQ answers, each once, in the order asked. All answered, the
@@ -1607,6 +1621,16 @@ func (e *Engine) chat(ctx context.Context, m Message, sess *session, key string)
 // chatText answers with text (a reply rendered, the FAQ's answer) a message that opens no
 // case; it still joins the transcript of the buyer's live case, if any.
 func (e *Engine) chatText(ctx context.Context, m Message, sess *session, text string) ([]cases.Reply, error) {
+	if f := m.faq; f != nil && f.ok && f.answer != "" && strings.Contains(text, f.answer) {
+		if e.now().Sub(sess.AnsweredAt) >= faqRepeatWithin {
+			sess.Answered = nil
+		}
+		sess.Answered = append(sess.Answered, f.id)
+		if n := len(sess.Answered); n > maxAnswered {
+			sess.Answered = sess.Answered[n-maxAnswered:]
+		}
+		sess.AnsweredAt = e.now()
+	}
 	if !sess.waitsForOrder() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
 		// A question answered is done: it is not the description of a request that

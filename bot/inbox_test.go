@@ -31,6 +31,26 @@ func TestFAQAnswersCommonQuestions(t *testing.T) {
 	}
 }
 
+// A buyer who asks on after an FAQ answer ("能开专票吗" answered, then "那开票信息") was
+// not answered by it: the same paragraph again is no reply, the merchant is. Half an hour
+// later the FAQ answers afresh.
+func TestFAQAnswerIsNotRepeated(t *testing.T) {
+	h := newHarness(t)
+	first := joined(h.say(buyer, "你们可以开专票吗"))
+	if !strings.Contains(first, "发票") {
+		t.Fatalf("first question got %q, want the invoice answer", first)
+	}
+	got := joined(h.say(buyer, "那开票信息发给谁"))
+	if strings.Contains(got, first) || !strings.Contains(got, "Q1") {
+		t.Fatalf("asked on, got %q; want it passed to the merchant, not %q again", got, first)
+	}
+	mustContain(t, h.say(buyer, "包邮吗"), "包邮") // another entry still answers
+	h.advance(31 * time.Minute)
+	if got := joined(h.say(buyer, "能开发票吗")); !strings.Contains(got, first) {
+		t.Fatalf("half an hour later got %q, want the FAQ's answer", got)
+	}
+}
+
 // A question the bot cannot answer goes to the merchant's inbox as Q1: the buyer is told
 // honestly, the merchant alerted once per burst and reminded while it waits, a restart
 // keeps it, and the merchant's reply reaches the buyer and ends the reminders.

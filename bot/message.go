@@ -71,4 +71,9 @@ type faqLookup struct {
 	// answers some but not all of them ("包邮吗 顺丰要加多少"): given at once, the rest
 	// going to the merchant; ok is false then.
 	part string
+	// given are the entries the buyer was answered from lately (session.Answered): the
+	// same entry again is no answer — the buyer asks on because it did not answer them —
+	// and repeat is set when the best entry is one of them.
+	given  []string
+	repeat bool
 }

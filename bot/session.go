@@ -51,6 +51,12 @@ type session struct {
 	// Tracked is the order whose status or tracking the buyer was shown: asked again, it
 	// goes to the merchant instead of the same text.
 	Tracked string
+	// Answered are the FAQ entries the buyer was last answered from (at most
+	// maxAnswered, the newest last, the newest at AnsweredAt): one asked again within
+	// faqRepeatWithin goes to the merchant instead of the same answer once more ("能开
+	// 专票吗" answered, then "那开票信息" got the same paragraph).
+	Answered   []string  `json:",omitempty"`
+	AnsweredAt time.Time `json:",omitempty"`
 	// Seen is set once the bot has answered the buyer in this session (in memory only):
 	// a hello before it is a first contact, answered with the shop's welcome.
 	Seen bool
