@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -236,6 +237,25 @@ func TestUnclearMessageGetsMenuAndChoiceIsHonoured(t *testing.T) {
 	mustContain(t, got, "A1")
 	if c := h.mustCase("A1"); c.Intent != "return" {
 		t.Fatalf("intent %s, want the chosen return", c.Intent)
+	}
+}
+
+// Many buyers waiting for answers never push an after-sale case off 列表 (found trying it
+// as a shop: with 20 questions waiting it said "没有待处理的售后 👍" beside two live
+// complaints); what does not fit is counted.
+func TestListShowsCasesBesideManyQuestions(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
+	const waiting = 20 // 列表 shows 15 of each
+	for i := range waiting {
+		h.say(fmt.Sprintf("买家%02d", i), fmt.Sprintf("老板你们店开了几年了 第%d个问题", i))
+	}
+	got := joined(h.say(merchant, "列表"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "没有待处理的售后") {
+		t.Fatalf("列表 with %d questions waiting:\n%s\nwant A1 listed", waiting, got)
+	}
+	if !strings.Contains(got, fmt.Sprintf("待回复 %d 条", waiting)) || !strings.Contains(got, "还有 5 条") {
+		t.Fatalf("列表 does not count the questions it leaves out:\n%s", got)
 	}
 }
 

@@ -826,28 +826,41 @@ func (t *turn) details(c *cases.Case) error {
 // list shows live cases, nearest deadline first.
 func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Reply, error) {
 	now := e.now()
-	f := cases.CaseFilter{Shop: m.Shop, LiveOnly: true, Limit: 20}
-	if overdue {
-		f.DueBefore = now
+	// Buyers waiting for an answer first, longest wait first; then the after-sale cases
+	// by time left. Each is looked up apart, so many waiting questions never push an
+	// after-sale case (a two-hour complaint) off the list.
+	find := func(f cases.CaseFilter) ([]cases.Case, error) {
+		f.Shop, f.LiveOnly, f.Limit = m.Shop, true, listFetch
+		if overdue {
+			f.DueBefore = now
+		}
+		return e.store.FindCases(ctx, f)
 	}
-	found, err := e.store.FindCases(ctx, f)
+	questions, err := find(cases.CaseFilter{Intent: cases.IntentQuestion})
 	if err != nil {
 		return e.do(ctx, m, func(*turn) error { return err })
 	}
-	// Buyers waiting for an answer first, longest wait first; then the after-sale cases
-	// by time left.
-	var questions, afterSale []cases.Case
-	for _, c := range found {
-		if c.Intent == cases.IntentQuestion {
-			questions = append(questions, c)
-		} else {
-			afterSale = append(afterSale, c)
+	afterSale, err := find(cases.CaseFilter{NotIntent: cases.IntentQuestion})
+	if err != nil {
+		return e.do(ctx, m, func(*turn) error { return err })
+	}
+	// unlisted says how many more there are than shown (at least, past listFetch).
+	unlisted := func(n int) string {
+		if n <= listShown {
+			return ""
 		}
+		more := fmt.Sprint(n - listShown)
+		if n >= listFetch {
+			more += " 条以上"
+		} else {
+			more += " 条"
+		}
+		return "\n…还有 " + more + "未列出（发“A12”或“Q7”看某一条，看板上有全部）"
 	}
 	var b strings.Builder
 	if len(questions) > 0 {
-		fmt.Fprintf(&b, "待回复 %d 条（买家在等，回复“%s 回复 文字”）：", len(questions), questions[0].ID)
-		for _, c := range questions {
+		fmt.Fprintf(&b, "待回复 %s 条（买家在等，回复“%s 回复 文字”）：", countOf(len(questions)), questions[0].ID)
+		for _, c := range questions[:min(len(questions), listShown)] {
 			said := e.buyerWords(ctx, &c)
 			more := ""
 			if len(said) > 1 {
@@ -855,6 +868,7 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 			}
 			fmt.Fprintf(&b, "\n%s %s 已等 %s：%s%s", c.ID, c.Who(), vocab.Left(now.Sub(c.OpenedAt)), vocab.Clip(strings.Join(said, " / "), 40), more)
 		}
+		b.WriteString(unlisted(len(questions)))
 		b.WriteString("\n")
 	}
 	switch {
@@ -863,8 +877,8 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 	case len(afterSale) == 0:
 		b.WriteString("没有待处理的售后 👍")
 	default:
-		fmt.Fprintf(&b, "待处理 %d 单（按剩余时间）：", len(afterSale))
-		for _, c := range afterSale {
+		fmt.Fprintf(&b, "待处理 %s 单（按剩余时间）：", countOf(len(afterSale)))
+		for _, c := range afterSale[:min(len(afterSale), listShown)] {
 			left := vocab.Remaining(c.Deadline.Sub(now))
 			if c.State == cases.StateWaitingBuyer {
 				// Paused while the buyer owes an answer: the clock shown is the one kept.
@@ -872,6 +886,7 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 			}
 			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, caseName(&c), c.Who(), left)
 		}
+		b.WriteString(unlisted(len(afterSale)))
 	}
 	if !overdue {
 		// Agreed but not done: a replacement or a repair to send out, goods coming back.
@@ -892,6 +907,21 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })
+}
+
+// listShown is how many questions, and how many after-sale cases, 列表 shows in a chat
+// message; listFetch how many of each it looks up, to say how many more there are.
+const (
+	listShown = 15
+	listFetch = 100
+)
+
+// countOf is n for a list's heading, "100+" when the lookup stopped at listFetch.
+func countOf(n int) string {
+	if n >= listFetch {
+		return fmt.Sprintf("%d+", listFetch)
+	}
+	return fmt.Sprint(n)
 }
 
 // agreedListedFor is how long an agreed exchange, return or repair stays on 列表 as still

@@ -15,6 +15,9 @@ type CaseFilter struct {
 	Shop     string
 	Buyer    string
 	Intent   string // an intent label, e.g. refund
+	// NotIntent leaves out the cases of an intent label (e.g. IntentQuestion: the
+	// after-sale cases without the inbox).
+	NotIntent string
 	State    State  // one exact state; combined with LiveOnly it must also be live
 	LiveOnly bool
 	// DueBefore keeps live cases whose deadline is before it (e.g. now: the overdue ones).
@@ -38,6 +41,9 @@ func (s *Store) FindCases(ctx context.Context, f CaseFilter) ([]Case, error) {
 	}
 	if f.Intent != "" {
 		where, args = append(where, "intent = ?"), append(args, f.Intent)
+	}
+	if f.NotIntent != "" {
+		where, args = append(where, "intent <> ?"), append(args, f.NotIntent)
 	}
 	if f.State != "" {
 		where, args = append(where, "state = ?"), append(args, string(f.State))
