@@ -423,6 +423,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// more about the same request, kept with it — not a menu of remedies again.
 		label = sess.Intent
 	}
+	if label == intents.Complaint && !choseMenu && !res.Escalation && !res.Grievance && comparesGoods(m.Text) {
+		// "这个眼罩和别家的真丝眼罩有啥不一样": choosing between goods, before buying — the
+		// FAQ or the merchant answers it; it is no problem to offer remedies for.
+		label = intents.Other
+	}
 	if label == intents.Greeting && !choseMenu && asks(m.Text) && !pings(m.Text) && utf8.RuneCountInString(m.Text) > 6 {
 		// "亲亲 你家面膜敏感肌可以用嘛", "好的谢谢你啊姑娘 那我要把锅寄到哪里去呢": a
 		// question with a greeting or thanks around it is a question, not an OK.
@@ -770,6 +775,16 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		if aboutService(m.Text) {
 			sess.Confirm = &pendingConfirm{Label: intents.Complaint}
 			return e.answer(ctx, m, "confirm_complaint", Data{})
+		}
+		if asks(m.Text) && (res.Slots.Reason == "" || hearsay(m.Text)) && !res.Slots.Image && res.Slots.OrderID == "" && sess.OrderID == "" && len(view.Live()) == 0 {
+			// "你们家四件套好评率高吗 我朋友买了说差评来着", "看到好多差评 质量真的不行
+			// 吗": a question that names no fault with goods the buyer has, or one heard
+			// of — the FAQ or the merchant answers it; remedies ("请问您希望怎么处理？")
+			// would answer a problem nobody had.
+			if answer, _, ok := e.faqAnswer(m); ok {
+				return e.chatText(ctx, m, sess, answer)
+			}
+			return e.question(ctx, m, sess)
 		}
 		return e.remedies(ctx, m, sess)
 	}
@@ -2410,6 +2425,19 @@ func newPurchase(text string) bool {
 func courierChoice(text string) bool {
 	return mentions(text, "发什么快递", "什么快递", "哪家快递", "能发顺丰", "发顺丰", "走顺丰", "指定快递") &&
 		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
+}
+
+// hearsay reports a fault heard of rather than had: from reviews, friends, the internet
+// ("看到好多差评", "听说会掉色", "评论里说漏水").
+func hearsay(text string) bool {
+	return mentions(text, "看到", "听说", "评价", "评论", "买家秀", "朋友说", "别人说", "网上说", "都说", "差评")
+}
+
+// comparesGoods reports a question comparing goods ("和别家的有啥不一样", "两款区别在哪",
+// "哪个好"), not goods received unlike what was shown or ordered ("收到的跟图片不一样").
+func comparesGoods(text string) bool {
+	return asks(text) && mentions(text, "区别", "不一样", "差别", "差在哪", "哪个好", "哪个更", "有什么不同", "有啥不同", "不同吗", "比较好") &&
+		!mentions(text, "收到", "实物", "发来", "寄来", "发的", "到货", "买的", "拿到", "图片", "描述", "详情", "下单", "拍的", "宣传", "直播间说", "上次")
 }
 
 // deliveryPolicy reports a question about how the shop delivers ("你们能送货上门吗",

@@ -51,6 +51,29 @@ func TestFAQAnswerIsNotRepeated(t *testing.T) {
 	}
 }
 
+// Questions a buyer asks before buying that sound like complaints — others' reviews, a
+// shop's return rate, how two goods differ — go to the merchant: no urgent complaint, no
+// "请问您希望怎么处理？" menu (found by a new-user trial: each opened a 2-hour complaint
+// or offered remedies). A threat of the buyer's own still opens one.
+func TestPresaleDoubtsAreQuestions(t *testing.T) {
+	for _, text := range []string{
+		"你们家的四件套退款率高吗 我朋友买了说差评来着",
+		"看到好多差评 质量真的不行吗",
+		"这个眼罩和别家的真丝眼罩有啥不一样",
+	} {
+		h := newHarness(t)
+		got := joined(h.say(buyer, text))
+		if strings.Contains(got, "怎么处理") || strings.Contains(got, "已记录") || !strings.Contains(got, "Q1") {
+			t.Errorf("%q got %q, want it in the inbox", text, got)
+		}
+		if n := caseCount(t, h); n != 0 {
+			t.Errorf("%q opened %d cases", text, n)
+		}
+	}
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "再不发货我就给差评"), "A1")
+}
+
 // A question the bot cannot answer goes to the merchant's inbox as Q1: the buyer is told
 // honestly, the merchant alerted once per burst and reminded while it waits, a restart
 // keeps it, and the merchant's reply reaches the buyer and ends the reminders.

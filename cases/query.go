@@ -12,14 +12,14 @@ import (
 
 // CaseFilter selects cases; zero fields match everything.
 type CaseFilter struct {
-	Shop     string
-	Buyer    string
-	Intent   string // an intent label, e.g. refund
+	Shop   string
+	Buyer  string
+	Intent string // an intent label, e.g. refund
 	// NotIntent leaves out the cases of an intent label (e.g. IntentQuestion: the
 	// after-sale cases without the inbox).
 	NotIntent string
-	State    State  // one exact state; combined with LiveOnly it must also be live
-	LiveOnly bool
+	State     State // one exact state; combined with LiveOnly it must also be live
+	LiveOnly  bool
 	// DueBefore keeps live cases whose deadline is before it (e.g. now: the overdue ones).
 	DueBefore time.Time
 	// Search keeps cases whose id is it (any case: "a12"), or whose order id, buyer id or

@@ -55,14 +55,18 @@ type lexiconTables struct {
 	priceProtect, priceDrop, priceAsk, priceBefore []pattern
 	// 取消 a few characters before what it withdraws ("取消一下我的退款申请"); an order
 	// named first makes it 取消订单 (a refund).
-	cancelVerb  pattern
-	futility    []pattern // "也没用" after a threat word: not a threat
-	cancelled   []pattern
-	orderWords  []pattern
-	refundReq   []pattern
-	returnReq   []pattern
-	exchangeReq []pattern
-	sendsBack   []pattern
+	cancelVerb pattern
+	futility   []pattern // "也没用" after a threat word: not a threat
+	// aboutOthers before a threat word, aboutAfter right after it: the word tells of
+	// others' reviews or complaints ("看到有差评", "朋友说差评来着", "差评多吗",
+	// "有人投诉过吗"), no threat of the buyer's
+	aboutOthers, aboutAfter []pattern
+	cancelled               []pattern
+	orderWords              []pattern
+	refundReq               []pattern
+	returnReq               []pattern
+	exchangeReq             []pattern
+	sendsBack               []pattern
 	// A buyer denying they asked for something ("我没申请退款啊"): the verb of asking,
 	// negated, and the after-sale word it governs a few characters on.
 	denials     []pattern
@@ -108,6 +112,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		// and 退 that takes no money back: a fever going down ("宝宝发烧了 退热贴怎么用" was
 		// a refund at 0.67)
 		{"退烧", "降温"}, {"退热", "降温"},
+		// a rate is a statistic about the shop ("你们家退款率高吗"), asked before buying
+		{"退款率", "好评率"}, {"退货率", "好评率"}, {"退换率", "好评率"}, {"返修率", "好评率"},
 	} {
 		lx.typos = append(lx.typos, typoFix{newPattern(p[0]), []rune(p[1])})
 	}
@@ -128,6 +134,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.futility = patterns("也没用", "没用", "有什么用", "有啥用", "也白搭", "也没啥用",
 		// dropping it, said after the word: "差评就不给了", "投诉就算了"
 		"就不给了", "不给了", "就算了", "就不投诉了", "就不打了", "不打了", "就不用了")
+	lx.aboutOthers = patterns("看到", "看见", "看了", "有", "说", "好多", "很多", "那么多", "这么多", "都是", "全是", "有人", "别人",
+		"评论", "评价", "几个", "不少")
+	lx.aboutAfter = patterns("多吗", "多不", "多么", "多啊", "多呀", "多的", "率", "说", "里", "是真", "都说", "来着", "的人", "过吗", "过没", "过么")
 	lx.cancelVerb = newPattern("取消")
 	lx.cancelled = patterns("申请", "退款", "退货", "换货", "售后", "投诉", "维修")
 	lx.orderWords = patterns("订单", "单子", "这单", "那单", "下单")

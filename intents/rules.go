@@ -146,10 +146,27 @@ func threatens(t *normText, lx *lexiconTables) bool {
 	for k := range lx.threats {
 		p := &lx.threats[k]
 		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
-			if !negatedAt(t, lx, i) && !anyAt(t, i+len(p.r), lx.futility) {
+			if !negatedAt(t, lx, i) && !anyAt(t, i+len(p.r), lx.futility) && !aboutOthers(t, lx, i, len(p.r)) {
 				// ("投诉也没用", "差评就不给了": giving the threat up, said after it.)
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// aboutOthers reports whether the threat word of n runes at rune i tells of others' reviews
+// or complaints rather than threatening one: right after a word such as 看到, 有, 说 (in
+// the same clause), or right before 多, 率, 说 ("看到有差评", "朋友买了说差评来着", "差评多
+// 吗", "有人投诉过吗" — a buyer weighing a purchase, read as an urgent complaint).
+func aboutOthers(t *normText, lx *lexiconTables, i, n int) bool {
+	if anyAt(t, i+n, lx.aboutAfter) {
+		return true
+	}
+	for k := range lx.aboutOthers {
+		p := &lx.aboutOthers[k]
+		if j := i - len(p.r); j >= 0 && t.at(j, p) {
+			return true
 		}
 	}
 	return false
