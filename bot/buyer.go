@@ -758,6 +758,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			sess.Intent, sess.Asked = label, true
 			return e.chatText(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
 		}
+		if label == intents.Repair && warrantyTerms(m.Text) && len(view.Live()) == 0 {
+			// "这款手机保修多久 保修卡要自己填吗": the warranty's terms, which the FAQ did
+			// not answer whole — the merchant does; nothing is broken to repair.
+			return e.question(ctx, m, sess)
+		}
 	}
 	if needsOrder(label) && !chosen && tagQuestion(m.Text) && sess.Intent != label && e.read(m.Shop, m.Text).Slots.OrderID == "" {
 		// "那就退货就行了是吧": checking what to do, not yet asking for it — the FAQ's
@@ -776,7 +781,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			sess.Confirm = &pendingConfirm{Label: intents.Complaint}
 			return e.answer(ctx, m, "confirm_complaint", Data{})
 		}
-		if asks(m.Text) && (res.Slots.Reason == "" || hearsay(m.Text)) && !res.Slots.Image && res.Slots.OrderID == "" && sess.OrderID == "" && len(view.Live()) == 0 {
+		if (asks(m.Text) && (res.Slots.Reason == "" || hearsay(m.Text)) || worries(m.Text)) && !res.Slots.Image && res.Slots.OrderID == "" && sess.OrderID == "" && len(view.Live()) == 0 {
 			// "你们家四件套好评率高吗 我朋友买了说差评来着", "看到好多差评 质量真的不行
 			// 吗": a question that names no fault with goods the buyer has, or one heard
 			// of — the FAQ or the merchant answers it; remedies ("请问您希望怎么处理？")
@@ -2427,10 +2432,28 @@ func courierChoice(text string) bool {
 		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
 }
 
-// hearsay reports a fault heard of rather than had: from reviews, friends, the internet
-// ("看到好多差评", "听说会掉色", "评论里说漏水").
+// hearsay reports a fault heard of or seen in the listing rather than had: from reviews,
+// friends, the internet, the pictures ("看到好多差评", "听说会掉色", "图上都有裂缝").
 func hearsay(text string) bool {
-	return mentions(text, "看到", "听说", "评价", "评论", "买家秀", "朋友说", "别人说", "网上说", "都说", "差评")
+	return mentions(text, "看到", "听说", "评价", "评论", "买家秀", "朋友说", "别人说", "网上说", "都说", "差评", "看图", "图上", "图片上") &&
+		!had(text)
+}
+
+// worries reports a fault feared before it happened ("会不会漏水把地板泡了", "这款不漏绒
+// 吧 最怕钻毛"): asked about, by a buyer who tells of no goods of theirs.
+func worries(text string) bool {
+	return (asks(text) || strings.Contains(text, "吧")) && mentions(text, "会不会", "不会", "怕", "担心", "容易") && !had(text)
+}
+
+// warrantyTerms reports a question about the warranty itself: how long, the card, where
+// ("保修多久", "保修卡要自己填吗", "全国联保吗").
+func warrantyTerms(text string) bool {
+	return mentions(text, "保修多久", "保修几年", "保修多长", "保修期多", "质保多久", "质保几年", "保修卡", "联保", "保修政策", "怎么保修", "保不保修", "保修吗")
+}
+
+// had reports words about goods the buyer has: received, bought, used.
+func had(text string) bool {
+	return mentions(text, "收到", "到货", "发来", "寄来", "实物", "拿到", "买的", "买了", "用了", "穿了", "我的", "这单", "订单")
 }
 
 // comparesGoods reports a question comparing goods ("和别家的有啥不一样", "两款区别在哪",

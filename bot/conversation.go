@@ -735,11 +735,23 @@ func aboutService(text string) bool { return mentions(text, serviceWords...) }
 
 // asks reports a message that asks something ("地址是哪个", "怎么寄").
 func asks(text string) bool {
-	if mentions(text, questionWords...) || asksHowMany(text) {
+	if mentions(text, questionWords...) || asksHowMany(text) || eitherOr(text) {
 		return true
 	}
 	// A closing 么, 不, 没 or 嘛 asks as 吗 does: "有货不", "发了没", "走的普通快递么".
 	return endsWith(strings.TrimRight(text, " 。.!！~～"), "么", "不", "没", "嘛", "是吧", "对吧")
+}
+
+// eitherOr reports an A不A or A没A question ("累不累", "到没到", "甜不甜"), or 多 before
+// a measure ("多大", "多高", "多重").
+func eitherOr(text string) bool {
+	rs := []rune(text)
+	for i := 1; i+1 < len(rs); i++ {
+		if (rs[i] == '不' || rs[i] == '没') && rs[i-1] == rs[i+1] && unicode.Is(unicode.Han, rs[i-1]) {
+			return true
+		}
+	}
+	return mentions(text, "多大", "多高", "多重", "多长", "多宽", "多厚", "多远", "多贵", "多深", "多粗")
 }
 
 // asksHowMany reports 几 asking ("几天到", "发几个"), not counting ("要按好几下", "十几天了",

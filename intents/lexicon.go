@@ -102,7 +102,7 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	}
 	// Words in which 修 mends nothing — a change, skincare, a cut of clothes, grooming,
 	// photo retouching, make-up — written in words of their own sense, so 修 is left to
-	// mean a repair (and 退, below, a refund): "能帮我修改吗", "修护霜适合敏感肌吗", "修眉刀好用吗" were read as
+	// mean a repair (and 退 and 换, below, a refund and an exchange): "能帮我修改吗", "修护霜适合敏感肌吗", "修眉刀好用吗" were read as
 	// repairs at 0.8–0.99 and would have opened one. 修复 is both ("屏幕能修复吗"), so
 	// only before a skincare product's name.
 	for _, p := range [][2]string{
@@ -114,6 +114,10 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		{"退烧", "降温"}, {"退热", "降温"},
 		// a rate is a statistic about the shop ("你们家退款率高吗"), asked before buying
 		{"退款率", "好评率"}, {"退货率", "好评率"}, {"退换率", "好评率"}, {"返修率", "好评率"},
+		// and 换 that swaps nothing bought: spare parts, add-on deals, redeeming points
+		// ("电动牙刷替换刷头多久换一次", "换购的耳机原价多少", "积分兑换在哪") were exchanges
+		{"替换刷头", "备用刷头"}, {"替换芯", "备用芯"}, {"替换装", "备用装"}, {"替换头", "备用头"}, {"替换的", "备用的"},
+		{"换购", "加购"}, {"兑换", "领取"}, {"修正液", "涂改液"}, {"修正带", "涂改带"}, {"修复膏", "护理膏"},
 	} {
 		lx.typos = append(lx.typos, typoFix{newPattern(p[0]), []rune(p[1])})
 	}
@@ -145,7 +149,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.priceAsk = patterns("我要", "申请", "给我", "帮我", "退差价", "补差价", "返差价", "退我")
 	// Before buying, or about the policy: "买了以后降价能保价吗 想现在下单", "价保几天".
 	lx.priceBefore = patterns("以后", "如果", "万一", "怕", "会不会", "还没买", "先问问", "想买", "下单前", "几天", "多久",
-		"支持", "有没有", "有价保", "怎么申请", "在哪", "顺丰", "快递", "丢")
+		"支持", "有没有", "有价保", "怎么申请", "在哪", "顺丰", "快递", "丢",
+		// the buyer paying the difference for more ("补差价能升级成礼盒吗", "定制尺寸要补差价吗")
+		"升级", "定制", "换大", "换个大", "大号", "加钱", "换成", "改成", "规格")
 	lx.cancelsOrd = patterns("取消订单", "订单取消", "取消这单", "这单取消", "取消这个订单", "取消下单",
 		"取消一下订单", "单子取消", "取消单子")
 	// Giving up on the goods and asking for the money, not withdrawing a request
