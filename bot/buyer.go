@@ -2466,7 +2466,7 @@ func comparesGoods(text string) bool {
 // deliveryPolicy reports a question about how the shop delivers ("你们能送货上门吗",
 // "能发到国外吗", "支持自提吗"), not about where an order of the buyer's is or hurrying it.
 func deliveryPolicy(text string) bool {
-	return asks(text) && mentions(text, "送货上门", "送上门", "上门", "自提", "国外", "海外", "港澳台", "偏远", "新疆", "西藏", "农村", "村里",
+	return asks(text) && mentions(text, "送货上门", "送上门", "上门", "自提", "国外", "海外", "港澳台", "台湾", "香港", "澳门", "偏远", "新疆", "西藏", "农村", "村里",
 		"乡镇", "乡下", "学校", "部队", "从哪发", "哪里发货", "哪发货", "发货地", "哪个仓") &&
 		!mentions(text, "我的", "这单", "订单", "单号", "到哪", "还没", "没到", "没发", "催", "快点", "尽快", "赶紧")
 }
@@ -2719,6 +2719,19 @@ func menuChoice(text string, menu []string) (int, bool) {
 		}
 		return r
 	}, text))
+	// "第二个吧", "选2", "就第一个": the number in the words buyers wrap it in.
+	for again := true; again; {
+		again = false
+		for _, w := range []string{"那就", "就选", "我选", "我要", "选", "就", "要", "第"} {
+			if rest, ok := strings.CutPrefix(text, w); ok && rest != "" {
+				text, again = rest, true
+			}
+		}
+	}
+	text = strings.TrimRight(text, "个吧号项啊呀的哈。.、!！~～ ")
+	if i := strings.Index("零一二三四五六七八九", text); text != "" && utf8.RuneCountInString(text) == 1 && i >= 0 {
+		text = strconv.Itoa(i / len("零"))
+	}
 	n, err := strconv.Atoi(text)
 	if err != nil || n < 0 || n > len(menu) {
 		return 0, false

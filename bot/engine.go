@@ -380,7 +380,9 @@ func (e *Engine) isMerchant(shop, id string) bool { return e.shops[shop].isMerch
 func (e *Engine) sanitize() Middleware {
 	return func(next HandlerFunc) HandlerFunc {
 		return func(ctx context.Context, m Message) ([]cases.Reply, error) {
-			m.Text = strings.TrimSpace(strings.ToValidUTF8(m.Text, "\uFFFD"))
+			// Written simplified, so the conversation's word tests ("发货", "台湾") hold for a
+			// buyer who types traditional characters too; the meaning is unchanged.
+			m.Text = intents.Simplified(strings.TrimSpace(strings.ToValidUTF8(m.Text, "\uFFFD")))
 			if utf8.RuneCountInString(m.Text) > e.maxLen {
 				return e.answer(ctx, m, "too_long", Data{Max: e.maxLen})
 			}

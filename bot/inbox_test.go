@@ -11,6 +11,17 @@ import (
 )
 
 // The shop's FAQ answers the common questions itself: no case, no alert.
+// A buyer who types traditional characters is read as one who types simplified: the
+// conversation's word tests hold ("寄到台灣可以嗎" is how the shop delivers, for the
+// merchant; it asked for an order number to show tracking).
+func TestTraditionalCharactersAreReadAlike(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "甚麼時候發貨 寄到台灣可以嗎"))
+	if !strings.Contains(got, "当天发出") || !strings.Contains(got, "Q1") {
+		t.Fatalf("got %q, want the ship-by answer and the rest passed to the merchant", got)
+	}
+}
+
 func TestFAQAnswersCommonQuestions(t *testing.T) {
 	h := newHarness(t)
 	for text, want := range map[string]string{

@@ -73,3 +73,22 @@ func TestGivesAddress(t *testing.T) {
 		"你们在哪个市发货":        false, "路上走了几天了还没到": false, "号码发你了": false,
 	})
 }
+
+// A menu choice in the words buyers wrap it in is the choice (found by a new-user trial:
+// "第二个吧", "选2" got the menu's "回复上面的数字就行" again); a number among other words
+// is not one.
+func TestMenuChoiceInWords(t *testing.T) {
+	menu := []string{"refund", "return", "exchange", "complaint"}
+	for text, want := range map[string]int{
+		"2": 2, "２": 2, "第二个吧": 2, "第二个": 2, "选2": 2, "2吧": 2, "就第一个": 1, "我选3": 3, "四": 4, "0": 0, "零": 0, "第1个。": 1,
+	} {
+		if n, ok := menuChoice(text, menu); !ok || n != want {
+			t.Errorf("menuChoice(%q) = %d, %v; want %d", text, n, ok, want)
+		}
+	}
+	for _, text := range []string{"5", "第五个", "买了2个", "2个都坏了", "第二次了", "", "个"} {
+		if n, ok := menuChoice(text, menu); ok {
+			t.Errorf("menuChoice(%q) = %d, want no choice", text, n)
+		}
+	}
+}

@@ -442,6 +442,21 @@ func TestCaseScoreComplaints(t *testing.T) {
 
 // A grievance against the shop or its service, as the engine and the case score read it:
 // normalised (traditional characters) and not when negated.
+// Simplified writes traditional characters simplified (from OpenCC's table, not a
+// hand-kept list: 灣 and 甚麼 were missing) and leaves everything else as typed.
+func TestSimplified(t *testing.T) {
+	for in, want := range map[string]string{
+		"甚麼時候發貨 寄到台灣可以嗎？": "什么时候发货 寄到台湾可以吗？",
+		"退貨退款，謝謝！":        "退货退款，谢谢！",
+		"帳號":              "账号",
+		"ＯＫ 好的 abc 123":   "ＯＫ 好的 abc 123",
+	} {
+		if got := Simplified(in); got != want {
+			t.Errorf("Simplified(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // A threat word that tells of others' reviews or complaints is no threat: a buyer weighing
 // a purchase ("看到有差评 是真的吗") was read as escalating, an urgent complaint.
 func TestThreatAboutOthersIsNone(t *testing.T) {

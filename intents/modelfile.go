@@ -19,6 +19,7 @@ import (
 // digest of the corpus and settings it was trained on: when they change and the model is
 // not regenerated, Default trains at start-up instead, and TestEmbeddedModelIsCurrent fails.
 //
+//go:generate go run ./internal/gentrad -o trad.txt
 //go:generate go run ./internal/genmodel -o model.bin
 
 //go:embed model.bin

@@ -1,6 +1,7 @@
 package intents
 
 import (
+	_ "embed"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,24 +37,36 @@ const (
 	tradLen   = 0xA000 - 0x4E00
 )
 
-// tradPairs lists traditional characters common in shop chat, each followed by its
-// simplified form. Buyers in Taiwan/HK, or with a traditional input method, write 退貨/換貨;
-// folding them lets the simplified corpus cover them.
-const tradPairs = "貨货換换錢钱訂订單单號号還还沒没麼么個个們们這这點点讓让發发運运態态產产質质壞坏維维買买賣卖說说話话請请問问謝谢嗎吗為为裡里裏里後后來来時时間间東东寶宝貝贝幫帮關关開开碼码顏颜錯错對对補补遞递郵邮費费價价優优張张給给無无實实際际訴诉舉举報报歡欢評评騙骗愛爱聽听應应該该會会過过進进處处邊边樣样與与從从現现緊紧幾几兒儿長长見见經经聯联繫系係系網网電电記记禮礼擇择壓压損损斷断線线靈灵減减紅红綠绿藍蓝黃黄褲裤襪袜機机戶户帳账賬账額额數数夠够雙双條条預预計计則则務务專专業业員员轉转腦脑撥拨撤撤銷销換换卻却掉掉壞坏碎碎爛烂髒脏瑕瑕疵疵廠厂師师傅傅難难聲声氣气態态騷骚擾扰詐诈勞劳煩烦辦办麻麻謝谢嗯嗯晚晚餐餐啟启閉闭鬧闹壽寿紀纪隊队貼贴鎖锁錶表鐘钟"
+// tradTable is the traditional → simplified table: trad.txt, generated from OpenCC's
+// t2s dictionary (internal/gentrad; about 2,800 characters), one pair a line. Buyers in
+// Taiwan/HK, or with a traditional input method, write 退貨/換貨/台灣; folding them lets
+// the simplified corpus, and the conversation's word tests, cover them.
+//
+//go:embed trad.txt
+var tradTable string
 
-// buildTrad turns tradPairs into a dense lookup: entry i holds the simplified rune for
-// tradStart+i, or 0 when the rune is not folded. Dense so the lookup is one index per rune.
+// tradOverrides are pairs read otherwise than OpenCC's first choice: 帳 as 账 (bills and
+// accounts, 账单/账号, as buyers write them), not 帐.
+const tradOverrides = "帳账"
+
+// buildTrad turns the table and its overrides into a dense lookup: entry i holds the
+// simplified rune for tradStart+i, or 0 when the rune is not folded. Dense so the lookup
+// is one index per rune.
 func buildTrad() []rune {
 	t := make([]rune, tradLen)
-	var from rune
-	first := true
-	for _, r := range tradPairs {
-		if first {
-			from = r
-		} else if from >= tradStart && from < tradStart+tradLen && from != r {
-			t[from-tradStart] = r
+	set := func(from, to rune) {
+		if from >= tradStart && from < tradStart+tradLen && from != to {
+			t[from-tradStart] = to
 		}
-		first = !first
+	}
+	for _, line := range strings.Split(tradTable, "\n") {
+		if r := []rune(line); len(r) == 2 && !strings.HasPrefix(line, "#") {
+			set(r[0], r[1])
+		}
+	}
+	o := []rune(tradOverrides)
+	for i := 0; i+1 < len(o); i += 2 {
+		set(o[i], o[i+1])
 	}
 	return t
 }
@@ -373,6 +386,23 @@ func (t *normText) markNegation() {
 		}
 		i = end - 1
 	}
+}
+
+// Simplified is text with its traditional characters written simplified (the classifier's
+// own table, see buildTrad; and 甚麼, which folds to 甚么, as 什么) and nothing else
+// changed: punctuation, width, case and spacing stay as typed. For code that looks for
+// simplified words in buyer text.
+func Simplified(text string) string {
+	trad := lexicon().trad
+	out := strings.Map(func(r rune) rune {
+		if r >= tradStart && r < tradStart+tradLen {
+			if s := trad[r-tradStart]; s != 0 {
+				return s
+			}
+		}
+		return r
+	}, text)
+	return strings.ReplaceAll(out, "甚么", "什么")
 }
 
 // Fold is text as the classifier sees it, for telling two messages apart: letters and
