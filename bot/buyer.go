@@ -758,11 +758,17 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			sess.Intent, sess.Asked = label, true
 			return e.chatText(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
 		}
-		if label == intents.Repair && warrantyTerms(m.Text) && len(view.Live()) == 0 {
-			// "这款手机保修多久 保修卡要自己填吗": the warranty's terms, which the FAQ did
-			// not answer whole — the merchant does; nothing is broken to repair.
-			return e.question(ctx, m, sess)
+	}
+	if needsOrder(label) && orderID == "" && sess.OrderID == "" && !chosen && sess.Intent != label && !res.Slots.Image && len(view.Live()) == 0 &&
+		(label == intents.Repair && warrantyTerms(m.Text) || presaleDoubt(m.Text)) {
+		// "这款手机保修多久 保修卡要自己填吗", "自动喂食器会不会卡粮 坏了能修吗", "积木会
+		// 不会少零件啊 少了能补吗": the warranty's terms, or a remedy asked about for a
+		// fault feared or heard of — the FAQ or the merchant answers it; nothing of the
+		// buyer's is broken yet.
+		if answer, _, ok := e.faqAnswer(m); ok {
+			return e.chatText(ctx, m, sess, answer)
 		}
+		return e.question(ctx, m, sess)
 	}
 	if needsOrder(label) && !chosen && tagQuestion(m.Text) && sess.Intent != label && e.read(m.Shop, m.Text).Slots.OrderID == "" {
 		// "那就退货就行了是吧": checking what to do, not yet asking for it — the FAQ's
@@ -781,11 +787,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			sess.Confirm = &pendingConfirm{Label: intents.Complaint}
 			return e.answer(ctx, m, "confirm_complaint", Data{})
 		}
-		if (asks(m.Text) && (res.Slots.Reason == "" || hearsay(m.Text)) || worries(m.Text)) && !res.Slots.Image && res.Slots.OrderID == "" && sess.OrderID == "" && len(view.Live()) == 0 {
+		if presaleDoubt(m.Text) && !res.Slots.Image && res.Slots.OrderID == "" && sess.OrderID == "" && len(view.Live()) == 0 {
 			// "你们家四件套好评率高吗 我朋友买了说差评来着", "看到好多差评 质量真的不行
-			// 吗": a question that names no fault with goods the buyer has, or one heard
-			// of — the FAQ or the merchant answers it; remedies ("请问您希望怎么处理？")
-			// would answer a problem nobody had.
+			// 吗", "会不会漏水啊": a fault heard of or feared, not had — the FAQ or the
+			// merchant answers it; remedies ("请问您希望怎么处理？") would answer a problem
+			// nobody had.
 			if answer, _, ok := e.faqAnswer(m); ok {
 				return e.chatText(ctx, m, sess, answer)
 			}
@@ -2432,28 +2438,37 @@ func courierChoice(text string) bool {
 		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
 }
 
-// hearsay reports a fault heard of or seen in the listing rather than had: from reviews,
-// friends, the internet, the pictures ("看到好多差评", "听说会掉色", "图上都有裂缝").
-func hearsay(text string) bool {
-	return mentions(text, "看到", "听说", "评价", "评论", "买家秀", "朋友说", "别人说", "网上说", "都说", "差评", "看图", "图上", "图片上") &&
-		!had(text)
-}
-
-// worries reports a fault feared before it happened ("会不会漏水把地板泡了", "这款不漏绒
-// 吧 最怕钻毛"): asked about, by a buyer who tells of no goods of theirs.
-func worries(text string) bool {
-	return (asks(text) || strings.Contains(text, "吧")) && mentions(text, "会不会", "不会", "怕", "担心", "容易") && !had(text)
+// presaleDoubt reports a question about goods the buyer does not have (yet): a fault
+// heard of or seen in the listing ("看到好多差评 质量真的不行吗", "图上都有裂缝"), a
+// fault feared ("会不会漏水啊", "这款不漏绒吧 最怕钻毛"), the goods' size, or said before
+// buying. Words about goods the buyer has (had) make it a problem of theirs.
+func presaleDoubt(text string) bool {
+	if had(text) || !asks(text) && !strings.Contains(text, "吧") {
+		return false
+	}
+	return mentions(text, "看到", "听说", "评价", "评论", "买家秀", "朋友说", "别人说", "网上说", "都说", "差评", "看图", "图上", "图片上",
+		"会不会", "不会", "怕", "担心", "容易", "多大", "多高", "多重", "多长", "多宽", "多厚", "占地", "放得下", "累不累", "重不重") ||
+		prePurchase(text)
 }
 
 // warrantyTerms reports a question about the warranty itself: how long, the card, where
 // ("保修多久", "保修卡要自己填吗", "全国联保吗").
 func warrantyTerms(text string) bool {
-	return mentions(text, "保修多久", "保修几年", "保修多长", "保修期多", "质保多久", "质保几年", "保修卡", "联保", "保修政策", "怎么保修", "保不保修", "保修吗")
+	return mentions(text, "保修多久", "保修几年", "保修多长", "保修期多", "质保多久", "质保几年", "保修卡", "联保", "保修政策", "怎么保修") && !had(text)
 }
 
-// had reports words about goods the buyer has: received, bought, used.
+// thirdParty blanks the purchases of people other than the buyer.
+var thirdParty = strings.NewReplacer("朋友买", "", "别人买", "", "同事买", "", "邻居买", "", "闺蜜买", "", "室友买", "", "人家买", "")
+
+// had reports words about goods the buyer has: received, bought, opened, used, or had
+// wrong before ("上次也这样").
 func had(text string) bool {
-	return mentions(text, "收到", "到货", "发来", "寄来", "实物", "拿到", "买的", "买了", "用了", "穿了", "我的", "这单", "订单")
+	// (Goods someone else bought are not the buyer's: "我朋友买了说差评来着".)
+	text = thirdParty.Replace(text)
+	return mentions(text, "收到", "到货", "发来", "寄来", "实物", "拿到", "买的", "买了", "我的", "这单", "订单", "签收",
+		"拆开", "打开", "刚拆", "开袋", "开封", "切开", "剥开", "开了", "用了", "用着", "用完", "穿了", "穿着", "戴着", "涂了", "擦了",
+		"上脸", "吃着", "吃了", "喝着", "喝了", "洗了", "泡了", "贴上", "连上", "装上", "装好", "烧了", "放了", "充了", "插上",
+		"这盒", "这瓶", "这袋", "这箱", "这件", "这双", "这台", "这个是", "我这", "又是", "怎么又", "上次也", "每次都", "老是")
 }
 
 // comparesGoods reports a question comparing goods ("和别家的有啥不一样", "两款区别在哪",

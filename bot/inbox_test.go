@@ -77,6 +77,7 @@ func TestPresaleDoubtsAreQuestions(t *testing.T) {
 		"这个羽绒服不会钻绒吧 最怕这个",
 		"这个电饭煲保修多久 保修卡丢了还能修吗",
 		"跑步机多大 家里放得下吗",
+		"自动喂食器会不会卡粮 坏了能修吗",
 	} {
 		h := newHarness(t)
 		got := joined(h.say(buyer, text))
@@ -90,10 +91,12 @@ func TestPresaleDoubtsAreQuestions(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "再不发货我就给差评"), "A1")
 	// The same doubts about goods the buyer has are a problem to settle.
-	for _, text := range []string{"收到的拖地机漏水 会不会是坏的", "用了三天就不亮了 是不是质量问题"} {
+	for _, text := range []string{"收到的拖地机漏水 会不会是坏的", "用了三天就不亮了 是不是质量问题", "裤子才穿两次就开线了 是不是做工问题"} {
 		h := newHarness(t)
 		mustContain(t, h.say(buyer, text), "怎么处理")
 	}
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "买的行李箱轮子掉了一个 这个保修吗"), "维修", "订单号")
 }
 
 // A question the bot cannot answer goes to the merchant's inbox as Q1: the buyer is told
