@@ -778,6 +778,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		}
 		return e.confirm(ctx, m, sess, label)
 	}
+	if label == intents.Other && !chosen && sess.Intent == "" && defect(res.Slots.Reason) && had(m.Text) && len(view.Live()) == 0 && !leadIn(m.Text) &&
+		!mentions(m.Text, "会不会", "会吗", "怕", "要是", "如果", "万一") {
+		// "四件套洗了一次就起球了 正常吗", "数据线是安卓口的 我买的苹果口 是不是发错了":
+		// a fault with goods the buyer has, asked about as a doubt — read as chat by the
+		// model, it is the start of a request: which remedy, not the merchant's inbox.
+		return e.remedies(ctx, m, sess)
+	}
 	if label == intents.Complaint && !chosen && sess.Intent != intents.Complaint && !res.Escalation && !angry(m.Text) {
 		// An urgent complaint case needs an escalation or a grievance against the shop.
 		// A problem with the goods, stated without a remedy, is usually the start of a
@@ -2465,9 +2472,9 @@ var thirdParty = strings.NewReplacer("朋友买", "", "别人买", "", "同事�
 func had(text string) bool {
 	// (Goods someone else bought are not the buyer's: "我朋友买了说差评来着".)
 	text = thirdParty.Replace(text)
-	return mentions(text, "收到", "到货", "发来", "寄来", "实物", "拿到", "买的", "买了", "我的", "这单", "订单", "签收",
-		"拆开", "打开", "刚拆", "开袋", "开封", "切开", "剥开", "开了", "用了", "用着", "用完", "穿了", "穿着", "戴着", "涂了", "擦了",
-		"上脸", "吃着", "吃了", "喝着", "喝了", "洗了", "泡了", "贴上", "连上", "装上", "装好", "烧了", "放了", "充了", "插上",
+	return mentions(text, "收到", "到货", "发来", "寄来", "拿到", "买的", "买了", "我的", "这单", "订单", "签收",
+		"拆开", "打开", "刚拆", "开袋", "切开", "剥开", "开了", "用了", "用着", "用完", "穿了", "戴着", "涂了", "擦了",
+		"上脸", "吃着", "吃了", "喝着", "喝了", "洗了", "贴上", "连上", "装上", "装好", "烧了", "放了", "充了", "插上",
 		"这盒", "这瓶", "这袋", "这箱", "这件", "这双", "这台", "这个是", "我这", "又是", "怎么又", "上次也", "每次都", "老是")
 }
 

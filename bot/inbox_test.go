@@ -91,7 +91,10 @@ func TestPresaleDoubtsAreQuestions(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "再不发货我就给差评"), "A1")
 	// The same doubts about goods the buyer has are a problem to settle.
-	for _, text := range []string{"收到的拖地机漏水 会不会是坏的", "用了三天就不亮了 是不是质量问题", "裤子才穿两次就开线了 是不是做工问题"} {
+	for _, text := range []string{"收到的拖地机漏水 会不会是坏的", "用了三天就不亮了 是不是质量问题", "裤子才穿两次就开线了 是不是做工问题",
+		"刚拆开的保温杯 盖子有道裂缝 这正常吗", "我买的是黑色 收到的是灰色 是不是发错了",
+		// (read as chat by the model; were inbox items)
+		"枕套洗了一次就起球了 正常吗", "数据线是typec的 我买的是苹果口 是不是发错了", "电热毯用了两晚就不热了 是坏了吗", "刚拆开 杯口有个缺口 这正常吗"} {
 		h := newHarness(t)
 		mustContain(t, h.say(buyer, text), "怎么处理")
 	}
