@@ -1362,12 +1362,15 @@ func (e *Engine) sendBackWaived(ctx context.Context, c *cases.Case) (bool, error
 	if err != nil {
 		return false, err
 	}
-	for _, ev := range evs {
-		if (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && ev.To == cases.StateResolved) && noSendBack(ev.Text) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return waivedIn(evs), nil
+}
+
+// waivedIn reports a merchant's reply or approval in a case's events that lets the buyer
+// keep the goods.
+func waivedIn(evs []cases.Event) bool {
+	return slices.ContainsFunc(evs, func(ev cases.Event) bool {
+		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && ev.To == cases.StateResolved) && noSendBack(ev.Text)
+	})
 }
 
 // asksShopGot reports a buyer asking whether the shop got what they sent back ("你们收到了

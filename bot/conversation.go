@@ -452,9 +452,10 @@ func platformWord(s adapters.Status) string {
 }
 
 // statusOf writes where a case stands for the buyer, from the case, the merchant's
-// reason when it was refused, the waybill of goods the buyer sent back (or ""), and the
-// platform's status when the platform knows the case.
-func statusOf(c *cases.Case, reason, waybill string, platform *adapters.CaseStatus, now time.Time) string {
+// reason when it was refused, the waybill of goods the buyer sent back (or ""), whether
+// the merchant let the buyer keep the goods, and the platform's status when the platform
+// knows the case.
+func statusOf(c *cases.Case, reason, waybill string, kept bool, platform *adapters.CaseStatus, now time.Time) string {
 	var s string
 	money := c.Intent == string(intents.Refund) || c.Intent == string(intents.Return)
 	switch c.State {
@@ -479,6 +480,11 @@ func statusOf(c *cases.Case, reason, waybill string, platform *adapters.CaseStat
 			s = fmt.Sprintf("店主已同意，您寄回的快递（单号 %s）已转告店主，店主收到货后退款按原支付方式退回。", waybill)
 		case waybill != "":
 			s = fmt.Sprintf("店主已同意，您寄回的快递（单号 %s）已转告店主，店主收到货后会尽快处理。", waybill)
+		case kept && money:
+			// The merchant let the buyer keep the goods: nothing to send back.
+			s = "店主已同意，商品不用寄回，款项会按原支付方式退回，到账时间以平台和银行为准（一般 1–3 个工作日）。"
+		case kept:
+			s = "店主已同意，商品不用寄回，请留意后续的发货或处理消息。"
 		case c.Intent == string(intents.Return):
 			s = "店主已同意退货，请按之前发您的地址把商品寄回，寄出后把快递单号发我；店主收到货后退款按原支付方式退回。"
 		case money:
@@ -544,9 +550,20 @@ func merchantSince(events []cases.Event) string {
 // rejectReason is the merchant's note on the case's rejection or closing (a reason, or
 // "并入 A1" for a merged case), from its log.
 func rejectReason(events []cases.Event) string {
+	return decisionNote(events, cases.StateRejected, cases.StateClosed)
+}
+
+// approvalNote is what the merchant wrote with the last approval ("A1 同意 部分退款5元 不用
+// 寄回"), or "".
+func approvalNote(events []cases.Event) string {
+	return decisionNote(events, cases.StateResolved)
+}
+
+// decisionNote is the note of the last move of the case to one of states, or "".
+func decisionNote(events []cases.Event, states ...cases.State) string {
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := events[i]
-		if ev.Kind == cases.EventState && (ev.To == cases.StateRejected || ev.To == cases.StateClosed) {
+		if ev.Kind == cases.EventState && slices.Contains(states, ev.To) {
 			if _, note, ok := strings.Cut(ev.Text, " "); ok {
 				return note
 			}
@@ -590,7 +607,12 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 			}
 		}
 		t.caseID = c.ID
-		status := statusOf(c, rejectReason(events), sentBack(events), st, t.tx.Now())
+		approved := approvalNote(events)
+		status := statusOf(c, rejectReason(events), sentBack(events), waivedIn(events), st, t.tx.Now())
+		if c.State == cases.StateResolved && approved != "" && merchantSince(events) == "" {
+			// "A1 同意 部分退款5元 不用寄回": what was agreed, in the merchant's words.
+			status += "\n店主的说明：" + vocab.Clip(approved, 80)
+		}
 		if said := merchantSince(events); said != "" {
 			// "给您补寄螺丝 明天发出": what the merchant told the buyer since the case last
 			// moved is where it stands, in the merchant's own words.

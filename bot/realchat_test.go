@@ -1495,6 +1495,17 @@ func TestTrialEightConversations(t *testing.T) {
 	mustContain(t, h.say(buyer, "那杯子要寄回吗"), "不用寄回")
 	mustContain(t, h.say(buyer, "旧的用寄吗"), "不用寄回")
 
+	// A return agreed as a partial refund without sending back: asked when the money
+	// comes, the status says so in the merchant's words — not "请按之前发您的地址把商品
+	// 寄回" (found by a new-user trial: no address had ever been sent).
+	h = newHarness(t)
+	h.say(buyer, "杯子有个小缺口 想退货 "+cupOrder)
+	h.say(merchant, "A1 同意 部分退款5元 不用寄回")
+	got = joined(h.say(buyer, "那5块什么时候到账啊"))
+	if strings.Contains(got, "把商品寄回") || strings.Contains(got, "地址") || !strings.Contains(got, "不用寄回") || !strings.Contains(got, "部分退款5元") {
+		t.Fatalf("status of a return agreed without sending back: %q", got)
+	}
+
 	// "哦 我记错了 是另一家店的" to the remedy menu drops it; a worry before buying about
 	// returns is no return; "会不会坏" after an answered question is no second question.
 	h = newHarness(t)
