@@ -259,6 +259,19 @@ func TestListShowsCasesBesideManyQuestions(t *testing.T) {
 	}
 }
 
+// A case's details show the buyer's words whole: an elderly buyer's run-on was cut at 40
+// characters, before what she wanted (found by a new-user trial).
+func TestDetailsShowTheBuyersWordsWhole(t *testing.T) {
+	h := newHarness(t)
+	long := "喂你好我跟你说啊我前两天在你们家买了一个台灯啊用了几天开关就不太灵了我女儿说让我问问你们看看是怎么回事还有就是这个灯罩能不能单独买一个"
+	h.say(buyer, long)
+	id := "Q1"
+	if c := h.liveCases(); len(c) > 0 {
+		id = c[0].ID
+	}
+	mustContain(t, h.say(merchant, id), "灯罩能不能单独买一个")
+}
+
 func TestMerchantApproveRejectSnoozeList(t *testing.T) {
 	h := newHarness(t)
 	h.say(buyer, "退款 "+cupOrder)

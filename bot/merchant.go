@@ -772,6 +772,14 @@ func (t *turn) queueResolve(c *cases.Case, approve bool, reason string) error {
 	return t.tx.QueueJob(cases.Job{Shop: c.Shop, CaseID: c.ID, Kind: cases.JobResolve, Payload: cases.ResolvePayload{Approve: approve, Reason: reason}.Encode()})
 }
 
+// detailLines is how many of the last messages a case's details show, detailClip the
+// runes each may have (a buyer's message is at most the engine's cap; this bounds what
+// a forwarded wall of text costs the merchant's screen).
+const (
+	detailLines = 8
+	detailClip  = 300
+)
+
 // details shows one case and the end of its transcript, short enough for a phone.
 func (t *turn) details(c *cases.Case) error {
 	var b strings.Builder
@@ -807,17 +815,19 @@ func (t *turn) details(c *cases.Case) error {
 	if err != nil {
 		return err
 	}
+	// The merchant asked for this case to read it: the buyer's words whole (a run-on of
+	// an elderly buyer was cut at 40 characters, before what she wanted), the last few.
 	var lines []string
 	for _, ev := range events {
 		switch {
 		case ev.Kind == cases.EventMessage:
-			lines = append(lines, "买家："+vocab.Clip(ev.Text, 40))
+			lines = append(lines, "买家："+vocab.Clip(ev.Text, detailClip))
 		case ev.Kind == cases.EventReply && ev.Actor == "merchant":
-			lines = append(lines, "店铺："+vocab.Clip(ev.Text, 40))
+			lines = append(lines, "店铺："+vocab.Clip(ev.Text, detailClip))
 		}
 	}
-	if len(lines) > 6 {
-		lines = append([]string{"…"}, lines[len(lines)-6:]...)
+	if len(lines) > detailLines {
+		lines = append([]string{"…"}, lines[len(lines)-detailLines:]...)
 	}
 	b.WriteString(strings.Join(lines, "\n"))
 	return t.sayText(t.m.From, strings.TrimRight(b.String(), "\n"))
