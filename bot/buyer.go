@@ -181,6 +181,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// delivery question) waits for cannot be found; the merchant can find the order by
 		// the phone. The request and the phone go to the merchant's inbox together (a bare phone number too: it is no
 		// order number the request could take).
+		sess.Phoned = true
+		return e.question(ctx, m, &sess)
+	case needsOrder(res.Label) && !res.Unclear && slots.OrderID == "" && sess.OrderID == "" && sess.Phoned && asking:
+		// "那杯子能不能换啊" after the phone went to the merchant for want of the order
+		// number: more for the merchant, who finds the order by the phone — never the
+		// order number asked for once more.
 		return e.question(ctx, m, &sess)
 	case res.SlotOnly && sess.Intent != "":
 		label = sess.Intent
@@ -2582,6 +2588,16 @@ func (e *Engine) notePhone(ctx context.Context, m Message, sess *session, view c
 			break
 		}
 	}
+	if words := menuWords(sess); target == nil && remedyMenuOpen(sess) && words != "" {
+		// "杯子把手有裂缝 能不能给我换一个" → which remedy? → "订单号我不会看啊" → the
+		// phone: the buyer cannot give the order, so the problem and the phone go to the
+		// merchant, who finds the order by it ("好的，电话记下了" left the problem with
+		// no one).
+		q := m
+		q.Text, q.faq = words+" / "+m.Text, nil
+		sess.Menu, sess.Pending, sess.Phoned = nil, nil, true
+		return e.question(ctx, q, sess)
+	}
 	return e.do(ctx, m, func(t *turn) error {
 		if target == nil {
 			if len(sess.Pending) < maxPending {
@@ -2598,6 +2614,18 @@ func (e *Engine) notePhone(ctx context.Context, m Message, sess *session, view c
 		}
 		return t.say("phone_noted", Data{CaseID: target.ID})
 	})
+}
+
+// menuWords are the buyer's words an open menu was asked for: what led to it and what
+// they said since, once each.
+func menuWords(sess *session) string {
+	var out []string
+	for _, t := range append([]string{sess.MenuText}, strings.Split(pendingWords(sess.Pending, ""), " / ")...) {
+		if t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " / ")
 }
 
 // mediaName is what a media message is, as the buyer calls it.

@@ -528,6 +528,24 @@ func TestOrderNumberAnswersAConfirmation(t *testing.T) {
 	}
 }
 
+// An elderly buyer who cannot find the order number gives her phone while the remedy
+// menu is open: her problem and the phone go to the merchant, who finds the order by it,
+// and her next ask joins them — never "订单号发我" again (found by a new-user trial: "好的，
+// 电话记下了" left the problem with no one, then the order number was asked for again).
+func TestPhoneForTheOrderGoesToTheMerchantWithTheProblem(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我前两天在你们家买的那个杯子啊把手那里有一个裂缝"), "怎么处理")
+	h.say(buyer, "订单号我不会看啊")
+	mustContain(t, h.say(buyer, "手机号13812345678"), "Q1")
+	if tr := joined(h.transcript("Q1")); !strings.Contains(tr, "裂缝") || !strings.Contains(tr, "13812345678") {
+		t.Fatalf("Q1 transcript %q, want the problem and the phone", tr)
+	}
+	got := joined(h.say(buyer, "那杯子能不能换啊"))
+	if strings.Contains(got, "订单号") || !strings.Contains(got, "Q1") {
+		t.Fatalf("the next ask got %q, want it passed on with Q1", got)
+	}
+}
+
 // "不是呢" to "您是要申请退款吗？": no refund, and the words that led to the question —
 // what the buyer did write, misread — go to the merchant's inbox instead of a bare "好的";
 // "对呀" is a yes, the particle it closes with changing nothing.

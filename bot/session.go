@@ -51,6 +51,9 @@ type session struct {
 	// Tracked is the order whose status or tracking the buyer was shown: asked again, it
 	// goes to the merchant instead of the same text.
 	Tracked string
+	// Phoned is set once the buyer's phone went to the merchant for want of an order
+	// number: requests after it go to the merchant too, never asking for the number again.
+	Phoned bool `json:",omitempty"`
 	// Answered are the FAQ entries the buyer was last answered from (at most
 	// maxAnswered, the newest last, the newest at AnsweredAt): one asked again within
 	// faqRepeatWithin goes to the merchant instead of the same answer once more ("能开
