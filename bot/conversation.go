@@ -419,7 +419,15 @@ var questionWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多�
 // bareOK reports a short OK that asks nothing: "好的 等下拍".
 func bareOK(text string) bool {
 	// (A closing 呢 after an OK is soft, not a question: "没有了呢", "好的呢".)
-	return acknowledges(text) && !asks(strings.TrimRight(strings.TrimSpace(text), "呢。.!！~～ "))
+	return (acknowledges(text) || arrived(text)) && !asks(strings.TrimRight(strings.TrimSpace(text), "呢。.!！~～ "))
+}
+
+// arrived reports a short word that the goods came ("书架到了", "眼罩收到啦"), nothing wrong
+// told: an OK to answer as one, not a question for the merchant's inbox.
+func arrived(text string) bool {
+	t := lastWords(text)
+	return utf8.RuneCountInString(t) <= 8 && endsWith(t, "到了", "到啦", "收到了", "收到啦", "签收了", "已收到", "已签收") &&
+		!mentions(t, "没", "不", "怎么", "还", "才", "快到", "又", "吗", "?", "？")
 }
 
 // greetingKey picks the reply for a social message: thanks get thanks, an OK gets an OK,

@@ -496,6 +496,14 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			kept = append(kept, ev.Text)
 			continue
 		}
+		if c.Intent == cases.IntentQuestion && label.OpensCase() && r.Slots.Reason == "" && !slices.Contains(r.Candidates[:], label) {
+			// A question turned into a request: words with nothing of it in them — no
+			// fault told, the label not even among the model's three guesses ("书架到了",
+			// the fault told in another message) — did not carry it. The request starts
+			// all the same; learned, the next buyer's "书架到了" would be asked for an
+			// exchange's order number.
+			continue
+		}
 		if strings.TrimSpace(arg) == "" {
 			// A bare 误判 ("not an after-sale at all") is easy to send by mistake; words
 			// that plainly ask for a remedy ("杯子碎了 退款") are not unlearned on it, or

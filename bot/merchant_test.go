@@ -172,3 +172,21 @@ func TestMisreadDoesNotLearnAGrievanceAsAnotherLabel(t *testing.T) {
 		t.Fatalf("an insult after 误判 物流 got %q", got)
 	}
 }
+
+// A question the merchant turns into a request learns only words that carry one: "书架到了"
+// was learned as an exchange, and the next buyer who wrote it was asked for an exchange's
+// order number (trial 12). An arrival alone is an OK, no question at all.
+func TestMisreadQuestionLearnsOnlyTheRequestsWords(t *testing.T) {
+	h := newHarness(t)
+	if got := joined(h.say(buyer, "书架到了")); strings.Contains(got, "Q1") {
+		t.Fatalf("an arrival got %q, want an OK", got)
+	}
+	mustContain(t, h.say(buyer, "书架到了 说明书在哪里下载"), "Q1")
+	got := joined(h.say(merchant, "Q1 误判 换货"))
+	if !strings.Contains(got, "改为换货") || strings.Contains(got, "记住了") {
+		t.Fatalf("误判 on the question: %q; want it turned into the exchange, nothing learned", got)
+	}
+	if got := joined(h.say(buyer+"2", "书架到了 说明书在哪里下载")); strings.Contains(got, "换货") {
+		t.Fatalf("the next buyer's question got %q", got)
+	}
+}
