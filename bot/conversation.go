@@ -911,9 +911,20 @@ func leavesItToShop(text string) bool {
 		"怎么处理都行", "怎么都行", "随便你们")
 }
 
+// bodily reports a problem told as what the goods did to the buyer's body, or food and
+// skincare gone wrong ("脸上起了好多小红疹", "吃着有股怪味"): remedies, but no repair.
+func bodily(text string) bool {
+	return intents.Harms(text) || mentions(text, "过敏", "疹", "痒", "红肿", "皮肤", "脸上", "刺痛", "闷痘", "烂脸",
+		"吃了", "吃着", "喝了", "喝着", "变质", "发霉", "过期", "异味", "怪味", "馊")
+}
+
 // remedyMenu offers every remedy as a numbered menu, in the reply template key.
 func (e *Engine) remedyMenu(ctx context.Context, m Message, sess *session, key string) ([]cases.Reply, error) {
 	sess.Menu, sess.MenuText, sess.MenuAgain = remedyOptions(), m.Text, 0
+	if bodily(m.Text) {
+		// "面霜用了两天脸上起了好多小红疹": nothing to mend — no 维修 offered.
+		sess.Menu = slices.DeleteFunc(sess.Menu, func(o string) bool { return o == string(intents.Repair) })
+	}
 	return e.answer(ctx, m, key, Data{Menu: menuText(sess.Menu)})
 }
 
@@ -1014,7 +1025,8 @@ func whatNow(text string) bool {
 // remedyMenuOpen reports whether the last question was which remedy the buyer wants.
 func remedyMenuOpen(sess *session) bool {
 	o := remedyOptions()
-	return len(sess.Menu) == len(o) && sess.Menu[0] == o[0] && sess.Menu[len(o)-1] == o[len(o)-1]
+	n := len(sess.Menu)
+	return n >= len(o)-1 && n <= len(o) && sess.Menu[0] == o[0] && sess.Menu[n-1] == o[len(o)-1]
 }
 
 // reMenu answers an order number the buyer sent while a menu is open: the menu again, or

@@ -291,6 +291,15 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 				key = "approved"
 			}
 		}
+		if key == "approved" {
+			harmed, err := t.harmTold(c)
+			if err != nil {
+				return err
+			}
+			if harmed {
+				key = "approved_harm" // a child who fell ill on the food: no "好消息！"
+			}
+		}
 		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress, Reason: cmd.Arg}); err != nil {
 			return err
 		}
@@ -588,6 +597,17 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 	}
 	return t.sayText(t.m.From, msg)
+}
+
+// harmTold reports whether the buyer told, on case c, of harm the goods did (intents.Harms).
+func (t *turn) harmTold(c *cases.Case) (bool, error) {
+	evs, err := t.tx.Events(c.Shop, c.ID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(evs, func(ev cases.Event) bool {
+		return ev.Kind == cases.EventMessage && intents.Harms(ev.Text)
+	}), nil
 }
 
 // sayOnCase tells the buyer of caseID the reply key, kept on that case's transcript (a

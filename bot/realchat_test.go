@@ -528,6 +528,24 @@ func TestOrderNumberAnswersAConfirmation(t *testing.T) {
 	}
 }
 
+// Tone (trial 12): a rash from a face cream is offered no 维修, and the complaint chosen
+// from the menu asks no photo "办理投诉需要…".
+func TestRemediesFitWhatHappened(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "面霜用了两天脸上起了好多小红疹"))
+	if !strings.Contains(got, "怎么处理") || strings.Contains(got, "维修") {
+		t.Fatalf("rash got %q, want the remedies without 维修", got)
+	}
+	got = joined(h.say(buyer, "4"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "照片") {
+		t.Fatalf("the complaint chosen got %q", got)
+	}
+	if c := h.mustCase("A1"); c.Intent != "complaint" {
+		t.Fatalf("4 opened %s, want the complaint the menu showed as 4", c.Intent)
+	}
+	mustContain(t, newHarness(t).say(buyer, "台灯用了两天就不亮了"), "维修")
+}
+
 // An elderly buyer who cannot find the order number gives her phone while the remedy
 // menu is open: her problem and the phone go to the merchant, who finds the order by it,
 // and her next ask joins them — never "订单号发我" again (found by a new-user trial: "好的，
@@ -2391,6 +2409,14 @@ func TestHarmReachesTheMerchantAtOnce(t *testing.T) {
 	mustContain(t, h.say(buyer, cupOrder), "A1")
 	if c := h.mustCase("A1"); c.OrderID != cupOrder {
 		t.Fatalf("A1 order %q, want %s", c.OrderID, cupOrder)
+	}
+	// The refund the merchant agrees to after it is no "好消息！" (trial 12).
+	mustContain(t, h.say(buyer, "不投诉了 退钱吧"), "A1")
+	if c := h.mustCase("A1"); c.Intent == "refund" {
+		h.say(merchant, "A1 同意")
+		if got := joined(h.sentTo(buyer)); strings.Contains(got, "好消息") || !strings.Contains(got, "就医") {
+			t.Fatalf("approval after harm: %q", got)
+		}
 	}
 	// A question before buying is no harm done.
 	h2 := newHarness(t)

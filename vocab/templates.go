@@ -31,6 +31,7 @@ func replyFields() map[string][]string {
 		"cancelled":             {"CaseID"},
 		"nothing_to_cancel":     {},
 		"approved":              {"CaseID", "Intent", "Reason"},
+		"approved_harm":         {"CaseID", "Intent", "Reason"},
 		"approved_return":       {"CaseID", "Intent", "Address", "Reason"},
 		"return_address":        {"CaseID", "Address"},
 		"return_address_later":  {"CaseID"},
