@@ -308,6 +308,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Greeting // "人呢?": someone is here
 	case (res.Unclear || res.Label == intents.Other) && (bareOK(m.Text) || promises(m.Text) && !asks(m.Text) && slots.OrderID == "" && slots.Phone == "" && slots.Tracking == ""):
 		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
+	case liveByID(view.Cases, sess.Passed) != nil && now.Sub(sess.PassedAt) < burstWindow && (res.Unclear || res.Label == intents.Other) &&
+		!asks(m.Text) && slots.OrderID == "" && utf8.RuneCountInString(m.Text) <= fragmentRunes+2 && len(sess.Menu) == 0:
+		// "就那个杯垫" right after "还有杯垫也裂了一道" went to the merchant on A1: more of
+		// it, kept there (it got no reply and was lost).
+		return e.noteOnCase(ctx, m, &sess, liveByID(view.Cases, sess.Passed))
 	case len(earlier) == 0 && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && !res.Escalation && !(asking && justTold) &&
 		(res.Unclear || res.Label == intents.Other || res.Label == intents.Complaint && res.Confidence < topicComplaintBelow) &&
 		topicOnly(m.Text, slots) != "" && (res.Unclear || mentions(m.Text, "买的", "那个", "这个", "我的") || !e.faqAnswers(m)) && !e.faqFor(m).repeat:
@@ -560,9 +565,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// what was agreed there, which the merchant knows — not "这边还没看到您的申请记录".
 		return e.passOn(ctx, m, sess, p, cases.AlertFollowUp, "followup_person", Data{})
 	}
-	if orderID == "" && len(view.Cases) > 0 && view.Cases[0].State == cases.StateRejected && protests(m.Text) {
-		// "凭什么啊" right after the refusal: a protest the merchant hears on that case —
-		// it became an inbox question apart from it.
+	if orderID == "" && len(view.Cases) > 0 && (view.Cases[0].State == cases.StateRejected && protests(m.Text) ||
+		view.Cases[0].State == cases.StateResolved && disputes(m.Text) && e.now().Sub(view.Cases[0].UpdatedAt) < disputeWithin) {
+		// "凭什么啊" right after the refusal, "5块？？就给5块？" after a partial refund was
+		// agreed: a protest the merchant hears on that case — it became an inbox question
+		// apart from it.
 		return e.followUp(ctx, m, sess, &view.Cases[0])
 	}
 	if needsOrder(label) && asksStatus(m.Text, label) && !named && (target == nil || !related(label, target.Intent) || target.State == cases.StateClosed) {
@@ -2554,6 +2561,16 @@ func personJustLeft(cs []cases.Case, now time.Time) *cases.Case {
 // personFollowsFor is how long after a person gave the buyer back a question that no case
 // answers still goes to them.
 const personFollowsFor = 24 * time.Hour
+
+// disputeWithin is how long after a case was agreed a buyer's protest at its terms is
+// about that case.
+const disputeWithin = 48 * time.Hour
+
+// disputes reports a buyer protesting what was agreed ("5块？？就给5块？", "就退这么点",
+// "这是打发要饭的吗"), or a short protest.
+func disputes(text string) bool {
+	return protests(text) || mentions(text, "就给", "才给", "只给", "就退", "才退", "只退", "这么少", "太少了", "就这点", "才这点", "打发")
+}
 
 // protests reports a short protest ("凭什么啊", "为啥？？", "凭啥不退"), read after a refusal.
 func protests(text string) bool {

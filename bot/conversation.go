@@ -679,6 +679,7 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 	}
 	sess.Recent = nil
 	sess.Pending, sess.Intent = nil, ""
+	sess.Passed, sess.PassedAt = c.ID, e.now()
 	return e.do(ctx, m, func(t *turn) error {
 		if err := t.record(c.ID, m); err != nil {
 			return err

@@ -528,6 +528,27 @@ func TestOrderNumberAnswersAConfirmation(t *testing.T) {
 	}
 }
 
+// A protest at what was agreed ("5块？？就给5块？" after a partial refund) goes to the
+// merchant on that case, not to the inbox apart from it, and a fragment right after a
+// word passed on ("就那个杯垫") is kept there with a reply — it got none and was lost
+// (trial 12).
+func TestProtestAtTheAgreedTermsStaysOnTheCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子有个小缺口 想退货 "+cupOrder)
+	h.say(merchant, "A1 同意 部分退款5元 不用寄回")
+	h.takeAlerts()
+	got := joined(h.say(buyer, "5块？？就给5块？"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "Q1") {
+		t.Fatalf("protest got %q, want it passed on with A1", got)
+	}
+	mustContain(t, h.firedTexts(), "就给5块")
+	h.say(buyer, "还有杯垫也裂了一道")
+	mustContain(t, h.say(buyer, "就那个杯垫"), "A1")
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "就那个杯垫") {
+		t.Fatalf("A1 transcript %q lacks the fragment", tr)
+	}
+}
+
 // Tone (trial 12): a rash from a face cream is offered no 维修, and the complaint chosen
 // from the menu asks no photo "办理投诉需要…".
 func TestRemediesFitWhatHappened(t *testing.T) {

@@ -51,6 +51,11 @@ type session struct {
 	// Tracked is the order whose status or tracking the buyer was shown: asked again, it
 	// goes to the merchant instead of the same text.
 	Tracked string
+	// Passed is the case the buyer's words were last passed on to the merchant on (a
+	// protest or a new problem on a case that is over), at PassedAt: a fragment right
+	// after it ("就那个杯垫") is more of the same.
+	Passed   string    `json:",omitempty"`
+	PassedAt time.Time `json:",omitempty"`
 	// Phoned is set once the buyer's phone went to the merchant for want of an order
 	// number: requests after it go to the merchant too, never asking for the number again.
 	Phoned bool `json:",omitempty"`
