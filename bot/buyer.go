@@ -807,6 +807,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			sess.Confirm = &pendingConfirm{Label: intents.Complaint}
 			return e.answer(ctx, m, "confirm_complaint", Data{})
 		}
+		if res.Slots.Reason == "" && !res.Slots.Image && !had(m.Text) && len(view.Live()) == 0 {
+			// "亲 你是机器人吧" read as a complaint: no fault named, and the shop's FAQ has
+			// the answer — it is a question.
+			if answer, _, ok := e.faqAnswer(m); ok {
+				return e.chatText(ctx, m, sess, answer)
+			}
+		}
 		if presaleDoubt(m.Text) && !res.Slots.Image && res.Slots.OrderID == "" && sess.OrderID == "" && len(view.Live()) == 0 {
 			// "你们家四件套好评率高吗 我朋友买了说差评来着", "看到好多差评 质量真的不行
 			// 吗", "会不会漏水啊": a fault heard of or feared, not had — the FAQ or the

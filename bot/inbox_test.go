@@ -88,7 +88,11 @@ func TestPresaleDoubtsAreQuestions(t *testing.T) {
 			t.Errorf("%q opened %d cases", text, n)
 		}
 	}
+	// A complaint reading with no fault named that the FAQ answers is a question (trial 12:
+	// "亲 你是机器人吧" got the remedy menu).
 	h := newHarness(t)
+	mustContain(t, h.say(buyer, "亲 你是机器人吧"), "人工客服")
+	h = newHarness(t)
 	mustContain(t, h.say(buyer, "再不发货我就给差评"), "A1")
 	// The same doubts about goods the buyer has are a problem to settle.
 	for _, text := range []string{"收到的拖地机漏水 会不会是坏的", "用了三天就不亮了 是不是质量问题", "裤子才穿两次就开线了 是不是做工问题",
