@@ -1735,6 +1735,12 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	if errors.Is(err, adapters.ErrNotFound) {
 		id := sess.OrderID
 		sess.OrderID = ""
+		if sess.NotFound == id {
+			// The same number again: the buyer is sure of it. The merchant checks it —
+			// "没有查到" once more would loop while nobody hears of the request.
+			return e.questionAs(ctx, m, sess, "order_check", Data{OrderID: id})
+		}
+		sess.NotFound = id
 		return e.answer(ctx, m, "order_not_found", Data{OrderID: id})
 	}
 	if err != nil {
@@ -2019,6 +2025,10 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	case errors.Is(err, adapters.ErrNotFound):
 		id := sess.OrderID
 		sess.OrderID, sess.Intent = "", intents.Logistics
+		if sess.NotFound == id {
+			return merchant("order_check", Data{OrderID: id}) // the same number again: the merchant checks it
+		}
+		sess.NotFound = id
 		return e.answer(ctx, m, "order_not_found", Data{OrderID: id})
 	case err != nil:
 		// The platform cannot be asked now: a person can.

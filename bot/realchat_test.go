@@ -549,6 +549,19 @@ func TestProtestAtTheAgreedTermsStaysOnTheCase(t *testing.T) {
 	}
 }
 
+// An order number the order book does not know, sent again, goes to the merchant to
+// check with the request — "没有查到" looped while nobody heard of it, until the buyer
+// wrote "你们到底管不管" (trial 12).
+func TestUnknownOrderSentAgainGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子坏了 退款 283746501928"), "没有查到")
+	mustContain(t, h.say(buyer, "283746501928"), "Q1", "核对")
+	if tr := joined(h.transcript("Q1")); !strings.Contains(tr, "杯子坏了") {
+		t.Fatalf("Q1 transcript %q lacks the request", tr)
+	}
+	mustContain(t, h.firedTexts(), "283746501928")
+}
+
 // Tone (trial 12): a rash from a face cream is offered no 维修, and the complaint chosen
 // from the menu asks no photo "办理投诉需要…".
 func TestRemediesFitWhatHappened(t *testing.T) {

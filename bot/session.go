@@ -56,6 +56,9 @@ type session struct {
 	// after it ("就那个杯垫") is more of the same.
 	Passed   string    `json:",omitempty"`
 	PassedAt time.Time `json:",omitempty"`
+	// NotFound is the order number last looked up and not found: given again, the
+	// request goes to the merchant to check instead of "没有查到" once more.
+	NotFound string `json:",omitempty"`
 	// Phoned is set once the buyer's phone went to the merchant for want of an order
 	// number: requests after it go to the merchant too, never asking for the number again.
 	Phoned bool `json:",omitempty"`

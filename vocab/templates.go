@@ -84,6 +84,7 @@ func replyFields() map[string][]string {
 		"order_closed":          {"OrderID"},
 		"case_limit":            {},
 		"question":              {"CaseID", "Deadline", "Left"},
+		"order_check":           {"CaseID", "Deadline", "Left", "OrderID"},
 		"question_closed":       {"CaseID", "Deadline", "Left"},
 		"question_more":         {"CaseID"},
 		"faq_then_order":        {"Intent"},
