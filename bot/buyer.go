@@ -553,6 +553,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			}
 		}
 	}
+	if c := caseNamed(view.Live(), sess.AskedAbout); c != nil && intents.Denies(m.Text) {
+		// "哦不对 我没申请过退款 我是想问怎么还不发货" right after "我的退款怎么还没到账"
+		// opened a refund to look into: the bot misread, the case goes, and the rest is
+		// answered as if said alone — "处理完之前一般不会发货" of a refund never asked for
+		// misled the buyer (trial 13).
+		return e.denied(ctx, m, sess, view, c)
+	}
 	if orderID == "" && strings.Contains(m.Text, "拒") {
 		// "为什么拒绝我": about the refusal, whichever case is newest.
 		if r := newestIn(view.Cases, cases.StateRejected); r != nil {
@@ -1097,6 +1104,56 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 		return e.cancel(ctx, m, sess)
 	}
 	return e.confirmCancel(ctx, m, sess, target)
+}
+
+// denied withdraws case c, opened from a status ask the buyer now says was no request of
+// theirs, and answers what else they wrote, read on its own.
+func (e *Engine) denied(ctx context.Context, m Message, sess *session, view cases.BuyerView, c *cases.Case) ([]cases.Reply, error) {
+	sess.AskedAbout = ""
+	replies, err := e.do(ctx, m, func(t *turn) error {
+		t.caseID = c.ID
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		if err := t.tx.SetState(c, cases.StateCancelled, "buyer", "买家说没有申请过"); err != nil {
+			return err
+		}
+		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertBuyerCancelled, DueAt: t.tx.Now()}); err != nil {
+			return err
+		}
+		return t.say("request_denied", Data{CaseID: c.ID, Intent: caseName(c)})
+	})
+	rest := beyondDenial(m.Text)
+	if err != nil || rest == "" {
+		return replies, err
+	}
+	for i := range view.Cases {
+		if view.Cases[i].ID == c.ID {
+			view.Cases[i].State = cases.StateCancelled
+		}
+	}
+	r := m
+	r.Text = rest
+	res := e.read(m.Shop, rest)
+	more, err := e.converse(ctx, r, sess, view, res, res.Label, res.Slots.OrderID, false)
+	return append(replies, more...), err
+}
+
+// beyondDenial is what text says besides denying a request ("哦不对 我没申请过退款 我是想
+// 问怎么还不发货" → "我是想问怎么还不发货"): its clauses with no denial, no bare "不对"; ""
+// when nothing is left.
+func beyondDenial(text string) string {
+	var keep []string
+	for _, c := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" ，,。.!！~～", r) }) {
+		if intents.Denies(c) {
+			continue
+		}
+		if t := strings.TrimLeft(c, "哦噢额呃啊唉诶"); t == "" || t == "不对" || t == "不是" || t == "错了" || t == "搞错了" || t == "说错了" {
+			continue
+		}
+		keep = append(keep, c)
+	}
+	return strings.Join(keep, " ")
 }
 
 // withdrawAbove is the confidence at which a cancel reading withdraws a case without
@@ -1905,7 +1962,8 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			return err
 		}
 		key := "case_opened"
-		harm := label == intents.Complaint && (intents.Harms(m.Text) || slices.ContainsFunc(sess.Pending, func(p said) bool { return intents.Harms(p.Text) }))
+		hurt := intents.Harms(m.Text) || slices.ContainsFunc(sess.Pending, func(p said) bool { return intents.Harms(p.Text) })
+		harm := label == intents.Complaint && hurt
 		switch {
 		case harm:
 			// "孩子吃了拉肚子 现在在医院": their health first, and no photo of the goods
@@ -1919,9 +1977,10 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if err := t.say(key, Data{CaseID: c.ID, Intent: label.ChineseFor(sess.Reason), OrderID: orderID, Deadline: c.Deadline}); err != nil {
 			return err
 		}
-		if wantsPhoto(sess.Reason) && !hasMedia(sess.Pending) && !harm && label != intents.Complaint {
+		if wantsPhoto(sess.Reason) && !hasMedia(sess.Pending) && !hurt && label != intents.Complaint {
 			// (Not for a complaint: "办理投诉需要一张商品问题的照片" asks an upset buyer for
-			// paperwork; the merchant who calls them asks for what they need.)
+			// paperwork; the merchant who calls them asks for what they need. Nor for harm
+			// told — "脸上起了好多小红疹" with a refund — whatever remedy is asked.)
 			return t.say("ask_photo", Data{Intent: label.ChineseFor(sess.Reason)})
 		}
 		return nil
@@ -1929,6 +1988,9 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 	if err == nil && c != nil {
 		e.log.Info("case handled", "shop", shop.ID, "case_id", c.ID, "intent", c.Intent)
 		sess.Intent, sess.Reason, sess.AmountFen, sess.Pending, sess.CaseID, sess.Asked = "", "", 0, nil, c.ID, false
+		if sess.StatusAsk {
+			sess.AskedAbout = c.ID
+		}
 		sess.StatusAsk = false
 		// A menu open before is answered by the case (the order number sent next went to
 		// "您希望怎么处理" instead of onto the complaint that had just opened).
@@ -2632,7 +2694,7 @@ func (e *Engine) notePhone(ctx context.Context, m Message, sess *session, view c
 		q := m
 		q.Text, q.faq = words+" / "+m.Text, nil
 		sess.Menu, sess.Pending, sess.Phoned = nil, nil, true
-		return e.question(ctx, q, sess)
+		return e.questionAs(ctx, q, sess, "phone_passed", Data{})
 	}
 	return e.do(ctx, m, func(t *turn) error {
 		if target == nil {

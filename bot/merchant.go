@@ -485,10 +485,20 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	}
 	var learned []string // the buyer's words learned as label
 	var kept []string
+	var msgs []string
 	for _, ev := range events {
-		if ev.Kind != cases.EventMessage || ev.Media != "" || onlySlots(ev.Text) {
+		if ev.Kind != cases.EventMessage || ev.Media != "" {
 			continue
 		}
+		// An inbox item's words may join several messages ("台灯不亮了 / 订单号找不着了
+		// 我电话…"): each is read, and learned or kept, on its own.
+		msgs = append(msgs, strings.Split(ev.Text, " / ")...)
+	}
+	for _, text := range msgs {
+		if onlySlots(text) {
+			continue
+		}
+		ev := cases.Event{Text: text}
 		r := t.e.read(c.Shop, ev.Text)
 		// Words the model reads plainly as something else did not cause the misreading,
 		// and an explicit 转人工 is never one ("是我本人的啊 转人工" on a case the merchant
@@ -576,7 +586,35 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		}
 		msg = fmt.Sprintf("🧠 %s 改为投诉：已开投诉单 %s（买家原话已带上，已告诉买家）；%s。", c.ID, nc.ID, learnedClause(learned, intents.Complaint))
 	}
-	if c.Intent == cases.IntentQuestion && needsOrder(label) {
+	if phone := phoneIn(events); c.Intent == cases.IntentQuestion && needsOrder(label) && c.OrderID == "" && phone != "" {
+		// The buyer could not find the order number and left a phone instead ("订单号找
+		// 不着了 我电话…"): the request opens now on no order, the merchant finds it by
+		// the phone — asking the buyer for the order number again was what they could not
+		// do (trial 13).
+		nc := &cases.Case{Shop: c.Shop, Buyer: c.Buyer, BuyerName: c.BuyerName, Intent: string(label), Platform: c.Platform}
+		if err := t.tx.OpenCase(nc, t.shop.Policy(nc.Intent)); err != nil {
+			return err
+		}
+		if err := t.recordAll(nc.ID, buyerWords(events)); err != nil {
+			return err
+		}
+		if err := t.tx.AddEvent(cases.Event{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.EventNote, Actor: "buyer", Text: "买家电话 " + phone}); err != nil {
+			return err
+		}
+		if err := t.tx.QueueJob(cases.Job{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.JobOpenCase}); err != nil {
+			return err
+		}
+		if err := t.changeSession(c.Shop, c.Buyer, func(sess *session) {
+			sess.Intent, sess.Asked, sess.Menu, sess.Confirm, sess.Pending, sess.CaseID = "", false, nil, nil, nil, nc.ID
+		}); err != nil {
+			return err
+		}
+		if err := t.sayOnCase(nc.ID, c.Buyer, "case_opened", Data{CaseID: nc.ID, Intent: intentName(nc.Intent), Deadline: nc.Deadline}); err != nil {
+			return err
+		}
+		msg = fmt.Sprintf("🧠 %s 改为%s：已开售后单 %s（买家原话和电话 %s 已带上，还没有订单号，请按电话查到订单），已告诉买家；%s。",
+			c.ID, intentName(string(label)), nc.ID, phone, learnedClause(learned, label))
+	} else if c.Intent == cases.IntentQuestion && needsOrder(label) {
 		// A question that was really a request ("饭盒盖子是裂的" → 退货): the request starts
 		// now, with the buyer's words, and the buyer is asked for the one thing missing.
 		if err := t.changeSession(c.Shop, c.Buyer, func(sess *session) {
@@ -597,6 +635,19 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 	}
 	return t.sayText(t.m.From, msg)
+}
+
+// phoneIn is the first mobile number in the buyer's words among events, or "".
+func phoneIn(events []cases.Event) string {
+	for _, ev := range events {
+		if ev.Kind != cases.EventMessage || ev.Actor != "buyer" {
+			continue
+		}
+		if p := intents.ExtractSlots(ev.Text).Phone; p != "" {
+			return p
+		}
+	}
+	return ""
 }
 
 // harmTold reports whether the buyer told, on case c, of harm the goods did (intents.Harms).

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -3113,5 +3114,80 @@ func TestHarmComplaintStaysBesideANewRequest(t *testing.T) {
 	}
 	if c := h.mustCase("A2"); c.Intent != "exchange" || c.OrderID != sheets {
 		t.Fatalf("A2 %s on %q, want exchange on %s", c.Intent, c.OrderID, sheets)
+	}
+}
+
+// A buyer who could not find the order number left a phone; the merchant turns the inbox
+// item into a repair: it opens on no order with the phone on it, and the buyer is not asked
+// for the order number again (trial 13: "Q3 误判 维修" asked for it once more). The phone
+// given while the menu was open is said to be passed on, not "这个问题我先记下了".
+func TestPhoneInsteadOfOrderMisreadOpensTheRequest(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯用了两天就不亮了")
+	got := joined(h.say(buyer, "订单号找不着了 我电话13812345678"))
+	if !strings.Contains(got, "电话记下了") || !strings.Contains(got, "Q1") {
+		t.Fatalf("the phone got %q", got)
+	}
+	got = joined(h.say(merchant, "Q1 误判 维修"))
+	if !strings.Contains(got, "A1") || !strings.Contains(got, "13812345678") {
+		t.Fatalf("误判 got %q, want the repair opened with the phone", got)
+	}
+	c := h.mustCase("A1")
+	if c.Intent != "repair" || c.OrderID != "" {
+		t.Fatalf("A1 = %s on %q, want a repair on no order", c.Intent, c.OrderID)
+	}
+	told := joined(h.sentTo(buyer))
+	if !strings.Contains(told, "已为您登记维修（单号 A1）") || strings.Contains(told, "订单号（") {
+		t.Fatalf("the buyer was told %q", told)
+	}
+	if notes := h.events("A1"); !slices.ContainsFunc(notes, func(ev cases.Event) bool { return strings.Contains(ev.Text, "13812345678") }) {
+		t.Fatalf("A1 events %v lack the phone", notes)
+	}
+}
+
+// A rash from a face cream with a refund asked (trial 13): no photo of the goods asked for,
+// the merchant's alert says harm was told, the approval is no "好消息", and "钱什么时候到
+// 脸还是红的" is answered from the case — it went to the inbox.
+func TestHarmToldWithARefund(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "面霜用了两天脸上起了好多小红疹 我要退款")
+	got := joined(h.say(buyer, cupOrder))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "照片") {
+		t.Fatalf("the order got %q, want A1 and no photo asked", got)
+	}
+	mustContain(t, h.firedTexts(), "身体受到伤害")
+	h.say(merchant, "A1 同意")
+	if told := joined(h.sentTo(buyer)); strings.Contains(told, "好消息") {
+		t.Fatalf("the approval told %q", told)
+	}
+	mustContain(t, h.say(buyer, "钱什么时候到 脸还是红的"), "A1", "到账")
+	if len(h.liveCases()) != 0 {
+		t.Fatalf("live cases %v, want none", h.liveCases())
+	}
+}
+
+// "我的退款怎么还没到账" with an order opened a refund to look into; "哦不对 我没申请过退款
+// 我是想问怎么还不发货" withdraws it and answers the shipping question (trial 13: ignored,
+// and "再不发我就退款了啊" was then told the order would not ship for the refund).
+func TestDenialWithdrawsTheCaseAStatusAskOpened(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我的退款怎么还没到账 4705291198765432100"), "A1")
+	got := joined(h.say(buyer, "哦不对 我没申请过退款 我是想问怎么还不发货"))
+	if !strings.Contains(got, "已撤销") || !strings.Contains(got, "暂未发出") {
+		t.Fatalf("the denial got %q, want A1 withdrawn and the shipping answered", got)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateCancelled {
+		t.Fatalf("A1 is %s", c.State)
+	}
+	mustContain(t, h.firedTexts(), "A1 已撤销")
+	if got := joined(h.say(buyer, "再不发我就退款了啊")); strings.Contains(got, "A1") {
+		t.Fatalf("the next message got %q, still about A1", got)
+	}
+	// A refund the buyer asked for is no status ask: "我没申请过退货" does not withdraw it.
+	h2 := newHarness(t)
+	h2.say(buyer, "杯子裂了 退款 "+cupOrder)
+	h2.say(buyer, "我没申请过退货啊")
+	if c := h2.mustCase("A1"); !c.State.Live() {
+		t.Fatalf("the asked-for refund is %s after an unrelated denial", c.State)
 	}
 }

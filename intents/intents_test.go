@@ -462,15 +462,17 @@ func TestSimplified(t *testing.T) {
 func TestThreatAboutOthersIsNone(t *testing.T) {
 	c := Default()
 	for text, want := range map[string]bool{
-		"差评多吗":            false,
-		"看到有差评 是真的吗":      false,
-		"我朋友买了说差评来着":      false,
-		"有人投诉过你们家吗":       false,
-		"你家床单退货的人多吗 好多差评": false,
-		"再不发货我就给差评":       true,
-		"你们等着被投诉吧":        true,
-		"投诉多少次了都没人管":      true,
-		"垃圾 差评":           true,
+		"差评多吗":                   false,
+		"看到有差评 是真的吗":             false,
+		"我朋友买了说差评来着":             false,
+		"有人投诉过你们家吗":              false,
+		"你家床单退货的人多吗 好多差评":        false,
+		"你们家这个四件套差评有点多啊 是真的会掉色吗": false,
+		"差评挺多的 质量到底行不行":          false,
+		"再不发货我就给差评":              true,
+		"你们等着被投诉吧":               true,
+		"投诉多少次了都没人管":             true,
+		"垃圾 差评":                  true,
 	} {
 		if got := c.Classify(text).Escalation; got != want {
 			t.Errorf("Classify(%q).Escalation = %v, want %v", text, got, want)

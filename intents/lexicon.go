@@ -73,6 +73,7 @@ type lexiconTables struct {
 	grievances  []pattern
 	sizeSwaps   []pattern
 	harms       []pattern
+	bodyHarms   []pattern // harm told, no grievance by itself
 	remedyWords []pattern
 	postpones   []pattern
 	denialObjs  []pattern
@@ -140,7 +141,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		"就不给了", "不给了", "就算了", "就不投诉了", "就不打了", "不打了", "就不用了")
 	lx.aboutOthers = patterns("看到", "看见", "看了", "有", "说", "好多", "很多", "那么多", "这么多", "都是", "全是", "有人", "别人",
 		"评论", "评价", "几个", "不少")
-	lx.aboutAfter = patterns("多吗", "多不", "多么", "多啊", "多呀", "多的", "率", "说", "里", "是真", "都说", "来着", "的人", "过吗", "过没", "过么")
+	lx.aboutAfter = patterns("多吗", "多不", "多么", "多啊", "多呀", "多的", "率", "说", "里", "是真", "都说", "来着", "的人", "过吗", "过没", "过么",
+		"有点多", "挺多", "好多", "太多", "比较多", "不少", "很多")
 	lx.cancelVerb = newPattern("取消")
 	lx.cancelled = patterns("申请", "退款", "退货", "换货", "售后", "投诉", "维修")
 	lx.orderWords = patterns("订单", "单子", "这单", "那单", "下单")
@@ -185,6 +187,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// is a question before buying.
 	lx.harms = patterns("拉肚子", "腹泻", "上吐下泻", "食物中毒", "住院", "医院", "急诊", "看医生", "受伤", "烫伤",
 		"划伤", "割伤", "触电", "漏电", "着火", "起火", "冒烟", "爆炸", "又痒又疼", "红肿", "烂脸", "毁容")
+	// The skin or body reacting to the goods ("脸上起了好多小红疹"): harm told, though no
+	// grievance by itself.
+	lx.bodyHarms = patterns("过敏", "红疹", "起疹", "疹子", "起红点", "刺痛", "发炎", "脸肿", "脸红", "灼伤", "烧伤", "长痘", "爆痘", "闷痘")
 	// Not now: the request waits on something else the buyer asks first ("先别急着退 你们先
 	// 回答是不是正品"), so the message asks that, and opens nothing. ("先不退了 我再用用看"
 	// drops the request: a withdrawal, not this.)

@@ -213,7 +213,15 @@ func Harms(text string) bool {
 	normalize(capText(text, maxClassifyBytes), &t)
 	t.markNegation()
 	lx := lexicon()
-	return anyUnnegated(&t, lx, lx.harms)
+	return anyUnnegated(&t, lx, lx.harms) || anyUnnegated(&t, lx, lx.bodyHarms)
+}
+
+// Denies reports a buyer saying they never asked for an after-sale step in text ("我没申
+// 请过退款", "不是我要换货的"): no request, and no withdrawal of one.
+func Denies(text string) bool {
+	var t normText
+	normalize(capText(text, maxClassifyBytes), &t)
+	return denies(&t, lexicon())
 }
 
 // anyAt reports whether one of ps starts at rune i of t.

@@ -85,6 +85,8 @@ func replyFields() map[string][]string {
 		"case_limit":            {},
 		"question":              {"CaseID", "Deadline", "Left"},
 		"order_check":           {"CaseID", "Deadline", "Left", "OrderID"},
+		"phone_passed":          {"CaseID", "Deadline", "Left"},
+		"request_denied":        {"CaseID", "Intent"},
 		"question_closed":       {"CaseID", "Deadline", "Left"},
 		"question_more":         {"CaseID"},
 		"faq_then_order":        {"Intent"},

@@ -174,6 +174,9 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		order += "（" + c.Goods + "）" // which goods, kept on the case when it was opened
 	}
 	said := vocab.Clip(words, 60)
+	if p := intents.ExtractSlots(words).Phone; p != "" && !strings.Contains(said, p) {
+		said += "（电话 " + p + "）" // clipped off the end: the merchant calls them back on it
+	}
 	if c.Intent == cases.IntentQuestion && c.OrderID != "" {
 		said += "（订单 " + c.OrderID + "）" // the order the buyer named before asking
 	}
@@ -190,6 +193,11 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 			shop.Name, c.ID, intent, c.OrderID, shop.Platform.Name())
 	default:
 		text = w.alerts.Render(key, d)
+	}
+	if a.Kind == cases.AlertNewCase && c.Intent != string(intents.Complaint) && intents.Harms(words) {
+		// "面霜用了两天脸上起了好多小红疹 我要退款": a refund like any other to the
+		// platform, but the merchant should call them first.
+		text = "⚠️买家说身体受到伤害，请优先联系\n" + text
 	}
 	if a.Repeat {
 		text = "【重发】" + text
