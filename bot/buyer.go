@@ -779,7 +779,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			return e.chatText(ctx, m, sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(label))}))
 		}
 	}
-	if needsOrder(label) && orderID == "" && sess.OrderID == "" && !chosen && sess.Intent != label && !res.Slots.Image && len(view.Live()) == 0 &&
+	if needsOrder(label) && orderID == "" && sess.OrderID == "" && !chosen && sess.Intent != label && !res.Slots.Image && !hasRequest(view.Live()) &&
 		(label == intents.Repair && warrantyTerms(m.Text) || presaleDoubt(m.Text)) {
 		// "这款手机保修多久 保修卡要自己填吗", "自动喂食器会不会卡粮 坏了能修吗", "积木会
 		// 不会少零件啊 少了能补吗": the warranty's terms, or a remedy asked about for a
@@ -2272,6 +2272,12 @@ func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *c
 		sess.Told = e.now()
 	}
 	return replies, err
+}
+
+// hasRequest reports an after-sale request among cs: a wait for a person is none ("保修多
+// 久 坏了能修吗" while one is awaited asks the warranty, not for a repair).
+func hasRequest(cs []cases.Case) bool {
+	return slices.ContainsFunc(cs, func(c cases.Case) bool { return c.Intent != string(intents.Human) })
 }
 
 // cancel withdraws the buyer's live case: the one for the order named, else the newest.

@@ -3191,3 +3191,14 @@ func TestDenialWithdrawsTheCaseAStatusAskOpened(t *testing.T) {
 		t.Fatalf("the asked-for refund is %s after an unrelated denial", c.State)
 	}
 }
+
+// A warranty question while a person is awaited is the FAQ's (trial 13: "保修多久 坏了能修
+// 吗" started a repair and asked for the order number).
+func TestWarrantyQuestionWhileAPersonIsAwaited(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你们老板电话多少")
+	got := joined(h.say(buyer, "保修多久 坏了能修吗"))
+	if !strings.Contains(got, "保修一年") || strings.Contains(got, "订单号") {
+		t.Fatalf("the warranty question got %q", got)
+	}
+}
