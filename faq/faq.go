@@ -127,6 +127,7 @@ type Book struct {
 	pairs     []map[string]bool // per entry: the character pairs (and characters) of its phrasings and answer
 	needs     [][]string        // per entry: its keywords, canonical
 	excludes  [][]string        // per entry: its exclude words, canonical
+	about     []string          // per entry: the goods it is about (goodsOf), "" for any
 	rarity    func(rune) float64
 	common    func(string) float64 // a character pair's rarity in buyer chat
 	// model is the answer model (model.go) for the entries, trained on first need (a
@@ -243,6 +244,7 @@ func Parse(name string, data []byte, threshold float64) (*Book, error) {
 		}
 		b.needs = append(b.needs, needs)
 		b.excludes = append(b.excludes, excludes)
+		b.about = append(b.about, goodsOf(e))
 	}
 	b.seen = seen
 	b.rarity = background()
@@ -317,6 +319,7 @@ func (b *Book) Add(id, question, answer string) error {
 	b.pairs = append(b.pairs, pairsOf(&b.entries[len(b.entries)-1]))
 	b.needs = append(b.needs, nil)
 	b.excludes = append(b.excludes, nil)
+	b.about = append(b.about, goodsOf(&b.entries[len(b.entries)-1]))
 	b.index()
 	b.model = modelOf(b.entries)
 	return nil
@@ -509,7 +512,7 @@ func (b *Book) score(text string) []Hit {
 	hits := make([]Hit, len(b.entries))
 	for i := range b.entries {
 		e := &b.entries[i]
-		if len(b.needs[i]) > 0 && excluding(words, b.needs[i]) == "" || excluding(words, b.excludes[i]) != "" {
+		if len(b.needs[i]) > 0 && excluding(words, b.needs[i]) == "" || excluding(words, b.excludes[i]) != "" || otherGoods(text, b.about[i]) {
 			best[i] = 0
 		}
 		c := coverage(letters, b.pairs[i])
