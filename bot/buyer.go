@@ -1298,6 +1298,9 @@ func (e *Engine) answerParts(shop *Shop, qs []string, f *faqLookup) {
 			// not a second question left open.
 		case !ok:
 			missed++
+		case slices.Contains(f.given, id):
+			// Answered a moment ago ("请问那个保温杯" got the thermos's answer): not said
+			// again before the part that goes to the merchant.
 		case !slices.Contains(ids, id):
 			answers, ids = append(answers, a), append(ids, id)
 		}

@@ -3202,3 +3202,15 @@ func TestWarrantyQuestionWhileAPersonIsAwaited(t *testing.T) {
 		t.Fatalf("the warranty question got %q", got)
 	}
 }
+
+// The FAQ's answer to one part of a message is not said again right after it was given
+// ("请问那个保温杯" answered, then "能装热牛奶吗 会不会有味道" got the same answer before
+// its inbox item).
+func TestFAQPartNotRepeated(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "请问那个保温杯"), "保温")
+	got := joined(h.say(buyer, "能装热牛奶吗 会不会有味道"))
+	if strings.Contains(got, "保冷") || !strings.Contains(got, "Q1") {
+		t.Fatalf("the follow-up got %q", got)
+	}
+}
