@@ -358,7 +358,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.question(ctx, m, &sess)
 	case res.Unclear && len(sess.Menu) > 0:
 		// The menu is open already: not the same list again.
-		sess.MenuText = m.Text
+		sess.retell(m.Text)
 		return e.menuAgain(ctx, m, &sess)
 	case res.Label == intents.Other && defect(slots.Reason) && (whatNow(m.Text) || asksRemedy(m.Text)) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0:
 		// "杯子裂了 怎么办", "衣服起球了咋办": a problem with the goods and the buyer asking
@@ -369,12 +369,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case remedyMenuOpen(&sess) && slots.OrderID == "" && whatNow(m.Text) && !alone.Label.OpensCase():
 		// "咋整" to the remedy menu: the menu's question stands (the burst around it read as
 		// an exchange it was not).
-		sess.MenuText = m.Text
+		sess.retell(m.Text)
 		return e.menuAgain(ctx, m, &sess)
 	case remedyMenuOpen(&sess) && res.Label == intents.Other && slots.OrderID == "" && (!asks(m.Text) || whatNow(m.Text)) && !e.faqAnswers(m):
 		// "耳机左耳没声音" got the remedy menu; "试了重新配对也不行", "怎么办": still the
 		// same problem, told on — the menu's question stands, not an inbox item.
-		sess.MenuText = m.Text
+		sess.retell(m.Text)
 		return e.menuAgain(ctx, m, &sess)
 	case policyLabel(res) != "" && slots.OrderID == "" && mentions(m.Text, "退", "换", "修") && policyQuestion(m.Text, slots) && e.faqAnswers(m):
 		// "不喜欢的话能退吗": a policy question the FAQ answers; converse answers it, and the
@@ -422,7 +422,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			// "有一个杯口磕了个小缺口" got the remedies; "不想退 太麻烦了 补偿点钱就行" names
 			// one in words: the problem is this request's description (the case held only
 			// the last line, and the merchant agreed to money without knowing why).
-			sess.keep(sess.MenuText)
+			sess.keepFirst(sess.MenuText)
 			if o := e.read(m.Shop, sess.MenuText).Slots.OrderID; o != "" && slots.OrderID == "" && sess.OrderID == "" {
 				sess.OrderID = o // the order the problem was told with ("<订单号> 台灯两个问题 …")
 			}
@@ -475,7 +475,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	switch {
 	case choseMenu && sess.MenuText != "":
 		// The case keeps what the buyer asked, not the digit they chose it with.
-		if len(sess.Pending) == 0 || sess.Pending[len(sess.Pending)-1].Text != sess.MenuText {
+		if !slices.ContainsFunc(sess.Pending, func(s said) bool { return s.Text == sess.MenuText }) {
 			sess.Pending = append(sess.Pending, said{Text: sess.MenuText})
 		}
 	case len(sess.Pending) < maxPending:
@@ -1084,6 +1084,9 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 			break
 		}
 	}
+	if g := caseByGoods(live, m.Text); g != nil {
+		target = g // the case of the goods named, as cancel takes it
+	}
 	if approved := newestIn(view.Cases, cases.StateResolved); target == nil && approved != nil && needsOrder(intents.Label(approved.Intent)) &&
 		res.Confidence >= withdrawAbove && !sess.Intent.OpensCase() {
 		// "算了 壳子我留着用了 不退了" after the refund was approved: nothing live to
@@ -1194,6 +1197,11 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 		return e.complaint(ctx, m, sess)
 	case label == intents.Logistics:
 		return e.logistics(ctx, m, sess)
+	case label == intents.Human && asksIfBot(m.Text) && e.faqAnswers(m):
+		// "你是机器人吧哈哈": curious, not asking for a person — the shop's word on who
+		// answers when (trial 14 alerted the merchant 转人工).
+		answer, _, _ := e.faqAnswer(m)
+		return e.chatText(ctx, m, sess, answer)
 	case label == intents.Human:
 		return e.human(ctx, m, sess)
 	case label == intents.Cancel:
@@ -2277,6 +2285,13 @@ func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *c
 	return replies, err
 }
 
+// asksIfBot reports a buyer asking whether a machine answers ("你是机器人吧"), with no
+// word asking for a person.
+func asksIfBot(text string) bool {
+	return mentions(text, "机器人", "机器", "自动回复", "ai", "AI") &&
+		!mentions(text, "转人工", "人工", "真人", "找人", "活人", "客服在", "叫人", "换人", "不要机器", "别用机器")
+}
+
 // hasRequest reports an after-sale request among cs: a wait for a person is none ("保修多
 // 久 坏了能修吗" while one is awaited asks the warranty, not for a repair).
 func hasRequest(cs []cases.Case) bool {
@@ -2306,6 +2321,11 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 			if c == nil || orderID != "" && live[i].OrderID == orderID && c.OrderID != orderID {
 				c = &live[i]
 			}
+		}
+		if g := caseByGoods(live, m.Text); g != nil {
+			// "饭盒那个不退了 留着吧" with the lunch box's and the bedding's refunds open:
+			// the lunch box's, whichever order was named last (trial 14 withdrew the other).
+			c = g
 		}
 		switch {
 		case c == nil && thanks(m.Text):

@@ -749,7 +749,12 @@ func pendingWords(pending []said, current string) string {
 // confirm asks the buyer once whether they want a case of label before one opens.
 func (e *Engine) confirm(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
 	sess.Confirm = &pendingConfirm{Label: label}
-	return e.answer(ctx, m, "confirm", Data{Intent: intentName(string(label))})
+	reason := sess.Reason
+	if reason == "" {
+		reason = e.read(m.Shop, m.Text).Slots.Reason
+	}
+	// "您是要申请补发吗" for a part missing, not 换货: the buyer wants what is missing.
+	return e.answer(ctx, m, "confirm", Data{Intent: label.ChineseFor(reason)})
 }
 
 // confirmCancel asks the buyer once whether they mean to withdraw case c.
@@ -881,7 +886,7 @@ func remedyOptions() []string {
 func (e *Engine) remedies(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
 	if remedyMenuOpen(sess) {
 		// The buyer is still describing the problem: the question stands, asked once.
-		sess.MenuText = m.Text
+		sess.retell(m.Text)
 		return e.menuAgain(ctx, m, sess)
 	}
 	return e.remedyMenu(ctx, m, sess, "remedy_menu")
@@ -1030,20 +1035,20 @@ func remedyMenuOpen(sess *session) bool {
 	return n >= len(o)-1 && n <= len(o) && sess.Menu[0] == o[0] && sess.Menu[n-1] == o[len(o)-1]
 }
 
-// reMenu answers an order number the buyer sent while a menu is open: the menu again, or
-// for the remedy menu a short note that the number is kept.
+// reMenu answers an order number the buyer sent while a menu is open: a short note that
+// the number is kept, the menu being just above (the apology and the list again read as
+// if the number went unseen — trial 14).
 func (e *Engine) reMenu(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
-	var b strings.Builder
-	for i, o := range sess.Menu {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, intentName(o))
+	if sess.OrderID == "" {
+		var b strings.Builder
+		for i, o := range sess.Menu {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, intentName(o))
+		}
+		b.WriteString("0. 转人工")
+		return e.answer(ctx, m, "menu", Data{Menu: b.String()})
 	}
-	b.WriteString("0. 转人工")
-	if remedyMenuOpen(sess) {
-		// The menu is just above: the number is noted, not the apology and the list again.
-		// The number is the buyer's words too, should a person take over (menuAgain).
-		sess.keep(sess.MenuText)
-		sess.keep(m.Text)
-		return e.answer(ctx, m, "remedy_order", Data{OrderID: sess.OrderID})
-	}
-	return e.answer(ctx, m, "menu", Data{Menu: b.String()})
+	// The number is the buyer's words too, should a person take over (menuAgain).
+	sess.keepFirst(sess.MenuText)
+	sess.keep(m.Text)
+	return e.answer(ctx, m, "remedy_order", Data{OrderID: sess.OrderID})
 }

@@ -3214,3 +3214,54 @@ func TestFAQPartNotRepeated(t *testing.T) {
 		t.Fatalf("the follow-up got %q", got)
 	}
 }
+
+// "饭盒那个不退了" with the lunch box's and the bedding's refunds open withdraws the lunch
+// box's (trial 14: the bedding's, the order named last, was withdrawn); the merchant's
+// words on an approved complaint reach the buyer (they were dropped).
+func TestWithdrawalOfTheGoodsNamedAndTheComplaintNote(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "两单都不要了 退款 2306781234567890 4705290012345678901")
+	mustContain(t, h.say(buyer, "饭盒那个不退了 留着吧"), "A1")
+	if a1, a2 := h.mustCase("A1"), h.mustCase("A2"); a1.State != cases.StateCancelled || !a2.State.Live() {
+		t.Fatalf("A1 %s, A2 %s: want the lunch box's withdrawn", a1.State, a2.State)
+	}
+	h = newHarness(t)
+	h.say(buyer, "你们什么破店 客服半天不理人 我要投诉")
+	c := h.liveCases()
+	var id string
+	for _, x := range c {
+		if x.Intent == "complaint" {
+			id = x.ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("no complaint among %v", c)
+	}
+	h.say(merchant, id+" 同意 已批评客服 送您10元无门槛券")
+	mustContain(t, h.sentTo(buyer), "送您10元无门槛券")
+}
+
+// The words of a problem told over the remedy menu keep the order they were said in (trial
+// 14: the alert read "咋办 / 有一个裂了 / 退钱吧").
+func TestMenuWordsKeepTheirOrder(t *testing.T) {
+	h := newHarness(t)
+	for _, s := range []string{"有一个裂了", "咋办", "退钱吧", "2306781234567890"} {
+		h.say(buyer, s)
+	}
+	mustContain(t, h.firedTexts(), "有一个裂了 / 咋办 / 退钱吧")
+}
+
+// Trial 14: an order number sent to an open menu is acknowledged, not met with the same
+// menu; a part missing is confirmed as 补发; "你是机器人吧哈哈" gets the shop's word on who
+// answers, no 转人工 alert.
+func TestMenuOrderMissingPartAndBotQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯垫呢？？就收到杯子 杯垫没有啊")
+	mustContain(t, h.say(buyer, cupOrder), "收到订单号")
+	mustContain(t, newHarness(t).say(buyer, "杯垫呢？？只收到杯子 杯垫没有啊"), "补发")
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "你是机器人吧哈哈"), "人工客服每天")
+	if len(h.liveCases()) != 0 || len(h.firedTexts()) != 0 {
+		t.Fatalf("a curious question opened %v, alerted %v", h.liveCases(), h.firedTexts())
+	}
+}

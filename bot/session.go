@@ -106,6 +106,25 @@ func (s *session) waitsForOrder() bool {
 }
 
 // keep adds the buyer's words to those kept for the request that follows, once each.
+// keepFirst is keep for the words that led to an open menu: said before anything said to
+// the menu, they come first on the case ("有一个裂了" before "咋办", "退钱吧").
+func (s *session) keepFirst(text string) {
+	if i := slices.IndexFunc(s.Pending, func(p said) bool { return p.Text == text }); i >= 0 {
+		s.Pending[i].Keep = true
+		return
+	}
+	if text != "" && len(s.Pending) < maxPending {
+		s.Pending = slices.Insert(s.Pending, 0, said{Text: text, Keep: true})
+	}
+}
+
+// retell makes text the words of the open menu, the buyer still telling the problem;
+// the words that led to it before are kept first.
+func (s *session) retell(text string) {
+	s.keepFirst(s.MenuText)
+	s.MenuText = text
+}
+
 func (s *session) keep(text string) {
 	if i := slices.IndexFunc(s.Pending, func(p said) bool { return p.Text == text }); i >= 0 {
 		s.Pending[i].Keep = true

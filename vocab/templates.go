@@ -69,7 +69,7 @@ func replyFields() map[string][]string {
 		"waiting_still":         {"CaseID"},
 		"ship_late":             {"CaseID", "OrderID", "Deadline", "Left"},
 		"order_help":            {"Intent"},
-		"complaint_resolved":    {"CaseID"},
+		"complaint_resolved":    {"CaseID", "Reason"},
 		"complaint_answered":    {"CaseID", "Reason"},
 		"closed":                {"CaseID", "Intent"},
 		"remedy_menu":           {"Menu"},
