@@ -985,6 +985,13 @@ func (t *turn) foldAside(sess *session, c *cases.Case) error {
 	return t.tx.SetState(q, cases.StateClosed, "bot", "并入 "+c.ID)
 }
 
+// aboutDelivery reports words about an order's shipping or delivery ("怎么还不发货", "到哪
+// 了", an order number alone).
+func aboutDelivery(text string) bool {
+	return onlySlots(text) || asksOrderState(text) || urgesDelivery(text) ||
+		mentions(text, "发货", "发了", "发出", "不发", "没发", "到哪", "物流", "快递", "还没到", "没收到", "几天了", "天了")
+}
+
 // leadInWithin is how recent an inbox item of statements must be to be the start of the
 // request a new case opens for.
 const leadInWithin = 10 * time.Minute
@@ -1002,7 +1009,7 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 	}
 	for i := range live {
 		q := &live[i]
-		if q.Intent != cases.IntentQuestion || t.tx.Now().Sub(q.OpenedAt) > leadInWithin || q.OrderID != "" && q.OrderID != c.OrderID {
+		if q.Intent != cases.IntentQuestion || q.OrderID != "" && q.OrderID != c.OrderID {
 			continue
 		}
 		events, err := t.tx.Events(q.Shop, q.ID)
@@ -1010,7 +1017,15 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 			return err
 		}
 		words := buyerWords(events)
-		if len(words) == 0 || slices.ContainsFunc(words, func(w said) bool { return asks(w.Text) }) {
+		if len(words) == 0 {
+			continue
+		}
+		// A chase of that order's delivery ("…都三天了还不发货" went to the merchant as
+		// late) is moot once its money is asked back: folded, it stops reminding the
+		// merchant of a parcel nobody waits for (trial 14).
+		moot := q.OrderID == c.OrderID && (c.Intent == string(intents.Refund) || c.Intent == string(intents.Return)) &&
+			!slices.ContainsFunc(words, func(w said) bool { return !aboutDelivery(w.Text) })
+		if !moot && (t.tx.Now().Sub(q.OpenedAt) > leadInWithin || slices.ContainsFunc(words, func(w said) bool { return asks(w.Text) })) {
 			continue
 		}
 		// The burst that opened c may hold the same lines ("买的儿童鞋偏小" went to the

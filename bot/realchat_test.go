@@ -3265,3 +3265,22 @@ func TestMenuOrderMissingPartAndBotQuestion(t *testing.T) {
 		t.Fatalf("a curious question opened %v, alerted %v", h.liveCases(), h.firedTexts())
 	}
 }
+
+// A late-delivery chase in the inbox is folded into the refund then asked on that order
+// (trial 14: Q1 went on reminding the merchant of a parcel nobody waited for).
+func TestDeliveryChaseFoldsIntoTheRefund(t *testing.T) {
+	h := newHarness(t)
+	h.advance(72 * time.Hour)
+	mustContain(t, h.say(buyer, "4705291198765432100 都三天了还不发货"), "Q1")
+	mustContain(t, h.say(buyer, "算了 退款吧 不等了"), "A1")
+	if q := h.mustCase("Q1"); q.State.Live() {
+		t.Fatalf("Q1 is %s after the refund opened", q.State)
+	}
+	// A pre-sale question on no order stays: the merchant still owes it an answer.
+	h = newHarness(t)
+	h.say(buyer, "台灯能用在卧室吗 会不会太亮")
+	h.say(buyer, "杯子碎了 退款 "+cupOrder)
+	if q := h.mustCase("Q1"); !q.State.Live() {
+		t.Fatalf("the unrelated question is %s", q.State)
+	}
+}
