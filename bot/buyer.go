@@ -247,6 +247,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// An order number on its own says which order, not what for: ask that, not "没太明白".
 		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
 		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu)})
+	case slots.OrderID == "" && slots.Phone == "" && shortOrder(m.Text) != "":
+		// "订单号 123456": a number given as the order that is no order's shape — said so
+		// at once, the request still waiting for the right one (trial 14: "收到，已记下",
+		// then the order number asked for again, then an inbox item).
+		return e.answer(ctx, m, "order_not_found", Data{OrderID: shortOrder(m.Text)})
 	case slots.OrderID == "" && slots.Phone == "" && findsNoOrder(m.Text):
 		// "订单号是啥我不会弄啊": where to find it, at once — not an inbox item for the
 		// merchant to answer in a quarter of an hour (the request still waits for it).
@@ -983,6 +988,24 @@ func (t *turn) foldAside(sess *session, c *cases.Case) error {
 		return err
 	}
 	return t.tx.SetState(q, cases.StateClosed, "bot", "并入 "+c.ID)
+}
+
+// shortOrder is the number a message gives as its order ("订单号 123456", "单号是8848")
+// when it is too short to be one (fewer than 10 digits), else "".
+func shortOrder(text string) string {
+	i := strings.Index(text, "单号")
+	if i < 0 || mentions(text, "快递单号", "运单号", "物流单号") {
+		return ""
+	}
+	rest := strings.TrimLeft(text[i+len("单号"):], " ：:是为")
+	n := 0
+	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	if n < 4 || n >= 10 {
+		return ""
+	}
+	return rest[:n]
 }
 
 // aboutDelivery reports words about an order's shipping or delivery ("怎么还不发货", "到哪

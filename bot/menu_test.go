@@ -92,3 +92,11 @@ func TestMenuChoiceInWords(t *testing.T) {
 		}
 	}
 }
+
+func TestShortOrder(t *testing.T) {
+	for text, want := range map[string]string{"订单号 123456": "123456", "单号是8848": "8848", "快递单号123456": "", "订单号4705288465508532862": "", "买了3单": ""} {
+		if got := shortOrder(text); got != want {
+			t.Errorf("shortOrder(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

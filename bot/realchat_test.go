@@ -3284,3 +3284,11 @@ func TestDeliveryChaseFoldsIntoTheRefund(t *testing.T) {
 		t.Fatalf("the unrelated question is %s", q.State)
 	}
 }
+
+// "订单号 123456" is no order's shape: the buyer hears so at once (trial 14: "收到，已记下",
+// then the order number asked for again).
+func TestShortNumberGivenAsTheOrder(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我儿子给我买的灯 不亮了")
+	mustContain(t, h.say(buyer, "订单号 123456"), "没有查到订单 123456")
+}
