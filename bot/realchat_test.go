@@ -3292,3 +3292,12 @@ func TestShortNumberGivenAsTheOrder(t *testing.T) {
 	h.say(buyer, "我儿子给我买的灯 不亮了")
 	mustContain(t, h.say(buyer, "订单号 123456"), "没有查到订单 123456")
 }
+
+// "转人工" beside a live complaint: the alert names the complaint and its order, so the
+// person taking over knows what it is about (trial 14: no order, no link).
+func TestRequestForAPersonNamesTheLiveCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你们什么破店 四件套掉色掉成这样 我要投诉 4705290012345678901")
+	h.say(buyer, "转人工")
+	mustContain(t, h.firedTexts(), "转人工 A2", "另有 A1 投诉 · 订单 4705290012345678901")
+}

@@ -180,6 +180,9 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	if c.Intent == cases.IntentQuestion && c.OrderID != "" {
 		said += "（订单 " + c.OrderID + "）" // the order the buyer named before asking
 	}
+	if c.Intent == string(intents.Human) && a.Kind == cases.AlertNewCase {
+		said += w.otherCase(c, now) // "转人工" beside a live complaint: most likely about it
+	}
 	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: order,
 		Buyer: c.Who(), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: said,
 		Status: c.StateLabel()}
@@ -228,6 +231,27 @@ func (w *Worker) firstWords(c *cases.Case) string {
 		}
 	}
 	return strings.Join(said, " / ")
+}
+
+// otherCase names the buyer's newest other live after-sale case, for the alert of their
+// request for a person ("（买家另有 A2 投诉 · 订单 …）"), or "": the person taking over sees
+// what it is most likely about (trial 14: an alert with no order, no link to the complaint).
+func (w *Worker) otherCase(c *cases.Case, now time.Time) string {
+	v, err := w.store.Buyer(context.Background(), c.Shop, c.Buyer, now)
+	if err != nil {
+		return ""
+	}
+	for _, o := range v.Live() {
+		if o.ID == c.ID || o.Intent == cases.IntentQuestion || o.Intent == string(intents.Human) {
+			continue
+		}
+		s := "（买家另有 " + o.ID + " " + intents.Label(o.Intent).ChineseFor(intents.Reason(o.Reason))
+		if o.OrderID != "" {
+			s += " · 订单 " + o.OrderID
+		}
+		return s + "）"
+	}
+	return ""
 }
 
 // bareNumber reports text that is only digits, spaces and punctuation.
