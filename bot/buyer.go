@@ -106,7 +106,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if m.Kind != KindText {
 		return e.media(ctx, m, &sess, view)
 	}
-	m.faq = &faqLookup{about: goodsBackAbout(view.Live())}
+	m.faq = &faqLookup{about: goodsBackAbout(view.Live()), goods: sess.Goods}
+	for _, c := range view.Live() {
+		if c.Goods != "" {
+			m.faq.goods = c.Goods
+			break
+		}
+	}
 	if e.now().Sub(sess.AnsweredAt) < faqRepeatWithin {
 		m.faq.given = sess.Answered
 	}
@@ -609,7 +615,9 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	}
 	if target != nil && target.Intent == string(intents.Exchange) && (label == intents.Logistics || label == intents.Exchange) &&
 		(target.State.Live() || target.State == cases.StateResolved) &&
+		!mentions(m.Text, "运费", "邮费", "快递费", "谁出") && // "换的话运费谁出啊": the FAQ's postage
 		(mentions(m.Text, "换的", "新的", "补发", "重发", "换货") || asksOrderState(m.Text) ||
+			label == intents.Logistics && orderID == "" || // "大概几天能寄到啊": the goods came; the replacement is what is awaited
 			(strings.Contains(m.Text, "新") || target.State == cases.StateResolved && orderID == "") &&
 				mentions(m.Text, "什么时候发", "啥时候发", "几时发", "什么时候寄", "啥时候寄")) {
 		// ("那啥时候发啊" right after the merchant agreed to send a new lid: the lid.)
@@ -1316,8 +1324,18 @@ func (e *Engine) faqFor(m Message) *faqLookup {
 	if f.ok && slices.Contains(f.given, f.id) {
 		f.ok, f.repeat = false, true // the same answer again would not answer it: a person will
 	}
+	if g, fits := shop.FAQ.(goodsFitter); fits && f.ok && f.goods != "" && mentions(text, "这个", "这款", "它", "这种") && !g.Fits(f.id, f.goods) {
+		// "还有这个能装热汤吗" while talking of a lunch box: not the thermos's answer
+		// (trial 14) — the merchant answers it.
+		f.ok = false
+	}
 	f.done = true
 	return f
+}
+
+// goodsFitter is an FAQ that knows which goods its entries speak of (*faq.Book).
+type goodsFitter interface {
+	Fits(id, goods string) bool
 }
 
 // faqRepeatWithin is how long after an FAQ answer the same entry is not given again to

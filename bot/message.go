@@ -63,7 +63,10 @@ type faqLookup struct {
 	// about names the goods-back request the buyer has live (退货, 换货), said before a
 	// short question about sending them ("运费谁出", "寄到哪") so the FAQ reads it as
 	// that request's question, not the shop's shipping fees.
-	about      string
+	about string
+	// goods names the goods the buyer is talking about (their newest case's, or the
+	// order's they named): a question that names none ("这个能装热汤吗") is about them.
+	goods      string
 	done       bool
 	answer, id string
 	ok         bool

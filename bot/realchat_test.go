@@ -3301,3 +3301,20 @@ func TestRequestForAPersonNamesTheLiveCase(t *testing.T) {
 	h.say(buyer, "转人工")
 	mustContain(t, h.firedTexts(), "转人工 A2", "另有 A1 投诉 · 订单 4705290012345678901")
 }
+
+// Questions beside a live exchange (trial 14): who pays the postage is the FAQ's, not
+// the case's status; when it will arrive is the replacement's; "这个能装热汤吗" about the
+// lunch box is not the thermos's answer — while "这个能进微波炉吗" about the mug is the
+// mug's.
+func TestQuestionsBesideALiveExchange(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "饭盒盖子裂了 想换一个 2306781234567890")
+	mustContain(t, h.say(buyer, "换的话运费谁出啊"), "运费由我们承担")
+	mustContain(t, h.say(buyer, "大概几天能寄到啊 还要拿来送人的"), "A1")
+	if got := joined(h.say(buyer, "还有这个能装热汤吗")); strings.Contains(got, "保温杯") {
+		t.Fatalf("the lunch box question got %q", got)
+	}
+	h = newHarness(t)
+	h.say(buyer, "杯子把手裂了 换一个 "+cupOrder)
+	mustContain(t, h.say(buyer, "这个能进微波炉吗"), "微波炉")
+}

@@ -99,3 +99,18 @@ func speaksOf(about, w string) bool {
 	}
 	return false
 }
+
+// Fits reports whether entry id may answer a question about goods (a name such as the
+// order's title, "硅胶折叠饭盒 3件套"): false when the entry speaks of one product and
+// none of the goods named ("这个能装热汤吗" about a lunch box, to the thermos's entry).
+// An unknown id fits.
+func (b *Book) Fits(id, goods string) bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for i := range b.entries {
+		if b.entries[i].ID == id {
+			return !otherGoods(goods, b.about[i])
+		}
+	}
+	return true
+}
