@@ -307,10 +307,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case settledThanks(m.Text) && !res.Escalation:
 		label = intents.Greeting
 	case asking && len(sess.Menu) == 0 && res.Label == intents.Complaint && !res.Escalation && !angry(m.Text) && slots.OrderID == "" &&
-		!defect(slots.Reason):
+		!defect(slots.Reason) && !protestsRefusal(view.Cases, m.Text):
 		// "在吗？？刚才问的还没人回": chasing the question waiting for the merchant.
 		return e.question(ctx, m, &sess)
-	case pingOnly(res, m.Text) && asking && len(sess.Menu) == 0:
+	case pingOnly(res, m.Text) && asking && len(sess.Menu) == 0 && !protestsRefusal(view.Cases, m.Text):
 		// "人呢" while their question waits for the merchant: chasing it.
 		return e.question(ctx, m, &sess)
 	case pingOnly(res, m.Text) && sess.Intent.OpensCase() && sess.OrderID == "":
@@ -360,7 +360,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		}
 		return e.chat(ctx, m, &sess, "other")
 	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || (len(earlier) > 0 || justTold) && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
-		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m) &&
+		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m) && !protestsRefusal(view.Cases, m.Text) &&
 		!(res.Label == intents.Logistics && !res.Unclear && sess.OrderID != "" && asksOrderState(m.Text)):
 		// More words while a question waits for the merchant ("急用 麻烦快点" right after
 		// it): they join it, rather than a menu or a request for an order number. Not a
@@ -2737,6 +2737,13 @@ func disputes(text string) bool {
 }
 
 // protests reports a short protest ("凭什么啊", "为啥？？", "凭啥不退"), read after a refusal.
+// protestsRefusal reports words against the refusal of the buyer's newest case ("凭什么拒
+// 绝？？"): about that case, even with a question of theirs waiting in the inbox (trial 14
+// joined it to a question about silk).
+func protestsRefusal(cs []cases.Case, text string) bool {
+	return len(cs) > 0 && cs[0].State == cases.StateRejected && (protests(text) || strings.Contains(text, "拒"))
+}
+
 func protests(text string) bool {
 	return utf8.RuneCountInString(text) <= 10 && mentions(text, "凭什么", "凭啥", "为什么", "为啥", "什么意思", "啥意思", "怎么回事")
 }

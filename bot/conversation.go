@@ -234,7 +234,8 @@ func asksSendBack(text string) bool {
 // changesAddress reports a buyer asking to change where the parcel goes ("能改地址吗",
 // "地址改成公司的"): the merchant acts on it, no tracking answers it.
 func changesAddress(text string) bool {
-	return mentions(text, "改地址", "改一下地址", "地址改", "修改地址", "换地址", "换个地址", "改收货地址", "改个地址", "地址换")
+	return mentions(text, "改地址", "改一下地址", "地址改", "修改地址", "换地址", "换个地址", "改收货地址", "改个地址", "地址换",
+		"换个收货地址", "换收货地址", "收货地址改", "收货地址换", "地址写错", "地址填错", "地址错了", "改收件", "换收件")
 }
 
 // reschedules reports a buyer asking to have the parcel sent or brought at another time,

@@ -3318,3 +3318,28 @@ func TestQuestionsBesideALiveExchange(t *testing.T) {
 	h.say(buyer, "杯子把手裂了 换一个 "+cupOrder)
 	mustContain(t, h.say(buyer, "这个能进微波炉吗"), "微波炉")
 }
+
+// "保温杯还没发的话能换个收货地址吗 <order>" with the order late: an address change for the
+// merchant, not "已转告店主尽快安排" of a late parcel (trial 14).
+func TestAddressChangeOnALateOrder(t *testing.T) {
+	h := newHarness(t)
+	h.advance(72 * time.Hour)
+	got := joined(h.say(buyer, "保温杯还没发的话能换个收货地址吗 4705291198765432100"))
+	if strings.Contains(got, "超过平时的发货时间") || !strings.Contains(got, "Q1") {
+		t.Fatalf("the address change got %q", got)
+	}
+}
+
+// "凭什么拒绝？？" right after a refusal goes to the merchant on the refused case, even with
+// a question of the buyer's waiting in the inbox (trial 14: it joined that question).
+func TestProtestAtARefusalBesideAnInboxQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "眼罩是不是真丝啊")
+	h.say(buyer, "杯子碎了 退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 超过售后期")
+	got := joined(h.say(buyer, "凭什么拒绝？？"))
+	if strings.Contains(got, "Q1") {
+		t.Fatalf("the protest got %q, joined to the question", got)
+	}
+	mustContain(t, h.firedTexts(), "追问 A1")
+}
