@@ -278,6 +278,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// parcel is, asked with a threat of a refund if it does not come — the parcel's
 		// status answers it; no refund opens on a condition not yet met.
 		label = intents.Logistics
+	case res.Label == intents.Logistics && asksSendBack(m.Text) && !sess.Intent.OpensCase() && len(view.Live()) == 0:
+		// "那我要寄過去嗎 寄哪" after the merchant offered a repair: whether and where the
+		// goods go, not the order's tracking (trial 14 gave the signed parcel's).
+		if answer, _, ok := e.faqAnswer(m); ok {
+			return e.chatText(ctx, m, &sess, answer)
+		}
+		return e.question(ctx, m, &sess)
 	case res.Label == intents.Logistics && (changesAddress(m.Text) || reschedules(m.Text)) && !sess.Intent.OpensCase():
 		// "能改地址吗 改成公司的", "能晚两天发吗": the merchant changes it (or says it is
 		// too late); the order's tracking is no answer to it.
@@ -2777,6 +2784,13 @@ func (e *Engine) notePhone(ctx context.Context, m Message, sess *session, view c
 			target = &c
 			break
 		}
+	}
+	if target == nil && !remedyMenuOpen(sess) && (findsNoOrder(m.Text) || defect(e.read(m.Shop, m.Text).Slots.Reason)) {
+		// "我兒子給我買的燈 不亮了 訂單號不知道 我兒子電話139…": the problem and the phone
+		// at once, no order to be had — the merchant finds it by the phone (trial 14: "电话
+		// 记下了～ 有什么需要处理的直接跟我说就好" to a buyer who had just said).
+		sess.Menu, sess.Phoned = nil, true
+		return e.questionAs(ctx, m, sess, "phone_passed", Data{})
 	}
 	if words := menuWords(sess); target == nil && remedyMenuOpen(sess) && words != "" {
 		// "杯子把手有裂缝 能不能给我换一个" → which remedy? → "订单号我不会看啊" → the

@@ -416,6 +416,17 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			if err := t.tx.SetState(c, cases.StateResolved, "merchant", "已回复"); err != nil {
 				return err
 			}
+			if o := intents.ExtractSlots(text).OrderID; o != "" {
+				// "订单3856…我们给您修" to a buyer who could not find the order: it is the
+				// order they talk about now — never asked of them again (trial 14).
+				if err := t.changeSession(c.Shop, c.Buyer, func(sess *session) {
+					if sess.OrderID == "" {
+						sess.OrderID = o
+					}
+				}); err != nil {
+					return err
+				}
+			}
 			done := fmt.Sprintf("💬 已回复 %s 的买家，%s 已处理完。", c.ID, c.ID)
 			if save {
 				saved, err := t.saveFAQ(c, text)

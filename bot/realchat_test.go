@@ -3343,3 +3343,19 @@ func TestProtestAtARefusalBesideAnInboxQuestion(t *testing.T) {
 	}
 	mustContain(t, h.firedTexts(), "追问 A1")
 }
+
+// An elderly buyer with no order number tells the problem and a phone at once; the
+// merchant's answer names the order, which the buyer is never asked for again; "那我要寄
+// 過去嗎 寄哪" is for the merchant, not the signed parcel's tracking (trial 14).
+func TestOrderFoundByTheMerchantFromAPhone(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我兒子給我買的燈 不亮了 訂單號不知道 我兒子電話13912345678"), "电话记下了", "Q1")
+	h.say(merchant, "Q1 回复 阿姨您好 查到了 订单3856123456789012 我们给您修")
+	if got := joined(h.say(buyer, "那我要寄過去嗎 寄哪")); strings.Contains(got, "运单号") || strings.Contains(got, "订单号") {
+		t.Fatalf("the send-back question got %q", got)
+	}
+	got := joined(h.say(buyer, "好 给我修吧"))
+	if strings.Contains(got, "订单号（") || !strings.Contains(got, "3856123456789012") {
+		t.Fatalf("the repair got %q, want it on the order the merchant found", got)
+	}
+}
