@@ -2510,8 +2510,8 @@ func topicOnly(text string, slots intents.Slots) string {
 	if n := utf8.RuneCountInString(t); n == 0 || n > topicRunes {
 		return ""
 	}
-	if !allHan(t) {
-		return "" // "1", "ok", an emoji: a menu choice or a feeling, not goods
+	if !allHan(t) || strings.Trim(t, "喂哈嗯啊哎诶呀哦") == "" {
+		return "" // "1", "ok", an emoji, "喂 喂": a menu choice, a feeling or a call, not goods
 	}
 	return t
 }

@@ -437,8 +437,8 @@ func greetingKey(text string) string {
 	switch {
 	case thanks(text):
 		return "thanks"
-	case hello(text) || pings(text):
-		return "greeting"
+	case hello(text) || pings(text) || leadIn(text):
+		return "greeting" // ("请问": about to ask — "在的～", not "好的～ 有需要随时说")
 	}
 	return "ack" // praise, a goodbye, an OK: no "在的～ 随时为您服务"
 }

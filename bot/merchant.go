@@ -726,7 +726,9 @@ func quoteLearned(said []string) string {
 // noSendBack reports a merchant's words that let the buyer keep the goods ("不用寄回",
 // "不用退回了", "无需寄回").
 func noSendBack(text string) bool {
-	return mentions(text, "不用寄回", "不用退回", "无需寄回", "无需退回", "不需要寄回", "不需要退回", "不用寄了", "不用退货", "不用把")
+	return mentions(text, "不用寄回", "不用退回", "无需寄回", "无需退回", "不需要寄回", "不需要退回", "不用寄了", "不用退货", "不用把",
+		// "拒收就行 我们重新发": the parcel still on its way is refused, nothing posted back
+		"拒收", "留着用", "不用寄")
 }
 
 // merchantSaid is the merchant's latest 回复 on case c since it last changed state, or "".

@@ -3359,3 +3359,25 @@ func TestOrderFoundByTheMerchantFromAPhone(t *testing.T) {
 		t.Fatalf("the repair got %q, want it on the order the merchant found", got)
 	}
 }
+
+// "A1 同意 拒收就行 我们重新发1.5的": the buyer is not told to post the goods back to the
+// return address against the merchant's word (trial 14).
+func TestApprovalWithRefuseDeliverySendsNoReturnAddress(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "买错尺寸了 想换成1.5米的 4705290012345678901")
+	h.say(merchant, "A1 同意 拒收就行 我们重新发1.5的")
+	told := joined(h.sentTo(buyer))
+	if !strings.Contains(told, "拒收就行") || strings.Contains(told, "请把商品寄回") {
+		t.Fatalf("the buyer was told %q", told)
+	}
+}
+
+// "請問" opens a question: "在的", not "好的～ 有需要随时说" (trial 14); "喂 喂" is no topic.
+func TestLeadInGreeted(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你好")
+	mustContain(t, h.say(buyer, "請問"), "在的")
+	if got := joined(newHarness(t).say(buyer, "喂 喂")); strings.Contains(got, "喂喂怎么了") {
+		t.Fatalf("喂 喂 got %q", got)
+	}
+}
