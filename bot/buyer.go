@@ -1005,6 +1005,33 @@ func (t *turn) foldAside(sess *session, c *cases.Case) error {
 	return t.tx.SetState(q, cases.StateClosed, "bot", "并入 "+c.ID)
 }
 
+// askedBefore is the buyer's message just before text when text only follows it up ("还
+// 有洗碗机", "那四件套呢", "另外 能开票吗" said within askedBeforeWithin): what it is about;
+// "" otherwise.
+func askedBefore(sess *session, text string, now time.Time) string {
+	t := strings.TrimSpace(text)
+	if utf8.RuneCountInString(t) > 8 || !(strings.HasPrefix(t, "还有") || strings.HasPrefix(t, "那") || strings.HasPrefix(t, "另外") || elliptical(t)) {
+		return ""
+	}
+	for i := len(sess.Recent) - 1; i >= 0; i-- {
+		r := sess.Recent[i]
+		if r.Text == text {
+			continue
+		}
+		if now.Sub(r.At) <= askedBeforeWithin {
+			return r.Text
+		}
+		break
+	}
+	if sess.AnsweredText != text && now.Sub(sess.AnsweredAt) <= askedBeforeWithin {
+		return sess.AnsweredText // the question just answered (an answer ends the burst)
+	}
+	return ""
+}
+
+// askedBeforeWithin is how soon a follow-up must come after the message it follows up.
+const askedBeforeWithin = 10 * time.Minute
+
 // shortOrder is the number a message gives as its order ("订单号 123456", "单号是8848")
 // when it is too short to be one (fewer than 10 digits), else "".
 func shortOrder(text string) string {
@@ -1742,6 +1769,12 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 				} else {
 					sess.Aside = c.ID
 				}
+			} else if prev := askedBefore(sess, m.Text, t.tx.Now()); prev != "" {
+				// "还有洗碗机" right after "那个马克杯能进微波炉不" was answered: the merchant
+				// (and a +问答 saved from the answer) needs what it is about (trial 14).
+				if err := t.recordAll(c.ID, []said{{Text: prev}}); err != nil {
+					return err
+				}
 			}
 		}
 		t.caseID = c.ID
@@ -1816,7 +1849,7 @@ func (e *Engine) chatText(ctx context.Context, m Message, sess *session, text st
 		if n := len(sess.Answered); n > maxAnswered {
 			sess.Answered = sess.Answered[n-maxAnswered:]
 		}
-		sess.AnsweredAt = e.now()
+		sess.AnsweredAt, sess.AnsweredText = e.now(), m.Text
 	}
 	if !sess.waitsForOrder() {
 		sess.Pending = nil // a request waiting for its order number keeps its words

@@ -1088,6 +1088,12 @@ func (t *turn) openQuestion(said []string) (question, from string) {
 			}
 		}
 	}
+	if len(said) > 1 {
+		// Every question asked is the FAQ's already: the last words follow one up ("那个马
+		// 克杯能进微波炉不" / "还有洗碗机") and are the question only with what they follow.
+		all := strings.Join(said, " ")
+		return all, all
+	}
 	return said[0], said[0]
 }
 

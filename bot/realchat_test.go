@@ -3381,3 +3381,17 @@ func TestLeadInGreeted(t *testing.T) {
 		t.Fatalf("喂 喂 got %q", got)
 	}
 }
+
+// "还有洗碗机" right after the FAQ answered "那个马克杯能进微波炉不": the inbox item carries
+// what it follows up, and so does the FAQ entry the merchant saves from the answer — which
+// then answers the dishwasher question without taking the microwave's (trial 14).
+func TestFollowUpQuestionCarriesWhatItFollows(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "那个马克杯能进微波炉不")
+	mustContain(t, h.say(buyer, "还有洗碗机"), "Q1")
+	mustContain(t, h.firedTexts(), "那个马克杯能进微波炉不 / 还有洗碗机")
+	h.say(merchant, "Q1 回复 可以进洗碗机 +问答")
+	other := "买家小李"
+	mustContain(t, h.say(other, "马克杯能放洗碗机吗"), "可以进洗碗机")
+	mustContain(t, h.say(other, "马克杯能进微波炉吗"), "高温陶瓷")
+}

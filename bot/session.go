@@ -68,6 +68,9 @@ type session struct {
 	// 专票吗" answered, then "那开票信息" got the same paragraph).
 	Answered   []string  `json:",omitempty"`
 	AnsweredAt time.Time `json:",omitempty"`
+	// AnsweredText is the question last answered from the FAQ, at AnsweredAt: what a
+	// follow-up ("还有洗碗机") is about.
+	AnsweredText string `json:",omitempty"`
 	// Seen is set once the bot has answered the buyer in this session (in memory only):
 	// a hello before it is a first contact, answered with the shop's welcome.
 	Seen bool
