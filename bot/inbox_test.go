@@ -91,7 +91,7 @@ func TestPresaleDoubtsAreQuestions(t *testing.T) {
 	// A complaint reading with no fault named that the FAQ answers is a question (trial 12:
 	// "亲 你是机器人吧" got the remedy menu).
 	h := newHarness(t)
-	mustContain(t, h.say(buyer, "亲 你是机器人吧"), "人工客服")
+	mustContain(t, h.say(buyer, "亲 你是机器人吧"), "智能客服")
 	h = newHarness(t)
 	mustContain(t, h.say(buyer, "再不发货我就给差评"), "A1")
 	// The same doubts about goods the buyer has are a problem to settle.

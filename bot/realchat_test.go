@@ -3260,7 +3260,7 @@ func TestMenuOrderMissingPartAndBotQuestion(t *testing.T) {
 	mustContain(t, h.say(buyer, cupOrder), "收到订单号")
 	mustContain(t, newHarness(t).say(buyer, "杯垫呢？？只收到杯子 杯垫没有啊"), "补发")
 	h = newHarness(t)
-	mustContain(t, h.say(buyer, "你是机器人吧哈哈"), "人工客服每天")
+	mustContain(t, h.say(buyer, "你是机器人吧哈哈"), "智能客服", "转人工")
 	if len(h.liveCases()) != 0 || len(h.firedTexts()) != 0 {
 		t.Fatalf("a curious question opened %v, alerted %v", h.liveCases(), h.firedTexts())
 	}
@@ -3394,4 +3394,22 @@ func TestFollowUpQuestionCarriesWhatItFollows(t *testing.T) {
 	other := "买家小李"
 	mustContain(t, h.say(other, "马克杯能放洗碗机吗"), "可以进洗碗机")
 	mustContain(t, h.say(other, "马克杯能进微波炉吗"), "高温陶瓷")
+}
+
+// Trial 15: "我的眼罩一直没到呢" asks where the parcel is (it got the remedies); two
+// orders joined by 还有 are both refunded (the second was lost); "你到底是不是真人啊" is
+// told plainly who answers (it got the remedies too).
+func TestLateParcelTwoOrdersAndWhoAnswers(t *testing.T) {
+	mustContain(t, newHarness(t).say(buyer, "我的眼罩一直没到呢"), "物流")
+	h := newHarness(t)
+	h.say(buyer, "我有两单都想退了 4705290012345678901 还有 2306781234567890")
+	h.say(buyer, "1")
+	if n := len(h.liveCases()); n != 2 {
+		t.Fatalf("%d cases, want a refund for each order: %v", n, h.liveCases())
+	}
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "你到底是不是真人啊"), "智能客服")
+	if len(h.liveCases()) != 0 {
+		t.Fatalf("a curious question opened %v", h.liveCases())
+	}
 }

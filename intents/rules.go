@@ -172,6 +172,14 @@ func aboutOthers(t *normText, lx *lexiconTables, i, n int) bool {
 	return false
 }
 
+// NamesRemedy reports whether text names an after-sale remedy in so many words (退, 换,
+// 修, 赔, 补发, 重发 …).
+func NamesRemedy(text string) bool {
+	var t normText
+	normalize(capText(text, maxClassifyBytes), &t)
+	return namesRemedy(&t)
+}
+
 // namesRemedy reports whether t names an after-sale remedy in so many words (退, 换, 修,
 // 赔, 补发, 重发): a request read without one is the model's guess from other words.
 func namesRemedy(t *normText) bool {
