@@ -602,12 +602,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// what was agreed there, which the merchant knows — not "这边还没看到您的申请记录".
 		return e.passOn(ctx, m, sess, p, cases.AlertFollowUp, "followup_person", Data{})
 	}
-	if orderID == "" && len(view.Cases) > 0 && (view.Cases[0].State == cases.StateRejected && protests(m.Text) ||
-		view.Cases[0].State == cases.StateResolved && disputes(m.Text) && e.now().Sub(view.Cases[0].UpdatedAt) < disputeWithin) {
+	if d := lastDecided(view.Cases); orderID == "" && d != nil && (d.State == cases.StateRejected && protests(m.Text) ||
+		d.State == cases.StateResolved && disputes(m.Text) && e.now().Sub(d.UpdatedAt) < disputeWithin) {
 		// "凭什么啊" right after the refusal, "5块？？就给5块？" after a partial refund was
 		// agreed: a protest the merchant hears on that case — it became an inbox question
-		// apart from it.
-		return e.followUp(ctx, m, sess, &view.Cases[0])
+		// apart from it (and, with a newer case withdrawn, one on that case's order).
+		return e.followUp(ctx, m, sess, d)
 	}
 	if needsOrder(label) && asksStatus(m.Text, label) && !named && (target == nil || !related(label, target.Intent) || target.State == cases.StateClosed) {
 		// "退款到账了吗" is about their refund, not about the case of that order the
@@ -2790,7 +2790,27 @@ func disputes(text string) bool {
 // 绝？？"): about that case, even with a question of theirs waiting in the inbox (trial 14
 // joined it to a question about silk).
 func protestsRefusal(cs []cases.Case, text string) bool {
-	return len(cs) > 0 && cs[0].State == cases.StateRejected && (protests(text) || strings.Contains(text, "拒"))
+	d := lastDecided(cs)
+	return d != nil && d.State == cases.StateRejected && (protests(text) || strings.Contains(text, "拒"))
+}
+
+// lastDecided is the case among cs (the buyer's) that changed last, when that was the
+// merchant's decision (refused or agreed), else nil: what "凭什么啊" answers, even with a
+// newer case the buyer withdrew since (trial 15).
+func lastDecided(cs []cases.Case) *cases.Case {
+	var last *cases.Case
+	for i := range cs {
+		if cs[i].Intent == cases.IntentQuestion {
+			continue
+		}
+		if last == nil || cs[i].UpdatedAt.After(last.UpdatedAt) {
+			last = &cs[i]
+		}
+	}
+	if last == nil || last.State != cases.StateRejected && last.State != cases.StateResolved {
+		return nil
+	}
+	return last
 }
 
 func protests(text string) bool {

@@ -3413,3 +3413,30 @@ func TestLateParcelTwoOrdersAndWhoAnswers(t *testing.T) {
 		t.Fatalf("a curious question opened %v", h.liveCases())
 	}
 }
+
+// "凭什么啊" after a refusal, with a newer case on another order withdrawn since, is about
+// the refusal (trial 15: it became an inbox question on the withdrawn case's order).
+func TestProtestFindsTheRefusalPastAWithdrawal(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "两单都要退款 4705290012345678901 2306781234567890")
+	h.say(buyer, "饭盒那个我不退了哈 撤了吧")
+	h.advance(time.Minute)
+	h.say(merchant, "A1 拒绝 已经发货了 请收到后走退货退款")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "凭什么啊"), "A1")
+	mustContain(t, h.firedTexts(), "追问 A1")
+}
+
+// "好的好的 那就退吧" after the merchant found the order by the buyer's phone is the
+// request, on that order (trial 15: "好的～ 有需要随时说", and nothing opened).
+func TestOKThenRefundOnTheOrderTheMerchantFound(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯不亮了")
+	h.say(buyer, "退货")
+	h.say(buyer, "我手机号13812345678 你查一下")
+	h.say(merchant, "Q1 回复 您的订单号是3856123456789012 台灯可以退")
+	h.say(buyer, "好的好的 那就退吧")
+	if c := h.liveCases(); len(c) != 1 || c[0].OrderID != "3856123456789012" {
+		t.Fatalf("live cases %v, want one request on the order the merchant found", c)
+	}
+}

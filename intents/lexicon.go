@@ -158,7 +158,7 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		"取消一下订单", "单子取消", "取消单子")
 	// Giving up on the goods and asking for the money, not withdrawing a request
 	// (DESIGN.md: "不要了 退了吧", "算了 直接退" are refund requests); "别退了" is negated.
-	lx.refundReq = patterns("退了吧", "直接退", "退掉吧", "给我退了", "帮我退了", "退钱吧", "退款吧", "给退了吧",
+	lx.refundReq = patterns("退了吧", "就退吧", "那退吧", "直接退", "退掉吧", "给我退了", "帮我退了", "退钱吧", "退款吧", "给退了吧",
 		"要退款", "申请退款", "给我退款", "退款退款", "退款!",
 		// "…退了算了": done with the goods, not with the request
 		"退了算了", "退掉算了", "退款算了")
