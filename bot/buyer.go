@@ -2577,6 +2577,10 @@ func (t *turn) pictureAsked(c *cases.Case) (bool, error) {
 		if evs[i].Kind == cases.EventReply && evs[i].Actor == "merchant" {
 			return t.tx.Now().Sub(evs[i].At) <= pictureAskedWithin && asksForPicture(evs[i].Text), nil
 		}
+		if _, said, ok := strings.Cut(evs[i].Text, "店主说："); ok && evs[i].Kind == cases.EventReply {
+			// The merchant's words passed on with a decision ("A1 同意 请把票据拍照发我们").
+			return t.tx.Now().Sub(evs[i].At) <= pictureAskedWithin && asksForPicture(said), nil
+		}
 	}
 	return false, nil
 }

@@ -566,6 +566,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		}
 		return t.sayText(t.m.From, msg)
 	}
+	wasLive := c.State.Live()
 	if c.State.Live() {
 		if err := t.tx.SetState(c, cases.StateClosed, "merchant", "误判 → "+string(label)); err != nil {
 			return err
@@ -578,6 +579,11 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		}
 	}
 	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），%s。", c.ID, learnedClause(learned, label))
+	if !wasLive {
+		// Decided already ("A3 同意 给您换一套新的" then "A3 误判 换货"): what was agreed
+		// stands — saying it was closed contradicted the case (trial 15).
+		msg = fmt.Sprintf("🧠 %s 已经是「%s」，状态不变（没有通知买家），%s。", c.ID, c.StateLabel(), learnedClause(learned, label))
+	}
 	if c.Intent == cases.IntentQuestion && label == intents.Complaint {
 		// A grievance the bot took for a question ("你们什么意思？？" after a refusal): the
 		// complaint opens now with the buyer's words, its clock and alerts, and the buyer

@@ -3440,3 +3440,27 @@ func TestOKThenRefundOnTheOrderTheMerchantFound(t *testing.T) {
 		t.Fatalf("live cases %v, want one request on the order the merchant found", c)
 	}
 }
+
+// A picture sent after the merchant asked for one in the approval ("A1 同意 请把票据拍照
+// 发我们") goes on that case (trial 15: "我暂时只看得懂文字", and the merchant heard nothing).
+func TestPictureAskedForInTheApproval(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "用了你们家面霜脸上起疹子了 要退款 "+cupOrder)
+	h.say(merchant, "A1 同意 请把票据拍照发我们")
+	got := joined(h.send(bot.Message{Shop: shopID, From: buyer, Kind: bot.KindImage, Media: "data/img/receipt.jpg"}))
+	if strings.Contains(got, "只看得懂文字") || !strings.Contains(got, "A1") {
+		t.Fatalf("the picture got %q", got)
+	}
+}
+
+// 误判 on a complaint already agreed does not claim to close it (trial 15: "已作为误判
+// 关闭" while the case stayed 已同意).
+func TestMisreadOnADecidedCaseSaysItStands(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你们客服态度太差了 我要投诉 4705290012345678901")
+	h.say(merchant, "A1 同意 给您换一套新的 不用寄回")
+	got := joined(h.say(merchant, "A1 误判 换货"))
+	if strings.Contains(got, "已作为误判关闭") || !strings.Contains(got, "状态不变") {
+		t.Fatalf("误判 on the agreed complaint got %q", got)
+	}
+}
