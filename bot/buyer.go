@@ -1729,6 +1729,11 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 	shop := e.shops[m.Shop]
 	if !sess.waitsForOrder() {
 		sess.Pending = nil // a request waiting for its order number keeps its words
+		// What went to the inbox is the merchant's to answer, not the start of the
+		// request the next words may make ("还有洗碗机" then "饭盒盖子裂了 咋办": the
+		// dishwasher question was on the lunch box's case); words of a request that went
+		// there first are folded in from the item itself (foldLeadIn).
+		sess.Recent = nil
 	} else if m.part > 1 {
 		// A list's item asked beside a request is not that request's words.
 		sess.Pending = slices.DeleteFunc(sess.Pending, func(p said) bool { return p.Text == m.Text })

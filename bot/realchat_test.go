@@ -3464,3 +3464,16 @@ func TestMisreadOnADecidedCaseSaysItStands(t *testing.T) {
 		t.Fatalf("误判 on the agreed complaint got %q", got)
 	}
 }
+
+// A question that went to the inbox is not the start of the request typed next: "还有洗碗
+// 机" was quoted on the lunch box's exchange (found driving chat).
+func TestInboxQuestionIsNotTheNextRequestsWords(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "马克杯能进微波炉不")
+	h.say(buyer, "还有洗碗机")
+	h.say(buyer, "饭盒那个盖子裂了 咋办")
+	h.say(buyer, "换一个吧 2306781234567890")
+	if tr := joined(h.transcript("A1")); strings.Contains(tr, "洗碗机") {
+		t.Fatalf("A1 transcript %q holds the inbox question", tr)
+	}
+}
