@@ -1017,26 +1017,16 @@ func (t *turn) foldAside(sess *session, c *cases.Case) error {
 	return t.tx.SetState(q, cases.StateClosed, "bot", "并入 "+c.ID)
 }
 
-// askedBefore is the buyer's message just before text when text only follows it up ("还
-// 有洗碗机", "那四件套呢", "另外 能开票吗" said within askedBeforeWithin): what it is about;
-// "" otherwise.
+// askedBefore is the question the FAQ answered just before text (within
+// askedBeforeWithin) when text only follows it up ("还有洗碗机", "那四件套呢", "另外 能开票
+// 吗"): what it is about; "" otherwise.
 func askedBefore(sess *session, text string, now time.Time) string {
 	t := strings.TrimSpace(text)
 	if utf8.RuneCountInString(t) > 8 || !(strings.HasPrefix(t, "还有") || strings.HasPrefix(t, "那") || strings.HasPrefix(t, "另外") || elliptical(t)) {
 		return ""
 	}
-	for i := len(sess.Recent) - 1; i >= 0; i-- {
-		r := sess.Recent[i]
-		if r.Text == text {
-			continue
-		}
-		if now.Sub(r.At) <= askedBeforeWithin {
-			return r.Text
-		}
-		break
-	}
 	if sess.AnsweredText != text && now.Sub(sess.AnsweredAt) <= askedBeforeWithin {
-		return sess.AnsweredText // the question just answered (an answer ends the burst)
+		return sess.AnsweredText
 	}
 	return ""
 }
@@ -1089,6 +1079,13 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		if q.Intent != cases.IntentQuestion || q.OrderID != "" && q.OrderID != c.OrderID {
 			continue
 		}
+		// A chase of that order's delivery ("…都三天了还不发货" went to the merchant as
+		// late) is moot once its money is asked back: folded, it stops reminding the
+		// merchant of a parcel nobody waits for (trial 14).
+		chase := q.OrderID == c.OrderID && (c.Intent == string(intents.Refund) || c.Intent == string(intents.Return))
+		if !chase && t.tx.Now().Sub(q.OpenedAt) > leadInWithin {
+			continue
+		}
 		events, err := t.tx.Events(q.Shop, q.ID)
 		if err != nil {
 			return err
@@ -1097,11 +1094,7 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		if len(words) == 0 {
 			continue
 		}
-		// A chase of that order's delivery ("…都三天了还不发货" went to the merchant as
-		// late) is moot once its money is asked back: folded, it stops reminding the
-		// merchant of a parcel nobody waits for (trial 14).
-		moot := q.OrderID == c.OrderID && (c.Intent == string(intents.Refund) || c.Intent == string(intents.Return)) &&
-			!slices.ContainsFunc(words, func(w said) bool { return !aboutDelivery(w.Text) })
+		moot := chase && !slices.ContainsFunc(words, func(w said) bool { return !aboutDelivery(w.Text) })
 		if !moot && (t.tx.Now().Sub(q.OpenedAt) > leadInWithin || slices.ContainsFunc(words, func(w said) bool { return asks(w.Text) })) {
 			continue
 		}
@@ -2794,7 +2787,6 @@ func disputes(text string) bool {
 	return protests(text) || mentions(text, "就给", "才给", "只给", "就退", "才退", "只退", "这么少", "太少了", "就这点", "才这点", "打发")
 }
 
-// protests reports a short protest ("凭什么啊", "为啥？？", "凭啥不退"), read after a refusal.
 // protestsRefusal reports words against the refusal of the buyer's newest case ("凭什么拒
 // 绝？？"): about that case, even with a question of theirs waiting in the inbox (trial 14
 // joined it to a question about silk).
@@ -2822,6 +2814,7 @@ func lastDecided(cs []cases.Case) *cases.Case {
 	return last
 }
 
+// protests reports a short protest ("凭什么啊", "为啥？？", "凭啥不退"), read after a refusal.
 func protests(text string) bool {
 	return utf8.RuneCountInString(text) <= 10 && mentions(text, "凭什么", "凭啥", "为什么", "为啥", "什么意思", "啥意思", "怎么回事")
 }

@@ -509,8 +509,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if onlySlots(text) {
 			continue
 		}
-		ev := cases.Event{Text: text}
-		r := t.e.read(c.Shop, ev.Text)
+		r := t.e.read(c.Shop, text)
 		// Words the model reads plainly as something else did not cause the misreading,
 		// and an explicit 转人工 is never one ("是我本人的啊 转人工" on a case the merchant
 		// calls 维修): learning them would teach the next buyer's 转人工 as a repair. Nor is
@@ -523,7 +522,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		// an insult asks where the parcel is. (误判 其他 says there was no grievance.)
 		if r.Escalation && label.OpensCase() && label != intents.Complaint || r.Grievance && label != intents.Complaint && label != intents.Other ||
 			r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) {
-			kept = append(kept, ev.Text)
+			kept = append(kept, text)
 			continue
 		}
 		if c.Intent == cases.IntentQuestion && label.OpensCase() && r.Slots.Reason == "" && !slices.Contains(r.Candidates[:], label) {
@@ -539,15 +538,15 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			// that plainly ask for a remedy ("杯子碎了 退款") are not unlearned on it, or
 			// every buyer who says them would be ignored. Naming the label learns them.
 			if r.Label.OpensCase() && r.Confidence >= plainAsk {
-				kept = append(kept, ev.Text)
+				kept = append(kept, text)
 				continue
 			}
 		}
-		if err := t.tx.AddExample(cases.Example{Shop: c.Shop, Text: ev.Text, Label: string(label), CaseID: c.ID}); err != nil {
+		if err := t.tx.AddExample(cases.Example{Shop: c.Shop, Text: text, Label: string(label), CaseID: c.ID}); err != nil {
 			return err
 		}
-		t.learned = append(t.learned, intents.Example{Text: ev.Text, Label: label})
-		learned = append(learned, ev.Text)
+		t.learned = append(t.learned, intents.Example{Text: text, Label: label})
+		learned = append(learned, text)
 	}
 	if c.State.Live() && c.Intent != cases.IntentQuestion && label.OpensCase() && !t.hasLiveOf(c, label) {
 		// The buyer did ask for something, only not what the bot read ("鞋子有点挤 能换
@@ -588,17 +587,8 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		// A grievance the bot took for a question ("你们什么意思？？" after a refusal): the
 		// complaint opens now with the buyer's words, its clock and alerts, and the buyer
 		// hears it was registered.
-		nc := &cases.Case{Shop: c.Shop, Buyer: c.Buyer, BuyerName: c.BuyerName, Intent: string(intents.Complaint), OrderID: c.OrderID, Platform: c.Platform}
-		if err := t.tx.OpenCase(nc, t.shop.Policy(nc.Intent)); err != nil {
-			return err
-		}
-		if err := t.recordAll(nc.ID, buyerWords(events)); err != nil {
-			return err
-		}
-		if err := t.tx.QueueJob(cases.Job{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.JobOpenCase}); err != nil {
-			return err
-		}
-		if err := t.sayOnCase(nc.ID, c.Buyer, "complaint_opened", Data{CaseID: nc.ID, Intent: intentName(nc.Intent), OrderID: nc.OrderID, Deadline: nc.Deadline}); err != nil {
+		nc, err := t.openFromQuestion(c, intents.Complaint, c.OrderID, events, "", "complaint_opened")
+		if err != nil {
 			return err
 		}
 		msg = fmt.Sprintf("🧠 %s 改为投诉：已开投诉单 %s（买家原话已带上，已告诉买家）；%s。", c.ID, nc.ID, learnedClause(learned, intents.Complaint))
@@ -608,25 +598,13 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		// 不着了 我电话…"): the request opens now on no order, the merchant finds it by
 		// the phone — asking the buyer for the order number again was what they could not
 		// do (trial 13).
-		nc := &cases.Case{Shop: c.Shop, Buyer: c.Buyer, BuyerName: c.BuyerName, Intent: string(label), Platform: c.Platform}
-		if err := t.tx.OpenCase(nc, t.shop.Policy(nc.Intent)); err != nil {
-			return err
-		}
-		if err := t.recordAll(nc.ID, buyerWords(events)); err != nil {
-			return err
-		}
-		if err := t.tx.AddEvent(cases.Event{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.EventNote, Actor: "buyer", Text: "买家电话 " + phone}); err != nil {
-			return err
-		}
-		if err := t.tx.QueueJob(cases.Job{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.JobOpenCase}); err != nil {
+		nc, err := t.openFromQuestion(c, label, "", events, phone, "case_opened")
+		if err != nil {
 			return err
 		}
 		if err := t.changeSession(c.Shop, c.Buyer, func(sess *session) {
 			sess.Intent, sess.Asked, sess.Menu, sess.Confirm, sess.Pending, sess.CaseID = "", false, nil, nil, nil, nc.ID
 		}); err != nil {
-			return err
-		}
-		if err := t.sayOnCase(nc.ID, c.Buyer, "case_opened", Data{CaseID: nc.ID, Intent: intentName(nc.Intent), Deadline: nc.Deadline}); err != nil {
 			return err
 		}
 		msg = fmt.Sprintf("🧠 %s 改为%s：已开售后单 %s（买家原话和电话 %s 已带上，还没有订单号，请按电话查到订单），已告诉买家；%s。",
@@ -652,6 +630,28 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 	}
 	return t.sayText(t.m.From, msg)
+}
+
+// openFromQuestion opens a case of label on orderID for inbox item q's buyer, with the
+// buyer's words of events (q's) and, when given, the phone they left instead of an order;
+// queues it for the platform and tells the buyer by reply key.
+func (t *turn) openFromQuestion(q *cases.Case, label intents.Label, orderID string, events []cases.Event, phone, key string) (*cases.Case, error) {
+	nc := &cases.Case{Shop: q.Shop, Buyer: q.Buyer, BuyerName: q.BuyerName, Intent: string(label), OrderID: orderID, Platform: q.Platform}
+	if err := t.tx.OpenCase(nc, t.shop.Policy(nc.Intent)); err != nil {
+		return nil, err
+	}
+	if err := t.recordAll(nc.ID, buyerWords(events)); err != nil {
+		return nil, err
+	}
+	if phone != "" {
+		if err := t.tx.AddEvent(cases.Event{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.EventNote, Actor: "buyer", Text: "买家电话 " + phone}); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.tx.QueueJob(cases.Job{Shop: nc.Shop, CaseID: nc.ID, Kind: cases.JobOpenCase}); err != nil {
+		return nil, err
+	}
+	return nc, t.sayOnCase(nc.ID, q.Buyer, key, Data{CaseID: nc.ID, Intent: intentName(nc.Intent), OrderID: nc.OrderID, Deadline: nc.Deadline})
 }
 
 // phoneIn is the first mobile number in the buyer's words among events, or "".
