@@ -225,9 +225,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "改成公司地址 上海市浦东新区张江路88号 王先生 139…": an address for the merchant
 		// to act on, not a delivery question needing an order number.
 		return e.question(ctx, m, &sess)
-	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text):
+	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text) && !(confidentRequest(res) && len(view.Live()) == 0 && !findsNoOrder(m.Text)):
 		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
-		// request for a person, not a question about the order.
+		// request for a person, not a question about the order. A request said with it
+		// ("杯子想退货 手机号138…") is the request, its words (the phone in them) kept on
+		// the case it opens ("电话记下了～ 有什么需要处理的直接跟我说" ignored it).
 		return e.notePhone(ctx, m, &sess, view, slots.Phone)
 	case severalOrders(m.Text) && slots.OrderID == "" && len(sess.Menu) == 0 && (res.Unclear || needsOrder(res.Label)):
 		// "我买了两单 都要退": one request for several orders; the order numbers follow.
@@ -2740,7 +2742,8 @@ func prePurchase(text string) bool {
 // findsNoOrder reports a buyer who cannot find their order number ("订单号在哪里看",
 // "订单号是啥我不会弄啊").
 func findsNoOrder(text string) bool {
-	return mentions(text, "订单号在哪", "订单号在那", "订单号是啥", "订单号是什么", "哪里看订单", "哪看订单", "怎么看订单号",
+	text = intents.Simplified(text)
+	return mentions(text, "订单号不知道", "订单号在哪", "订单号在那", "订单号是啥", "订单号是什么", "哪里看订单", "哪看订单", "怎么看订单号",
 		"怎么找订单号", "找不到订单号", "订单号找不到", "不知道订单号", "订单号怎么查", "订单号怎么看", "订单编号在哪", "单号在哪看") ||
 		mentions(text, "不会弄", "不会找", "不会看", "找不着", "找不到") && mentions(text, "订单号", "单号")
 }
@@ -2833,6 +2836,12 @@ func hypothetical(text string) bool {
 
 // requestAfterAll are words that make a hypothetical a request after all ("如果不行就直接退款吧").
 var requestAfterAll = []string{"吧", "给我退", "帮我退", "给我换", "帮我换", "我要退", "我要换", "申请"}
+
+// confidentRequest reports a case request read plainly: a case label, neither unclear nor
+// to be confirmed.
+func confidentRequest(res intents.Result) bool {
+	return res.Label.OpensCase() && !res.Unclear && !res.Confirm
+}
 
 // leavesPhone reports a message that gives the buyer's phone number to be reached on.
 func leavesPhone(text string) bool {

@@ -428,3 +428,20 @@ func TestColourExchangeApprovalGivesAddress(t *testing.T) {
 		t.Fatalf("approval told %q, want the return address", last)
 	}
 }
+
+// TestRequestWithPhoneIsTheRequest: "杯子想退货 手机号138…" is a return asked for, its
+// order number asked next and the phone kept in the case's words (it was "电话记下了～ 有什么
+// 需要处理的直接跟我说就好", the request dropped); with the order number said lost, both go
+// to the merchant instead.
+func TestRequestWithPhoneIsTheRequest(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子想退货 手机号13812345678"), "订单号")
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	if c := h.mustCase("A1"); c.Intent != "return" {
+		t.Fatalf("case intent %q, want return", c.Intent)
+	}
+	if words := joined(h.transcript("A1")); !strings.Contains(words, "13812345678") {
+		t.Fatalf("phone not kept on the case: %q", words)
+	}
+	mustContain(t, h.say("木子李", "杯子想退货 订单号找不到了 手机号13912345678"), "Q1")
+}
