@@ -338,6 +338,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = sess.Intent // "?" while their request waits: what it needs, once more
 	case pingOnly(res, m.Text) && len(view.Live()) == 0 && !sess.Intent.OpensCase():
 		label = intents.Greeting // "人呢?": someone is here
+	case pingOnly(res, m.Text) && !hello(lastWords(m.Text)) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && liveRequest(view.Cases) != nil && !protestsRefusal(view.Cases, m.Text):
+		// "人呢" with a refund under way (not a hello: "在吗" is greeted): where it stands and by when (it was "已补充到您的
+		// 退款售后单", a ping kept as the buyer's words on the case).
+		replies, err := e.answerStatus(ctx, m, &sess, liveRequest(view.Cases))
+		e.saveSession(m.Shop, m.From, sess)
+		return replies, err
 	case (res.Unclear || res.Label == intents.Other) && (bareOK(m.Text) || promises(m.Text) && !asks(m.Text) && slots.OrderID == "" && slots.Phone == "" && slots.Tracking == ""):
 		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
 	case liveByID(view.Cases, sess.Passed) != nil && now.Sub(sess.PassedAt) < burstWindow && (res.Unclear || res.Label == intents.Other) &&
@@ -2836,6 +2842,17 @@ func hypothetical(text string) bool {
 
 // requestAfterAll are words that make a hypothetical a request after all ("如果不行就直接退款吧").
 var requestAfterAll = []string{"吧", "给我退", "帮我退", "给我换", "帮我换", "我要退", "我要换", "申请"}
+
+// liveRequest is the newest live case that is a request of the buyer's own (not a
+// question for the merchant, not a wait for a person), or nil. Cases are newest first.
+func liveRequest(cs []cases.Case) *cases.Case {
+	for i := range cs {
+		if cs[i].State.Live() && cs[i].Intent != cases.IntentQuestion && cs[i].Intent != string(intents.Human) {
+			return &cs[i]
+		}
+	}
+	return nil
+}
 
 // confidentRequest reports a case request read plainly: a case label, neither unclear nor
 // to be confirmed.

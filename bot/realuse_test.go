@@ -445,3 +445,16 @@ func TestRequestWithPhoneIsTheRequest(t *testing.T) {
 	}
 	mustContain(t, h.say("木子李", "杯子想退货 订单号找不到了 手机号13912345678"), "Q1")
 }
+
+// TestPingOnALiveCaseTellsWhereItStands: "人呢" with a refund waiting for the merchant is
+// answered with that case's state and deadline, not "已补充到您的退款售后单"; "在吗" is
+// still greeted.
+func TestPingOnALiveCaseTellsWhereItStands(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	got := joined(h.say(buyer, "人呢"))
+	if !strings.Contains(got, "A1") || !strings.Contains(got, "前") || strings.Contains(got, "补充") {
+		t.Fatalf("the ping got %q, want A1's state and deadline", got)
+	}
+	mustContain(t, h.say(buyer, "在吗"), "在的")
+}
