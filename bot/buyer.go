@@ -170,6 +170,18 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// plainly who answers (trial 14 alerted the merchant 转人工; trial 15 got the menu).
 		return e.chat(ctx, m, &sess, "whoami")
 	}
+	if c := caseFor(view.Cases, res.Slots.OrderID); c != nil && mentions(m.Text, promiseWords...) && !res.Escalation && res.Label != intents.Cancel && len(sess.Menu) == 0 {
+		said, err := e.merchantSaid(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		if mentions(said, promiseWords...) {
+			// "红包怎么领", "那个补偿什么时候给" after the merchant offered one on this case
+			// ("抱歉 给您补偿5元红包"): about that offer, which the merchant knows — not the
+			// shop's coupon FAQ, nor the order's tracking, nor an inbox item apart from it.
+			return e.followUp(ctx, m, &sess, c)
+		}
+	}
 	label, slots := res.Label, res.Slots
 	choseMenu := false
 	var back *cases.Case // the case a waybill in this message belongs to, if any
@@ -2567,6 +2579,35 @@ func topicOnly(text string, slots intents.Slots) string {
 // topicRunes is the longest topic topicOnly takes: goods are named in a few characters
 // ("空调被", "蓝牙耳机"); longer is a statement.
 const topicRunes = 5
+
+// promiseWords are what a merchant offers to make good ("补偿5元红包", "返现10元", "送您一个
+// 小礼物") and the buyer then asks after.
+var promiseWords = []string{"红包", "补偿", "赔偿", "赔付", "返现", "返款", "优惠券", "无门槛", "小礼物", "赠品", "补贴"}
+
+// merchantSaidWithin is how long a merchant's words on a case are what the buyer's next
+// words may answer or ask after.
+const merchantSaidWithin = 7 * 24 * time.Hour
+
+// merchantSaid is the merchant's latest words to the buyer on case c (a 回复, or the words
+// passed on with a decision) within merchantSaidWithin, or "".
+func (e *Engine) merchantSaid(ctx context.Context, c *cases.Case) (string, error) {
+	evs, err := e.store.Events(ctx, c.Shop, c.ID)
+	if err != nil {
+		return "", err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind != cases.EventReply || e.now().Sub(evs[i].At) > merchantSaidWithin {
+			continue
+		}
+		if evs[i].Actor == "merchant" {
+			return evs[i].Text, nil
+		}
+		if _, said, ok := strings.Cut(evs[i].Text, "店主说："); ok {
+			return said, nil
+		}
+	}
+	return "", nil
+}
 
 // pictureAskedWithin is how long a merchant's 回复 asking for a picture stays the thing a
 // picture from the buyer answers, on a case that is over.

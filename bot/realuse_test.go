@@ -458,3 +458,23 @@ func TestPingOnALiveCaseTellsWhereItStands(t *testing.T) {
 	}
 	mustContain(t, h.say(buyer, "在吗"), "在的")
 }
+
+// TestAskingAfterTheMerchantsOffer: after "A1 回复 抱歉 给您补偿5元红包", "红包怎么领" and "那个补
+// 偿什么时候给" go to the merchant on A1 — not the coupon FAQ, nor the order's tracking.
+func TestAskingAfterTheMerchantsOffer(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子裂了 你们什么质量 "+cupOrder)
+	h.say(buyer, "5")
+	h.say(merchant, "A1 回复 抱歉 给您补偿5元红包")
+	h.firedTexts()
+	for _, ask := range []string{"红包怎么领", "那个补偿什么时候给"} {
+		got := joined(h.say(buyer, ask))
+		if !strings.Contains(got, "A1") || strings.Contains(got, "满 99") || strings.Contains(got, "运单号") {
+			t.Fatalf("%q got %q, want it passed on with A1", ask, got)
+		}
+	}
+	mustContain(t, h.firedTexts(), "追问 A1")
+	if words := joined(h.transcript("A1")); !strings.Contains(words, "那个补偿什么时候给") {
+		t.Fatalf("the ask was not kept on A1: %q", words)
+	}
+}
