@@ -2588,25 +2588,36 @@ var promiseWords = []string{"红包", "补偿", "赔偿", "赔付", "返现", "�
 // words may answer or ask after.
 const merchantSaidWithin = 7 * 24 * time.Hour
 
-// merchantSaid is the merchant's latest words to the buyer on case c (a 回复, or the words
-// passed on with a decision) within merchantSaidWithin, or "".
+// merchantSaid is the merchant's latest words to the buyer on case c within
+// merchantSaidWithin, or "".
 func (e *Engine) merchantSaid(ctx context.Context, c *cases.Case) (string, error) {
 	evs, err := e.store.Events(ctx, c.Shop, c.ID)
 	if err != nil {
 		return "", err
 	}
+	return lastMerchantWords(evs, e.now(), merchantSaidWithin), nil
+}
+
+// lastMerchantWords is the merchant's latest words to the buyer in a case's events (a
+// 回复, or the words passed on with a decision: "A1 同意 请把票据拍照发我们"), if said
+// within d of now; else "".
+func lastMerchantWords(evs []cases.Event, now time.Time, d time.Duration) string {
 	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Kind != cases.EventReply || e.now().Sub(evs[i].At) > merchantSaidWithin {
+		if evs[i].Kind != cases.EventReply {
 			continue
 		}
+		said, passed := "", false
 		if evs[i].Actor == "merchant" {
-			return evs[i].Text, nil
+			said = evs[i].Text
+		} else if _, said, passed = strings.Cut(evs[i].Text, "店主说："); !passed {
+			continue
 		}
-		if _, said, ok := strings.Cut(evs[i].Text, "店主说："); ok {
-			return said, nil
+		if now.Sub(evs[i].At) > d {
+			return ""
 		}
+		return said
 	}
-	return "", nil
+	return ""
 }
 
 // pictureAskedWithin is how long a merchant's 回复 asking for a picture stays the thing a
@@ -2620,16 +2631,7 @@ func (t *turn) pictureAsked(c *cases.Case) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Kind == cases.EventReply && evs[i].Actor == "merchant" {
-			return t.tx.Now().Sub(evs[i].At) <= pictureAskedWithin && asksForPicture(evs[i].Text), nil
-		}
-		if _, said, ok := strings.Cut(evs[i].Text, "店主说："); ok && evs[i].Kind == cases.EventReply {
-			// The merchant's words passed on with a decision ("A1 同意 请把票据拍照发我们").
-			return t.tx.Now().Sub(evs[i].At) <= pictureAskedWithin && asksForPicture(said), nil
-		}
-	}
-	return false, nil
+	return asksForPicture(lastMerchantWords(evs, t.tx.Now(), pictureAskedWithin)), nil
 }
 
 // moreOrders are the order ids a message names after its first.
