@@ -171,7 +171,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.chat(ctx, m, &sess, "whoami")
 	}
 	if c := caseFor(view.Cases, res.Slots.OrderID); c != nil && mentions(m.Text, promiseWords...) && !res.Escalation && res.Label != intents.Cancel && len(sess.Menu) == 0 {
-		said, err := e.merchantSaid(ctx, c)
+		said, err := e.merchantWords(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -681,17 +681,25 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// delivery times from the FAQ, nor the status of another case.
 		return e.answerStatus(ctx, m, sess, back)
 	}
-	sendBack, address := asksSendBack(m.Text), asksReturnAddress(m.Text)
+	// ("钱啥时候到账啊 都寄回去了": where the money is, not how to send the goods back.)
+	sendBack, address := asksSendBack(m.Text) && !asksEarlier(m.Text), asksReturnAddress(m.Text)
 	moneyCase := target != nil && (target.Intent == string(intents.Refund) || target.Intent == string(intents.Return)) &&
 		(target.State.Live() || target.State == cases.StateResolved) && sendBack
 	goodsCase := target != nil && goesBackTo(target) && (address || sendBack)
-	waived := false // the merchant told the buyer to keep the goods (read once, where it counts)
-	if moneyCase || goodsCase && target.State == cases.StateResolved {
-		w, err := e.sendBackWaived(ctx, target)
+	// What the merchant told the buyer of the goods (read once, where it counts): keep
+	// them ("不用寄回"), or send them back — a refund the merchant agreed to on the goods'
+	// return ("A4 同意 台灯寄回来 收到就退") goes back as a return does.
+	waived, askedBack := false, false
+	if moneyCase || goodsCase && target.State == cases.StateResolved ||
+		target != nil && target.Intent == string(intents.Refund) && target.State == cases.StateResolved && (address || label == intents.Return) {
+		evs, err := e.store.Events(ctx, target.Shop, target.ID)
 		if err != nil {
 			return e.do(ctx, m, func(*turn) error { return err })
 		}
-		waived = w
+		waived, askedBack = waivedIn(evs), askedBackIn(evs)
+		if askedBack && !waived && target.Intent == string(intents.Refund) {
+			goodsCase, moneyCase = address || sendBack, false
+		}
 	}
 	if moneyCase {
 		if waived {
@@ -720,7 +728,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	}
 	if target != nil && asksStatus(m.Text, label) && (label.OpensCase() || label == intents.Other || label == intents.Greeting ||
 		label == intents.Logistics && mentions(m.Text, "处理", "弄好", "搞好", "办好", "拒")) && // "处理到哪了", "为啥拒绝 我才收到三天": the request's, not a parcel's
-		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint) {
+		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint || askedBack && label == intents.Return) {
 		return e.answerStatus(ctx, m, sess, target)
 	}
 	if target == nil && needsOrder(label) && orderID == "" && sess.OrderID == "" && asksEarlier(m.Text) && len(view.Live()) == 0 {
@@ -1553,21 +1561,20 @@ func goesBackTo(c *cases.Case) bool {
 	return c.Intent == string(intents.Return) || c.Intent == string(intents.Exchange) || c.Intent == string(intents.Repair)
 }
 
-// sendBackWaived reports whether the merchant told the buyer of case c to keep the goods:
-// in a 回复 ("补发一个新的，不用退回") or with the approval ("A2 同意 不用寄回").
-func (e *Engine) sendBackWaived(ctx context.Context, c *cases.Case) (bool, error) {
-	evs, err := e.store.Events(ctx, c.Shop, c.ID)
-	if err != nil {
-		return false, err
-	}
-	return waivedIn(evs), nil
-}
-
 // waivedIn reports a merchant's reply or approval in a case's events that lets the buyer
 // keep the goods.
 func waivedIn(evs []cases.Event) bool {
 	return slices.ContainsFunc(evs, func(ev cases.Event) bool {
 		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && ev.To == cases.StateResolved) && noSendBack(ev.Text)
+	})
+}
+
+// askedBackIn reports a merchant's reply or approval in a case's events that asks the
+// goods back ("台灯寄回来 收到就退", "先寄回我们检测").
+func askedBackIn(evs []cases.Event) bool {
+	return slices.ContainsFunc(evs, func(ev cases.Event) bool {
+		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && ev.To == cases.StateResolved) &&
+			!noSendBack(ev.Text) && mentions(ev.Text, "寄回", "退回来", "寄过来", "发回来", "寄给我们", "退回给我们", "寄到我们")
 	})
 }
 
@@ -2588,9 +2595,9 @@ var promiseWords = []string{"红包", "补偿", "赔偿", "赔付", "返现", "�
 // words may answer or ask after.
 const merchantSaidWithin = 7 * 24 * time.Hour
 
-// merchantSaid is the merchant's latest words to the buyer on case c within
+// merchantWords is the merchant's latest words to the buyer on case c within
 // merchantSaidWithin, or "".
-func (e *Engine) merchantSaid(ctx context.Context, c *cases.Case) (string, error) {
+func (e *Engine) merchantWords(ctx context.Context, c *cases.Case) (string, error) {
 	evs, err := e.store.Events(ctx, c.Shop, c.ID)
 	if err != nil {
 		return "", err

@@ -478,3 +478,22 @@ func TestAskingAfterTheMerchantsOffer(t *testing.T) {
 		t.Fatalf("the ask was not kept on A1: %q", words)
 	}
 }
+
+// TestRefundAgreedOnTheGoodsReturn: "A1 同意 台灯寄回来 收到就退" turns the refund into goods
+// sent back: "退货地址发我一下" gets the return address on A1 (trial 16 opened return A2
+// beside it), the waybill goes on A1, and "钱啥时候到账啊 都寄回去了" is A1's status, not the
+// address again nor a new case.
+func TestRefundAgreedOnTheGoodsReturn(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯用了两周 一闪一闪的 退钱吧 3856123456789012")
+	h.say(merchant, "A1 同意 台灯寄回来 收到就退")
+	mustContain(t, h.say(buyer, "退货地址发我一下"), "文一西路", "A1")
+	mustContain(t, h.say(buyer, "我寄回去了 单号SF1234567890"), "A1")
+	got := joined(h.say(buyer, "钱啥时候到账啊 都寄回去了"))
+	if !strings.Contains(got, "SF1234567890") || strings.Contains(got, "文一西路") {
+		t.Fatalf("the money asked after got %q, want A1's status with the waybill", got)
+	}
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d live cases, want none beside the agreed A1", n)
+	}
+}
