@@ -236,7 +236,10 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 		// An approved case the buyer took back is closed to record it (the buyer_withdrew
 		// alert says so).
 		closeApproved := cmd.Verb == vocab.Close && c.State == cases.StateResolved
-		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && cmd.Verb != vocab.Reply && !reconsider && !closeApproved {
+		// A buyer's second case on what was agreed (trial 16: a return opened beside the
+		// refund agreed on the goods' return) folds into the agreed one.
+		mergeIntoAgreed := cmd.Verb == vocab.Merge && c.State == cases.StateResolved
+		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && cmd.Verb != vocab.Reply && !reconsider && !closeApproved && !mergeIntoAgreed {
 			// Replying stays open on a case that is over: a buyer asks about a refusal, or
 			// sends the waybill of goods coming back, and the follow-up alert says to answer.
 			return t.sayText(m.From, fmt.Sprintf("%s 已经是「%s」，无需再处理。", c.ID, c.StateLabel()))
@@ -774,6 +777,9 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 		return t.sayText(t.m.From, fmt.Sprintf("%s 和 %s 不是同一个买家的单，不能合并。", c.ID, o.ID))
 	}
 	if !o.State.Live() {
+		if o.State == cases.StateResolved && c.State.Live() {
+			return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」；要把 %s 并进去，请反过来发：%s 合并 %s。", o.ID, o.State.Label(), c.ID, o.ID, c.ID))
+		}
 		return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」，不用合并。", o.ID, o.State.Label()))
 	}
 	if needsOrder(intents.Label(o.Intent)) && !needsOrder(intents.Label(c.Intent)) {
@@ -815,7 +821,10 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 	if earlier {
 		msg += fmt.Sprintf("\n⏰ 截止时间按 %s 的更早的那个：%s 前处理。", o.ID, vocab.Deadline(c.Deadline))
 	}
-	if o.Intent != c.Intent && needsOrder(intents.Label(o.Intent)) {
+	if c.State == cases.StateResolved {
+		// Nothing is left to decide on c: what the buyer asked on o is answered by word.
+		msg += fmt.Sprintf("\n%s 已同意，%s 里买家问的请用“%s 回复 文字”答复。", c.ID, o.ID, c.ID)
+	} else if o.Intent != c.Intent && needsOrder(intents.Label(o.Intent)) {
 		// Two different requests (a swap and a refund): one decision on c answers both,
 		// which the merchant must know before deciding.
 		msg += fmt.Sprintf("\n⚠️ %s 是%s、%s 是%s：之后对 %s 的同意/拒绝按%s通知买家；如果是两件事，请让买家重新申请%s。",

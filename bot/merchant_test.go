@@ -190,3 +190,21 @@ func TestMisreadQuestionLearnsOnlyTheRequestsWords(t *testing.T) {
 		t.Fatalf("the next buyer's question got %q", got)
 	}
 }
+
+// TestMergeIntoAnAgreedCase: a buyer's second case on what was agreed folds into the agreed
+// one with "A1 合并 A2" (it was "A1 已经是「已同意」，无需再处理"); the other way round says
+// which way to send it.
+func TestMergeIntoAnAgreedCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯用了两周 一闪一闪的 退钱吧 3856123456789012")
+	h.say(merchant, "A1 同意")
+	mustContain(t, h.say(buyer, "台灯不想要了 要退货 3856123456789012"), "A2")
+	mustContain(t, h.say(merchant, "A2 合并 A1"), "A1 合并 A2")
+	mustContain(t, h.say(merchant, "A1 合并 A2"), "A2 已并入 A1", "A1 回复")
+	if c := h.mustCase("A2"); c.State != cases.StateClosed {
+		t.Fatalf("A2 is %s, want closed into A1", c.State)
+	}
+	if words := joined(h.transcript("A1")); !strings.Contains(words, "要退货") {
+		t.Fatalf("A2's words did not move to A1: %q", words)
+	}
+}
