@@ -652,6 +652,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// grievance on it, alerted at once, whatever else the words ask.
 		return e.joinComplaint(ctx, m, sess, target)
 	}
+	if target != nil && target.State == cases.StateResolved && label != intents.Cancel && !needsOrder(label) && (res.Escalation || angry(m.Text)) && asksEarlier(m.Text) {
+		// "都3天了还没退 是不是骗人的" on a refund agreed days ago: anger at where it stands,
+		// which the merchant must hear on that case — not its status once more (trial 16:
+		// three times, no alert).
+		return e.followUp(ctx, m, sess, target)
+	}
 	if target != nil && target.Intent == string(intents.Exchange) && (label == intents.Logistics || label == intents.Exchange) &&
 		(target.State.Live() || target.State == cases.StateResolved) &&
 		!mentions(m.Text, "运费", "邮费", "快递费", "谁出") && // "换的话运费谁出啊": the FAQ's postage

@@ -153,11 +153,17 @@ func related(label intents.Label, intent string) bool {
 }
 
 // caseFor picks the case a buyer's message is about: a case on the order the message
-// names, else the newest live case, else the newest recent one. Cases are newest first.
+// names, else the newest live case, else the newest recent one — one still standing
+// (agreed, refused) before one the merchant closed. Cases are newest first.
 func caseFor(cs []cases.Case, orderID string) *cases.Case {
 	if orderID != "" {
 		for i := range cs {
 			if cs[i].OrderID == orderID && cs[i].State.Live() {
+				return &cs[i]
+			}
+		}
+		for i := range cs {
+			if cs[i].OrderID == orderID && cs[i].State != cases.StateClosed {
 				return &cs[i]
 			}
 		}
@@ -170,6 +176,14 @@ func caseFor(cs []cases.Case, orderID string) *cases.Case {
 	}
 	for i := range cs {
 		if cs[i].State.Live() && cs[i].Intent != string(intents.Human) {
+			return &cs[i]
+		}
+	}
+	for i := range cs {
+		// A decision still under way for the buyer (an agreed refund whose money has not
+		// come) before a case the merchant closed: "我那个售后咋样了" after the complaint
+		// beside it was closed is about the refund (trial 16).
+		if cs[i].Intent != string(intents.Human) && cs[i].State != cases.StateClosed {
 			return &cs[i]
 		}
 	}

@@ -497,3 +497,19 @@ func TestRefundAgreedOnTheGoodsReturn(t *testing.T) {
 		t.Fatalf("%d live cases, want none beside the agreed A1", n)
 	}
 }
+
+// TestAskAfterAClosedComplaintIsAboutTheAgreedRefund: with a return agreed and the
+// complaint beside it closed, "我那个售后咋样了" is the return's status (trial 16 answered
+// from the closed complaint, three times), and "都3天了还没退 是不是骗人的" reaches the merchant
+// on the return.
+func TestAskAfterAClosedComplaintIsAboutTheAgreedRefund(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "眼罩不想要了 能退吗 215678901234567890")
+	h.say(merchant, "A1 同意")
+	mustContain(t, h.say(buyer, "你们什么破店 客服也不理人"), "A2")
+	h.say(merchant, "A2 关闭 已电话沟通")
+	h.firedTexts()
+	mustContain(t, h.say(buyer, "我那个售后咋样了"), "A1", "同意")
+	mustContain(t, h.say(buyer, "都3天了还没退 是不是骗人的"), "A1", "转给店主")
+	mustContain(t, h.firedTexts(), "追问 A1")
+}

@@ -490,6 +490,8 @@ func TestGrieves(t *testing.T) {
 		{"我不是要投诉 就问问", false},
 		{"杯子裂了一道缝", false},
 		{"发货挺快的 谢谢", false},
+		{"都3天了还没退 是不是骗人的", true}, // 是不是 asks; it negates nothing
+		{"你们不是骗人的吧", false},
 	}
 	for _, tt := range tests {
 		if got := Grieves(tt.text); got != tt.want {

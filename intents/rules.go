@@ -254,6 +254,9 @@ func negatedAt(t *normText, lx *lexiconTables, i int) bool {
 		}
 	}
 	for j := from; j < i; j++ {
+		if t.r[j] == '不' && j > 0 && j+1 < t.n && t.r[j-1] == t.r[j+1] {
+			continue // 是不是, 会不会: a question (A不A), no negation ("是不是骗人的")
+		}
 		for k := range lx.negators {
 			p := &lx.negators[k]
 			if t.r[j] == p.r[0] && j+len(p.r) <= i && t.at(j, p) {
