@@ -630,6 +630,15 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 			}
 		}
 		t.caseID = c.ID
+		if c.State == cases.StateClosed && asks(m.Text) && !strings.HasPrefix(rejectReason(events), "并入") {
+			// "补发的单号多少啊" on a case the merchant closed: a question for the merchant
+			// on that case, passed on as the closed case's status promises (trial 16 said
+			// "我转给店主" and told no one).
+			if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
+				return err
+			}
+			return t.say("followup", Data{CaseID: c.ID, Intent: caseName(c)})
+		}
 		approved := approvalNote(events)
 		status := statusOf(c, rejectReason(events), sentBack(events), waivedIn(events), st, t.tx.Now())
 		if c.State == cases.StateResolved && approved != "" && merchantSince(events) == "" {

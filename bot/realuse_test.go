@@ -513,3 +513,16 @@ func TestAskAfterAClosedComplaintIsAboutTheAgreedRefund(t *testing.T) {
 	mustContain(t, h.say(buyer, "都3天了还没退 是不是骗人的"), "A1", "转给店主")
 	mustContain(t, h.firedTexts(), "追问 A1")
 }
+
+// TestQuestionOnAClosedCaseReachesTheMerchant: "补发的单号多少啊" after "A1 关闭 已补发新杯子"
+// is passed on to the merchant on A1 (trial 16 answered "有需要可以直接说明，我转给店主" and
+// told no one).
+func TestQuestionOnAClosedCaseReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子裂了 补发一个 "+cupOrder)
+	h.say(merchant, "A1 同意")
+	h.say(merchant, "A1 关闭 已补发新杯子 单号ZT9988")
+	h.firedTexts()
+	mustContain(t, h.say(buyer, "补发的单号多少啊"), "A1", "转给店主")
+	mustContain(t, h.firedTexts(), "追问 A1", "补发的单号多少啊")
+}
