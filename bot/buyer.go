@@ -107,6 +107,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.media(ctx, m, &sess, view)
 	}
 	m.faq = &faqLookup{about: goodsBackAbout(view.Live()), goods: sess.Goods}
+	if m.faq.about == "" && sendingBack(m.Text) {
+		about, err := e.goodsBackAgreed(ctx, view.Cases)
+		if err != nil {
+			return nil, err
+		}
+		m.faq.about = about
+	}
 	for _, c := range view.Live() {
 		if c.Goods != "" {
 			m.faq.goods = c.Goods
@@ -1592,6 +1599,42 @@ func asksShopGot(text string) bool {
 	}
 	return mentions(text, "你们收到", "店里收到", "仓库收到", "你们那边收到", "你那边收到", "你们签收", "寄回去的", "退回去的", "寄回的", "退回的") &&
 		mentions(text, "收到", "签收", "到了")
+}
+
+// goodsBackAgreedWithin is how long after an agreement the goods the buyer sends back
+// are what "运费谁出" asks about.
+const goodsBackAgreedWithin = 14 * 24 * time.Hour
+
+// goodsBackAgreed names ("退货", "换货") the buyer's newest case agreed within
+// goodsBackAgreedWithin whose goods come back to the shop: a return; an exchange of goods
+// that go back; a refund the merchant agreed to on the goods' return ("台灯寄回来 收到就
+// 退"); or "" — then "运费谁出" is the shop's postage for buying (trial 16 answered the
+// return's postage with "满 59 元包邮").
+func (e *Engine) goodsBackAgreed(ctx context.Context, cs []cases.Case) (string, error) {
+	for i := range cs {
+		c := &cs[i]
+		if c.State != cases.StateResolved || e.now().Sub(c.UpdatedAt) > goodsBackAgreedWithin {
+			continue
+		}
+		switch intents.Label(c.Intent) {
+		case intents.Return:
+			return "退货", nil
+		case intents.Exchange:
+			if goesBack(intents.Reason(c.Reason)) {
+				return "换货", nil
+			}
+		case intents.Refund:
+			evs, err := e.store.Events(ctx, c.Shop, c.ID)
+			if err != nil {
+				return "", err
+			}
+			if askedBackIn(evs) && !waivedIn(evs) {
+				return "退货", nil
+			}
+		}
+		return "", nil
+	}
+	return "", nil
 }
 
 // goodsBackAbout names the buyer's live request whose goods come back to the shop (退货,

@@ -489,6 +489,7 @@ func TestRefundAgreedOnTheGoodsReturn(t *testing.T) {
 	h.say(merchant, "A1 同意 台灯寄回来 收到就退")
 	mustContain(t, h.say(buyer, "退货地址发我一下"), "文一西路", "A1")
 	mustContain(t, h.say(buyer, "我寄回去了 单号SF1234567890"), "A1")
+	mustContain(t, h.say(buyer, "运费谁出"), "运费由我们承担") // the return's postage, not 满 59 包邮
 	got := joined(h.say(buyer, "钱啥时候到账啊 都寄回去了"))
 	if !strings.Contains(got, "SF1234567890") || strings.Contains(got, "文一西路") {
 		t.Fatalf("the money asked after got %q, want A1's status with the waybill", got)
