@@ -341,6 +341,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case mistaken(m.Text) && !withdraws(m.Text) && !res.Label.OpensCase() && slots.OrderID == "" && len(view.Live()) > 0:
 		// "哦 我记错了 是另一家店的": maybe nothing to do here after all — asked once.
 		label, res.Confidence = intents.Cancel, 0
+	case withdrawsRequest(m.Text) && !res.Label.OpensCase() && asking && liveRequest(view.Cases) == nil && len(sess.Menu) == 0:
+		// "算了 不退了" when the request went to the merchant's inbox (no order number, a
+		// phone instead): the merchant must hear it there, or calls about a return no one
+		// wants (trial 16: "好的～", the inbox item unchanged).
+		return e.question(ctx, m, &sess)
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
@@ -1870,7 +1875,8 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 		}
 		now := t.tx.Now()
 		if !fresh {
-			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) && (utf8.RuneCountInString(m.Text) <= fragmentRunes || urges(m.Text)) {
+			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) && !withdrawsRequest(m.Text) && (utf8.RuneCountInString(m.Text) <= fragmentRunes || urges(m.Text)) {
+				// (A withdrawal is answered: "算了 不退了" met by silence is not heard.)
 				return nil // a fragment, told a moment ago: the words join it quietly
 			}
 			newBurst := now.Sub(sess.Told) >= burstWindow

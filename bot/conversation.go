@@ -114,6 +114,12 @@ func mistaken(text string) bool {
 // withdraws reports a message that takes a request back.
 func withdraws(text string) bool { return mentions(text, withdrawWords...) }
 
+// withdrawsRequest reports a withdrawal that names what it takes back ("算了 不退了", "不换
+// 了"): not "不用了谢谢", which declines anything at all.
+func withdrawsRequest(text string) bool {
+	return withdraws(text) && mentions(text, "退", "换", "修", "申请", "售后")
+}
+
 // mentions reports whether text contains any of words.
 func mentions(text string, words ...string) bool {
 	for _, w := range words {
@@ -853,6 +859,11 @@ var deliveryWords = []string{"发", "到", "送", "寄", "物流", "快递", "�
 // goods — the request is to hurry, and the refund only what follows if nothing moves. A
 // question opened by "如果…" ("如果不发货能退吗") asks the policy instead, and is not one.
 func urgesDelivery(text string) bool {
+	if mentions(text, "不要了", "不等了", "不想要了", "退了吧", "直接退", "给我退了") && !mentions(text, "就", "的话", "再不", "要是", "如果") {
+		// "还不发 不要了 退了吧": given up on the parcel, the refund decided — no threat
+		// (trial 16 sent it to the inbox as a delivery question).
+		return false
+	}
 	if mentions(text, "再不到", "还不到", "再不发", "还不发", "再不送", "不到的话", "不发的话", "到不了的话") ||
 		mentions(text, "不发就", "不到就", "不到再", "不发再", "之前不发", "之前不到", "之前还不发", "之前还不到") {
 		return true

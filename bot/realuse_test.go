@@ -527,3 +527,18 @@ func TestQuestionOnAClosedCaseReachesTheMerchant(t *testing.T) {
 	mustContain(t, h.say(buyer, "补发的单号多少啊"), "A1", "转给店主")
 	mustContain(t, h.firedTexts(), "追问 A1", "补发的单号多少啊")
 }
+
+// TestGivenUpOnTheParcelIsARefund: "还不发 不要了 退了吧" is a refund decided, not a threat to
+// hurry the parcel (trial 16 sent it to the inbox); a withdrawal of a request that went to
+// the inbox is answered and kept on that item for the merchant (it was "好的～", the item
+// unchanged).
+func TestGivenUpOnTheParcelIsARefund(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "还不发 不要了 退了吧 4705291198765432100"), "A1", "退款")
+
+	mustContain(t, h.say("木子李", "杯子想退货 订单号找不到了 手机号13812345678"), "Q1")
+	mustContain(t, h.say("木子李", "算了 不退了"), "Q1")
+	if words := joined(h.transcript("Q1")); !strings.Contains(words, "不退了") {
+		t.Fatalf("the withdrawal is not on Q1: %q", words)
+	}
+}
