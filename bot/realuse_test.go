@@ -542,3 +542,14 @@ func TestGivenUpOnTheParcelIsARefund(t *testing.T) {
 		t.Fatalf("the withdrawal is not on Q1: %q", words)
 	}
 }
+
+// TestComplaintTakenBackInPassing: "投诉那个算了 不用了" withdraws the live complaint (trial 16
+// kept it on the complaint as more words).
+func TestComplaintTakenBackInPassing(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们什么破店 客服也不理人 "+cupOrder), "A1")
+	mustContain(t, h.say(buyer, "投诉那个算了 不用了"), "A1", "撤销")
+	if c := h.mustCase("A1"); c.State != cases.StateCancelled {
+		t.Fatalf("A1 is %s, want cancelled", c.State)
+	}
+}

@@ -85,6 +85,10 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"鞋底开胶了 我要退货", Return},
 		{"不是要退款 是要换货", Exchange},
 		{"好的谢谢老板 差评就不给了😊", Greeting},
+		// a complaint taken back a few words on; "算了" before the threat is no withdrawal
+		{"投诉那个算了 不用了", Cancel},
+		{"投诉的事算了", Cancel},
+		{"算了 我要投诉", Complaint},
 		{"不用退货 直接退款给我", Refund},
 		// negation scope: the request is after the contrast
 		{"不是要退款 是想换个颜色", Exchange},

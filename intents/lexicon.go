@@ -57,6 +57,7 @@ type lexiconTables struct {
 	// named first makes it 取消订单 (a refund).
 	cancelVerb pattern
 	futility   []pattern // "也没用" after a threat word: not a threat
+	dropped    []pattern // "算了" a few words after a threat word ("投诉那个算了"): taken back
 	// aboutOthers before a threat word, aboutAfter right after it: the word tells of
 	// others' reviews or complaints ("看到有差评", "朋友说差评来着", "差评多吗",
 	// "有人投诉过吗"), no threat of the buyer's
@@ -139,6 +140,7 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.futility = patterns("也没用", "没用", "有什么用", "有啥用", "也白搭", "也没啥用",
 		// dropping it, said after the word: "差评就不给了", "投诉就算了"
 		"就不给了", "不给了", "就算了", "就不投诉了", "就不打了", "不打了", "就不用了")
+	lx.dropped = patterns("算了", "不用了", "撤了", "不投了", "不要了")
 	lx.aboutOthers = patterns("看到", "看见", "看了", "有", "说", "好多", "很多", "那么多", "这么多", "都是", "全是", "有人", "别人",
 		"评论", "评价", "几个", "不少")
 	lx.aboutAfter = patterns("多吗", "多不", "多么", "多啊", "多呀", "多的", "率", "说", "里", "是真", "都说", "来着", "的人", "过吗", "过没", "过么",

@@ -16,6 +16,9 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if denies(t, lx) {
 		return Other, true // not a request, not a withdrawal: the merchant reads it
 	}
+	if withdrawsThreat(t, lx) {
+		return Cancel, true // "投诉那个算了 不用了": the complaint taken back
+	}
 	if anyUnnegated(t, lx, lx.postpones) {
 		return Other, true // "先别急着退 …是不是正品": the question first, no request yet
 	}
@@ -135,6 +138,24 @@ func anyUnnegated(t *normText, lx *lexiconTables, ps []pattern) bool {
 	return false
 }
 
+// withdrawsThreat reports a threat word a few runes before words that drop it ("投诉那个
+// 算了", "投诉的事不用了"): the buyer's complaint taken back, not "投诉算了" said as a
+// grievance ("…就算了" right after the word is futility, not a withdrawal).
+func withdrawsThreat(t *normText, lx *lexiconTables) bool {
+	for k := range lx.threats {
+		p := &lx.threats[k]
+		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
+			end := i + len(p.r)
+			for j := end + 1; j < t.n && j <= end+dropGap && !isClauseEnd(t.r[j-1]); j++ {
+				if anyAt(t, j, lx.dropped) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // threatens reports an escalation threat that is not negated. Every occurrence counts:
 // "不会给差评的 但再不发货就投诉" threatens.
 func threatens(t *normText, lx *lexiconTables) bool {
@@ -146,10 +167,28 @@ func threatens(t *normText, lx *lexiconTables) bool {
 	for k := range lx.threats {
 		p := &lx.threats[k]
 		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
-			if !negatedAt(t, lx, i) && !anyAt(t, i+len(p.r), lx.futility) && !aboutOthers(t, lx, i, len(p.r)) {
+			if !negatedAt(t, lx, i) && !droppedAfter(t, lx, i+len(p.r)) && !aboutOthers(t, lx, i, len(p.r)) {
 				// ("投诉也没用", "差评就不给了": giving the threat up, said after it.)
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// dropGap is how many runes may stand between a threat word and the words that drop it
+// ("投诉那个算了", "差评的事就不给了").
+const dropGap = 3
+
+// droppedAfter reports words giving a threat up ("也没用", "就算了") at rune i, or a few
+// runes on within the clause.
+func droppedAfter(t *normText, lx *lexiconTables, i int) bool {
+	for j := i; j < t.n && j <= i+dropGap; j++ {
+		if j > i && isClauseEnd(t.r[j-1]) {
+			return false
+		}
+		if anyAt(t, j, lx.futility) || j > i && anyAt(t, j, lx.dropped) {
+			return true
 		}
 	}
 	return false
