@@ -232,6 +232,14 @@ func TestInboxAnswerSavesTheOpenQuestion(t *testing.T) {
 	if strings.Contains(got, "已存为常见问题") || !strings.Contains(got, "没存为常见问题") {
 		t.Fatalf("a buyer-specific answer saved: %q", got)
 	}
+	// One answer to several open questions is saved for none of them (trial 16: the next
+	// "新疆也包吗" got the thermos and the duvet cover).
+	h.say("第六个买家", "新疆也包吗 是不是要加钱")
+	h.say("第六个买家", "1.8米床的被套多大")
+	got = joined(h.say(merchant, "Q4 回复 新疆补15运费 1.8床被套200x230 +问答"))
+	if strings.Contains(got, "已存为常见问题") || !strings.Contains(got, "个问题，一条回复") {
+		t.Fatalf("one answer to two questions: %q", got)
+	}
 }
 
 // "什么时候发" about an order not shipped yet: where it stands, and the shop's ship-by

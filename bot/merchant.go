@@ -1071,7 +1071,13 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 	if len(said) == 0 {
 		return "\n（这条咨询没有文字问题，没能存为常见问题。）", nil
 	}
-	question, from := t.openQuestion(said)
+	question, from, open := t.openQuestion(said)
+	if open > 1 {
+		// "新疆也包吗" / "保温杯是304的吗" / "1.8米床的被套多大" answered at once: one answer
+		// to three questions would be given to the next buyer who asks only one of them
+		// (trial 16 answered "新疆也包吗" with the thermos and the duvet cover).
+		return fmt.Sprintf("\n（这条咨询里有 %d 个问题，一条回复存成问答会答非所问，没存为常见问题；可以在常见问题文件里分开写。）", open), nil
+	}
 	if buyerSpecific(from) {
 		// "165 100斤穿什么码": the answer fits this buyer's numbers, not the next buyer's.
 		return "\n（这条问题带着买家自己的数字（身高体重、订单号等），答案不一定适合别人，没存为常见问题。）", nil
@@ -1087,8 +1093,8 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 // openQuestion is the question of an inbox item the merchant's answer is for: the first
 // question among the buyer's messages that the FAQ does not answer already ("这个杯子能进
 // 洗碗机吗 包邮吗" → "这个杯子能进洗碗机吗", 包邮 being answered), else the first message;
-// from is the message it was taken from.
-func (t *turn) openQuestion(said []string) (question, from string) {
+// from is the message it was taken from, open how many such questions there are.
+func (t *turn) openQuestion(said []string) (question, from string, open int) {
 	for _, s := range said {
 		qs := askParts(s)
 		if qs == nil {
@@ -1099,17 +1105,23 @@ func (t *turn) openQuestion(said []string) (question, from string) {
 				continue
 			}
 			if _, _, ok := t.shop.FAQ.Answer(q, t.shop.Name); !ok {
-				return q, s
+				if open == 0 {
+					question, from = q, s
+				}
+				open++
 			}
 		}
+	}
+	if open > 0 {
+		return question, from, open
 	}
 	if len(said) > 1 {
 		// Every question asked is the FAQ's already: the last words follow one up ("那个马
 		// 克杯能进微波炉不" / "还有洗碗机") and are the question only with what they follow.
 		all := strings.Join(said, " ")
-		return all, all
+		return all, all, 0
 	}
-	return said[0], said[0]
+	return said[0], said[0], 0
 }
 
 // buyerSpecific reports a question whose answer fits the asker alone: their body ("165
