@@ -346,6 +346,25 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// phone instead): the merchant must hear it there, or calls about a return no one
 		// wants (trial 16: "好的～", the inbox item unchanged).
 		return e.question(ctx, m, &sess)
+	case offToDoIt(m.Text) && slots.OrderID == "" && slots.Phone == "" && len(sess.Menu) == 0 && !sess.Intent.OpensCase() &&
+		!res.Label.OpensCase() && !res.Escalation:
+		// "好 那我拍了", "啊没付吗 我看看", "好了付上了": the buyer off to do it, or done — an
+		// OK, not a new question for the merchant's inbox, nor silence (trial 16). With a
+		// question of theirs waiting, the words are kept on it for the merchant ("付不了
+		// 一直转圈" / "好了付上了": no need to answer any more).
+		return e.do(ctx, m, func(t *turn) error {
+			live, err := t.tx.BuyerCases(m.Shop, m.From)
+			if err != nil {
+				return err
+			}
+			if i := slices.IndexFunc(live, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion }); i >= 0 {
+				t.caseID = live[i].ID
+				if err := t.record(live[i].ID, m); err != nil {
+					return err
+				}
+			}
+			return t.say("ack", Data{Shop: e.shops[m.Shop].Name})
+		})
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
@@ -3266,6 +3285,13 @@ func answers(m Message, ask string) bool {
 // promises reports an OK or a "later" that carries nothing yet.
 func promises(text string) bool {
 	return bareOK(text) || mentions(text, "等下", "等会", "稍等", "马上", "一会", "晚点", "晚些", "明天", "回头", "待会", "有空", "下班")
+}
+
+// offToDoIt reports a short message ending in the buyer going to do something simple, or
+// having done it ("那我拍了", "我看看", "付上了"): nothing asked of the shop.
+func offToDoIt(text string) bool {
+	return utf8.RuneCountInString(text) <= 12 && endsWith(lastWords(text), "我看看", "我看下", "我看一下", "我查查", "我查一下", "我去看看",
+		"我找找", "我找一下", "我再看看", "我去拍", "那我拍了", "我拍了", "我去付", "付上了", "付好了", "付过了", "已付款", "拍好了", "已下单", "下好单了")
 }
 
 // asksForPicture reports a merchant's ask that only a picture or video answers.

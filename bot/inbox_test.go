@@ -348,3 +348,19 @@ func TestUnclearDefectGetsTheRemedies(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "收到杯子碎了 怎么搞"), "维修", "投诉", "换货")
 }
+
+// TestBuyerOffToDoItIsAnOK: "啊没付吗 我看看" after the bot said the order is unpaid is an OK,
+// not an inbox item; "好了付上了" with a question waiting is answered and kept on it for
+// the merchant (trial 16: silence, and an item made of "啊没付吗 我看看").
+func TestBuyerOffToDoItIsAnOK(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "手工皂礼盒啥时候发货 4705292233445566778")
+	if got := joined(h.say(buyer, "啊没付吗 我看看")); strings.Contains(got, "Q1") || !strings.Contains(got, "好的") {
+		t.Fatalf("\"啊没付吗 我看看\" got %q, want an OK", got)
+	}
+	mustContain(t, h.say(buyer, "付不了 一直转圈"), "Q1")
+	mustContain(t, h.say(buyer, "好了付上了"), "好的")
+	if words := joined(h.transcript("Q1")); !strings.Contains(words, "付上了") {
+		t.Fatalf("the payment done is not on Q1: %q", words)
+	}
+}
