@@ -3290,7 +3290,8 @@ func promises(text string) bool {
 // offToDoIt reports a short message ending in the buyer going to do something simple, or
 // having done it ("那我拍了", "我看看", "付上了"): nothing asked of the shop.
 func offToDoIt(text string) bool {
-	return utf8.RuneCountInString(text) <= 12 && endsWith(lastWords(text), "我看看", "我看下", "我看一下", "我查查", "我查一下", "我去看看",
+	// ("请帮我查一下" asks the shop to.)
+	return utf8.RuneCountInString(text) <= 12 && !mentions(text, "帮", "给我", "请", "你", "麻烦") && endsWith(lastWords(text), "我看看", "我看下", "我看一下", "我查查", "我查一下", "我去看看",
 		"我找找", "我找一下", "我再看看", "我去拍", "那我拍了", "我拍了", "我去付", "付上了", "付好了", "付过了", "已付款", "拍好了", "已下单", "下好单了")
 }
 

@@ -359,6 +359,9 @@ func TestBuyerOffToDoItIsAnOK(t *testing.T) {
 		t.Fatalf("\"啊没付吗 我看看\" got %q, want an OK", got)
 	}
 	mustContain(t, h.say(buyer, "付不了 一直转圈"), "Q1")
+	if got := joined(h.say("木子李", "请帮我查一下")); strings.Contains(got, "有需要随时说") {
+		t.Fatalf("\"请帮我查一下\" got %q: it asks the shop to", got)
+	}
 	mustContain(t, h.say(buyer, "好了付上了"), "好的")
 	if words := joined(h.transcript("Q1")); !strings.Contains(words, "付上了") {
 		t.Fatalf("the payment done is not on Q1: %q", words)
