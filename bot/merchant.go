@@ -303,7 +303,19 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 				key = "approved_harm" // a child who fell ill on the food: no "好消息！"
 			}
 		}
-		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress, Reason: cmd.Arg}); err != nil {
+		var waybill string
+		if key == "approved_return" {
+			events, err := t.tx.Events(c.Shop, c.ID)
+			if err != nil {
+				return err
+			}
+			if waybill = sentBack(events); waybill != "" {
+				// The buyer sent the goods back before the approval (trial 16): not the
+				// address and the waybill asked for once more.
+				key = "approved_sent_back"
+			}
+		}
+		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress, Reason: cmd.Arg, TrackingNo: waybill}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("✅ %s 已同意，已通知买家。", c.ID))

@@ -208,3 +208,17 @@ func TestMergeIntoAnAgreedCase(t *testing.T) {
 		t.Fatalf("A2's words did not move to A1: %q", words)
 	}
 }
+
+// TestApprovalAfterTheGoodsWentBack: a return approved after the buyer sent its waybill
+// says the parcel is noted, not the address and the waybill asked for again (trial 16).
+func TestApprovalAfterTheGoodsWentBack(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯不想要了 要退货 3856123456789012")
+	h.say(buyer, "我寄回去了 单号SF1234567890")
+	h.say(merchant, "A1 同意")
+	told := h.sentTo(buyer)
+	last := told[len(told)-1]
+	if !strings.Contains(last, "SF1234567890") || strings.Contains(last, "请把商品寄回") {
+		t.Fatalf("approval told %q, want the waybill noted", last)
+	}
+}

@@ -33,6 +33,7 @@ func replyFields() map[string][]string {
 		"approved":              {"CaseID", "Intent", "Reason"},
 		"approved_harm":         {"CaseID", "Intent", "Reason"},
 		"approved_return":       {"CaseID", "Intent", "Address", "Reason"},
+		"approved_sent_back":    {"CaseID", "Intent", "Reason", "TrackingNo"},
 		"return_address":        {"CaseID", "Address"},
 		"return_address_later":  {"CaseID"},
 		"no_send_back":          {"CaseID"},

@@ -304,7 +304,7 @@ func TestTemplateKeys(t *testing.T) {
 		want  []string
 	}{
 		{vocab.Replies, []string{
-			"ack", "approved", "approved_harm", "approved_return", "ask_order", "ask_order_again", "ask_orders", "ask_photo", "busy", "buyer_reminder", "cancelled", "case_limit",
+			"ack", "approved", "approved_harm", "approved_return", "approved_sent_back", "ask_order", "ask_order_again", "ask_orders", "ask_photo", "busy", "buyer_reminder", "cancelled", "case_limit",
 			"case_opened", "case_opened_status", "case_status", "case_updated", "closed", "complaint_answered", "complaint_harm",
 			"complaint_joined", "complaint_noted", "complaint_opened", "complaint_resolved", "confirm", "confirm_cancel",
 			"confirm_complaint", "empty", "faq_then_order", "followup", "followup_person", "go_on", "goods_back", "greeting", "human", "human_wait",
