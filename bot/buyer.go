@@ -902,6 +902,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// model, it is the start of a request: which remedy, not the merchant's inbox.
 		return e.remedies(ctx, m, sess)
 	}
+	if label == intents.Complaint && !chosen && sess.Intent != intents.Complaint && !res.Escalation && angry(m.Text) &&
+		utf8.RuneCountInString(lastWords(m.Text)) <= 4 && res.Slots.Reason == "" && !res.Slots.Image && orderID == "" && len(view.Live()) == 0 && len(sess.Pending) <= 1 {
+		// "无语", "服了" said alone: a feeling, nothing yet of what about — confirmed once,
+		// not an urgent complaint quoting "原话：无语" (trial 16).
+		sess.Confirm = &pendingConfirm{Label: intents.Complaint}
+		return e.answer(ctx, m, "confirm_complaint", Data{})
+	}
 	if label == intents.Complaint && !chosen && sess.Intent != intents.Complaint && !res.Escalation && !angry(m.Text) {
 		// An urgent complaint case needs an escalation or a grievance against the shop.
 		// A problem with the goods, stated without a remedy, is usually the start of a

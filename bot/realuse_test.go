@@ -553,3 +553,14 @@ func TestComplaintTakenBackInPassing(t *testing.T) {
 		t.Fatalf("A1 is %s, want cancelled", c.State)
 	}
 }
+
+// TestBareFrustrationIsConfirmed: "无语" alone, nothing yet of what about, is confirmed
+// once, not an urgent complaint quoting "原话：无语" (trial 16); "1" then opens it.
+func TestBareFrustrationIsConfirmed(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "无语"), "1 是")
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d cases opened on \"无语\"", n)
+	}
+	mustContain(t, h.say(buyer, "1"), "A1")
+}
