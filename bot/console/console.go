@@ -110,6 +110,8 @@ func (c *Channel) line(ctx context.Context, h bot.Handler, line string) bool {
 	from, name := c.Buyer, c.Buyer
 	trimmed := strings.TrimSpace(line)
 	switch {
+	case trimmed == "":
+		return false // Enter on an empty line: WeChat sends no empty message either
 	case trimmed == "/quit" || trimmed == "/exit":
 		return true
 	case trimmed == "/help":

@@ -89,6 +89,12 @@ func TestRunMessages(t *testing.T) {
 			wantBuyer: "buyer1",
 		},
 		{
+			name:      "empty lines send nothing",
+			input:     "\n   \n我要退货\n\n",
+			want:      []msg{{"buyer1", "buyer1", "我要退货"}},
+			wantBuyer: "buyer1",
+		},
+		{
 			name:      "last line without newline",
 			input:     "你好",
 			want:      []msg{{"buyer1", "buyer1", "你好"}},
