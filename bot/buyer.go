@@ -1360,6 +1360,11 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 		return e.cancel(ctx, m, sess)
 	case label == intents.Greeting:
 		return e.chat(ctx, m, sess, "greeting")
+	case sess.Intent.OpensCase() && sess.Asked && sess.OrderID == "" && !asks(m.Text) && !angry(m.Text) && namesWhich(m.Text):
+		// "就是那个硅胶折叠的 薄荷绿" while the swap waits for its order number: more of
+		// the request, kept with it (sess.Pending), and the order number asked once more —
+		// not an inbox item (trial 16).
+		return e.remind(ctx, m, sess)
 	case asksSomething(m):
 		// (With a case open too: the merchant answers it from the inbox, where the
 		// question carries the order named.)
@@ -3292,6 +3297,13 @@ func answers(m Message, ask string) bool {
 // promises reports an OK or a "later" that carries nothing yet.
 func promises(text string) bool {
 	return bareOK(text) || mentions(text, "等下", "等会", "稍等", "马上", "一会", "晚点", "晚些", "明天", "回头", "待会", "有空", "下班")
+}
+
+// namesWhich reports words that say which goods a request is about ("就是那个硅胶折叠的
+// 薄荷绿", "是那个蓝色的"): more of the request, not a matter of their own.
+func namesWhich(text string) bool {
+	t := strings.TrimLeft(text, "哦噢嗯额呃 ，,")
+	return strings.HasPrefix(t, "就是") || strings.HasPrefix(t, "是那") || strings.HasPrefix(t, "就那") || strings.HasPrefix(t, "那个") || strings.HasPrefix(t, "我买的")
 }
 
 // offToDoIt reports a short message ending in the buyer going to do something simple, or

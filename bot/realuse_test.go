@@ -564,3 +564,18 @@ func TestBareFrustrationIsConfirmed(t *testing.T) {
 	}
 	mustContain(t, h.say(buyer, "1"), "A1")
 }
+
+// TestWhichGoodsWhileTheOrderNumberIsAwaited: "就是那个硅胶折叠的 薄荷绿" while the swap waits
+// for its order number is more of the swap, the order number asked once more — not an
+// inbox item (trial 16).
+func TestWhichGoodsWhileTheOrderNumberIsAwaited(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "饭盒能换个大一号的吗")
+	if got := joined(h.say(buyer, "就是那个硅胶折叠的 薄荷绿")); strings.Contains(got, "Q1") || !strings.Contains(got, "订单号") {
+		t.Fatalf("the goods named got %q, want the order number asked again", got)
+	}
+	mustContain(t, h.say(buyer, "订单号2306781234567890"), "A1")
+	if words := joined(h.transcript("A1")); !strings.Contains(words, "薄荷绿") {
+		t.Fatalf("the goods named are not on A1: %q", words)
+	}
+}
