@@ -700,6 +700,18 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "那换的什么时候发呀", "螺丝寄了没有": the replacement, which the exchange's status
 		// answers — not the original order's tracking (delivered long ago), nor the same
 		// request again.
+		if target.State == cases.StateResolved && mentions(m.Text, "单号", "快递单", "物流单") {
+			// "新的啥时候发 有单号吗": the replacement's waybill, which only the merchant
+			// has — asked of them on the case unless they gave it (trial 16 said "请留意后续
+			// 的发货" and no more).
+			said, err := e.merchantWords(ctx, target)
+			if err != nil {
+				return nil, err
+			}
+			if !strings.ContainsFunc(said, unicode.IsDigit) {
+				return e.followUp(ctx, m, sess, target)
+			}
+		}
 		return e.answerStatus(ctx, m, sess, target)
 	}
 	if target != nil && target.State.Live() && moneyArrived(m.Text) {

@@ -579,3 +579,17 @@ func TestWhichGoodsWhileTheOrderNumberIsAwaited(t *testing.T) {
 		t.Fatalf("the goods named are not on A1: %q", words)
 	}
 }
+
+// TestReplacementWaybillAskedOfTheMerchant: "新的啥时候发 有单号吗" on an agreed reshipment is
+// asked of the merchant on the case (trial 16: "请留意后续的发货" and no more); once the
+// merchant gave it in a 回复, the status shows it.
+func TestReplacementWaybillAskedOfTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子到了 有一个裂了一道缝 补发一个 "+cupOrder)
+	h.say(merchant, "A1 同意")
+	h.firedTexts()
+	mustContain(t, h.say(buyer, "新的啥时候发 有单号吗"), "转给店主")
+	mustContain(t, h.firedTexts(), "追问 A1")
+	h.say(merchant, "A1 回复 已发 中通 ZT99887766")
+	mustContain(t, h.say(buyer, "新的单号多少"), "ZT99887766")
+}
