@@ -689,6 +689,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// three times, no alert).
 		return e.followUp(ctx, m, sess, target)
 	}
+	if target != nil && target.State.Live() && (goesBackTo(target) || target.Intent == string(intents.Refund)) {
+		if asks(m.Text) && mentions(m.Text, "拒收", "拒签", "拦截", "退回给你们", "原路退回去") {
+			// "还没到呢 我到时候拒收可以吗", "能直接拦截换吗" with the request under way:
+			// how to send the goods back, which the merchant decides — asked of them on
+			// the case, not the parcel's tracking or the request's status (trial 16).
+			return e.followUp(ctx, m, sess, target)
+		}
+	}
 	if target != nil && target.Intent == string(intents.Exchange) && (label == intents.Logistics || label == intents.Exchange) &&
 		(target.State.Live() || target.State == cases.StateResolved) &&
 		!mentions(m.Text, "运费", "邮费", "快递费", "谁出") && // "换的话运费谁出啊": the FAQ's postage

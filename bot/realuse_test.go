@@ -593,3 +593,19 @@ func TestReplacementWaybillAskedOfTheMerchant(t *testing.T) {
 	h.say(merchant, "A1 回复 已发 中通 ZT99887766")
 	mustContain(t, h.say(buyer, "新的单号多少"), "ZT99887766")
 }
+
+// TestRefuseOrInterceptIsAskedOfTheMerchant: "我到时候拒收可以吗", "能直接拦截换吗" with the
+// request under way are for the merchant on the case, not the parcel's tracking or the
+// request's status (trial 16).
+func TestRefuseOrInterceptIsAskedOfTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "亲 眼罩不想要了 能退吗 215678901234567890")
+	h.firedTexts()
+	got := joined(h.say(buyer, "还没到呢 我到时候拒收可以吗"))
+	if !strings.Contains(got, "转给店主") || strings.Contains(got, "运单号") {
+		t.Fatalf("the refusal asked got %q", got)
+	}
+	mustContain(t, h.firedTexts(), "追问 A1")
+	h.say("木子李", "饭盒能换个大一号的吗 2306781234567890")
+	mustContain(t, h.say("木子李", "还没收到 派送中 能直接拦截换吗"), "转给店主")
+}
