@@ -346,6 +346,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// phone instead): the merchant must hear it there, or calls about a return no one
 		// wants (trial 16: "好的～", the inbox item unchanged).
 		return e.question(ctx, m, &sess)
+	case justSaying(m.Text) && !res.Escalation && slots.OrderID == "" && len(sess.Menu) == 0:
+		// "东西没事 就跟你们说一声 下次包装好点": feedback with nothing wrong to put right —
+		// for the merchant to read, not the remedies menu (trial 16).
+		return e.questionAs(ctx, m, &sess, "feedback", Data{})
 	case offToDoIt(m.Text) && slots.OrderID == "" && slots.Phone == "" && len(sess.Menu) == 0 && !sess.Intent.OpensCase() &&
 		!res.Label.OpensCase() && !res.Escalation:
 		// "好 那我拍了", "啊没付吗 我看看", "好了付上了": the buyer off to do it, or done — an
@@ -3324,6 +3328,13 @@ func promises(text string) bool {
 func namesWhich(text string) bool {
 	t := strings.TrimLeft(text, "哦噢嗯额呃 ，,")
 	return strings.HasPrefix(t, "就是") || strings.HasPrefix(t, "是那") || strings.HasPrefix(t, "就那") || strings.HasPrefix(t, "那个") || strings.HasPrefix(t, "我买的")
+}
+
+// justSaying reports feedback that says nothing needs putting right ("东西没事 就跟你们说
+// 一声 下次包装好点", "没坏 提个建议").
+func justSaying(text string) bool {
+	return mentions(text, "没事", "没坏", "没什么问题", "没啥问题", "都没问题", "东西是好的") &&
+		mentions(text, "说一声", "提醒一下", "提个建议", "建议", "下次", "反馈一下", "以后")
 }
 
 // offToDoIt reports a short message ending in the buyer going to do something simple, or

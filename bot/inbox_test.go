@@ -367,3 +367,13 @@ func TestBuyerOffToDoItIsAnOK(t *testing.T) {
 		t.Fatalf("the payment done is not on Q1: %q", words)
 	}
 }
+
+// TestFeedbackIsPassedOnNotARemedy: "东西没事 就跟你们说一声 下次包装好点" goes to the merchant
+// with thanks, not the remedies menu (trial 16).
+func TestFeedbackIsPassedOnNotARemedy(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "东西没事 就跟你们说一声 下次包装好点"))
+	if !strings.Contains(got, "Q1") || strings.Contains(got, "退款") {
+		t.Fatalf("feedback got %q, want it passed on", got)
+	}
+}

@@ -87,6 +87,7 @@ func replyFields() map[string][]string {
 		"question":              {"CaseID", "Deadline", "Left"},
 		"order_check":           {"CaseID", "Deadline", "Left", "OrderID"},
 		"phone_passed":          {"CaseID", "Deadline", "Left"},
+		"feedback":              {"CaseID", "Deadline", "Left"},
 		"whoami":                {"Shop"},
 		"request_denied":        {"CaseID", "Intent"},
 		"question_closed":       {"CaseID", "Deadline", "Left"},
