@@ -58,8 +58,10 @@ func SampleFile() []byte {
 // author; faq_eval2 + faq_uncovered2; faq_eval3 + faq_uncovered3; faq_eval4 +
 // faq_uncovered4), the answer model deciding below it: the lowest threshold at and above
 // which precision stays ≥ 0.95 on each (`aftersale faq -eval`; a lower one where it
-// touches 0.95 again by chance is not taken).
-const DefaultThreshold = 0.23
+// touches 0.95 again by chance is not taken). 0.23 until the sample FAQ took 30 more
+// phrasings an entry in other buyers' styles (written without sight of the test sets):
+// set 1 then stays ≥ 0.95 from 0.30.
+const DefaultThreshold = 0.30
 
 // minSimilarity is the least similarity (Hit.Similarity) an entry answers at, whatever
 // its score: an entry none of whose phrasings the message is a tenth near does not answer

@@ -12,7 +12,7 @@ import (
 func TestModelDecidesDoubtfulQuestions(t *testing.T) {
 	b := sample(t)
 	for _, tc := range []struct{ text, id string }{
-		{"上个月在你们家买过床单 这次再买四件套 洗的时候要注意啥", "bedding_wash"},
+		{"我家孩子尿床了 四件套能直接丢洗衣机吗", "bedding_wash"},
 		{"我是宝妈 孩子老踢被子 四件套掉不掉色", "bedding_wash"},
 		{"保温杯能装豆浆吗 早上带去上班", ""},
 		{"会员积分能转给别人吗", ""},
