@@ -310,7 +310,7 @@ func mustContain(t *testing.T, got []string, want ...string) {
 	all := joined(got)
 	for _, w := range want {
 		if !strings.Contains(all, w) {
-			t.Fatalf("replies %q do not contain %q", all, w)
+			t.Fatalf("%q does not contain %q", all, w)
 		}
 	}
 }
