@@ -195,6 +195,17 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if slots.Tracking != "" {
 		back = goodsBack(view.Cases, slots.OrderID)
 	}
+	if d := lastDecided(view.Cases); slots.Tracking != "" && back == nil && d != nil && d.State == cases.StateRejected && e.now().Sub(d.UpdatedAt) < disputeWithin {
+		// "寄出去了 顺丰SF…" after "拒绝 台灯需要先寄回检测": the goods the merchant asked
+		// for, on their way back (trial 17 took it for the order's own tracking).
+		evs, err := e.store.Events(ctx, d.Shop, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if askedBackIn(evs) {
+			back = d
+		}
+	}
 	switch n, ok := menuChoice(m.Text, sess.Menu); {
 	case ok && n == 0:
 		label, sess.Menu = intents.Human, nil
@@ -663,6 +674,22 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// agreed: a protest the merchant hears on that case — it became an inbox question
 		// apart from it (and, with a newer case withdrawn, one on that case's order).
 		return e.followUp(ctx, m, sess, d)
+	}
+	if d := lastDecided(view.Cases); d != nil && d.State == cases.StateRejected && (orderID == "" || orderID == d.OrderID) &&
+		e.now().Sub(d.UpdatedAt) < disputeWithin && (label == intents.Return || asksReturnAddress(m.Text)) && !res.Escalation {
+		evs, err := e.store.Events(ctx, d.Shop, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		if askedBackIn(evs) {
+			// "那行吧 我退货 寄到哪里" after "A4 拒绝 台灯需要先寄回检测": what the merchant
+			// asked for, on that case — where to send it, and the merchant told to look
+			// again (trial 17 asked the order number again, then dropped the parcel).
+			if asksReturnAddress(m.Text) || asksSendBack(m.Text) {
+				return e.passOn(ctx, m, sess, d, cases.AlertFollowUp, "return_address", Data{Address: e.shops[m.Shop].ReturnAddress})
+			}
+			return e.followUp(ctx, m, sess, d)
+		}
 	}
 	if needsOrder(label) && asksStatus(m.Text, label) && !named && (target == nil || !related(label, target.Intent) || target.State == cases.StateClosed) {
 		// "退款到账了吗" is about their refund, not about the case of that order the
@@ -1642,11 +1669,11 @@ func waivedIn(evs []cases.Event) bool {
 	})
 }
 
-// askedBackIn reports a merchant's reply or approval in a case's events that asks the
-// goods back ("台灯寄回来 收到就退", "先寄回我们检测").
+// askedBackIn reports a merchant's reply, approval or refusal in a case's events that asks
+// the goods back ("台灯寄回来 收到就退", "拒绝 台灯需要先寄回检测").
 func askedBackIn(evs []cases.Event) bool {
 	return slices.ContainsFunc(evs, func(ev cases.Event) bool {
-		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && ev.To == cases.StateResolved) &&
+		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && (ev.To == cases.StateResolved || ev.To == cases.StateRejected)) &&
 			!noSendBack(ev.Text) && mentions(ev.Text, "寄回", "退回来", "寄过来", "发回来", "寄给我们", "退回给我们", "寄到我们")
 	})
 }

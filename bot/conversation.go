@@ -526,6 +526,11 @@ func statusOf(c *cases.Case, reason, waybill string, kept bool, platform *adapte
 		if reason != "" {
 			s += "，原因：" + reason
 		}
+		if waybill != "" {
+			// Sent back as the refusal asked ("需要先寄回检测"): the next step is the shop's.
+			s += "。您寄回的快递（单号 " + waybill + "）已转告店主，店主收到货检查后会再处理。"
+			break
+		}
 		s += "。如有疑问，可以直接说明，我转给店主再看一下。"
 	case cases.StateCancelled:
 		s = "已撤销。需要的话可以重新申请。"

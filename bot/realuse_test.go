@@ -608,10 +608,34 @@ func TestRefuseOrInterceptIsAskedOfTheMerchant(t *testing.T) {
 func TestOrderClaimedByAnotherAfterARefusal(t *testing.T) {
 	h := newHarness(t)
 	h.say("李大爷", "台灯坏了 退款 3856123456789012")
-	h.say(merchant, "A1 拒绝 台灯需要先寄回检测")
+	h.say(merchant, "A1 拒绝 已超过售后期")
 	mustContain(t, h.say("小雨", "台灯开关按不动了 能修吗 3856123456789012"), "A2")
 	h.firedTexts()
 	mustContain(t, h.say("李大爷", "3856123456789012 这个台灯 我要退货"), "核实", "Q1")
 	mustContain(t, h.firedTexts(), "Q1", "3856123456789012")
 	mustContain(t, h.say("路人", "3856123456789012 退货"), "已由其他账号登记") // no case of theirs: refused as before
+}
+
+// TestGoodsSentBackAsTheRefusalAsked: after "A1 拒绝 台灯需要先寄回检测", "那行吧 我退货 寄到哪里"
+// gets the return address on A1 and the merchant is told; the waybill goes on A1, not
+// taken for the order's own tracking; the money asked after says the parcel is with the
+// shop (trial 17 asked the order number again and dropped the parcel); "A1 同意" then
+// reconsiders.
+func TestGoodsSentBackAsTheRefusalAsked(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯坏了 退款 3856123456789012")
+	h.say(merchant, "A1 拒绝 台灯需要先寄回检测 检测是质量问题再退")
+	h.firedTexts()
+	mustContain(t, h.say(buyer, "那行吧 我退货 寄到哪里"), "文一西路", "A1")
+	mustContain(t, h.firedTexts(), "追问 A1")
+	got := joined(h.say(buyer, "寄出去了 顺丰SF1234567890123"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "JT5098765432109") {
+		t.Fatalf("the waybill got %q, want it kept on A1", got)
+	}
+	mustContain(t, h.firedTexts(), "已寄回 A1")
+	mustContain(t, h.say(buyer, "钱啥时候退给我"), "SF1234567890123")
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d live cases, want none beside the refused A1", n)
+	}
+	mustContain(t, h.say(merchant, "A1 同意"), "A1 已同意")
 }
