@@ -675,6 +675,15 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// apart from it (and, with a newer case withdrawn, one on that case's order).
 		return e.followUp(ctx, m, sess, d)
 	}
+	if c := newestClosed(view.Cases, e.now()); c != nil && (orderID == "" || orderID == c.OrderID) && asks(m.Text) &&
+		(strings.Contains(m.Text, "关闭") || asksEarlier(m.Text) && caseFor(view.Cases, orderID) == c) && !e.closedAsMisread(ctx, c) {
+		// (With a case still standing beside it — an agreed refund — a bare status ask is
+		// that case's.)
+		// "关闭了是啥意思？？钱退了没" right after "A1 关闭 已电话沟通 同意仅退款": what the
+		// merchant settled with the buyer, which the merchant answers on that case — not a
+		// new refund case beside it (trial 17).
+		return e.followUp(ctx, m, sess, c)
+	}
 	if d := lastDecided(view.Cases); d != nil && d.State == cases.StateRejected && (orderID == "" || orderID == d.OrderID) &&
 		e.now().Sub(d.UpdatedAt) < disputeWithin && (label == intents.Return || asksReturnAddress(m.Text)) && !res.Escalation {
 		evs, err := e.store.Events(ctx, d.Shop, d.ID)
@@ -2989,6 +2998,21 @@ func disputes(text string) bool {
 func protestsRefusal(cs []cases.Case, text string) bool {
 	d := lastDecided(cs)
 	return d != nil && d.State == cases.StateRejected && (protests(text) || strings.Contains(text, "拒"))
+}
+
+// newestClosed is the buyer's newest case if the merchant closed it within disputeWithin,
+// else nil. Cases are newest first.
+func newestClosed(cs []cases.Case, now time.Time) *cases.Case {
+	for i := range cs {
+		if cs[i].Intent == cases.IntentQuestion {
+			continue
+		}
+		if cs[i].State == cases.StateClosed && now.Sub(cs[i].UpdatedAt) < disputeWithin {
+			return &cs[i]
+		}
+		return nil
+	}
+	return nil
 }
 
 // lastDecided is the case among cs (the buyer's) that changed last, when that was the

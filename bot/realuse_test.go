@@ -639,3 +639,17 @@ func TestGoodsSentBackAsTheRefusalAsked(t *testing.T) {
 	}
 	mustContain(t, h.say(merchant, "A1 同意"), "A1 已同意")
 }
+
+// TestAskAboutAClosingIsForTheMerchant: "关闭了是啥意思？？钱退了没" right after "A1 关闭 已电话
+// 沟通 同意仅退款" goes to the merchant on A1, not a new refund case beside it (trial 17).
+func TestAskAboutAClosingIsForTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子碎了 你们什么破店 再不处理我打12315 "+cupOrder)
+	h.say(merchant, "A1 关闭 已电话沟通 同意仅退款 已在后台退款")
+	h.firedTexts()
+	mustContain(t, h.say(buyer, "关闭了是啥意思？？钱退了没"), "A1", "转给店主")
+	if n := len(h.liveCases()); n != 0 {
+		t.Fatalf("%d live cases, want none beside the closed A1", n)
+	}
+	mustContain(t, h.firedTexts(), "追问 A1")
+}
