@@ -236,9 +236,10 @@ func (e *Engine) merchant(ctx context.Context, m Message) ([]cases.Reply, error)
 		// An approved case the buyer took back is closed to record it (the buyer_withdrew
 		// alert says so).
 		closeApproved := cmd.Verb == vocab.Close && c.State == cases.StateResolved
-		// A buyer's second case on what was agreed (trial 16: a return opened beside the
-		// refund agreed on the goods' return) folds into the agreed one.
-		mergeIntoAgreed := cmd.Verb == vocab.Merge && c.State == cases.StateResolved
+		// A buyer's second case on what was decided or closed (trial 16: a return opened
+		// beside the refund agreed on the goods' return; trial 17: a refund beside the
+		// complaint closed as settled by phone) folds into that one.
+		mergeIntoAgreed := cmd.Verb == vocab.Merge && (c.State == cases.StateResolved || c.State == cases.StateClosed || c.State == cases.StateRejected)
 		if !c.State.Live() && cmd.Verb != vocab.Note && cmd.Verb != vocab.Misread && cmd.Verb != vocab.Reply && !reconsider && !closeApproved && !mergeIntoAgreed {
 			// Replying stays open on a case that is over: a buyer asks about a refusal, or
 			// sends the waybill of goods coming back, and the follow-up alert says to answer.
@@ -789,12 +790,14 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 		return t.sayText(t.m.From, fmt.Sprintf("%s 和 %s 不是同一个买家的单，不能合并。", c.ID, o.ID))
 	}
 	if !o.State.Live() {
-		if o.State == cases.StateResolved && c.State.Live() {
+		if c.State.Live() && (o.State == cases.StateResolved || o.State == cases.StateClosed || o.State == cases.StateRejected) {
 			return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」；要把 %s 并进去，请反过来发：%s 合并 %s。", o.ID, o.State.Label(), c.ID, o.ID, c.ID))
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」，不用合并。", o.ID, o.State.Label()))
 	}
-	if needsOrder(intents.Label(o.Intent)) && !needsOrder(intents.Label(c.Intent)) {
+	if needsOrder(intents.Label(o.Intent)) && !needsOrder(intents.Label(c.Intent)) && c.State.Live() {
+		// (Into a complaint already over — "A3 关闭 已电话沟通 已在后台退款" — the merchant
+		// says the request is settled there; the words go with it.)
 		// A refund folded into a complaint would be settled by the complaint's outcome
 		// and never paid: the request is the case to keep.
 		return t.sayText(t.m.From, fmt.Sprintf("%s 是%s（订单 %s），不能并入%s %s；请反过来发：%s 合并 %s。",
@@ -833,9 +836,9 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 	if earlier {
 		msg += fmt.Sprintf("\n⏰ 截止时间按 %s 的更早的那个：%s 前处理。", o.ID, vocab.Deadline(c.Deadline))
 	}
-	if c.State == cases.StateResolved {
+	if !c.State.Live() {
 		// Nothing is left to decide on c: what the buyer asked on o is answered by word.
-		msg += fmt.Sprintf("\n%s 已同意，%s 里买家问的请用“%s 回复 文字”答复。", c.ID, o.ID, c.ID)
+		msg += fmt.Sprintf("\n%s 是「%s」，%s 里买家问的请用“%s 回复 文字”答复。", c.ID, c.State.Label(), o.ID, c.ID)
 	} else if o.Intent != c.Intent && needsOrder(intents.Label(o.Intent)) {
 		// Two different requests (a swap and a refund): one decision on c answers both,
 		// which the merchant must know before deciding.

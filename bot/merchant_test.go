@@ -205,6 +205,11 @@ func TestMergeIntoAnAgreedCase(t *testing.T) {
 		t.Fatalf("A2 is %s, want closed into A1", c.State)
 	}
 	mustContain(t, h.transcript("A1"), "要退货")
+	// A refund beside a complaint the merchant closed (trial 17) folds into it too.
+	h.say("木子李", "你们什么破店 杯子碎了 我要打12315 4705290012345678901")
+	h.say(merchant, "A3 关闭 已电话沟通")
+	h.say("木子李", "四件套钱退给我 4705290012345678901")
+	mustContain(t, h.say(merchant, "A3 合并 A4"), "A4 已并入 A3")
 }
 
 // TestApprovalAfterTheGoodsWentBack: a return approved after the buyer sent its waybill
