@@ -510,6 +510,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// 没有进行中的售后单".
 		sess.Menu = nil
 		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
+	case label == intents.Greeting && remedyMenuOpen(&sess) && !bareOK(m.Text) && !thanks(m.Text) && utf8.RuneCountInString(m.Text) > 4:
+		// "杯垫倒是好的" while the remedies wait: more of what the buyer tells, kept with
+		// the problem and the question standing (trial 17: "好的～ 有需要随时说", the
+		// crack told before lost from the case that followed). Said once more, not
+		// counted as a menu asked again (which hands the buyer to a person).
+		sess.retell(m.Text)
+		return e.answer(ctx, m, "remedy_again", Data{})
 	case label == intents.Greeting && remedyMenuOpen(&sess):
 		// "😭", "好的" to the remedies: no answer to them, and no reason to forget the
 		// question (or the problem it was about) either.

@@ -447,7 +447,7 @@ func bareOK(text string) bool {
 // told: an OK to answer as one, not a question for the merchant's inbox.
 func arrived(text string) bool {
 	t := lastWords(text)
-	return utf8.RuneCountInString(t) <= 8 && endsWith(t, "到了", "到啦", "收到了", "收到啦", "签收了", "已收到", "已签收") &&
+	return utf8.RuneCountInString(t) <= 8 && endsWith(t, "到了", "到啦", "收到了", "收到啦", "签收了", "已收到", "已签收", "收到货了", "收到货啦", "到货了", "货收到了") &&
 		!mentions(t, "没", "不", "怎么", "还", "才", "快到", "又", "吗", "?", "？")
 }
 

@@ -653,3 +653,18 @@ func TestAskAboutAClosingIsForTheMerchant(t *testing.T) {
 	}
 	mustContain(t, h.firedTexts(), "追问 A1")
 }
+
+// TestProblemToldInPiecesKeepsItsWords: "亲 我收到货了" is an OK; "杯垫倒是好的" while the
+// remedies wait keeps the crack and the handle told before on the case that follows
+// (trial 17: the case and alert held only "还有一个杯把手都掉了😭").
+func TestProblemToldInPiecesKeepsItsWords(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "亲 我收到货了"), "好的")
+	h.say(buyer, "杯子有个裂缝")
+	h.say(buyer, "还有一个杯把手都掉了😭")
+	mustContain(t, h.say(buyer, "杯垫倒是好的"), "回复上面的数字")
+	h.say(buyer, "能给我换个新的吗")
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	mustContain(t, h.transcript("A1"), "裂缝", "把手")
+	mustContain(t, h.firedTexts(), "裂缝")
+}
