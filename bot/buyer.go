@@ -919,9 +919,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// as a misreading was never this request: asked now, it is a new one (it went on
 		// the closed case, off the merchant's list, where 同意 is refused).
 		return e.followUp(ctx, m, sess, target)
-	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && asks(m.Text):
+	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && asks(m.Text) &&
+		(related(label, target.Intent) || !intents.NamesRemedy(m.Text)):
 		// A question about the live case's process ("寄回地址是哪个" during an exchange):
-		// it joins that case; the merchant answers it there.
+		// it joins that case; the merchant answers it there. Another remedy demanded ("别
+		// 跟我说什么耐心等待 我要退款" beside an escalated complaint) is no question about
+		// it (trial 17 kept it on the complaint as words).
 		sess.OrderID = target.OrderID
 		return e.openOrUpdate(ctx, m, sess, intents.Label(target.Intent), target.OrderID)
 	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && sess.OrderID == "":

@@ -668,3 +668,17 @@ func TestProblemToldInPiecesKeepsItsWords(t *testing.T) {
 	mustContain(t, h.transcript("A1"), "裂缝", "把手")
 	mustContain(t, h.firedTexts(), "裂缝")
 }
+
+// TestRemedyDemandedBesideAnEscalatedComplaint: "别跟我说什么耐心等待 我要退款 现在马上" after
+// the buyer threatened 12315 is a refund of its own (the complaint stays one), not words
+// on the complaint because "什么" looks like a question (trial 17).
+func TestRemedyDemandedBesideAnEscalatedComplaint(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你们什么垃圾店 发货一个星期了还没到！！！")
+	h.say(buyer, "215678901234567890")
+	h.say(buyer, "再不给我解决我就给差评 打12315投诉你们")
+	mustContain(t, h.say(buyer, "别跟我说什么耐心等待 我要退款 现在马上"), "A2", "退款")
+	if c := h.mustCase("A2"); c.Intent != "refund" {
+		t.Fatalf("A2 is %s, want the refund", c.Intent)
+	}
+}
