@@ -37,6 +37,7 @@ func TestSampleAnswers(t *testing.T) {
 		{"检测一下", ""},
 		{"你们公司", ""},
 		{"包邮", "free_shipping"},
+		{"那个保温杯是304的吗 会不会有异味", ""}, // thermos speaks of keeping warm, not of steel or smell (trial 16)
 	} {
 		_, id, ok := b.Answer(tc.text, "小店")
 		if tc.id == "" && ok {
@@ -46,6 +47,20 @@ func TestSampleAnswers(t *testing.T) {
 			hits := b.Match(tc.text)
 			t.Errorf("%q → %q (ok %v), want %s; top %s %.2f, %s %.2f", tc.text, id, ok, tc.id, hits[0].ID, hits[0].Score, hits[1].ID, hits[1].Score)
 		}
+	}
+}
+
+// A price asked of one item is no bulk question: 四件套's 件 and 套 are no quantity
+// (trial 17 answered "这个四件套多少钱啊" with the wholesale terms).
+func TestPriceIsNotWholesale(t *testing.T) {
+	b := sample(t)
+	for _, q := range []string{"这个四件套多少钱啊", "四件套多少钱", "杯子多少钱一个"} {
+		if _, id, _ := b.Answer(q, "小店"); id == "wholesale" {
+			t.Errorf("%q answered with the wholesale terms", q)
+		}
+	}
+	if _, id, _ := b.Answer("公司要买五十个杯子 有批发价吗", "小店"); id != "wholesale" {
+		t.Errorf("a bulk order got %q, want wholesale", id)
 	}
 }
 
