@@ -385,6 +385,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Cancel
 	case settledThanks(m.Text) && !res.Escalation:
 		label = intents.Greeting
+	case mentions(m.Text, "还差不多", "这还行", "算你们还行") && !asks(m.Text) && !res.Escalation && slots.OrderID == "" && utf8.RuneCountInString(m.Text) <= 10:
+		// "哼 这还差不多" after the refund was agreed: appeased — an OK, not the remedies
+		// menu (trial 17).
+		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
 	case asking && len(sess.Menu) == 0 && res.Label == intents.Complaint && !res.Escalation && !angry(m.Text) && slots.OrderID == "" &&
 		!defect(slots.Reason) && !protestsRefusal(view.Cases, m.Text):
 		// "在吗？？刚才问的还没人回": chasing the question waiting for the merchant.
@@ -676,7 +680,9 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.passOn(ctx, m, sess, p, cases.AlertFollowUp, "followup_person", Data{})
 	}
 	if d := lastDecided(view.Cases); orderID == "" && d != nil && (d.State == cases.StateRejected && protests(m.Text) ||
-		d.State == cases.StateResolved && disputes(m.Text) && e.now().Sub(d.UpdatedAt) < disputeWithin) {
+		disputes(m.Text) && e.now().Sub(d.UpdatedAt) < disputeWithin) {
+		// ("20块打发要饭的呢" after a refusal that offered 20 元 instead: the offer disputed
+		// on that case, not an inbox item apart from it — trial 17.)
 		// "凭什么啊" right after the refusal, "5块？？就给5块？" after a partial refund was
 		// agreed: a protest the merchant hears on that case — it became an inbox question
 		// apart from it (and, with a newer case withdrawn, one on that case's order).

@@ -682,3 +682,19 @@ func TestRemedyDemandedBesideAnEscalatedComplaint(t *testing.T) {
 		t.Fatalf("A2 is %s, want the refund", c.Intent)
 	}
 }
+
+// TestOfferDisputedAfterARefusal: "20块打发要饭的呢" after a refusal offering 20 元 is on that
+// case for the merchant, not an inbox item apart (trial 17); "哼 这还差不多" is an OK, not
+// the remedies menu.
+func TestOfferDisputedAfterARefusal(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "四件套洗了一次就染色了 我要退货 4705290012345678901")
+	h.say(merchant, "A1 拒绝 已经洗过了 影响二次销售 可以补偿20元")
+	got := joined(h.say(buyer, "20块打发要饭的呢"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "Q1") {
+		t.Fatalf("the offer disputed got %q, want it on A1", got)
+	}
+	if got := joined(h.say(buyer, "哼 这还差不多")); strings.Contains(got, "回复数字") {
+		t.Fatalf("appeased got %q", got)
+	}
+}
