@@ -698,3 +698,18 @@ func TestOfferDisputedAfterARefusal(t *testing.T) {
 		t.Fatalf("appeased got %q", got)
 	}
 }
+
+// TestRequestAgainAfterWithdrawing: "饭盒还是退了吧 …有股怪味" after withdrawing the lunch
+// box's return, even after a restart, is that return again on its order — not asked for
+// the order number, nor read as a refund only (trial 17).
+func TestRequestAgainAfterWithdrawing(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "饭盒不想要了 退货 2306781234567890")
+	mustContain(t, h.say(buyer, "算了算了 不退了"), "撤销")
+	h.start()
+	h.advance(time.Hour)
+	mustContain(t, h.say(buyer, "饭盒还是退了吧 刚打开发现有股怪味 味道好大"), "A2", "2306781234567890")
+	if c := h.mustCase("A2"); c.Intent != "return" {
+		t.Fatalf("A2 is %s, want the return withdrawn before", c.Intent)
+	}
+}
