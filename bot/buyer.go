@@ -394,6 +394,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
+	case (res.Label == intents.Other || res.Unclear) && !res.SlotOnly && endsWith(lastWords(m.Text), "还没发吧", "还没发货吧", "没发吧", "发了吧", "发货了吧", "发出去了吧", "还没寄吧", "寄了吧", "寄出了吧") && len(sess.Menu) == 0:
+		// "亲 我刚拍的保温杯还没发吧": where the order is, asked as a check — the order's
+		// state answers it, not the merchant's inbox (trial 17).
+		label = intents.Logistics
 	case settledThanks(m.Text) && !res.Escalation:
 		label = intents.Greeting
 	case mentions(m.Text, "还差不多", "这还行", "算你们还行") && !asks(m.Text) && !res.Escalation && slots.OrderID == "" && utf8.RuneCountInString(m.Text) <= 10:
@@ -1151,7 +1155,9 @@ const shipLateAfter = 48 * time.Hour
 
 // orderStateWords ask where the buyer's own order is now.
 var orderStateWords = []string{"发货了吗", "发货没", "发货了没", "发了吗", "发了没", "发出了吗", "发出去了吗", "寄出了吗", "到哪了", "到哪里了", "到哪儿了",
-	"寄了没", "寄了吗", "寄出来没", "寄出来了吗"}
+	"寄了没", "寄了吗", "寄出来没", "寄出来了吗",
+	// asked as a check ("我刚拍的保温杯还没发吧")
+	"还没发吧", "还没发货吧", "没发吧", "发了吧", "发货了吧", "发出去了吧", "还没寄吧", "寄了吧", "寄出了吧"}
 
 // asksOrderState reports a question about the buyer's own order's state ("发货了吗"),
 // answered from the order, not from the FAQ.

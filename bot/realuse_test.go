@@ -713,3 +713,11 @@ func TestRequestAgainAfterWithdrawing(t *testing.T) {
 		t.Fatalf("A2 is %s, want the return withdrawn before", c.Intent)
 	}
 }
+
+// TestShippedCheckIsADeliveryQuestion: "亲 我刚拍的保温杯还没发吧" is where the order is, read
+// from the order once its number comes — not an inbox item (trial 17).
+func TestShippedCheckIsADeliveryQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "亲 我刚拍的保温杯还没发吧"), "订单号")
+	mustContain(t, h.say(buyer, "4705291198765432100"), "暂未发出")
+}
