@@ -1970,6 +1970,14 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 				if n := len(pend); n > 0 && pend[n-1].Text == m.Text && pend[n-1].Media == "" {
 					pend = pend[:n-1] // this message, recorded below once (the alert read it twice)
 				}
+				if shop.FAQ != nil {
+					// Questions the FAQ answered meanwhile ("台灯保修几年啊", "有没有运费险")
+					// are answered: not for the merchant to answer again (trial 17).
+					pend = slices.DeleteFunc(slices.Clone(pend), func(p said) bool {
+						_, _, ok := shop.FAQ.Answer(p.Text, shop.Name)
+						return p.Media == "" && ok
+					})
+				}
 				if err := t.recordAll(c.ID, pend); err != nil {
 					return err
 				}

@@ -375,3 +375,16 @@ func TestFeedbackIsPassedOnNotARemedy(t *testing.T) {
 		t.Fatalf("feedback got %q, want it passed on", got)
 	}
 }
+
+// TestInboxItemLeavesOutWhatTheFAQAnswered: "台灯保修几年啊" and "有没有运费险" answered from
+// the FAQ are not in the item "台灯能调色温不" makes, for the merchant to answer again
+// (trial 17).
+func TestInboxItemLeavesOutWhatTheFAQAnswered(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯保修几年啊")
+	h.say(buyer, "有没有运费险")
+	mustContain(t, h.say(buyer, "台灯能调色温不"), "Q1")
+	if words := h.transcript("Q1"); len(words) != 1 {
+		t.Fatalf("Q1 holds %q, want only the open question", words)
+	}
+}
