@@ -3412,7 +3412,7 @@ func answers(m Message, ask string) bool {
 
 // promises reports an OK or a "later" that carries nothing yet.
 func promises(text string) bool {
-	return bareOK(text) || mentions(text, "等下", "等会", "稍等", "马上", "一会", "晚点", "晚些", "明天", "回头", "待会", "有空", "下班")
+	return bareOK(text) || mentions(text, "等下", "等会", "稍等", "马上", "一会", "晚点", "晚些", "明天", "回头", "待会", "有空", "下班", "找一哈", "等一哈", "看一哈")
 }
 
 // namesWhich reports words that say which goods a request is about ("就是那个硅胶折叠的
@@ -3430,10 +3430,18 @@ func justSaying(text string) bool {
 }
 
 // offToDoIt reports a short message ending in the buyer going to do something simple, or
-// having done it ("那我拍了", "我看看", "付上了"): nothing asked of the shop.
+// having done it ("那我拍了", "我看看", "付上了"), saying sorry ("刚才态度不好不好意思哈"), or
+// putting off coming back ("要是周五还不到我再找你"): nothing asked of the shop.
 func offToDoIt(text string) bool {
+	t := lastWords(text)
+	n := utf8.RuneCountInString(text)
+	// (Not asks: "态度不好不好意思" reads as 好不好.)
+	if n <= 14 && !strings.ContainsAny(text, "？?吗呢") && (endsWith(t, "不好意思", "不好意思哈", "不好意思啊", "对不起", "对不起哈", "抱歉哈", "抱歉啊") ||
+		mentions(text, "再找你", "再来找你", "再联系你", "再问你")) {
+		return true
+	}
 	// ("请帮我查一下" asks the shop to.)
-	return utf8.RuneCountInString(text) <= 12 && !mentions(text, "帮", "给我", "请", "你", "麻烦") && endsWith(lastWords(text), "我看看", "我看下", "我看一下", "我查查", "我查一下", "我去看看",
+	return n <= 12 && !mentions(text, "帮", "给我", "请", "你", "麻烦") && endsWith(t, "找一哈", "看一哈", "查一哈", "我看看", "我看下", "我看一下", "我查查", "我查一下", "我去看看",
 		"我找找", "我找一下", "我再看看", "我去拍", "那我拍了", "我拍了", "我去付", "付上了", "付好了", "付过了", "已付款", "拍好了", "已下单", "下好单了")
 }
 

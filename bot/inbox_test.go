@@ -388,3 +388,25 @@ func TestInboxItemLeavesOutWhatTheFAQAnswered(t *testing.T) {
 		t.Fatalf("Q1 holds %q, want only the open question", words)
 	}
 }
+
+// TestNotQuestionsStayOutOfTheInbox: an apology, a promise to come back and a dialect "找一
+// 哈" get an OK, not an inbox item and an alert (trial 18).
+func TestNotQuestionsStayOutOfTheInbox(t *testing.T) {
+	h := newHarness(t)
+	for _, s := range []string{"刚才态度不好不好意思哈", "要是周五还不到我再找你", "单号我找一哈"} {
+		if got := joined(h.say(buyer, s)); strings.Contains(got, "Q1") {
+			t.Fatalf("%q became an inbox item: %q", s, got)
+		}
+	}
+}
+
+// TestRepeatedQuestionIsOneForTheFAQ: "饭盒有没有粉色的" asked three times while no one
+// answered is one question: +问答 saves it (trial 18 refused "这条咨询里有 3 个问题").
+func TestRepeatedQuestionIsOneForTheFAQ(t *testing.T) {
+	h := newHarness(t)
+	for range 3 {
+		h.say(buyer, "饭盒有没有粉色的")
+		h.advance(2 * time.Minute)
+	}
+	mustContain(t, h.say(merchant, "Q1 回复 有的亲 粉色蓝色都有 +问答"), "已存为常见问题")
+}

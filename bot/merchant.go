@@ -1110,15 +1110,17 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 // 洗碗机吗 包邮吗" → "这个杯子能进洗碗机吗", 包邮 being answered), else the first message;
 // from is the message it was taken from, open how many such questions there are.
 func (t *turn) openQuestion(said []string) (question, from string, open int) {
+	seen := map[string]bool{} // the same question asked again while no one answered is one
 	for _, s := range said {
 		qs := askParts(s)
 		if qs == nil {
 			qs = []string{askingPart(s)}
 		}
 		for _, q := range qs {
-			if !asks(q) {
+			if !asks(q) || seen[intents.Fold(q)] {
 				continue
 			}
+			seen[intents.Fold(q)] = true
 			if _, _, ok := t.shop.FAQ.Answer(q, t.shop.Name); !ok {
 				if open == 0 {
 					question, from = q, s
