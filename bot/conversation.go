@@ -117,7 +117,9 @@ func withdraws(text string) bool { return mentions(text, withdrawWords...) }
 // withdrawsRequest reports a withdrawal that names what it takes back ("算了 不退了", "不换
 // 了"): not "不用了谢谢", which declines anything at all.
 func withdrawsRequest(text string) bool {
-	return withdraws(text) && mentions(text, "退", "换", "修", "申请", "售后")
+	// (Not "还是要退款": still wanting it.)
+	return mentions(text, slices.DeleteFunc(slices.Clone(withdrawWords), func(w string) bool { return w == "还是要" })...) &&
+		mentions(text, "退", "换", "修", "申请", "售后")
 }
 
 // mentions reports whether text contains any of words.
