@@ -44,7 +44,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	}
 	// Inbox questions are not after-sale cases: the conversation never answers from them
 	// or joins a request to them; question() finds the waiting one itself.
-	asking := slices.ContainsFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion && c.State.Live() })
+	var waiting *cases.Case // the buyer's inbox question waiting for the merchant, if any
+	if i := slices.IndexFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion && c.State.Live() }); i >= 0 {
+		q := view.Cases[i] // a copy: the view's question items are deleted in place below
+		waiting = &q
+	}
+	asking := waiting != nil
 	view.Cases = slices.DeleteFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion })
 	if view.Handoff != "" {
 		// A person has taken over: the bot stays silent; each message is kept on the case
@@ -206,16 +211,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if slots.Tracking != "" {
 		back = goodsBack(view.Cases, slots.OrderID)
 	}
-	if d := lastDecided(view.Cases); slots.Tracking != "" && back == nil && d != nil && d.State == cases.StateRejected && e.now().Sub(d.UpdatedAt) < disputeWithin {
+	if slots.Tracking != "" && back == nil {
 		// "寄出去了 顺丰SF…" after "拒绝 台灯需要先寄回检测": the goods the merchant asked
 		// for, on their way back (trial 17 took it for the order's own tracking).
-		evs, err := e.store.Events(ctx, d.Shop, d.ID)
+		d, err := e.refusedAskingBack(ctx, view.Cases)
 		if err != nil {
 			return nil, err
 		}
-		if askedBackIn(evs) {
-			back = d
-		}
+		back = d
 	}
 	switch n, ok := menuChoice(m.Text, sess.Menu); {
 	case ok && n == 0:
@@ -379,13 +382,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// question of theirs waiting, the words are kept on it for the merchant ("付不了
 		// 一直转圈" / "好了付上了": no need to answer any more).
 		return e.do(ctx, m, func(t *turn) error {
-			live, err := t.tx.BuyerCases(m.Shop, m.From)
-			if err != nil {
-				return err
-			}
-			if i := slices.IndexFunc(live, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion }); i >= 0 {
-				t.caseID = live[i].ID
-				if err := t.record(live[i].ID, m); err != nil {
+			if waiting != nil {
+				t.caseID = waiting.ID
+				if err := t.record(waiting.ID, m); err != nil {
 					return err
 				}
 			}
@@ -394,7 +393,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case withdraws(m.Text) && !res.Label.OpensCase() && len(view.Live()) > 0:
 		// "他说还是要 别退了": taking back a case the buyer has; asked once unless certain.
 		label = intents.Cancel
-	case (res.Label == intents.Other || res.Unclear) && !res.SlotOnly && endsWith(lastWords(m.Text), "还没发吧", "还没发货吧", "没发吧", "发了吧", "发货了吧", "发出去了吧", "还没寄吧", "寄了吧", "寄出了吧") && len(sess.Menu) == 0:
+	case (res.Label == intents.Other || res.Unclear) && !res.SlotOnly && endsWith(lastWords(m.Text), shippedCheckWords...) && len(sess.Menu) == 0:
 		// "亲 我刚拍的保温杯还没发吧": where the order is, asked as a check — the order's
 		// state answers it, not the merchant's inbox (trial 17).
 		label = intents.Logistics
@@ -712,13 +711,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// new refund case beside it (trial 17).
 		return e.followUp(ctx, m, sess, c)
 	}
-	if d := lastDecided(view.Cases); d != nil && d.State == cases.StateRejected && (orderID == "" || orderID == d.OrderID) &&
-		e.now().Sub(d.UpdatedAt) < disputeWithin && (label == intents.Return || asksReturnAddress(m.Text)) && !res.Escalation {
-		evs, err := e.store.Events(ctx, d.Shop, d.ID)
+	if (label == intents.Return || asksReturnAddress(m.Text)) && !res.Escalation {
+		d, err := e.refusedAskingBack(ctx, view.Cases)
 		if err != nil {
 			return nil, err
 		}
-		if askedBackIn(evs) {
+		if d != nil && (orderID == "" || orderID == d.OrderID) {
 			// "那行吧 我退货 寄到哪里" after "A4 拒绝 台灯需要先寄回检测": what the merchant
 			// asked for, on that case — where to send it, and the merchant told to look
 			// again (trial 17 asked the order number again, then dropped the parcel).
@@ -1155,13 +1153,17 @@ const shipLateAfter = 48 * time.Hour
 
 // orderStateWords ask where the buyer's own order is now.
 var orderStateWords = []string{"发货了吗", "发货没", "发货了没", "发了吗", "发了没", "发出了吗", "发出去了吗", "寄出了吗", "到哪了", "到哪里了", "到哪儿了",
-	"寄了没", "寄了吗", "寄出来没", "寄出来了吗",
-	// asked as a check ("我刚拍的保温杯还没发吧")
-	"还没发吧", "还没发货吧", "没发吧", "发了吧", "发货了吧", "发出去了吧", "还没寄吧", "寄了吧", "寄出了吧"}
+	"寄了没", "寄了吗", "寄出来没", "寄出来了吗"}
+
+// shippedCheckWords ask the same as a check ("我刚拍的保温杯还没发吧"): a delivery
+// question when a message ends in one, whatever the model read.
+var shippedCheckWords = []string{"还没发吧", "还没发货吧", "没发吧", "发了吧", "发货了吧", "发出去了吧", "还没寄吧", "寄了吧", "寄出了吧"}
 
 // asksOrderState reports a question about the buyer's own order's state ("发货了吗"),
 // answered from the order, not from the FAQ.
-func asksOrderState(text string) bool { return mentions(text, orderStateWords...) }
+func asksOrderState(text string) bool {
+	return mentions(text, orderStateWords...) || mentions(text, shippedCheckWords...)
+}
 
 // foldAside resolves the inbox question asked while the request now opened as c waited
 // for its order number ("订单号在哪里看啊"): it was about this request, which the merchant
@@ -1718,6 +1720,21 @@ func askedBackIn(evs []cases.Event) bool {
 		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && (ev.To == cases.StateResolved || ev.To == cases.StateRejected)) &&
 			!noSendBack(ev.Text) && mentions(ev.Text, "寄回", "退回来", "寄过来", "发回来", "寄给我们", "退回给我们", "寄到我们")
 	})
+}
+
+// refusedAskingBack is the buyer's last decided case if the merchant refused it within
+// disputeWithin asking for the goods back ("拒绝 台灯需要先寄回检测"), else nil: what the
+// goods the buyer then sends back, and asks where to send, belong to.
+func (e *Engine) refusedAskingBack(ctx context.Context, cs []cases.Case) (*cases.Case, error) {
+	d := lastDecided(cs)
+	if d == nil || d.State != cases.StateRejected || e.now().Sub(d.UpdatedAt) >= disputeWithin {
+		return nil, nil
+	}
+	evs, err := e.store.Events(ctx, d.Shop, d.ID)
+	if err != nil || !askedBackIn(evs) {
+		return nil, err
+	}
+	return d, nil
 }
 
 // asksShopGot reports a buyer asking whether the shop got what they sent back ("你们收到了

@@ -103,7 +103,11 @@ const burstOtherBelow = 0.9
 
 // withdrawWords take a request back ("别退了", "不换了"): a message with one is never read
 // together with the request before it.
-var withdrawWords = []string{"别退", "不退", "不要退", "不用退", "不想退", "别换", "不换", "不用换", "不用修", "不修了", "不用了", "算了不", "不要了不", "撤销", "撤回", "取消申请", "还是要"}
+var withdrawWords = slices.Concat(takeBackWords, []string{"还是要"}) // "他说还是要 别退了": the goods wanted after all
+
+// takeBackWords take a request back in so many words; "还是要" is not one of them
+// ("…还是要退款，钱退给我" still wants it).
+var takeBackWords = []string{"别退", "不退", "不要退", "不用退", "不想退", "别换", "不换", "不用换", "不用修", "不修了", "不用了", "算了不", "不要了不", "撤销", "撤回", "取消申请"}
 
 // mistaken reports a buyer saying they were wrong about the shop or the goods ("哦 我记错
 // 了 是另一家店的"): their request may be void — asked once, never withdrawn unasked.
@@ -117,9 +121,7 @@ func withdraws(text string) bool { return mentions(text, withdrawWords...) }
 // withdrawsRequest reports a withdrawal that names what it takes back ("算了 不退了", "不换
 // 了"): not "不用了谢谢", which declines anything at all.
 func withdrawsRequest(text string) bool {
-	// (Not "还是要退款": still wanting it.)
-	return mentions(text, slices.DeleteFunc(slices.Clone(withdrawWords), func(w string) bool { return w == "还是要" })...) &&
-		mentions(text, "退", "换", "修", "申请", "售后")
+	return mentions(text, takeBackWords...) && mentions(text, "退", "换", "修", "申请", "售后")
 }
 
 // mentions reports whether text contains any of words.
