@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -409,4 +410,51 @@ func TestRepeatedQuestionIsOneForTheFAQ(t *testing.T) {
 		h.advance(2 * time.Minute)
 	}
 	mustContain(t, h.say(merchant, "Q1 回复 有的亲 粉色蓝色都有 +问答"), "已存为常见问题")
+}
+
+// A crash after one sink took an alert and before the alert was marked sent: after the
+// restart the other sinks get, and the case records, the text the merchant already saw,
+// not a re-render that time or the buyer's later words have changed (the kill -9 loop
+// found it: "recorded as sent but never shown").
+func TestAlertSentAgainAfterACrashKeepsTheTextShown(t *testing.T) {
+	chat := &recordingSink{name: "chat"}
+	robot := &recordingSink{name: "robot"}
+	h := newHarness(t)
+	crashed := false
+	dying := notify.SinkFunc{SinkName: "robot", Fn: func(ctx context.Context, a notify.Alert) error {
+		if !crashed && strings.Contains(a.Text, "已等") {
+			crashed = true
+			h.store.Close() // the process dies as the second sink sends: chat's delivery is on disk
+			return nil
+		}
+		return robot.Send(ctx, a)
+	}}
+	h.routes = []notify.Route{{Sink: chat, From: notify.LevelInfo}, {Sink: dying, From: notify.LevelInfo}}
+	h.start()
+	h.say(buyer, "你们家这款杯子能进洗碗机吗")
+	h.advance(3 * time.Minute)
+	if !crashed || chat.count() != 2 {
+		t.Fatalf("crashed %v, chat got %d alerts; want the crash after chat took the 3-minute reminder", crashed, chat.count())
+	}
+	shown := chat.got[1].Text
+
+	h.clock.Add(2 * time.Minute)
+	h.start() // the restart takes the alert back, to send again: "已等 5分钟" if rendered now
+	h.fire()
+	if chat.count() != 2 {
+		t.Fatalf("chat got %d alerts, want the reminder once: %+v", chat.count(), chat.got)
+	}
+	// The robot was sending at the crash: it may have shown it, so its copy is marked.
+	if robot.count() != 2 || robot.got[1].Text != "【重发】"+shown {
+		t.Fatalf("robot got %+v, want the reminder chat showed, marked 重发: %q", robot.got, shown)
+	}
+	var recorded []string
+	for _, e := range h.events("Q1") {
+		if e.Kind == cases.EventAlert {
+			recorded = append(recorded, e.Text)
+		}
+	}
+	if first, _, _ := strings.Cut(shown, "\n"); len(recorded) != 2 || recorded[1] != "【重发】"+first {
+		t.Fatalf("Q1 records alerts %q, want the reminder shown: %q", recorded, first)
+	}
 }

@@ -77,7 +77,7 @@ func TestCopySQLiteToPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, err := range []error{from.SaveSession(ctx, "demo", "b1", `{"k":1}`), from.SetCursor(ctx, "kf:1", "c9"),
-		from.DeliverySent(ctx, 1, "wecom")} {
+		from.DeliverySent(ctx, 1, "wecom", "")} {
 		if err != nil {
 			t.Fatal(err)
 		}

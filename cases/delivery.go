@@ -13,7 +13,7 @@ type Delivery = notify.Delivery
 
 // Deliveries returns an alert's per-sink record, keyed by sink name.
 func (s *Store) Deliveries(ctx context.Context, alertID int64) (map[string]Delivery, error) {
-	rows, err := s.query(ctx, `SELECT sink, state, attempts FROM deliveries WHERE alert_id = ?`, alertID)
+	rows, err := s.query(ctx, `SELECT sink, state, attempts, text FROM deliveries WHERE alert_id = ?`, alertID)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries of alert %d: %w", alertID, err)
 	}
@@ -22,7 +22,7 @@ func (s *Store) Deliveries(ctx context.Context, alertID int64) (map[string]Deliv
 	for rows.Next() {
 		var d Delivery
 		var state string
-		if err := rows.Scan(&d.Sink, &state, &d.Attempts); err != nil {
+		if err := rows.Scan(&d.Sink, &state, &d.Attempts, &d.Text); err != nil {
 			return nil, fmt.Errorf("scan delivery: %w", err)
 		}
 		d.Sent = state == "sent"
@@ -31,11 +31,11 @@ func (s *Store) Deliveries(ctx context.Context, alertID int64) (map[string]Deliv
 	return out, rows.Err()
 }
 
-// DeliverySent records that a sink took the alert.
-func (s *Store) DeliverySent(ctx context.Context, alertID int64, sink string) error {
+// DeliverySent records that a sink took the alert, and the text it took.
+func (s *Store) DeliverySent(ctx context.Context, alertID int64, sink, text string) error {
 	return s.updateOne(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO deliveries (alert_id, sink, state, at) VALUES (?, ?, 'sent', ?)
-			ON CONFLICT (alert_id, sink) DO UPDATE SET state = 'sent', at = excluded.at`, alertID, sink, ms(tx.now))
+		_, err := tx.exec(`INSERT INTO deliveries (alert_id, sink, state, text, at) VALUES (?, ?, 'sent', ?, ?)
+			ON CONFLICT (alert_id, sink) DO UPDATE SET state = 'sent', text = excluded.text, at = excluded.at`, alertID, sink, text, ms(tx.now))
 		if err != nil {
 			return fmt.Errorf("record delivery of alert %d to %s: %w", alertID, sink, err)
 		}

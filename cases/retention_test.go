@@ -84,7 +84,7 @@ func TestPrune(t *testing.T) {
 		t.Fatalf("ClaimAlerts = %d, %v", len(alerts), err)
 	}
 	sentAlert := alerts[0]
-	if err := s.DeliverySent(ctx, sentAlert.ID, "wecom"); err != nil {
+	if err := s.DeliverySent(ctx, sentAlert.ID, "wecom", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AlertDone(ctx, sentAlert, "新售后"); err != nil {
@@ -104,7 +104,7 @@ func TestPrune(t *testing.T) {
 		t.Fatalf("no pending alert among %+v", all)
 	}
 	// A sink already took the pending alert: that record must stay, or it is sent twice.
-	if err := s.DeliverySent(ctx, pendingAlert.ID, "wecom"); err != nil {
+	if err := s.DeliverySent(ctx, pendingAlert.ID, "wecom", "⏰ A1 快到期"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -122,7 +122,7 @@ func TestPrune(t *testing.T) {
 	if err := s.ReplySent(ctx, sentNew.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeliverySent(ctx, sentAlert.ID, "email"); err != nil {
+	if err := s.DeliverySent(ctx, sentAlert.ID, "email", ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -160,8 +160,8 @@ func TestPrune(t *testing.T) {
 		t.Errorf("pending replies after Prune = %+v, %v; want the old unsent one", pending, err)
 	}
 	d, err := s.Deliveries(ctx, pendingAlert.ID)
-	if err != nil || !d["wecom"].Sent {
-		t.Errorf("deliveries of the pending alert after Prune = %+v, %v", d, err)
+	if err != nil || !d["wecom"].Sent || d["wecom"].Text != "⏰ A1 快到期" {
+		t.Errorf("deliveries of the pending alert after Prune = %+v, %v; want sent, with the text sent", d, err)
 	}
 	_, states, err := s.Jobs(ctx, "demo", c.ID)
 	if err != nil || fmt.Sprint(states) != "[running pending]" {

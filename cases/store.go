@@ -240,6 +240,9 @@ var migrations = [...]string{
 	)`,
 	// 11: what the order holds, named in the merchant's alerts (Case.Goods).
 	`ALTER TABLE cases ADD COLUMN goods TEXT NOT NULL DEFAULT ''`,
+	// 12: the text a sink took, so an alert sent again after a crash says what the
+	// merchant already saw there, not a re-render the buyer's later words have changed.
+	`ALTER TABLE deliveries ADD COLUMN text TEXT NOT NULL DEFAULT ''`,
 }
 
 // pageSize is SQLite's default page size, which the store never changes.

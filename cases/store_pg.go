@@ -86,6 +86,8 @@ var pgMigrations = [...]string{
 	)`,
 	// 11
 	`ALTER TABLE cases ADD COLUMN IF NOT EXISTS goods TEXT NOT NULL DEFAULT ''`,
+	// 12
+	`ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS text TEXT NOT NULL DEFAULT ''`,
 }
 
 // IsURL reports whether a store location is a PostgreSQL connection URL rather than a

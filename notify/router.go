@@ -18,7 +18,8 @@ type Route struct {
 type Delivery struct {
 	Sink     string
 	Sent     bool
-	Attempts int // failed attempts so far
+	Attempts int    // failed attempts so far
+	Text     string // the alert's text as the sink took it, when Sent ("" in records older than the field)
 }
 
 // DeliveryLog is the durable record of which sink took which alert, so that a restart
@@ -26,8 +27,8 @@ type Delivery struct {
 type DeliveryLog interface {
 	// Deliveries returns an alert's per-sink record, keyed by sink name.
 	Deliveries(ctx context.Context, alertID int64) (map[string]Delivery, error)
-	// DeliverySent records that a sink took the alert.
-	DeliverySent(ctx context.Context, alertID int64, sink string) error
+	// DeliverySent records that a sink took the alert, and the text it took.
+	DeliverySent(ctx context.Context, alertID int64, sink, text string) error
 	// DeliveryFailed records a failed send and returns the sink's failed attempts so far.
 	DeliveryFailed(ctx context.Context, alertID int64, sink string, cause error) (int, error)
 }
@@ -103,7 +104,7 @@ func (r *Router) Deliver(ctx context.Context, a Alert) (done bool, err error) {
 		if failed < GiveUpAfter {
 			sendErr := rt.Sink.Send(ctx, a)
 			if sendErr == nil {
-				if err := r.log.DeliverySent(ctx, a.ID, name); err != nil {
+				if err := r.log.DeliverySent(ctx, a.ID, name, a.Text); err != nil {
 					return false, err
 				}
 				delivered++

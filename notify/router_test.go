@@ -48,7 +48,7 @@ func (l *memLog) Deliveries(_ context.Context, alertID int64) (map[string]notify
 	return out, nil
 }
 
-func (l *memLog) DeliverySent(_ context.Context, alertID int64, sink string) error {
+func (l *memLog) DeliverySent(_ context.Context, alertID int64, sink, text string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.calls++
@@ -57,7 +57,7 @@ func (l *memLog) DeliverySent(_ context.Context, alertID int64, sink string) err
 	}
 	k := memKey{alertID, sink}
 	d := l.rows[k]
-	d.Sink, d.Sent = sink, true
+	d.Sink, d.Sent, d.Text = sink, true, text
 	l.rows[k] = d
 	return nil
 }

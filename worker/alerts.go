@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -112,6 +114,16 @@ func (w *Worker) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
 		return
 	}
 	na := w.renderAlert(now, shop, c, a)
+	if shown := w.shownText(ctx, a.ID); shown != "" {
+		// A sink took this alert before a crash cut the bookkeeping short: the other sinks
+		// get, and the case records, what the merchant already saw there — a re-render may
+		// differ (an inbox question's words grow with the buyer's burst). Still marked: the
+		// sink that was sending at the crash may have shown it too.
+		na.Text = shown
+		if a.Repeat && !strings.HasPrefix(shown, repeatMark) {
+			na.Text = repeatMark + shown
+		}
+	}
 	done, err := w.router.Deliver(ctx, na)
 	if !done {
 		if err == nil {
@@ -123,6 +135,27 @@ func (w *Worker) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
 	if err := w.store.AlertDone(ctx, a, firstLine(na.Text)); err != nil {
 		w.log.Error("mark alert sent", "case_id", c.ID, "alert", a.ID, "err", err)
 	}
+}
+
+// repeatMark heads an alert sent again after a crash between sending it and recording
+// that it was sent: the merchant may see it twice, and must know it is one alert.
+const repeatMark = "【重发】"
+
+// shownText is the text a sink already took for alert id ("" when none did, or the record
+// predates texts); of several, the first by sink name, so every retry picks the same.
+func (w *Worker) shownText(ctx context.Context, id int64) string {
+	record, err := w.store.Deliveries(ctx, id)
+	if err != nil {
+		w.log.Error("read alert deliveries", "alert", id, "err", err)
+		return ""
+	}
+	names := slices.Sorted(maps.Keys(record))
+	for _, name := range names {
+		if d := record[name]; d.Sent && d.Text != "" {
+			return d.Text
+		}
+	}
+	return ""
 }
 
 func (w *Worker) retryAlert(ctx context.Context, now time.Time, a cases.Alert, cause error) {
@@ -203,7 +236,7 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		text = "⚠️买家说身体受到伤害，请优先联系\n" + text
 	}
 	if a.Repeat {
-		text = "【重发】" + text
+		text = repeatMark + text
 	}
 	return notify.Alert{ID: a.ID, Shop: shop.ID, CaseID: c.ID, Intent: c.Intent, OrderID: c.OrderID,
 		Buyer: c.Who(), Deadline: c.Deadline, Level: level, Text: text, Repeat: a.Repeat}

@@ -62,9 +62,9 @@ func (l *memLog) Deliveries(context.Context, int64) (map[string]notify.Delivery,
 	return out, nil
 }
 
-func (l *memLog) DeliverySent(_ context.Context, _ int64, sink string) error {
+func (l *memLog) DeliverySent(_ context.Context, _ int64, sink, text string) error {
 	d := l.rec[sink]
-	d.Sink, d.Sent = sink, true
+	d.Sink, d.Sent, d.Text = sink, true, text
 	l.rec[sink] = d
 	return nil
 }
