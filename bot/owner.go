@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"regexp"
+	"slices"
 	"unicode"
 
 	"github.com/aftersale/aftersale/adapters"
@@ -100,10 +101,33 @@ func (e *Engine) guard(ctx context.Context, m Message, sess *session, o adapters
 		return r, true, err
 	case ownerNo:
 		sess.OrderID, sess.Intent = "", ""
+		had, err := e.hadCaseOn(ctx, m.Shop, m.From, o.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if had {
+			// A buyer whose own case on the order was refused (which frees an order held
+			// by first use only), and another account used it first since: two claims,
+			// for the merchant to settle — the buyer was refused their own order (trial
+			// 17), and the merchant never heard of it.
+			sess.OrderID = o.ID // on the inbox item, for the merchant
+			r, err := e.questionAs(ctx, m, sess, "order_conflict", Data{OrderID: o.ID})
+			sess.OrderID = ""
+			return r, true, err
+		}
 		r, err := e.answer(ctx, m, "order_not_yours", Data{OrderID: o.ID})
 		return r, true, err
 	}
 	return nil, false, nil
+}
+
+// hadCaseOn reports whether buyer has had an after-sale case (any state) on orderID.
+func (e *Engine) hadCaseOn(ctx context.Context, shop, buyer, orderID string) (bool, error) {
+	cs, err := e.store.FindCases(ctx, cases.CaseFilter{Shop: shop, Buyer: buyer, Search: orderID, NotIntent: cases.IntentQuestion})
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(cs, func(c cases.Case) bool { return c.OrderID == orderID }), nil
 }
 
 // verifyAnswer reads the buyer's answer to the phone question; ok is false when the

@@ -602,6 +602,20 @@ func TestRefuseOrInterceptIsAskedOfTheMerchant(t *testing.T) {
 	mustContain(t, h.say("木子李", "还没收到 派送中 能直接拦截换吗"), "转给店主")
 }
 
+// TestOrderClaimedByAnotherAfterARefusal: 李大爷's refund on the lamp is refused (freeing an
+// order held by first use), 小雨 then uses the order; 李大爷 coming back is not simply
+// refused his own order: the merchant is asked to settle it, with the order named (trial 17).
+func TestOrderClaimedByAnotherAfterARefusal(t *testing.T) {
+	h := newHarness(t)
+	h.say("李大爷", "台灯坏了 退款 3856123456789012")
+	h.say(merchant, "A1 拒绝 已超过售后期")
+	mustContain(t, h.say("小雨", "台灯开关按不动了 能修吗 3856123456789012"), "A2")
+	h.firedTexts()
+	mustContain(t, h.say("李大爷", "3856123456789012 这个台灯 我要退货"), "核实", "Q1")
+	mustContain(t, h.firedTexts(), "Q1", "3856123456789012")
+	mustContain(t, h.say("路人", "3856123456789012 退货"), "已由其他账号登记") // no case of theirs: refused as before
+}
+
 // TestGoodsSentBackAsTheRefusalAsked: after "A1 拒绝 台灯需要先寄回检测", "那行吧 我退货 寄到哪里"
 // gets the return address on A1 and the merchant is told; the waybill goes on A1, not
 // taken for the order's own tracking; the money asked after says the parcel is with the

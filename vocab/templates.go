@@ -88,6 +88,7 @@ func replyFields() map[string][]string {
 		"order_check":           {"CaseID", "Deadline", "Left", "OrderID"},
 		"phone_passed":          {"CaseID", "Deadline", "Left"},
 		"feedback":              {"CaseID", "Deadline", "Left"},
+		"order_conflict":        {"CaseID", "Deadline", "Left", "OrderID"},
 		"whoami":                {"Shop"},
 		"request_denied":        {"CaseID", "Intent"},
 		"question_closed":       {"CaseID", "Deadline", "Left"},
