@@ -155,14 +155,19 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if sess.Confirm != nil {
 		pc := sess.Confirm
 		sess.Confirm = nil
+		sess.PassedOver = ""
+		if pc.CaseID == "" {
+			sess.PassedOver = pc.Label // until a yes or a no below says otherwise
+		}
 		if yes, ok := yesNo(m.Text); ok {
+			sess.PassedOver = ""
 			replies, err := e.confirmed(ctx, m, &sess, view, pc, yes)
 			e.saveSession(m.Shop, m.From, sess)
 			return replies, err
 		}
 		if res.SlotOnly && res.Slots.OrderID != "" && pc.CaseID == "" && pc.Label.OpensCase() {
 			// The order number instead of "1": a yes that brings what comes next.
-			sess.OrderID = res.Slots.OrderID
+			sess.OrderID, sess.PassedOver = res.Slots.OrderID, ""
 			replies, err := e.confirmed(ctx, m, &sess, view, pc, true)
 			e.saveSession(m.Shop, m.From, sess)
 			return replies, err
@@ -2197,9 +2202,10 @@ func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([
 	switch {
 	case asks(m.Text) && sess.Intent == intents.Logistics:
 		return e.question(ctx, m, sess) // "走的是普通快递么": the merchant knows
-	case e.read(m.Shop, m.Text).Label == sess.Intent:
+	case e.read(m.Shop, m.Text).Label == sess.Intent && (!asks(m.Text) || asksRemedy(m.Text) || mentions(m.Text, "帮我", "给我", "我要")):
 		// "或者你帮我申请退货": the request itself, asked again — the buyer hears what it
-		// needs, as often as they ask.
+		// needs, as often as they ask. A question about it ("钱是退回原来的卡上吗", "为啥
+		// 申请不了退款") goes to the merchant below, not a third "订单号发我".
 		return e.reminder(ctx, m, sess)
 	case asks(m.Text):
 		return e.question(ctx, m, sess)

@@ -787,6 +787,12 @@ func pendingWords(pending []said, current string) string {
 
 // confirm asks the buyer once whether they want a case of label before one opens.
 func (e *Engine) confirm(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
+	if sess.PassedOver == label && asks(m.Text) {
+		// "还需要取消重新下单吗", asked again after the buyer went past "您是要申请退款吗":
+		// a question about it, which the merchant answers — not the same yes/no again.
+		sess.PassedOver = ""
+		return e.question(ctx, m, sess)
+	}
 	sess.Confirm = &pendingConfirm{Label: label}
 	reason := sess.Reason
 	if reason == "" {

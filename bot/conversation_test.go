@@ -574,3 +574,39 @@ func TestWaitOnBuyerPausesClockAndReminds(t *testing.T) {
 		t.Fatalf("buyer reminded %d times; reminders must stop when the buyer answers", n)
 	}
 }
+
+// A buyer who went past "您是要申请退款吗" and asks the same thing again is not asked
+// the same yes/no twice: the question goes to the merchant; no case opens.
+func TestConfirmIsNotAskedTwice(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "能取消不"), "您是要申请退款吗")
+	h.say(buyer, "昨天晚上拍的")
+	got := h.say(buyer, "能取消不")
+	if all := joined(got); strings.Contains(all, "您是要申请退款吗") || !strings.Contains(all, "店主") {
+		t.Fatalf("asked again, the bot said %q; want it passed to the merchant, not the same yes/no", got)
+	}
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases, want none", n)
+	}
+	// A yes to a question asked once still goes ahead.
+	other := "另一个买家"
+	mustContain(t, h.say(other, "能取消不"), "您是要申请退款吗")
+	mustContain(t, h.say(other, "1"), "订单号")
+}
+
+// Waiting for an order number, asked for it and reminded once: the request asked again
+// hears what it needs once more, but a question about refunds goes to the merchant, not
+// a third "订单号发我".
+func TestQuestionAfterTheReminderGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我要退款"), "订单号")
+	mustContain(t, h.say(buyer, "那帮我退款吧"), "订单号发我")
+	got := h.say(buyer, "钱是退回原来的卡上吗")
+	if all := joined(got); strings.Contains(all, "订单号") || !strings.Contains(all, "店主") {
+		t.Fatalf("a question about the refund answered %q; want it passed to the merchant", got)
+	}
+	mustContain(t, h.say(buyer, "能退款吗"), "订单号发我")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases, want none before the order number", n)
+	}
+}

@@ -45,6 +45,10 @@ type session struct {
 	GoodsOf string `json:",omitempty"`
 	// Confirm is the yes/no question the bot asked last, waiting for its answer.
 	Confirm *pendingConfirm
+	// Passed over is the request the bot asked the buyer to confirm and the buyer went on
+	// without a yes or a no to (in memory only): a question read as it again goes to the
+	// merchant, never the same yes/no twice.
+	PassedOver intents.Label
 	// Told is when the buyer was last told their question went to the merchant: more
 	// words in the same burst join it without a reply each.
 	Told time.Time
