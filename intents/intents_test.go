@@ -496,6 +496,11 @@ func TestGrieves(t *testing.T) {
 		{"发货挺快的 谢谢", false},
 		{"都3天了还没退 是不是骗人的", true}, // 是不是 asks; it negates nothing
 		{"你们不是骗人的吧", false},
+		{"售后和快递互相踢皮球 一个星期了", true},
+		{"说三天给答复 到现在都不处理", true},
+		{"太让人失望了 第二次买就这样", true},
+		{"不失望 挺好用的", false},
+		{"呵呵 又是这样", true},
 	}
 	for _, tt := range tests {
 		if got := Grieves(tt.text); got != tt.want {
