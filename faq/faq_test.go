@@ -52,12 +52,13 @@ func TestSampleAnswers(t *testing.T) {
 }
 
 // A price asked of one item is no bulk question: 四件套's 件 and 套 are no quantity
-// (trial 17 answered "这个四件套多少钱啊" with the wholesale terms).
+// (trial 17 answered "这个四件套多少钱啊" with the wholesale terms); nor a coupon question
+// ("这个多少钱" got "满 99 减 10 … 不议价"): the merchant says the price.
 func TestPriceIsNotWholesale(t *testing.T) {
 	b := sample(t)
-	for _, q := range []string{"这个四件套多少钱啊", "四件套多少钱", "杯子多少钱一个"} {
-		if _, id, _ := b.Answer(q, "小店"); id == "wholesale" {
-			t.Errorf("%q answered with the wholesale terms", q)
+	for _, q := range []string{"这个四件套多少钱啊", "四件套多少钱", "杯子多少钱一个", "这个多少钱", "黑色那款卖多少", "这个什么价"} {
+		if _, id, ok := b.Answer(q, "小店"); ok {
+			t.Errorf("%q answered by %s, want the merchant's inbox", q, id)
 		}
 	}
 	if _, id, _ := b.Answer("公司要买五十个杯子 有批发价吗", "小店"); id != "wholesale" {
