@@ -458,3 +458,34 @@ func TestAlertSentAgainAfterACrashKeepsTheTextShown(t *testing.T) {
 		t.Fatalf("Q1 records alerts %q, want the reminder shown: %q", recorded, first)
 	}
 }
+
+// "Q1 稍后 30m" holds back an inbox question's reminders until then — its 15-minute
+// reply target is the shop's own, no platform deadline — and "A1 稍后" with no length
+// waits an hour.
+func TestSnoozeAnInboxQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们家杯子能进烤箱吗"), "Q1")
+	h.takeAlerts()
+	mustContain(t, h.say(merchant, "Q1 稍后 30m"), "Q1 将在", "再提醒")
+	h.advance(29 * time.Minute)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("reminders before the 30 minutes the merchant asked for: %+v", a)
+	}
+	h.advance(time.Minute)
+	a := h.takeAlerts()
+	if len(a) != 1 || !strings.Contains(a[0].Text, "Q1 买家已等 30分钟") {
+		t.Fatalf("at 30 min: alerts %+v, want one reminder of Q1", a)
+	}
+
+	mustContain(t, h.say("另一个买家", "杯子碎了 退款 "+cupOrder), "A1")
+	h.takeAlerts()
+	mustContain(t, h.say(merchant, "A1 稍后"), "A1 将在", "再提醒")
+	h.advance(59 * time.Minute)
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("reminders within the hour of a bare 稍后: %+v", a)
+	}
+	h.advance(time.Minute)
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "A1") {
+		t.Fatalf("an hour after 稍后: alerts %+v, want one reminder of A1", a)
+	}
+}

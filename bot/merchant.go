@@ -130,6 +130,10 @@ func (c Command) withVerb(verb, rest string) (Command, error) {
 			return Command{}, &ErrBadCommand{Hint: "不能把一张单并入它自己。"}
 		}
 	case vocab.ArgWait:
+		if strings.TrimSpace(rest) == "" {
+			c.Wait = defaultSnooze // "A4 稍后": later, the merchant did not say when
+			break
+		}
 		d, err := parseWait(rest)
 		if err != nil {
 			return Command{}, &ErrBadCommand{Hint: fmt.Sprintf("时间没看懂，例如：%s 稍后 2h（或 30m、1d、2小时）", c.CaseID)}
@@ -186,6 +190,9 @@ func waitText(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dm", d/time.Minute)
 }
+
+// defaultSnooze is how long "A4 稍后" waits when no length is given.
+const defaultSnooze = time.Hour
 
 // parseWait reads a snooze length in the one duration syntax the config shares
 // (vocab.ParseDuration: 30m, 2h, 1d, 2小时, 30分钟, 1h30m): whole minutes, 1 minute to
@@ -347,7 +354,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			return err
 		}
 		msg := fmt.Sprintf("⏰ %s 将在 %s 再提醒您。", c.ID, vocab.Clock(until))
-		if !c.Deadline.IsZero() && !until.Before(c.Deadline) {
+		if c.Intent != cases.IntentQuestion && !c.Deadline.IsZero() && !until.Before(c.Deadline) {
 			msg = fmt.Sprintf("⏰ %s 的截止时间 %s 早于稍后时间，届时仍会提醒。", c.ID, vocab.Clock(c.Deadline))
 		}
 		return t.sayText(t.m.From, msg)

@@ -33,7 +33,7 @@ func TestParseCommand(t *testing.T) {
 		{text: "A12 接管", id: "A12", verb: "接管"},
 		{text: "A12 释放", id: "A12", verb: "释放"},
 		{text: "A12 拒绝", hint: "原因"},
-		{text: "A12 稍后", hint: "2h"},
+		{text: "A12 稍后", id: "A12", verb: "稍后", wait: time.Hour}, // no length: an hour
 		{text: "A12 稍后 8d", hint: "2h"},
 		{text: "A12 稍后 soon", hint: "2h"},
 		{text: "A12 同意 吧", id: "A12", verb: "同意"},

@@ -251,14 +251,21 @@ func (tx *Tx) MoveAlerts(shop, from, into string) error {
 // Snooze holds back the case's reminders until until: pending alerts due before then, or
 // at that very time (one alert then, not a warning and a reminder together), are
 // cancelled and one reminder is set at until, unless the deadline comes first, in which
-// case the alert at the deadline stays as it is.
+// case the alert at the deadline stays as it is. An inbox question (IntentQuestion) has
+// no deadline that matters more than the merchant's word: its reminders all move to until.
 func (tx *Tx) Snooze(c *Case, until time.Time) error {
+	keep := AlertOverdue
+	if c.Intent == IntentQuestion {
+		// An inbox question's "deadline" is the shop's own reply target, no platform's:
+		// the merchant who said later is reminded then, not at it.
+		keep = ""
+	}
 	_, err := tx.exec(`UPDATE alerts SET state = ? WHERE shop = ? AND case_id = ? AND state = ?
-		AND due_at <= ? AND kind != ?`, AlertCancelled, c.Shop, c.ID, AlertPending, ms(until), AlertOverdue)
+		AND due_at <= ? AND kind != ?`, AlertCancelled, c.Shop, c.ID, AlertPending, ms(until), keep)
 	if err != nil {
 		return fmt.Errorf("snooze case %s: %w", c.ID, err)
 	}
-	if c.Deadline.IsZero() || until.Before(c.Deadline) {
+	if c.Deadline.IsZero() || until.Before(c.Deadline) || c.Intent == IntentQuestion {
 		return tx.ScheduleAlert(Alert{Shop: c.Shop, CaseID: c.ID, Kind: AlertReminder, DueAt: until})
 	}
 	return nil

@@ -59,7 +59,7 @@ func Verbs() []Verb {
 	return []Verb{
 		{Name: Approve, Arg: ArgOptional, Usage: "同意 [说明] — 说明会一起告诉买家（如 部分退款30元、不用寄回）", Board: true},
 		{Name: Reject, Arg: ArgText, Usage: "拒绝 原因", Board: true},
-		{Name: Snooze, Arg: ArgWait, Usage: "稍后 2h — 2小时后再提醒", Board: true},
+		{Name: Snooze, Arg: ArgWait, Usage: "稍后 2h — 2小时后再提醒（不写时间：1小时）", Board: true},
 		{Name: Reply, Arg: ArgText, Usage: "回复 文字 — 以店铺身份回复买家", Board: true},
 		{Name: WaitFor, Arg: ArgText, Usage: "等买家 说明 — 等买家先处理（如寄回），暂停计时", Board: true},
 		{Name: TakeOver, Usage: "接管 — 人工接管这个买家", Board: true},
