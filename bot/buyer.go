@@ -2179,6 +2179,12 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 // request (sess.Intent): a short reminder once — never the same question twice — then
 // afterReminder.
 func (e *Engine) remind(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
+	if e.read(m.Shop, m.Text).Escalation {
+		// "不给退我就给差评" while the refund waits for its order number: a threat wins
+		// over the request (DESIGN.md, complaint) — the merchant hears it now, not a
+		// reminder to the buyer.
+		return e.complaint(ctx, m, sess)
+	}
 	if sess.Reminded {
 		// Reminded once already: never a third "订单号发我" for words that are not the
 		// request itself.

@@ -610,3 +610,24 @@ func TestQuestionAfterTheReminderGoesToTheMerchant(t *testing.T) {
 		t.Fatalf("%d cases, want none before the order number", n)
 	}
 }
+
+// A threat while a request waits for its order number wins over the request: "不给退我就
+// 给差评" opens an urgent complaint with the buyer's words, not a reminder to send the
+// order number ("不…就…" is a condition: the threat after 就 is not negated).
+func TestThreatWhileWaitingForTheOrder(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "到底能不能退啊"), "订单号")
+	h.takeAlerts()
+	got := h.say(buyer, "不给退我就给差评")
+	if all := joined(got); strings.Contains(all, "订单号发我") {
+		t.Fatalf("a threat got the order-number reminder: %q", got)
+	}
+	live := h.liveCases()
+	if len(live) != 1 || live[0].Intent != "complaint" {
+		t.Fatalf("live cases %+v, want one complaint", live)
+	}
+	alerts := h.takeAlerts()
+	if len(alerts) != 1 || alerts[0].Level != notify.LevelUrgent || !strings.Contains(alerts[0].Text, "差评") {
+		t.Fatalf("alerts %+v, want one urgent alert quoting the threat", alerts)
+	}
+}

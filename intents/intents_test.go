@@ -477,6 +477,10 @@ func TestThreatAboutOthersIsNone(t *testing.T) {
 		"你们等着被投诉吧":               true,
 		"投诉多少次了都没人管":             true,
 		"垃圾 差评":                  true,
+		"不给退我就给差评":               true, // 不… 就…: the condition's negation ends at 就
+		"不处理就投诉":                 true,
+		"差评就不给了":                 false,
+		"我不会给差评的":                false,
 	} {
 		if got := c.Classify(text).Escalation; got != want {
 			t.Errorf("Classify(%q).Escalation = %v, want %v", text, got, want)

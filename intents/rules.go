@@ -287,7 +287,9 @@ func anyAt(t *normText, i int, ps []pattern) bool {
 func negatedAt(t *normText, lx *lexiconTables, i int) bool {
 	from := max(0, i-6)
 	for j := i - 1; j >= from; j-- {
-		if isClauseEnd(t.r[j]) {
+		// 就 ends a condition as a clause end does: "不给退我就给差评", "不换就退" do what
+		// follows it; a negator after it still counts ("差评就不给了").
+		if isClauseEnd(t.r[j]) || t.r[j] == '就' {
 			from = j + 1
 			break
 		}
