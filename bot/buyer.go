@@ -854,7 +854,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			return e.answer(ctx, m, "return_address_later", Data{CaseID: target.ID})
 		}
 	}
-	if target != nil && asksStatus(m.Text, label) && (label.OpensCase() || label == intents.Other || label == intents.Greeting ||
+	statusLabel := label
+	if target != nil && !label.OpensCase() && namesRemedyOf(m.Text, target.Intent) {
+		statusLabel = intents.Label(target.Intent) // "多久能换好啊" during an exchange: where it stands
+	}
+	if target != nil && asksStatus(m.Text, statusLabel) && (label.OpensCase() || label == intents.Other || label == intents.Greeting ||
 		label == intents.Logistics && mentions(m.Text, "处理", "弄好", "搞好", "办好", "拒")) && // "处理到哪了", "为啥拒绝 我才收到三天": the request's, not a parcel's
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint || askedBack && label == intents.Return) {
 		return e.answerStatus(ctx, m, sess, target)
@@ -2173,6 +2177,20 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		sess.Intent = label
 	}
 	return e.openOrUpdate(ctx, m, sess, label, sess.OrderID)
+}
+
+// namesRemedyOf reports text naming the remedy of a case of intent: 退 for a refund or a
+// return, 换 for an exchange, 修 for a repair.
+func namesRemedyOf(text, intent string) bool {
+	switch intents.Label(intent) {
+	case intents.Refund, intents.Return:
+		return mentions(text, "退")
+	case intents.Exchange:
+		return mentions(text, "换")
+	case intents.Repair:
+		return mentions(text, "修")
+	}
+	return false
 }
 
 // remind answers a buyer who was already asked for the order number of their waiting

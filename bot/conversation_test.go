@@ -631,3 +631,19 @@ func TestThreatWhileWaitingForTheOrder(t *testing.T) {
 		t.Fatalf("alerts %+v, want one urgent alert quoting the threat", alerts)
 	}
 }
+
+// "多久能换好啊" during an exchange asks where the exchange stands: answered from the case,
+// not passed to the merchant's inbox as a new question.
+func TestRemedyStatusReadAsTheCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子把手断了 要换个新的 "+cupOrder), "A1")
+	h.takeAlerts()
+	got := h.say(buyer, "多久能换好啊")
+	mustContain(t, got, "A1", "换货")
+	if all := joined(got); strings.Contains(all, "Q1") {
+		t.Fatalf("a status question became an inbox item: %q", got)
+	}
+	if n := len(h.liveCases()); n != 1 {
+		t.Fatalf("%d live items, want A1 alone", n)
+	}
+}
