@@ -24,7 +24,8 @@ type fakePlatform struct {
 	opened     map[string]int // successful OpenCase calls per case id
 	calls      int
 	decisions  []adapters.Decision
-	phone      string // the phone on cupOrder, when the platform gives one
+	badRefs    []string // Resolve called on a ref the platform never handed out
+	phone      string   // the phone on cupOrder, when the platform gives one
 }
 
 func newFakePlatform(now func() time.Time) *fakePlatform {
@@ -81,14 +82,82 @@ func (f *fakePlatform) CaseStatus(context.Context, adapters.CaseRef) (adapters.C
 	return f.status, f.fail()
 }
 
-func (f *fakePlatform) Resolve(_ context.Context, _ adapters.CaseRef, d adapters.Decision) error {
+func (f *fakePlatform) Resolve(_ context.Context, ref adapters.CaseRef, d adapters.Decision) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.fail(); err != nil {
 		return err
 	}
+	if !strings.HasPrefix(ref.ID, "AS-") || f.opened[strings.TrimPrefix(ref.ID, "AS-")] == 0 {
+		f.badRefs = append(f.badRefs, ref.ID)
+		return adapters.ErrNotFound
+	}
 	f.decisions = append(f.decisions, d)
 	return nil
+}
+
+// The merchant decides while the case is still on its way to the platform (the platform
+// down): the decision waits for the case to be linked, then reaches the platform — it is
+// not sent on an empty ref and given up for good.
+func TestDecisionWaitsForThePlatformLink(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
+	fp := newFakePlatform(clock.Now)
+	fp.downUntil = clock.Now().Add(10 * time.Minute)
+	h := newHarnessWith(t, fp)
+	h.clock = clock
+	h.start()
+	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
+	h.advance(time.Minute)
+	mustContain(t, h.say(merchant, "A1 同意"), "已同意")
+	for range 60 {
+		h.advance(30 * time.Second)
+	}
+	if len(fp.badRefs) != 0 {
+		t.Fatalf("decisions sent on refs the platform never gave: %q", fp.badRefs)
+	}
+	if len(fp.decisions) != 1 || !fp.decisions[0].Approve {
+		jobs, states, _ := h.store.Jobs(h.ctx, shopID, "A1")
+		t.Fatalf("platform decisions %+v, want the one approval; jobs %+v %v", fp.decisions, jobs, states)
+	}
+	if c := h.mustCase("A1"); c.PlatformRef != "AS-A1" {
+		t.Fatalf("A1 platform ref %q", c.PlatformRef)
+	}
+}
+
+// Refused before the buyer applied on the platform: nothing there to refuse or link, so
+// the refusal is not sent, the merchant is not told the sync failed, and the buyer is not
+// told how to apply for what was refused.
+func TestRefusalBeforeThePlatformApplication(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
+	fp := newFakePlatform(clock.Now)
+	fp.notApplied = 1000
+	h := newHarnessWith(t, fp)
+	h.clock = clock
+	h.start()
+	fp.mu.Lock()
+	fp.downUntil = clock.Now().Add(time.Minute) // the open job waits past the refusal
+	fp.mu.Unlock()
+	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
+	mustContain(t, h.say(merchant, "A1 拒绝 已超过七天"), "已拒绝")
+	h.takeAlerts()
+	for range 12 {
+		h.advance(10 * time.Minute)
+	}
+	_, states, err := h.store.Jobs(h.ctx, shopID, "A1")
+	if err != nil || len(states) != 2 || states[0] != "done" || states[1] != "done" {
+		t.Fatalf("A1 jobs %v (%v), want the link and the decision both done", states, err)
+	}
+	if len(fp.decisions) != 0 || len(fp.badRefs) != 0 {
+		t.Fatalf("platform got decisions %+v, bad refs %q; want none", fp.decisions, fp.badRefs)
+	}
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("alerts %+v after a refusal nothing on the platform needed", a)
+	}
+	for _, said := range h.sentTo(buyer) {
+		if strings.Contains(said, "平台") {
+			t.Fatalf("the buyer was told %q about a refused request", said)
+		}
+	}
 }
 
 // A platform outage delays the platform step, never the buyer's reply or the case; after

@@ -50,12 +50,19 @@ func (w *Worker) runJob(ctx context.Context, now time.Time, j cases.Job) {
 	ref := adapters.CaseRef{Platform: shop.Platform.Name(), ID: c.PlatformRef}
 	switch j.Kind {
 	case cases.JobOpenCase:
-		if !c.State.Live() {
+		if !c.State.Live() && c.State != cases.StateResolved && c.State != cases.StateRejected {
+			// (Decided already, it is linked all the same: the decision goes to the
+			// platform on that link.)
 			w.finishJob(ctx, j, c, "skipped: case "+string(c.State), nil)
 			return
 		}
 		req := adapters.CaseRequest{Shop: c.Shop, CaseID: c.ID, OrderID: c.OrderID, Kind: c.Intent, Reason: c.Reason, AmountFen: c.AmountFen}
 		got, err := shop.Platform.OpenCase(ctx, req)
+		if errors.Is(err, adapters.ErrNotApplied) && c.State == cases.StateRejected {
+			// Refused before the buyer applied on the platform: nothing there to link.
+			w.finishJob(ctx, j, c, "skipped: refused before the buyer applied", nil)
+			return
+		}
 		if errors.Is(err, adapters.ErrNotApplied) {
 			w.notApplied(ctx, now, j, c)
 			return
@@ -73,6 +80,21 @@ func (w *Worker) runJob(ctx context.Context, now time.Time, j cases.Job) {
 			return tx.SaveCase(c)
 		})
 	case cases.JobResolve:
+		if c.PlatformRef == "" {
+			// Decided before the case reached the platform (its open job still to run, or
+			// retrying an outage): the decision follows once it is linked, rather than go
+			// out on an empty ref, be refused as not found and be given up for good.
+			jobs, states, err := w.store.Jobs(ctx, c.Shop, c.ID)
+			switch {
+			case err != nil || linking(jobs, states):
+				w.retryJob(ctx, now, j, errNotLinked)
+			case c.State == cases.StateRejected:
+				w.finishJob(ctx, j, c, "skipped: never on the platform", nil) // nothing there to refuse
+			default:
+				w.failJob(ctx, j, errNotLinked) // the merchant is told to act on the platform by hand
+			}
+			return
+		}
 		var r cases.ResolvePayload
 		if err := json.Unmarshal([]byte(j.Payload), &r); err != nil {
 			w.failJob(ctx, j, fmt.Errorf("decode resolve job: %w", err))
@@ -133,6 +155,20 @@ func (w *Worker) jobError(ctx context.Context, now time.Time, j cases.Job, err e
 // that the case has not reached the platform yet: with the backoff, about five minutes of
 // failures. Earlier blips are not worth their attention.
 const syncAlertAfter = 7
+
+// linking reports an open-case job still to run among a case's jobs (states from
+// Store.Jobs, index-aligned).
+func linking(jobs []cases.Job, states []string) bool {
+	for i, j := range jobs {
+		if j.Kind == cases.JobOpenCase && (states[i] == "pending" || states[i] == "running") {
+			return true
+		}
+	}
+	return false
+}
+
+// errNotLinked is why a decision waits: its case has no platform ref yet.
+var errNotLinked = errors.New("case not linked on the platform yet")
 
 func (w *Worker) retryJob(ctx context.Context, now time.Time, j cases.Job, cause error) {
 	w.log.Warn("platform job failed; will retry", "shop", j.Shop, "case_id", j.CaseID, "job", j.Kind, "attempt", j.Attempts, "err", cause)
