@@ -50,6 +50,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		waiting = &q
 	}
 	asking := waiting != nil
+	for _, c := range view.Cases {
+		if c.Intent == cases.IntentQuestion && c.OrderID != "" {
+			m.asked = append(m.asked, c.OrderID)
+		}
+	}
 	view.Cases = slices.DeleteFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion })
 	if view.Handoff != "" {
 		// A person has taken over: the bot stays silent; each message is kept on the case
@@ -140,6 +145,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		earlier = nil // the list's items before it are other matters, not this one's burst
 	}
 	res := e.read(m.Shop, m.Text)
+	sess.named(res.Slots.OrderID)
 	if !res.SlotOnly || res.Slots.OrderID == "" {
 		sess.StatusAsk = false // only the order number it asked for answers a status ask
 	}
@@ -649,6 +655,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// The order the buyer last named: a new order with no case yet means a new
 		// request, not the case of another order.
 		about = sess.OrderID
+	}
+	if orderID == "" {
+		if id := e.orderByGoods(ctx, m, sess, view); id != "" && id != about {
+			// "保温杯不要了 退款" after the mug's order number: the thermos order named
+			// before, whose goods these are — not the order named last.
+			sess.OrderID, about = id, id
+		}
 	}
 	target := caseFor(view.Cases, about)
 	named := false // the buyer named the case ("A8那个退款"): it is the one, whatever its state
@@ -1696,6 +1709,62 @@ func caseByGoods(cs []cases.Case, text string) *cases.Case {
 	return best
 }
 
+// orderByGoods is the order, among those the buyer has talked about (their recent cases
+// and inbox items, and the order named last), whose goods text names more of than any
+// other's ("保温杯" of "304不锈钢保温杯 500ml" beside a mug order); "" with fewer than two
+// orders, or no clear best. Orders not on a case with its goods are looked up.
+func (e *Engine) orderByGoods(ctx context.Context, m Message, sess *session, view cases.BuyerView) string {
+	ids := []string{}
+	goods := map[string]string{}
+	add := func(id, g string) {
+		if id == "" {
+			return
+		}
+		if _, ok := goods[id]; !ok {
+			ids = append(ids, id)
+		}
+		if g != "" {
+			goods[id] = g
+		} else if _, ok := goods[id]; !ok {
+			goods[id] = ""
+		}
+	}
+	for _, c := range view.Cases {
+		add(c.OrderID, c.Goods)
+	}
+	for _, id := range m.asked {
+		add(id, "")
+	}
+	for _, id := range sess.Named {
+		add(id, "")
+	}
+	add(sess.OrderID, "")
+	if len(ids) < 2 {
+		return ""
+	}
+	best, bestN, tie := "", 0, false
+	for _, id := range ids {
+		g := goods[id]
+		if g == "" {
+			if id == sess.GoodsOf {
+				g = sess.Goods
+			} else if o, err := e.lookupOrder(ctx, m.Shop, id); err == nil {
+				g = goodsOf(o)
+			}
+		}
+		switch n := sharedPairs(m.Text, g); {
+		case n > bestN:
+			best, bestN, tie = id, n, false
+		case n == bestN && n > 0:
+			tie = true
+		}
+	}
+	if tie || bestN == 0 {
+		return ""
+	}
+	return best
+}
+
 // sharedPairs counts the Han character pairs of text found in goods.
 func sharedPairs(text, goods string) int {
 	rs := []rune(text)
@@ -2423,8 +2492,20 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		if len(asked) > 0 && !waiting {
 			sess.Pending, sess.Intent, sess.Asked = asked, intents.Logistics, true
 		}
-		return e.questionAs(ctx, m, sess, key, d)
+		replies, err := e.questionAs(ctx, m, sess, key, d)
+		if !waiting && sess.OrderID != "" {
+			sess.Intent, sess.Asked = "", false // the item holds the question and its order
+		}
+		return replies, err
 	}
+	defer func() {
+		if !waiting && sess.OrderID != "" && sess.Intent == "" {
+			// The delivery question is answered, or passed on with its order: its words
+			// are no part of the next request ("还有一个杯子 … 杯垫少发了一个" opened with
+			// "一个保温杯还没发货" quoted in its alert).
+			sess.Pending, sess.Recent = nil, nil
+		}
+	}()
 	if sess.OrderID == "" {
 		if !waiting {
 			if sess.Intent == intents.Logistics && sess.Asked {

@@ -647,3 +647,36 @@ func TestRemedyStatusReadAsTheCase(t *testing.T) {
 		t.Fatalf("%d live items, want A1 alone", n)
 	}
 }
+
+// Two orders in one chat: the words of one never open a case on the other. The thermos
+// asked about first, then the mug's missing coaster: the coaster's case quotes only its
+// own words, and "保温杯不要了 退款" refunds the thermos order named before — not the
+// mug's, named last. Late, the thermos question is an inbox item on its order: the same.
+func TestTwoOrdersKeepTheirOwnWords(t *testing.T) {
+	for _, late := range []bool{false, true} {
+		t.Run(fmt.Sprint("late=", late), func(t *testing.T) { twoOrders(t, late) })
+	}
+}
+
+func twoOrders(t *testing.T, late bool) {
+	const thermos = "4705291198765432100"
+	h := newHarness(t)
+	if late {
+		h.clock.Add(72 * time.Hour) // past the shop's ship-by promise: the merchant is asked
+	}
+	h.say(buyer, "一个保温杯还没发货 帮我催一下")
+	if got := h.say(buyer, thermos); late {
+		mustContain(t, got, "Q1")
+	}
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "还有一个杯子 "+cupOrder+" 杯垫少发了一个"), "A1")
+	for _, a := range h.takeAlerts() {
+		if strings.Contains(a.Text, "保温杯") {
+			t.Fatalf("the coaster's alert quotes the thermos: %q", a.Text)
+		}
+	}
+	mustContain(t, h.say(buyer, "保温杯不要了 退款"), "A2", thermos)
+	if c := h.mustCase("A2"); c.OrderID != thermos || c.Intent != "refund" {
+		t.Fatalf("A2 is a %s on %s, want a refund on the thermos order %s", c.Intent, c.OrderID, thermos)
+	}
+}

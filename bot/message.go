@@ -54,6 +54,9 @@ type Message struct {
 	// quote is what a buyer's quoting reply quoted, Text being their new words alone
 	// (set by the unquote middleware).
 	quote *Quote
+	// asked are the orders of the buyer's inbox questions, which the conversation's view
+	// leaves out: orders the buyer talked about all the same (orderByGoods).
+	asked []string
 	// faq is the shop FAQ's answer to a buyer's text, looked up at most once per turn
 	// however many branches of the conversation ask for it.
 	faq *faqLookup

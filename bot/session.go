@@ -43,6 +43,10 @@ type session struct {
 	// on that order keeps it (cases.Case.Goods) for the merchant's alerts.
 	Goods   string `json:",omitempty"`
 	GoodsOf string `json:",omitempty"`
+	// Named are the order ids the buyer gave lately, the newest last (at most maxNamed;
+	// in memory only): one named before the last may be what the next words are about
+	// ("保温杯不要了" after the mug's number; orderByGoods).
+	Named []string
 	// Confirm is the yes/no question the bot asked last, waiting for its answer.
 	Confirm *pendingConfirm
 	// Passed over is the request the bot asked the buyer to confirm and the buyer went on
@@ -242,4 +246,20 @@ func (e *Engine) sessionAndView(ctx context.Context, m Message) (session, cases.
 		return e.session(m.Shop, m.From), view, err
 	}
 	return e.restoreSession(m.Shop, m.From, stored), view, nil
+}
+
+// maxNamed bounds session.Named.
+const maxNamed = 5
+
+// named records order ids the buyer gave, the newest last.
+func (s *session) named(ids ...string) {
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		s.Named = append(slices.DeleteFunc(s.Named, func(n string) bool { return n == id }), id)
+	}
+	if n := len(s.Named); n > maxNamed {
+		s.Named = s.Named[n-maxNamed:]
+	}
 }
