@@ -2565,11 +2565,12 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			text := t.e.replies.Render(key, Data{OrderID: order.ID})
 			return t.sayText(m.From, text)
 		})
-	case mentions(m.Text, notReceivedWords...) && (order.Status == adapters.OrderDelivered || mentions(m.Text, "签收")):
+	case mentionsSaid(m.Text, asked, notReceivedWords...) && (order.Status == adapters.OrderDelivered || mentionsSaid(m.Text, asked, "签收")):
 		// "显示签收了 可我根本没收到": the tracking says delivered (or the buyer sees it so,
 		// whatever our copy of it says), the buyer says not — showing it again helps
-		// nobody; the merchant checks with the courier.
-		return merchant("", Data{})
+		// nobody; the merchant checks with the courier. (Said with the order number, or
+		// before it: "快递显示签收了 可我没收到啊", then the number alone.)
+		return merchant("not_received", Data{OrderID: order.ID})
 	case order.Status == adapters.OrderShipped && chasesCourier(m.Text, asked):
 		// "物流三天没动了 麻烦帮我催一下": where it is, and the merchant asked to chase the
 		// courier — only the tracking answered it, and nobody chased.
@@ -2608,6 +2609,19 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			return t.sayText(m.From, text)
 		})
 	}
+}
+
+// mentionsSaid reports words in text or in the earlier messages the question waited with.
+func mentionsSaid(text string, earlier []said, words ...string) bool {
+	if mentions(text, words...) {
+		return true
+	}
+	for _, p := range earlier {
+		if mentions(p.Text, words...) {
+			return true
+		}
+	}
+	return false
 }
 
 // refundBefore is the buyer's refund (仅退款) on orderID, not shipped yet, that is under way

@@ -489,3 +489,16 @@ func TestSnoozeAnInboxQuestion(t *testing.T) {
 		t.Fatalf("an hour after 稍后: alerts %+v, want one reminder of A1", a)
 	}
 }
+
+// "显示签收了 可我没收到", the order number after it: the merchant checks with the courier
+// (an inbox item with the buyer's words), not the tracking shown again.
+func TestDeliveredButNotReceivedGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "快递显示签收了 可我没收到啊"), "订单号")
+	got := h.say(buyer, cupOrder)
+	mustContain(t, got, "已签收", "Q1", "核实")
+	a := h.takeAlerts()
+	if len(a) != 1 || !strings.Contains(a[0].Text, "没收到") || !strings.Contains(a[0].Text, cupOrder) {
+		t.Fatalf("alerts %+v, want one inbox alert with the buyer's words and the order", a)
+	}
+}

@@ -69,6 +69,7 @@ func replyFields() map[string][]string {
 		"question_rest":         {"CaseID", "Deadline", "Left"},
 		"waiting_still":         {"CaseID"},
 		"ship_late":             {"CaseID", "OrderID", "Deadline", "Left"},
+		"not_received":          {"CaseID", "OrderID", "Deadline", "Left"},
 		"order_help":            {"Intent"},
 		"complaint_resolved":    {"CaseID", "Reason"},
 		"complaint_answered":    {"CaseID", "Reason"},

@@ -309,7 +309,7 @@ func TestTemplateKeys(t *testing.T) {
 			"complaint_joined", "complaint_noted", "complaint_opened", "complaint_resolved", "confirm", "confirm_cancel",
 			"confirm_complaint", "empty", "faq_then_order", "feedback", "followup", "followup_person", "go_on", "goods_back", "greeting", "human", "human_wait",
 			"logistics_chase", "logistics_no_order", "logistics_order_again", "logistics_shipped", "logistics_unpaid", "logistics_unshipped", "media_no_case", "media_received",
-			"menu", "no_send_back", "noted", "nothing_to_cancel", "order_check", "order_closed", "order_conflict", "order_help", "order_menu", "order_not_found", "order_not_yours", "order_unpaid", "other", "person_order_noted", "phone_noted", "phone_passed", "platform_apply",
+			"menu", "no_send_back", "not_received", "noted", "nothing_to_cancel", "order_check", "order_closed", "order_conflict", "order_help", "order_menu", "order_not_found", "order_not_yours", "order_unpaid", "other", "person_order_noted", "phone_noted", "phone_passed", "platform_apply",
 			"question", "question_closed", "question_late", "question_more", "question_rest", "rejected", "released", "remedy_again", "remedy_menu", "remedy_order", "request_changed", "request_denied", "return_address", "return_address_later", "several_orders", "ship_late", "status_ask_order", "thanks", "too_fast", "too_long", "unshipped_refunded", "unshipped_refunding", "verify_failed", "verify_order", "waiting_buyer", "waiting_noted", "waiting_still", "welcome", "whoami", "withdrawn_after",
 		}},
 		{vocab.Alerts, []string{"buyer_replied", "buyer_said", "buyer_withdrew", "cancelled_by_buyer", "complaint", "followup", "goods_back", "human", "human_wait", "new_case", "overdue", "question", "question_wait", "reminder", "warn"}},
