@@ -871,6 +871,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if target != nil && !label.OpensCase() && namesRemedyOf(m.Text, target.Intent) {
 		statusLabel = intents.Label(target.Intent) // "多久能换好啊" during an exchange: where it stands
 	}
+	if target != nil && label == intents.Logistics && target.State == cases.StateResolved &&
+		(target.Intent == string(intents.Refund) || target.Intent == string(intents.Return)) && target.OrderID != "" &&
+		mentions(m.Text, "还没到", "怎么没到", "还没收到", "没到账") && !mentions(m.Text, "物流", "快递", "包裹", "货", "件", "发") {
+		// "怎么还没到" once the refund was agreed: the money, which is what the buyer waits
+		// for now — not the parcel's tracking (trial: the delivered order's tracking again).
+		statusLabel = intents.Label(target.Intent)
+		label = statusLabel
+	}
 	if target != nil && asksStatus(m.Text, statusLabel) && (label.OpensCase() || label == intents.Other || label == intents.Greeting ||
 		label == intents.Logistics && mentions(m.Text, "处理", "弄好", "搞好", "办好", "拒")) && // "处理到哪了", "为啥拒绝 我才收到三天": the request's, not a parcel's
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint || askedBack && label == intents.Return) {

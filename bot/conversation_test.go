@@ -680,3 +680,17 @@ func twoOrders(t *testing.T, late bool) {
 		t.Fatalf("A2 is a %s on %s, want a refund on the thermos order %s", c.Intent, c.OrderID, thermos)
 	}
 }
+
+// Once the refund is agreed, "怎么还没到" asks about the money: answered from the case,
+// not with the delivered parcel's tracking; naming the parcel still gets the tracking.
+func TestNotArrivedAfterARefundIsTheMoney(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	got := h.say(buyer, "怎么还没到")
+	mustContain(t, got, "A1", "退款")
+	if all := joined(got); strings.Contains(all, "运单号") {
+		t.Fatalf("the money asked after, the tracking answered: %q", got)
+	}
+	mustContain(t, h.say(buyer, "快递怎么还没到"), "运单号")
+}
