@@ -54,6 +54,11 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"啊？我没申请退款啊 我就问问 别给我退", Cancel},
 		{"我没有取消订单 谁取消的", Other},
 		{"不是我要换货的 是我老婆点错了", Other},
+		// "不是要…" says what the buyer does not want: a question may follow, or the
+		// request they do want; asked back ("不是要退款吗") it expects the refund
+		{"我不是要退款哈 就问问 退货运费多少", Other},
+		{"不是要退货 是要换货", Exchange},
+		{"不是说要给我退款吗", Refund},
 		{"没想到又坏了 退货吧", Return},
 		// not yet: the request waits on a question asked first; dropping it is a withdrawal
 		{"先别急着退 你们先回答是不是正品", Other},

@@ -176,7 +176,7 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.sendsBack = patterns("寄回", "寄还", "退回去", "寄过去给你", "发回去", "快递回去", "退货")
 	lx.denials = patterns("没申请", "没有申请", "没说要", "没说过要", "没有说要", "没要求", "没有要求", "没提交",
 		"没有提交", "没点", "没有点", "没让你", "没叫你", "没想要", "没想退", "没想换", "没取消", "没有取消", "不是我申请",
-		"不是我要", "不是我点", "不是我取消")
+		"不是我要", "不是我点", "不是我取消", "不是要", "不是想", "不是说要", "并不是要")
 	// Remedies named without 退/换/修/赔 (namesRemedy).
 	lx.remedyWords = patterns("补发", "重发", "补寄", "重新发", "寄个新的", "发个新的", "返厂", "售后", "仅退款")
 	// A grievance against the shop or its service, not only a faulty item (Result.Grievance).

@@ -70,18 +70,64 @@ func denies(t *normText, lx *lexiconTables) bool {
 	for k := range lx.denials {
 		p := &lx.denials[k]
 		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
-			if p.r[0] != '不' && !firstPerson(t, i) {
+			if p.r[0] != '不' && p.r[0] != '并' && !firstPerson(t, i) {
 				continue // "订单没取消" is the order's state, "我没取消" the buyer's denial
+			}
+			if p.r[0] == '不' && i > 0 && t.r[i-1] == '是' {
+				continue // "是不是要退款": a question, no denial
 			}
 			// From the verb's last two runes on: in "没取消" the object is the verb itself.
 			for j := i + len(p.r) - 2; j < t.n && j <= i+len(p.r)+reach && !isClauseEnd(t.r[j]); j++ {
 				if anyAt(t, j, lx.denialObjs) {
+					if notWanting(t, i) && (correctsTo(t, lx, j+1) || rhetorical(t, j)) {
+						// "不是要退货 是要换货": the request corrected, not denied; "不是要
+						// 退款吗": asked back, expecting it.
+						break
+					}
 					return true
 				}
 			}
 		}
 	}
 	return false
+}
+
+// correctsTo reports another request named from rune i on ("不是要退货 是要换货", "不是想退
+// 我要换"): the denial before it corrects the request rather than denies one.
+func correctsTo(t *normText, lx *lexiconTables, i int) bool {
+	for j := i; j < t.n; j++ {
+		if isClauseEnd(t.r[j]) {
+			if t.hasAt(j+1, "就问") || t.hasAt(j+1, "只是问") || t.hasAt(j+1, "问问") || t.hasAt(j+1, "问一下") || t.hasAt(j+1, "问下") {
+				return false // "我不是要退款 就问问 退货运费多少": a question follows
+			}
+			for k := j + 1; k < t.n; k++ {
+				if anyAt(t, k, lx.denialObjs) && !negatedAt(t, lx, k) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// notWanting reports "不是要", "不是想", "不是说要" or "并不是要" at rune i: the buyer says what
+// they do not want, which a correction or a question may follow.
+func notWanting(t *normText, i int) bool {
+	return t.hasAt(i, "不是要") || t.hasAt(i, "不是想") || t.hasAt(i, "不是说要") || t.hasAt(i, "并不是要")
+}
+
+// rhetorical reports the clause holding rune i closing with 吗, 嘛 or a question mark:
+// "不是要退款吗" asks back, expecting the refund.
+func rhetorical(t *normText, i int) bool {
+	j := i
+	for j < t.n && !isClauseEnd(t.r[j]) {
+		j++
+	}
+	if j < t.n && t.r[j] == '?' {
+		return true
+	}
+	return j > 0 && (t.r[j-1] == '吗' || t.r[j-1] == '嘛')
 }
 
 // firstPerson reports 我 just before rune i in its clause, with only a softener between
