@@ -484,7 +484,11 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			// A question that needs no answer ("好的", a fragment) is dropped quietly.
 			return t.sayText(t.m.From, fmt.Sprintf("🗂 %s 已关闭（没有通知买家）。", c.ID))
 		}
-		if err := t.sayTo(c.Buyer, "closed", Data{CaseID: c.ID, Intent: name}); err != nil {
+		key := "closed"
+		if c.Intent == string(intents.Complaint) {
+			key = "complaint_resolved" // a grievance is dealt with, not "投诉售后单 已关闭"
+		}
+		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
 			return err
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("🗂 %s 已关闭，买家收到的是中性通知（不是拒绝）。", c.ID))

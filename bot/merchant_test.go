@@ -225,3 +225,20 @@ func TestApprovalAfterTheGoodsWentBack(t *testing.T) {
 		t.Fatalf("approval told %q, want the waybill noted", last)
 	}
 }
+
+// 关闭 with a note tells the buyer the note (the merchant said what was done), and a
+// complaint closed hears it was dealt with, not "您的投诉售后单 … 已关闭".
+func TestCloseTellsTheBuyerTheNote(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 关闭 已在平台退款")
+	told := h.sentTo(buyer)
+	mustContain(t, told[len(told)-1:], "A1", "店主已关闭", "已在平台退款")
+	mustContain(t, h.say("木子李", "你们什么破店 客服半天不理人"), "A2")
+	h.say(merchant, "A2 关闭 已电话联系 补偿5元")
+	told = h.sentTo("木子李")
+	last := told[len(told)-1]
+	if !strings.Contains(last, "已经处理") || !strings.Contains(last, "补偿5元") || strings.Contains(last, "已关闭") {
+		t.Fatalf("the complaint closed told the buyer %q, want it dealt with, with the note", last)
+	}
+}

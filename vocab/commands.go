@@ -65,7 +65,7 @@ func Verbs() []Verb {
 		{Name: TakeOver, Usage: "接管 — 人工接管这个买家", Board: true},
 		{Name: Release, Usage: "释放 — 交回机器人", Board: true},
 		{Name: Note, Arg: ArgText, Usage: "备注 文字", Board: true},
-		{Name: Close, Arg: ArgOptional, Usage: "关闭 [说明] — 不同意也不拒绝，直接关单（买家收到中性通知）", Board: true},
+		{Name: Close, Arg: ArgOptional, Usage: "关闭 [说明] — 不同意也不拒绝，直接关单（买家收到中性通知，说明一起告诉买家）", Board: true},
 		{Name: Misread, Arg: ArgOptional, Usage: "误判 [退款/退货/换货/物流/其他…] — 机器人看错了：改成买家真正要的售后（或关单、不打扰买家），并记住正确的意思", Board: true},
 		{Name: Merge, Arg: ArgCase, Usage: "合并 A13 — 把同一买家的 A13 并入这张单"},
 	}

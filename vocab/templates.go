@@ -73,7 +73,7 @@ func replyFields() map[string][]string {
 		"order_help":            {"Intent"},
 		"complaint_resolved":    {"CaseID", "Reason"},
 		"complaint_answered":    {"CaseID", "Reason"},
-		"closed":                {"CaseID", "Intent"},
+		"closed":                {"CaseID", "Intent", "Reason"},
 		"remedy_menu":           {"Menu"},
 		"confirm_complaint":     {},
 		"remedy_again":          {},
