@@ -97,7 +97,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			if resumed == nil && !promises(m.Text) {
 				// "芒果收到了 有两个烂了 别的还好" while a photo is awaited: words, not the
 				// promise "好的～ 准备好了直接发给我就行" answers; what is still needed is said.
-				return e.answer(ctx, m, "waiting_still", Data{CaseID: c.ID})
+				return e.answer(ctx, m, "waiting_still", Data{CaseID: c.ID, Reason: e.waitNote(ctx, c)})
 			}
 			if resumed == nil {
 				return e.answer(ctx, m, "waiting_noted", Data{CaseID: c.ID})
@@ -2617,6 +2617,22 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			return t.sayText(m.From, text)
 		})
 	}
+}
+
+// waitNote is what the merchant asked the buyer for when the case went to wait on them
+// ("A3 等买家 请拍个视频"): the newest move to waiting_buyer's note; "" if none is kept.
+func (e *Engine) waitNote(ctx context.Context, c *cases.Case) string {
+	events, err := e.store.Events(ctx, c.Shop, c.ID)
+	if err != nil {
+		return ""
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		if ev := events[i]; ev.Kind == cases.EventState && ev.To == cases.StateWaitingBuyer {
+			_, note, _ := strings.Cut(ev.Text, " ") // the text is "from→to note"
+			return note
+		}
+	}
+	return ""
 }
 
 // mentionsSaid reports words in text or in the earlier messages the question waited with.

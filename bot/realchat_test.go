@@ -1399,13 +1399,20 @@ func TestWordsWhileAPhotoIsAwaited(t *testing.T) {
 	h.say(buyer, "杯子有裂缝 退款 "+cupOrder)
 	h.say(merchant, "A1 等买家 麻烦拍一下裂缝的照片")
 	got := joined(h.say(buyer, "裂缝在杯底 不太明显 装水会渗"))
-	if !strings.Contains(got, "还需要照片") || strings.Contains(got, "准备好了") {
-		t.Fatalf("words while a photo is awaited got %q", got)
+	if !strings.Contains(got, "店主还在等您这边：麻烦拍一下裂缝的照片") || strings.Contains(got, "准备好了") {
+		t.Fatalf("words while a photo is awaited got %q, want what the merchant asked for", got)
 	}
 	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "装水会渗") {
 		t.Fatalf("A1 transcript %q lacks the words", tr)
 	}
 	mustContain(t, h.say(buyer, "好的 等下拍"), "准备好了")
+	// Waiting on a video, the buyer is not told a photo is needed (trial: "店主还需要照片").
+	mustContain(t, h.say("另一个买家", "四件套起球了 退款 4705290012345678901"), "A2")
+	h.say(merchant, "A2 等买家 请拍个视频看看起球的地方")
+	got = joined(h.say("另一个买家", "起球的地方在被套上 挺多的"))
+	if !strings.Contains(got, "拍个视频") || strings.Contains(got, "照片") {
+		t.Fatalf("waiting on a video, the buyer was told %q", got)
+	}
 }
 
 // With two live cases, words naming one's goods go to that case ("马克杯那个退40行不行"

@@ -61,7 +61,7 @@ func Verbs() []Verb {
 		{Name: Reject, Arg: ArgText, Usage: "拒绝 原因", Board: true},
 		{Name: Snooze, Arg: ArgWait, Usage: "稍后 2h — 2小时后再提醒（不写时间：1小时）", Board: true},
 		{Name: Reply, Arg: ArgText, Usage: "回复 文字 — 以店铺身份回复买家", Board: true},
-		{Name: WaitFor, Arg: ArgText, Usage: "等买家 说明 — 等买家先处理（如寄回），暂停计时", Board: true},
+		{Name: WaitFor, Arg: ArgText, Usage: "等买家 说明 — 等买家先处理（如寄回），暂停计时；说明原样发给买家（如 请拍个视频）", Board: true},
 		{Name: TakeOver, Usage: "接管 — 人工接管这个买家", Board: true},
 		{Name: Release, Usage: "释放 — 交回机器人", Board: true},
 		{Name: Note, Arg: ArgText, Usage: "备注 文字", Board: true},

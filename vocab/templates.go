@@ -67,7 +67,7 @@ func replyFields() map[string][]string {
 		"goods_back":            {"CaseID", "Intent", "TrackingNo"},
 		"go_on":                 {"Text"},
 		"question_rest":         {"CaseID", "Deadline", "Left"},
-		"waiting_still":         {"CaseID"},
+		"waiting_still":         {"CaseID", "Reason"},
 		"ship_late":             {"CaseID", "OrderID", "Deadline", "Left"},
 		"not_received":          {"CaseID", "OrderID", "Deadline", "Left"},
 		"order_help":            {"Intent"},
