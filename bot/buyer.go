@@ -1448,6 +1448,12 @@ const withdrawAbove = 0.9
 
 // confirmed carries out the answer to a yes/no question the bot asked.
 func (e *Engine) confirmed(ctx context.Context, m Message, sess *session, view cases.BuyerView, pc *pendingConfirm, yes bool) ([]cases.Reply, error) {
+	if !yes && pc.CaseID == "" && sess.Intent != "" && sess.Intent != pc.Label && sess.Asked && sess.OrderID == "" {
+		// "我的四件套到哪了" (order number asked) → "你们什么破快递" → "要登记投诉吗？" →
+		// "2": not a complaint, and the delivery question still waits for its number —
+		// said so, so the number that follows answers it, not the menu.
+		return e.reminder(ctx, m, sess)
+	}
 	if !yes {
 		words := sess.Pending
 		// (The burst the question was read from is not read again with what comes next:

@@ -694,3 +694,20 @@ func TestNotArrivedAfterARefundIsTheMoney(t *testing.T) {
 	}
 	mustContain(t, h.say(buyer, "快递怎么还没到"), "运单号")
 }
+
+// A "no" to a confirmation asked in the middle keeps what was waiting before it: the
+// delivery question still wants its order number, and the number that follows gets the
+// tracking, not "请问要办理什么？".
+func TestNoToAConfirmKeepsTheWaitingQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我的四件套到哪了"), "订单号")
+	mustContain(t, h.say(buyer, "你们什么破快递"), "1 是")
+	mustContain(t, h.say(buyer, "2"), "订单号", "物流")
+	got := h.say(buyer, "4705290012345678901")
+	if all := joined(got); strings.Contains(all, "请问要办理什么") || !strings.Contains(all, "运单号") {
+		t.Fatalf("the order number after the no got %q, want the tracking", got)
+	}
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases after declining the complaint", n)
+	}
+}
