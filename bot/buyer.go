@@ -450,7 +450,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if len(sess.Pending) < maxPending {
 			sess.Pending = append(sess.Pending, said{Text: m.Text, Keep: true})
 		}
-		return e.answer(ctx, m, "go_on", Data{Text: topicOnly(m.Text, slots)})
+		topic := topicOnly(m.Text, slots)
+		if mentions(topic, "有", "是", "要", "想", "能", "会", "了", "误", "错", "在", "给", "说") {
+			topic = "" // "我有两个单子", "操作有误": a start, not goods — "有两个单子怎么了？" mocks
+		}
+		return e.answer(ctx, m, "go_on", Data{Text: topic})
 	case (asksSendBack(m.Text) || asksReturnAddress(m.Text)) && slots.OrderID == "" && goodsBack(view.Cases, "") != nil && (!res.Label.OpensCase() || res.Unclear):
 		// "那杯子要寄回吗", "旧的用寄吗": about the case under way, which converse answers
 		// (不用寄回, or where to) — not a question for the merchant's inbox.
@@ -524,6 +528,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "收到杯子碎了 怎么搞": something is wrong with the goods; ask which remedy, with
 		// every remedy on the list, rather than the classifier's guesses.
 		return e.remedies(ctx, m, &sess)
+	case res.Unclear && res.Candidates[0] == intents.Complaint && len(sess.Menu) == 0 && slots.Reason == "" && mentions(m.Text, "客服", "服务", "态度"):
+		// "你们客服怎么回事": unhappy with the service, said unclearly — asked once whether
+		// to register a complaint, not "没太明白" and the remedies.
+		sess.Confirm = &pendingConfirm{Label: intents.Complaint}
+		return e.answer(ctx, m, "confirm_complaint", Data{})
 	case res.Unclear:
 		l, ok := e.askLabel(ctx, m.Text, res.Candidates[:])
 		if !ok {

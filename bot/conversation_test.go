@@ -711,3 +711,15 @@ func TestNoToAConfirmKeepsTheWaitingQuestion(t *testing.T) {
 		t.Fatalf("%d cases after declining the complaint", n)
 	}
 }
+
+// "你们客服怎么回事", read unclearly: asked once whether to register a complaint — not
+// "没太明白您的意思" and the remedies menu.
+func TestUnclearServiceGrievanceIsConfirmed(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "你们客服怎么回事")
+	mustContain(t, got, "投诉", "1 是")
+	if all := joined(got); strings.Contains(all, "没太明白") {
+		t.Fatalf("a service grievance got %q", got)
+	}
+	mustContain(t, h.say(buyer, "1"), "A1")
+}

@@ -1235,7 +1235,7 @@ func TestTopicFirstIsInvitedToGoOn(t *testing.T) {
 			t.Fatalf("%q got %q, want to be asked to go on", text, got)
 		}
 	}
-	for _, text := range []string{"1", "问下", "差评", "包邮吗", "碎了", "发票"} {
+	for _, text := range []string{"1", "问下", "差评", "包邮吗", "碎了", "发票", "你好 我有两个单子", "我操作有误"} {
 		if got := joined(h.say(buyer+text, text)); strings.Contains(got, "怎么了") {
 			t.Fatalf("%q got %q, which is more than a topic", text, got)
 		}
