@@ -479,7 +479,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.chat(ctx, m, &sess, "other")
 	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || (len(earlier) > 0 || justTold) && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
 		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m) && !protestsRefusal(view.Cases, m.Text) &&
+		!(res.Unclear && res.Candidates[0].OpensCase() && intents.NamesRemedy(m.Text)) && slots.Reason != intents.ReasonNoReason &&
 		!(res.Label == intents.Logistics && !res.Unclear && sess.OrderID != "" && asksOrderState(m.Text)):
+		// (Not a remedy, however unclearly asked — "想退", "不想要了": a request, which
+		// joined the question quietly and got no reply.)
 		// More words while a question waits for the merchant ("急用 麻烦快点" right after
 		// it): they join it, rather than a menu or a request for an order number. Not a
 		// problem with the goods ("饭盒漏水了 汤洒了一书包"): that is the start of a
@@ -2125,7 +2128,9 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 		}
 		now := t.tx.Now()
 		if !fresh {
-			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) && !withdrawsRequest(m.Text) && (utf8.RuneCountInString(m.Text) <= fragmentRunes || urges(m.Text)) {
+			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) && !withdrawsRequest(m.Text) && (utf8.RuneCountInString(m.Text) <= fragmentRunes || urges(m.Text)) &&
+				!intents.NamesRemedy(m.Text) && e.read(m.Shop, m.Text).Slots.Reason != intents.ReasonNoReason {
+				// ("想退", "不想要了" are no fragment: the buyer hears they reached the merchant.)
 				// (A withdrawal is answered: "算了 不退了" met by silence is not heard.)
 				return nil // a fragment, told a moment ago: the words join it quietly
 			}

@@ -502,3 +502,20 @@ func TestDeliveredButNotReceivedGoesToTheMerchant(t *testing.T) {
 		t.Fatalf("alerts %+v, want one inbox alert with the buyer's words and the order", a)
 	}
 }
+
+// A remedy or "不想要了" said right after a question went to the merchant is no fragment
+// to join quietly: the buyer is answered (the trial's "想退" and "不想要了" got no reply).
+func TestRequestAfterAQuestionIsAnswered(t *testing.T) {
+	for _, text := range []string{"想退", "不想要了"} {
+		h := newHarness(t)
+		mustContain(t, h.say(buyer, "你们家杯子能进烤箱吗"), "Q1")
+		if got := h.say(buyer, text); len(got) == 0 {
+			t.Fatalf("%q right after the question got no reply", text)
+		}
+	}
+	h := newHarness(t)
+	h.say(buyer, "你们家杯子能进烤箱吗")
+	if got := h.say(buyer, "急用"); len(got) != 0 {
+		t.Fatalf("a fragment of the burst was answered %q, want it joined quietly", got)
+	}
+}
