@@ -1132,7 +1132,9 @@ func relatedCase(cs []cases.Case, orderID string, label intents.Label) *cases.Ca
 }
 
 // mindWords say the buyer changes what they asked for ("不换了 直接退", "还是换个新的吧").
-var mindWords = []string{"不换了", "不退了", "不修了", "不要换", "不要退", "不想换", "不想退", "还是", "改成", "改为", "算了", "直接"}
+var mindWords = []string{"不换了", "不退了", "不修了", "不要换", "不要退", "不想换", "不想退", "还是", "改成", "改为", "算了", "直接",
+	// A correction of what the bot took down: "不是 我意思是换个新的" after "能修吗".
+	"意思是", "我是说", "我说的是", "不是修", "不是退", "不是换"}
 
 // changesMind reports words that replace an earlier request with another.
 func changesMind(text string) bool { return mentions(text, mindWords...) }

@@ -723,3 +723,16 @@ func TestUnclearServiceGrievanceIsConfirmed(t *testing.T) {
 	}
 	mustContain(t, h.say(buyer, "1"), "A1")
 }
+
+// "不是 我意思是换个新的" right after a repair opened corrects it: the same case becomes
+// the exchange, not a second case on the order.
+func TestCorrectionChangesTheRequest(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子把手掉了 "+cupOrder)
+	mustContain(t, h.say(buyer, "能修吗"), "A1", "维修")
+	mustContain(t, h.say(buyer, "不是 我意思是换个新的"), "A1", "换货")
+	live := h.liveCases()
+	if len(live) != 1 || live[0].Intent != "exchange" {
+		t.Fatalf("live cases %+v, want A1 alone, now an exchange", live)
+	}
+}
