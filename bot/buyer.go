@@ -207,13 +207,15 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	}
 	label, slots := res.Label, res.Slots
 	choseMenu := false
-	if c := newestIn(view.Cases, cases.StateCancelled); c != nil && (label == intents.Refund || label == intents.Return) &&
+	if c := newestIn(view.Cases, cases.StateCancelled); c != nil && (label == intents.Refund || label == intents.Return ||
+		res.Unclear && (res.Candidates[0] == intents.Refund || res.Candidates[0] == intents.Return)) &&
 		(c.Intent == string(intents.Refund) || c.Intent == string(intents.Return)) && mentions(m.Text, "还是") && !res.Escalation &&
 		(slots.OrderID == "" || slots.OrderID == c.OrderID) && e.now().Sub(c.UpdatedAt) < disputeWithin {
 		// "饭盒还是退了吧 …有股怪味" after withdrawing the lunch box's return: that request
 		// again, on its order — not asked for the order number, nor read as a refund only
 		// (trial 17).
 		label = intents.Label(c.Intent)
+		res.Unclear, res.Confirm = false, false // ("想了想还是退吧", read unclearly: that request, not a menu)
 		if slots.OrderID == "" && sess.OrderID == "" {
 			sess.OrderID = c.OrderID
 		}

@@ -736,3 +736,18 @@ func TestCorrectionChangesTheRequest(t *testing.T) {
 		t.Fatalf("live cases %+v, want A1 alone, now an exchange", live)
 	}
 }
+
+// "想了想还是退吧" after withdrawing the refund, read unclearly, is that request again on
+// its order — not "没太明白" and a menu.
+func TestBackToTheWithdrawnRequest(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套起球了 退款 4705290012345678901"), "A1")
+	mustContain(t, h.say(buyer, "算了 不退了"), "撤销")
+	got := h.say(buyer, "想了想还是退吧")
+	if all := joined(got); strings.Contains(all, "没太明白") || !strings.Contains(all, "退款") {
+		t.Fatalf("back to the withdrawn refund got %q", got)
+	}
+	if live := h.liveCases(); len(live) != 1 || live[0].OrderID != "4705290012345678901" {
+		t.Fatalf("live cases %+v, want the refund on the bedding order again", live)
+	}
+}
