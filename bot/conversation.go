@@ -744,6 +744,7 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 	sess.Recent = nil
 	words := pendingWords(pending, m.Text)
 	sess.Pending, sess.Intent = nil, ""
+	escalates := e.read(m.Shop, m.Text).Escalation
 	return e.do(ctx, m, func(t *turn) error {
 		if err := t.recordAll(c.ID, pending); err != nil {
 			return err
@@ -759,6 +760,17 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 		if err != nil {
 			return err
 		}
+		if recent && escalates {
+			// A threat (12315, 差评) after the grievance the merchant was just told of is
+			// news: one alert for it, marked, within the window — not "已补充" unheard.
+			again, err := t.tx.AlertedWithNoteSince(c.Shop, c.ID, cases.AlertComplaint, escalationMark, t.tx.Now().Add(-urgentEvery))
+			if err != nil {
+				return err
+			}
+			if !again {
+				recent, words = false, escalationMark+words
+			}
+		}
 		if recent {
 			// No second alert within urgentEvery: say so, not "已加急转告" again.
 			return t.say("complaint_noted", Data{CaseID: c.ID, Intent: caseName(c)})
@@ -769,6 +781,10 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 		return t.say("complaint_joined", Data{CaseID: c.ID, Intent: caseName(c)})
 	})
 }
+
+// escalationMark heads the words of a complaint alert for a threat made after the
+// grievance was already alerted ("【升级】不给个说法我就去12315").
+const escalationMark = "【升级】"
 
 // pendingWords are the buyer's words of this request for an alert: the pending messages
 // (which end with the current one) or the current message alone.

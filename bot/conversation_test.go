@@ -751,3 +751,25 @@ func TestBackToTheWithdrawnRequest(t *testing.T) {
 		t.Fatalf("live cases %+v, want the refund on the bedding order again", live)
 	}
 }
+
+// A threat made minutes after the grievance the merchant was alerted to is news: one more
+// urgent alert, marked 【升级】, quoting it — a second threat within the window is not.
+func TestThreatOnALiveComplaintAlertsOnce(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们什么破店 床单洗一次就掉色 "+"4705290012345678901"), "A1")
+	h.takeAlerts()
+	h.advance(2 * time.Minute)
+	h.say(buyer, "不给个说法我就去12315投诉")
+	a := h.takeAlerts()
+	if len(a) != 1 || a[0].Level != notify.LevelUrgent || !strings.Contains(a[0].Text, "【升级】") || !strings.Contains(a[0].Text, "12315") {
+		t.Fatalf("alerts %+v, want one urgent alert marked 【升级】 quoting the threat", a)
+	}
+	h.advance(time.Minute)
+	h.say(buyer, "再不理我就给差评")
+	if a := h.takeAlerts(); len(a) != 0 {
+		t.Fatalf("a second threat within minutes alerted again: %+v", a)
+	}
+	if n := len(h.liveCases()); n != 1 {
+		t.Fatalf("%d live cases, want the one complaint", n)
+	}
+}

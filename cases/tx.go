@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 const caseColumns = `shop, id, buyer, buyer_name, intent, order_id, reason, amount_fen, state,
@@ -548,6 +549,17 @@ func (tx *Tx) AlertedSince(shop, caseID, kind string, since time.Time) (bool, er
 	var n int
 	err := tx.queryRow(`SELECT count(*) FROM alerts WHERE shop = ? AND case_id = ? AND kind = ? AND due_at >= ?`,
 		shop, caseID, kind, ms(since)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("recent alerts of case %s: %w", caseID, err)
+	}
+	return n > 0, nil
+}
+
+// AlertedWithNoteSince is AlertedSince for alerts whose note starts with prefix.
+func (tx *Tx) AlertedWithNoteSince(shop, caseID, kind, prefix string, since time.Time) (bool, error) {
+	var n int
+	err := tx.queryRow(`SELECT count(*) FROM alerts WHERE shop = ? AND case_id = ? AND kind = ? AND due_at >= ? AND substr(note, 1, ?) = ?`,
+		shop, caseID, kind, ms(since), utf8.RuneCountInString(prefix), prefix).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("recent alerts of case %s: %w", caseID, err)
 	}
