@@ -772,7 +772,12 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 			}
 		}
 		if recent {
-			// No second alert within urgentEvery: say so, not "已加急转告" again.
+			// No second alert within urgentEvery: say so, not "已加急转告" again — and once:
+			// the same sentence three times over reads as a machine not listening.
+			if e.now().Sub(sess.NotedAt) < urgentEvery {
+				return t.say("noted", Data{})
+			}
+			sess.NotedAt = e.now()
 			return t.say("complaint_noted", Data{CaseID: c.ID, Intent: caseName(c)})
 		}
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertComplaint, DueAt: t.tx.Now(), Note: words}); err != nil {

@@ -765,9 +765,13 @@ func TestThreatOnALiveComplaintAlertsOnce(t *testing.T) {
 		t.Fatalf("alerts %+v, want one urgent alert marked 【升级】 quoting the threat", a)
 	}
 	h.advance(time.Minute)
-	h.say(buyer, "再不理我就给差评")
+	mustContain(t, h.say(buyer, "再不理我就给差评"), "已补充")
 	if a := h.takeAlerts(); len(a) != 0 {
 		t.Fatalf("a second threat within minutes alerted again: %+v", a)
+	}
+	// Said once: more words in the window are acknowledged plainly, not the same line.
+	if got := joined(h.say(buyer, "真的气死了 什么破床单")); strings.Contains(got, "已补充") || !strings.Contains(got, "收到") {
+		t.Fatalf("a third message in the window got %q", got)
 	}
 	if n := len(h.liveCases()); n != 1 {
 		t.Fatalf("%d live cases, want the one complaint", n)

@@ -43,6 +43,9 @@ type session struct {
 	// on that order keeps it (cases.Case.Goods) for the merchant's alerts.
 	Goods   string `json:",omitempty"`
 	GoodsOf string `json:",omitempty"`
+	// NotedAt is when the buyer was last told their grievance was added to the complaint
+	// the merchant was just alerted to (in memory only): said once, then "收到，已记下".
+	NotedAt time.Time
 	// Named are the order ids the buyer gave lately, the newest last (at most maxNamed;
 	// in memory only): one named before the last may be what the next words are about
 	// ("保温杯不要了" after the mug's number; orderByGoods).
