@@ -465,28 +465,25 @@ func TestAlertSentAgainAfterACrashKeepsTheTextShown(t *testing.T) {
 func TestSnoozeAnInboxQuestion(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "你们家杯子能进烤箱吗"), "Q1")
-	h.takeAlerts()
-	mustContain(t, h.say(merchant, "Q1 稍后 30m"), "Q1 将在", "再提醒")
-	h.advance(29 * time.Minute)
-	if a := h.takeAlerts(); len(a) != 0 {
-		t.Fatalf("reminders before the 30 minutes the merchant asked for: %+v", a)
-	}
-	h.advance(time.Minute)
-	a := h.takeAlerts()
-	if len(a) != 1 || !strings.Contains(a[0].Text, "Q1 买家已等 30分钟") {
-		t.Fatalf("at 30 min: alerts %+v, want one reminder of Q1", a)
-	}
-
+	snoozes(t, h, "Q1 稍后 30m", 30*time.Minute, "Q1 买家已等 30分钟")
 	mustContain(t, h.say("另一个买家", "杯子碎了 退款 "+cupOrder), "A1")
+	snoozes(t, h, "A1 稍后", time.Hour, "A1")
+}
+
+// snoozes checks that the merchant's 稍后 command holds every reminder back for wait and
+// that one reminder, holding want, comes at its end.
+func snoozes(t *testing.T, h *harness, cmd string, wait time.Duration, want string) {
+	t.Helper()
 	h.takeAlerts()
-	mustContain(t, h.say(merchant, "A1 稍后"), "A1 将在", "再提醒")
-	h.advance(59 * time.Minute)
+	id, _, _ := strings.Cut(cmd, " ")
+	mustContain(t, h.say(merchant, cmd), id+" 将在", "再提醒")
+	h.advance(wait - time.Minute)
 	if a := h.takeAlerts(); len(a) != 0 {
-		t.Fatalf("reminders within the hour of a bare 稍后: %+v", a)
+		t.Fatalf("%q: reminders before %v: %+v", cmd, wait, a)
 	}
 	h.advance(time.Minute)
-	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, "A1") {
-		t.Fatalf("an hour after 稍后: alerts %+v, want one reminder of A1", a)
+	if a := h.takeAlerts(); len(a) != 1 || !strings.Contains(a[0].Text, want) {
+		t.Fatalf("%q: after %v alerts %+v, want one reminder holding %q", cmd, wait, a, want)
 	}
 }
 

@@ -33,6 +33,19 @@ func newFakePlatform(now func() time.Time) *fakePlatform {
 	return &fakePlatform{now: now, opened: map[string]int{}, status: adapters.CaseStatus{Status: adapters.StatusWaitingMerchant, Raw: "1"}}
 }
 
+// platformHarness runs the shop on a fake platform down for the first down of the test's
+// clock, which the harness, the store and the platform share.
+func platformHarness(t *testing.T, down time.Duration) (*harness, *fakePlatform) {
+	t.Helper()
+	clock := &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
+	fp := newFakePlatform(clock.Now)
+	fp.downUntil = clock.Now().Add(down)
+	h := newHarnessWith(t, fp)
+	h.clock = clock
+	h.start() // engine and store on the shared clock
+	return h, fp
+}
+
 func (f *fakePlatform) Name() string { return "fake" }
 
 func (f *fakePlatform) fail() error {
@@ -100,12 +113,7 @@ func (f *fakePlatform) Resolve(_ context.Context, ref adapters.CaseRef, d adapte
 // down): the decision waits for the case to be linked, then reaches the platform — it is
 // not sent on an empty ref and given up for good.
 func TestDecisionWaitsForThePlatformLink(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
-	fp := newFakePlatform(clock.Now)
-	fp.downUntil = clock.Now().Add(10 * time.Minute)
-	h := newHarnessWith(t, fp)
-	h.clock = clock
-	h.start()
+	h, fp := platformHarness(t, 10*time.Minute)
 	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
 	h.advance(time.Minute)
 	mustContain(t, h.say(merchant, "A1 同意"), "已同意")
@@ -128,14 +136,9 @@ func TestDecisionWaitsForThePlatformLink(t *testing.T) {
 // the refusal is not sent, the merchant is not told the sync failed, and the buyer is not
 // told how to apply for what was refused.
 func TestRefusalBeforeThePlatformApplication(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
-	fp := newFakePlatform(clock.Now)
-	fp.notApplied = 1000
-	h := newHarnessWith(t, fp)
-	h.clock = clock
-	h.start()
+	h, fp := platformHarness(t, time.Minute) // the open job waits past the refusal
 	fp.mu.Lock()
-	fp.downUntil = clock.Now().Add(time.Minute) // the open job waits past the refusal
+	fp.notApplied = 1000
 	fp.mu.Unlock()
 	mustContain(t, h.say(buyer, "退款 "+cupOrder), "A1")
 	mustContain(t, h.say(merchant, "A1 拒绝 已超过七天"), "已拒绝")
@@ -163,12 +166,7 @@ func TestRefusalBeforeThePlatformApplication(t *testing.T) {
 // A platform outage delays the platform step, never the buyer's reply or the case; after
 // it, every case reaches the platform exactly once, across a restart in the middle.
 func TestPlatformOutageOutboxCatchesUp(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2026, 11, 28, 2, 0, 0, 0, time.UTC)}
-	fp := newFakePlatform(clock.Now)
-	fp.downUntil = clock.Now().Add(20 * time.Minute)
-	h := newHarnessWith(t, fp)
-	h.clock = clock
-	h.start() // engine and store on the shared clock
+	h, fp := platformHarness(t, 20*time.Minute)
 	buyers := []string{"b1", "b2", "b3", "b4", "b5"}
 	for i, b := range buyers {
 		got := h.say(b, "退款 "+cupOrder)
