@@ -2148,11 +2148,19 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 				}
 				return t.say("question_late", Data{CaseID: c.ID})
 			}
-			if newBurst && asks(m.Text) {
+			if newBurst && asks(m.Text) && !pings(m.Text) {
 				// "还有 杯盖是什么材质的" minutes after the first question: the merchant, who
-				// read the first alert, would answer only that one. One alert per burst.
-				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertNewCase, DueAt: now, Note: "（补充）" + m.Text}); err != nil {
+				// read the first alert, would answer only that one. One alert per burst, and
+				// none for the same words again, nor for a bare "在吗" (the reminders chase).
+				note := "（补充）" + m.Text
+				again, err := t.tx.AlertedWithNoteSince(c.Shop, c.ID, cases.AlertNewCase, note, time.Time{})
+				if err != nil {
 					return err
+				}
+				if !again {
+					if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertNewCase, DueAt: now, Note: note}); err != nil {
+						return err
+					}
 				}
 			}
 			return t.say("question_more", Data{CaseID: c.ID})

@@ -763,12 +763,12 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 		if recent && escalates {
 			// A threat (12315, 差评) after the grievance the merchant was just told of is
 			// news: one alert for it, marked, within the window — not "已补充" unheard.
-			again, err := t.tx.AlertedWithNoteSince(c.Shop, c.ID, cases.AlertComplaint, escalationMark, t.tx.Now().Add(-urgentEvery))
+			again, err := t.tx.AlertedWithNoteSince(c.Shop, c.ID, cases.AlertComplaint, EscalationMark, t.tx.Now().Add(-urgentEvery))
 			if err != nil {
 				return err
 			}
 			if !again {
-				recent, words = false, escalationMark+words
+				recent, words = false, EscalationMark+words
 			}
 		}
 		if recent {
@@ -787,9 +787,10 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 	})
 }
 
-// escalationMark heads the words of a complaint alert for a threat made after the
-// grievance was already alerted ("【升级】不给个说法我就去12315").
-const escalationMark = "【升级】"
+// EscalationMark heads the note of a complaint alert for a threat made after the
+// grievance was already alerted ("【升级】不给个说法我就去12315"); the alert's text then
+// opens with it, so the merchant tells it from the first alert at a glance.
+const EscalationMark = "【升级】"
 
 // pendingWords are the buyer's words of this request for an alert: the pending messages
 // (which end with the current one) or the current message alone.

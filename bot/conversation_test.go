@@ -761,7 +761,7 @@ func TestThreatOnALiveComplaintAlertsOnce(t *testing.T) {
 	h.advance(2 * time.Minute)
 	h.say(buyer, "不给个说法我就去12315投诉")
 	a := h.takeAlerts()
-	if len(a) != 1 || a[0].Level != notify.LevelUrgent || !strings.Contains(a[0].Text, "【升级】") || !strings.Contains(a[0].Text, "12315") {
+	if len(a) != 1 || a[0].Level != notify.LevelUrgent || !strings.HasPrefix(a[0].Text, "【升级】") || !strings.Contains(a[0].Text, "12315") {
 		t.Fatalf("alerts %+v, want one urgent alert marked 【升级】 quoting the threat", a)
 	}
 	h.advance(time.Minute)

@@ -199,6 +199,7 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	if words == "" {
 		words = w.firstWords(c)
 	}
+	words, escalated := strings.CutPrefix(words, bot.EscalationMark)
 	order := c.OrderID
 	switch {
 	case order == "":
@@ -234,6 +235,9 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 		// "面霜用了两天脸上起了好多小红疹 我要退款": a refund like any other to the
 		// platform, but the merchant should call them first.
 		text = "⚠️买家说身体受到伤害，请优先联系\n" + text
+	}
+	if escalated {
+		text = bot.EscalationMark + text // a second complaint alert, about a threat
 	}
 	if a.Repeat {
 		text = repeatMark + text
