@@ -1752,12 +1752,10 @@ func (e *Engine) orderByGoods(ctx context.Context, m Message, sess *session, vie
 		}
 		if _, ok := goods[id]; !ok {
 			ids = append(ids, id)
+		} else if g == "" {
+			return // known, maybe with its goods: nothing to add
 		}
-		if g != "" {
-			goods[id] = g
-		} else if _, ok := goods[id]; !ok {
-			goods[id] = ""
-		}
+		goods[id] = g
 	}
 	for _, c := range view.Cases {
 		add(c.OrderID, c.Goods)
@@ -2701,11 +2699,7 @@ func (e *Engine) refundBefore(ctx context.Context, m Message, orderID string) *c
 // ("物流三天没动了 麻烦帮我催一下"), in text or in the words of the delivery question it
 // answers.
 func chasesCourier(text string, asked []said) bool {
-	all := text
-	for _, s := range asked {
-		all += " " + s.Text
-	}
-	return mentions(all, "催") && mentions(all, "没动", "不动", "没更新", "不更新", "停了", "卡住", "卡在", "好几天", "几天了", "天没")
+	return mentionsSaid(text, asked, "催") && mentionsSaid(text, asked, "没动", "不动", "没更新", "不更新", "停了", "卡住", "卡在", "好几天", "几天了", "天没")
 }
 
 // notReceivedWords say the parcel never reached the buyer.

@@ -546,16 +546,11 @@ func (tx *Tx) MoveEvents(shop, from, into string) error {
 // AlertedSince reports whether the case has an alert of kind scheduled at or after since:
 // a burst of grievances, or a grievance after a restart, then adds no second alert.
 func (tx *Tx) AlertedSince(shop, caseID, kind string, since time.Time) (bool, error) {
-	var n int
-	err := tx.queryRow(`SELECT count(*) FROM alerts WHERE shop = ? AND case_id = ? AND kind = ? AND due_at >= ?`,
-		shop, caseID, kind, ms(since)).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("recent alerts of case %s: %w", caseID, err)
-	}
-	return n > 0, nil
+	return tx.AlertedWithNoteSince(shop, caseID, kind, "", since)
 }
 
-// AlertedWithNoteSince is AlertedSince for alerts whose note starts with prefix.
+// AlertedWithNoteSince is AlertedSince for alerts whose note starts with prefix ("" for
+// any note).
 func (tx *Tx) AlertedWithNoteSince(shop, caseID, kind, prefix string, since time.Time) (bool, error) {
 	var n int
 	err := tx.queryRow(`SELECT count(*) FROM alerts WHERE shop = ? AND case_id = ? AND kind = ? AND due_at >= ? AND substr(note, 1, ?) = ?`,
