@@ -329,6 +329,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// at once, the request still waiting for the right one (trial 14: "收到，已记下",
 		// then the order number asked for again, then an inbox item).
 		return e.answer(ctx, m, "order_not_found", Data{OrderID: shortOrder(m.Text)})
+	case slots.OrderID == "" && sess.NotFound != "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && insistsOnNumber(m.Text):
+		// "单号没错啊 你再查查" after "没有查到订单…": the same number, vouched for — the
+		// merchant checks it (it read as a tracking-number question and asked for the
+		// order number a second time).
+		sess.OrderID, label = sess.NotFound, sess.Intent
 	case slots.OrderID == "" && slots.Phone == "" && findsNoOrder(m.Text):
 		// "订单号是啥我不会弄啊": where to find it, at once — not an inbox item for the
 		// merchant to answer in a quarter of an hour (the request still waits for it).
@@ -538,6 +543,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// to register a complaint, not "没太明白" and the remedies.
 		sess.Confirm = &pendingConfirm{Label: intents.Complaint}
 		return e.answer(ctx, m, "confirm_complaint", Data{})
+	case res.Unclear && len(sess.Menu) == 0 && refundOrReturn(res.Candidates) && mentions(m.Text, "退"):
+		// "想退": a refund for sure, with or without the goods going back — that one
+		// question, not "没太明白" and every remedy.
+		return e.menuAs(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return)}, "refund_or_return")
 	case res.Unclear:
 		l, ok := e.askLabel(ctx, m.Text, res.Candidates[:])
 		if !ok {
@@ -2324,7 +2333,8 @@ func (e *Engine) reminder(ctx context.Context, m Message, sess *session) ([]case
 	if sess.Intent == intents.Logistics {
 		return e.answer(ctx, m, "logistics_order_again", Data{})
 	}
-	return e.answer(ctx, m, "ask_order_again", Data{Intent: intentName(string(sess.Intent))})
+	// Named as the first ask named it ("补发", not "换货", for a missing item).
+	return e.answer(ctx, m, "ask_order_again", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
 }
 
 // afterReminder answers a buyer who was asked for the order number and reminded of it
@@ -2461,6 +2471,11 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			// (Not for a complaint: "办理投诉需要一张商品问题的照片" asks an upset buyer for
 			// paperwork; the merchant who calls them asks for what they need. Nor for harm
 			// told — "脸上起了好多小红疹" with a refund — whatever remedy is asked.)
+			if sess.Reason == intents.ReasonMissingPart {
+				// "少发了一个杯垫" has no fault to photograph: what came, and its box, is
+				// what the merchant checks against the packing list.
+				return t.say("ask_photo_missing", Data{})
+			}
 			return t.say("ask_photo", Data{Intent: label.ChineseFor(sess.Reason)})
 		}
 		return nil
@@ -3445,9 +3460,21 @@ func (t *turn) recordIfLive(caseID string, m Message) error {
 
 // menu offers a numbered choice instead of guessing.
 func (e *Engine) menu(ctx context.Context, m Message, sess *session, options []string) ([]cases.Reply, error) {
+	return e.menuAs(ctx, m, sess, options, "menu")
+}
+
+// menuAs offers options in the words of reply key (which takes .Menu).
+func (e *Engine) menuAs(ctx context.Context, m Message, sess *session, options []string, key string) ([]cases.Reply, error) {
 	sess.Menu, sess.MenuText, sess.MenuAgain = options, m.Text, 0
 	e.saveSession(m.Shop, m.From, *sess)
-	return e.answer(ctx, m, "menu", Data{Menu: menuText(options)})
+	return e.answer(ctx, m, key, Data{Menu: menuText(options)})
+}
+
+// refundOrReturn reports whether the classifier's two best readings are refund and
+// return, in either order: the money is wanted back, whether the goods go back is open.
+func refundOrReturn(c [3]intents.Label) bool {
+	two := []intents.Label{c[0], c[1]}
+	return slices.Contains(two, intents.Refund) && slices.Contains(two, intents.Return)
 }
 
 // menuText is a numbered menu of labels as the buyer reads it, 0 for a person last.
@@ -3652,4 +3679,10 @@ func mediaOrText(m Message) string {
 		return strings.TrimSpace("[" + mediaName(m.Kind) + "] " + m.Text)
 	}
 	return m.Text
+}
+
+// insistsOnNumber reports a buyer vouching for the order number that was not found
+// ("单号没错啊 你再查查", "是对的 复制的").
+func insistsOnNumber(text string) bool {
+	return mentions(text, "没错", "没有错", "没输错", "不会错", "是对的", "对的啊", "就是这个", "就这个", "再查", "查查", "查一下", "再看看", "复制的", "核对过", "确认过")
 }

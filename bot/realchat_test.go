@@ -563,6 +563,38 @@ func TestUnknownOrderSentAgainGoesToTheMerchant(t *testing.T) {
 	mustContain(t, h.firedTexts(), "283746501928")
 }
 
+// Vouching for the number instead of sending it again is the same: "单号没错啊 你再查查"
+// read as a tracking question and asked for the order number once more (trial). The
+// right number sent afterwards still opens the request.
+func TestUnknownOrderVouchedForGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子坏了 退款 283746501928"), "没有查到")
+	got := h.say(buyer, "单号没错啊 你再查查")
+	mustContain(t, got, "Q1", "283746501928")
+	if strings.Contains(joined(got), "订单号") && !strings.Contains(joined(got), "查不到") {
+		t.Fatalf("the order number asked for again: %q", got)
+	}
+	mustContain(t, h.say(buyer, "哦哦 我发错了 "+cupOrder), "A1")
+	if c := h.mustCase("A1"); c.Intent != "refund" || c.OrderID != cupOrder {
+		t.Fatalf("A1 = %s on %s, want the refund on %s", c.Intent, c.OrderID, cupOrder)
+	}
+}
+
+// "想退" is a refund for sure, with the goods going back or not: that one question, not
+// "没太明白" and every remedy.
+func TestBareWantsBackAsksRefundOrReturn(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "想退"))
+	if !strings.Contains(got, "只退款") || strings.Contains(got, "没太明白") || strings.Contains(got, "换货") {
+		t.Fatalf("想退 got %q, want refund-or-return asked", got)
+	}
+	h.say(buyer, "2")
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	if c := h.mustCase("A1"); c.Intent != "return" {
+		t.Fatalf("A1 is %s, want the return chosen", c.Intent)
+	}
+}
+
 // Tone (trial 12): a rash from a face cream is offered no 维修, and the complaint chosen
 // from the menu asks no photo "办理投诉需要…".
 func TestRemediesFitWhatHappened(t *testing.T) {

@@ -191,6 +191,24 @@ func TestMissingItemIsAReship(t *testing.T) {
 	}
 }
 
+// TestMissingItemAsksNeitherExchangeNorFault (trial): a reship asked for twice before the
+// order number is reminded as a 补发, and what the merchant wants to see is what came —
+// there is no fault to photograph.
+func TestMissingItemAsksNeitherExchangeNorFault(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯垫没收到 少发了一个"), "补发")
+	got := h.say(buyer, "能补发一个吗")
+	mustContain(t, got, "补发", "订单号")
+	if strings.Contains(joined(got), "换货") {
+		t.Fatalf("the reminder calls a reship an exchange: %q", got)
+	}
+	got = h.say(buyer, cupOrder)
+	mustContain(t, got, "A1", "收到的东西")
+	if strings.Contains(joined(got), "商品问题的照片") {
+		t.Fatalf("a missing item asked for a photo of its fault: %q", got)
+	}
+}
+
 // Found by a new user's trial, after issue 16's items.
 
 // TestRefusedStrangerFreesTheOrder: a stranger who used an order number first (nothing to
@@ -720,4 +738,17 @@ func TestShippedCheckIsADeliveryQuestion(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "亲 我刚拍的保温杯还没发吧"), "订单号")
 	mustContain(t, h.say(buyer, "4705291198765432100"), "暂未发出")
+}
+
+// TestComplaintAlertTellsTheWholeStory (trial): the first complaint alert quotes the
+// buyer's words past 60 runes, and harm told in them puts the merchant's call first —
+// "孩子皮肤都痒了" was clipped to "孩子…".
+func TestComplaintAlertTellsTheWholeStory(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们什么破店 四件套掉色掉得厉害 客服半天不理人 "+cupOrder+" 洗了一次床单全是白点 枕套也是 孩子皮肤都痒了"), "A1")
+	texts := h.firedTexts()
+	if len(texts) != 1 {
+		t.Fatalf("want one complaint alert, got %q", texts)
+	}
+	mustContain(t, texts, "孩子皮肤都痒了", "身体受到伤害", "投诉 A1")
 }

@@ -197,7 +197,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		"划伤", "割伤", "触电", "漏电", "着火", "起火", "冒烟", "爆炸", "又痒又疼", "红肿", "烂脸", "毁容")
 	// The skin or body reacting to the goods ("脸上起了好多小红疹"): harm told, though no
 	// grievance by itself.
-	lx.bodyHarms = patterns("过敏", "红疹", "起疹", "疹子", "起红点", "刺痛", "发炎", "脸肿", "脸红", "灼伤", "烧伤", "长痘", "爆痘", "闷痘")
+	lx.bodyHarms = patterns("过敏", "红疹", "起疹", "疹子", "起红点", "刺痛", "发炎", "脸肿", "脸红", "灼伤", "烧伤", "长痘", "爆痘", "闷痘",
+		"皮肤痒", "皮肤都痒", "皮肤发痒", "浑身痒", "身上痒", "流血", "划破", "割破", "扎破", "扎伤")
 	// Not now: the request waits on something else the buyer asks first ("先别急着退 你们先
 	// 回答是不是正品"), so the message asks that, and opens nothing. ("先不退了 我再用用看"
 	// drops the request: a withdrawal, not this.)

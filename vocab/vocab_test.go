@@ -304,13 +304,13 @@ func TestTemplateKeys(t *testing.T) {
 		want  []string
 	}{
 		{vocab.Replies, []string{
-			"ack", "approved", "approved_harm", "approved_return", "approved_sent_back", "ask_order", "ask_order_again", "ask_orders", "ask_photo", "busy", "buyer_reminder", "cancelled", "case_limit",
+			"ack", "approved", "approved_harm", "approved_return", "approved_sent_back", "ask_order", "ask_order_again", "ask_orders", "ask_photo", "ask_photo_missing", "busy", "buyer_reminder", "cancelled", "case_limit",
 			"case_opened", "case_opened_status", "case_status", "case_updated", "closed", "complaint_answered", "complaint_harm",
 			"complaint_joined", "complaint_noted", "complaint_opened", "complaint_resolved", "confirm", "confirm_cancel",
 			"confirm_complaint", "empty", "faq_then_order", "feedback", "followup", "followup_person", "go_on", "goods_back", "greeting", "human", "human_wait",
 			"logistics_chase", "logistics_no_order", "logistics_order_again", "logistics_shipped", "logistics_unpaid", "logistics_unshipped", "media_no_case", "media_received",
 			"menu", "no_send_back", "not_received", "noted", "nothing_to_cancel", "order_check", "order_closed", "order_conflict", "order_help", "order_menu", "order_not_found", "order_not_yours", "order_unpaid", "other", "person_order_noted", "phone_noted", "phone_passed", "platform_apply",
-			"question", "question_closed", "question_late", "question_more", "question_rest", "rejected", "released", "remedy_again", "remedy_menu", "remedy_order", "request_changed", "request_denied", "return_address", "return_address_later", "several_orders", "ship_late", "status_ask_order", "thanks", "too_fast", "too_long", "unshipped_refunded", "unshipped_refunding", "verify_failed", "verify_order", "waiting_buyer", "waiting_noted", "waiting_still", "welcome", "whoami", "withdrawn_after",
+			"question", "question_closed", "question_late", "question_more", "question_rest", "refund_or_return", "rejected", "released", "remedy_again", "remedy_menu", "remedy_order", "request_changed", "request_denied", "return_address", "return_address_later", "several_orders", "ship_late", "status_ask_order", "thanks", "too_fast", "too_long", "unshipped_refunded", "unshipped_refunding", "verify_failed", "verify_order", "waiting_buyer", "waiting_noted", "waiting_still", "welcome", "whoami", "withdrawn_after",
 		}},
 		{vocab.Alerts, []string{"buyer_replied", "buyer_said", "buyer_withdrew", "cancelled_by_buyer", "complaint", "followup", "goods_back", "human", "human_wait", "new_case", "overdue", "question", "question_wait", "reminder", "warn"}},
 		{"", nil},

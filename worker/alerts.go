@@ -207,7 +207,14 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	case c.Goods != "":
 		order += "（" + c.Goods + "）" // which goods, kept on the case when it was opened
 	}
-	said := vocab.Clip(words, 60)
+	clip := 60
+	first := a.Kind == cases.AlertNewCase || a.Kind == cases.AlertComplaint
+	if first {
+		// The first alert is where the merchant reads the story: "…孩子皮肤都痒了" cut at
+		// 60 runes lost the harm. Reminders only need to say which case.
+		clip = firstAlertRunes
+	}
+	said := vocab.Clip(words, clip)
 	if p := intents.ExtractSlots(words).Phone; p != "" && !strings.Contains(said, p) {
 		said += "（电话 " + p + "）" // clipped off the end: the merchant calls them back on it
 	}
@@ -231,9 +238,10 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	default:
 		text = w.alerts.Render(key, d)
 	}
-	if a.Kind == cases.AlertNewCase && c.Intent != string(intents.Complaint) && intents.Harms(words) {
+	if first && intents.Harms(words) {
 		// "面霜用了两天脸上起了好多小红疹 我要退款": a refund like any other to the
-		// platform, but the merchant should call them first.
+		// platform, but the merchant should call them first — a complaint too ("…孩子皮
+		// 肤都痒了" is more than the shop's manners).
 		text = "⚠️买家说身体受到伤害，请优先联系\n" + text
 	}
 	if escalated {
@@ -249,6 +257,9 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 // firstWords is what the buyer first said on the case, for the alert: their first
 // messages joined, leaving out bare numbers (an order id, a menu choice), which say
 // nothing of what they want.
+// firstAlertRunes bounds the buyer's words quoted in a case's first alert.
+const firstAlertRunes = 140
+
 func (w *Worker) firstWords(c *cases.Case) string {
 	events, err := w.store.Events(context.Background(), c.Shop, c.ID)
 	if err != nil {
@@ -263,7 +274,7 @@ func (w *Worker) firstWords(c *cases.Case) string {
 			continue
 		}
 		said = append(said, ev.Text)
-		if n += len([]rune(ev.Text)); n >= 60 {
+		if n += len([]rune(ev.Text)); n >= firstAlertRunes {
 			break
 		}
 	}
