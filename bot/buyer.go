@@ -295,9 +295,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if res.Unclear || res.Confirm {
 			return e.remedyMenu(ctx, m, &sess, "several_orders")
 		}
-	case res.SlotOnly && slots.OrderID != "" && asking && len(sess.Menu) == 0 && !sess.Intent.OpensCase() &&
+	case res.SlotOnly && slots.OrderID != "" && asking && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && !(sess.Intent == intents.Logistics && sess.Asked) &&
 		orderless(view.Live()) == nil && !sess.Told.IsZero() && e.now().Sub(sess.Told) <= questionOrderWithin:
-		// (A case still missing its order number takes it first: the refund asked for it.)
+		// (A case still missing its order number takes it first: the refund asked for it;
+		// so does the delivery question the bot asked it for.)
 		// "我没申请退款啊 怎么显示退款中", then the order number: the order the waiting
 		// question is about, for the merchant answering it — not "请问要办理什么？".
 		sess.OrderID = slots.OrderID
@@ -487,7 +488,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || (len(earlier) > 0 || justTold) && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
 		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m) && !protestsRefusal(view.Cases, m.Text) &&
 		!(res.Unclear && res.Candidates[0].OpensCase() && intents.NamesRemedy(m.Text)) && slots.Reason != intents.ReasonNoReason &&
-		!(res.Label == intents.Logistics && !res.Unclear && sess.OrderID != "" && asksOrderState(m.Text)):
+		!(res.Label == intents.Logistics && !res.Unclear && (sess.OrderID != "" && asksOrderState(m.Text) || asksDelivery(m.Text))):
 		// (Not a remedy, however unclearly asked — "想退", "不想要了": a request, which
 		// joined the question quietly and got no reply.)
 		// More words while a question waits for the merchant ("急用 麻烦快点" right after
@@ -970,6 +971,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "那算了 不换了 直接退货退款吧" on a live exchange: the same case becomes the new
 		// request, and the merchant hears so — not a second case, nor words on the old one.
 		return e.switchRequest(ctx, m, sess, view, target, label)
+	case label == intents.Return && target != nil && target.State.Live() && target.Intent == string(intents.Refund) && !res.Confirm &&
+		(orderID == "" || orderID == target.OrderID) && !asks(m.Text):
+		// "我要退货退款 杯子给你寄回去" on a live refund of that order: the goods go back
+		// with the money — the refund becomes the return, words and clock kept, not a
+		// second case beside it (trial: A1 退款 and A2 退货退款 on one order).
+		return e.switchRequest(ctx, m, sess, view, target, label)
 	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State.Live():
 		// The same request again: it joins the live case.
 		sess.OrderID = target.OrderID
@@ -1081,6 +1088,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	}
 	// A request that comes with its order number is good evidence already.
 	if label.OpensCase() && res.Confirm && !chosen && sess.Intent != label && !res.Escalation && (res.Slots.OrderID == "" || res.Guess) {
+		if label != intents.Complaint && defect(res.Slots.Reason) && res.Slots.Reason != intents.ReasonMissingPart && !intents.NamesRemedy(m.Text) &&
+			len(sess.Menu) == 0 && !sess.Intent.OpensCase() {
+			// (A part missing has its one remedy: "您是要申请补发吗" asks the right thing.)
+			// "我买的杯子到了碎了一个": a fault told, no remedy named — which remedy is the
+			// buyer's to choose; "您是要申请换货吗" was the model's guess, and the order
+			// number sent next opened that exchange unasked (trial).
+			return e.remedies(ctx, m, sess)
+		}
 		return e.confirm(ctx, m, sess, label)
 	}
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
@@ -1220,6 +1235,13 @@ func asksOrderState(text string) bool {
 	return mentions(text, orderStateWords...) || mentions(text, shippedCheckWords...)
 }
 
+// asksDelivery reports a question about where the buyer's parcel is, in words no other
+// question asks ("眼罩怎么还没到", "物流到哪了"): the order's tracking answers it, not the
+// merchant, whatever question waits for them (it was folded into a washing question).
+func asksDelivery(text string) bool {
+	return mentions(text, orderStateWords...) || mentions(text, "还没到", "还没收到", "咋还没到", "怎么没到", "物流呢", "快递呢", "物流怎么", "查物流", "查下物流", "查一下物流")
+}
+
 // foldAside resolves the inbox question asked while the request now opened as c waited
 // for its order number ("订单号在哪里看啊"): it was about this request, which the merchant
 // now has as c; left open it would go on reminding about nothing.
@@ -1318,6 +1340,14 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		}
 		moot := chase && !slices.ContainsFunc(words, func(w said) bool { return !aboutDelivery(w.Text) })
 		if !moot && (t.tx.Now().Sub(q.OpenedAt) > leadInWithin || slices.ContainsFunc(words, func(w said) bool { return asks(w.Text) })) {
+			if t.tx.Now().Sub(q.OpenedAt) <= leadInWithin {
+				// The question stays the merchant's, but a photo sent with it moments
+				// before the request is the request's evidence too ("[图片] / 你看看 这啥
+				// 玩意", then "饭盒有个裂口" opened an exchange that asked for a photo).
+				if err := t.shareMedia(c, words); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		// The burst that opened c may hold the same lines ("买的儿童鞋偏小" went to the
@@ -1338,6 +1368,31 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		}
 	}
 	return nil
+}
+
+// holdsMedia reports whether case c holds a picture, voice note or file of the buyer's
+// (one folded in from a question sent just before). A store error counts as none: the
+// photo is asked for, as before.
+func (t *turn) holdsMedia(c *cases.Case) bool {
+	evs, err := t.tx.Events(c.Shop, c.ID)
+	return err == nil && slices.ContainsFunc(evs, func(ev cases.Event) bool { return ev.Kind == cases.EventMessage && ev.Media != "" })
+}
+
+// shareMedia records on c the pictures, voice notes and files among words that c does
+// not hold yet.
+func (t *turn) shareMedia(c *cases.Case, words []said) error {
+	mine, err := t.tx.Events(c.Shop, c.ID)
+	if err != nil {
+		return err
+	}
+	have := buyerWords(mine)
+	var add []said
+	for _, w := range words {
+		if w.Media != "" && !slices.ContainsFunc(have, func(h said) bool { return h.Media == w.Media }) {
+			add = append(add, w)
+		}
+	}
+	return t.recordAll(c.ID, add)
 }
 
 // liveByID is the case with id among the live cases cs, or nil ("" finds none).
@@ -2057,7 +2112,11 @@ func (e *Engine) question(ctx context.Context, m Message, sess *session) ([]case
 // 时间了"); "" is the usual reply.
 func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key string, d Data) ([]cases.Reply, error) {
 	shop := e.shops[m.Shop]
+	// A photo sent just before the question ("[图片]" then "你看看 这啥玩意") is what it
+	// asks about: it goes on the item, not away with the words cleared below.
+	var shown []said
 	if !sess.waitsForOrder() {
+		shown = slices.DeleteFunc(slices.Clone(sess.Pending), func(p said) bool { return p.Media == "" })
 		sess.Pending = nil // a request waiting for its order number keeps its words
 		// What went to the inbox is the merchant's to answer, not the start of the
 		// request the next words may make ("还有洗碗机" then "饭盒盖子裂了 咋办": the
@@ -2118,6 +2177,10 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 					sess.Intent, sess.Asked, sess.Pending = "", false, nil
 				} else {
 					sess.Aside = c.ID
+				}
+			} else if len(shown) > 0 {
+				if err := t.recordAll(c.ID, shown); err != nil {
+					return err
 				}
 			} else if prev := askedBefore(sess, m.Text, t.tx.Now()); prev != "" {
 				// "还有洗碗机" right after "那个马克杯能进微波炉不" was answered: the merchant
@@ -2284,6 +2347,15 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		// request and its words stay: "啊发错了 是这个4705…" is its order after all.
 		sess.OrderID = ""
 		return e.answer(ctx, m, "order_unpaid", Data{OrderID: order.ID})
+	case order.Status == adapters.OrderClosed && sess.StatusAsk && (label == intents.Refund || label == intents.Return):
+		// "退款怎么还没到 都5天了" and the order is closed — most likely refunded on the
+		// platform: the money is what was asked about, which the merchant checks there
+		// ("不用再申请售后" said nothing of where it went — trial).
+		// (Asked with the request still waiting, so its words go on the item first.)
+		sess.OrderID = order.ID
+		replies, err := e.questionAs(ctx, m, sess, "refund_closed_check", Data{OrderID: order.ID})
+		sess.Intent, sess.Asked, sess.StatusAsk, sess.Pending, sess.Aside = "", false, false, nil, ""
+		return replies, err
 	case order.Status == adapters.OrderClosed:
 		sess.OrderID = ""
 		return e.answer(ctx, m, "order_closed", Data{OrderID: order.ID})
@@ -2467,7 +2539,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if err := t.say(key, Data{CaseID: c.ID, Intent: label.ChineseFor(sess.Reason), OrderID: orderID, Deadline: c.Deadline}); err != nil {
 			return err
 		}
-		if wantsPhoto(sess.Reason) && !hasMedia(sess.Pending) && !hurt && label != intents.Complaint {
+		if wantsPhoto(sess.Reason) && !hasMedia(sess.Pending) && !hurt && label != intents.Complaint && !t.holdsMedia(c) {
 			// (Not for a complaint: "办理投诉需要一张商品问题的照片" asks an upset buyer for
 			// paperwork; the merchant who calls them asks for what they need. Nor for harm
 			// told — "脸上起了好多小红疹" with a refund — whatever remedy is asked.)
@@ -3623,10 +3695,21 @@ func answers(m Message, ask string) bool {
 	if intents.ExtractSlots(m.Text).Tracking != "" {
 		return true
 	}
+	if cannotDo(m.Text) {
+		// "这里视频发不了啊": the buyer cannot do what was asked — the merchant must hear
+		// it and ask another way (it got "店主还在等您这边：麻烦拍个视频…", twice stuck).
+		return true
+	}
 	if promises(m.Text) {
 		return false
 	}
 	return !asksForPicture(ask)
+}
+
+// cannotDo reports a buyer saying they cannot send or make what they were asked for.
+func cannotDo(text string) bool {
+	return mentions(text, "发不了", "传不了", "拍不了", "发不出", "传不上", "上传不了", "发不上", "不会拍", "不会发", "不会弄",
+		"没法拍", "没法发", "没办法拍", "没办法发", "拍不到", "找不到了", "扔了", "丢了", "已经扔")
 }
 
 // promises reports an OK or a "later" that carries nothing yet.

@@ -214,6 +214,8 @@ var statusWords = []string{
 	"几天到账", "同意了吗", "同意没", "通过了吗", "通过没", "还没处理", "还没退", "怎么还没退", "咋还没退", "钱呢",
 	"我的钱", "钱什么时候到", "钱啥时候到", "钱多久到", "钱几天到", "钱什么时候能到", "钱啥时候能到", "钱什么时候退", "钱啥时候退", "钱多久退", "退回来没", "修好了", "修好没", "换的发了", "换的货", "补发的",
 	"进展", "没动静", "没反应", "多长时间可以", "多长时间能", "多久能通过", "多久通过",
+	// the refund's money awaited ("退款怎么还没到 都5天了" asked for a new refund)
+	"退款怎么还没到", "退款咋还没到", "退款还没到", "退款没到", "退款到了吗", "退款到了没", "退款呢", "退的钱", "退款还没收到", "没收到退款",
 	"之前申请", "上次申请", "上周申请", "昨天申请", "前天申请", "已经申请", "申请过", "申请的那个",
 	"开了吗", "开了没", "提交了吗", "提交成功", "申请成功", "成功了吗", "通过了没",
 	"多久能处理", "多久处理", "什么时候处理", "啥时候处理", "处理要多久", "什么时候给处理", "什么时候能处理", "啥时候能处理",
@@ -732,9 +734,25 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 		if err := t.alertOnce(c, kind, words); err != nil {
 			return err
 		}
+		if key == "followup" && c.State == cases.StateRejected && asksWhy(m.Text) {
+			// "为啥拒绝啊": the reason the merchant gave, said again with the passing on —
+			// "店主会再看一下" alone left the question unanswered (trial).
+			events, err := t.tx.Events(c.Shop, c.ID)
+			if err != nil {
+				return err
+			}
+			if d.Reason = rejectReason(events); d.Reason != "" {
+				key = "followup_reason"
+			}
+		}
 		d.CaseID, d.Intent = c.ID, caseName(c)
 		return t.say(key, d)
 	})
+}
+
+// asksWhy reports a buyer asking why a decision went as it did ("为啥拒绝啊", "凭什么不给退").
+func asksWhy(text string) bool {
+	return mentions(text, "为啥", "为什么", "凭什么", "咋就", "怎么就", "什么原因", "啥原因", "理由")
 }
 
 // joinComplaint adds a grievance to the buyer's live case and raises its urgency: the

@@ -383,6 +383,9 @@ func (e *Engine) sanitize() Middleware {
 			// Written simplified, so the conversation's word tests ("发货", "台湾") hold for a
 			// buyer who types traditional characters too; the meaning is unchanged.
 			m.Text = intents.Simplified(strings.TrimSpace(strings.ToValidUTF8(m.Text, "\uFFFD")))
+			// An order or phone number said into voice input comes as Chinese digits
+			// ("订单号是二一五六七八九零…"): the number, for the buyer and the merchant alike.
+			m.Text = intents.SpokenDigits(m.Text)
 			if utf8.RuneCountInString(m.Text) > e.maxLen {
 				return e.answer(ctx, m, "too_long", Data{Max: e.maxLen})
 			}

@@ -296,7 +296,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			}
 		}
 		if key == "approved_return" {
-			if noSendBack(cmd.Arg) || noSendBack(said) {
+			if noSendBack(cmd.Arg) || noSendBack(said) || goodsArrived(cmd.Arg) {
 				// "A10 同意 不用寄回", or a 回复 that offered a free reshipment "不用退回":
 				// the buyer is not sent the return address against the merchant's word.
 				key = "approved"
@@ -524,8 +524,8 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	var learned []string // the buyer's words learned as label
 	var kept []string
 	var msgs []string
-	for _, ev := range events {
-		if ev.Kind != cases.EventMessage || ev.Media != "" {
+	for _, ev := range readingWords(c, events) {
+		if ev.Media != "" {
 			continue
 		}
 		// An inbox item's words may join several messages ("台灯不亮了 / 订单号找不着了
@@ -659,6 +659,24 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	return t.sayText(t.m.From, msg)
 }
 
+// readingWords are the buyer's message events of c that its reading came from: for an
+// after-sale case, those recorded before the bot first answered on it (the burst it was
+// opened on); for an inbox question, all of them. What the buyer said later — "这里视频
+// 发不了啊" to the merchant's 等买家 — did not cause the misreading, and learned as the
+// case's right label it taught the next buyer's same words as an exchange (trial).
+func readingWords(c *cases.Case, events []cases.Event) []cases.Event {
+	var out []cases.Event
+	for _, ev := range events {
+		if ev.Kind == cases.EventReply && c.Intent != cases.IntentQuestion && len(out) > 0 {
+			break
+		}
+		if ev.Kind == cases.EventMessage {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
 // openFromQuestion opens a case of label on orderID for inbox item q's buyer, with the
 // buyer's words of events (q's) and, when given, the phone they left instead of an order;
 // queues it for the platform and tells the buyer by reply key.
@@ -762,6 +780,12 @@ func noSendBack(text string) bool {
 	return mentions(text, "不用寄回", "不用退回", "无需寄回", "无需退回", "不需要寄回", "不需要退回", "不用寄了", "不用退货", "不用把",
 		// "拒收就行 我们重新发": the parcel still on its way is refused, nothing posted back
 		"拒收", "留着用", "不用寄")
+}
+
+// goodsArrived reports a merchant's note saying the goods sent back have come ("A1 同意
+// 收到退件了 香槟色今天发出"): the return address sent with it contradicted them (trial).
+func goodsArrived(text string) bool {
+	return mentions(text, "收到退件", "退件收到", "收到退货", "退货收到", "收到寄回", "寄回的收到", "收到你寄回", "收到您寄回", "退回的收到", "已收到退回", "收到退回")
 }
 
 // merchantSaid is the merchant's latest 回复 on case c since it last changed state, or "".

@@ -67,6 +67,17 @@ func TestQuestionAfterRejectionStaysOnTheCase(t *testing.T) {
 	}
 }
 
+// A bare "为啥拒绝啊" is answered with the reason too, and passed on (trial: "店主会再看一
+// 下" alone, the reason never said again).
+func TestBareWhyAfterRejectionHearsTheReason(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯垫没收到 少发了 "+cupOrder)
+	h.say(merchant, "A1 拒绝 杯垫是满99才送的 您这单没满")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "为啥拒绝啊"), "满99才送", "A1")
+	mustContain(t, h.firedTexts(), "为啥拒绝啊")
+}
+
 // A renewed ask after a rejection goes to the merchant on the same case.
 func TestRequestAgainAfterRejectionGoesToMerchant(t *testing.T) {
 	h := newHarness(t)
@@ -1972,6 +1983,28 @@ func TestMisreadWithARequestCorrectsTheCase(t *testing.T) {
 	h.say("另一个买家", text)
 	if got := h.say("另一个买家", "4705290012345678901"); !strings.Contains(joined(got), "退货") {
 		t.Fatalf("the next buyer with the same words got %q, want a return", got)
+	}
+}
+
+// 误判 learns the words the case was opened on, not what the buyer said after: "这里视频发
+// 不了啊", said to the merchant's 等买家, was learned as an exchange, and the next buyer
+// who could not send a video was asked for an exchange's order number (trial).
+func TestMisreadLearnsOnlyTheOpeningWords(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子把手裂了 退了吧 "+cupOrder), "A1")
+	h.say(merchant, "A1 等买家 麻烦拍个十秒视频看看")
+	h.takeAlerts()
+	if got := joined(h.say(buyer, "这里视频发不了啊")); strings.Contains(got, "还在等您") {
+		t.Fatalf("a buyer who cannot send the video was told to send it: %q", got)
+	}
+	mustContain(t, h.firedTexts(), "视频发不了")
+	got := joined(h.say(merchant, "A1 误判 换货"))
+	if !strings.Contains(got, "杯子把手裂了") || strings.Contains(got, "视频发不了") {
+		t.Fatalf("误判 learned %q; want the opening words only", got)
+	}
+	h.app.Models.Wait()
+	if got := joined(h.say("另一个买家", "这里视频发不了啊")); strings.Contains(got, "换货") {
+		t.Fatalf("the next buyer's side remark got %q", got)
 	}
 }
 

@@ -764,3 +764,83 @@ func findReason(t *normText) Reason {
 	}
 	return ""
 }
+
+// minSpokenDigits is the shortest run of Chinese digits read as a number said aloud: no
+// word of buyer Chinese strings eight of them together, while an order, tracking or phone
+// number spoken into voice input comes out so ("订单号是二一五六七八九零…").
+const minSpokenDigits = 8
+
+// SpokenDigits writes each run of at least minSpokenDigits Chinese digits in text
+// (零〇一二三四五六七八九, and 幺 for 1 as numbers are read aloud; single spaces between
+// groups kept) as ASCII digits, so a
+// number given by voice input is the number; shorter runs ("一二三", "十一") are left as
+// words. Text without such a run is returned as it is.
+func SpokenDigits(text string) string {
+	digit := func(r rune) (byte, bool) {
+		switch r {
+		case '零', '〇':
+			return '0', true
+		case '一', '幺':
+			return '1', true
+		case '二':
+			return '2', true
+		case '三':
+			return '3', true
+		case '四':
+			return '4', true
+		case '五':
+			return '5', true
+		case '六':
+			return '6', true
+		case '七':
+			return '7', true
+		case '八':
+			return '8', true
+		case '九':
+			return '9', true
+		}
+		return 0, false
+	}
+	rs := []rune(text)
+	var b strings.Builder
+	changed := false
+	for i := 0; i < len(rs); {
+		j, n := i, 0
+		for j < len(rs) {
+			if _, ok := digit(rs[j]); ok {
+				j, n = j+1, n+1
+				continue
+			}
+			// Spoken in groups ("四七零五 二八八四 …"): one space between digits stays inside
+			// the run, and stays a space, as typed groups of digits are read.
+			if rs[j] == ' ' && n > 0 && j+1 < len(rs) {
+				if _, ok := digit(rs[j+1]); ok {
+					j++
+					continue
+				}
+			}
+			break
+		}
+		if n >= minSpokenDigits {
+			for _, r := range rs[i:j] {
+				if d, ok := digit(r); ok {
+					b.WriteByte(d)
+				} else {
+					b.WriteRune(r)
+				}
+			}
+			changed = true
+			i = j
+			continue
+		}
+		if j == i {
+			j = i + 1
+		}
+		b.WriteString(string(rs[i:j]))
+		i = j
+	}
+	if !changed {
+		return text
+	}
+	return b.String()
+}
