@@ -247,6 +247,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// as a question — not the 七天无理由 policy ("未使用…"), which would tell a buyer
 		// with faulty goods no.
 		label, sess.Menu, choseMenu = alone.Label, nil, true
+	case (res.Unclear || res.Label == intents.Other) && protestsRefusal(view.Cases, m.Text) && slots.OrderID == "" && len(sess.Menu) == 0 && !res.Escalation && !sess.Intent.OpensCase():
+		// "凭什么不给退" right after the refusal: about that case — the merchant hears it
+		// on it and the buyer hears the reason, not a new inbox question (trial).
+		return e.followUp(ctx, m, &sess, lastDecided(view.Cases))
 	case res.SlotOnly && res.Slots.Image && res.Slots.OrderID == "":
 		// "[图片]": a picture as the terminal (or a forwarded chat) shows it.
 		m.Kind = KindImage
@@ -439,7 +443,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		replies, err := e.answerStatus(ctx, m, &sess, liveRequest(view.Cases))
 		e.saveSession(m.Shop, m.From, sess)
 		return replies, err
-	case (res.Unclear || res.Label == intents.Other) && (bareOK(m.Text) || promises(m.Text) && !asks(m.Text) && slots.OrderID == "" && slots.Phone == "" && slots.Tracking == ""):
+	case (res.Unclear || res.Label == intents.Other || res.Label == intents.Greeting) && sess.Intent.OpensCase() && sess.OrderID == "" && sess.Asked &&
+		promises(m.Text) && !asks(m.Text) && mentions(m.Text, "单号", "找找", "找一下", "找下", "找一哈", "翻一下", "翻翻", "查一下", "看一下"):
+		// "订单号等下 我找找" while the request waits for it: no hurry, and what comes
+		// next — not "有需要随时说" as if nothing were under way (trial).
+		return e.answer(ctx, m, "order_later", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
+	case (res.Unclear || res.Label == intents.Other) && (bareOK(m.Text) || promises(m.Text) && !asks(m.Text) && !whatNow(m.Text) && slots.OrderID == "" && slots.Phone == "" && slots.Tracking == ""):
+		// (Not "那要是明天还不到咋办": what then, asked — 明天 is no promise there.)
 		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
 	case liveByID(view.Cases, sess.Passed) != nil && now.Sub(sess.PassedAt) < burstWindow && (res.Unclear || res.Label == intents.Other) &&
 		!asks(m.Text) && slots.OrderID == "" && utf8.RuneCountInString(m.Text) <= fragmentRunes+2 && len(sess.Menu) == 0:
@@ -633,6 +643,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// The case keeps what the buyer asked, not the digit they chose it with.
 		if !slices.ContainsFunc(sess.Pending, func(s said) bool { return s.Text == sess.MenuText }) {
 			sess.Pending = append(sess.Pending, said{Text: sess.MenuText})
+		}
+		if strings.ContainsFunc(m.Text, unicode.IsLetter) && len(sess.Pending) < maxPending {
+			// Chosen in words ("能补发一个吗 或者退一个杯子的钱也行"): they say what the
+			// buyer wants, which the merchant must read (only a digit is no one's words).
+			sess.Pending = append(sess.Pending, said{Text: m.Text})
 		}
 	case len(sess.Pending) < maxPending:
 		sess.Pending = append(sess.Pending, said{Text: m.Text})
@@ -1263,10 +1278,13 @@ func (t *turn) foldAside(sess *session, c *cases.Case) error {
 
 // askedBefore is the question the FAQ answered just before text (within
 // askedBeforeWithin) when text only follows it up ("还有洗碗机", "那四件套呢", "另外 能开票
-// 吗"): what it is about; "" otherwise.
+// 吗") or asks nothing (the details the answer asked for): what it is about; "" otherwise.
 func askedBefore(sess *session, text string, now time.Time) string {
 	t := strings.TrimSpace(text)
-	if utf8.RuneCountInString(t) > 8 || !(strings.HasPrefix(t, "还有") || strings.HasPrefix(t, "那") || strings.HasPrefix(t, "另外") || elliptical(t)) {
+	// A statement after the answer ("抬头 杭州某某公司 税号…" after the invoice answer)
+	// is what the answer asked for: the merchant needs the question it goes with too.
+	replies := !asks(t)
+	if !replies && (utf8.RuneCountInString(t) > 8 || !(strings.HasPrefix(t, "还有") || strings.HasPrefix(t, "那") || strings.HasPrefix(t, "另外") || elliptical(t))) {
 		return ""
 	}
 	if sess.AnsweredText != text && now.Sub(sess.AnsweredAt) <= askedBeforeWithin {
@@ -1569,6 +1587,11 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 		return e.human(ctx, m, sess)
 	case label == intents.Cancel:
 		return e.cancel(ctx, m, sess)
+	case label == intents.Greeting && asks(m.Text) && !hello(m.Text) && !pings(m.Text) && !thanks(m.Text) && !leadIn(m.Text) && asksSomething(m) &&
+		utf8.RuneCountInString(m.Text) > 6:
+		// "五星好评了 有返现不😄": pleasant, and a question all the same — the FAQ or the
+		// merchant answers it, not "好的～ 有需要随时说".
+		return e.question(ctx, m, sess)
 	case label == intents.Greeting:
 		return e.chat(ctx, m, sess, "greeting")
 	case sess.Intent.OpensCase() && sess.Asked && sess.OrderID == "" && !asks(m.Text) && !angry(m.Text) && namesWhich(m.Text):

@@ -849,7 +849,10 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 			return err
 		}
 	}
-	earlier := !o.Deadline.IsZero() && c.State.Live() && (c.Deadline.IsZero() || o.Deadline.Before(c.Deadline))
+	// (A question's or a call for a person's time is how soon someone answers, not when the
+	// request must be decided: Q1 merged into a refund made its day 15 minutes — trial.)
+	earlier := !o.Deadline.IsZero() && c.State.Live() && (c.Deadline.IsZero() || o.Deadline.Before(c.Deadline)) &&
+		o.Intent != cases.IntentQuestion && o.Intent != string(intents.Human)
 	if earlier {
 		// A complaint's 2-hour promise folded into a refund's day: the earlier promise
 		// stands, and its warnings ring for the case kept (they were cancelled with o).

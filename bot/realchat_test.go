@@ -76,6 +76,15 @@ func TestBareWhyAfterRejectionHearsTheReason(t *testing.T) {
 	h.takeAlerts()
 	mustContain(t, h.say(buyer, "为啥拒绝啊"), "满99才送", "A1")
 	mustContain(t, h.firedTexts(), "为啥拒绝啊")
+
+	// "凭什么不给退" (read unclearly) is about the refusal too: not a new inbox item.
+	h = newHarness(t)
+	h.say(buyer, "杯子碎了 退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 超过七天了")
+	got := joined(h.say(buyer, "凭什么不给退"))
+	if !strings.Contains(got, "超过七天了") || strings.Contains(got, "Q1") {
+		t.Fatalf("凭什么不给退 got %q, want the refusal's reason on A1", got)
+	}
 }
 
 // A renewed ask after a rejection goes to the merchant on the same case.

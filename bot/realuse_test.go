@@ -852,3 +852,37 @@ func TestFaultWithoutRemedyGetsTheRemedies(t *testing.T) {
 		t.Fatalf("A1 = %s on %s, want the refund chosen on %s", c.Intent, c.OrderID, cupOrder)
 	}
 }
+
+// TestWordsTheMerchantNeedsAreKept (trial): a remedy chosen in words from the menu ("能补
+// 发一个吗 或者退一个杯子的钱也行") is on the case and its alert, and the invoice details a
+// buyer sends after the FAQ's invoice answer reach the merchant with what they are for.
+func TestWordsTheMerchantNeedsAreKept(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子碎了一个😭")
+	h.say(buyer, "咋整啊")
+	h.say(buyer, "能补发一个吗 或者退一个杯子的钱也行")
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	mustContain(t, h.firedTexts(), "退一个杯子的钱也行")
+
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "麻烦补开个发票"), "发票")
+	mustContain(t, h.say(buyer, "抬头 杭州某某科技有限公司 税号 91330100MA2X 邮箱 abc@qq.com"), "Q1")
+	mustContain(t, h.firedTexts(), "补开个发票", "税号")
+}
+
+// TestMergingAQuestionKeepsTheCaseDeadline (trial): "A1 合并 Q1" puts the question's words
+// on the refund; its 15-minute reply time does not become the refund's deadline.
+func TestMergingAQuestionKeepsTheCaseDeadline(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	before := h.mustCase("A1").Deadline
+	h.advance(5 * time.Minute)
+	mustContain(t, h.say(buyer, "这个杯子能进洗碗机吗"), "Q1")
+	got := joined(h.say(merchant, "A1 合并 Q1"))
+	if !strings.Contains(got, "Q1 已并入 A1") || strings.Contains(got, "截止时间") {
+		t.Fatalf("merge got %q", got)
+	}
+	if d := h.mustCase("A1").Deadline; !d.Equal(before) {
+		t.Fatalf("A1 deadline %v after the merge, want %v kept", d, before)
+	}
+}

@@ -90,6 +90,7 @@ func replyFields() map[string][]string {
 		"case_limit":            {},
 		"question":              {"CaseID", "Deadline", "Left"},
 		"order_check":           {"CaseID", "Deadline", "Left", "OrderID"},
+		"order_later":           {"Intent"},
 		"refund_closed_check":   {"CaseID", "Deadline", "Left", "OrderID"},
 		"phone_passed":          {"CaseID", "Deadline", "Left"},
 		"feedback":              {"CaseID", "Deadline", "Left"},
