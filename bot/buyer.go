@@ -251,6 +251,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "凭什么不给退" right after the refusal: about that case — the merchant hears it
 		// on it and the buyer hears the reason, not a new inbox question (trial).
 		return e.followUp(ctx, m, &sess, lastDecided(view.Cases))
+	case slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(earlier) == 0 && e.merchantAnswered(m):
+		// A question the merchant answered with +问答 ("如果收到碎了可以退吗"): the merchant
+		// was told the bot answers it so from now on — the remedies menu instead made that
+		// untrue (trial).
+		answer, _, _ := e.faqAnswer(m)
+		return e.chatText(ctx, m, &sess, answer)
 	case res.SlotOnly && res.Slots.Image && res.Slots.OrderID == "":
 		// "[图片]": a picture as the terminal (or a forwarded chat) shows it.
 		m.Kind = KindImage
@@ -334,6 +340,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// at once, the request still waiting for the right one (trial 14: "收到，已记下",
 		// then the order number asked for again, then an inbox item).
 		return e.answer(ctx, m, "order_not_found", Data{OrderID: shortOrder(m.Text)})
+	case slots.OrderID == "" && sess.ClosedOrder != "" && sess.OrderID == "" && !res.Escalation && moneyTaken(m.Text):
+		// "订单关了？我钱扣了啊" after "订单…已经关闭了": the money is the question, on
+		// that order, for the merchant — not "订单号发我" in a loop (trial).
+		sess.OrderID, label = sess.ClosedOrder, intents.Refund
+		sess.Intent, sess.Asked, sess.StatusAsk = intents.Refund, true, true
 	case slots.OrderID == "" && sess.NotFound != "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && insistsOnNumber(m.Text):
 		// "单号没错啊 你再查查" after "没有查到订单…": the same number, vouched for — the
 		// merchant checks it (it read as a tracking-number question and asked for the
@@ -347,6 +358,23 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			what = sess.Intent.ChineseFor(sess.Reason)
 		}
 		return e.answer(ctx, m, "order_help", Data{Intent: what})
+	case slots.OrderID == "" && asks(m.Text) && !res.Escalation && !sess.Intent.OpensCase() && len(sess.Menu) == 0 && len(view.Live()) == 0 &&
+		!intents.Harms(m.Text) && (warrantyAsk(m.Text) && (slots.Reason == "" && !had(m.Text) || e.faqAnswers(m)) || conditional(m.Text) && defect(slots.Reason) && !mentions(m.Text, requestAfterAll...)):
+		// "台灯保修吗", "杯子要是路上摔碎了怎么办": the shop's policy, asked before
+		// anything went wrong — the FAQ or the merchant answers; no repair's order number,
+		// no remedies for a fault nobody has (trial).
+		answer, _, ok := e.faqAnswer(m)
+		if ok && (slots.Reason != "" || had(m.Text)) && !conditional(m.Text) {
+			// "台灯坏了 保修期内能修吗": the policy, and the repair ready for the order
+			// number.
+			sess.Intent, sess.Asked, sess.Reason = intents.Repair, true, slots.Reason
+			sess.keep(m.Text)
+			return e.chatText(ctx, m, &sess, answer+"\n"+e.replies.Render("faq_then_order", Data{Intent: intentName(string(intents.Repair))}))
+		}
+		if ok {
+			return e.chatText(ctx, m, &sess, answer)
+		}
+		return e.question(ctx, m, &sess)
 	case needsOrder(res.Label) && slots.OrderID == "" && prePurchase(m.Text) && !sess.Intent.OpensCase():
 		// "听说你们家退货很麻烦是真的吗 我还在犹豫要不要买四件套": nothing bought, nothing
 		// to return — the shop's policy answers it, or the merchant does.
@@ -473,7 +501,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			topic = "" // "我有两个单子", "操作有误": a start, not goods — "有两个单子怎么了？" mocks
 		}
 		return e.answer(ctx, m, "go_on", Data{Text: topic})
-	case (asksSendBack(m.Text) || asksReturnAddress(m.Text)) && slots.OrderID == "" && goodsBack(view.Cases, "") != nil && (!res.Label.OpensCase() || res.Unclear):
+	case (asksSendBack(m.Text) || asksReturnAddress(m.Text)) && slots.OrderID == "" && goodsBack(view.Cases, "") != nil &&
+		(!res.Label.OpensCase() || res.Unclear || res.Confirm || asks(m.Text) && !res.Escalation && !changesMind(m.Text)):
+		// (Asked, it is a question even when it names the remedy: "换货的话坏的要不要寄回
+		// 寄哪里" on an agreed exchange opened a second exchange on another order — trial.)
 		// "那杯子要寄回吗", "旧的用寄吗": about the case under way, which converse answers
 		// (不用寄回, or where to) — not a question for the merchant's inbox.
 		label = intents.Other
@@ -737,6 +768,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// answered as if said alone — "处理完之前一般不会发货" of a refund never asked for
 		// misled the buyer (trial 13).
 		return e.denied(ctx, m, sess, view, c)
+	}
+	if orderID == "" && !named && (target == nil || !goesBackTo(target)) && (asksSendBack(m.Text) || asksReturnAddress(m.Text)) {
+		// "那坏的要寄回去吗" with an exchange agreed on the lamp and the bedding's order
+		// named last: about the goods of the case whose goods may go back (it became an
+		// inbox question on the bedding's order — trial).
+		if g := goodsBack(view.Cases, ""); g != nil && goesBackTo(g) {
+			target = g
+		}
 	}
 	if orderID == "" && strings.Contains(m.Text, "拒") {
 		// "为什么拒绝我": about the refusal, whichever case is newest.
@@ -1647,6 +1686,16 @@ func (e *Engine) faqAnswer(m Message) (answer, id string, ok bool) {
 	return f.answer, f.id, f.ok
 }
 
+// merchantAnswered reports whether the shop's FAQ answers m from an entry the merchant
+// saved from an inbox answer (Q7 回复 … +问答; ids "inbox_…").
+func (e *Engine) merchantAnswered(m Message) bool {
+	_, id, ok := e.faqAnswer(m)
+	return ok && strings.HasPrefix(id, inboxFAQPrefix)
+}
+
+// inboxFAQPrefix starts the id of an FAQ entry saved from an answered inbox item.
+const inboxFAQPrefix = "inbox_"
+
 // faqFor is the shop FAQ's reading of m: looked up once per turn in m.faq (a message
 // without one, as from a merchant's tool, is looked up afresh each time).
 func (e *Engine) faqFor(m Message) *faqLookup {
@@ -2370,17 +2419,18 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		// request and its words stay: "啊发错了 是这个4705…" is its order after all.
 		sess.OrderID = ""
 		return e.answer(ctx, m, "order_unpaid", Data{OrderID: order.ID})
-	case order.Status == adapters.OrderClosed && sess.StatusAsk && (label == intents.Refund || label == intents.Return):
+	case order.Status == adapters.OrderClosed && (sess.StatusAsk && (label == intents.Refund || label == intents.Return) || sess.ClosedOrder == order.ID):
+		// (Or the closed order sent again: the buyer does not accept "已经关闭了".)
 		// "退款怎么还没到 都5天了" and the order is closed — most likely refunded on the
 		// platform: the money is what was asked about, which the merchant checks there
 		// ("不用再申请售后" said nothing of where it went — trial).
 		// (Asked with the request still waiting, so its words go on the item first.)
 		sess.OrderID = order.ID
 		replies, err := e.questionAs(ctx, m, sess, "refund_closed_check", Data{OrderID: order.ID})
-		sess.Intent, sess.Asked, sess.StatusAsk, sess.Pending, sess.Aside = "", false, false, nil, ""
+		sess.Intent, sess.Asked, sess.StatusAsk, sess.Pending, sess.Aside, sess.ClosedOrder = "", false, false, nil, "", ""
 		return replies, err
 	case order.Status == adapters.OrderClosed:
-		sess.OrderID = ""
+		sess.OrderID, sess.ClosedOrder = "", order.ID
 		return e.answer(ctx, m, "order_closed", Data{OrderID: order.ID})
 	case order.Status == adapters.OrderPaid && label == intents.Return:
 		// Not shipped yet: nothing to send back, so the money alone (仅退款).
@@ -3284,6 +3334,12 @@ func prePurchase(text string) bool {
 	return mentions(text, "要不要买", "还没买", "还没下单", "犹豫", "打算买", "想买", "准备买", "考虑买", "买之前")
 }
 
+// warrantyAsk reports a question about the shop's warranty ("台灯保修吗", "质保多久"): the
+// policy, not a repair asked for — a repair names what broke.
+func warrantyAsk(text string) bool {
+	return mentions(text, "保修", "质保", "包修", "保固") && !mentions(text, "我要保修", "申请保修", "要保修", "给我修", "帮我修", "送修", "返修")
+}
+
 // findsNoOrder reports a buyer who cannot find their order number ("订单号在哪里看",
 // "订单号是啥我不会弄啊").
 func findsNoOrder(text string) bool {
@@ -3785,6 +3841,12 @@ func mediaOrText(m Message) string {
 		return strings.TrimSpace("[" + mediaName(m.Kind) + "] " + m.Text)
 	}
 	return m.Text
+}
+
+// moneyTaken reports a buyer saying they paid or were charged and have not had it back
+// ("我钱扣了啊", "钱没退回来").
+func moneyTaken(text string) bool {
+	return mentions(text, "钱扣了", "扣钱了", "扣了钱", "扣款", "钱没退", "没退回", "没退钱", "钱付了", "付了钱", "已经付款", "钱没到", "没收到退款", "钱呢")
 }
 
 // insistsOnNumber reports a buyer vouching for the order number that was not found

@@ -1135,7 +1135,7 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 		// "165 100斤穿什么码": the answer fits this buyer's numbers, not the next buyer's.
 		return "\n（这条问题带着买家自己的数字（身高体重、订单号等），答案不一定适合别人，没存为常见问题。）", nil
 	}
-	e := cases.FAQEntry{Shop: c.Shop, ID: "inbox_" + strings.ToLower(c.ID), Question: question, Answer: answer}
+	e := cases.FAQEntry{Shop: c.Shop, ID: inboxFAQPrefix + strings.ToLower(c.ID), Question: question, Answer: answer}
 	if err := t.tx.AddFAQ(e); err != nil {
 		return "", err
 	}

@@ -886,3 +886,72 @@ func TestMergingAQuestionKeepsTheCaseDeadline(t *testing.T) {
 		t.Fatalf("A1 deadline %v after the merge, want %v kept", d, before)
 	}
 }
+
+// TestSendBackQuestionFindsTheCaseWhoseGoodsGoBack (trial): with an exchange agreed on the
+// lamp and the bedding's order named after it, "那坏的要寄回去吗" and "换货的话坏的要不要寄回
+// 寄哪里" are about the lamp's exchange — answered, not a return confirmed, an inbox
+// question on the bedding, nor a second exchange opened.
+func TestSendBackQuestionFindsTheCaseWhoseGoodsGoBack(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯灯罩裂了 换个新的 3856123456789012"), "A1")
+	h.say(merchant, "A1 同意")
+	h.say(buyer, "还有四件套4705290012345678901一直不发货 咋回事")
+	for _, q := range []string{"那坏的要寄回去吗", "换货的话坏的要不要寄回 寄哪里"} {
+		got := joined(h.say(buyer, q))
+		if !strings.Contains(got, "A1") || !strings.Contains(got, "不用寄回") {
+			t.Fatalf("%q got %q, want A1's answer: nothing goes back", q, got)
+		}
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want A1 alone", n)
+	}
+}
+
+// TestSavedAnswerIsGiven (trial): after "Q1 回复 … +问答" told the merchant the bot will
+// answer such questions so, the next buyer who asks it gets that answer — not the
+// remedies menu.
+func TestSavedAnswerIsGiven(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "如果收到碎了可以退吗"), "Q1")
+	mustContain(t, h.say(merchant, "Q1 回复 收到碎了拍照给我们，直接补发或者退款，不用寄回 +问答"), "已存为常见问题")
+	got := joined(h.say("另一个买家", "如果收到碎了可以退吗"))
+	if !strings.Contains(got, "直接补发或者退款") {
+		t.Fatalf("the saved answer was not given: %q", got)
+	}
+}
+
+// TestWarrantyAndWhatIfQuestions (trial): "台灯保修吗" and "杯子要是路上摔碎了怎么办" ask the
+// shop's policy — the FAQ or the merchant answers, no repair's order number, no remedies
+// menu; "台灯坏了 保修期内能修吗" hears the policy with the repair ready for its order.
+func TestWarrantyAndWhatIfQuestions(t *testing.T) {
+	for _, q := range []string{"台灯保修吗", "杯子要是路上摔碎了怎么办", "保修多久 坏了咋办"} {
+		h := newHarness(t)
+		got := joined(h.say(buyer, q))
+		if strings.Contains(got, "怎么处理") || strings.Contains(got, "帮您办理") {
+			t.Errorf("%q got %q, want the policy or the merchant", q, got)
+		}
+		if n := caseCount(t, h); n != 0 {
+			t.Errorf("%q opened %d cases", q, n)
+		}
+	}
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯坏了 保修期内能修吗"), "保修", "订单号")
+	mustContain(t, h.say(buyer, "3856123456789012"), "A1")
+	if c := h.mustCase("A1"); c.Intent != "repair" {
+		t.Fatalf("A1 is %s, want the repair", c.Intent)
+	}
+}
+
+// TestMoneyTakenOnAClosedOrder (trial): after "已经关闭了", "订单关了？我钱扣了啊" — or the
+// same closed order sent again — goes to the merchant with the order, not "订单号发我" in
+// a loop.
+func TestMoneyTakenOnAClosedOrder(t *testing.T) {
+	const closed = "4705293344556677889"
+	for _, next := range []string{"订单关了？我钱扣了啊", "刚发了啊 " + closed} {
+		h := newHarness(t)
+		mustContain(t, h.say(buyer, "袜子退款 "+closed), "已经关闭")
+		got := h.say(buyer, next)
+		mustContain(t, got, "Q1", closed)
+		mustContain(t, h.firedTexts(), closed)
+	}
+}

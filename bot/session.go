@@ -70,6 +70,10 @@ type session struct {
 	// NotFound is the order number last looked up and not found: given again, the
 	// request goes to the merchant to check instead of "没有查到" once more.
 	NotFound string `json:",omitempty"`
+	// ClosedOrder is the order number last looked up and found closed: a buyer who then
+	// says their money was taken ("订单关了？我钱扣了啊"), or sends it again, is passed to
+	// the merchant with it rather than told "已经关闭了" once more.
+	ClosedOrder string `json:",omitempty"`
 	// Phoned is set once the buyer's phone went to the merchant for want of an order
 	// number: requests after it go to the merchant too, never asking for the number again.
 	Phoned bool `json:",omitempty"`
