@@ -471,6 +471,15 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("📝 %s 已备注。", c.ID))
 	case vocab.Close:
+		agreed := c.State == cases.StateResolved
+		if agreed {
+			// Taken back by the buyer after the approval ("算了 不退了"): closed, not done.
+			withdrew, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertBuyerWithdrew, time.Time{})
+			if err != nil {
+				return err
+			}
+			agreed = !withdrew
+		}
 		if err := t.tx.SetState(c, cases.StateClosed, "merchant", cmd.Arg); err != nil {
 			return err
 		}
@@ -485,8 +494,13 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			return t.sayText(t.m.From, fmt.Sprintf("🗂 %s 已关闭（没有通知买家）。", c.ID))
 		}
 		key := "closed"
-		if c.Intent == string(intents.Complaint) {
+		switch {
+		case c.Intent == string(intents.Complaint):
 			key = "complaint_resolved" // a grievance is dealt with, not "投诉售后单 已关闭"
+		case agreed:
+			// An agreed exchange, once done, is closed as done: "店主已关闭" read as if it
+			// were called off (trial).
+			key = "closed_done"
 		}
 		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Reason: cmd.Arg}); err != nil {
 			return err

@@ -955,3 +955,17 @@ func TestMoneyTakenOnAClosedOrder(t *testing.T) {
 		mustContain(t, h.firedTexts(), closed)
 	}
 }
+
+// TestClosingAnAgreedCaseSaysItIsDone (trial): "A1 关闭" on an exchange agreed and carried
+// out tells the buyer it is done, not "店主已关闭" as if it were called off.
+func TestClosingAnAgreedCaseSaysItIsDone(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子颜色发错了 要换蓝色的 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	before := len(h.sentTo(buyer))
+	h.say(merchant, "A1 关闭 新杯子已签收")
+	got := joined(h.sentTo(buyer)[before:])
+	if !strings.Contains(got, "已办结") || strings.Contains(got, "店主已关闭") {
+		t.Fatalf("closing the agreed exchange told the buyer %q", got)
+	}
+}

@@ -77,6 +77,7 @@ func replyFields() map[string][]string {
 		"complaint_resolved":    {"CaseID", "Reason"},
 		"complaint_answered":    {"CaseID", "Reason"},
 		"closed":                {"CaseID", "Intent", "Reason"},
+		"closed_done":           {"CaseID", "Intent", "Reason"},
 		"remedy_menu":           {"Menu"},
 		"confirm_complaint":     {},
 		"remedy_again":          {},
