@@ -3435,7 +3435,13 @@ func lastDecided(cs []cases.Case) *cases.Case {
 
 // protests reports a short protest ("凭什么啊", "为啥？？", "凭啥不退"), read after a refusal.
 func protests(text string) bool {
-	return utf8.RuneCountInString(text) <= 10 && mentions(text, "凭什么", "凭啥", "为什么", "为啥", "什么意思", "啥意思", "怎么回事")
+	words := []string{"凭什么", "凭啥", "为什么", "为啥", "什么意思", "啥意思", "怎么回事"}
+	if utf8.RuneCountInString(text) <= 10 && mentions(text, words...) {
+		return true
+	}
+	// Opened with it, however long what follows ("凭什么啊？？质量问题还要我寄回 运费谁出").
+	t := strings.TrimLeft(text, "？?！! 啊哈")
+	return slices.ContainsFunc(words[:4], func(w string) bool { return strings.HasPrefix(t, w) })
 }
 
 // conditional reports words that hang on a condition ("如果今天能发出来 我就不退了",

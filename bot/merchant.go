@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -1089,6 +1090,33 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 				fmt.Fprintf(&b, "\n%s %s %s 同意于 %s", c.ID, caseName(&c), c.Who(), vocab.Clock(c.UpdatedAt))
 			}
 		}
+		// Decided, and the buyer wrote again with no word from the merchant since ("凭什么
+		// 啊？？质量问题还要我寄回" after a refusal): one alert went out, and nothing on the
+		// list said anyone still waits (trial).
+		var asked []string
+		first := ""
+		for _, st := range []cases.State{cases.StateRejected, cases.StateResolved} {
+			decided, err := e.store.FindCases(ctx, cases.CaseFilter{Shop: m.Shop, State: st, NotIntent: cases.IntentQuestion, Limit: 50})
+			if err != nil {
+				return e.do(ctx, m, func(*turn) error { return err })
+			}
+			for _, c := range decided {
+				if now.Sub(c.UpdatedAt) > agreedListedFor {
+					continue
+				}
+				evs, err := e.store.Events(ctx, c.Shop, c.ID)
+				if err != nil {
+					return e.do(ctx, m, func(*turn) error { return err })
+				}
+				if said := unansweredSince(evs); said != "" {
+					first = cmp.Or(first, c.ID)
+					asked = append(asked, fmt.Sprintf("\n%s %s %s（%s）：%s", c.ID, caseName(&c), c.Who(), c.StateLabel(), vocab.Clip(said, 30)))
+				}
+			}
+		}
+		if len(asked) > 0 {
+			fmt.Fprintf(&b, "\n已处理、买家又来消息的 %d 单（回复“%s 回复 文字”）：%s", len(asked), first, strings.Join(asked, ""))
+		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })
 }
@@ -1106,6 +1134,21 @@ func countOf(n int) string {
 		return fmt.Sprintf("%d+", listFetch)
 	}
 	return fmt.Sprint(n)
+}
+
+// unansweredSince is what the buyer wrote on a decided case after its last state change
+// with no merchant reply after it (their words joined), or "".
+func unansweredSince(evs []cases.Event) string {
+	var said []string
+	for _, ev := range evs {
+		switch {
+		case ev.Kind == cases.EventState, ev.Kind == cases.EventReply && ev.Actor == "merchant":
+			said = nil
+		case ev.Kind == cases.EventMessage && ev.Actor == "buyer":
+			said = append(said, ev.Text)
+		}
+	}
+	return strings.Join(said, " / ")
 }
 
 // agreedListedFor is how long an agreed exchange, return or repair stays on 列表 as still

@@ -969,3 +969,18 @@ func TestClosingAnAgreedCaseSaysItIsDone(t *testing.T) {
 		t.Fatalf("closing the agreed exchange told the buyer %q", got)
 	}
 }
+
+// TestListShowsBuyersBackOnDecidedCases (trial): "凭什么啊？？质量问题还要我寄回 运费谁出"
+// after a refusal is passed on with the reason, and 列表 shows the refused case as
+// waiting for the merchant until they reply on it.
+func TestListShowsBuyersBackOnDecidedCases(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子碎了 退款 "+cupOrder)
+	h.say(merchant, "A1 拒绝 超过七天了")
+	mustContain(t, h.say(buyer, "凭什么啊？？质量问题还要我寄回 运费谁出"), "超过七天了", "A1")
+	mustContain(t, h.say(merchant, "列表"), "买家又来消息", "A1", "运费谁出")
+	h.say(merchant, "A1 回复 您好 质量问题运费我们出")
+	if got := joined(h.say(merchant, "列表")); strings.Contains(got, "买家又来消息") {
+		t.Fatalf("列表 after the reply still lists A1: %q", got)
+	}
+}
