@@ -984,3 +984,14 @@ func TestListShowsBuyersBackOnDecidedCases(t *testing.T) {
 		t.Fatalf("列表 after the reply still lists A1: %q", got)
 	}
 }
+
+// TestPartOfAQuestionKeepsItsGoods (trial): "真丝眼罩能机洗吗 会不会缩水" asks both parts of
+// the eye mask; the bedding's washing answer, which "会不会缩水" matches alone, is not given.
+func TestPartOfAQuestionKeepsItsGoods(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "对了 真丝眼罩能机洗吗 会不会缩水"))
+	if strings.Contains(got, "四件套") {
+		t.Fatalf("the eye mask got the bedding's answer: %q", got)
+	}
+	mustContain(t, h.firedTexts(), "真丝眼罩")
+}
