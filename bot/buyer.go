@@ -454,6 +454,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "哼 这还差不多" after the refund was agreed: appeased — an OK, not the remedies
 		// menu (trial 17).
 		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
+	case sess.PassedMedia && liveByID(view.Live(), sess.Passed) != nil && now.Sub(sess.PassedAt) < burstWindow && !asks(m.Text) && slots.OrderID == "" &&
+		!res.Escalation && !res.Grievance && !angry(m.Text) && len(sess.Menu) == 0 && res.Label != intents.Cancel && res.Label != intents.Human:
+		// "拍好了 你看 把手都掉了" right after the photo went onto A1: its caption, kept
+		// there — not more words for the oven question waiting in the inbox (trial).
+		sess.PassedMedia = false
+		return e.noteOnCase(ctx, m, &sess, liveByID(view.Live(), sess.Passed))
 	case asking && len(sess.Menu) == 0 && res.Label == intents.Complaint && !res.Escalation && !angry(m.Text) && slots.OrderID == "" &&
 		!defect(slots.Reason) && !protestsRefusal(view.Cases, m.Text):
 		// "在吗？？刚才问的还没人回": chasing the question waiting for the merchant.
@@ -3057,6 +3063,8 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 				return err
 			}
 			t.caseID = target.ID
+			// The words sent with it ("拍好了 你看 把手都掉了") go where it went.
+			sess.Passed, sess.PassedAt, sess.PassedMedia = target.ID, e.now(), true
 			return t.say("media_received", Data{CaseID: target.ID, Intent: caseName(target)})
 		}
 		if over != nil {

@@ -995,3 +995,18 @@ func TestPartOfAQuestionKeepsItsGoods(t *testing.T) {
 	}
 	mustContain(t, h.firedTexts(), "真丝眼罩")
 }
+
+// TestPhotoCaptionGoesWithThePhoto (trial): a photo sent onto the live exchange and then
+// "拍好了 你看 把手都掉了" — the caption is the exchange's, not more words for the oven
+// question waiting in the inbox.
+func TestPhotoCaptionGoesWithThePhoto(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子把手掉了 换个新的 "+cupOrder), "A1")
+	mustContain(t, h.say(buyer, "烤箱能烤蛋糕吗"), "Q1")
+	mustContain(t, h.send(bot.Message{Shop: shopID, From: buyer, Kind: bot.KindImage, Media: "data/img/2.jpg"}), "A1")
+	mustContain(t, h.say(buyer, "拍好了 你看 把手都掉了"), "A1")
+	if tr := joined(h.transcript("Q1")); strings.Contains(tr, "拍好了") {
+		t.Fatalf("the caption went to the inbox question: %q", tr)
+	}
+	mustContain(t, h.transcript("A1"), "拍好了 你看 把手都掉了")
+}

@@ -67,6 +67,9 @@ type session struct {
 	// after it ("就那个杯垫") is more of the same.
 	Passed   string    `json:",omitempty"`
 	PassedAt time.Time `json:",omitempty"`
+	// PassedMedia is set when what went onto Passed was a picture, voice note or file:
+	// the words right after it are its caption.
+	PassedMedia bool `json:",omitempty"`
 	// NotFound is the order number last looked up and not found: given again, the
 	// request goes to the merchant to check instead of "没有查到" once more.
 	NotFound string `json:",omitempty"`
