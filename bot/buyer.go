@@ -375,6 +375,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.chatText(ctx, m, &sess, answer)
 		}
 		return e.question(ctx, m, &sess)
+	case !sess.Intent.OpensCase() && len(sess.Menu) == 0 && !res.Escalation && shipsMyWay(m.Text):
+		// "拍了 记得发顺丰 我补差价": an instruction for the order just placed — the
+		// merchant must act on it; not a 价保 refund confirmed, nor the FAQ's "下单时备注"
+		// to a buyer who already ordered (trial).
+		if slots.OrderID != "" {
+			sess.OrderID = slots.OrderID
+		}
+		return e.questionAs(ctx, m, &sess, "instruction_noted", Data{})
 	case needsOrder(res.Label) && slots.OrderID == "" && prePurchase(m.Text) && !sess.Intent.OpensCase():
 		// "听说你们家退货很麻烦是真的吗 我还在犹豫要不要买四件套": nothing bought, nothing
 		// to return — the shop's policy answers it, or the merchant does.
@@ -3286,6 +3294,13 @@ func newPurchase(text string) bool {
 func courierChoice(text string) bool {
 	return mentions(text, "发什么快递", "什么快递", "哪家快递", "能发顺丰", "发顺丰", "走顺丰", "指定快递") &&
 		!mentions(text, "我的", "这单", "订单", "到哪", "单号")
+}
+
+// shipsMyWay reports a buyer who ordered asking for it to go by a courier of their
+// choice ("拍了 记得发顺丰 我补差价", "刚下的单要发顺丰").
+func shipsMyWay(text string) bool {
+	return mentions(text, "发顺丰", "走顺丰", "用顺丰", "发京东", "发邮政", "发ems", "发EMS") &&
+		mentions(text, "拍了", "下单了", "下了单", "下的单", "刚买", "已经买", "付了款", "付款了", "刚拍", "已拍", "记得", "备注了")
 }
 
 // presaleDoubt reports a question about goods the buyer does not have (yet): a fault

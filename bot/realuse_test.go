@@ -1010,3 +1010,19 @@ func TestPhotoCaptionGoesWithThePhoto(t *testing.T) {
 	}
 	mustContain(t, h.transcript("A1"), "拍好了 你看 把手都掉了")
 }
+
+// TestCourierInstructionGoesToTheMerchant (trial): "拍了 记得发顺丰 我补差价" is an
+// instruction for an order placed — to the merchant, not a 价保 refund confirmed; "能发顺丰
+// 吗" before ordering is still the FAQ's.
+func TestCourierInstructionGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "拍了 记得发顺丰 我补差价"))
+	if !strings.Contains(got, "Q1") || strings.Contains(got, "价保") {
+		t.Fatalf("the courier instruction got %q", got)
+	}
+	mustContain(t, h.firedTexts(), "发顺丰")
+	h = newHarness(t)
+	if got := joined(h.say(buyer, "能发顺丰吗 我补运费")); strings.Contains(got, "Q1") {
+		t.Fatalf("a courier question before ordering went to the merchant: %q", got)
+	}
+}
