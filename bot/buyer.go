@@ -638,7 +638,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 				sess.OrderID = o // the order the problem was told with ("<订单号> 台灯两个问题 …")
 			}
 		}
-		sess.Menu = nil
+		if m.part <= 1 || remedyMenuOpen(&sess) && label.OpensCase() {
+			// (A later item of the same message — "…还有四件套4705…一直不发货" — leaves
+			// the menu its first item asked standing: the "3" that answered it was lost.)
+			sess.Menu = nil
+		}
 	}
 	if label == intents.Complaint && !res.Escalation && !angry(m.Text) && sess.Intent.OpensCase() && sess.Intent != intents.Complaint && sess.OrderID == "" {
 		// "这个已经影响到我对整个品牌的感觉了" while their return waits for its order number:

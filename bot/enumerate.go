@@ -189,6 +189,16 @@ func (e *Engine) distinctAsks(shop, text string) []string {
 		return nil
 	}
 	parts = append(parts, rest)
+	// Each part naming an order of its own, all different ("台灯3856…灯罩裂了 还有四件套
+	// 4705…一直不发货"): two matters, whatever each says — the lamp's crack went unanswered
+	// behind a complaint reading of the whole (trial).
+	orders := map[string]bool{}
+	for _, p := range parts {
+		if id := e.read(shop, p).Slots.OrderID; id != "" {
+			orders[id] = true
+		}
+	}
+	ownOrders := len(orders) == len(parts)
 	seen := map[string]bool{}
 	for k, p := range parts {
 		p = strings.TrimFunc(p, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
@@ -196,6 +206,10 @@ func (e *Engine) distinctAsks(shop, text string) []string {
 			return nil
 		}
 		r := e.read(shop, p)
+		if ownOrders && !r.SlotOnly {
+			parts[k] = p
+			continue
+		}
 		switch l := string(r.Label); {
 		case r.Label == intents.Greeting || r.Label == intents.Complaint || r.Label == intents.Cancel || seen[l]:
 			return nil

@@ -1026,3 +1026,16 @@ func TestCourierInstructionGoesToTheMerchant(t *testing.T) {
 		t.Fatalf("a courier question before ordering went to the merchant: %q", got)
 	}
 }
+
+// TestTwoOrdersTwoMattersInOneMessage (trial): "台灯<单号>灯罩裂了 还有四件套<单号>一直不发
+// 货 咋回事" is two matters: the lamp's crack gets the remedies, the bedding's delivery its
+// tracking, and the "3" that answers the remedies opens the exchange on the lamp's order.
+func TestTwoOrdersTwoMattersInOneMessage(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "台灯3856123456789012灯罩裂了 还有四件套4705290012345678901一直不发货 咋回事")
+	mustContain(t, got, "怎么处理", "运单号")
+	mustContain(t, h.say(buyer, "3"), "A1")
+	if c := h.mustCase("A1"); c.Intent != "exchange" || c.OrderID != "3856123456789012" {
+		t.Fatalf("A1 = %s on %s, want the lamp's exchange", c.Intent, c.OrderID)
+	}
+}
