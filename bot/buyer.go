@@ -462,6 +462,15 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "哼 这还差不多" after the refund was agreed: appeased — an OK, not the remedies
 		// menu (trial 17).
 		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
+	case sess.MerchantSaid != "" && now.Sub(sess.MerchantSaidAt) < merchantTalk && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
+		!sess.Intent.OpensCase() && caseNamed(view.Cases, sess.MerchantSaid) != nil &&
+		!(asks(m.Text) && (e.faqAnswers(m) || asksStatus(m.Text, res.Label) || asksSendBack(m.Text) || asksReturnAddress(m.Text) || mentions(m.Text, "单号"))) &&
+		// (What the case itself answers — "新的单号多少", "那杯子要寄回去吗" — is answered.)
+		!(res.Label.OpensCase() && !res.Unclear && !res.Confirm && res.Label != intents.Complaint) && res.Label != intents.Human && !bareOK(m.Text) && !thanks(m.Text):
+		// "早干嘛去了 行吧 发了给我单号" right after "A1 回复 给您补发一套 明天发出": the
+		// buyer answers the merchant — it goes to them on that case (it got the bedding
+		// order's old tracking — trial).
+		return e.toMerchant(ctx, m, &sess, caseNamed(view.Cases, sess.MerchantSaid))
 	case sess.PassedMedia && liveByID(view.Live(), sess.Passed) != nil && now.Sub(sess.PassedAt) < burstWindow && !asks(m.Text) && slots.OrderID == "" &&
 		!res.Escalation && !res.Grievance && !angry(m.Text) && len(sess.Menu) == 0 && res.Label != intents.Cancel && res.Label != intents.Human:
 		// "拍好了 你看 把手都掉了" right after the photo went onto A1: its caption, kept
@@ -1482,6 +1491,26 @@ func liveByID(cs []cases.Case, id string) *cases.Case {
 	}
 	return nil
 }
+
+// toMerchant keeps the buyer's answer to the merchant's message on case c and passes it
+// on: one alert per urgentEvery (the words are all on the case), the buyer told so.
+func (e *Engine) toMerchant(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	sess.Pending, sess.Recent = nil, nil
+	return e.do(ctx, m, func(t *turn) error {
+		t.caseID = c.ID
+		if err := t.record(c.ID, m); err != nil {
+			return err
+		}
+		if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
+			return err
+		}
+		return t.say("to_merchant", Data{CaseID: c.ID})
+	})
+}
+
+// merchantTalk is how long after the merchant wrote to a buyer their words are read as
+// the answer to it.
+const merchantTalk = 30 * time.Minute
 
 // noteOnCase keeps what the buyer said on their live case c and says so.
 func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {

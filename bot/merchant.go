@@ -461,6 +461,12 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			}
 			return t.sayText(t.m.From, done)
 		}
+		// What the buyer says next is most likely their answer to it (merchantTalk).
+		if err := t.changeSession(c.Shop, c.Buyer, func(sess *session) {
+			sess.MerchantSaid, sess.MerchantSaidAt = c.ID, t.tx.Now()
+		}); err != nil {
+			return err
+		}
 		return t.sayText(t.m.From, fmt.Sprintf("💬 已回复 %s 的买家。", c.ID))
 	case vocab.Note:
 		c.Note = cmd.Arg

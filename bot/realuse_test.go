@@ -1039,3 +1039,19 @@ func TestTwoOrdersTwoMattersInOneMessage(t *testing.T) {
 		t.Fatalf("A1 = %s on %s, want the lamp's exchange", c.Intent, c.OrderID)
 	}
 }
+
+// TestBuyerAnswersTheMerchant (trial): "早干嘛去了 行吧 发了给我单号" right after "A1 回复 …"
+// answers the merchant: it goes onto A1 and to the merchant, not the order's old tracking
+// nor a new inbox question; a thanks is still just thanked.
+func TestBuyerAnswersTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们什么破店 四件套掉色 客服也不理人 4705290012345678901"), "A1")
+	h.firedTexts()
+	h.say(merchant, "A1 回复 您好 给您补发一套新的 明天发出")
+	got := joined(h.say(buyer, "早干嘛去了 行吧 发了给我单号"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "运单号") || strings.Contains(got, "Q1") {
+		t.Fatalf("the answer to the merchant got %q", got)
+	}
+	mustContain(t, h.firedTexts(), "发了给我单号")
+	mustContain(t, h.say(buyer, "谢谢"), "不客气")
+}

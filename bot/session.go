@@ -67,6 +67,11 @@ type session struct {
 	// after it ("就那个杯垫") is more of the same.
 	Passed   string    `json:",omitempty"`
 	PassedAt time.Time `json:",omitempty"`
+	// MerchantSaid is the case the merchant last wrote to the buyer on (A1 回复 …), at
+	// MerchantSaidAt: the buyer's next words are most likely their answer, for the
+	// merchant.
+	MerchantSaid   string    `json:",omitempty"`
+	MerchantSaidAt time.Time `json:",omitempty"`
 	// PassedMedia is set when what went onto Passed was a picture, voice note or file:
 	// the words right after it are its caption.
 	PassedMedia bool `json:",omitempty"`

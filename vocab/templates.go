@@ -92,6 +92,7 @@ func replyFields() map[string][]string {
 		"question":              {"CaseID", "Deadline", "Left"},
 		"order_check":           {"CaseID", "Deadline", "Left", "OrderID"},
 		"order_later":           {"Intent"},
+		"to_merchant":           {"CaseID"},
 		"instruction_noted":     {"CaseID", "Deadline", "Left"},
 		"refund_closed_check":   {"CaseID", "Deadline", "Left", "OrderID"},
 		"phone_passed":          {"CaseID", "Deadline", "Left"},
