@@ -3873,6 +3873,11 @@ func namesWhich(text string) bool {
 // justSaying reports feedback that says nothing needs putting right ("东西没事 就跟你们说
 // 一声 下次包装好点", "没坏 提个建议").
 func justSaying(text string) bool {
+	if mentions(text, "不是你们的问题", "不怪你们", "不是你们的错", "跟你们没关系", "和你们没关系", "不关你们的事", "不是商家的问题", "不怪商家") && !mentions(text, "退", "换", "赔") {
+		// "快递员态度太差了…不是你们的问题哈": venting, the shop cleared in so many words
+		// — passed on as feedback, not an urgent complaint against the shop (trial).
+		return true
+	}
 	return mentions(text, "没事", "没坏", "没什么问题", "没啥问题", "都没问题", "东西是好的") &&
 		mentions(text, "说一声", "提醒一下", "提个建议", "建议", "下次", "反馈一下", "以后")
 }

@@ -1055,3 +1055,16 @@ func TestBuyerAnswersTheMerchant(t *testing.T) {
 	mustContain(t, h.firedTexts(), "发了给我单号")
 	mustContain(t, h.say(buyer, "谢谢"), "不客气")
 }
+
+// TestVentingThatClearsTheShopIsFeedback (trial): "快递员态度太差了 … 不是你们的问题哈" is
+// passed on as feedback, not an urgent complaint against the shop.
+func TestVentingThatClearsTheShopIsFeedback(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say(buyer, "快递员态度太差了 放门口就走 打电话还凶我 不是你们的问题哈 就吐槽一下"))
+	if strings.Contains(got, "A1") || !strings.Contains(got, "谢谢您告诉我们") {
+		t.Fatalf("venting got %q", got)
+	}
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("venting opened %d cases", n)
+	}
+}
