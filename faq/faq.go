@@ -136,6 +136,9 @@ type Book struct {
 	// message the lexical score leaves in doubt), so a start or check-config does not
 	// wait for it; Add replaces it.
 	model func() ensemble
+	// added marks the entries added after the file was read (Add: the merchant's saved
+	// answers), which are newer than the file's.
+	added []bool
 }
 
 // posting is one phrasing holding a gram, with the gram's weight in it.
@@ -322,6 +325,10 @@ func (b *Book) Add(id, question, answer string) error {
 	b.needs = append(b.needs, nil)
 	b.excludes = append(b.excludes, nil)
 	b.about = append(b.about, goodsOf(&b.entries[len(b.entries)-1]))
+	for len(b.added) < len(b.entries)-1 {
+		b.added = append(b.added, false)
+	}
+	b.added = append(b.added, true)
 	b.index()
 	b.model = modelOf(b.entries)
 	return nil
@@ -445,8 +452,24 @@ func (b *Book) Match(text string) []Hit {
 func (b *Book) match(text string) []Hit {
 	hits := b.score(withoutLeadIn(text))
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	if len(hits) > 1 && !b.isAdded(hits[0].index) {
+		// The merchant's own answer, saved since the file was written, wins over a file
+		// entry whenever it is sure enough to answer by itself: "地址能改吗" got the
+		// file's "已经发货的需要联系快递改派" after the merchant had saved "已发货的就改不了
+		// 了" (trial). It is newer, and the merchant was told the bot answers so.
+		for i, h := range hits[1:] {
+			if b.isAdded(h.index) && sure(h, max(b.threshold, DefaultThreshold)) {
+				copy(hits[1:i+2], hits[:i+1])
+				hits[0] = h
+				break
+			}
+		}
+	}
 	return hits
 }
+
+// isAdded reports whether entry i was added after the file was read.
+func (b *Book) isAdded(i int) bool { return i < len(b.added) && b.added[i] }
 
 // leadIns are the words a buyer opens a question with in the middle of a chat ("顺便问下
 // 包邮吗", "对了 台灯保修几年啊"): they ask nothing, and an entry's coverage counts them as
