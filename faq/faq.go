@@ -454,11 +454,13 @@ func (b *Book) match(text string) []Hit {
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	if len(hits) > 1 && !b.isAdded(hits[0].index) {
 		// The merchant's own answer, saved since the file was written, wins over a file
-		// entry whenever it is sure enough to answer by itself: "地址能改吗" got the
-		// file's "已经发货的需要联系快递改派" after the merchant had saved "已发货的就改不了
-		// 了" (trial). It is newer, and the merchant was told the bot answers so.
+		// entry it nearly ties with, when sure enough to answer by itself: "地址填错了 发货
+		// 了还能改吗" got the file's "已经发货的需要联系快递改派" after the merchant had
+		// saved "已发货的就改不了了" (trial). It is newer, and the merchant was told the bot
+		// answers so. (Not far behind: "马克杯能进微波炉吗" is the file's, though the saved
+		// "那个马克杯能进微波炉不 还有洗碗机" is sure of it too.)
 		for i, h := range hits[1:] {
-			if b.isAdded(h.index) && sure(h, max(b.threshold, DefaultThreshold)) {
+			if b.isAdded(h.index) && h.Score >= hits[0].Score*addedWithin && sure(h, max(b.threshold, DefaultThreshold)) {
 				copy(hits[1:i+2], hits[:i+1])
 				hits[0] = h
 				break
@@ -467,6 +469,10 @@ func (b *Book) match(text string) []Hit {
 	}
 	return hits
 }
+
+// addedWithin is how near the best hit's score a merchant's saved answer must come to be
+// preferred to a file entry.
+const addedWithin = 0.8
 
 // isAdded reports whether entry i was added after the file was read.
 func (b *Book) isAdded(i int) bool { return i < len(b.added) && b.added[i] }

@@ -331,24 +331,26 @@ func TestLeadInsAskNothing(t *testing.T) {
 }
 
 // The merchant's saved answer (Add) wins over a file entry it nearly ties with: it is
-// newer, and the merchant was told the bot answers so from now on.
+// newer, and the merchant was told the bot answers so. A file entry far ahead still
+// answers.
 func TestAddedAnswerIsPreferred(t *testing.T) {
 	b, err := Parse("sample", SampleFile(), DefaultThreshold)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, id, _ := b.Answer("地址能改吗", "店"); id != "change_address" {
-		t.Fatalf("before: %q answered by %s, want change_address", "地址能改吗", id)
+	const q = "已经发货了 地址还能改吗"
+	if _, id, _ := b.Answer(q, "店"); id != "change_address" {
+		t.Fatalf("before: %q answered by %s, want change_address", q, id)
 	}
-	if err := b.Add("inbox_q7", "地址写错了能改吗", "没发货的直接在订单页改；已发货的就改不了了，可以拒收后重拍。"); err != nil {
+	if err := b.Add("inbox_q7", "地址填错了 已经发货了还能改吗", "已发货的就改不了了，可以拒收后重拍。"); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{"地址能改吗", "地址写错了能改吗"} {
-		if _, id, ok := b.Answer(q, "店"); !ok || id != "inbox_q7" {
-			t.Errorf("after: %q answered by %q (ok %v), want the saved answer", q, id, ok)
-		}
+	if _, id, ok := b.Answer(q, "店"); !ok || id != "inbox_q7" {
+		t.Errorf("after: %q answered by %q (ok %v), want the saved answer", q, id, ok)
 	}
-	if _, id, _ := b.Answer("包邮吗", "店"); id != "free_shipping" {
-		t.Errorf("包邮吗 answered by %s", id)
+	for q, want := range map[string]string{"地址能改吗": "change_address", "包邮吗": "free_shipping"} {
+		if _, id, _ := b.Answer(q, "店"); id != want {
+			t.Errorf("%q answered by %s, want %s", q, id, want)
+		}
 	}
 }
