@@ -288,7 +288,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		key := "approved"
 		switch c.Intent {
 		case string(intents.Complaint):
-			key = "complaint_resolved" // a grievance is settled, not "approved"
+			key = complaintResolved(cmd.Arg) // a grievance is settled, not "approved"
 		case string(intents.Return), string(intents.Repair):
 			key = "approved_return" // the goods go back first (to be refunded, or mended): where to
 		case string(intents.Exchange):
@@ -503,7 +503,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		key := "closed"
 		switch {
 		case c.Intent == string(intents.Complaint):
-			key = "complaint_resolved" // a grievance is dealt with, not "投诉售后单 已关闭"
+			key = complaintResolved(cmd.Arg) // a grievance is dealt with, not "投诉售后单 已关闭"
 		case agreed:
 			// An agreed exchange, once done, is closed as done: "店主已关闭" read as if it
 			// were called off (trial).
@@ -801,6 +801,16 @@ func noSendBack(text string) bool {
 	return mentions(text, "不用寄回", "不用退回", "无需寄回", "无需退回", "不需要寄回", "不需要退回", "不用寄了", "不用退货", "不用把",
 		// "拒收就行 我们重新发": the parcel still on its way is refused, nothing posted back
 		"拒收", "留着用", "不用寄")
+}
+
+// complaintResolved is the reply key for a complaint the merchant settled with note: the
+// one without the bot's own apology when the merchant's note says sorry already ("给您添
+// 麻烦了。给您添麻烦了🙏" — trial).
+func complaintResolved(note string) string {
+	if mentions(note, "麻烦", "抱歉", "不好意思", "对不起", "歉意") {
+		return "complaint_resolved_sorry"
+	}
+	return "complaint_resolved"
 }
 
 // goodsArrived reports a merchant's note saying the goods sent back have come ("A1 同意

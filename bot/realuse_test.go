@@ -1068,3 +1068,16 @@ func TestVentingThatClearsTheShopIsFeedback(t *testing.T) {
 		t.Fatalf("venting opened %d cases", n)
 	}
 }
+
+// TestComplaintClosedWithAnApologyIsNotSaidTwice (trial): "A1 关闭 已电话沟通 给您添麻烦了"
+// reaches the buyer without the bot's own "给您添麻烦了🙏" after it.
+func TestComplaintClosedWithAnApologyIsNotSaidTwice(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们什么破店 客服不理人 "+cupOrder), "A1")
+	before := len(h.sentTo(buyer))
+	h.say(merchant, "A1 关闭 已电话沟通 给您添麻烦了")
+	got := joined(h.sentTo(buyer)[before:])
+	if n := strings.Count(got, "添麻烦"); n != 1 {
+		t.Fatalf("the buyer heard the apology %d times: %q", n, got)
+	}
+}
