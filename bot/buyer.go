@@ -608,7 +608,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// to register a complaint, not "没太明白" and the remedies.
 		sess.Confirm = &pendingConfirm{Label: intents.Complaint}
 		return e.answer(ctx, m, "confirm_complaint", Data{})
-	case res.Unclear && len(sess.Menu) == 0 && refundOrReturn(res.Candidates) && mentions(m.Text, "退"):
+	case res.Unclear && len(sess.Menu) == 0 && slots.OrderID == "" && !defect(slots.Reason) && asks(m.Text) && !intents.NamesRemedy(m.Text) &&
+		!sess.Intent.OpensCase() && e.faqAnswers(m):
+		// "能帮我包装成礼物吗 送闺蜜的🎁": read unclearly, but a question the shop's FAQ
+		// answers — its answer, not "没太明白" and the remedies (trial).
+		answer, _, _ := e.faqAnswer(m)
+		return e.chatText(ctx, m, &sess, answer)
+	case res.Unclear && len(sess.Menu) == 0 && refundOrReturn(res.Candidates) && mentions(m.Text, "退", "不要了", "不想要"):
 		// "想退": a refund for sure, with or without the goods going back — that one
 		// question, not "没太明白" and every remedy.
 		return e.menuAs(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return)}, "refund_or_return")
@@ -770,6 +776,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			target, named = c, true
 		} else if c := caseByGoods(view.Cases, m.Text); c != nil {
 			target = c
+		}
+	}
+	if orderID != "" && correctsOrder(m.Text) && !res.Escalation {
+		if c := liveByID(view.Live(), sess.CaseID); c != nil && c.OrderID != "" && c.OrderID != orderID && caseFor(view.Cases, orderID) == nil &&
+			c.Intent != cases.IntentQuestion && c.Intent != string(intents.Human) {
+			return e.reorder(ctx, m, sess, c, orderID)
 		}
 	}
 	if target == nil && orderID != "" && needsOrder(label) {
@@ -3010,7 +3022,8 @@ func asksIfBot(text string) bool {
 	if mentions(text, "转人工", "人工", "找人", "活人", "叫人", "换人", "不要机器", "别用机器", "要真人", "找真人") {
 		return false
 	}
-	return mentions(text, "机器人", "机器", "自动回复", "是不是真人", "是真人吗", "真人吗", "是人吗", "是不是人", "真人回复")
+	return mentions(text, "机器人", "机器", "自动回复", "是不是真人", "是真人吗", "真人吗", "是人吗", "是不是人", "真人回复",
+		"真人还是", "是ai", "是AI", "ai吗", "AI吗", "人工智能", "chatgpt", "ChatGPT", "bot吗")
 }
 
 // hasRequest reports an after-sale request among cs: a wait for a person is none ("保修多
@@ -3878,8 +3891,8 @@ func justSaying(text string) bool {
 		// — passed on as feedback, not an urgent complaint against the shop (trial).
 		return true
 	}
-	return mentions(text, "没事", "没坏", "没什么问题", "没啥问题", "都没问题", "东西是好的") &&
-		mentions(text, "说一声", "提醒一下", "提个建议", "建议", "下次", "反馈一下", "以后")
+	return mentions(text, "没事", "没坏", "没什么问题", "没啥问题", "都没问题", "东西是好的", "不用赔", "不用退", "不用换", "不用补", "不用你们赔") &&
+		mentions(text, "说一声", "提醒一下", "提醒你们", "提个建议", "建议", "下次", "反馈一下", "以后")
 }
 
 // offToDoIt reports a short message ending in the buyer going to do something simple, or
@@ -3913,6 +3926,12 @@ func mediaOrText(m Message) string {
 		return strings.TrimSpace("[" + mediaName(m.Kind) + "] " + m.Text)
 	}
 	return m.Text
+}
+
+// correctsOrder reports a buyer saying the order they gave was the wrong one ("不对 是另一个
+// 订单", "发错单号了 是这个").
+func correctsOrder(text string) bool {
+	return mentions(text, "不对", "不是这个", "不是这单", "是另一个", "另一个订单", "另一单", "搞错", "发错", "弄错", "错了", "写错")
 }
 
 // moneyTaken reports a buyer saying they paid or were charged and have not had it back

@@ -463,10 +463,20 @@ func greetingKey(text string) string {
 	switch {
 	case thanks(text):
 		return "thanks"
+	case praises(text):
+		return "praised" // "眼罩收到啦 好舒服👍": thanked for, not "好的～ 有需要随时说"
 	case hello(text) || pings(text) || leadIn(text):
 		return "greeting" // ("请问": about to ask — "在的～", not "好的～ 有需要随时说")
 	}
 	return "ack" // praise, a goodbye, an OK: no "在的～ 随时为您服务"
+}
+
+// praises reports a buyer praising the goods or wishing the shop well ("好舒服 会回购的",
+// "老板生意兴隆🎉", "质量不错👍"), with nothing wrong told.
+func praises(text string) bool {
+	return mentions(text, "好舒服", "很舒服", "好好用", "很好用", "挺好用", "质量不错", "质量很好", "很满意", "非常满意", "好喜欢", "很喜欢",
+		"回购", "生意兴隆", "生意红火", "好评", "五星", "点赞", "👍", "推荐给", "超赞", "太棒了", "物超所值") &&
+		!mentions(text, "不舒服", "不好用", "不满意", "不喜欢", "差评", "返现", "坏", "破", "漏", "退", "换")
 }
 
 // platformWord is the platform's after-sale status in a buyer's words.
@@ -1057,6 +1067,32 @@ func orderless(live []cases.Case) *cases.Case {
 
 // attachOrder puts the order number the buyer just sent on their case that lacked one.
 func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *cases.Case, orderID string) ([]cases.Reply, error) {
+	return e.putOrder(ctx, m, sess, c, orderID, false)
+}
+
+// reorder moves the buyer's case c, opened a moment ago on one order, to orderID: "不对
+// 是另一个订单 2306… 饭盒那个" corrects the order (it was noted on the case, which kept the
+// wrong one, and the next fault told opened a second case — trial). A case the platform
+// holds already keeps its order: the merchant is told the buyer's correction instead.
+func (e *Engine) reorder(ctx context.Context, m Message, sess *session, c *cases.Case, orderID string) ([]cases.Reply, error) {
+	if c.PlatformRef != "" {
+		return e.do(ctx, m, func(t *turn) error {
+			t.caseID = c.ID
+			if err := t.record(c.ID, m); err != nil {
+				return err
+			}
+			if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: "买家说订单应为 " + orderID + "：" + m.Text}); err != nil {
+				return err
+			}
+			return t.say("order_corrected_later", Data{CaseID: c.ID, OrderID: orderID})
+		})
+	}
+	return e.putOrder(ctx, m, sess, c, orderID, true)
+}
+
+// putOrder puts orderID on the buyer's case c: the one it lacked, or (moved) instead of the
+// wrong one it had. Another buyer's order is refused.
+func (e *Engine) putOrder(ctx context.Context, m Message, sess *session, c *cases.Case, orderID string, moved bool) ([]cases.Reply, error) {
 	bind := false
 	if o, err := e.lookupOrder(ctx, m.Shop, orderID); err == nil {
 		sess.Goods, sess.GoodsOf = goodsOf(o), o.ID
@@ -1082,6 +1118,20 @@ func (e *Engine) attachOrder(ctx context.Context, m Message, sess *session, c *c
 			return err
 		}
 		t.caseID = c.ID
+		if moved {
+			if err := t.unbindFirstUse(c); err != nil {
+				return err
+			}
+			c.Goods = ""
+			// The merchant may have read the first alert: told now, not at the next warning.
+			if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: "订单改为 " + orderID + "：" + m.Text}); err != nil {
+				return err
+			}
+			if err := t.bindOrder(sess, c, orderID); err != nil {
+				return err
+			}
+			return t.say("order_corrected", Data{CaseID: c.ID, Intent: caseName(c), OrderID: orderID})
+		}
 		if err := t.bindOrder(sess, c, orderID); err != nil {
 			return err
 		}

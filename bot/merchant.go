@@ -573,6 +573,14 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			kept = append(kept, text)
 			continue
 		}
+		if len(msgs) > 1 && asks(text) && r.Candidates[0] != label && !r.Unclear {
+			// Among several messages, a question read as something else did not carry the
+			// request: "hi 我的order … 什么时候deliver啊" before "…crack了 want a refund"
+			// was learned as a refund, and the next buyer's delivery question opened one
+			// (trial).
+			kept = append(kept, text)
+			continue
+		}
 		if c.Intent == cases.IntentQuestion && label.OpensCase() && r.Slots.Reason == "" && !slices.Contains(r.Candidates[:], label) {
 			// A question turned into a request: words with nothing of it in them — no
 			// fault told, the label not even among the model's three guesses ("书架到了",

@@ -1081,3 +1081,41 @@ func TestComplaintClosedWithAnApologyIsNotSaidTwice(t *testing.T) {
 		t.Fatalf("the buyer heard the apology %d times: %q", n, got)
 	}
 }
+
+// TestThirdTrialReplies (trial): praise is thanked for, "你是真人还是AI啊" is told who
+// answers, an unclear question the FAQ answers gets its answer, and a broken cup let go
+// with a word about the packing is feedback for the merchant.
+func TestThirdTrialReplies(t *testing.T) {
+	for q, want := range map[string]string{
+		"眼罩收到啦 好舒服👍👍":                "谢谢亲的认可",
+		"你是真人还是AI啊":                  "智能客服",
+		"能帮我包装成礼物吗 送闺蜜的🎁":            "礼盒",
+		"杯子碎了一个 算了不用赔了 就提醒你们下次包装加厚点": "谢谢您告诉我们",
+	} {
+		h := newHarness(t)
+		if got := joined(h.say(buyer, q)); !strings.Contains(got, want) {
+			t.Errorf("%q got %q, want %q", q, got, want)
+		}
+		if n := caseCount(t, h); n != 0 {
+			t.Errorf("%q opened %d cases", q, n)
+		}
+	}
+}
+
+// TestOrderCorrectedOnTheCase (trial): "不对 是另一个订单 2306… 饭盒那个" right after a refund
+// opened on the bedding's order moves the refund to the lunch box's order (or, once the
+// platform holds the case, tells the merchant) — no second case, and the merchant hears.
+func TestOrderCorrectedOnTheCase(t *testing.T) {
+	const box = "2306781234567890"
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我要退款 订单4705290012345678901"), "A1")
+	h.firedTexts()
+	mustContain(t, h.say(buyer, "不对 是另一个订单 "+box+" 饭盒那个"), "A1", box)
+	mustContain(t, h.firedTexts(), box)
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want the one refund", n)
+	}
+	if c := h.mustCase("A1"); c.PlatformRef == "" && c.OrderID != box {
+		t.Fatalf("A1 is on %s, want %s", c.OrderID, box)
+	}
+}

@@ -248,6 +248,10 @@ func TestExtractOrderID(t *testing.T) {
 		{"EMS EA123456789CN", "", [3]string{}, "", "EA123456789CN"},
 		{"订单号 4705288465508532862 快递单号 SF1234567890123", "4705288465508532862", [3]string{"douyin", "taobao"}, "", "SF1234567890123"},
 		{"型号ABC12345", "", [3]string{}, "", ""},
+		// Invoice and payment details are the buyer's own numbers, not an order.
+		{"开户行 招商银行杭州分行 账号571908888810001", "", [3]string{}, "", ""},
+		{"税号 913301001234567890", "", [3]string{}, "", ""},
+		{"税号 91330100123456789X 订单4705288465508532862", "4705288465508532862", [3]string{"douyin", "taobao"}, "", ""},
 		{"1234567", "", [3]string{}, "", ""},
 		// 12 digits alone are an order (京东's shape); a landline with its 0 is not.
 		{"266979588975", "266979588975", [3]string{}, "", ""},

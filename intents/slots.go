@@ -239,6 +239,7 @@ const (
 	ctxTracking
 	ctxCourier // a bare courier word: names the number only when it follows at once
 	ctxPhone
+	ctxAccount // a bank account, card, tax or id number: no slot of ours
 )
 
 // contextBefore looks at the few characters before byte i and says what the nearest keyword
@@ -262,6 +263,9 @@ func contextBefore(text string, i int) int {
 		{"极兔", ctxCourier}, {"邮政", ctxCourier}, {"京东", ctxCourier}, {"德邦", ctxCourier},
 		{"百世", ctxCourier}, {"EMS", ctxCourier}, {"ems", ctxCourier}, {"退货单号", ctxTracking},
 		{"手机", ctxPhone}, {"电话", ctxPhone}, {"号码", ctxPhone}, {"联系方式", ctxPhone}, {"tel", ctxPhone},
+		// invoice and payment details ("开户行 招商银行 账号5719…"): not an order
+		{"账号", ctxAccount}, {"卡号", ctxAccount}, {"账户", ctxAccount}, {"税号", ctxAccount}, {"开户行", ctxAccount},
+		{"身份证", ctxAccount}, {"信用代码", ctxAccount}, {"纳税人识别号", ctxAccount},
 	}
 	best, bestEnd, bestLen := ctxNone, -1, 0
 	for _, k := range kws {
@@ -358,6 +362,8 @@ func classifyToken(text string, i, j int, s *Slots, used *spans) {
 	}
 	ctx := contextBefore(text, i)
 	switch {
+	case ctx == ctxAccount:
+		used.add(i, j) // the buyer's own account or tax number: words, not an order to look up
 	case ctx != ctxOrder && ctx != ctxTracking && ctx != ctxCourier && n == 11 && isMobile(tok):
 		if s.Phone == "" {
 			s.Phone = tok
