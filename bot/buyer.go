@@ -488,6 +488,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = sess.Intent // "?" while their request waits: what it needs, once more
 	case pingOnly(res, m.Text) && len(view.Live()) == 0 && !sess.Intent.OpensCase():
 		label = intents.Greeting // "人呢?": someone is here
+	case bareStatusAsk(m.Text) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && liveRequest(view.Cases) != nil:
+		// "好了吗" right after the refund opened: where it stands — not an inbox question
+		// (trial).
+		replies, err := e.answerStatus(ctx, m, &sess, liveRequest(view.Cases))
+		e.saveSession(m.Shop, m.From, sess)
+		return replies, err
 	case pingOnly(res, m.Text) && !hello(lastWords(m.Text)) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && liveRequest(view.Cases) != nil && !protestsRefusal(view.Cases, m.Text):
 		// "人呢" with a refund under way (not a hello: "在吗" is greeted): where it stands and by when (it was "已补充到您的
 		// 退款售后单", a ping kept as the buyer's words on the case).
@@ -3926,6 +3932,16 @@ func mediaOrText(m Message) string {
 		return strings.TrimSpace("[" + mediaName(m.Kind) + "] " + m.Text)
 	}
 	return m.Text
+}
+
+// bareStatusAsk reports a short "is it done" with nothing else in it ("好了吗", "办好了没").
+func bareStatusAsk(text string) bool {
+	t := strings.TrimRight(strings.TrimSpace(text), "?？!！。.~～ 啊呀呢")
+	switch strings.TrimLeft(t, "亲宝请问那现在 ，,") {
+	case "好了吗", "好了没", "好了没有", "弄好了吗", "弄好了没", "办好了吗", "办好了没", "搞好了吗", "搞定了吗", "处理好了吗", "处理好了没", "怎么样了":
+		return true
+	}
+	return false
 }
 
 // correctsOrder reports a buyer saying the order they gave was the wrong one ("不对 是另一个

@@ -1119,3 +1119,14 @@ func TestOrderCorrectedOnTheCase(t *testing.T) {
 		t.Fatalf("A1 is on %s, want %s", c.OrderID, box)
 	}
 }
+
+// TestBareStatusAskOnALiveRequest (trial): "好了吗" right after the refund opened is
+// answered from the refund, not made an inbox question.
+func TestBareStatusAskOnALiveRequest(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	got := joined(h.say(buyer, "好了吗"))
+	if !strings.Contains(got, "A1") || strings.Contains(got, "Q1") {
+		t.Fatalf("好了吗 got %q, want A1's status", got)
+	}
+}
