@@ -238,7 +238,8 @@ func asksEarlier(text string) bool {
 // swapShipping reports a delivery question about the replacement of an exchange made
 // before ("我这个换货什么时候发", "补发的到哪了"), not about an order.
 func swapShipping(text string) bool {
-	return mentions(text, "我这个换", "我那个换", "换的那个", "换的货", "换货的", "我的换货", "补发的", "重发的", "换的新")
+	return mentions(text, "我这个换", "我那个换", "换的那个", "换的货", "换货的", "我的换货", "补发的", "重发的", "换的新",
+		"新的啥时候", "新的什么时候", "新的多久", "新的到哪", "新的发了", "新的寄了", "新的几时")
 }
 
 // asksReturnAddress reports a buyer asking where to send goods back ("寄回地址发我一下",

@@ -1130,3 +1130,15 @@ func TestBareStatusAskOnALiveRequest(t *testing.T) {
 		t.Fatalf("好了吗 got %q, want A1's status", got)
 	}
 }
+
+// TestNewOneAfterAnAgreedReship (trial): "新的啥时候能到" after a reship was agreed is about
+// the replacement — the case answers it, not the old parcel's 已签收 tracking.
+func TestNewOneAfterAnAgreedReship(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了一个 补发一个吧 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意 明天给您补发")
+	got := joined(h.say(buyer, "新的啥时候能到"))
+	if strings.Contains(got, "签收") || !strings.Contains(got, "A1") {
+		t.Fatalf("新的啥时候能到 got %q", got)
+	}
+}
