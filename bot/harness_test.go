@@ -229,6 +229,14 @@ func (h *harness) advance(d time.Duration) {
 	h.fire()
 }
 
+// buyerHearsAfter has who say text and returns what the buyer was sent meanwhile, joined:
+// what a merchant command told the buyer.
+func (h *harness) buyerHearsAfter(who, text string) string {
+	before := len(h.sentTo(buyer))
+	h.say(who, text)
+	return joined(h.sentTo(buyer)[before:])
+}
+
 func (h *harness) takeAlerts() []notify.Alert {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -812,9 +812,7 @@ func TestApprovalAfterTheGoodsCameBack(t *testing.T) {
 	if c := h.mustCase("A1"); c.Intent != "exchange" {
 		t.Fatalf("A1 is %s; the test needs an exchange that goes back", c.Intent)
 	}
-	before := len(h.sentTo(buyer))
-	h.say(merchant, "A1 同意 收到退件了 蓝色今天发出")
-	got := joined(h.sentTo(buyer)[before:])
+	got := h.buyerHearsAfter(merchant, "A1 同意 收到退件了 蓝色今天发出")
 	if !strings.Contains(got, "蓝色今天发出") || strings.Contains(got, "寄回") {
 		t.Fatalf("approval after the goods came back got %q", got)
 	}
@@ -962,9 +960,7 @@ func TestClosingAnAgreedCaseSaysItIsDone(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "杯子颜色发错了 要换蓝色的 "+cupOrder), "A1")
 	h.say(merchant, "A1 同意")
-	before := len(h.sentTo(buyer))
-	h.say(merchant, "A1 关闭 新杯子已签收")
-	got := joined(h.sentTo(buyer)[before:])
+	got := h.buyerHearsAfter(merchant, "A1 关闭 新杯子已签收")
 	if !strings.Contains(got, "已办结") || strings.Contains(got, "店主已关闭") {
 		t.Fatalf("closing the agreed exchange told the buyer %q", got)
 	}
@@ -1074,9 +1070,7 @@ func TestVentingThatClearsTheShopIsFeedback(t *testing.T) {
 func TestComplaintClosedWithAnApologyIsNotSaidTwice(t *testing.T) {
 	h := newHarness(t)
 	mustContain(t, h.say(buyer, "你们什么破店 客服不理人 "+cupOrder), "A1")
-	before := len(h.sentTo(buyer))
-	h.say(merchant, "A1 关闭 已电话沟通 给您添麻烦了")
-	got := joined(h.sentTo(buyer)[before:])
+	got := h.buyerHearsAfter(merchant, "A1 关闭 已电话沟通 给您添麻烦了")
 	if n := strings.Count(got, "添麻烦"); n != 1 {
 		t.Fatalf("the buyer heard the apology %d times: %q", n, got)
 	}
