@@ -646,9 +646,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// counted as a menu asked again (which hands the buyer to a person).
 		sess.retell(m.Text)
 		return e.answer(ctx, m, "remedy_again", Data{})
+	case label == intents.Greeting && remedyMenuOpen(&sess) && !thanks(m.Text):
+		// "😭", "💔", "好的" to the remedies: no answer to them, and no reason to forget the
+		// question (or the problem it was about) either — the question stands, said once
+		// more and not counted as asked again ("好的～ 有需要随时说" read as the matter
+		// dropped, and the buyer went quiet with a broken cup — trial).
+		return e.answer(ctx, m, "remedy_again", Data{})
 	case label == intents.Greeting && remedyMenuOpen(&sess):
-		// "😭", "好的" to the remedies: no answer to them, and no reason to forget the
-		// question (or the problem it was about) either.
 	default:
 		if remedyMenuOpen(&sess) && label.OpensCase() {
 			// "有一个杯口磕了个小缺口" got the remedies; "不想退 太麻烦了 补偿点钱就行" names

@@ -1136,3 +1136,16 @@ func TestNewOneAfterAnAgreedReship(t *testing.T) {
 		t.Fatalf("新的啥时候能到 got %q", got)
 	}
 }
+
+// TestSadFaceToTheRemediesKeepsTheQuestion (trial): "💔" to the remedies menu is no
+// answer to it, and no end of the matter: the question stands ("好的～ 有需要随时说" read as
+// the broken cup dropped), and the choice after it still opens the request.
+func TestSadFaceToTheRemediesKeepsTheQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 😭 "+cupOrder), "怎么处理")
+	got := joined(h.say(buyer, "💔"))
+	if strings.Contains(got, "有需要随时说") || !strings.Contains(got, "数字") {
+		t.Fatalf("💔 to the menu got %q", got)
+	}
+	mustContain(t, h.say(buyer, "1"), "A1")
+}
