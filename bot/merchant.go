@@ -634,6 +634,12 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		}
 	}
 	msg := fmt.Sprintf("🧠 %s 已作为误判关闭（没有通知买家），%s。", c.ID, learnedClause(learned, label))
+	if wasLive && c.Intent != cases.IntentQuestion && c.Intent != string(intents.Human) {
+		// The buyer was told it was registered ("店主本人会…联系您"): closed in silence,
+		// that promise stands unkept unless the merchant answers what they did ask (trial:
+		// 误判 物流 on a complaint, and the buyer's "那你们管不管啊" opened another).
+		msg += fmt.Sprintf("\n买家之前收到的是「已登记 %s」；要回答他真正问的，请发“%s 回复 文字”。", c.ID, c.ID)
+	}
 	if !wasLive {
 		// Decided already ("A3 同意 给您换一套新的" then "A3 误判 换货"): what was agreed
 		// stands — saying it was closed contradicted the case (trial 15).

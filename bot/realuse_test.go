@@ -1149,3 +1149,12 @@ func TestSadFaceToTheRemediesKeepsTheQuestion(t *testing.T) {
 	}
 	mustContain(t, h.say(buyer, "1"), "A1")
 }
+
+// TestMisreadClosingTellsTheMerchantWhatTheBuyerHeard (trial): 误判 物流 on a complaint
+// closes it without a word to the buyer, who was told it was registered — the merchant is
+// reminded of that and of how to answer.
+func TestMisreadClosingTellsTheMerchantWhatTheBuyerHeard(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们那个快递员态度太差了 让我自己下楼拿 还凶我 "+cupOrder), "A1")
+	mustContain(t, h.say(merchant, "A1 误判 物流"), "已作为误判关闭", "已登记 A1", "A1 回复")
+}
