@@ -752,6 +752,19 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			replies = append(replies, more...)
 		}
 	}
+	if err == nil && len(more) > 0 && label == intents.Logistics && !sess.Intent.OpensCase() {
+		// "我有两个单 4705… 和 2156… 都还没到": each order's delivery, not the first's alone
+		// (trial).
+		for _, id := range more {
+			if err != nil {
+				break
+			}
+			sess.OrderID = id
+			var next []cases.Reply
+			next, err = e.logistics(ctx, m, &sess)
+			replies = append(replies, next...)
+		}
+	}
 	e.saveSession(m.Shop, m.From, sess)
 	return replies, err
 }

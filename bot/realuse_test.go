@@ -1158,3 +1158,11 @@ func TestMisreadClosingTellsTheMerchantWhatTheBuyerHeard(t *testing.T) {
 	mustContain(t, h.say(buyer, "你们那个快递员态度太差了 让我自己下楼拿 还凶我 "+cupOrder), "A1")
 	mustContain(t, h.say(merchant, "A1 误判 物流"), "已作为误判关闭", "已登记 A1", "A1 回复")
 }
+
+// TestTwoOrdersNotArrived (trial): "我有两个单 <单号> 和 <单号> 都还没到" gets each order's
+// delivery, not the first order's alone.
+func TestTwoOrdersNotArrived(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "我有两个单 4705290012345678901 和 215678901234567890 都还没到")
+	mustContain(t, got, "4705290012345678901", "215678901234567890")
+}
