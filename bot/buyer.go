@@ -1024,7 +1024,9 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint || askedBack && label == intents.Return) {
 		return e.answerStatus(ctx, m, sess, target)
 	}
-	if target == nil && needsOrder(label) && orderID == "" && sess.OrderID == "" && asksEarlier(m.Text) && len(view.Live()) == 0 {
+	if target == nil && needsOrder(label) && orderID == "" && sess.OrderID == "" && asksEarlier(m.Text) && !hasRequest(view.Live()) {
+		// (A wait for a person is no request: "款什么时候到账" while one is awaited and a
+		// return waits for its order number is still about that return.)
 		// "我之前申请的退款到账了吗" with no case here: it may have been applied for on the
 		// platform. Ask which order to look up — not "帮您办理退款", which is not what was
 		// asked. The order number then shows the order's state, or goes to the merchant.
@@ -2458,6 +2460,11 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		// "15天了还没发货 … 我申请退货": nothing came to send back — the money is the
 		// request (DESIGN.md, refund: 没收到, 不想要了还没发货).
 		label = intents.Refund
+	}
+	if label == intents.Refund && sess.Intent == intents.Return && sess.Asked && sess.OrderID == "" && !changesMind(m.Text) && !dropsRequest(m.Text, string(intents.Return)) {
+		// "那钱几天能退回来啊" while the return waits for its order number: the money
+		// follows the goods back (related) — the same request, not a refund in its place.
+		label = intents.Return
 	}
 	again := sess.Intent == label && sess.Asked
 	sess.Intent = label

@@ -1166,3 +1166,16 @@ func TestTwoOrdersNotArrived(t *testing.T) {
 	got := h.say(buyer, "我有两个单 4705290012345678901 和 215678901234567890 都还没到")
 	mustContain(t, got, "4705290012345678901", "215678901234567890")
 }
+
+// TestMoneyAskWhileAPersonIsAwaitedIsAboutTheWaitingReturn: a wait for a person is no
+// request — "那钱几天能退回来啊" while one is awaited and a return waits for its order
+// number is about that return, not a new refund.
+func TestMoneyAskWhileAPersonIsAwaitedIsAboutTheWaitingReturn(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "转人工"), "真人")
+	mustContain(t, h.say(buyer, "台灯我要退货 不想要了"), "订单号")
+	got := joined(h.say(buyer, "那钱几天能退回来啊"))
+	if strings.Contains(got, "办理退款") {
+		t.Fatalf("the money asked about opened a refund ask: %q", got)
+	}
+}
