@@ -80,7 +80,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.awaitPerson(ctx, m, &sess, hc, r.Slots.Phone, order, r.Label == intents.Human)
 		}
 	}
-	resumed, noted, err := e.resumeWaiting(ctx, m, view.Live())
+	resumed, noted, stillAsked, err := e.resumeWaiting(ctx, m, view.Live())
 	if err != nil {
 		if errors.Is(err, errRedelivered) {
 			return nil, err
@@ -97,7 +97,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			if resumed == nil && !promises(m.Text) {
 				// "芒果收到了 有两个烂了 别的还好" while a photo is awaited: words, not the
 				// promise "好的～ 准备好了直接发给我就行" answers; what is still needed is said.
-				return e.answer(ctx, m, "waiting_still", Data{CaseID: c.ID, Reason: e.waitNote(ctx, c)})
+				return e.answer(ctx, m, "waiting_still", Data{CaseID: c.ID, Reason: stillAsked})
 			}
 			if resumed == nil {
 				return e.answer(ctx, m, "waiting_noted", Data{CaseID: c.ID})
@@ -2903,22 +2903,6 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	}
 }
 
-// waitNote is what the merchant asked the buyer for when the case went to wait on them
-// ("A3 等买家 请拍个视频"): the newest move to waiting_buyer's note; "" if none is kept.
-func (e *Engine) waitNote(ctx context.Context, c *cases.Case) string {
-	events, err := e.store.Events(ctx, c.Shop, c.ID)
-	if err != nil {
-		return ""
-	}
-	for i := len(events) - 1; i >= 0; i-- {
-		if ev := events[i]; ev.Kind == cases.EventState && ev.To == cases.StateWaitingBuyer {
-			_, note, _ := strings.Cut(ev.Text, " ") // the text is "from→to note"
-			return note
-		}
-	}
-	return ""
-}
-
 // mentionsSaid reports words in text or in the earlier messages the question waited with.
 func mentionsSaid(text string, earlier []said, words ...string) bool {
 	if mentions(text, words...) {
@@ -3819,23 +3803,25 @@ func menuChoice(text string, menu []string) (int, bool) {
 }
 
 // resumeWaiting hands back to the merchant any case that was waiting on this buyer: the
-// buyer has written, so the merchant's clock runs again.
-func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) (resumed, noted *cases.Case, err error) {
+// buyer has written, so the merchant's clock runs again. A case whose ask the message did
+// not answer is noted instead, with what the merchant asked for (stillAsked).
+func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) (resumed, noted *cases.Case, stillAsked string, err error) {
 	shop := e.shops[m.Shop]
 	for i := range waiting {
 		c := &waiting[i]
 		if c.State != cases.StateWaitingBuyer {
 			continue
 		}
-		answered := true
+		answered, ask := true, ""
 		_, err := e.commit(ctx, m, func(t *turn) error {
 			if err := t.record(c.ID, m); err != nil {
 				return err
 			}
-			ask, err := t.waitingFor(c)
+			evs, err := t.tx.Events(c.Shop, c.ID)
 			if err != nil {
 				return err
 			}
+			ask = decisionNote(evs, cases.StateWaitingBuyer) // what the merchant asked for, "" if unsaid
 			if answered = answers(m, ask); !answered {
 				// "好的 等下拍": a promise, not the photo the merchant asked for; the
 				// merchant's clock stays paused and the buyer's reminders stand.
@@ -3848,30 +3834,15 @@ func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.C
 			return t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertBuyerReplied, DueAt: t.tx.Now(), Note: mediaOrText(m)})
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		if answered {
 			resumed = c
 		} else if noted == nil {
-			noted = c
+			noted, stillAsked = c, ask
 		}
 	}
-	return resumed, noted, nil
-}
-
-// waitingFor is what the merchant asked the buyer for when the case went to 等买家 (the
-// note of its latest move to waiting_buyer), "" if none was written.
-func (t *turn) waitingFor(c *cases.Case) (string, error) {
-	evs, err := t.tx.Events(c.Shop, c.ID)
-	if err != nil {
-		return "", err
-	}
-	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Kind == cases.EventState && evs[i].To == cases.StateWaitingBuyer {
-			return evs[i].Text, nil
-		}
-	}
-	return "", nil
+	return resumed, noted, stillAsked, nil
 }
 
 // answers reports whether a buyer's message is what a waiting case asked for: a picture

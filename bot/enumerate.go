@@ -189,25 +189,25 @@ func (e *Engine) distinctAsks(shop, text string) []string {
 		return nil
 	}
 	parts = append(parts, rest)
-	// Each part naming an order of its own, all different ("台灯3856…灯罩裂了 还有四件套
-	// 4705…一直不发货"): two matters, whatever each says — the lamp's crack went unanswered
-	// behind a complaint reading of the whole (trial).
+	reads := make([]intents.Result, len(parts))
 	orders := map[string]bool{}
-	for _, p := range parts {
-		if id := e.read(shop, p).Slots.OrderID; id != "" {
-			orders[id] = true
-		}
-	}
-	ownOrders := len(orders) == len(parts)
-	seen := map[string]bool{}
 	for k, p := range parts {
 		p = strings.TrimFunc(p, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
 		if utf8.RuneCountInString(p) < minAsideRunes {
 			return nil
 		}
-		r := e.read(shop, p)
+		parts[k], reads[k] = p, e.read(shop, p)
+		if id := reads[k].Slots.OrderID; id != "" {
+			orders[id] = true
+		}
+	}
+	// Each part naming an order of its own, all different ("台灯3856…灯罩裂了 还有四件套
+	// 4705…一直不发货"): two matters, whatever each says — the lamp's crack went unanswered
+	// behind a complaint reading of the whole (trial).
+	ownOrders := len(orders) == len(parts)
+	seen := map[string]bool{}
+	for _, r := range reads {
 		if ownOrders && !r.SlotOnly {
-			parts[k] = p
 			continue
 		}
 		switch l := string(r.Label); {
@@ -220,7 +220,6 @@ func (e *Engine) distinctAsks(shop, text string) []string {
 		default:
 			seen[l] = true
 		}
-		parts[k] = p
 	}
 	return parts
 }
