@@ -51,7 +51,7 @@ func (s *shopModels) ClassifyFor(shop, text string) intents.Result {
 	}
 	res := c.Classify(text)
 	if taught && !res.SlotOnly {
-		res.Label, res.Confidence, res.Unclear, res.Confirm, res.Escalation = label, 1, false, false, false
+		res.Label, res.Confidence, res.Unclear, res.Confirm, res.Escalation, res.Ruled = label, 1, false, false, false, false
 		res.Candidates[0] = label
 	}
 	return res

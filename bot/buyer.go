@@ -193,6 +193,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// plainly who answers (trial 14 alerted the merchant 转人工; trial 15 got the menu).
 		return e.chat(ctx, m, &sess, "whoami")
 	}
+	if leavesItToShop(m.Text) && defect(res.Slots.Reason) && !intents.NamesRemedy(m.Text) && !res.Escalation && len(sess.Menu) == 0 && len(view.Live()) == 0 {
+		// "…把手已经断裂…麻烦您看看怎么处理比较合适": the buyer leaves the remedy to the
+		// shop — a person decides with them, not a remedy the model guessed (trial: an
+		// exchange was registered that nobody asked for).
+		sess.keep(m.Text)
+		return e.human(ctx, m, &sess)
+	}
 	if c := caseFor(view.Cases, res.Slots.OrderID); c != nil && mentions(m.Text, promiseWords...) && !res.Escalation && res.Label != intents.Cancel && len(sess.Menu) == 0 {
 		said, err := e.merchantWords(ctx, c)
 		if err != nil {
@@ -241,6 +248,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if sess.Intent == "" { // the slots were in the message that led to the menu
 			slots = e.read(m.Shop, sess.MenuText).Slots
 		}
+	case remedyMenuOpen(&sess) && slots.OrderID == "" && putsOff(m.Text) && (!alone.Label.OpensCase() || alone.Label == intents.Complaint) && !alone.Escalation && !asks(m.Text):
+		// "太晚了 明天再说吧", "睡了 晚安" to the remedies: the question waits for them —
+		// not put to them again (trial: asked three times as they said goodnight).
+		return e.answer(ctx, m, "remedy_later", Data{})
 	case remedyMenuOpen(&sess) && slots.OrderID == "" && needsOrder(alone.Label) && !alone.Unclear &&
 		policyQuestion(m.Text, slots) && !tagQuestion(m.Text) && !mentions(m.Text, "运费", "邮费", "谁出", "谁承担"):
 		// "能退吗" to the remedy menu after "不保温啊…": the remedy chosen in words, asked
@@ -261,7 +272,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "[图片]": a picture as the terminal (or a forwarded chat) shows it.
 		m.Kind = KindImage
 		return e.media(ctx, m, &sess, view)
-	case slots.Phone != "" && slots.OrderID == "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && sess.Asked:
+	case (slots.Phone != "" || givesPhoneTail(m.Text)) && slots.OrderID == "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && sess.Asked:
+		// (The phone's last four digits — "下单手机尾号1234" — find the order as well: not
+		// "发一下下单用的手机号" asked of a buyer who just gave them; trial.)
 		// "订单号找不到了 我手机号139… 你帮我查下": the order number the request (or the
 		// delivery question) waits for cannot be found; the merchant can find the order by
 		// the phone. The request and the phone go to the merchant's inbox together (a bare phone number too: it is no
@@ -2040,7 +2053,7 @@ func goesBackTo(c *cases.Case) bool {
 // keep the goods.
 func waivedIn(evs []cases.Event) bool {
 	return slices.ContainsFunc(evs, func(ev cases.Event) bool {
-		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && ev.To == cases.StateResolved) && noSendBack(ev.Text)
+		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && ev.To == cases.StateResolved) && (noSendBack(ev.Text) || reships(ev.Text))
 	})
 }
 
@@ -2403,6 +2416,8 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 		}
 		d.CaseID, d.Deadline, d.Left = c.ID, c.Deadline, c.Deadline.Sub(now)
 		switch {
+		case closed && key == "ship_late":
+			key = "ship_late_closed" // (said why it goes to the merchant: the order is late)
 		case closed:
 			key = "question_closed"
 		case part != "":
@@ -3230,6 +3245,18 @@ func (e *Engine) merchantWords(ctx context.Context, c *cases.Case) (string, erro
 // within d of now; else "".
 func lastMerchantWords(evs []cases.Event, now time.Time, d time.Duration) string {
 	for i := len(evs) - 1; i >= 0; i-- {
+		if evs[i].Kind == cases.EventState && evs[i].Actor == "merchant" {
+			// A decision's note is said to the buyer too: "A1 拒绝 请先拍照看一下破损情况"
+			// asks for the picture as a 回复 would (trial: the photo that followed was
+			// met with "说一下遇到了什么问题" and never reached the merchant).
+			if _, note, ok := strings.Cut(evs[i].Text, " "); ok && note != "" {
+				if now.Sub(evs[i].At) > d {
+					return ""
+				}
+				return note
+			}
+			continue
+		}
 		if evs[i].Kind != cases.EventReply {
 			continue
 		}
@@ -3642,7 +3669,7 @@ func mediaName(k Kind) string {
 // mediaText is a media message as the transcript shows it: its kind and caption. The
 // file itself is kept apart (Event.Media), so nothing a buyer types can pass for one.
 func mediaText(m Message) string {
-	s := "[" + string(m.Kind) + "]"
+	s := "[" + mediaName(m.Kind) + "]" // the merchant reads Chinese: [图片], not [image]
 	if m.Text != "" && !isPlaceholder(m.Text) {
 		s += " " + m.Text
 	}
@@ -3863,7 +3890,17 @@ func answers(m Message, ask string) bool {
 	if promises(m.Text) {
 		return false
 	}
+	if asks(m.Text) && !reportsDone(m.Text) {
+		// "退的钱多久到账啊" while the case waits for "拒收后告诉我": a question to the
+		// shop, not the step the merchant waits for (trial: it restarted the clock).
+		return false
+	}
 	return !asksForPicture(ask)
+}
+
+// reportsDone reports words that tell a step as done ("拒收了", "已经寄回了", "弄好了").
+func reportsDone(text string) bool {
+	return mentions(text, "已经", "已寄", "已拒", "已发", "已退", "办好", "弄好", "搞定", "好了", "完了", "拒收了", "寄了", "寄回了", "寄出了", "发了", "拍了", "退回了", "填了", "改了")
 }
 
 // cannotDo reports a buyer saying they cannot send or make what they were asked for.
@@ -3875,6 +3912,40 @@ func cannotDo(text string) bool {
 // promises reports an OK or a "later" that carries nothing yet.
 func promises(text string) bool {
 	return bareOK(text) || mentions(text, "等下", "等会", "稍等", "马上", "一会", "晚点", "晚些", "明天", "回头", "待会", "有空", "下班", "找一哈", "等一哈", "看一哈")
+}
+
+// givesPhoneTail reports the last four digits of a phone given ("手机尾号1234", "手机后四位是
+// 5678"): what a merchant finds an order by when its number is lost.
+func givesPhoneTail(text string) bool {
+	for _, mark := range []string{"尾号", "后四位", "后4位"} {
+		i := strings.Index(text, mark)
+		if i < 0 {
+			continue
+		}
+		rest := []rune(text[i+len(mark):])
+		run := 0
+		for k, r := range rest {
+			if k > 8 {
+				break
+			}
+			if r >= '0' && r <= '9' {
+				run++
+				if run == 4 {
+					return true
+				}
+			} else {
+				run = 0
+			}
+		}
+	}
+	return false
+}
+
+// putsOff reports a buyer putting a matter off till later, or saying goodnight ("太晚了
+// 明天再说吧", "睡了 晚安", "回头再说").
+func putsOff(text string) bool {
+	return mentions(text, "明天再说", "改天再说", "回头再说", "晚点再说", "等会再说", "过会再说", "有空再说", "明天说", "明天再弄",
+		"明天再处理", "明天再找", "睡了", "睡觉了", "晚安", "先这样吧")
 }
 
 // namesWhich reports words that say which goods a request is about ("就是那个硅胶折叠的

@@ -380,6 +380,15 @@ func acknowledges(text string) bool {
 			return true
 		}
 	}
+	// "好的好的 知道了", "嗯嗯 明白": OKs side by side are one OK.
+	if parts := strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == '，' || r == ',' }); len(parts) > 1 {
+		for _, p := range parts {
+			if !acknowledges(p) {
+				return false
+			}
+		}
+		return true
+	}
 	return false
 }
 
@@ -690,10 +699,25 @@ func (e *Engine) followUp(ctx context.Context, m Message, sess *session, c *case
 }
 
 // alertOnce alerts the merchant now with an alert of kind on case c quoting note, unless
-// one of that kind went out on c within urgentEvery: a buyer writing on keeps the words
-// on the case without ringing again each time.
+// one of that kind went out on c within urgentEvery and since the merchant last acted on
+// it: a buyer writing on keeps the words on the case without ringing again each time, but
+// words after the merchant's answer or decision are new to them (trial: "发了告诉我单号"
+// after 关闭 was told "已转给店主" while the last alert, before the close, muted it).
 func (t *turn) alertOnce(c *cases.Case, kind, note string) error {
-	recent, err := t.tx.AlertedSince(c.Shop, c.ID, kind, t.tx.Now().Add(-urgentEvery))
+	since := t.tx.Now().Add(-urgentEvery)
+	events, err := t.tx.Events(c.Shop, c.ID)
+	if err != nil {
+		return err
+	}
+	for i := len(events) - 1; i >= 0; i-- {
+		if ev := events[i]; ev.Actor == "merchant" && (ev.Kind == cases.EventReply || ev.Kind == cases.EventState) {
+			if ev.At.After(since) {
+				since = ev.At
+			}
+			break
+		}
+	}
+	recent, err := t.tx.AlertedSince(c.Shop, c.ID, kind, since)
 	if err != nil || recent {
 		return err
 	}
@@ -1015,7 +1039,7 @@ func (e *Engine) menuAgain(ctx context.Context, m Message, sess *session) ([]cas
 // 处理就怎么处理"): a person decides with them, not the menu.
 func leavesItToShop(text string) bool {
 	return mentions(text, "看着办", "看着处理", "看着弄", "你们决定", "你们定吧", "你说怎么办", "你们说怎么办",
-		"怎么处理都行", "怎么都行", "随便你们")
+		"怎么处理都行", "怎么都行", "随便你们", "怎么处理比较合适", "怎么处理合适", "看看怎么处理", "看怎么处理", "你们看怎么弄", "你们看怎么解决")
 }
 
 // bodily reports a problem told as what the goods did to the buyer's body, or food and

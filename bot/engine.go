@@ -386,6 +386,9 @@ func (e *Engine) sanitize() Middleware {
 			// An order or phone number said into voice input comes as Chinese digits
 			// ("订单号是二一五六七八九零…"): the number, for the buyer and the merchant alike.
 			m.Text = intents.SpokenDigits(m.Text)
+			if t, ok := fromPaste(m.Text); ok {
+				m.Text = t // the buyer's words first, the app's order detail cut to the order and goods
+			}
 			if utf8.RuneCountInString(m.Text) > e.maxLen {
 				return e.answer(ctx, m, "too_long", Data{Max: e.maxLen})
 			}

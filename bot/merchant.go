@@ -270,6 +270,11 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			return t.sayText(t.m.From, fmt.Sprintf("%s 是买家咨询，直接回复即可：%s 回复 文字（不用回复就：%s 关闭）。", c.ID, c.ID, c.ID))
 		}
 	}
+	if c.Intent == string(intents.Human) && (cmd.Verb == vocab.Approve || cmd.Verb == vocab.Reject) {
+		// A call for a person asks nothing to approve: "A1 同意 补发一只新杯子" told the
+		// buyer "您的人工客服已同意" (trial). The words go as a reply; a request is named.
+		return t.sayText(t.m.From, fmt.Sprintf("%s 是买家找真人（转人工），没有可以同意或拒绝的申请：回复买家请用「%s 回复 文字」；买家要的是售后，就先用「%s 误判 换货」（或退款、退货、维修）改成售后单，再同意或拒绝。", c.ID, c.ID, c.ID))
+	}
 	switch cmd.Verb {
 	case vocab.Approve:
 		said, err := t.merchantSaid(c) // before the approval, which starts a new state
@@ -292,7 +297,8 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		case string(intents.Return), string(intents.Repair):
 			key = "approved_return" // the goods go back first (to be refunded, or mended): where to
 		case string(intents.Exchange):
-			if goesBack(intents.Reason(c.Reason)) {
+			if goesBack(intents.Reason(c.Reason)) && !reships(cmd.Arg) && !reships(said) {
+				// (Not "同意 盖子明天补发": what was missing is sent, nothing comes back.)
 				key = "approved_return" // a swap of size or item: the first one goes back
 			}
 		}
@@ -387,6 +393,10 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 			// Nobody took the buyer over: nothing to hand back, nothing to tell them.
 			return t.sayText(t.m.From, fmt.Sprintf("%s 的买家没有被接管，一直由机器人接待。", c.ID))
 		}
+		events, err := t.tx.Events(c.Shop, c.ID) // before the release adds its own
+		if err != nil {
+			return err
+		}
 		if err := t.setHandoff(c.Shop, c.Buyer, ""); err != nil {
 			return err
 		}
@@ -412,7 +422,13 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.sayTo(c.Buyer, "released", Data{CaseID: caseID}); err != nil {
 			return err
 		}
-		return t.sayText(t.m.From, fmt.Sprintf("🤖 %s 的买家已交回机器人。", c.ID))
+		msg := fmt.Sprintf("🤖 %s 的买家已交回机器人。", c.ID)
+		if n, last := unansweredWords(events); n > 0 {
+			// Released with the buyer's last words unanswered ("照片等下发", then the
+			// photo): said, lest the merchant take the case for settled (trial).
+			msg += fmt.Sprintf("\n注意：买家在您最后一次回复之后又发了 %d 条消息，还没人回复（最后一条：%s）。要继续处理就发「%s 接管」或「%s 回复 文字」。", n, vocab.Clip(last, 40), c.ID, c.ID)
+		}
+		return t.sayText(t.m.From, msg)
 	case vocab.Reply:
 		text, save := saveAsFAQ(cmd.Arg)
 		if text == "" {
@@ -569,7 +585,13 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		// complaint: 误判 物流 on "物流太慢了 / 五天了还在广州 / 什么破店" taught the bot that
 		// an insult asks where the parcel is. (误判 其他 says there was no grievance.)
 		if r.Escalation && label.OpensCase() && label != intents.Complaint || r.Grievance && label != intents.Complaint && label != intents.Other ||
-			r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) {
+			r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) ||
+			// A request named in so many words ("要换货") that the buyer later changed
+			// ("算了 直接退款吧"): the case changes, the words stay what they say —
+			// learned, every next "要换货" became a refund (trial).
+			// (退了吧 read as a refund and corrected to a return is the same 退, told
+			// more exactly: learned.)
+			r.Ruled && r.Label.OpensCase() && label.OpensCase() && r.Label != label && !bothMoneyBack(r.Label, label) {
 			kept = append(kept, text)
 			continue
 		}
@@ -815,6 +837,12 @@ func noSendBack(text string) bool {
 	return mentions(text, "不用寄回", "不用退回", "无需寄回", "无需退回", "不需要寄回", "不需要退回", "不用寄了", "不用退货", "不用把",
 		// "拒收就行 我们重新发": the parcel still on its way is refused, nothing posted back
 		"拒收", "留着用", "不用寄")
+}
+
+// reships reports a merchant's words that send the missing or broken part anew ("盖子明天
+// 补发", "给您补寄一个"): nothing of the buyer's goes back for it.
+func reships(text string) bool {
+	return mentions(text, "补发", "补寄", "补一个", "补个", "补一只", "补一套", "重新发一个", "再发一个", "重新寄一个", "再寄一个")
 }
 
 // complaintResolved is the reply key for a complaint the merchant settled with note: the
@@ -1125,7 +1153,7 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 		// list said anyone still waits (trial).
 		var asked []string
 		first := ""
-		for _, st := range []cases.State{cases.StateRejected, cases.StateResolved} {
+		for _, st := range []cases.State{cases.StateRejected, cases.StateResolved, cases.StateClosed} {
 			decided, err := e.store.FindCases(ctx, cases.CaseFilter{Shop: m.Shop, State: st, NotIntent: cases.IntentQuestion, Limit: 50})
 			if err != nil {
 				return e.do(ctx, m, func(*turn) error { return err })
@@ -1374,4 +1402,29 @@ func (t *turn) changeSession(shop, buyer string, change func(*session)) error {
 	}
 	t.sessions = append(t.sessions, sessionWrite{shop: shop, buyer: buyer, s: sess, data: data})
 	return nil
+}
+
+// bothMoneyBack reports two labels that both give the money back (refund, return): one
+// corrected to the other tells the same 退 more exactly.
+func bothMoneyBack(a, b intents.Label) bool {
+	back := func(l intents.Label) bool { return l == intents.Refund || l == intents.Return }
+	return back(a) && back(b)
+}
+
+// unansweredWords counts the buyer's messages in a case's events after the last words
+// said to them by the merchant (a 回复 or a decision's note), and gives the last of them.
+func unansweredWords(events []cases.Event) (n int, last string) {
+	for i := len(events) - 1; i >= 0; i-- {
+		ev := events[i]
+		switch {
+		case ev.Kind == cases.EventMessage:
+			if n == 0 {
+				last = ev.Text
+			}
+			n++
+		case ev.Kind == cases.EventReply && ev.Actor == "merchant", ev.Kind == cases.EventState && ev.Actor == "merchant":
+			return n, last
+		}
+	}
+	return n, last
 }

@@ -338,7 +338,7 @@ func TestPictureIsAttachedOnlyWhereACaseIs(t *testing.T) {
 	h.say(buyer, "退款 "+cupOrder)
 	got = h.say(buyer, "[图片]")
 	mustContain(t, got, "A1")
-	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "[image]") {
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "[图片]") {
 		t.Fatalf("transcript %q lacks the picture", tr)
 	}
 }

@@ -80,7 +80,10 @@ type lexiconTables struct {
 	denialObjs  []pattern
 	// Delivery details a buyer changes with 换 ("电话换一个", "换个地址"): not goods swapped.
 	contacts []pattern
-	reasons  []reasonPattern
+	// moneyCame tells the refund arrived ("收到退款了", "钱到账了"); moneyDoubt around it
+	// makes it a question or a problem still ("到账了吗", "只退了一半").
+	moneyCame, moneyDoubt []pattern
+	reasons               []reasonPattern
 }
 
 // lexicon returns the shared word tables.
@@ -204,6 +207,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// drops the request: a withdrawal, not this.)
 	lx.postpones = patterns("先别急着", "先不急着", "先别着急", "不急着退", "不急着换", "先别申请", "先不申请",
 		"等会再退", "等会再申请", "先问清楚")
+	lx.moneyCame = patterns("收到退款", "退款收到", "退款到账", "退款已到账", "钱到账", "钱已到账", "钱收到", "收到钱", "已到账", "到账了", "钱退回来了", "钱退回了", "款收到", "收到款", "退款到了", "钱到了")
+	lx.moneyDoubt = patterns("吗", "么", "嘛", "?", "没", "还", "怎么", "多久", "几天", "什么时候", "啥时候", "但", "可是", "不过", "少", "差", "不对", "只", "一半", "部分", "才", "呢")
 	lx.contacts = patterns("电话", "手机号", "号码", "地址", "收件人", "收货人", "联系方式", "联系人")
 	lx.denialObjs = patterns("退", "换", "取消", "售后", "投诉", "维修", "订单", "申请")
 	// Checked in order; the first phrase found decides, so the more specific reasons come
@@ -221,7 +226,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 			"赠品没", "没有赠品", "缺件", "只收到一", "只收到了一", "就收到一", "只到了一", "少收", "没收全", "没发全", "不齐",
 			"只收到", "里面没有", "里面只有", "没给我发"}},
 		{ReasonDamaged, []string{"碎了", "破了", "破损", "压坏", "摔坏", "压扁", "烂了", "漏了", "变形", "裂了",
-			"划痕", "摔碎", "磕坏", "撒了", "坏果", "裂缝", "裂痕", "裂开", "缺口", "磕了", "磕破", "凹了", "瘪了"}},
+			"划痕", "摔碎", "磕坏", "撒了", "坏果", "裂缝", "裂痕", "裂开", "缺口", "磕了", "磕破", "凹了", "瘪了",
+			"断裂", "裂纹", "磕碰", "摔裂", "碎掉", "破洞", "破了个洞"}},
 		{ReasonSize, []string{"尺码", "码数", "尺寸", "太大", "太小", "偏大", "偏小", "穿不下", "不合身", "换个码",
 			"大一码", "小一码", "大了", "小了", "紧了"}},
 		{ReasonQuality, []string{"质量", "坏了", "不能用", "用不了", "开线", "起球", "掉色", "褪色", "故障", "开胶",
@@ -229,7 +235,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 			"漏气", "漏水", "没声音", "没有声音", "开不了机", "开不开机", "充不了电", "不制冷", "不出水",
 			"煮不熟", "不好使", "不管用", "坏掉", "不能正常", "不转了", "不动了", "不响了", "不出风",
 			"有股味", "有味道", "异味", "味道很大", "味很大", "很臭", "发霉", "长毛了", "变质", "过期",
-			"过敏了", "起疹子", "红疙瘩", "烂脸", "拉肚子", "歪的", "歪了", "是歪", "松动", "脱线", "掉漆"}},
+			"过敏了", "起疹子", "红疙瘩", "烂脸", "拉肚子", "歪的", "歪了", "是歪", "松动", "脱线", "掉漆",
+			"频闪", "闪烁", "一闪一闪", "线头", "掉毛"}},
 		{ReasonLate, []string{"还没发货", "不发货", "迟迟", "太慢", "超时", "一直没到", "还没到", "没收到", "这么慢", "好慢"}},
 		{ReasonPriceDrop, []string{"价保", "保价", "差价", "降价了"}},
 		{ReasonNoReason, []string{"无理由", "不想要", "不喜欢", "拍错", "买错", "不要了", "拍多", "买多", "不需要了"}},

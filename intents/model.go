@@ -88,6 +88,9 @@ type Result struct {
 	// what makes a complaint a case of its own (DESIGN.md, complaint) rather than the start
 	// of a refund or an exchange.
 	Grievance bool
+	// Ruled is set when a rule decided Label: a request, a withdrawal or a threat said in
+	// so many words ("要换货", "撤销申请", "12315"); only words a merchant labelled override it.
+	Ruled bool
 	// Guess is set for a request label (refund, return, exchange, repair) read from words
 	// that name no remedy (no 退, 换, 修, 赔, 补发 …): the model's inference from other
 	// words ("我加钱" → refund), confirmed below unnamedConfirmBelow even with an order.
@@ -379,6 +382,7 @@ func (c *Classifier) Classify(text string) Result {
 	}
 	l, ok := applyRules(&t, res.Label)
 	res.Escalation = ok && l == Complaint
+	res.Ruled = ok
 	if ok && l != res.Label {
 		res.Label = l
 		res.Confidence = max(p[labelIndex(l)], ruleConfidence)

@@ -19,6 +19,9 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if withdrawsThreat(t, lx) {
 		return Cancel, true // "投诉那个算了 不用了": the complaint taken back
 	}
+	if moneyArrived(t, lx) {
+		return Greeting, true // "收到退款了 👌": thanks for it, not a refund asked again (trial)
+	}
 	if anyUnnegated(t, lx, lx.postpones) {
 		return Other, true // "先别急着退 …是不是正品": the question first, no request yet
 	}
@@ -271,7 +274,9 @@ func namesRemedy(t *normText) bool {
 	for i := range t.n {
 		switch t.r[i] {
 		case '退', '换', '修', '赔':
-			return true
+			if !notRemedyWord(t, i) {
+				return true
+			}
 		}
 	}
 	lx := lexicon()
@@ -279,6 +284,27 @@ func namesRemedy(t *normText) bool {
 		if t.find(&lx.remedyWords[k], 0) >= 0 {
 			return true
 		}
+	}
+	return false
+}
+
+// notRemedyWord reports the remedy character at rune i as part of a word that names no
+// remedy: 退休 ("我是一名退休教师"), 退烧, 装修, 修改, 修身, 换季.
+func notRemedyWord(t *normText, i int) bool {
+	next, prev := rune(0), rune(0)
+	if i+1 < t.n {
+		next = t.r[i+1]
+	}
+	if i > 0 {
+		prev = t.r[i-1]
+	}
+	switch t.r[i] {
+	case '退':
+		return next == '休' || next == '烧'
+	case '修':
+		return prev == '装' || next == '改' || next == '身'
+	case '换':
+		return next == '季'
 	}
 	return false
 }
@@ -364,4 +390,18 @@ func negatedAt(t *normText, lx *lexiconTables, i int) bool {
 func priceProtection(t *normText, lx *lexiconTables) bool {
 	return anyUnnegated(t, lx, lx.priceProtect) && (anyUnnegated(t, lx, lx.priceDrop) || anyUnnegated(t, lx, lx.priceAsk)) &&
 		!anyUnnegated(t, lx, lx.priceBefore)
+}
+
+// moneyArrived reports a buyer saying the refund came ("退款收到了 谢谢", "钱到账了"), with
+// no question or problem around it ("到账了吗", "怎么只退了一半"): an OK to thank for.
+func moneyArrived(t *normText, lx *lexiconTables) bool {
+	if !anyUnnegated(t, lx, lx.moneyCame) {
+		return false
+	}
+	for k := range lx.moneyDoubt {
+		if t.find(&lx.moneyDoubt[k], 0) >= 0 {
+			return false
+		}
+	}
+	return true
 }
