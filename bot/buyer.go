@@ -348,6 +348,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// An order number on its own says which order, not what for: ask that, not "没太明白".
 		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
 		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu)})
+	case slots.OrderID == "" && slots.Phone == "" && slots.Tracking == "" && sess.Intent.OpensCase() && sess.Asked && strayNumber(m.Text) != "":
+		// "3856123456789" for the order number asked: no order's shape (a digit short) —
+		// said so, the request still waiting; it got the hello (trial).
+		return e.answer(ctx, m, "order_not_found", Data{OrderID: strayNumber(m.Text)})
 	case slots.OrderID == "" && slots.Phone == "" && shortOrder(m.Text) != "":
 		// "订单号 123456": a number given as the order that is no order's shape — said so
 		// at once, the request still waiting for the right one (trial 14: "收到，已记下",
@@ -505,6 +509,18 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "好了吗" right after the refund opened: where it stands — not an inbox question
 		// (trial).
 		replies, err := e.answerStatus(ctx, m, &sess, liveRequest(view.Cases))
+		e.saveSession(m.Shop, m.From, sess)
+		return replies, err
+	case res.Label == intents.Other && len(sess.Menu) == 0 && liveOf(view.Live(), intents.Complaint) != nil && exasperated(m.Text) && !e.faqAnswers(m):
+		// "订单号自己查！你们后台没有吗？？" on a complaint just made: more of the
+		// grievance, on it — not an inbox question with a second promise of its own (trial).
+		sess.keep(m.Text)
+		return e.joinComplaint(ctx, m, &sess, liveOf(view.Live(), intents.Complaint))
+	case pressesCase(m.Text) && !res.Escalation && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && liveRequest(view.Cases) != nil && !aboutParcel(m.Text):
+		// "能不能快点处理 孩子闹着要睡觉", "你们回复太慢了" with a refund under way: where it
+		// stands, and the merchant told they are pressed — not the parcel's tracking, nor
+		// an inbox question beside the case (trial).
+		replies, err := e.statusReply(ctx, m, &sess, liveRequest(view.Cases), true)
 		e.saveSession(m.Shop, m.From, sess)
 		return replies, err
 	case pingOnly(res, m.Text) && !hello(lastWords(m.Text)) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && liveRequest(view.Cases) != nil && !protestsRefusal(view.Cases, m.Text):
@@ -3939,6 +3955,46 @@ func givesPhoneTail(text string) bool {
 		}
 	}
 	return false
+}
+
+// liveOf is the buyer's newest live case of label, or nil.
+func liveOf(live []cases.Case, label intents.Label) *cases.Case {
+	for i := range live {
+		if live[i].Intent == string(label) {
+			return &live[i]
+		}
+	}
+	return nil
+}
+
+// exasperated reports words said in exasperation: doubled marks ("？？", "！！") or the
+// order number thrown back ("订单号自己查", "你们后台没有吗").
+func exasperated(text string) bool {
+	return mentions(text, "？？", "??", "！！", "!!", "?!", "？！", "自己查", "后台没有", "后台不是", "你们查", "不会自己查")
+}
+
+// pressesCase reports a buyer pressing the shop to deal with their request ("能不能快点处
+// 理", "你们回复太慢了", "怎么还没处理").
+func pressesCase(text string) bool {
+	return mentions(text, "快点处理", "尽快处理", "赶紧处理", "快处理", "回复太慢", "回得太慢", "处理太慢", "太慢了吧", "怎么还没处理", "还没处理",
+		"什么时候处理", "啥时候处理", "多久处理", "能不能快点", "快点弄", "快点办", "处理一下啊", "还要等多久")
+}
+
+// aboutParcel reports words about where a parcel is (物流, 快递, 发货, 到货): a chase of
+// the delivery, not of a request.
+func aboutParcel(text string) bool {
+	return mentions(text, "物流", "快递", "发货", "到货", "派送", "配送", "还没到", "到哪")
+}
+
+// strayNumber is a message that is one number and nothing else ("3856123456789", "订单
+// 1234567"), 6 to 30 digits, when read as no order, phone or waybill; else "".
+func strayNumber(text string) string {
+	t := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(text), "订单号编是：: "))
+	t = strings.ReplaceAll(t, " ", "")
+	if n := len(t); n < 6 || n > 30 || strings.Trim(t, "0123456789") != "" {
+		return ""
+	}
+	return t
 }
 
 // putsOff reports a buyer putting a matter off till later, or saying goodnight ("太晚了

@@ -635,6 +635,12 @@ func decisionNote(events []cases.Event, states ...cases.State) string {
 
 // answerStatus tells the buyer where case c stands and keeps their question on it.
 func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	return e.statusReply(ctx, m, sess, c, false)
+}
+
+// statusReply is answerStatus; urged, the buyer pressed for it ("能不能快点处理"), and the
+// merchant of a live case hears so.
+func (e *Engine) statusReply(ctx context.Context, m Message, sess *session, c *cases.Case, urged bool) ([]cases.Reply, error) {
 	shop := e.shops[m.Shop]
 	st := e.platformStatus(ctx, shop, c)
 	sess.Pending, sess.Intent = nil, ""
@@ -659,7 +665,7 @@ func (e *Engine) answerStatus(ctx context.Context, m Message, sess *session, c *
 				return err
 			}
 		}
-		if c.State.Live() && c.State != cases.StateWaitingBuyer && !c.Deadline.IsZero() && t.tx.Now().After(c.Deadline) {
+		if c.State.Live() && c.State != cases.StateWaitingBuyer && (urged || !c.Deadline.IsZero() && t.tx.Now().After(c.Deadline)) {
 			// Past the time the buyer was promised: the reply says the merchant is reminded,
 			// so they are.
 			if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
@@ -1039,7 +1045,7 @@ func (e *Engine) menuAgain(ctx context.Context, m Message, sess *session) ([]cas
 // 处理就怎么处理"): a person decides with them, not the menu.
 func leavesItToShop(text string) bool {
 	return mentions(text, "看着办", "看着处理", "看着弄", "你们决定", "你们定吧", "你说怎么办", "你们说怎么办",
-		"怎么处理都行", "怎么都行", "随便你们", "怎么处理比较合适", "怎么处理合适", "看看怎么处理", "看怎么处理", "你们看怎么弄", "你们看怎么解决")
+		"怎么处理都行", "怎么都行", "随便你们", "不懂这些数字", "看不懂数字", "不会选", "不懂数字", "看不懂这些", "怎么处理比较合适", "怎么处理合适", "看看怎么处理", "看怎么处理", "你们看怎么弄", "你们看怎么解决")
 }
 
 // bodily reports a problem told as what the goods did to the buyer's body, or food and

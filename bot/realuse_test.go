@@ -1350,3 +1350,49 @@ func TestPastedOrderDetailQuotesTheBuyersWords(t *testing.T) {
 		t.Fatalf("the alert quotes %q", fired)
 	}
 }
+
+// TestPressingALiveRequest (trial): "你们回复太慢了" and "能不能快点处理 孩子闹着要睡觉" on a
+// live refund get where it stands and ring the merchant — not the parcel's tracking, nor a
+// question of their own.
+func TestPressingALiveRequest(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套退款 4705290012345678901"), "A1")
+	h.takeAlerts()
+	for _, text := range []string{"你们回复太慢了", "能不能快点处理 孩子闹着要睡觉我还得盯着手机"} {
+		got := joined(h.say(buyer, text))
+		if !strings.Contains(got, "A1") || strings.Contains(got, "运单号") || strings.Contains(got, "Q1") {
+			t.Fatalf("%q got %q", text, got)
+		}
+	}
+	if fired := joined(h.firedTexts()); !strings.Contains(fired, "回复太慢") {
+		t.Fatalf("the merchant was not told the buyer pressed: %q", fired)
+	}
+}
+
+// TestStrayNumberAndNumbersNotUnderstood (trial): a 13-digit number for the order number
+// asked is said not found (it got the hello); "小姑娘 我不懂这些数字" to the remedies goes to
+// a person, not "回复上面的数字就行".
+func TestStrayNumberAndNumbersNotUnderstood(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯坏了")
+	mustContain(t, h.say(buyer, "退货"), "订单号")
+	mustContain(t, h.say(buyer, "3856123456789"), "没有查到订单 3856123456789")
+	h.say("陈奶奶", "杯子把手掉了")
+	got := joined(h.say("陈奶奶", "小姑娘 我不懂这些数字"))
+	if strings.Contains(got, "数字就行") || !strings.Contains(got, "真人") {
+		t.Fatalf("numbers not understood got %q", got)
+	}
+}
+
+// TestExasperationJoinsTheComplaint (trial): "订单号自己查！你们后台没有吗？？" right after a
+// complaint is more of it, not an inbox question with a promise of its own.
+func TestExasperationJoinsTheComplaint(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "什么垃圾店！！！买的东西一个多星期了连个影子都没有，客服也不回，再不给我解决我直接12315投诉"), "A1")
+	if got := joined(h.say(buyer, "订单号自己查！你们后台没有吗？？")); strings.Contains(got, "Q1") {
+		t.Fatalf("exasperation got %q", got)
+	}
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "自己查") {
+		t.Fatalf("A1's transcript %q lacks the words", tr)
+	}
+}
