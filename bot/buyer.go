@@ -116,7 +116,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	if m.Kind != KindText {
 		return e.media(ctx, m, &sess, view)
 	}
-	m.faq = &faqLookup{about: goodsBackAbout(view.Live()), goods: sess.Goods}
+	m.faq = &faqLookup{about: goodsBackAbout(view.Live()), goods: sess.Goods, replacing: replacing(view.Cases, e.now())}
 	if m.faq.about == "" && sendingBack(m.Text) {
 		about, err := e.goodsBackAgreed(ctx, view.Cases)
 		if err != nil {
@@ -412,7 +412,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// parcel is, asked with a threat of a refund if it does not come — the parcel's
 		// status answers it; no refund opens on a condition not yet met.
 		label = intents.Logistics
-	case res.Label == intents.Logistics && asksSendBack(m.Text) && !sess.Intent.OpensCase() && len(view.Live()) == 0:
+	case res.Label == intents.Logistics && asksSendBack(m.Text) && !sess.Intent.OpensCase() && len(view.Live()) == 0 && goodsBack(view.Cases, "") == nil:
+		// (A request agreed answers it itself: "那只破损的杯子需要我寄回吗" after "同意 补发
+		// 一只新杯子，不用寄回" — trial.)
 		// "那我要寄過去嗎 寄哪" after the merchant offered a repair: whether and where the
 		// goods go, not the order's tracking (trial 14 gave the signed parcel's).
 		if answer, _, ok := e.faqAnswer(m); ok {
@@ -953,7 +955,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 	if target != nil && target.Intent == string(intents.Exchange) && (label == intents.Logistics || label == intents.Exchange) &&
 		(target.State.Live() || target.State == cases.StateResolved) &&
 		!mentions(m.Text, "运费", "邮费", "快递费", "谁出") && // "换的话运费谁出啊": the FAQ's postage
-		(mentions(m.Text, "换的", "新的", "补发", "重发", "换货") || asksOrderState(m.Text) ||
+		(mentions(m.Text, "换的", "新的", "补发", "重发", "换货") || asksOrderState(m.Text) || asksAfterReplacement(m.Text) ||
 			label == intents.Logistics && orderID == "" || // "大概几天能寄到啊": the goods came; the replacement is what is awaited
 			(strings.Contains(m.Text, "新") || target.State == cases.StateResolved && orderID == "") &&
 				mentions(m.Text, "什么时候发", "啥时候发", "几时发", "什么时候寄", "啥时候寄")) {
@@ -1028,6 +1030,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// anything the merchant said need not come back.
 		if target.State == cases.StateResolved {
 			if waived || target.Intent == string(intents.Exchange) && !goesBack(intents.Reason(target.Reason)) {
+				if asksAfterReplacement(m.Text) {
+					// "新杯子什么时候能寄出？另外破损的需要寄回吗": where the replacement
+					// stands, with the merchant's words on sending back (trial).
+					return e.answerStatus(ctx, m, sess, target)
+				}
 				return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
 			}
 			return e.answer(ctx, m, "return_address", Data{CaseID: target.ID, Address: e.shops[m.Shop].ReturnAddress})
@@ -1831,6 +1838,11 @@ func (e *Engine) faqFor(m Message) *faqLookup {
 	if f.ok && slices.Contains(f.given, f.id) {
 		f.ok, f.repeat = false, true // the same answer again would not answer it: a person will
 	}
+	if f.replacing && asksAfterReplacement(text) {
+		// "新杯子大概什么时候能寄出呢" with a replacement agreed: the replacement's case
+		// answers it, not the shop's ship-by promise for new orders (trial).
+		f.answer, f.id, f.ok, f.part = "", "", false, ""
+	}
 	if g, fits := shop.FAQ.(goodsFitter); fits && f.ok && f.goods != "" && mentions(text, "这个", "这款", "它", "这种") && !g.Fits(f.id, f.goods) {
 		// "还有这个能装热汤吗" while talking of a lunch box: not the thermos's answer
 		// (trial 14) — the merchant answers it.
@@ -2305,7 +2317,9 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 	// A photo sent just before the question ("[图片]" then "你看看 这啥玩意") is what it
 	// asks about: it goes on the item, not away with the words cleared below.
 	var shown []said
-	if !sess.waitsForOrder() {
+	if !sess.waitsForOrder() && !remedyMenuOpen(sess) {
+		// (With the remedies asked, the problem told is the start of the request the
+		// choice will make: kept — trial: "这个眼罩 / 线头全开了" were lost to a question.)
 		shown = slices.DeleteFunc(slices.Clone(sess.Pending), func(p said) bool { return p.Media == "" })
 		sess.Pending = nil // a request waiting for its order number keeps its words
 		// What went to the inbox is the merchant's to answer, not the start of the
@@ -3834,6 +3848,11 @@ func menuChoice(text string, menu []string) (int, bool) {
 			}
 		}
 	}
+	if len(text) > 2 && text[0] >= '0' && text[0] <= '9' && (text[1] == ' ' || text[1] == '.' || text[1] == ',') && !strings.ContainsAny(text[2:], "0123456789") {
+		// "1 运费谁出啊": the choice, then a question about it (trial: it went to the inbox
+		// as a question and the choice was lost).
+		text = text[:1]
+	}
 	text = strings.TrimRight(text, "个吧号项啊呀的哈。.、!！~～ ")
 	if i := strings.Index("零一二三四五六七八九", text); text != "" && utf8.RuneCountInString(text) == 1 && i >= 0 {
 		text = strconv.Itoa(i / len("零"))
@@ -3865,7 +3884,11 @@ func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.C
 				return err
 			}
 			ask = decisionNote(evs, cases.StateWaitingBuyer) // what the merchant asked for, "" if unsaid
-			if answered = answers(m, ask); !answered {
+			r := e.read(m.Shop, m.Text)
+			// "算了 不换了 直接退款吧" while the exchange waits for a photo: another request,
+			// the merchant's to decide now — not kept quietly till the photo (trial).
+			changed := r.Label.OpensCase() && r.Label != intents.Complaint && !r.Unclear && string(r.Label) != c.Intent && intents.NamesRemedy(m.Text)
+			if answered = changed || answers(m, ask); !answered {
 				// "好的 等下拍": a promise, not the photo the merchant asked for; the
 				// merchant's clock stays paused and the buyer's reminders stand.
 				return nil
@@ -3971,6 +3994,21 @@ func liveOf(live []cases.Case, label intents.Label) *cases.Case {
 // order number thrown back ("订单号自己查", "你们后台没有吗").
 func exasperated(text string) bool {
 	return mentions(text, "？？", "??", "！！", "!!", "?!", "？！", "自己查", "后台没有", "后台不是", "你们查", "不会自己查")
+}
+
+// replacing reports a buyer with an exchange live or agreed within agreedListedFor: a
+// replacement on its way to them.
+func replacing(cs []cases.Case, now time.Time) bool {
+	return slices.ContainsFunc(cs, func(c cases.Case) bool {
+		return c.Intent == string(intents.Exchange) && (c.State.Live() || c.State == cases.StateResolved && now.Sub(c.UpdatedAt) <= agreedListedFor)
+	})
+}
+
+// asksAfterReplacement reports a question about a replacement's sending ("新杯子什么时候
+// 能寄出", "换的那个发了吗").
+func asksAfterReplacement(text string) bool {
+	return mentions(text, "新的", "新杯", "新一", "换的", "补发的", "重发的", "补的", "新饭盒", "新台灯", "新眼罩", "新四件套", "新保温杯") &&
+		mentions(text, "寄", "发", "到", "单号", "物流", "快递")
 }
 
 // pressesCase reports a buyer pressing the shop to deal with their request ("能不能快点处

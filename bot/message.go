@@ -69,7 +69,10 @@ type faqLookup struct {
 	about string
 	// goods names the goods the buyer is talking about (their newest case's, or the
 	// order's they named): a question that names none ("这个能装热汤吗") is about them.
-	goods      string
+	goods string
+	// replacing is set when the buyer has a replacement coming (an exchange live or
+	// agreed): "新的什么时候发" asks after it, not the shop's ship-by promise.
+	replacing  bool
 	done       bool
 	answer, id string
 	ok         bool

@@ -1396,3 +1396,57 @@ func TestExasperationJoinsTheComplaint(t *testing.T) {
 		t.Fatalf("A1's transcript %q lacks the words", tr)
 	}
 }
+
+// TestMenuChoiceWithAQuestionKeepsTheProblem (trial): after the remedies, "1 运费谁出啊" is
+// the choice (it went to the inbox), and the problem told before the menu stays on the
+// case the order number opens.
+func TestMenuChoiceWithAQuestionKeepsTheProblem(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "这个眼罩")
+	mustContain(t, h.say(buyer, "线头全开了"), "怎么处理")
+	h.say(buyer, "才用了两次")
+	got := joined(h.say(buyer, "1 运费谁出啊"))
+	if strings.Contains(got, "Q1") || !strings.Contains(got, "订单号") {
+		t.Fatalf("choice with a question got %q", got)
+	}
+	mustContain(t, h.say(buyer, "215678901234567890"), "A1")
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "线头全开了") || !strings.Contains(tr, "才用了两次") {
+		t.Fatalf("A1's transcript %q lost the problem", tr)
+	}
+	if c := h.mustCase("A1"); c.Intent != "refund" {
+		t.Fatalf("A1 is %s, want the refund chosen", c.Intent)
+	}
+}
+
+// TestChangeOfMindWhileWaitingReachesTheMerchant (trial): "算了 不换了 直接退款吧" while the
+// exchange waits for a photo hands the case back to the merchant with those words.
+func TestChangeOfMindWhileWaitingReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套起球了 要换货 4705290012345678901"), "A1")
+	h.say(merchant, "A1 等买家 请拍一下起球的地方")
+	h.takeAlerts()
+	h.say(buyer, "好的 等下拍")
+	if c := h.mustCase("A1"); c.State != cases.StateWaitingBuyer {
+		t.Fatalf("a promise resumed A1 (%s)", c.State)
+	}
+	h.say(buyer, "算了 不换了 直接退款吧")
+	if c := h.mustCase("A1"); c.State == cases.StateWaitingBuyer {
+		t.Fatal("the change of mind left A1 waiting for the photo")
+	}
+	if fired := joined(h.firedTexts()); !strings.Contains(fired, "直接退款") {
+		t.Fatalf("the merchant did not hear it: %q", fired)
+	}
+}
+
+// TestReplacementQuestionsAnsweredFromTheCase (trial): "新杯子大概什么时候能寄出呢？另外那只
+// 破损的杯子需要我寄回吗？" after "A1 同意 补发一只新杯子，不用寄回" is answered from A1 —
+// not the shop's ship-by promise and an inbox question.
+func TestReplacementQuestionsAnsweredFromTheCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子把手断了 换一个吧 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意 补发一只新杯子，不用寄回")
+	got := joined(h.say(buyer, "收到您的回复了，非常感谢！请问新杯子大概什么时候能寄出呢？另外那只破损的杯子需要我寄回吗？"))
+	if strings.Contains(got, "Q1") || strings.Contains(got, "下午 4 点") || !strings.Contains(got, "A1") || !strings.Contains(got, "不用寄回") {
+		t.Fatalf("replacement questions got %q", got)
+	}
+}
