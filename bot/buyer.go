@@ -258,7 +258,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// as a question — not the 七天无理由 policy ("未使用…"), which would tell a buyer
 		// with faulty goods no.
 		label, sess.Menu, choseMenu = alone.Label, nil, true
-	case (res.Unclear || res.Label == intents.Other) && protestsRefusal(view.Cases, m.Text) && slots.OrderID == "" && len(sess.Menu) == 0 && !res.Escalation && !sess.Intent.OpensCase():
+	case (res.Unclear || res.Label == intents.Other || needsOrder(res.Label) && asks(m.Text) && exasperated(m.Text)) &&
+		(protestsRefusal(view.Cases, m.Text) || refusedLately(view.Cases, now) && exasperated(m.Text) && asks(m.Text)) &&
+		slots.OrderID == "" && len(sess.Menu) == 0 && !res.Escalation && !sess.Intent.OpensCase():
+		// ("质量问题还要我寄回去？？" to "拒绝 …可以退货退款": the remedy the refusal
+		// offered, asked back in disbelief — a protest, not that request; trial.)
 		// "凭什么不给退" right after the refusal: about that case — the merchant hears it
 		// on it and the buyer hears the reason, not a new inbox question (trial).
 		return e.followUp(ctx, m, &sess, lastDecided(view.Cases))
@@ -586,6 +590,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			return e.question(ctx, m, &sess)
 		}
 		return e.chat(ctx, m, &sess, "other")
+	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && moneyTaken(m.Text) && !res.Escalation && !intents.NamesRemedy(m.Text) && liveRequest(view.Cases) == nil:
+		// "我钱扣了啊" while "袜子订单怎么关闭了" waits for the merchant: the same matter,
+		// for them — not "您是要申请退款吗？" (trial).
+		return e.question(ctx, m, &sess)
 	case asking && len(sess.Menu) == 0 && slots.OrderID == "" && (res.Unclear || (len(earlier) > 0 || justTold) && (res.Label == intents.Other || res.Label == intents.Logistics)) &&
 		!bareOK(m.Text) && !defect(slots.Reason) && !e.faqAnswers(m) && !protestsRefusal(view.Cases, m.Text) &&
 		!(res.Unclear && res.Candidates[0].OpensCase() && intents.NamesRemedy(m.Text)) && slots.Reason != intents.ReasonNoReason &&
@@ -3542,6 +3550,12 @@ func disputes(text string) bool {
 func protestsRefusal(cs []cases.Case, text string) bool {
 	d := lastDecided(cs)
 	return d != nil && d.State == cases.StateRejected && (protests(text) || strings.Contains(text, "拒"))
+}
+
+// refusedLately reports the buyer's last decided case refused within disputeWithin.
+func refusedLately(cs []cases.Case, now time.Time) bool {
+	d := lastDecided(cs)
+	return d != nil && d.State == cases.StateRejected && now.Sub(d.UpdatedAt) < disputeWithin
 }
 
 // newestClosed is the buyer's newest case if the merchant closed it within disputeWithin,

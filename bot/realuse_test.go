@@ -1450,3 +1450,32 @@ func TestReplacementQuestionsAnsweredFromTheCase(t *testing.T) {
 		t.Fatalf("replacement questions got %q", got)
 	}
 }
+
+// TestDisbeliefAtTheOfferedRemedyIsAProtest (trial): "一闪一闪的 质量问题还要我寄回去？？"
+// after "拒绝 …可以退货退款" protests the refusal on A1; it opened a return.
+func TestDisbeliefAtTheOfferedRemedyIsAProtest(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯有点闪 仅退款 3856123456789012"), "A1")
+	h.say(merchant, "A1 拒绝 台灯已签收不支持仅退款，可以退货退款或者换一台")
+	got := joined(h.say(buyer, "一闪一闪的 质量问题还要我寄回去？？"))
+	if strings.Contains(got, "A2") || !strings.Contains(got, "A1") {
+		t.Fatalf("disbelief got %q", got)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases, want the refused one only", n)
+	}
+}
+
+// TestMoneyTakenJoinsTheWaitingQuestion (trial): "我钱扣了啊" while "袜子订单怎么关闭了"
+// waits for the merchant joins that question, not "您是要申请退款吗？".
+func TestMoneyTakenJoinsTheWaitingQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "袜子订单怎么关闭了"), "Q1")
+	h.say(buyer, "4705293344556677889")
+	if got := joined(h.say(buyer, "我钱扣了啊")); strings.Contains(got, "申请退款吗") {
+		t.Fatalf("money taken got %q", got)
+	}
+	if tr := joined(h.transcript("Q1")); !strings.Contains(tr, "我钱扣了啊") {
+		t.Fatalf("Q1's transcript %q lacks it", tr)
+	}
+}
