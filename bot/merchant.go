@@ -898,10 +898,28 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 		return t.sayText(t.m.From, fmt.Sprintf("%s 和 %s 不是同一个买家的单，不能合并。", c.ID, o.ID))
 	}
 	if !o.State.Live() {
-		if c.State.Live() && (o.State == cases.StateResolved || o.State == cases.StateClosed || o.State == cases.StateRejected) {
+		if c.State.Live() && o.State != cases.StateRejected {
+			// A settled case takes in a duplicate of it the other way round.
 			return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」；要把 %s 并进去，请反过来发：%s 合并 %s。", o.ID, o.State.Label(), c.ID, o.ID, c.ID))
 		}
+		if c.State.Live() {
+			// "A8 合并 A2" with A2 refused: A2's words join the live A8, A2 stays refused.
+			// (The advice had been "A2 合并 A8", which closed the live repair into the
+			// refused return and hid it — trial.)
+			if err := t.tx.MoveEvents(c.Shop, o.ID, c.ID); err != nil {
+				return err
+			}
+			if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: "并入 " + o.ID}); err != nil {
+				return err
+			}
+			return t.sayText(t.m.From, fmt.Sprintf("🔗 %s（%s）的聊天记录已并入 %s；%s 还是「%s」，%s 照常处理。", o.ID, o.State.Label(), c.ID, o.ID, o.State.Label(), c.ID))
+		}
 		return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」，不用合并。", o.ID, o.State.Label()))
+	}
+	if c.State == cases.StateRejected {
+		// "A2 合并 A8" with A2 refused and A8 live: closing the live request into a case
+		// refused would drop it.
+		return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」，%s 还在处理中，不能并进去；要把 %s 的记录带到 %s，请发：%s 合并 %s。", c.ID, c.State.Label(), o.ID, c.ID, o.ID, o.ID, c.ID))
 	}
 	if needsOrder(intents.Label(o.Intent)) && !needsOrder(intents.Label(c.Intent)) && c.State.Live() {
 		// (Into a complaint already over — "A3 关闭 已电话沟通 已在后台退款" — the merchant

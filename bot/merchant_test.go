@@ -242,3 +242,25 @@ func TestCloseTellsTheBuyerTheNote(t *testing.T) {
 		t.Fatalf("the complaint closed told the buyer %q, want it dealt with, with the note", last)
 	}
 }
+
+// TestMergeAroundARefusedCase (trial): "A2 合并 A1" with A1 refused and A2 a live repair
+// brings A1's words to A2 and keeps A2 live; "A1 合并 A2" would close the live repair into
+// the refused case, and is refused with the way round.
+func TestMergeAroundARefusedCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯坏了 要退货 3856123456789012"), "A1")
+	h.say(merchant, "A1 拒绝 超过七天了")
+	mustContain(t, h.say(buyer, "那台灯能修吗 我要维修 3856123456789012"), "A2")
+	mustContain(t, h.say(merchant, "A1 合并 A2"), "不能并进去", "A2 合并 A1")
+	if c := h.mustCase("A2"); !c.State.Live() {
+		t.Fatalf("A2 is %s after a refused merge", c.State)
+	}
+	mustContain(t, h.say(merchant, "A2 合并 A1"), "已并入 A2")
+	if c := h.mustCase("A2"); !c.State.Live() {
+		t.Fatalf("A2 is %s, want still live", c.State)
+	}
+	if c := h.mustCase("A1"); c.State != cases.StateRejected {
+		t.Fatalf("A1 is %s, want still refused", c.State)
+	}
+	mustContain(t, h.transcript("A2"), "要退货")
+}
