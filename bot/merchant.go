@@ -275,6 +275,21 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		// buyer "您的人工客服已同意" (trial). The words go as a reply; a request is named.
 		return t.sayText(t.m.From, fmt.Sprintf("%s 是买家找真人（转人工），没有可以同意或拒绝的申请：回复买家请用「%s 回复 文字」；买家要的是售后，就先用「%s 误判 换货」（或退款、退货、维修）改成售后单，再同意或拒绝。", c.ID, c.ID, c.ID))
 	}
+	changedFrom := ""
+	if cmd.Verb == vocab.Approve {
+		if other := otherRemedy(intents.Label(c.Intent), cmd.Arg); other != "" {
+			// "A2 同意 维修" on a return: the merchant agrees to a repair; the buyer hearing
+			// "您的退货退款已同意" would wait for money (trial). The request becomes what
+			// was agreed — nothing learned: no misreading, a decision.
+			changedFrom = caseName(c)
+			if c.State.Live() {
+				if err := t.tx.ChangeIntent(c, string(other), "merchant"); err != nil {
+					return err
+				}
+			}
+			name = intentName(string(other)) // (a refused case keeps its request; the words say what was agreed)
+		}
+	}
 	switch cmd.Verb {
 	case vocab.Approve:
 		said, err := t.merchantSaid(c) // before the approval, which starts a new state
@@ -332,6 +347,9 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress, Reason: cmd.Arg, TrackingNo: waybill}); err != nil {
 			return err
+		}
+		if changedFrom != "" {
+			return t.sayText(t.m.From, fmt.Sprintf("✅ %s 已按%s同意（原来是%s），已通知买家。", c.ID, name, changedFrom))
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("✅ %s 已同意，已通知买家。", c.ID))
 	case vocab.Reject:
@@ -1420,6 +1438,38 @@ func (t *turn) changeSession(shop, buyer string, change func(*session)) error {
 	}
 	t.sessions = append(t.sessions, sessionWrite{shop: shop, buyer: buyer, s: sess, data: data})
 	return nil
+}
+
+// otherRemedy is the remedy an approval's note names when it is another kind than the
+// case's (维修 on a return, 换货 on a repair), else "". A refund on a return is the same
+// request told more exactly.
+func otherRemedy(l intents.Label, note string) intents.Label {
+	kind := func(l intents.Label) int {
+		switch l {
+		case intents.Refund, intents.Return:
+			return 1
+		case intents.Exchange:
+			return 2
+		case intents.Repair:
+			return 3
+		}
+		return 0
+	}
+	if kind(l) == 0 {
+		return ""
+	}
+	for _, w := range []struct {
+		word  string
+		label intents.Label
+	}{{"维修", intents.Repair}, {"换货", intents.Exchange}, {"退货退款", intents.Return}, {"退款", intents.Refund}} {
+		if strings.Contains(note, w.word) && !mentions(note, "不用"+w.word, "不"+w.word, "无法"+w.word, "没法"+w.word) {
+			if kind(w.label) != kind(l) {
+				return w.label
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // bothMoneyBack reports two labels that both give the money back (refund, return): one

@@ -264,3 +264,26 @@ func TestMergeAroundARefusedCase(t *testing.T) {
 	}
 	mustContain(t, h.transcript("A2"), "要退货")
 }
+
+// TestApprovalNamingAnotherRemedy (trial): "A1 同意 维修" on a return tells the buyer their
+// repair was agreed (they had heard "退货退款已同意" and waited for money), on a live case
+// and on a refused one alike.
+func TestApprovalNamingAnotherRemedy(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯坏了 要退货 3856123456789012"), "A1")
+	mustContain(t, h.say(merchant, "A1 同意 维修"), "按维修同意")
+	if c := h.mustCase("A1"); c.Intent != "repair" {
+		t.Fatalf("A1 is %s, want repair", c.Intent)
+	}
+	told := h.sentTo(buyer)
+	if last := told[len(told)-1]; !strings.Contains(last, "维修") || strings.Contains(last, "退货退款") {
+		t.Fatalf("buyer told %q", last)
+	}
+	mustContain(t, h.say("小赵", "眼罩坏了 要退货 215678901234567890"), "A2")
+	h.say(merchant, "A2 拒绝 超过七天了")
+	mustContain(t, h.say(merchant, "A2 同意 给您换货"), "按换货同意")
+	told = h.sentTo("小赵")
+	if last := told[len(told)-1]; !strings.Contains(last, "换货") || strings.Contains(last, "退货退款") {
+		t.Fatalf("buyer told %q", last)
+	}
+}
