@@ -522,6 +522,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// grievance, on it — not an inbox question with a second promise of its own (trial).
 		sess.keep(m.Text)
 		return e.joinComplaint(ctx, m, &sess, liveOf(view.Live(), intents.Complaint))
+	case pressesCase(m.Text) && mentions(m.Text, "申请", "提交") && !res.Escalation && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 && slots.OrderID == "" && !res.Label.OpensCase():
+		// "前天就申请售后了 怎么还没人处理" with no case here: applied for on the platform,
+		// maybe — the merchant looks it up, not "没太明白" and the remedies (trial).
+		return e.question(ctx, m, &sess)
 	case pressesCase(m.Text) && !res.Escalation && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && liveRequest(view.Cases) != nil && !aboutParcel(m.Text):
 		// "能不能快点处理 孩子闹着要睡觉", "你们回复太慢了" with a refund under way: where it
 		// stands, and the merchant told they are pressed — not the parcel's tracking, nor
@@ -1037,7 +1041,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// exchange is reshipped with nothing sent back (merchant.go, goesBack), and so is
 		// anything the merchant said need not come back.
 		if target.State == cases.StateResolved {
-			if waived || target.Intent == string(intents.Exchange) && !goesBack(intents.Reason(target.Reason)) {
+			if waived || target.Intent == string(intents.Exchange) && !goesBack(intents.Reason(target.Reason)) && !askedBack {
 				if asksAfterReplacement(m.Text) {
 					// "新杯子什么时候能寄出？另外破损的需要寄回吗": where the replacement
 					// stands, with the merchant's words on sending back (trial).
@@ -2098,8 +2102,14 @@ func waivedIn(evs []cases.Event) bool {
 func askedBackIn(evs []cases.Event) bool {
 	return slices.ContainsFunc(evs, func(ev cases.Event) bool {
 		return (ev.Kind == cases.EventReply && ev.Actor == "merchant" || ev.Kind == cases.EventState && (ev.To == cases.StateResolved || ev.To == cases.StateRejected)) &&
-			!noSendBack(ev.Text) && mentions(ev.Text, "寄回", "退回来", "寄过来", "发回来", "寄给我们", "退回给我们", "寄到我们")
+			asksGoodsBack(ev.Text)
 	})
+}
+
+// asksGoodsBack reports a merchant's words asking for the goods back ("坏的麻烦寄回", "台灯
+// 寄回来 收到就退").
+func asksGoodsBack(text string) bool {
+	return !noSendBack(text) && mentions(text, "寄回", "退回来", "寄过来", "发回来", "寄给我们", "退回给我们", "寄到我们")
 }
 
 // refusedAskingBack is the buyer's last decided case if the merchant refused it within
@@ -3943,6 +3953,11 @@ func answers(m Message, ask string) bool {
 	if promises(m.Text) {
 		return false
 	}
+	if protests(m.Text) || mentions(m.Text, "什么意思", "啥意思", "搞错了吧", "不对吧", "早就收到", "已经收到了") {
+		// "啥意思 我已经收到了啊" to "签收后拍一下": the ask is disputed — the merchant must
+		// hear it (it was kept quietly while the clock stayed paused; trial).
+		return true
+	}
 	if asks(m.Text) && !reportsDone(m.Text) {
 		// "退的钱多久到账啊" while the case waits for "拒收后告诉我": a question to the
 		// shop, not the step the merchant waits for (trial: it restarted the clock).
@@ -4028,7 +4043,7 @@ func asksAfterReplacement(text string) bool {
 // pressesCase reports a buyer pressing the shop to deal with their request ("能不能快点处
 // 理", "你们回复太慢了", "怎么还没处理").
 func pressesCase(text string) bool {
-	return mentions(text, "快点处理", "尽快处理", "赶紧处理", "快处理", "回复太慢", "回得太慢", "处理太慢", "太慢了吧", "怎么还没处理", "还没处理",
+	return mentions(text, "快点处理", "尽快处理", "赶紧处理", "快处理", "回复太慢", "回得太慢", "处理太慢", "太慢了吧", "怎么还没处理", "还没处理", "没人处理", "还没人管", "怎么还没人",
 		"什么时候处理", "啥时候处理", "多久处理", "能不能快点", "快点弄", "快点办", "处理一下啊", "还要等多久")
 }
 

@@ -565,6 +565,10 @@ func statusOf(c *cases.Case, reason, waybill string, kept bool, platform *adapte
 	case cases.StateClosed:
 		if into, ok := strings.CutPrefix(reason, "并入 "); ok {
 			s = fmt.Sprintf("已并入售后单 %s 一起处理，进展请看 %s。", into, into)
+		} else if reason != "" && !strings.HasPrefix(reason, "误判") && strings.ContainsFunc(reason, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			// "A1 关闭 货已收到，已退款69元" — what the merchant said it was closed with
+			// answers "还没到账啊" (trial: it said only that the case was closed).
+			s = "店主已关闭这个售后单，店主说：" + reason + "。还有问题可以直接说明，我转给店主。"
 		} else {
 			s = "店主已关闭这个售后单，有需要可以直接说明，我转给店主。"
 		}

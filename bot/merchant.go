@@ -312,7 +312,8 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		case string(intents.Return), string(intents.Repair):
 			key = "approved_return" // the goods go back first (to be refunded, or mended): where to
 		case string(intents.Exchange):
-			if goesBack(intents.Reason(c.Reason)) && !reships(cmd.Arg) && !reships(said) {
+			if goesBack(intents.Reason(c.Reason)) && !reships(cmd.Arg) && !reships(said) || asksGoodsBack(cmd.Arg) {
+				// ("同意 直接换新，坏的麻烦寄回": the merchant wants the faulty one back.)
 				// (Not "同意 盖子明天补发": what was missing is sent, nothing comes back.)
 				key = "approved_return" // a swap of size or item: the first one goes back
 			}
@@ -609,7 +610,10 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			// learned, every next "要换货" became a refund (trial).
 			// (退了吧 read as a refund and corrected to a return is the same 退, told
 			// more exactly: learned.)
-			r.Ruled && r.Label.OpensCase() && label.OpensCase() && r.Label != label && !bothMoneyBack(r.Label, label) {
+			r.Ruled && r.Label.OpensCase() && label.OpensCase() && r.Label != label && !bothMoneyBack(r.Label, label) ||
+			// Nor are words that name a remedy of another kind only ("修" learned as an
+			// exchange made every next buyer's "修" one — trial).
+			label.OpensCase() && namesOnlyOther(text, label) {
 			kept = append(kept, text)
 			continue
 		}
@@ -1238,7 +1242,7 @@ func unansweredSince(evs []cases.Event) string {
 		switch {
 		case ev.Kind == cases.EventState, ev.Kind == cases.EventReply && ev.Actor == "merchant":
 			said = nil
-		case ev.Kind == cases.EventMessage && ev.Actor == "buyer":
+		case ev.Kind == cases.EventMessage && ev.Actor == "buyer" && !closing(ev.Text):
 			said = append(said, ev.Text)
 		}
 	}
@@ -1444,17 +1448,7 @@ func (t *turn) changeSession(shop, buyer string, change func(*session)) error {
 // case's (维修 on a return, 换货 on a repair), else "". A refund on a return is the same
 // request told more exactly.
 func otherRemedy(l intents.Label, note string) intents.Label {
-	kind := func(l intents.Label) int {
-		switch l {
-		case intents.Refund, intents.Return:
-			return 1
-		case intents.Exchange:
-			return 2
-		case intents.Repair:
-			return 3
-		}
-		return 0
-	}
+	kind := remedyKind
 	if kind(l) == 0 {
 		return ""
 	}
@@ -1472,6 +1466,38 @@ func otherRemedy(l intents.Label, note string) intents.Label {
 	return ""
 }
 
+// remedyKind groups the requests by what the buyer gets: money back (refund, return),
+// other goods (exchange), the goods mended (repair); 0 for the rest.
+func remedyKind(l intents.Label) int {
+	switch l {
+	case intents.Refund, intents.Return:
+		return 1
+	case intents.Exchange:
+		return 2
+	case intents.Repair:
+		return 3
+	}
+	return 0
+}
+
+// namesOnlyOther reports words that name a remedy (退, 换, 修) only of another kind than
+// label's: "修" is no exchange, whatever the case became.
+func namesOnlyOther(text string, label intents.Label) bool {
+	named := map[int]bool{}
+	for _, w := range []struct {
+		char string
+		kind int
+	}{{"退", 1}, {"换", 2}, {"修", 3}} {
+		if strings.Contains(text, w.char) && !mentions(text, "退休", "装修", "修改", "换季") {
+			named[w.kind] = true
+		}
+	}
+	return len(named) > 0 && !named[remedyKind(label)]
+}
+
+// closing reports words that need no answer: thanks, an OK ("找到了 谢谢", "好的").
+func closing(text string) bool { return thanks(text) || bareOK(text) }
+
 // bothMoneyBack reports two labels that both give the money back (refund, return): one
 // corrected to the other tells the same 退 more exactly.
 func bothMoneyBack(a, b intents.Label) bool {
@@ -1485,7 +1511,7 @@ func unansweredWords(events []cases.Event) (n int, last string) {
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := events[i]
 		switch {
-		case ev.Kind == cases.EventMessage:
+		case ev.Kind == cases.EventMessage && !closing(ev.Text):
 			if n == 0 {
 				last = ev.Text
 			}

@@ -1479,3 +1479,59 @@ func TestMoneyTakenJoinsTheWaitingQuestion(t *testing.T) {
 		t.Fatalf("Q1's transcript %q lacks it", tr)
 	}
 }
+
+// TestMisreadDoesNotLearnAnotherRemedysWord (trial): "修" on a case corrected by 误判 换货
+// is not learned — the next buyer's "修" is a repair.
+func TestMisreadDoesNotLearnAnotherRemedysWord(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯才用一周就不亮了")
+	h.say(buyer, "修")
+	mustContain(t, h.say(buyer, "3856123456789012"), "A1")
+	h.say(merchant, "A1 误判 换货")
+	h.app.Models.Wait()
+	h.say("眼罩", "眼罩松紧带断了")
+	if got := joined(h.say("眼罩", "修")); strings.Contains(got, "换货") {
+		t.Fatalf("the next buyer's 修 got %q", got)
+	}
+}
+
+// TestExchangeAgreedWithTheFaultyOneBack (trial): "同意 …直接换新，坏的麻烦寄回" gives the
+// return address, then and when asked "寄哪" (it said "不用寄回").
+func TestExchangeAgreedWithTheFaultyOneBack(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯才用一周就不亮了 换一个 3856123456789012"), "A1")
+	h.say(merchant, "A1 同意 一周内质量问题直接换新，坏的麻烦寄回")
+	told := h.sentTo(buyer)
+	if last := told[len(told)-1]; !strings.Contains(last, "寄回") || !strings.Contains(last, "王小满") {
+		t.Fatalf("approval told %q", last)
+	}
+	if got := joined(h.say(buyer, "寄哪")); strings.Contains(got, "不用寄回") || !strings.Contains(got, "王小满") {
+		t.Fatalf("寄哪 got %q", got)
+	}
+}
+
+// TestDisputedWaitAndAppliedElsewhere (trial): "啥意思 我已经收到了啊" to "签收后拍一下"
+// hands the case back to the merchant; "前天就申请售后了 怎么还没人处理" with no case here
+// goes to the merchant, not the remedies menu.
+func TestDisputedWaitAndAppliedElsewhere(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "眼罩松紧带断了 换货 215678901234567890"), "A1")
+	h.say(merchant, "A1 等买家 眼罩在路上还没签收，签收后拍一下断的地方")
+	h.say(buyer, "啥意思 我已经收到了啊")
+	if c := h.mustCase("A1"); c.State == cases.StateWaitingBuyer {
+		t.Fatal("the disputed ask left A1 waiting")
+	}
+	got := joined(h.say("催处理", "前天就申请售后了 怎么还没人处理"))
+	if !strings.Contains(got, "Q") || strings.Contains(got, "数字") {
+		t.Fatalf("applied elsewhere got %q", got)
+	}
+}
+
+// TestClosedCaseStatusSaysTheClosingNote (trial): "还没到账啊" after "A1 关闭 货已收到，已退款
+// 69元" is told what the merchant closed it with.
+func TestClosedCaseStatusSaysTheClosingNote(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "保温杯 不想要了 退款 4705291198765432100"), "A1")
+	h.say(merchant, "A1 关闭 货已收到，已退款69元")
+	mustContain(t, h.say(buyer, "还没到账啊"), "已退款69元")
+}
