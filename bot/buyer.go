@@ -453,7 +453,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// phone instead): the merchant must hear it there, or calls about a return no one
 		// wants (trial 16: "好的～", the inbox item unchanged).
 		return e.question(ctx, m, &sess)
-	case justSaying(m.Text) && !res.Escalation && slots.OrderID == "" && len(sess.Menu) == 0:
+	case (justSaying(m.Text) || remedyMenuOpen(&sess) && onlyTelling(m.Text)) && !res.Escalation && slots.OrderID == "" && (len(sess.Menu) == 0 || remedyMenuOpen(&sess)):
+		// ("我没说要退啊 就是反馈一下" to the remedies: nothing to choose — feedback; it was
+		// asked the menu's question again — trial.)
+		sess.Menu, sess.MenuText, sess.MenuAgain = nil, "", 0
 		// "东西没事 就跟你们说一声 下次包装好点": feedback with nothing wrong to put right —
 		// for the merchant to read, not the remedies menu (trial 16).
 		return e.questionAs(ctx, m, &sess, "feedback", Data{})
@@ -663,6 +666,16 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// answers — its answer, not "没太明白" and the remedies (trial).
 		answer, _, _ := e.faqAnswer(m)
 		return e.chatText(ctx, m, &sess, answer)
+	case res.Unclear && res.Candidates[0] == intents.Cancel && len(sess.Menu) == 0 && liveRequest(view.Cases) != nil && slots.OrderID == "":
+		// "算了" with a request under way: whether to withdraw it, asked (withdraw asks a
+		// middling reading first) — not "没太明白" and every remedy (trial).
+		label = intents.Cancel
+	case (res.Unclear || res.Label == intents.Other) && len(sess.Menu) == 0 && slots.Reason == intents.ReasonNoReason && !asks(m.Text) && !res.Escalation &&
+		!sess.Intent.OpensCase() && len(view.Live()) == 0 && mentions(m.Text, "不想要", "不要了", "买错", "拍错", "不需要了", "买多", "拍多") &&
+		!mentions(m.Text, "颜色", "尺码", "码", "型号", "款式", "地址"): // ("拍错颜色了": another one wanted, maybe)
+		// "这个东西不想要了", "买错了": the goods going back, told without the word 退 —
+		// which refund, asked (it went to the inbox as a question; trial).
+		return e.menuAs(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return)}, "refund_or_return")
 	case res.Unclear && len(sess.Menu) == 0 && refundOrReturn(res.Candidates) && mentions(m.Text, "退", "不要了", "不想要"):
 		// "想退": a refund for sure, with or without the goods going back — that one
 		// question, not "没太明白" and every remedy.
@@ -2338,7 +2351,8 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 	if !sess.waitsForOrder() && !remedyMenuOpen(sess) {
 		// (With the remedies asked, the problem told is the start of the request the
 		// choice will make: kept — trial: "这个眼罩 / 线头全开了" were lost to a question.)
-		shown = slices.DeleteFunc(slices.Clone(sess.Pending), func(p said) bool { return p.Media == "" })
+		shown = slices.DeleteFunc(slices.Clone(sess.Pending), func(p said) bool { return p.Media == "" && key != "feedback" })
+		// (Feedback is about the words told before it: "碗有个小缺口 不影响用", then "就是反馈一下".)
 		sess.Pending = nil // a request waiting for its order number keeps its words
 		// What went to the inbox is the merchant's to answer, not the start of the
 		// request the next words may make ("还有洗碗机" then "饭盒盖子裂了 咋办": the
@@ -2464,6 +2478,8 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 		}
 		d.CaseID, d.Deadline, d.Left = c.ID, c.Deadline, c.Deadline.Sub(now)
 		switch {
+		case key == "feedback":
+			// (Nothing to answer, day or night: thanked for, not told when the shop opens.)
 		case closed && key == "ship_late":
 			key = "ship_late_closed" // (said why it goes to the merchant: the order is late)
 		case closed:
@@ -3218,6 +3234,11 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 		}
 		if len(sess.Pending) < maxPending {
 			sess.Pending = append(sess.Pending, said{Text: mediaText(m), Media: m.Media})
+		}
+		if sess.Intent.OpensCase() && sess.OrderID == "" {
+			// "杯子把手断了 有照片" then the photo, the exchange waiting for its order
+			// number: only that is missing — not "说一下遇到了什么问题" (trial).
+			return t.say("ask_order_again", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
 		}
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})
@@ -4078,6 +4099,12 @@ func namesWhich(text string) bool {
 	return strings.HasPrefix(t, "就是") || strings.HasPrefix(t, "是那") || strings.HasPrefix(t, "就那") || strings.HasPrefix(t, "那个") || strings.HasPrefix(t, "我买的")
 }
 
+// onlyTelling reports a buyer saying they want nothing done, only to tell ("我没说要退啊
+// 就是反馈一下", "不用处理 就说一声").
+func onlyTelling(text string) bool {
+	return mentions(text, "就是反馈", "反馈一下", "说一声", "告诉你们一声", "提个醒", "不用处理", "不需要处理", "没说要退", "没说要换", "不是要退", "不是要换")
+}
+
 // justSaying reports feedback that says nothing needs putting right ("东西没事 就跟你们说
 // 一声 下次包装好点", "没坏 提个建议").
 func justSaying(text string) bool {
@@ -4086,7 +4113,7 @@ func justSaying(text string) bool {
 		// — passed on as feedback, not an urgent complaint against the shop (trial).
 		return true
 	}
-	return mentions(text, "没事", "没坏", "没什么问题", "没啥问题", "都没问题", "东西是好的", "不用赔", "不用退", "不用换", "不用补", "不用你们赔") &&
+	return mentions(text, "没事", "没坏", "没什么问题", "没啥问题", "都没问题", "东西是好的", "不用赔", "不用退", "不用换", "不用补", "不用你们赔", "不影响用", "不影响使用") &&
 		mentions(text, "说一声", "提醒一下", "提醒你们", "提个建议", "建议", "下次", "反馈一下", "以后")
 }
 

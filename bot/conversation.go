@@ -398,7 +398,7 @@ var helloWords = []string{"在吗", "在不", "在么", "在嘛", "你好", "您
 // hello reports a hello (answered with the shop's greeting), as opposed to other social talk.
 func hello(text string) bool {
 	t := strings.ToLower(text)
-	return mentions(t, helloWords...) || strings.TrimSpace(t) == "亲"
+	return mentions(t, helloWords...) || slices.Contains([]string{"亲", "在", "喂", "喂喂", "喂喂喂", "在？", "在?"}, strings.TrimSpace(t))
 }
 
 // tagQuestion reports a message that checks it understood ("那就退货就行了是吧", "退款

@@ -100,7 +100,10 @@ func (e *Engine) guard(ctx context.Context, m Message, sess *session, o adapters
 		r, err := e.answer(ctx, m, "verify_order", Data{OrderID: o.ID})
 		return r, true, err
 	case ownerNo:
-		sess.OrderID, sess.Intent = "", ""
+		// The request stays waiting: the buyer may have sent someone else's number by
+		// mistake, and their own then opens it (trial: "碗收到少了一个" was lost, and the
+		// right number got "请问要办理什么？").
+		sess.OrderID = ""
 		had, err := e.hadCaseOn(ctx, m.Shop, m.From, o.ID)
 		if err != nil {
 			return nil, false, err

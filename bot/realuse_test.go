@@ -1535,3 +1535,36 @@ func TestClosedCaseStatusSaysTheClosingNote(t *testing.T) {
 	h.say(merchant, "A1 关闭 货已收到，已退款69元")
 	mustContain(t, h.say(buyer, "还没到账啊"), "已退款69元")
 }
+
+// TestMessyBuyersRound (trial, hostile and edge input): reviews read before buying are no
+// complaint; "这个东西不想要了" asks which refund; someone else's order number keeps the
+// request for the buyer's own; a photo while the order number is awaited asks only that;
+// "我没说要退啊 就是反馈一下" to the remedies is feedback; "算了" with a refund under way asks
+// to withdraw it; "在" is greeted.
+func TestMessyBuyersRound(t *testing.T) {
+	h := newHarness(t)
+	got := joined(h.say("犹豫哥", "看评论好多人投诉你们家四件套有味道 是真的吗 我还没买"))
+	if strings.Contains(got, "A1") || strings.Contains(got, "抱歉") {
+		t.Fatalf("reviews read before buying got %q", got)
+	}
+	mustContain(t, h.say("断电妹", "这个东西不想要了"), "只退款", "退货退款")
+
+	h.say("先来的", "杯子碎了 退款 "+cupOrder) // binds the mug's order to another buyer
+	mustContain(t, h.say("少件A", "饭盒收到少了一个盖子"), "订单号")
+	h.say("少件A", cupOrder)
+	mustContain(t, h.say("少件A", "2306781234567890"), "已为您登记")
+
+	h.say("断电哥", "我要换货")
+	h.say("断电哥", "杯子把手断了 有照片")
+	got = joined(h.send(bot.Message{Shop: shopID, From: "断电哥", Name: "断电哥", Kind: bot.KindImage, Media: "media/b.jpg"}))
+	if strings.Contains(got, "遇到了什么问题") || !strings.Contains(got, "订单号") {
+		t.Fatalf("photo while the order number is awaited got %q", got)
+	}
+
+	mustContain(t, h.say("误会姐", "碗有个小缺口"), "怎么处理")
+	mustContain(t, h.say("误会姐", "我没说要退啊 就是反馈一下"), "谢谢您告诉我们")
+
+	mustContain(t, h.say(buyer, "四件套 退款 4705290012345678901"), "A")
+	mustContain(t, h.say(buyer, "算了"), "撤销")
+	mustContain(t, h.say("老王", "在"), "您好")
+}

@@ -83,7 +83,10 @@ type lexiconTables struct {
 	// moneyCame tells the refund arrived ("收到退款了", "钱到账了"); moneyDoubt around it
 	// makes it a question or a problem still ("到账了吗", "只退了一半").
 	moneyCame, moneyDoubt []pattern
-	reasons               []reasonPattern
+	// reviews names other buyers' reviews; ownGoods the buyer's own purchase ("我收到",
+	// "我买的"), which makes a review word the buyer's own problem told.
+	reviews, ownGoods []pattern
+	reasons           []reasonPattern
 }
 
 // lexicon returns the shared word tables.
@@ -145,7 +148,7 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		"就不给了", "不给了", "就算了", "就不投诉了", "就不打了", "不打了", "就不用了")
 	lx.dropped = patterns("算了", "不用了", "撤了", "不投了", "不要了")
 	lx.aboutOthers = patterns("看到", "看见", "看了", "有", "说", "好多", "很多", "那么多", "这么多", "都是", "全是", "有人", "别人",
-		"评论", "评价", "几个", "不少")
+		"评论", "评价", "几个", "不少", "多人", "些人", "个人", "的人")
 	lx.aboutAfter = patterns("多吗", "多不", "多么", "多啊", "多呀", "多的", "率", "说", "里", "是真", "都说", "来着", "的人", "过吗", "过没", "过么",
 		"有点多", "挺多", "好多", "太多", "比较多", "不少", "很多")
 	lx.cancelVerb = newPattern("取消")
@@ -207,6 +210,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// drops the request: a withdrawal, not this.)
 	lx.postpones = patterns("先别急着", "先不急着", "先别着急", "不急着退", "不急着换", "先别申请", "先不申请",
 		"等会再退", "等会再申请", "先问清楚")
+	lx.reviews = patterns("看评论", "看评价", "评论里", "评价里", "评论区", "评论说", "评价说", "评论好多", "评论很多", "买家秀", "问大家")
+	lx.ownGoods = patterns("我收到", "我买的", "我的", "我家", "我这", "收到的", "到手")
 	lx.moneyCame = patterns("收到退款", "退款收到", "退款到账", "退款已到账", "钱到账", "钱已到账", "钱收到", "收到钱", "已到账", "到账了", "钱退回来了", "钱退回了", "款收到", "收到款", "退款到了", "钱到了")
 	lx.moneyDoubt = patterns("吗", "么", "嘛", "?", "没", "还", "怎么", "多久", "几天", "什么时候", "啥时候", "但", "可是", "不过", "少", "差", "不对", "只", "一半", "部分", "才", "呢")
 	lx.contacts = patterns("电话", "手机号", "号码", "地址", "收件人", "收货人", "联系方式", "联系人")

@@ -28,6 +28,9 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if threatens(t, lx) {
 		return Complaint, true
 	}
+	if readsReviews(t, lx) {
+		return Other, true // "看评论好多人投诉…是真的吗 我还没买": weighing a purchase, no grievance of theirs
+	}
 	if anyUnnegated(t, lx, lx.cancelsOrd) {
 		return Refund, true
 	}
@@ -400,6 +403,28 @@ func moneyArrived(t *normText, lx *lexiconTables) bool {
 	}
 	for k := range lx.moneyDoubt {
 		if t.find(&lx.moneyDoubt[k], 0) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// readsReviews reports a buyer telling what other buyers' reviews say ("看评论好多人投诉你
+// 们家四件套有味道 是真的吗", "评论里好几个人说收到是坏的"), with nothing of their own goods:
+// a question before buying — no complaint, no apology, no urgent alert (trial).
+func readsReviews(t *normText, lx *lexiconTables) bool {
+	hit := false
+	for k := range lx.reviews {
+		if t.find(&lx.reviews[k], 0) >= 0 {
+			hit = true
+			break
+		}
+	}
+	if !hit {
+		return false
+	}
+	for k := range lx.ownGoods {
+		if t.find(&lx.ownGoods[k], 0) >= 0 {
 			return false
 		}
 	}
