@@ -111,6 +111,7 @@ type caseRow struct {
 	PlatformName string
 	Link         string
 	Left         countdown
+	Said         string // the buyer's first words, on the list
 }
 
 func (b *Board) row(c cases.Case, now time.Time) caseRow {
@@ -142,13 +143,16 @@ type questionRow struct {
 type listView struct {
 	page
 	Questions []questionRow // live inbox questions, longest wait first
-	Rows      []caseRow
-	Shop      string
-	Search    string // the search box: a case id, an order id, a buyer
-	Shops     []option
-	Intents   []option
-	States    []option
-	Limited   bool
+	// Again are decided cases the buyer wrote on after the merchant's last word, within
+	// againWithin: someone still waits though the case left the live list.
+	Again   []questionRow
+	Rows    []caseRow
+	Shop    string
+	Search  string // the search box: a case id, an order id, a buyer
+	Shops   []option
+	Intents []option
+	States  []option
+	Limited bool
 }
 
 // listLimit keeps the page light on a phone; filters narrow it down.
@@ -160,7 +164,9 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 	f := cases.CaseFilter{Shop: q.Get("shop"), Intent: q.Get("intent"), Search: strings.TrimSpace(q.Get("q")), Limit: listLimit + 1}
 	switch st := q.Get("state"); st {
 	case "", "live":
-		f.LiveOnly = true
+		// A search looks at every case: "A2" or a buyer's name is found decided too
+		// (trial: "没有找到「A2」" for a refused case, found only under 全部).
+		f.LiveOnly = f.Search == ""
 	case "all":
 	default:
 		if !slices.Contains(allStates, cases.State(st)) {
@@ -190,7 +196,17 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 			v.Questions = append(v.Questions, questionRow{caseRow: b.row(c, now), Waited: vocab.Left(now.Sub(c.OpenedAt)), Text: b.firstWords(r.Context(), &c)})
 			continue
 		}
-		v.Rows = append(v.Rows, b.row(c, now))
+		row := b.row(c, now)
+		row.Said = b.firstWords(r.Context(), &c)
+		v.Rows = append(v.Rows, row)
+	}
+	if f.LiveOnly {
+		again, err := b.writtenAgain(r.Context(), f, now)
+		if err != nil {
+			b.fail(w, r, "list decided cases", err)
+			return
+		}
+		v.Again = again
 	}
 	for _, s := range b.shops {
 		v.Shops = append(v.Shops, option{Value: s, Name: b.shopName(s), Selected: s == f.Shop})
@@ -204,6 +220,35 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 		v.States = append(v.States, option{Value: string(s), Name: s.Label(), Selected: string(s) == state})
 	}
 	b.render(w, r, http.StatusOK, "list", v)
+}
+
+// againWithin is how long a decided case stays on the board when its buyer writes again.
+const againWithin = 14 * 24 * time.Hour
+
+// writtenAgain are the decided cases (agreed, refused, closed) within f's shop and type,
+// changed within againWithin, whose buyer wrote after the merchant's last word: the chat's
+// 列表 shows them as 已处理、买家又来消息, and the board's live list did not (trial).
+func (b *Board) writtenAgain(ctx context.Context, f cases.CaseFilter, now time.Time) ([]questionRow, error) {
+	var out []questionRow
+	for _, st := range []cases.State{cases.StateRejected, cases.StateResolved, cases.StateClosed} {
+		decided, err := b.store.FindCases(ctx, cases.CaseFilter{Shop: f.Shop, Intent: f.Intent, State: st, NotIntent: cases.IntentQuestion, Limit: 50})
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range decided {
+			if now.Sub(c.UpdatedAt) > againWithin {
+				continue
+			}
+			events, err := b.store.Events(ctx, c.Shop, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			if said := cases.SinceMerchant(events); len(said) > 0 {
+				out = append(out, questionRow{caseRow: b.row(c, now), Waited: vocab.Left(now.Sub(c.UpdatedAt)), Text: vocab.Clip(strings.Join(said, " / "), 40)})
+			}
+		}
+	}
+	return out, nil
 }
 
 // firstWords is the buyer's first message on a case, clipped for a list row.

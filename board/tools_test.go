@@ -265,3 +265,27 @@ func raw(t *testing.T, c *client, method, path string, form url.Values) *http.Re
 	}
 	return r
 }
+
+// A refused case the buyer wrote on again shows on the default list under 已处理、买家又来
+// 消息; a search finds a decided case without switching to 全部; a row says what the buyer
+// wrote (trial: the board hid the bad-review threat after a refusal).
+func TestListShowsDecidedCasesWrittenOnAgain(t *testing.T) {
+	e := newEnv(t)
+	e.say(buyer, "杯子碎了要退款 "+cupOrder)
+	e.say(merchant, "A1 拒绝 需要先寄回")
+	e.say(buyer, "凭什么 质量问题还要我寄回")
+	c := e.client()
+	c.login()
+	list := c.get("/").Body
+	again := between(list, `id="again"`, "</table>")
+	if !strings.Contains(again, "A1") || !strings.Contains(again, "凭什么") {
+		t.Errorf("the refused case written on again is not listed: %s", again)
+	}
+	if found := c.get("/?q=A1").Body; strings.Contains(found, "没有找到") || !strings.Contains(between(found, `id="cases"`, "</table>"), "A1") {
+		t.Errorf("search for a refused case: %s", between(found, "<main", "</main>"))
+	}
+	e.say("买家二", "四件套起球了 要换货 4705290012345678901")
+	if rows := between(c.get("/").Body, `id="cases"`, "</table>"); !strings.Contains(rows, "起球") {
+		t.Errorf("a row lacks the buyer's words: %s", rows)
+	}
+}

@@ -529,7 +529,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "前天就申请售后了 怎么还没人处理" with no case here: applied for on the platform,
 		// maybe — the merchant looks it up, not "没太明白" and the remedies (trial).
 		return e.question(ctx, m, &sess)
-	case pressesCase(m.Text) && !res.Escalation && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && liveRequest(view.Cases) != nil && !aboutParcel(m.Text):
+	case pressesCase(m.Text) && !res.Escalation && !angry(m.Text) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && liveRequest(view.Cases) != nil && !aboutParcel(m.Text):
+		// (Pressed in anger — "怎么还没处理 太差了" — it is a grievance on the case: urgent.)
 		// "能不能快点处理 孩子闹着要睡觉", "你们回复太慢了" with a refund under way: where it
 		// stands, and the merchant told they are pressed — not the parcel's tracking, nor
 		// an inbox question beside the case (trial).
@@ -666,6 +667,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// answers — its answer, not "没太明白" and the remedies (trial).
 		answer, _, _ := e.faqAnswer(m)
 		return e.chatText(ctx, m, &sess, answer)
+	case res.Label == intents.Cancel && liveRequest(view.Cases) == nil && !sess.Intent.OpensCase() && len(sess.Menu) == 0 &&
+		mentions(m.Text, "不想要", "不要了", "不需要了") && mentions(m.Text, "退款", "退钱", "钱退"):
+		// "保温杯还没发货吧？不想要了，帮我取消退款 <订单号>" with nothing to withdraw: the
+		// order cancelled and the money back — a refund (it was "您目前没有进行中的售后单";
+		// trial).
+		label = intents.Refund
 	case res.Unclear && res.Candidates[0] == intents.Cancel && len(sess.Menu) == 0 && liveRequest(view.Cases) != nil && slots.OrderID == "":
 		// "算了" with a request under way: whether to withdraw it, asked (withdraw asks a
 		// middling reading first) — not "没太明白" and every remedy (trial).

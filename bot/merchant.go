@@ -667,7 +667,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	}
 	wasLive := c.State.Live()
 	if c.State.Live() {
-		if err := t.tx.SetState(c, cases.StateClosed, "merchant", "误判 → "+string(label)); err != nil {
+		if err := t.tx.SetState(c, cases.StateClosed, "merchant", "误判 → "+misreadAs(label)); err != nil { // (the board shows the note: Chinese)
 			return err
 		}
 		if err := t.unbindFirstUse(c); err != nil {
@@ -1167,7 +1167,11 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 				// Paused while the buyer owes an answer: the clock shown is the one kept.
 				left = "等买家（计时暂停，剩 " + vocab.Left(c.PausedLeft) + "）"
 			}
-			fmt.Fprintf(&b, "\n%s %s %s %s", c.ID, caseName(&c), c.Who(), left)
+			evs, err := e.store.Events(ctx, c.Shop, c.ID)
+			if err != nil {
+				return e.do(ctx, m, func(*turn) error { return err })
+			}
+			fmt.Fprintf(&b, "\n%s %s %s %s%s", c.ID, caseName(&c), c.Who(), left, firstSaid(evs))
 		}
 		b.WriteString(unlisted(len(afterSale)))
 	}
@@ -1237,16 +1241,7 @@ func countOf(n int) string {
 // unansweredSince is what the buyer wrote on a decided case after its last state change
 // with no merchant reply after it (their words joined), or "".
 func unansweredSince(evs []cases.Event) string {
-	var said []string
-	for _, ev := range evs {
-		switch {
-		case ev.Kind == cases.EventState, ev.Kind == cases.EventReply && ev.Actor == "merchant":
-			said = nil
-		case ev.Kind == cases.EventMessage && ev.Actor == "buyer" && !closing(ev.Text):
-			said = append(said, ev.Text)
-		}
-	}
-	return strings.Join(said, " / ")
+	return strings.Join(slices.DeleteFunc(cases.SinceMerchant(evs), closing), " / ")
 }
 
 // agreedListedFor is how long an agreed exchange, return or repair stays on 列表 as still
@@ -1464,6 +1459,27 @@ func otherRemedy(l intents.Label, note string) intents.Label {
 		}
 	}
 	return ""
+}
+
+// firstSaid is "：" and the buyer's first words on a case that are more than an order
+// number, clipped for one line of 列表 ("A2 换货 陈生 剩1天：杯子碎了一只…"): what the
+// buyer wants, without opening the case (trial); "" with none.
+func firstSaid(evs []cases.Event) string {
+	for _, w := range buyerWords(evs) {
+		if w.Media == "" && !onlySlots(w.Text) {
+			return "：" + vocab.Clip(w.Text, 24)
+		}
+	}
+	return ""
+}
+
+// misreadAs names what a misread case really was, for its log: the label in Chinese, or
+// 不是售后请求 for none.
+func misreadAs(l intents.Label) string {
+	if l == "" || l == intents.Other {
+		return "不是售后请求"
+	}
+	return intentName(string(l))
 }
 
 // remedyKind groups the requests by what the buyer gets: money back (refund, return),

@@ -177,6 +177,22 @@ func BuyerTexts(events []Event) []string {
 	return out
 }
 
+// SinceMerchant is what the buyer wrote on a case after the merchant last spoke or decided
+// on it (a 回复, or a state change of theirs), in order: words still waiting for the
+// merchant on a decided case.
+func SinceMerchant(events []Event) []string {
+	var said []string
+	for _, ev := range events {
+		switch {
+		case ev.Kind == EventState, ev.Kind == EventReply && ev.Actor == "merchant":
+			said = nil
+		case ev.Kind == EventMessage && ev.Actor == "buyer":
+			said = append(said, ev.Text)
+		}
+	}
+	return said
+}
+
 // Who is the buyer as the merchant knows them: their display name, else their id.
 func (c *Case) Who() string {
 	if c.BuyerName != "" {
