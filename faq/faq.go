@@ -128,10 +128,14 @@ type Book struct {
 	threshold float64
 	pairs     []map[string]bool // per entry: the character pairs (and characters) of its phrasings and answer
 	needs     [][]string        // per entry: its keywords, canonical
-	excludes  [][]string        // per entry: its exclude words, canonical
-	about     []string          // per entry: the goods it is about (goodsOf), "" for any
-	rarity    func(rune) float64
-	common    func(string) float64 // a character pair's rarity in buyer chat
+	// placesOf are, per entry saved from a merchant's answer, the places its question
+	// named ("新疆能发吗"): one must be in the message — the answer is about there, not
+	// 西藏 (trial). File entries speak of places in general (某地): nil.
+	placesOf [][]string
+	excludes [][]string // per entry: its exclude words, canonical
+	about    []string   // per entry: the goods it is about (goodsOf), "" for any
+	rarity   func(rune) float64
+	common   func(string) float64 // a character pair's rarity in buyer chat
 	// model is the answer model (model.go) for the entries, trained on first need (a
 	// message the lexical score leaves in doubt), so a start or check-config does not
 	// wait for it; Add replaces it.
@@ -248,6 +252,7 @@ func Parse(name string, data []byte, threshold float64) (*Book, error) {
 			}
 		}
 		b.needs = append(b.needs, needs)
+		b.placesOf = append(b.placesOf, nil)
 		b.excludes = append(b.excludes, excludes)
 		b.about = append(b.about, goodsOf(e))
 	}
@@ -279,6 +284,10 @@ func askingClause(text string) string {
 	}
 	return found
 }
+
+// minClauseRunes is the shortest asking clause saved as a phrasing of its own: "能重开吗"
+// says nothing of what (发票), and answered the next buyer who meant an order (trial).
+const minClauseRunes = 5
 
 // pairsOf is the set of an entry's character pairs and characters, over its phrasings
 // and answer written canonically: what coverage looks a message's letters up in.
@@ -313,7 +322,7 @@ func (b *Book) Add(id, question, answer string) error {
 	}
 	b.seen[k] = id
 	questions := []string{question}
-	if c := askingClause(question); c != "" && b.seen[intents.Fold(c)] == "" {
+	if c := askingClause(question); c != "" && b.seen[intents.Fold(c)] == "" && utf8.RuneCountInString(strings.Trim(c, "吗呢么嘛？?")) >= minClauseRunes {
 		// "你们的保温杯可以刻字吗 想送人": the clause that asks is a phrasing of its own,
 		// so a shorter ask of the same matches it without the chat around it.
 		b.seen[intents.Fold(c)] = id
@@ -323,6 +332,7 @@ func (b *Book) Add(id, question, answer string) error {
 	b.answers = append(b.answers, func(Data) (string, error) { return answer, nil })
 	b.pairs = append(b.pairs, pairsOf(&b.entries[len(b.entries)-1]))
 	b.needs = append(b.needs, nil)
+	b.placesOf = append(b.placesOf, placesIn(intents.Fold(question)))
 	b.excludes = append(b.excludes, nil)
 	b.about = append(b.about, goodsOf(&b.entries[len(b.entries)-1]))
 	for len(b.added) < len(b.entries)-1 {
@@ -540,10 +550,12 @@ func (b *Book) score(text string) []Hit {
 		}
 	}
 	letters := b.letters(folded)
+	folded0 := intents.Fold(text) // places as written, for entries that name one
 	hits := make([]Hit, len(b.entries))
 	for i := range b.entries {
 		e := &b.entries[i]
-		if len(b.needs[i]) > 0 && excluding(words, b.needs[i]) == "" || excluding(words, b.excludes[i]) != "" || otherGoods(text, b.about[i]) {
+		if len(b.needs[i]) > 0 && excluding(words, b.needs[i]) == "" || excluding(words, b.excludes[i]) != "" || otherGoods(text, b.about[i]) ||
+			len(b.placesOf[i]) > 0 && !slices.ContainsFunc(b.placesOf[i], func(p string) bool { return strings.Contains(folded0, p) }) {
 			best[i] = 0
 		}
 		c := coverage(letters, b.pairs[i])

@@ -354,3 +354,27 @@ func TestAddedAnswerIsPreferred(t *testing.T) {
 		}
 	}
 }
+
+// An answer saved for a place ("新疆能发吗") is not given for another place; a question
+// saved with its topic ("发票抬头开错了 能重开吗") answers the same asked again (trial).
+func TestAddedAnswerKeepsItsPlaceAndTopic(t *testing.T) {
+	b, err := Parse("sample", SampleFile(), DefaultThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Add("inbox_1", "新疆能发吗", "新疆可以发，满59补15元运费，一般5-7天到"); err != nil {
+		t.Fatal(err)
+	}
+	if _, id, ok := b.Answer("新疆能发吗", "店"); !ok || id != "inbox_1" {
+		t.Errorf("the saved question itself got %q, %v", id, ok)
+	}
+	if _, id, ok := b.Answer("西藏能发吗", "店"); ok && id == "inbox_1" {
+		t.Error("西藏 got the answer saved for 新疆")
+	}
+	if err := b.Add("inbox_2", "发票抬头开错了 能重开吗", "可以重开的，把公司抬头和税号发我就行"); err != nil {
+		t.Fatal(err)
+	}
+	if _, id, ok := b.Answer("发票开错了能重开不", "店"); !ok || id != "inbox_2" {
+		t.Errorf("the same question asked again got %q, %v", id, ok)
+	}
+}
