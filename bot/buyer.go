@@ -673,13 +673,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// order cancelled and the money back — a refund (it was "您目前没有进行中的售后单";
 		// trial).
 		label = intents.Refund
-	case res.Unclear && res.Candidates[0] == intents.Cancel && len(sess.Menu) == 0 && liveRequest(view.Cases) != nil && slots.OrderID == "":
+	case res.Unclear && res.Candidates[0] == intents.Cancel && len(sess.Menu) == 0 && (liveRequest(view.Cases) != nil || intents.NamesRemedy(m.Text)) && slots.OrderID == "":
 		// "算了" with a request under way: whether to withdraw it, asked (withdraw asks a
-		// middling reading first) — not "没太明白" and every remedy (trial).
+		// middling reading first) — not "没太明白" and every remedy (trial). With none,
+		// "不用了!我退货" is the request it names, asked once (withdraw).
 		label = intents.Cancel
 	case (res.Unclear || res.Label == intents.Other) && len(sess.Menu) == 0 && slots.Reason == intents.ReasonNoReason && !asks(m.Text) && !res.Escalation &&
 		!sess.Intent.OpensCase() && len(view.Live()) == 0 && mentions(m.Text, "不想要", "不要了", "买错", "拍错", "不需要了", "买多", "拍多") &&
-		!mentions(m.Text, "颜色", "尺码", "码", "型号", "款式", "地址"): // ("拍错颜色了": another one wanted, maybe)
+		!mentions(m.Text, "颜色", "尺码", "码", "型号", "款式", "地址") && !severalOrders(m.Text): // ("拍错颜色了": another one wanted, maybe)
 		// "这个东西不想要了", "买错了": the goods going back, told without the word 退 —
 		// which refund, asked (it went to the inbox as a question; trial).
 		return e.menuAs(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return)}, "refund_or_return")
@@ -1668,7 +1669,7 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 	switch {
 	case target == nil && res.Confidence >= withdrawAbove:
 		return e.cancel(ctx, m, sess)
-	case target == nil && !sess.Intent.OpensCase() && res.Candidates[1].OpensCase() && !res.Unclear:
+	case target == nil && !sess.Intent.OpensCase() && res.Candidates[1].OpensCase() && (!res.Unclear || intents.NamesRemedy(m.Text)):
 		// "不用了!我申请退货" with nothing to withdraw: the uncertain withdrawal cannot be
 		// one, and the request the words also name is asked about once (not dropped).
 		return e.confirm(ctx, m, sess, res.Candidates[1])
@@ -3123,7 +3124,8 @@ func asksIfBot(text string) bool {
 		return false
 	}
 	return mentions(text, "机器人", "机器", "自动回复", "是不是真人", "是真人吗", "真人吗", "是人吗", "是不是人", "真人回复",
-		"真人还是", "是ai", "是AI", "ai吗", "AI吗", "人工智能", "chatgpt", "ChatGPT", "bot吗")
+		"真人还是", "是ai", "是AI", "ai吗", "AI吗", "人工智能", "chatgpt", "ChatGPT", "bot吗") ||
+		mentions(strings.ToLower(text), "are you a robot", "are you a bot", "are you human", "are you real", "are you an ai", "is this a bot", "is this a robot")
 }
 
 // hasRequest reports an after-sale request among cs: a wait for a person is none ("保修多

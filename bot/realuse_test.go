@@ -370,9 +370,11 @@ func TestRefundNotMergedIntoComplaint(t *testing.T) {
 // numbers → a choice: a case on each order, of the chosen kind.
 func TestOrdersGivenWithTheMenuOpenEachGetTheChoice(t *testing.T) {
 	h := newHarness(t)
-	h.say(buyer, "两单都要退 杯子和四件套都不想要了")
-	h.say(buyer, "4705288465508532862 4705290012345678901")
-	got := h.say(buyer, "2") // 退货退款 in every menu
+	first := joined(h.say(buyer, "两单都要退 杯子和四件套都不想要了"))
+	got := h.say(buyer, "4705288465508532862 4705290012345678901")
+	if strings.Contains(first, "数字") {
+		got = h.say(buyer, "2") // 退货退款 in every menu (read as a return at once, there is none)
+	}
 	mustContain(t, got, "A1", "A2")
 	for _, id := range []string{"A1", "A2"} {
 		if c := h.mustCase(id); c.Intent != "return" {
@@ -1567,4 +1569,5 @@ func TestMessyBuyersRound(t *testing.T) {
 	mustContain(t, h.say(buyer, "四件套 退款 4705290012345678901"), "A")
 	mustContain(t, h.say(buyer, "算了"), "撤销")
 	mustContain(t, h.say("老王", "在"), "您好")
+	mustContain(t, h.say("Emma", "are you a robot?"), "智能客服")
 }

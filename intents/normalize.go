@@ -130,6 +130,46 @@ func shortcutFor(k uint64) string {
 		return "投诉"
 	case key("bb"):
 		return "宝宝"
+	// Plain English from buyers who write it ("my lamp arrived broken, I want a refund"):
+	// the words that carry the request, in the Chinese the model knows.
+	case key("i"):
+		return "我"
+	case key("my"):
+		return "我的"
+	case key("want"):
+		return "要"
+	case key("please"), key("pls"), key("plz"):
+		return "请"
+	case key("broken"), key("broke"):
+		return "坏了"
+	case key("damaged"):
+		return "破损"
+	case key("cracked"):
+		return "裂了"
+	case key("exchange"):
+		return "换货"
+	case key("repair"), key("fix"):
+		return "修"
+	case key("cancel"):
+		return "取消"
+	case key("package"), key("parcel"):
+		return "包裹"
+	case key("tracking"):
+		return "物流"
+	case key("arrived"):
+		return "到了"
+	case key("received"):
+		return "收到"
+	case key("missing"):
+		return "少了"
+	case key("wrong"):
+		return "错"
+	case key("dont"), key("not"):
+		return "不"
+	case key("robot"), key("bot"):
+		return "机器人"
+	case key("complain"):
+		return "投诉"
 	}
 	return ""
 }

@@ -19,3 +19,21 @@ func TestSpokenDigits(t *testing.T) {
 		}
 	}
 }
+
+// Plain English carries its request: the words that do are read as the Chinese the model
+// knows (trial: "my lamp arrived broken. I want a refund" went to the inbox).
+func TestEnglishRequests(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want Label
+	}{
+		{"Hi, my lamp arrived broken. I want a refund please.", Refund},
+		{"where is my package? order 215678901234567890", Logistics},
+		{"I want to return it", Return},
+		{"can I exchange it for a bigger one", Exchange},
+	} {
+		if got := Classify(tc.text); got.Label != tc.want {
+			t.Errorf("Classify(%q) = %s (%.2f), want %s", tc.text, got.Label, got.Confidence, tc.want)
+		}
+	}
+}
