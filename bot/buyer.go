@@ -1629,8 +1629,25 @@ func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *ca
 		if err := t.amountNews(c, m); err != nil {
 			return err
 		}
+		if asked, err := t.askedOnCase(c, m); asked || err != nil {
+			return err
+		}
 		return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})
 	})
+}
+
+// askedOnCase passes on a question asked on the buyer's live case c that the FAQ does not
+// answer ("能上门取件吗" on a return): the merchant hears it now, not when they next open
+// the case, and the buyer hears it went to them (trial: the return was agreed with the
+// address alone and the pickup never answered). It reports whether it did.
+func (t *turn) askedOnCase(c *cases.Case, m Message) (bool, error) {
+	if !asks(m.Text) || pings(m.Text) || !c.State.Live() || t.e.faqAnswers(m) {
+		return false, nil
+	}
+	if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
+		return true, err
+	}
+	return true, t.say("to_merchant", Data{CaseID: c.ID})
 }
 
 // amountNews tells the merchant at once when the buyer names a sum on their live case c
@@ -2708,6 +2725,9 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 				return err
 			}
 			if err := t.amountNews(c, m); err != nil {
+				return err
+			}
+			if asked, err := t.askedOnCase(c, m); asked || err != nil {
 				return err
 			}
 			return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})

@@ -1571,3 +1571,15 @@ func TestMessyBuyersRound(t *testing.T) {
 	mustContain(t, h.say("老王", "在"), "您好")
 	mustContain(t, h.say("Emma", "are you a robot?"), "智能客服")
 }
+
+// TestQuestionOnALiveCaseReachesTheMerchant (trial): "能上门取件吗" on a live return goes to
+// the merchant at once, and the buyer hears so — not "店主处理时会一并看到".
+func TestQuestionOnALiveCaseReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "饭盒颜色跟图片不一样 要退货 2306781234567890"), "A1")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "能上门取件吗"), "已转给店主", "A1")
+	if fired := joined(h.firedTexts()); !strings.Contains(fired, "上门取件") {
+		t.Fatalf("the merchant was not told: %q", fired)
+	}
+}
