@@ -50,6 +50,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		waiting = &q
 	}
 	asking := waiting != nil
+	m.asking = asking
 	for _, c := range view.Cases {
 		if c.Intent == cases.IntentQuestion && c.OrderID != "" {
 			m.asked = append(m.asked, c.OrderID)
@@ -471,6 +472,17 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 				t.caseID = waiting.ID
 				if err := t.record(waiting.ID, m); err != nil {
 					return err
+				}
+				if mentions(m.Text, "算了", "不用了", "自己弄", "自己来", "自己搞", "搞定了", "弄好了", "找到了", "付上了", "解决了") {
+					// Dropped or done ("算了 我自己弄吧", "好了付上了"): the question is closed
+					// with these words, or the merchant is reminded of it and answers
+					// a question nobody asks any more (trial).
+					if err := t.tx.SetState(waiting, cases.StateClosed, "buyer", "买家说不用了"); err != nil {
+						return err
+					}
+					if err := t.tx.CancelAlerts(waiting.Shop, waiting.ID); err != nil {
+						return err
+					}
 				}
 			}
 			return t.say("ack", Data{Shop: e.shops[m.Shop].Name})
@@ -1528,7 +1540,11 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		if len(words) == 0 {
 			continue
 		}
-		moot := chase && !slices.ContainsFunc(words, func(w said) bool { return !aboutDelivery(w.Text) })
+		// (Where it should go is as moot: "地址填错了 能改吗 / 改成 杭州市…" then "算了 不要了
+		// 退了吧" — trial.)
+		moot := chase && !slices.ContainsFunc(words, func(w said) bool {
+			return !aboutDelivery(w.Text) && !mentions(w.Text, "地址", "改成", "改到", "收件人", "收货人")
+		})
 		if !moot && (t.tx.Now().Sub(q.OpenedAt) > leadInWithin || slices.ContainsFunc(words, func(w said) bool { return asks(w.Text) })) {
 			if t.tx.Now().Sub(q.OpenedAt) <= leadInWithin {
 				// The question stays the merchant's, but a photo sent with it moments
@@ -1690,6 +1706,8 @@ func (e *Engine) withdraw(ctx context.Context, m Message, sess *session, view ca
 		// "不用了!我申请退货" with nothing to withdraw: the uncertain withdrawal cannot be
 		// one, and the request the words also name is asked about once (not dropped).
 		return e.confirm(ctx, m, sess, res.Candidates[1])
+	case target == nil && !sess.Intent.OpensCase() && m.asking:
+		return e.cancel(ctx, m, sess) // "算了 我自己弄吧": the waiting question dropped (cancel closes it)
 	case target == nil:
 		return e.chat(ctx, m, sess, "ack")
 	case res.Confidence >= withdrawAbove:
@@ -3163,12 +3181,12 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 		if err != nil {
 			return err
 		}
-		var c *cases.Case
+		var c, question *cases.Case
 		asking := false
 		for i := range live {
 			if live[i].Intent == cases.IntentQuestion {
 				// A question for the merchant (Q…) is no after-sale to withdraw.
-				asking = true
+				asking, question = true, &live[i]
 				continue
 			}
 			if live[i].Intent == string(intents.Human) {
@@ -3186,6 +3204,20 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 		switch {
 		case c == nil && thanks(m.Text):
 			return t.say("thanks", Data{Shop: shop.Name}) // "不需要了，谢谢"
+		case c == nil && asking && !sess.Intent.OpensCase():
+			// "算了 我自己弄吧" with a question waiting for the merchant: it is dropped —
+			// closed with the buyer's words, so the merchant is not reminded of it and does
+			// not answer a question nobody asks any more (trial).
+			if err := t.record(question.ID, m); err != nil {
+				return err
+			}
+			if err := t.tx.SetState(question, cases.StateClosed, "buyer", "买家说不用了"); err != nil {
+				return err
+			}
+			if err := t.tx.CancelAlerts(question.Shop, question.ID); err != nil {
+				return err
+			}
+			return t.say("ack", Data{Shop: shop.Name})
 		case c == nil && (sess.Intent.OpensCase() || asking):
 			// A request still waiting for its order number: dropped, nothing to tell the
 			// merchant (they never heard of it). With a question open, "算了" is an OK.

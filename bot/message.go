@@ -57,6 +57,9 @@ type Message struct {
 	// asked are the orders of the buyer's inbox questions, which the conversation's view
 	// leaves out: orders the buyer talked about all the same (orderByGoods).
 	asked []string
+	// asking is set when the buyer has an inbox question waiting for the merchant: "算了
+	// 我自己弄吧" then drops it.
+	asking bool
 	// faq is the shop FAQ's answer to a buyer's text, looked up at most once per turn
 	// however many branches of the conversation ask for it.
 	faq *faqLookup

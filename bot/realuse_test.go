@@ -1583,3 +1583,24 @@ func TestQuestionOnALiveCaseReachesTheMerchant(t *testing.T) {
 		t.Fatalf("the merchant was not told: %q", fired)
 	}
 }
+
+// TestDroppedQuestionsLeaveTheInbox (trial): "算了 我自己弄吧" drops the question waiting for
+// the merchant, and a refund asked on the order whose address was to change makes that
+// question moot: neither stays on 列表 to be answered.
+func TestDroppedQuestionsLeaveTheInbox(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "申通app在哪改地址"), "Q1")
+	h.say(buyer, "算了 我自己弄吧")
+	if c := h.mustCase("Q1"); c.State.Live() {
+		t.Fatalf("Q1 is %s after 算了 我自己弄吧", c.State)
+	}
+	mustContain(t, h.say("保温杯", "4705291198765432100 地址填错了 能改吗"), "Q2")
+	h.say("保温杯", "改成 杭州市西湖区文三路 100号 3幢")
+	mustContain(t, h.say("保温杯", "算了 不要了 退了吧"), "A1")
+	if c := h.mustCase("Q2"); c.State.Live() {
+		t.Fatalf("Q2 is %s after the refund on its order", c.State)
+	}
+	if got := joined(h.say(merchant, "列表")); strings.Contains(got, "待回复") {
+		t.Fatalf("列表 still lists a dropped question: %q", got)
+	}
+}
