@@ -655,6 +655,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			// Not liking the goods is 七天无理由: they go back (DESIGN: return).
 			label = intents.Return
 		}
+	case needsOrder(res.Label) && slots.OrderID == "" && asks(m.Text) && mentions(m.Text, "运费", "邮费", "谁出", "谁承担", "谁付") && e.faqFor(m).repeat && len(sess.Menu) == 0:
+		// "那我退货运费谁出" right after the postage answer: the answer did not settle it
+		// for them — the merchant answers, no return starts on a question (trial).
+		return e.question(ctx, m, &sess)
 	case needsOrder(res.Label) && hypothetical(m.Text) && !e.faqAnswers(m) && !mentions(m.Text, requestAfterAll...):
 		// "问一下哈 如果退款的话一般几天能到账": how it would go, asked before deciding — the
 		// merchant answers; no request starts (it opened a refund and alerted).

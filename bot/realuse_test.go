@@ -1604,3 +1604,25 @@ func TestDroppedQuestionsLeaveTheInbox(t *testing.T) {
 		t.Fatalf("列表 still lists a dropped question: %q", got)
 	}
 }
+
+// TestPostageAskedAgainIsNoReturn (trial): "那我退货运费谁出" right after the postage answer
+// goes to the merchant; no return starts on a question.
+func TestPostageAskedAgainIsNoReturn(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "有运费险吗"), "运费")
+	if got := joined(h.say(buyer, "那我退货运费谁出")); strings.Contains(got, "办理退货") || !strings.Contains(got, "Q1") {
+		t.Fatalf("postage asked again got %q", got)
+	}
+}
+
+// TestRescheduledDeliveryReachesTheMerchant (trial): "明天白天家里没人 能改约周六送吗" goes to
+// the merchant with what follows ("放自提点也行"), not the parcel's tracking alone.
+func TestRescheduledDeliveryReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "明天白天家里没人 能改约周六送吗"), "Q1")
+	h.say(buyer, "215678901234567890")
+	h.say(buyer, "放自提点也行")
+	if tr := joined(h.transcript("Q1")); !strings.Contains(tr, "改约周六") || !strings.Contains(tr, "放自提点") {
+		t.Fatalf("Q1's transcript %q", tr)
+	}
+}
