@@ -320,6 +320,7 @@ type caseView struct {
 	Alerts     []alertRow
 	HandedOff  bool
 	IsQuestion bool // an inbox question: answered, not approved or refused
+	IsHuman    bool // a call for a person: answered or taken over, nothing to approve
 	CanAct     bool // a merchant is configured for the shop
 	FormNonce  string
 	Waits      []option
@@ -349,7 +350,7 @@ func (b *Board) casePage(w http.ResponseWriter, r *http.Request) {
 
 func (b *Board) caseView(ctx context.Context, r *http.Request, c *cases.Case) (caseView, error) {
 	v := caseView{page: b.page(r, c.ID+" "+intentName(c.Intent)), caseRow: b.row(*c, b.now()),
-		IsQuestion: c.Intent == cases.IntentQuestion, CanAct: b.merchant(c.Shop) != "", FormNonce: rand.Text()}
+		IsQuestion: c.Intent == cases.IntentQuestion, IsHuman: c.Intent == string(intents.Human), CanAct: b.merchant(c.Shop) != "", FormNonce: rand.Text()}
 	if c.AmountFen > 0 {
 		v.Amount = fmt.Sprintf("¥%d.%02d", c.AmountFen/100, c.AmountFen%100)
 	}

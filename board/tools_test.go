@@ -289,3 +289,28 @@ func TestListShowsDecidedCasesWrittenOnAgain(t *testing.T) {
 		t.Errorf("a row lacks the buyer's words: %s", rows)
 	}
 }
+
+// A call for a person offers no 同意/拒绝 (there is nothing to approve: the board's confirm
+// page said "买家会收到已同意" and the command then failed); an agreed case offers 关闭 to
+// record it done, as 列表 asks ("办完发 A1 关闭") — trial.
+func TestCaseActionsFitTheCase(t *testing.T) {
+	e := newEnv(t)
+	e.say(buyer, "转人工")
+	c := e.client()
+	c.login()
+	page := c.get("/case/demo/A1").Body
+	if strings.Contains(page, `id="approve"`) || strings.Contains(page, `value="拒绝"`) {
+		t.Error("a call for a person offers 同意/拒绝")
+	}
+	e.say("买家二", "饭盒换货 2306781234567890")
+	e.say(merchant, "A2 同意")
+	page = c.get("/case/demo/A2").Body
+	if !strings.Contains(page, "办完了，关闭") {
+		t.Fatal("an agreed case offers no 关闭")
+	}
+	form := url.Values{"csrf": {csrfInput.FindStringSubmatch(page)[1]}, "nonce": {nonceInput.FindStringSubmatch(page)[1]}, "verb": {"关闭"}, "arg": {"新的已寄出"}}
+	c.post("/case/demo/A2/action", form)
+	if got := c.get("/case/demo/A2").Body; !strings.Contains(got, "已关闭") {
+		t.Errorf("A2 after 关闭 from the board: %s", between(got, "<dl>", "</dl>"))
+	}
+}
