@@ -504,7 +504,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		!sess.Intent.OpensCase() && caseNamed(view.Cases, sess.MerchantSaid) != nil &&
 		!(asks(m.Text) && (e.faqAnswers(m) || asksStatus(m.Text, res.Label) || asksSendBack(m.Text) || asksReturnAddress(m.Text) || mentions(m.Text, "单号"))) &&
 		// (What the case itself answers — "新的单号多少", "那杯子要寄回去吗" — is answered.)
-		!(res.Label.OpensCase() && !res.Unclear && !res.Confirm && res.Label != intents.Complaint) && res.Label != intents.Human && !bareOK(m.Text) && !thanks(m.Text):
+		!(res.Label.OpensCase() && !res.Unclear && !res.Confirm && res.Label != intents.Complaint) && res.Label != intents.Human && !bareOK(m.Text) && !thanks(m.Text) && !resigned(m.Text):
 		// "早干嘛去了 行吧 发了给我单号" right after "A1 回复 给您补发一套 明天发出": the
 		// buyer answers the merchant — it goes to them on that case (it got the bedding
 		// order's old tracking — trial).
@@ -532,6 +532,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		replies, err := e.answerStatus(ctx, m, &sess, liveRequest(view.Cases))
 		e.saveSession(m.Shop, m.From, sess)
 		return replies, err
+	case res.Label == intents.Logistics && (slots.Reason == intents.ReasonMissingPart || slots.Reason == intents.ReasonDamaged || slots.Reason == intents.ReasonWrongItem) &&
+		!asksOrderState(m.Text) && !asksDelivery(m.Text) && !urgesDelivery(m.Text) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 &&
+		!asks(m.Text) && !mentions(m.Text, "怕", "会不会", "万一", "如果", "担心"): // (a worry or a question is none)
+		// "快递到了 两个杯子都在 但是杯垫没有啊 少发了 <订单号>": the parcel came, something
+		// in it is wrong — the remedies, not the parcel's tracking (trial).
+		return e.remedies(ctx, m, &sess)
 	case res.Label == intents.Other && len(sess.Menu) == 0 && liveOf(view.Live(), intents.Complaint) != nil && exasperated(m.Text) && !e.faqAnswers(m):
 		// "订单号自己查！你们后台没有吗？？" on a complaint just made: more of the
 		// grievance, on it — not an inbox question with a second promise of its own (trial).
@@ -3979,6 +3985,12 @@ func menuChoice(text string, menu []string) (int, bool) {
 // not answer is noted instead, with what the merchant asked for (stillAsked).
 func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) (resumed, noted *cases.Case, stillAsked string, err error) {
 	shop := e.shops[m.Shop]
+	if r := e.read(m.Shop, m.Text); m.Kind == KindText && r.Label == intents.Cancel && !r.Unclear {
+		// "算了 不退了 撤销吧" while the case waits for the buyer: the withdrawal is the
+		// news, told once by withdraw — not "买家已回复 计时已恢复" as well, and the words
+		// kept twice (trial).
+		return nil, nil, "", nil
+	}
 	for i := range waiting {
 		c := &waiting[i]
 		if c.State != cases.StateWaitingBuyer {
@@ -4148,6 +4160,13 @@ func strayNumber(text string) string {
 		return ""
 	}
 	return t
+}
+
+// resigned reports a buyer accepting what they were told, with nothing more to ask ("行吧
+// 那我等等看", "到了 这次还行"): an OK, not words for the merchant to answer.
+func resigned(text string) bool {
+	return !asks(text) && mentions(text, "等等看", "再等等", "那我等", "我等着", "这次还行", "还行吧", "那就这样", "就这样吧") ||
+		bareOK(text)
 }
 
 // putsOff reports a buyer putting a matter off till later, or saying goodnight ("太晚了

@@ -1626,3 +1626,49 @@ func TestRescheduledDeliveryReachesTheMerchant(t *testing.T) {
 		t.Fatalf("Q1's transcript %q", tr)
 	}
 }
+
+// TestLifecycleRound (trial, whole lifecycles): a withdrawal while the case waits for the
+// buyer is told once (not "买家已回复" too) and kept once; a missing part told with the
+// parcel's arrival gets the remedies, not the tracking; "开关按了没反应 …能给修一下吗" is a
+// repair, not a status check; "行吧 那我等等看" after the merchant's answer is an OK.
+func TestLifecycleRound(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套 不想要了 退货 4705290012345678901"), "A1")
+	h.say(merchant, "A1 等买家 请确认一下要退的是哪个颜色")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "算了 不退了 撤销吧"), "撤销")
+	if fired := joined(h.firedTexts()); strings.Contains(fired, "买家已回复") {
+		t.Fatalf("a withdrawal told as a reply too: %q", fired)
+	}
+	n := 0
+	for _, l := range h.transcript("A1") {
+		if l == "算了 不退了 撤销吧" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the withdrawal is on A1 %d times", n)
+	}
+
+	got := joined(h.say("郑十", "快递到了 两个杯子都在 但是杯垫没有啊 少发了 "+cupOrder))
+	if strings.Contains(got, "运单号") || !strings.Contains(got, "怎么处理") {
+		t.Fatalf("a missing part with the arrival got %q", got)
+	}
+	got = joined(h.say("卫十三", "台灯才用了一个礼拜 开关按了没反应 灯不亮了 能给修一下吗"))
+	if strings.Contains(got, "进度") || !strings.Contains(got, "维修") {
+		t.Fatalf("a repair asked got %q", got)
+	}
+
+	mustContain(t, h.say("陈刚", "什么破店 杯子碎了 我要投诉 2306781234567890"), "A")
+	id := h.liveCases()[0].ID
+	for _, c := range h.liveCases() {
+		if c.Buyer == "陈刚" {
+			id = c.ID
+		}
+	}
+	h.say(merchant, id+" 回复 非常抱歉 今天给您补发")
+	h.takeAlerts()
+	if got := joined(h.say("陈刚", "行吧 那我等等看")); strings.Contains(got, "转给店主") {
+		t.Fatalf("an OK got %q", got)
+	}
+}
