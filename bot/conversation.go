@@ -1201,7 +1201,7 @@ func (t *turn) bindOrder(sess *session, c *cases.Case, orderID string) error {
 // whatNow reports a buyer asking what to do about their problem ("怎么办", "咋整"): the
 // remedy is theirs to choose, not a question for the merchant.
 func whatNow(text string) bool {
-	return mentions(text, "怎么办", "咋办", "怎么弄", "咋弄", "咋整", "怎么整", "怎么处理", "咋处理")
+	return mentions(text, "怎么办", "咋办", "怎么弄", "咋弄", "咋整", "怎么整", "怎么处理", "咋处理", "怎么回事", "咋回事", "什么情况", "啥情况")
 }
 
 // remedyMenuOpen reports whether the last question was which remedy the buyer wants.

@@ -862,9 +862,12 @@ func noSendBack(text string) bool {
 }
 
 // reships reports a merchant's words that send the missing or broken part anew ("盖子明天
-// 补发", "给您补寄一个"): nothing of the buyer's goes back for it.
+// 补发", "给您补寄一个"), or the order changed before it ships ("已经帮您改成白色，今天发
+// 出"): nothing of the buyer's goes back for it.
 func reships(text string) bool {
-	return mentions(text, "补发", "补寄", "补一个", "补个", "补一只", "补一套", "重新发一个", "再发一个", "重新寄一个", "再寄一个")
+	return mentions(text, "补发", "补寄", "补一个", "补个", "补一只", "补一套", "重新发一个", "再发一个", "重新寄一个", "再寄一个",
+		// the order not sent yet, changed before it goes ("已经帮您改成白色，今天发出")
+		"帮您改成", "已改成", "改好了", "今天发出", "明天发出", "马上发出")
 }
 
 // complaintResolved is the reply key for a complaint the merchant settled with note: the

@@ -1672,3 +1672,25 @@ func TestLifecycleRound(t *testing.T) {
 		t.Fatalf("an OK got %q", got)
 	}
 }
+
+// TestNewUserRound (trial, fresh new user): "怎么回事啊" to the remedies keeps the problem
+// told for the request chosen after; an exchange agreed as "已经帮您改成白色，今天发出" on
+// an order not yet shipped sends no return address.
+func TestNewUserRound(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "你好 我买的台灯")
+	mustContain(t, h.say(buyer, "用了两天就一闪一闪的 😩"), "怎么处理")
+	if got := joined(h.say(buyer, "怎么回事啊")); strings.Contains(got, "Q1") {
+		t.Fatalf("怎么回事啊 to the remedies got %q", got)
+	}
+	h.say(buyer, "换个新的吧")
+	mustContain(t, h.say(buyer, "3856123456789012"), "A1")
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "一闪一闪") {
+		t.Fatalf("A1's transcript %q lost the problem", tr)
+	}
+	mustContain(t, h.say("小雨", "保温杯想换成白色的 可以吗 4705291198765432100"), "A2")
+	h.say(merchant, "A2 同意 已经帮您改成白色，今天发出")
+	if told := joined(h.sentTo("小雨")); strings.Contains(told, "寄回") {
+		t.Fatalf("the unshipped change was sent the return address: %q", told)
+	}
+}
