@@ -461,6 +461,16 @@ func (b *Book) Match(text string) []Hit {
 
 func (b *Book) match(text string) []Hit {
 	hits := b.score(withoutLeadIn(text))
+	if plain := withoutGoods(text); plain != text && utf8.RuneCountInString(plain) >= 2 {
+		// "手工皂礼盒有优惠券吗": an entry for any goods (coupons, invoices) is asked the
+		// question without the goods named, which are words it never speaks of.
+		alt := b.score(withoutLeadIn(plain))
+		for i := range hits {
+			if b.about[hits[i].index] == "" && alt[i].Score > hits[i].Score {
+				hits[i] = alt[i]
+			}
+		}
+	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
 	if len(hits) > 1 && !b.isAdded(hits[0].index) {
 		// The merchant's own answer, saved since the file was written, wins over a file

@@ -378,3 +378,19 @@ func TestAddedAnswerKeepsItsPlaceAndTopic(t *testing.T) {
 		t.Errorf("the same question asked again got %q, %v", id, ok)
 	}
 }
+
+// A question for any goods asked with the goods named ("手工皂礼盒有优惠券吗") is answered
+// as the question alone would be: the name is a word the entry never speaks of (trial).
+func TestGoodsNamedWithAGeneralQuestion(t *testing.T) {
+	b, err := Parse("sample", SampleFile(), DefaultThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, id, ok := b.Answer("手工皂礼盒有优惠券吗", "店"); !ok || id != "coupon" {
+		t.Errorf("got %q, %v; want coupon", id, ok)
+	}
+	// An entry about one product still keeps to it.
+	if _, id, ok := b.Answer("饭盒能进微波炉吗", "店"); ok && id == "material" {
+		t.Error("the mug's material answer for a lunch box")
+	}
+}

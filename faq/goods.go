@@ -114,3 +114,11 @@ func (b *Book) Fits(id, goods string) bool {
 	}
 	return true
 }
+
+// withoutGoods is text with the names of goods it holds taken out.
+func withoutGoods(text string) string {
+	for _, g := range goodsIn(text) {
+		text = strings.ReplaceAll(strings.ToLower(text), g, "")
+	}
+	return strings.TrimSpace(text)
+}
