@@ -4165,7 +4165,8 @@ func strayNumber(text string) string {
 // resigned reports a buyer accepting what they were told, with nothing more to ask ("行吧
 // 那我等等看", "到了 这次还行"): an OK, not words for the merchant to answer.
 func resigned(text string) bool {
-	return !asks(text) && mentions(text, "等等看", "再等等", "那我等", "我等着", "这次还行", "还行吧", "那就这样", "就这样吧") ||
+	return !asks(text) && mentions(text, "等等看", "再等等", "那我等", "我等着", "这次还行", "还行吧", "那就这样", "就这样吧",
+		"这次对了", "这次没问题", "颜色对了", "没问题了", "很满意", "挺满意", "挺好的", "那我下单了", "我去下单", "我去拍了") ||
 		bareOK(text)
 }
 

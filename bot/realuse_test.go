@@ -1694,3 +1694,18 @@ func TestNewUserRound(t *testing.T) {
 		t.Fatalf("the unshipped change was sent the return address: %q", told)
 	}
 }
+
+// TestHappyWordsAfterAClosedCaseAreNoFollowUp (trial): "收到啦 这次颜色对了 😄" after 关闭
+// is not passed to the merchant as a follow-up.
+func TestHappyWordsAfterAClosedCaseAreNoFollowUp(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子颜色发错了 换货 "+cupOrder), "A1")
+	h.say(merchant, "A1 关闭 已补发正确颜色")
+	h.takeAlerts()
+	if got := joined(h.say(buyer, "收到啦 这次颜色对了 😄")); strings.Contains(got, "转给店主") {
+		t.Fatalf("happy words got %q", got)
+	}
+	if fired := joined(h.firedTexts()); strings.Contains(fired, "颜色对了") {
+		t.Fatalf("the merchant was alerted: %q", fired)
+	}
+}
