@@ -477,10 +477,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 					// Dropped or done ("算了 我自己弄吧", "好了付上了"): the question is closed
 					// with these words, or the merchant is reminded of it and answers
 					// a question nobody asks any more (trial).
-					if err := t.tx.SetState(waiting, cases.StateClosed, "buyer", "买家说不用了"); err != nil {
-						return err
-					}
-					if err := t.tx.CancelAlerts(waiting.Shop, waiting.ID); err != nil {
+					if err := t.dropQuestion(waiting); err != nil {
 						return err
 					}
 				}
@@ -1660,6 +1657,15 @@ func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *ca
 		}
 		return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})
 	})
+}
+
+// dropQuestion closes inbox question q the buyer no longer asks ("算了 我自己弄吧") and
+// stops its reminders.
+func (t *turn) dropQuestion(q *cases.Case) error {
+	if err := t.tx.SetState(q, cases.StateClosed, "buyer", "买家说不用了"); err != nil {
+		return err
+	}
+	return t.tx.CancelAlerts(q.Shop, q.ID)
 }
 
 // askedOnCase passes on a question asked on the buyer's live case c that the FAQ does not
@@ -3221,10 +3227,7 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 			if err := t.record(question.ID, m); err != nil {
 				return err
 			}
-			if err := t.tx.SetState(question, cases.StateClosed, "buyer", "买家说不用了"); err != nil {
-				return err
-			}
-			if err := t.tx.CancelAlerts(question.Shop, question.ID); err != nil {
+			if err := t.dropQuestion(question); err != nil {
 				return err
 			}
 			return t.say("ack", Data{Shop: shop.Name})
