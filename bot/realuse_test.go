@@ -1709,3 +1709,17 @@ func TestHappyWordsAfterAClosedCaseAreNoFollowUp(t *testing.T) {
 		t.Fatalf("the merchant was alerted: %q", fired)
 	}
 }
+
+// TestWaybillGoesToTheGoodsNamed (trial): "四件套寄出了 圆通 YT…" with the lamp's exchange
+// newer than the bedding's return goes on the return.
+func TestWaybillGoesToTheGoodsNamed(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套洗了一次就起球 想退货 4705290012345678901"), "A1")
+	mustContain(t, h.say(buyer, "台灯灯罩裂了 想换个新的 3856123456789012"), "A2")
+	h.say(merchant, "A1 同意")
+	h.say(merchant, "A2 同意 灯罩给您补寄一个新的，不用寄回")
+	mustContain(t, h.say(buyer, "四件套寄出了 圆通 YT7788990011223"), "A1")
+	if tr := joined(h.transcript("A2")); strings.Contains(tr, "YT7788990011223") {
+		t.Fatalf("the bedding's waybill went on the lamp's case: %q", tr)
+	}
+}
