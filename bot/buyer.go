@@ -3119,14 +3119,7 @@ func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.R
 }
 
 // personCase is the buyer's live request for a person, or nil.
-func personCase(live []cases.Case) *cases.Case {
-	for i := range live {
-		if live[i].Intent == string(intents.Human) {
-			return &live[i]
-		}
-	}
-	return nil
-}
+func personCase(live []cases.Case) *cases.Case { return liveOf(live, intents.Human) }
 
 // personWaitEvery is how often a buyer waiting for a person is told when one will answer.
 const personWaitEvery = 10 * time.Minute
@@ -3993,7 +3986,11 @@ func menuChoice(text string, menu []string) (int, bool) {
 // not answer is noted instead, with what the merchant asked for (stillAsked).
 func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.Case) (resumed, noted *cases.Case, stillAsked string, err error) {
 	shop := e.shops[m.Shop]
-	if r := e.read(m.Shop, m.Text); m.Kind == KindText && r.Label == intents.Cancel && !r.Unclear {
+	if !slices.ContainsFunc(waiting, func(c cases.Case) bool { return c.State == cases.StateWaitingBuyer }) {
+		return nil, nil, "", nil
+	}
+	r := e.read(m.Shop, m.Text) // once, for every case waiting
+	if m.Kind == KindText && r.Label == intents.Cancel && !r.Unclear {
 		// "算了 不退了 撤销吧" while the case waits for the buyer: the withdrawal is the
 		// news, told once by withdraw — not "买家已回复 计时已恢复" as well, and the words
 		// kept twice (trial).
@@ -4014,7 +4011,6 @@ func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.C
 				return err
 			}
 			ask = decisionNote(evs, cases.StateWaitingBuyer) // what the merchant asked for, "" if unsaid
-			r := e.read(m.Shop, m.Text)
 			// "算了 不换了 直接退款吧" while the exchange waits for a photo: another request,
 			// the merchant's to decide now — not kept quietly till the photo (trial).
 			changed := r.Label.OpensCase() && r.Label != intents.Complaint && !r.Unclear && string(r.Label) != c.Intent && intents.NamesRemedy(m.Text)

@@ -1446,8 +1446,7 @@ func (t *turn) changeSession(shop, buyer string, change func(*session)) error {
 // case's (维修 on a return, 换货 on a repair), else "". A refund on a return is the same
 // request told more exactly.
 func otherRemedy(l intents.Label, note string) intents.Label {
-	kind := remedyKind
-	if kind(l) == 0 {
+	if remedyKind(l) == 0 {
 		return ""
 	}
 	for _, w := range []struct {
@@ -1455,7 +1454,7 @@ func otherRemedy(l intents.Label, note string) intents.Label {
 		label intents.Label
 	}{{"维修", intents.Repair}, {"换货", intents.Exchange}, {"退货退款", intents.Return}, {"退款", intents.Refund}} {
 		if strings.Contains(note, w.word) && !mentions(note, "不用"+w.word, "不"+w.word, "无法"+w.word, "没法"+w.word) {
-			if kind(w.label) != kind(l) {
+			if remedyKind(w.label) != remedyKind(l) {
 				return w.label
 			}
 			return ""

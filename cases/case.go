@@ -177,9 +177,8 @@ func BuyerTexts(events []Event) []string {
 	return out
 }
 
-// SinceMerchant is what the buyer wrote on a case after the merchant last spoke or decided
-// on it (a 回复, or a state change of theirs), in order: words still waiting for the
-// merchant on a decided case.
+// SinceMerchant is what the buyer wrote on a case after its last state change and the
+// merchant's last 回复, in order: words still waiting for the merchant on a decided case.
 func SinceMerchant(events []Event) []string {
 	var said []string
 	for _, ev := range events {
