@@ -61,6 +61,17 @@ func (m *Main) cases(ctx context.Context, args []string) int {
 		return exitFail
 	}
 	now := m.Now()
+	if !*all {
+		// Agreed and still being done (goods to come back, a replacement to ship) are
+		// work left, as 列表 and the board show them (trial 21: "没有售后单" with a
+		// replacement owed).
+		agreed, err := store.Agreed(ctx, "", "", now)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "%v\n", err)
+			return exitFail
+		}
+		found = append(found, agreed...)
+	}
 	lines := make([]caseLine, len(found))
 	for i := range found {
 		lines[i] = describeCase(cfg, &found[i], now)

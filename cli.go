@@ -61,7 +61,9 @@ func (m *Main) usage() {
                                          看机器人如何理解一句话，用配置里的例句和阈值
                                          (label, confidence, slots; the config's examples)
   aftersale eval [-pred OUT] FILE.jsonl  评测意图识别 (accuracy, macro-F1, case P/R, confusion matrix)
-  aftersale faq "包邮吗" | -eval FILE     常见问题怎么回答 / 评测 (how the shop FAQ answers; -eval: precision/recall)
+  aftersale faq "包邮吗" | -eval FILE | -sample
+                                         常见问题怎么回答 / 评测 / 打印示例 (how the shop FAQ answers;
+                                         -eval: precision/recall; -sample: the demo FAQ to edit)
   aftersale replay [-orders CSV] FILE.jsonl
                                          整段对话回放：开了哪些售后单、对不对 (replay whole conversations)
   aftersale cases [-config FILE] [-all] [-json]
@@ -184,6 +186,9 @@ func (m *Main) checkConfig(args []string) int {
 		return exitUsage
 	}
 	fmt.Fprintf(m.Stdout, "配置正确 / config OK: %d 个店铺 (shops), store %s\n", len(cfg.Shops), cfg.Store.Describe())
+	for _, a := range cfg.Advice() {
+		fmt.Fprintf(m.Stdout, "注意 / note: %s\n", a)
+	}
 	if cfg.Store.URL != "" {
 		return m.pingStore(cfg.Store.URL)
 	}
@@ -258,6 +263,9 @@ func (m *Main) serveTerminal(ctx context.Context, cfg *config.Config) int {
 	}
 	defer a.Close()
 	fmt.Fprintf(m.Stdout, "店铺 %s · 平台 %s · 数据 %s\n", shop.Name, shop.Platform, cfg.Store.Describe())
+	for _, a := range cfg.Advice() {
+		fmt.Fprintf(m.Stderr, "注意 / note: %s\n", a)
+	}
 	releaseName, code, ok := m.claimInstance(ctx, a)
 	if !ok {
 		return code

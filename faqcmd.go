@@ -11,15 +11,22 @@ import (
 	"github.com/aftersale/aftersale/faq"
 )
 
-// faqCmd shows how the shop's FAQ answers a question, or measures it on labelled files
-// (-eval): JSON lines {"text": "...", "faq": "entry id or empty"}.
+// faqCmd shows how the shop's FAQ answers a question, measures it on labelled files
+// (-eval: JSON lines {"text": "...", "faq": "entry id or empty"}), or prints the sample
+// FAQ for a shop to make its own from (-sample).
 func (m *Main) faqCmd(args []string) int {
 	var eval *string
+	var sample *bool
 	cfg, code := m.loadConfig(flag.NewFlagSet("faq", flag.ContinueOnError), args, func(fs *flag.FlagSet) {
 		eval = fs.String("eval", "", "comma-separated JSONL files to measure precision/recall on (评测)")
+		sample = fs.Bool("sample", false, "print the built-in sample FAQ, to start the shop's own from (打印内置示例常见问题)")
 	})
 	if cfg == nil {
 		return code
+	}
+	if *sample {
+		m.Stdout.Write(faq.SampleFile())
+		return exitOK
 	}
 	books, err := app.FAQs(cfg)
 	if err != nil {

@@ -59,6 +59,39 @@ func TestChatEndToEndSurvivesRestart(t *testing.T) {
 	}
 }
 
+// The demo FAQ on a shop with its own orders answers buyers with the demo shop's facts
+// (trial 21): check-config says so and how to start the shop's own from faq -sample, whose
+// output is a valid FAQ file.
+func TestSampleFAQOnARealShopIsPointedOut(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "orders.csv")
+	if err := os.WriteFile(book, []byte("order_id,title,status\n4705288465508532862,纯棉四件套,delivered\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shop := "[[shops]]\nid = \"mine\"\nname = \"阿强家纺\"\nplatform = \"manual\"\nmerchants = [\"店主\"]\norder_book = \"" + book + "\"\n"
+	out, errs, code := run(t, nil, "", "check-config", "-config", writeConfig(t, shop+"faq = \"sample\"\n"))
+	if code != 0 || !strings.Contains(out, "阿强家纺") || !strings.Contains(out, "faq -sample") {
+		t.Fatalf("check-config = %d %q %q, want OK with a note on the sample FAQ", code, out, errs)
+	}
+	if out, _, _ := run(t, nil, "", "check-config", "-config", writeConfig(t, shop+"faq = \"\"\n")); strings.Contains(out, "注意") {
+		t.Fatalf("a note without the sample FAQ: %q", out)
+	}
+	if out, _, _ := run(t, nil, "", "check-config"); strings.Contains(out, "注意") {
+		t.Fatalf("a note on the demo defaults: %q", out)
+	}
+	sample, _, code := run(t, nil, "", "faq", "-sample")
+	if code != 0 {
+		t.Fatalf("faq -sample exit %d", code)
+	}
+	own := filepath.Join(dir, "faq.toml")
+	if err := os.WriteFile(own, []byte(sample), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errs, code := run(t, nil, "", "check-config", "-config", writeConfig(t, shop+"faq = \""+own+"\"\n")); code != 0 || strings.Contains(out, "注意") {
+		t.Fatalf("check-config on the exported sample = %d %q %q", code, out, errs)
+	}
+}
+
 func TestConfigErrorsExit2(t *testing.T) {
 	for _, tc := range []struct {
 		name, toml, want string
@@ -68,6 +101,8 @@ func TestConfigErrorsExit2(t *testing.T) {
 		{"bad template", "[replies]\ngreeting = \"{{.Shop\"\n", "replies.greeting"},
 		{"wrong template field", "[replies]\ngreeting = \"{{.Nope}}\"\n", "replies.greeting"},
 		{"missing order book", "[[shops]]\nid = \"demo\"\nname = \"x\"\nplatform = \"manual\"\nmerchants = [\"店主\"]\norder_book = \"nope.csv\"\n", "nope.csv"},
+		// The board refuses a guessable token at start: check-config says so first (trial 21).
+		{"weak board token", "[web]\nenabled = true\ntoken = \"abcdefghijklmnopqrstuvwx123456\"\n", "common words"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := writeConfig(t, tc.toml)

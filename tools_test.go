@@ -151,4 +151,14 @@ func TestCasesTableAndJSON(t *testing.T) {
 	if d, err := time.Parse(time.RFC3339, a1["deadline"].(string)); err != nil || !d.Equal(time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC)) {
 		t.Fatalf("A1 deadline %v (%v), want RFC 3339 24h after opening", a1["deadline"], err)
 	}
+
+	// Without -all: live cases and the agreed ones still being done (the exchange), not
+	// the agreed refund (trial 21: "没有售后单" with a replacement owed).
+	if _, errs, code := run(t, nil, "/m A2 同意\n", "chat", "-config", cfg); code != 0 {
+		t.Fatalf("chat exit %d: %s", code, errs)
+	}
+	out, _, _ = run(t, nil, "", "cases", "-config", cfg)
+	if !strings.Contains(out, "A2") || strings.Contains(out, "A1 ") {
+		t.Fatalf("cases:\n%s\nwant the agreed exchange A2, not the agreed refund A1", out)
+	}
 }

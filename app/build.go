@@ -13,6 +13,7 @@ import (
 	"github.com/aftersale/aftersale/adapters/manual"
 	"github.com/aftersale/aftersale/adapters/taobao"
 	"github.com/aftersale/aftersale/adapters/webhook"
+	"github.com/aftersale/aftersale/board"
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/config"
@@ -232,6 +233,11 @@ func Check(cfg *config.Config, now func() time.Time) error {
 	}
 	if _, err := Assistant(cfg); err != nil {
 		return err
+	}
+	if cfg.Web.Enabled {
+		if err := board.CheckToken(cfg.Web.Token); err != nil {
+			return fmt.Errorf("web: %w", err)
+		}
 	}
 	if _, err := bot.ParseTemplates(vocab.Replies, cfg.Replies, vocab.TemplateFuncs()); err != nil {
 		return err

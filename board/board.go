@@ -98,13 +98,23 @@ type Board struct {
 	inflightIn  chan struct{}   // the same for requests with one, so a flood cannot crowd out the merchant
 }
 
+// CheckToken refuses a login token that could be guessed (short, only digits, repeated,
+// or made of common words and keyboard runs), saying why and how to make one. check-config
+// calls it too, so a token the board would refuse is found before a start.
+func CheckToken(token string) error {
+	if why := weakToken(token); why != "" {
+		return fmt.Errorf("the token %s; generate one with `openssl rand -base64 24`", why)
+	}
+	return nil
+}
+
 // New checks the options and builds a board.
 func New(o Options) (*Board, error) {
 	if o.Store == nil || o.Engine == nil || o.Merchant == nil {
 		return nil, errors.New("new board: store, engine and merchant are required")
 	}
-	if why := weakToken(o.Token); why != "" {
-		return nil, fmt.Errorf("new board: the token %s; generate one with `openssl rand -base64 24`", why)
+	if err := CheckToken(o.Token); err != nil {
+		return nil, fmt.Errorf("new board: %w", err)
 	}
 	media := ""
 	if o.MediaDir != "" {

@@ -394,31 +394,38 @@ func TestListFilters(t *testing.T) {
 	e.say(merchant, "A3 同意")
 	c := e.client()
 	c.login()
+	// The agreed repair leaves the main table but stays in 已同意、还在办 on the live view.
 	for _, tc := range []struct {
-		query string
-		want  []string
+		query  string
+		want   []string
+		agreed bool
 	}{
-		{"", []string{"A1", "A2"}},
-		{"?state=live", []string{"A1", "A2"}},
-		{"?state=all", []string{"A1", "A2", "A3"}},
-		{"?state=resolved", []string{"A3"}},
-		{"?intent=return", []string{"A2"}},
-		{"?intent=repair", nil},
-		{"?intent=repair&state=all", []string{"A3"}},
-		{"?shop=demo&intent=refund", []string{"A1"}},
-		{"?shop=other", nil},
+		{"", []string{"A1", "A2"}, true},
+		{"?state=live", []string{"A1", "A2"}, true},
+		{"?state=all", []string{"A1", "A2", "A3"}, false},
+		{"?state=resolved", []string{"A3"}, false},
+		{"?intent=return", []string{"A2"}, false},
+		{"?intent=repair", nil, true},
+		{"?intent=repair&state=all", []string{"A3"}, false},
+		{"?shop=demo&intent=refund", []string{"A1"}, false},
+		{"?shop=other", nil, false},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			r := c.get("/" + tc.query)
 			if r.Status != http.StatusOK {
 				t.Fatalf("GET /%s = %d", tc.query, r.Status)
 			}
+			table := between(r.Body, `id="cases"`, "</table>")
 			for _, id := range []string{"A1", "A2", "A3"} {
-				has := strings.Contains(r.Body, `href="/case/demo/`+id+`"`)
+				has := strings.Contains(table, `href="/case/demo/`+id+`"`)
 				want := contains(tc.want, id)
 				if has != want {
 					t.Errorf("GET /%s lists %s = %v, want %v", tc.query, id, has, want)
 				}
+			}
+			agreed := strings.Contains(between(r.Body, `id="agreed"`, "</table>"), `href="/case/demo/A3"`)
+			if agreed != tc.agreed {
+				t.Errorf("GET /%s shows A3 under 已同意、还在办 = %v, want %v", tc.query, agreed, tc.agreed)
 			}
 		})
 	}

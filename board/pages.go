@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/intents"
 	"github.com/aftersale/aftersale/vocab"
@@ -144,8 +145,12 @@ type listView struct {
 	page
 	Questions []questionRow // live inbox questions, longest wait first
 	// Again are decided cases the buyer wrote on after the merchant's last word, within
-	// againWithin: someone still waits though the case left the live list.
-	Again   []questionRow
+	// cases.DecidedListed: someone still waits though the case left the live list.
+	Again []questionRow
+	// Agreed are agreed returns, exchanges and repairs still being done (cases.Agreed):
+	// the chat's 列表 shows them as 已同意、还在办, and the board's live list hid them
+	// (trial 21: a merchant checking the board would forget the replacement owed).
+	Agreed  []questionRow
 	Rows    []caseRow
 	Shop    string
 	Search  string // the search box: a case id, an order id, a buyer
@@ -201,12 +206,22 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 		v.Rows = append(v.Rows, row)
 	}
 	if f.LiveOnly {
-		again, err := b.writtenAgain(r.Context(), f, now)
+		agreed, err := b.store.Agreed(r.Context(), f.Shop, f.Intent, now)
+		if err != nil {
+			b.fail(w, r, "list agreed cases", err)
+			return
+		}
+		for _, c := range agreed {
+			v.Agreed = append(v.Agreed, questionRow{caseRow: b.row(c, now), Waited: vocab.Clock(c.UpdatedAt), Text: b.firstWords(r.Context(), &c)})
+		}
+		again, err := b.store.WrittenAgain(r.Context(), f.Shop, f.Intent, now, bot.NeedsNoAnswer)
 		if err != nil {
 			b.fail(w, r, "list decided cases", err)
 			return
 		}
-		v.Again = again
+		for _, a := range again {
+			v.Again = append(v.Again, questionRow{caseRow: b.row(a.Case, now), Waited: vocab.Left(now.Sub(a.Case.UpdatedAt)), Text: vocab.Clip(strings.Join(a.Said, " / "), 40)})
+		}
 	}
 	for _, s := range b.shops {
 		v.Shops = append(v.Shops, option{Value: s, Name: b.shopName(s), Selected: s == f.Shop})
@@ -220,35 +235,6 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 		v.States = append(v.States, option{Value: string(s), Name: s.Label(), Selected: string(s) == state})
 	}
 	b.render(w, r, http.StatusOK, "list", v)
-}
-
-// againWithin is how long a decided case stays on the board when its buyer writes again.
-const againWithin = 14 * 24 * time.Hour
-
-// writtenAgain are the decided cases (agreed, refused, closed) within f's shop and type,
-// changed within againWithin, whose buyer wrote after the merchant's last word: the chat's
-// 列表 shows them as 已处理、买家又来消息, and the board's live list did not (trial).
-func (b *Board) writtenAgain(ctx context.Context, f cases.CaseFilter, now time.Time) ([]questionRow, error) {
-	var out []questionRow
-	for _, st := range []cases.State{cases.StateRejected, cases.StateResolved, cases.StateClosed} {
-		decided, err := b.store.FindCases(ctx, cases.CaseFilter{Shop: f.Shop, Intent: f.Intent, State: st, NotIntent: cases.IntentQuestion, Limit: 50})
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range decided {
-			if now.Sub(c.UpdatedAt) > againWithin {
-				continue
-			}
-			events, err := b.store.Events(ctx, c.Shop, c.ID)
-			if err != nil {
-				return nil, err
-			}
-			if said := cases.SinceMerchant(events); len(said) > 0 {
-				out = append(out, questionRow{caseRow: b.row(c, now), Waited: vocab.Left(now.Sub(c.UpdatedAt)), Text: vocab.Clip(strings.Join(said, " / "), 40)})
-			}
-		}
-	}
-	return out, nil
 }
 
 // firstWords is the buyer's first message on a case, clipped for a list row.

@@ -290,6 +290,36 @@ func TestListShowsDecidedCasesWrittenOnAgain(t *testing.T) {
 	}
 }
 
+// An agreed exchange still to ship is on the default list under 已同意、还在办, as the chat's
+// 列表 shows it, until it is closed; an agreed refund (done once paid) is not (trial 21:
+// the board said "没有符合条件的售后单 👍" with a replacement owed). A thanks on a decided
+// case needs no answer: it is not listed as written on again.
+func TestListShowsAgreedCasesStillBeingDone(t *testing.T) {
+	e := newEnv(t)
+	e.say(buyer, "饭盒盖子裂了 换货 2306781234567890")
+	e.say(merchant, "A1 同意")
+	e.say("买家二", "杯子碎了要退款 "+cupOrder)
+	e.say(merchant, "A2 同意")
+	e.say("买家二", "好的 谢谢")
+	c := e.client()
+	c.login()
+	list := c.get("/").Body
+	if strings.Contains(list, "没有符合条件的售后单") {
+		t.Errorf("the list says nothing to do with an exchange owed: %s", between(list, "<main", "</main>"))
+	}
+	agreed := between(list, `id="agreed"`, "</table>")
+	if !strings.Contains(agreed, "A1") || !strings.Contains(agreed, "盖子裂了") || strings.Contains(agreed, "A2") {
+		t.Errorf("agreed section: %s", agreed)
+	}
+	if again := between(list, `id="again"`, "</table>"); strings.Contains(again, "A2") {
+		t.Errorf("a thanks listed as waiting for an answer: %s", again)
+	}
+	e.say(merchant, "A1 关闭 新的已寄出")
+	if agreed := between(c.get("/").Body, `id="agreed"`, "</table>"); strings.Contains(agreed, "A1") {
+		t.Errorf("A1 still listed as being done after 关闭: %s", agreed)
+	}
+}
+
 // A call for a person offers no 同意/拒绝 (there is nothing to approve: the board's confirm
 // page said "买家会收到已同意" and the command then failed); an agreed case offers 关闭 to
 // record it done, as 列表 asks ("办完发 A1 关闭") — trial.

@@ -504,8 +504,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
 	case sess.MerchantSaid != "" && now.Sub(sess.MerchantSaidAt) < merchantTalk && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
 		!sess.Intent.OpensCase() && caseNamed(view.Cases, sess.MerchantSaid) != nil &&
-		!(asks(m.Text) && (e.faqAnswers(m) || asksStatus(m.Text, res.Label) || asksSendBack(m.Text) || asksReturnAddress(m.Text) || mentions(m.Text, "单号"))) &&
-		// (What the case itself answers — "新的单号多少", "那杯子要寄回去吗" — is answered.)
+		!(asks(m.Text) && (e.faqAnswers(m) || asksStatus(m.Text, res.Label) || mentions(m.Text, "单号") ||
+			(asksSendBack(m.Text) || asksReturnAddress(m.Text)) && !caseNamed(view.Cases, sess.MerchantSaid).State.Live())) &&
+		// (What the case itself answers — "新的单号多少", "那杯子要寄回去吗" once agreed — is
+		// answered. Before a decision the case can only say "店主同意后会告诉您", which
+		// contradicts the merchant who just wrote "您寄回来我们全额退" — trial 21: the
+		// merchant answers where to send it.)
 		!(res.Label.OpensCase() && !res.Unclear && !res.Confirm && res.Label != intents.Complaint) && res.Label != intents.Human && !bareOK(m.Text) && !thanks(m.Text) && !resigned(m.Text):
 		// "早干嘛去了 行吧 发了给我单号" right after "A1 回复 给您补发一套 明天发出": the
 		// buyer answers the merchant — it goes to them on that case (it got the bedding
@@ -2162,9 +2166,7 @@ func sharedPairs(text, goods string) int {
 
 // goesBackTo reports a case whose goods come back to the shop: a return, an exchange
 // (the item swapped or faulty goes back first), or a repair (mended at the shop).
-func goesBackTo(c *cases.Case) bool {
-	return c.Intent == string(intents.Return) || c.Intent == string(intents.Exchange) || c.Intent == string(intents.Repair)
-}
+func goesBackTo(c *cases.Case) bool { return cases.GoesBack(c.Intent) }
 
 // waivedIn reports a merchant's reply or approval in a case's events that lets the buyer
 // keep the goods.
@@ -4127,11 +4129,11 @@ func exasperated(text string) bool {
 	return mentions(text, "？？", "??", "！！", "!!", "?!", "？！", "自己查", "后台没有", "后台不是", "你们查", "不会自己查")
 }
 
-// replacing reports a buyer with an exchange live or agreed within agreedListedFor: a
+// replacing reports a buyer with an exchange live or agreed within cases.DecidedListed: a
 // replacement on its way to them.
 func replacing(cs []cases.Case, now time.Time) bool {
 	return slices.ContainsFunc(cs, func(c cases.Case) bool {
-		return c.Intent == string(intents.Exchange) && (c.State.Live() || c.State == cases.StateResolved && now.Sub(c.UpdatedAt) <= agreedListedFor)
+		return c.Intent == string(intents.Exchange) && (c.State.Live() || c.State == cases.StateResolved && now.Sub(c.UpdatedAt) <= cases.DecidedListed)
 	})
 }
 

@@ -1140,6 +1140,13 @@ func (e *Engine) putOrder(ctx context.Context, m Message, sess *session, c *case
 		case own == ownerNo:
 			sess.OrderID = ""
 			return e.answer(ctx, m, "order_not_yours", Data{OrderID: o.ID})
+		case own == ownerProve:
+			// Proven first, as on every other road to an order: a complaint told before
+			// its number otherwise let anyone put any order on it and read its tracking
+			// (trial 20).
+			sess.Verify = &pendingVerify{OrderID: o.ID, Label: intents.Label(c.Intent), CaseID: c.ID, Moved: moved}
+			sess.OrderID = ""
+			return e.answer(ctx, m, "verify_order", Data{OrderID: o.ID})
 		case own == ownerFirst:
 			bind = true
 		}

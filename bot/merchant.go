@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -603,7 +602,11 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		// Nor is a grievance against the shop ("什么破店") learned as anything but a
 		// complaint: 误判 物流 on "物流太慢了 / 五天了还在广州 / 什么破店" taught the bot that
 		// an insult asks where the parcel is. (误判 其他 says there was no grievance.)
+		// A threat said with a grievance beside it (投诉 itself counts as one), or alone ("你们家东西太差了 我要投诉"), is no
+		// misreading even as 其他: a merchant closing a test or a settled complaint with
+		// 误判 其他 taught the bot that the next buyer's "我要投诉" asks nothing (trial 20).
 		if r.Escalation && label.OpensCase() && label != intents.Complaint || r.Grievance && label != intents.Complaint && label != intents.Other ||
+			r.Escalation && label == intents.Other && (intents.Grieves(strings.ReplaceAll(text, "投诉", "")) || utf8.RuneCountInString(text) <= shortThreatRunes) ||
 			r.Confidence >= plainAsk && r.Label != label && (string(r.Label) != c.Intent || r.Label == intents.Human) ||
 			// A request named in so many words ("要换货") that the buyer later changed
 			// ("算了 直接退款吧"): the case changes, the words stay what they say —
@@ -1182,45 +1185,27 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 		// Agreed but not done: a replacement or a repair to send out, goods coming back.
 		// They left the list at 同意 and nothing reminded the merchant of them ("没有待处理
 		// 的售后 👍" with four replacements still to ship).
-		agreed, err := e.store.FindCases(ctx, cases.CaseFilter{Shop: m.Shop, State: cases.StateResolved, Limit: 50})
+		agreed, err := e.store.Agreed(ctx, m.Shop, "", now)
 		if err != nil {
 			return e.do(ctx, m, func(*turn) error { return err })
 		}
-		agreed = slices.DeleteFunc(agreed, func(c cases.Case) bool {
-			return !goesBackTo(&c) || now.Sub(c.UpdatedAt) > agreedListedFor
-		})
 		if len(agreed) > 0 {
 			fmt.Fprintf(&b, "\n已同意、还在办的 %d 单（办完发“%s 关闭”）：", len(agreed), agreed[0].ID)
 			for _, c := range agreed {
 				fmt.Fprintf(&b, "\n%s %s %s 同意于 %s", c.ID, caseName(&c), c.Who(), vocab.Clock(c.UpdatedAt))
 			}
 		}
-		// Decided, and the buyer wrote again with no word from the merchant since ("凭什么
-		// 啊？？质量问题还要我寄回" after a refusal): one alert went out, and nothing on the
-		// list said anyone still waits (trial).
+		again, err := e.store.WrittenAgain(ctx, m.Shop, "", now, NeedsNoAnswer)
+		if err != nil {
+			return e.do(ctx, m, func(*turn) error { return err })
+		}
 		var asked []string
-		first := ""
-		for _, st := range []cases.State{cases.StateRejected, cases.StateResolved, cases.StateClosed} {
-			decided, err := e.store.FindCases(ctx, cases.CaseFilter{Shop: m.Shop, State: st, NotIntent: cases.IntentQuestion, Limit: 50})
-			if err != nil {
-				return e.do(ctx, m, func(*turn) error { return err })
-			}
-			for _, c := range decided {
-				if now.Sub(c.UpdatedAt) > agreedListedFor {
-					continue
-				}
-				evs, err := e.store.Events(ctx, c.Shop, c.ID)
-				if err != nil {
-					return e.do(ctx, m, func(*turn) error { return err })
-				}
-				if said := unansweredSince(evs); said != "" {
-					first = cmp.Or(first, c.ID)
-					asked = append(asked, fmt.Sprintf("\n%s %s %s（%s）：%s", c.ID, caseName(&c), c.Who(), c.StateLabel(), vocab.Clip(said, 30)))
-				}
-			}
+		for _, a := range again {
+			c := a.Case
+			asked = append(asked, fmt.Sprintf("\n%s %s %s（%s）：%s", c.ID, caseName(&c), c.Who(), c.StateLabel(), vocab.Clip(strings.Join(a.Said, " / "), 30)))
 		}
 		if len(asked) > 0 {
-			fmt.Fprintf(&b, "\n已处理、买家又来消息的 %d 单（回复“%s 回复 文字”）：%s", len(asked), first, strings.Join(asked, ""))
+			fmt.Fprintf(&b, "\n已处理、买家又来消息的 %d 单（回复“%s 回复 文字”）：%s", len(asked), again[0].Case.ID, strings.Join(asked, ""))
 		}
 	}
 	return e.do(ctx, m, func(t *turn) error { return t.sayText(m.From, b.String()) })
@@ -1240,16 +1225,6 @@ func countOf(n int) string {
 	}
 	return fmt.Sprint(n)
 }
-
-// unansweredSince is what the buyer wrote on a decided case after its last state change
-// with no merchant reply after it (their words joined), or "".
-func unansweredSince(evs []cases.Event) string {
-	return strings.Join(slices.DeleteFunc(cases.SinceMerchant(evs), closing), " / ")
-}
-
-// agreedListedFor is how long an agreed exchange, return or repair stays on 列表 as still
-// being done, unless closed first.
-const agreedListedFor = 14 * 24 * time.Hour
 
 // saveAsFAQ splits a reply from the mark that asks to keep it as an FAQ answer.
 func saveAsFAQ(arg string) (text string, save bool) {
@@ -1498,6 +1473,10 @@ func remedyKind(l intents.Label) int {
 	return 0
 }
 
+// shortThreatRunes is the length up to which words carrying an escalation are the threat
+// alone ("我要投诉", "给你差评"): nothing else in them for 误判 其他 to be about.
+const shortThreatRunes = 8
+
 // namesOnlyOther reports words that name a remedy (退, 换, 修) only of another kind than
 // label's: "修" is no exchange, whatever the case became.
 func namesOnlyOther(text string, label intents.Label) bool {
@@ -1513,8 +1492,9 @@ func namesOnlyOther(text string, label intents.Label) bool {
 	return len(named) > 0 && !named[remedyKind(label)]
 }
 
-// closing reports words that need no answer: thanks, an OK ("找到了 谢谢", "好的").
-func closing(text string) bool { return thanks(text) || bareOK(text) }
+// NeedsNoAnswer reports a buyer's words that need no answer from the merchant: thanks, an
+// OK ("找到了 谢谢", "好的"). The merchant's lists leave them out.
+func NeedsNoAnswer(text string) bool { return thanks(text) || bareOK(text) }
 
 // bothMoneyBack reports two labels that both give the money back (refund, return): one
 // corrected to the other tells the same 退 more exactly.
@@ -1529,7 +1509,7 @@ func unansweredWords(events []cases.Event) (n int, last string) {
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := events[i]
 		switch {
-		case ev.Kind == cases.EventMessage && !closing(ev.Text):
+		case ev.Kind == cases.EventMessage && !NeedsNoAnswer(ev.Text):
 			if n == 0 {
 				last = ev.Text
 			}

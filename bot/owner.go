@@ -76,6 +76,10 @@ type pendingVerify struct {
 	OrderID string
 	Label   intents.Label
 	Tries   int
+	// CaseID is the buyer's case the order is to go on once proven (a complaint told
+	// before its order number), Moved when it replaces the case's order.
+	CaseID string `json:",omitempty"`
+	Moved  bool   `json:",omitempty"`
 }
 
 // maxVerifyTries bounds wrong answers to the phone question.
@@ -165,6 +169,16 @@ func (e *Engine) verifyAnswer(ctx context.Context, m Message, sess *session) (re
 		return nil, true, err
 	}
 	sess.OrderID = o.ID
+	if pv.CaseID != "" {
+		c, err := e.store.Case(ctx, m.Shop, pv.CaseID)
+		if err != nil {
+			return nil, true, err
+		}
+		if c.State.Live() {
+			r, err := e.putOrder(ctx, m, sess, c, o.ID, pv.Moved)
+			return r, true, err
+		}
+	}
 	r, err := e.dispatch(ctx, m, sess, pv.Label)
 	return r, true, err
 }

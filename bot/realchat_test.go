@@ -451,6 +451,35 @@ func TestPlatformCaseNeedsProofToAdopt(t *testing.T) {
 	}
 }
 
+// A complaint told before its order number: the number then sent is proven like on every
+// other road, so nobody puts someone else's order on their complaint and reads its
+// tracking (trial 20); the owner's digits put it on the complaint.
+func TestComplaintOrderNeedsProof(t *testing.T) {
+	h := newHarness(t)
+	fp := newFakePlatform(h.clock.Now)
+	fp.phone = "138****5678"
+	h.platform = fp
+	h.start()
+	mustContain(t, h.say("路人", "你们家东西太差了 我要投诉"), "A1")
+	mustContain(t, h.say("路人", cupOrder), "后四位")
+	mustContain(t, h.say("路人", "1234"), "对不上")
+	if got := joined(h.say("路人", "物流到哪了")); strings.Contains(got, "ZT1") {
+		t.Fatalf("tracking shown to someone who never proved the order: %q", got)
+	}
+	if c := h.mustCase("A1"); c.OrderID != "" {
+		t.Fatalf("A1 order %q without proof", c.OrderID)
+	}
+	mustContain(t, h.say(buyer, "你们家东西太差了 我要投诉"), "A2")
+	mustContain(t, h.say(buyer, cupOrder), "后四位")
+	mustContain(t, h.say(buyer, "5678"), "A2")
+	if c := h.mustCase("A2"); c.OrderID != cupOrder {
+		t.Fatalf("A2 order %q after the owner proved it, want %s", c.OrderID, cupOrder)
+	}
+	if n := caseCount(t, h); n != 2 {
+		t.Fatalf("cases = %d, want the two complaints", n)
+	}
+}
+
 // An unpaid order opens no case: the buyer is told to cancel it themselves.
 func TestUnpaidOrderOpensNoCase(t *testing.T) {
 	h := newHarness(t)

@@ -1,12 +1,14 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aftersale/aftersale/bot"
 	"github.com/aftersale/aftersale/cases"
+	"github.com/aftersale/aftersale/intents"
 )
 
 // Issue 16 ("What real use breaks"), items 2 and 5–9 of the conversation: each test is a
@@ -1256,6 +1258,27 @@ func TestRefundArrivedIsThanksNotARefund(t *testing.T) {
 	}
 }
 
+// TestReshipArrivedIsThanksNotAnExchange (trial 20): "收到补发的了 谢谢" after an agreed
+// reship is thanks, not a new exchange asking for the order number; the same words with
+// a problem ("补发的又是坏的") are still heard.
+func TestReshipArrivedIsThanksNotAnExchange(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "少发了一个杯垫 补发一下 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意 杯垫明天补发")
+	h.takeAlerts()
+	for _, text := range []string{"收到补发的了 谢谢", "新的到了 挺好的"} {
+		if got := joined(h.say(buyer, text)); strings.Contains(got, "A2") || strings.Contains(got, "订单号") || strings.Contains(got, "换货") {
+			t.Fatalf("%q got %q", text, got)
+		}
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases after the reship came, want 1", n)
+	}
+	if got := intents.Default().Classify("补发的又是坏的"); got.Label == intents.Greeting {
+		t.Fatalf("补发的又是坏的 read as %s", got.Label)
+	}
+}
+
 // TestAgreedReshipOfAPartAsksNothingBack (trial): an exchange agreed as "盖子明天补发" sends
 // no return address, then or when the buyer asks whether to send the box back.
 func TestAgreedReshipOfAPartAsksNothingBack(t *testing.T) {
@@ -1281,6 +1304,45 @@ func TestMisreadDoesNotLearnARequestSaidInWords(t *testing.T) {
 	}
 	if got := joined(h.say("买家小钱", "要换货")); !strings.Contains(got, "换货") {
 		t.Fatalf("the next buyer's 要换货 got %q", got)
+	}
+}
+
+// TestMisreadOtherKeepsAThreat (trial 20): a merchant closing a complaint with 误判 其他
+// does not teach the bot that the next buyer's "你们家东西太差了 我要投诉" asks nothing.
+func TestMisreadOtherKeepsAThreat(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say("测试号", "你们家东西太差了 我要投诉"), "A1")
+	h.say("测试号", "我要投诉")
+	h.say(merchant, "A1 误判 其他")
+	if c := h.mustCase("A1"); c.State.Live() {
+		t.Fatalf("A1 %s after 误判 其他", c.State)
+	}
+	h.takeAlerts()
+	for i, text := range []string{"你们家东西太差了 我要投诉", "我要投诉"} {
+		who := fmt.Sprintf("买家%d", i)
+		if got := joined(h.say(who, text)); !strings.Contains(got, "抱歉") {
+			t.Fatalf("the next buyer's %q got %q", text, got)
+		}
+	}
+	if n := len(h.firedTexts()); n == 0 {
+		t.Fatal("no alert for the next buyers' complaints")
+	}
+}
+
+// TestAddressAskedAfterTheMerchantWroteGoesToThem (trial 21): right after the merchant
+// wrote "您寄回来我们全额退" on an undecided return, "寄到哪？地址发我" goes to the merchant —
+// not "店主同意后会告诉您…先别寄出", which contradicts them.
+func TestAddressAskedAfterTheMerchantWroteGoesToThem(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "壶烧水有塑料味 要退货 "+cupOrder), "A1")
+	h.say(merchant, "A1 回复 实在抱歉，您寄回来我们全额退，运费我们出")
+	h.takeAlerts()
+	got := joined(h.say(buyer, "寄到哪？地址发我"))
+	if strings.Contains(got, "先别寄出") || !strings.Contains(got, "A1") {
+		t.Fatalf("address asked after the merchant's reply got %q", got)
+	}
+	if a := h.takeAlerts(); len(a) == 0 {
+		t.Fatal("the merchant was not told the buyer asked where to send it")
 	}
 }
 

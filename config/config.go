@@ -714,3 +714,18 @@ func mergeDefined(base, over any, md toml.MetaData, table ...string) {
 		}
 	}
 }
+
+// Advice are things in a valid config that are most likely a mistake, one sentence each
+// (Chinese, with the key): check-config prints them, and a start shows them.
+func (c *Config) Advice() []string {
+	var out []string
+	for i, s := range c.Shops {
+		if s.FAQ == "sample" && (s.OrderBook != "" || s.Platform != "manual") {
+			// The demo shop's FAQ tells buyers its coupons, materials and policies: with
+			// the shop's own orders (trial 21) it answers them with another shop's facts.
+			out = append(out, fmt.Sprintf("shops[%d].faq = \"sample\"：店铺「%s」用的是内置示例常见问题（示例店的包邮、材质、优惠券……），会照示例店的说法回答买家。"+
+				"请用 `aftersale faq -sample > faq.toml` 导出改成自己店的，再写 faq = \"faq.toml\"；不用常见问题就写 faq = \"\"。", i, s.Name))
+		}
+	}
+	return out
+}

@@ -83,6 +83,9 @@ type lexiconTables struct {
 	// moneyCame tells the refund arrived ("收到退款了", "钱到账了"); moneyDoubt around it
 	// makes it a question or a problem still ("到账了吗", "只退了一半").
 	moneyCame, moneyDoubt []pattern
+	// goodsCame tells the replacement or reshipped goods arrived ("收到补发的了 谢谢");
+	// goodsDoubt is a problem with them ("补发的又是坏的")
+	goodsCame, goodsDoubt []pattern
 	// reviews names other buyers' reviews; ownGoods the buyer's own purchase ("我收到",
 	// "我买的"), which makes a review word the buyer's own problem told.
 	reviews, ownGoods []pattern
@@ -213,6 +216,8 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	lx.reviews = patterns("看评论", "看评价", "评论里", "评价里", "评论区", "评论说", "评价说", "评论好多", "评论很多", "买家秀", "问大家")
 	lx.ownGoods = patterns("我收到", "我买的", "我的", "我家", "我这", "收到的", "到手")
 	lx.moneyCame = patterns("收到退款", "退款收到", "退款到账", "退款已到账", "钱到账", "钱已到账", "钱收到", "收到钱", "已到账", "到账了", "钱退回来了", "钱退回了", "款收到", "收到款", "退款到了", "钱到了")
+	lx.goodsCame = patterns("收到补发", "补发的收到", "补发收到", "补发的到了", "补寄的收到", "收到补寄", "补的收到", "收到换的", "换的收到", "换的货收到", "换货收到", "换的到了", "新的收到", "新的到了", "收到新的")
+	lx.goodsDoubt = patterns("坏", "破", "又", "漏", "错", "不能", "不行", "问题", "碎", "裂", "不对", "不一样", "不是")
 	lx.moneyDoubt = patterns("吗", "么", "嘛", "?", "没", "还", "怎么", "多久", "几天", "什么时候", "啥时候", "但", "可是", "不过", "少", "差", "不对", "只", "一半", "部分", "才", "呢")
 	lx.contacts = patterns("电话", "手机号", "号码", "地址", "收件人", "收货人", "联系方式", "联系人")
 	lx.denialObjs = patterns("退", "换", "取消", "售后", "投诉", "维修", "订单", "申请")

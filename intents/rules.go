@@ -19,8 +19,9 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if withdrawsThreat(t, lx) {
 		return Cancel, true // "投诉那个算了 不用了": the complaint taken back
 	}
-	if moneyArrived(t, lx) {
-		return Greeting, true // "收到退款了 👌": thanks for it, not a refund asked again (trial)
+	if moneyArrived(t, lx) || goodsArrived(t, lx) {
+		// "收到退款了 👌", "收到补发的了 谢谢": thanks for it, not the remedy asked again (trials)
+		return Greeting, true
 	}
 	if anyUnnegated(t, lx, lx.postpones) {
 		return Other, true // "先别急着退 …是不是正品": the question first, no request yet
@@ -404,6 +405,23 @@ func moneyArrived(t *normText, lx *lexiconTables) bool {
 	for k := range lx.moneyDoubt {
 		if t.find(&lx.moneyDoubt[k], 0) >= 0 {
 			return false
+		}
+	}
+	return true
+}
+
+// goodsArrived reports a buyer saying the replacement or reshipped goods came ("收到补发
+// 的了 谢谢", "换的新的到了"), with no question or problem with them ("补发的又是坏的",
+// "新的到了吗"): an OK to thank for.
+func goodsArrived(t *normText, lx *lexiconTables) bool {
+	if !anyUnnegated(t, lx, lx.goodsCame) {
+		return false
+	}
+	for _, doubts := range [][]pattern{lx.moneyDoubt, lx.goodsDoubt} {
+		for k := range doubts {
+			if t.find(&doubts[k], 0) >= 0 {
+				return false
+			}
 		}
 	}
 	return true
