@@ -1134,7 +1134,14 @@ func (e *Engine) putOrder(ctx context.Context, m Message, sess *session, c *case
 		sess.Goods, sess.GoodsOf = goodsOf(o), o.ID
 		// Another buyer's order does not join this buyer's case; an order nobody has
 		// used yet becomes this buyer's, so their own case's order stays theirs.
-		switch own, err := e.ownershipOf(ctx, m.Shop, m.From, o); {
+		own, err := e.ownershipOf(ctx, m.Shop, m.From, o)
+		if err == nil && own == ownerProve {
+			var proved bool
+			if proved, err = e.provedHere(ctx, m, o); proved {
+				own = ownerOK
+			}
+		}
+		switch {
 		case err != nil:
 			return e.do(ctx, m, func(*turn) error { return err })
 		case own == ownerNo:

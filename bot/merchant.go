@@ -561,7 +561,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 func (t *turn) misread(c *cases.Case, arg string) error {
 	label, ok := labelWord(arg)
 	if !ok {
-		return t.sayText(t.m.From, fmt.Sprintf("「%s」不是认得的意思。可写：退款、退货、换货、投诉、物流、维修、人工、撤销、问候、其他（或不写）。", arg))
+		return t.sayText(t.m.From, fmt.Sprintf("「%s」不是认得的意思。可写：退款、退货、换货（补发）、投诉、物流、维修、人工、撤销、问候、其他（或不写）。", arg))
 	}
 	if label == intents.Label(c.Intent) {
 		return t.sayText(t.m.From, fmt.Sprintf("%s 本来就是%s；要结束它请用「%s 关闭」。", c.ID, caseName(c), c.ID))
@@ -1012,6 +1012,18 @@ func labelWord(s string) (intents.Label, bool) {
 	switch s {
 	case "", "无", "没有", "都不是", "不是售后":
 		return intents.Other, true
+	case "补发", "少件", "漏发", "缺件", "换新":
+		// What the buyer was told their case is ("已为您登记补发"): an exchange with a
+		// part missing (trial 20: "A1 误判 补发" was refused).
+		return intents.Exchange, true
+	case "仅退款", "退钱", "只退款":
+		return intents.Refund, true
+	case "快递", "查物流", "催发货":
+		return intents.Logistics, true
+	case "转人工", "客服", "真人":
+		return intents.Human, true
+	case "取消":
+		return intents.Cancel, true
 	}
 	if l, ok := intents.ParseLabel(strings.ToLower(s)); ok {
 		return l, true

@@ -60,6 +60,9 @@ type Message struct {
 	// asking is set when the buyer has an inbox question waiting for the merchant: "算了
 	// 我自己弄吧" then drops it.
 	asking bool
+	// answeredAt is when the buyer's newest inbox question was answered (closed), zero
+	// when none was: a voice note soon after is the buyer's answer.
+	answeredAt time.Time
 	// faq is the shop FAQ's answer to a buyer's text, looked up at most once per turn
 	// however many branches of the conversation ask for it.
 	faq *faqLookup

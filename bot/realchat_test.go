@@ -480,6 +480,36 @@ func TestComplaintOrderNeedsProof(t *testing.T) {
 	}
 }
 
+// A buyer who gives the phone's last four (or the whole phone) with the order number is
+// not asked for them again; a wrong tail still is, and opens nothing.
+func TestProofGivenWithTheOrderIsNotAskedAgain(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		proved     bool
+	}{
+		{"tail", "杯子碎了 退款 " + cupOrder + " 尾号5678", true},
+		{"whole phone", "杯子碎了 退款 " + cupOrder + " 电话13912345678", true},
+		{"tail first", "5678 杯子碎了 退款 " + cupOrder, true},
+		{"wrong tail", "杯子碎了 退款 " + cupOrder + " 尾号1234", false},
+		{"no tail", "杯子碎了 退款 " + cupOrder, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			fp := newFakePlatform(h.clock.Now)
+			fp.phone = "139****5678"
+			h.platform = fp
+			h.start()
+			got := joined(h.say(buyer, tc.text))
+			if asked := strings.Contains(got, "后四位"); asked == tc.proved {
+				t.Fatalf("asked for the phone = %v, want %v: %q", asked, !tc.proved, got)
+			}
+			if n := caseCount(t, h); n != map[bool]int{true: 1, false: 0}[tc.proved] {
+				t.Fatalf("cases = %d after %q", n, tc.text)
+			}
+		})
+	}
+}
+
 // An unpaid order opens no case: the buyer is told to cancel it themselves.
 func TestUnpaidOrderOpensNoCase(t *testing.T) {
 	h := newHarness(t)
@@ -1682,7 +1712,8 @@ func TestTrialEightConversations(t *testing.T) {
 	// A wrong (unpaid) order number, then the right one: the request goes on.
 	h = newHarness(t)
 	h.say(buyer, "杯子碎了 换一个新的吧")
-	mustContain(t, h.say(buyer, "4705291198765432100"), "A1") // paid, so it opens
+	mustContain(t, h.say(buyer, "4705291198765432100"), "还没发货") // paid, not shipped: which order?
+	mustContain(t, h.say(buyer, cupOrder), "A1")
 	h = newHarness(t)
 	h.say(buyer, "杯子碎了 换一个新的吧")
 	mustContain(t, h.say(buyer, "订单号4705292233445566778"), "付款") // not paid
@@ -3586,4 +3617,31 @@ func TestInboxQuestionIsNotTheNextRequestsWords(t *testing.T) {
 	if tr := joined(h.transcript("A1")); strings.Contains(tr, "洗碗机") {
 		t.Fatalf("A1 transcript %q holds the inbox question", tr)
 	}
+}
+
+// A fault with goods in hand on an order not shipped yet is most likely another order's
+// number: the buyer is asked once; their delivered order opens the request, and the same
+// number again opens it for the merchant to look into. A colour change before shipping
+// is no contradiction and opens at once.
+func TestFaultOnAnUnshippedOrderAsksWhichOrder(t *testing.T) {
+	const unshipped = "4705291198765432100" // paid, not shipped, in the sample order book
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "少发了一个杯盖 "+unshipped), "还没发货")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d after a fault on an unshipped order, want none yet", n)
+	}
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	if c := h.mustCase("A1"); c.OrderID != cupOrder {
+		t.Fatalf("A1 order %q, want the delivered %s", c.OrderID, cupOrder)
+	}
+
+	h2 := newHarness(t)
+	mustContain(t, h2.say(buyer, "保温杯坏了 要换货 "+unshipped), "还没发货")
+	mustContain(t, h2.say(buyer, unshipped), "A1")
+	if c := h2.mustCase("A1"); c.OrderID != unshipped {
+		t.Fatalf("A1 order %q, want %s sent twice", c.OrderID, unshipped)
+	}
+
+	h3 := newHarness(t)
+	mustContain(t, h3.say(buyer, "能换个颜色吗 "+unshipped), "A1")
 }

@@ -1785,3 +1785,34 @@ func TestWaybillGoesToTheGoodsNamed(t *testing.T) {
 		t.Fatalf("the bedding's waybill went on the lamp's case: %q", tr)
 	}
 }
+
+// A buyer who only talks: the first voice note asks for words, the second goes to the
+// merchant as a question (with both notes), and more join it; a voice note right after
+// the merchant wrote is the answer, to them.
+func TestVoiceOnlyBuyerReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	voice := func(file string) []string {
+		return h.send(bot.Message{Shop: shopID, From: buyer, Name: buyer, Kind: bot.KindVoice, Media: file})
+	}
+	mustContain(t, voice("media/v1.mp3"), "只看得懂文字")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("an item after one voice note: %d", n)
+	}
+	mustContain(t, voice("media/v2.mp3"), "已转给店主", "Q1")
+	voice("media/v3.mp3")
+	h.clock.Add(time.Minute)
+	h.app.Models.Wait()
+	if got := strings.Join(h.firedTexts(), "\n"); !strings.Contains(got, "Q1") || strings.Count(got, "[语音]") < 2 {
+		t.Fatalf("merchant alert %q, want Q1 with the voice notes", got)
+	}
+	tr := strings.Join(h.transcript("Q1"), "\n")
+	for _, f := range []string{"v1.mp3", "v2.mp3", "v3.mp3"} {
+		if !strings.Contains(tr, f) {
+			t.Errorf("Q1 transcript lacks %s: %q", f, tr)
+		}
+	}
+	mustContain(t, h.say(merchant, "Q1 回复 您好 麻烦打字发一下订单号"), "Q1")
+	if got := joined(voice("media/v4.mp3")); strings.Contains(got, "只看得懂文字") {
+		t.Fatalf("voice answer to the merchant got %q", got)
+	}
+}

@@ -82,6 +82,9 @@ type session struct {
 	// says their money was taken ("订单关了？我钱扣了啊"), or sends it again, is passed to
 	// the merchant with it rather than told "已经关闭了" once more.
 	ClosedOrder string `json:",omitempty"`
+	// UnshippedOrder is the order number last given for a fault with goods in hand and
+	// found not shipped: sent again, it opens the request for the merchant to look into.
+	UnshippedOrder string `json:",omitempty"`
 	// Phoned is set once the buyer's phone went to the merchant for want of an order
 	// number: requests after it go to the merchant too, never asking for the number again.
 	Phoned bool `json:",omitempty"`

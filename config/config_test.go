@@ -400,8 +400,11 @@ func TestRelativePaths(t *testing.T) {
 	}
 	// The embedded default resolves against the working directory: paths stay relative.
 	c, err := Parse("embedded", defaults(t))
-	if err != nil || c.Store.Path != "aftersale.db" {
-		t.Errorf("Parse store=%v err=%v, want aftersale.db", c.Store.Path, err)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if c.Store.Path != "aftersale.db" {
+		t.Errorf("Parse store=%v, want aftersale.db", c.Store.Path)
 	}
 }
 

@@ -92,6 +92,8 @@ func replyFields() map[string][]string {
 		"order_not_yours":          {"OrderID"},
 		"order_unpaid":             {"OrderID"},
 		"order_closed":             {"OrderID"},
+		"order_unshipped":          {"OrderID"},
+		"voice_passed":             {"CaseID", "Deadline", "Left"},
 		"case_limit":               {},
 		"question":                 {"CaseID", "Deadline", "Left"},
 		"order_check":              {"CaseID", "Deadline", "Left", "OrderID"},
