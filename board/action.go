@@ -45,6 +45,11 @@ func (b *Board) action(w http.ResponseWriter, r *http.Request) {
 	}
 	// The engine checks the command as it checks a typed one and answers a hint.
 	cmd := bot.Command{CaseID: c.ID, Verb: verb, Arg: strings.TrimSpace(r.PostForm.Get("arg"))}
+	if r.PostForm.Get("faq") == "1" && verb == vocab.Reply && cmd.Arg != "" && !strings.HasSuffix(cmd.Arg, vocab.SaveFAQ) {
+		// The box under an inbox reply: what "Q7 回复 文字 +问答" does in chat, which
+		// the board had no way to say (trial 21).
+		cmd.Arg += " " + vocab.SaveFAQ
+	}
 	if needsConfirm(cmd) && r.PostForm.Get("confirm") != "1" {
 		// A decision the buyer and the platform hear of, and that cannot be taken back:
 		// one more page to confirm it, which works without JavaScript (issue 16, item 10).

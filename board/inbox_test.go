@@ -45,3 +45,30 @@ func TestQuestionsWaitOnTop(t *testing.T) {
 		t.Fatal("an answered question is still 待回复")
 	}
 }
+
+// The box under an inbox reply saves the answer as an FAQ entry, as "+问答" does in chat:
+// the next buyer who asks the same is answered at once.
+func TestInboxReplySavedAsFAQ(t *testing.T) {
+	e := newEnv(t)
+	e.say(buyer, "你们家保温杯能刻字吗")
+	c := e.client()
+	c.login()
+	page := c.get("/case/demo/Q1").Body
+	if !strings.Contains(page, `name="faq"`) {
+		t.Fatal("the reply form lacks the save-as-FAQ box")
+	}
+	form := url.Values{"csrf": {csrfInput.FindStringSubmatch(page)[1]}, "nonce": {nonceInput.FindStringSubmatch(page)[1]},
+		"verb": {"回复"}, "arg": {"可以刻字，下单时备注内容"}, "faq": {"1"}}
+	c.post("/case/demo/Q1/action", form)
+	if cmds := e.spy.commands(); len(cmds) != 1 || !strings.HasSuffix(cmds[0], "+问答") {
+		t.Fatalf("engine got %q, want the reply with +问答", cmds)
+	}
+	told := e.sentTo(buyer)
+	if told[len(told)-1] != "可以刻字，下单时备注内容" {
+		t.Fatalf("buyer got %q, want the answer without the mark", told[len(told)-1])
+	}
+	e.say("另一位买家", "你们家保温杯能刻字吗")
+	if got := e.sentTo("另一位买家"); len(got) == 0 || !strings.Contains(got[len(got)-1], "可以刻字") {
+		t.Fatalf("the next buyer got %q, want the saved answer", got)
+	}
+}

@@ -123,7 +123,7 @@ func eventText(e cases.Event) string {
 		switch {
 		case e.Text == "asked where it stands":
 			return "买家问了处理进度"
-		case e.Text == "grievance: urgent":
+		case e.Text == cases.GrievanceUrgent:
 			return "买家不满意，已加急"
 		case e.Text == "repeated request":
 			return "买家又提了一次同样的请求"

@@ -814,7 +814,7 @@ func (e *Engine) joinComplaint(ctx context.Context, m Message, sess *session, c 
 			return err
 		}
 		t.caseID = c.ID
-		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "grievance: urgent"}); err != nil {
+		if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: cases.GrievanceUrgent}); err != nil {
 			return err
 		}
 		// A burst of grievances (or one right after the case opened) makes one urgent

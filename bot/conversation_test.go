@@ -777,3 +777,18 @@ func TestThreatOnALiveComplaintAlertsOnce(t *testing.T) {
 		t.Fatalf("%d live cases, want the one complaint", n)
 	}
 }
+
+// A grievance joined to a live refund marks it on the merchant's 列表: the urgent alert
+// went once, and the list must not show it as any other refund a day from its deadline.
+func TestGrievanceMarkedOnTheList(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	if got := joined(h.say(merchant, "列表")); strings.Contains(got, "投诉") {
+		t.Fatalf("list before any grievance: %q", got)
+	}
+	mustContain(t, h.say(buyer, "你们客服太慢了 我要投诉"), "A1")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want the grievance on A1", n)
+	}
+	mustContain(t, h.say(merchant, "列表"), "A1 退款（买家投诉了）")
+}

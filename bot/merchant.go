@@ -1189,7 +1189,11 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 			if err != nil {
 				return e.do(ctx, m, func(*turn) error { return err })
 			}
-			fmt.Fprintf(&b, "\n%s %s %s %s%s", c.ID, caseName(&c), c.Who(), left, firstSaid(evs))
+			name := caseName(&c)
+			if c.Intent != string(intents.Complaint) && cases.Grieved(evs) {
+				name += "（买家投诉了）"
+			}
+			fmt.Fprintf(&b, "\n%s %s %s %s%s", c.ID, name, c.Who(), left, firstSaid(evs))
 		}
 		b.WriteString(unlisted(len(afterSale)))
 	}

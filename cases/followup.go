@@ -72,3 +72,14 @@ func (s *Store) WrittenAgain(ctx context.Context, shop, intent string, now time.
 	}
 	return out, nil
 }
+
+// GrievanceUrgent is the text of the EventUpdated a grievance about a live case leaves on
+// it (bot: joinComplaint): the case carries a complaint besides its request.
+const GrievanceUrgent = "grievance: urgent"
+
+// Grieved reports a case log with a grievance joined to it: the merchant's lists mark the
+// case, as the urgent alert did once (trial: "你们客服太慢了 我要投诉" joined the refund,
+// and 列表 showed it as any other refund a day from its deadline).
+func Grieved(events []Event) bool {
+	return slices.ContainsFunc(events, func(e Event) bool { return e.Kind == EventUpdated && e.Text == GrievanceUrgent })
+}
