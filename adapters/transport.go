@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -121,3 +123,42 @@ type quietLogger struct{}
 func (quietLogger) Errorf(string, ...any) {}
 func (quietLogger) Warnf(string, ...any)  {}
 func (quietLogger) Debugf(string, ...any) {}
+
+// Option is one required client option: its field name and the value given.
+type Option struct{ Name, Value string }
+
+// RequireOptions fails when any of opts is empty, naming them all at once
+// ("douyin options: missing AppSecret, AccessToken"), so a misconfigured shop is
+// fixed in one go; what names the adapter.
+func RequireOptions(what string, opts ...Option) error {
+	var missing []string
+	for _, o := range opts {
+		if o.Value == "" {
+			missing = append(missing, o.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s options: missing %s", what, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// SignMethod is method, or allowed[0] when method is "": a platform's sign methods, the
+// first its default. Any other method is an error naming the ones allowed.
+func SignMethod(what, method string, allowed ...string) (string, error) {
+	if method == "" {
+		return allowed[0], nil
+	}
+	if slices.Contains(allowed, method) {
+		return method, nil
+	}
+	return "", fmt.Errorf("%s options: sign method %q: want one of %s", what, method, strings.Join(allowed, ", "))
+}
+
+// BaseURL is url without a trailing slash, or def when url is "".
+func BaseURL(url, def string) string {
+	if url == "" {
+		url = def
+	}
+	return strings.TrimRight(url, "/")
+}

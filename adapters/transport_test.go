@@ -102,3 +102,40 @@ func TestNewRESTCopiesHTTPClient(t *testing.T) {
 		t.Fatalf("caller's client modified: Timeout=%v", hc.Timeout)
 	}
 }
+
+func TestClientOptionChecks(t *testing.T) {
+	if err := RequireOptions("douyin", Option{Name: "AppKey", Value: "k"}, Option{Name: "AppSecret"}, Option{Name: "AccessToken"}); err == nil ||
+		err.Error() != "douyin options: missing AppSecret, AccessToken" {
+		t.Errorf("RequireOptions = %v, want both missing named", err)
+	}
+	if err := RequireOptions("douyin", Option{Name: "AppKey", Value: "k"}); err != nil {
+		t.Errorf("RequireOptions with all given = %v", err)
+	}
+	for _, tc := range []struct {
+		got, want string
+		ok        bool
+	}{
+		{"", "hmac-sha256", true},
+		{"md5", "md5", true},
+		{"hmac-sha256", "hmac-sha256", true},
+		{"sha1", "", false},
+		{"MD5", "", false},
+	} {
+		m, err := SignMethod("taobao", tc.got, "hmac-sha256", "md5")
+		if m != tc.want || (err == nil) != tc.ok {
+			t.Errorf("SignMethod(%q) = %q, %v; want %q (ok %v)", tc.got, m, err, tc.want, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "hmac-sha256, md5") {
+			t.Errorf("SignMethod(%q) error %q does not name the methods allowed", tc.got, err)
+		}
+	}
+	for _, tc := range [][3]string{
+		{"", "https://a.example/", "https://a.example"},
+		{"http://127.0.0.1:8080/", "https://a.example", "http://127.0.0.1:8080"},
+		{"http://x/router/rest", "", "http://x/router/rest"},
+	} {
+		if got := BaseURL(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("BaseURL(%q, %q) = %q, want %q", tc[0], tc[1], got, tc[2])
+		}
+	}
+}

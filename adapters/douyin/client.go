@@ -69,30 +69,15 @@ var _ adapters.Platform = (*Client)(nil)
 
 // New checks o, fills defaults and returns a client.
 func New(o Options) (*Client, error) {
-	var missing []string
-	if o.AppKey == "" {
-		missing = append(missing, "AppKey")
+	if err := adapters.RequireOptions("douyin", adapters.Option{Name: "AppKey", Value: o.AppKey}, adapters.Option{Name: "AppSecret", Value: o.AppSecret}, adapters.Option{Name: "AccessToken", Value: o.AccessToken}); err != nil {
+		return nil, err
 	}
-	if o.AppSecret == "" {
-		missing = append(missing, "AppSecret")
+	method, err := adapters.SignMethod("douyin", o.SignMethod, SignHMACSHA256, SignMD5)
+	if err != nil {
+		return nil, err
 	}
-	if o.AccessToken == "" {
-		missing = append(missing, "AccessToken")
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("douyin options: missing %s", strings.Join(missing, ", "))
-	}
-	switch o.SignMethod {
-	case "":
-		o.SignMethod = SignHMACSHA256
-	case SignHMACSHA256, SignMD5:
-	default:
-		return nil, fmt.Errorf("douyin options: sign method %q: want %s or %s", o.SignMethod, SignHMACSHA256, SignMD5)
-	}
-	if o.BaseURL == "" {
-		o.BaseURL = DefaultBaseURL
-	}
-	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	o.SignMethod = method
+	o.BaseURL = adapters.BaseURL(o.BaseURL, DefaultBaseURL)
 	if o.Now == nil {
 		o.Now = time.Now
 	}

@@ -75,29 +75,15 @@ var _ adapters.Platform = (*Client)(nil)
 
 // New checks o, fills defaults and returns a client.
 func New(o Options) (*Client, error) {
-	var missing []string
-	if o.AppKey == "" {
-		missing = append(missing, "AppKey")
+	if err := adapters.RequireOptions("taobao", adapters.Option{Name: "AppKey", Value: o.AppKey}, adapters.Option{Name: "AppSecret", Value: o.AppSecret}, adapters.Option{Name: "AccessToken", Value: o.AccessToken}); err != nil {
+		return nil, err
 	}
-	if o.AppSecret == "" {
-		missing = append(missing, "AppSecret")
+	method, err := adapters.SignMethod("taobao", o.SignMethod, SignHMACSHA256, SignMD5, SignHMAC)
+	if err != nil {
+		return nil, err
 	}
-	if o.AccessToken == "" {
-		missing = append(missing, "AccessToken")
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("taobao options: missing %s", strings.Join(missing, ", "))
-	}
-	switch o.SignMethod {
-	case "":
-		o.SignMethod = SignHMACSHA256
-	case SignMD5, SignHMAC, SignHMACSHA256:
-	default:
-		return nil, fmt.Errorf("taobao options: sign method %q: want %s, %s or %s", o.SignMethod, SignMD5, SignHMAC, SignHMACSHA256)
-	}
-	if o.BaseURL == "" {
-		o.BaseURL = DefaultBaseURL
-	}
+	o.SignMethod = method
+	o.BaseURL = adapters.BaseURL(o.BaseURL, DefaultBaseURL)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
