@@ -115,7 +115,7 @@ func (m *Main) cases(ctx context.Context, args []string) int {
 // describeCase is a case in the words of the listing: the shop by its configured name,
 // intent and state as codes and in Chinese.
 func describeCase(cfg *config.Config, c *cases.Case, now time.Time) caseLine {
-	l := caseLine{ID: c.ID, Shop: c.Shop, ShopName: c.Shop, Intent: c.Intent, IntentZh: intents.Label(c.Intent).Chinese(),
+	l := caseLine{ID: c.ID, Shop: c.Shop, ShopName: c.Shop, Intent: c.Intent, IntentZh: intents.Label(c.Intent).ChineseFor(intents.Reason(c.Reason)),
 		State: string(c.State), StateZh: c.StateLabel(), Order: c.OrderID, Buyer: c.Who(),
 		OpenedAt: c.OpenedAt.UTC().Format(time.RFC3339)}
 	for _, s := range cfg.Shops {

@@ -86,7 +86,7 @@ func TestCasesTableAndJSON(t *testing.T) {
 	if _, errs, code := run(t, nil, "我买的杯子碎了要退款\n4705288465508532862\n/m A1 同意\n", "chat", "-config", cfg); code != 0 {
 		t.Fatalf("chat exit %d: %s", code, errs)
 	}
-	if _, errs, code := run(t, nil, "在吗 我的枕头还没到\n杯子漏水 想换货 4705290012345678901\n", "chat", "-config", cfg); code != 0 {
+	if _, errs, code := run(t, nil, "在吗 我的枕头还没到\n杯子漏水 想换货 4705290012345678901\n/buyer 小李\n台灯少了个灯罩 3856123456789012\n1\n", "chat", "-config", cfg); code != 0 {
 		t.Fatalf("chat exit %d: %s", code, errs)
 	}
 	out, errs, code := run(t, nil, "", "cases", "-all", "-config", cfg)
@@ -97,7 +97,7 @@ func TestCasesTableAndJSON(t *testing.T) {
 	if len(lines) < 3 || !strings.HasPrefix(lines[0], "店铺") {
 		t.Fatalf("cases -all:\n%s\nwant a header and two cases", out)
 	}
-	for _, want := range []string{"小满杂货铺", "已同意", "待商家处理", "退款", "换货"} {
+	for _, want := range []string{"小满杂货铺", "已同意", "待商家处理", "退款", "换货", "补发"} { // 补发 as the buyer and chat were told
 		if !strings.Contains(out, want) {
 			t.Errorf("cases -all lacks %q:\n%s", want, out)
 		}

@@ -116,7 +116,7 @@ type caseRow struct {
 }
 
 func (b *Board) row(c cases.Case, now time.Time) caseRow {
-	return caseRow{Case: c, IntentName: intentName(c.Intent), StateName: c.StateLabel(), BuyerLabel: c.Who(),
+	return caseRow{Case: c, IntentName: intents.Label(c.Intent).ChineseFor(intents.Reason(c.Reason)), StateName: c.StateLabel(), BuyerLabel: c.Who(),
 		ShopName: b.shopName(c.Shop), ReasonName: reasonName(intents.Reason(c.Reason)), PlatformName: platformName(c.Platform),
 		Link: "/case/" + url.PathEscape(c.Shop) + "/" + url.PathEscape(c.ID), Left: newCountdown(&c, now)}
 }

@@ -217,6 +217,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		}
 	}
 	label, slots := res.Label, res.Slots
+	if label == intents.Cancel && wantsReplacement(m.Text) && !res.Escalation && len(sess.Menu) == 0 {
+		// "要不还是别退款了 给我重新发两个杯子吧": the refund dropped for a replacement —
+		// a change of request, not a withdrawal (trial 22 told the merchant 买家不要了).
+		label, res.Label = intents.Exchange, intents.Exchange
+	}
 	choseMenu := false
 	if c := newestIn(view.Cases, cases.StateCancelled); c != nil && (label == intents.Refund || label == intents.Return ||
 		res.Unclear && (res.Candidates[0] == intents.Refund || res.Candidates[0] == intents.Return)) &&
@@ -267,6 +272,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// as a question — not the 七天无理由 policy ("未使用…"), which would tell a buyer
 		// with faulty goods no.
 		label, sess.Menu, choseMenu = alone.Label, nil, true
+	case personJustSpoke(view.Cases, now) != nil && asks(m.Text) && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
+		!sess.Intent.OpensCase() && !e.faqAnswers(m):
+		// "那退款会自动退吗" right after the person who took the buyer over ("可以直接拒收，
+		// 快递退回后我们马上退款") gave them back: a question on what they said, for them —
+		// the refused refund's status contradicted them (trial 22).
+		return e.passOn(ctx, m, &sess, personJustSpoke(view.Cases, now), cases.AlertFollowUp, "followup_person", Data{})
 	case (res.Unclear || res.Label == intents.Other || needsOrder(res.Label) && asks(m.Text) && exasperated(m.Text)) &&
 		(protestsRefusal(view.Cases, m.Text) || refusedLately(view.Cases, now) && exasperated(m.Text) && asks(m.Text)) &&
 		slots.OrderID == "" && len(sess.Menu) == 0 && !res.Escalation && !sess.Intent.OpensCase():
@@ -302,13 +313,18 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.SlotOnly && sess.Intent != "":
 		label = sess.Intent
 	case slots.OrderID != "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && !res.Escalation &&
-		(!res.Label.OpensCase() || res.Unclear) && res.Label != intents.Cancel && res.Label != intents.Human:
+		(!res.Label.OpensCase() || res.Unclear) && res.Label != intents.Cancel && res.Label != intents.Human &&
+		!(buysAgain(m.Text) && !defect(slots.Reason)):
+		// (Not "上次买的台灯3856…挺好用的 想再买一个 还有货吗": an order named to buy it
+		// again is no order for the request — trial 22 registered a return on it.)
 		// "哦对了单号4705…", "我儿子帮我找到了是4705…你看看", "订单号是4705…你看下": the
 		// order number their waiting request (or delivery question) asked for, with words
 		// around it — it completes that request, whatever else the words are read as.
 		label = sess.Intent
-	case res.SlotOnly && slots.OrderID != "" && sess.Several && caseFor(view.Cases, slots.OrderID) == nil && severalLabel(view.Cases, sess.CaseID) != "":
-		// The next order of "两单都要退": the same request as the order before it.
+	case (res.SlotOnly || m.part > 1 && !res.Label.OpensCase()) && slots.OrderID != "" && sess.Several && caseFor(view.Cases, slots.OrderID) == nil && severalLabel(view.Cases, sess.CaseID) != "":
+		// The next order of "两单都要退": the same request as the order before it — also
+		// named with its goods in a list ("饭盒 2306… 还有袜子 4705…" — the socks got
+		// "没太明白", trial 22).
 		label = severalLabel(view.Cases, sess.CaseID)
 	case slots.Tracking != "" && back != nil:
 		// "已经寄回了 中通 789…" after a return or exchange was approved: the waybill of
@@ -324,11 +340,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// ("杯子想退货 手机号138…") is the request, its words (the phone in them) kept on
 		// the case it opens ("电话记下了～ 有什么需要处理的直接跟我说" ignored it).
 		return e.notePhone(ctx, m, &sess, view, slots.Phone)
-	case severalOrders(m.Text) && slots.OrderID == "" && len(sess.Menu) == 0 && (res.Unclear || needsOrder(res.Label)):
+	case severalOrders(m.Text) && slots.OrderID == "" && len(sess.Menu) == 0 && (res.Unclear || needsOrder(res.Label) || intents.NamesRemedy(m.Text)):
 		// "我买了两单 都要退": one request for several orders; the order numbers follow.
-		// Which remedy, when not plain, is asked with the menu (not a yes/no on a guess).
+		// Which remedy, when not plain, is asked with the menu (not a yes/no on a guess) —
+		// also when the model missed it ("你好 我有两单都想退" read as other went to the
+		// inbox, trial 22).
 		sess.Several = true
-		if res.Unclear || res.Confirm {
+		if res.Unclear || res.Confirm || !needsOrder(res.Label) {
 			return e.remedyMenu(ctx, m, &sess, "several_orders")
 		}
 	case res.SlotOnly && slots.OrderID != "" && asking && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && !(sess.Intent == intents.Logistics && sess.Asked) &&
@@ -1379,6 +1397,11 @@ func relatedCase(cs []cases.Case, orderID string, label intents.Label) *cases.Ca
 var mindWords = []string{"不换了", "不退了", "不修了", "不要换", "不要退", "不想换", "不想退", "还是", "改成", "改为", "算了", "直接",
 	// A correction of what the bot took down: "不是 我意思是换个新的" after "能修吗".
 	"意思是", "我是说", "我说的是", "不是修", "不是退", "不是换"}
+
+// wantsReplacement reports words asking for goods sent anew: a replacement or a reship.
+func wantsReplacement(text string) bool {
+	return mentions(text, "重新发", "重发", "再发一个", "再发个", "再发两个", "补发", "换一个", "换个新", "换新的", "给我换", "发个新的", "寄个新的", "发新的")
+}
 
 // changesMind reports words that replace an earlier request with another.
 func changesMind(text string) bool { return mentions(text, mindWords...) }
@@ -2477,8 +2500,11 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 				if err := t.recordAll(c.ID, pend); err != nil {
 					return err
 				}
-				if sess.Intent == intents.Logistics {
-					// The delivery question is this item now; nothing waits any more.
+				if sess.Intent == intents.Logistics || justAsking(m.Text) {
+					// The delivery question is this item now; nothing waits any more. So
+					// with "我还没买呢 就问问" after "退货地址是哪" read as a return: the
+					// words are the merchant's question, and no request waits for an order
+					// (trial 22: the next order number named opened a return).
 					sess.Intent, sess.Asked, sess.Pending = "", false, nil
 				} else {
 					sess.Aside = c.ID
@@ -2630,6 +2656,12 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		sess.Asked, sess.Reminded = true, false
 		if sess.Several {
 			return e.answer(ctx, m, "ask_orders", Data{Intent: label.ChineseFor(sess.Reason)})
+		}
+		if asksReturnAddress(m.Text) && label.OpensCase() {
+			// "你们退货地址是哪": what was asked is answered — the address comes with the
+			// merchant's 同意 — before what the request needs (trial 22: "好的，帮您办理
+			// 退货退款" answered a question with a registration nobody asked for).
+			return e.answer(ctx, m, "ask_order_address", Data{Intent: label.ChineseFor(sess.Reason)})
 		}
 		return e.answer(ctx, m, "ask_order", Data{Intent: label.ChineseFor(sess.Reason)})
 	}
@@ -3553,6 +3585,18 @@ func hurriesOnly(text string) bool {
 
 // newPurchase reports a question about an order not yet placed ("今天下单的话什么时候发
 // 货"): the shop's general answer, not the tracking of the order talked about before.
+// justAsking reports a buyer saying they have not bought, or only ask: no request of
+// theirs waits.
+func justAsking(text string) bool {
+	return mentions(text, "还没买", "没买呢", "还没下单", "没下单呢", "还没拍", "就问问", "随便问问", "问问而已", "只是问问", "先问问", "先了解", "了解一下")
+}
+
+// buysAgain reports a buyer asking to buy (again) or whether it is in stock: a
+// purchase ahead, not goods with a problem.
+func buysAgain(text string) bool {
+	return newPurchase(text) || mentions(text, "还有货", "有货吗", "有没有货", "有现货", "库存", "补货", "再来一个", "再来一单", "回购")
+}
+
 func newPurchase(text string) bool {
 	return mentions(text, "下单的话", "现在拍", "今天拍", "现在下单", "今天下单", "拍了的话", "再买", "还想买", "再拍", "再下单")
 }
@@ -3671,6 +3715,15 @@ func personJustLeft(cs []cases.Case, now time.Time) *cases.Case {
 		return nil
 	}
 	return &cs[0]
+}
+
+// personJustSpoke is personJustLeft within merchantTalk of being given back: what the
+// buyer asks then is about what the person said, whatever case it names.
+func personJustSpoke(cs []cases.Case, now time.Time) *cases.Case {
+	if p := personJustLeft(cs, now); p != nil && now.Sub(p.UpdatedAt) < merchantTalk {
+		return p
+	}
+	return nil
 }
 
 // personFollowsFor is how long after a person gave the buyer back a question that no case

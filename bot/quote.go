@@ -164,7 +164,7 @@ func (e *Engine) answersQuote(m Message, sess *session) {
 	}
 	key, label := e.quotedQuestion(m.Shop, m.quote.Quoted)
 	switch key {
-	case "ask_order", "ask_order_again":
+	case "ask_order", "ask_order_address", "ask_order_again":
 		sess.Intent, sess.Asked = label, true
 	case "confirm":
 		if _, ok := yesNo(m.Text); ok {
@@ -186,7 +186,7 @@ func (e *Engine) quotedQuestion(shop, quoted string) (key string, label intents.
 		if !l.OpensCase() && l != intents.Logistics {
 			continue
 		}
-		for _, k := range []string{"ask_order", "ask_order_again", "confirm"} {
+		for _, k := range []string{"ask_order", "ask_order_address", "ask_order_again", "confirm"} {
 			if k == "confirm" && !l.OpensCase() {
 				continue
 			}

@@ -3645,3 +3645,99 @@ func TestFaultOnAnUnshippedOrderAsksWhichOrder(t *testing.T) {
 	h3 := newHarness(t)
 	mustContain(t, h3.say(buyer, "能换个颜色吗 "+unshipped), "A1")
 }
+
+// "退货地址是哪" before any case says the address comes with the merchant's 同意; "我还没
+// 买呢 就问问" drops the request read into it, and an order named to buy again opens
+// nothing (trial 22 registered a return on "上次买的台灯…想再买一个 还有货吗").
+func TestAddressAskedBeforeBuyingOpensNothing(t *testing.T) {
+	const lamp = "3856123456789012"
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们退货地址是哪"), "店主同意后", "订单号")
+	h.say(buyer, "我还没买呢 就问问")
+	h.say(buyer, "上次买的台灯"+lamp+"挺好用的 想再买一个给我妈 还有货吗")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d, want only the question item", n)
+	}
+	tr := strings.Join(h.transcript("Q1"), "\n")
+	for _, want := range []string{"退货地址", "就问问"} {
+		if !strings.Contains(tr, want) {
+			t.Errorf("Q1 lacks %q: %q", want, tr)
+		}
+	}
+
+	h = newHarness(t)
+	h.say(buyer, "你们退货地址是哪")
+	h.say(buyer, "上次买的台灯"+lamp+"挺好用的 想再买一个 还有货吗")
+	if live := h.liveCases(); len(live) != 0 {
+		t.Fatalf("a purchase question opened %+v", live)
+	}
+	mustContain(t, h.say(buyer, cupOrder), "A1", "退货")
+}
+
+// "别退款了 给我重新发…" changes the request to an exchange — on the live refund, the same
+// case; after the refund was agreed, a new exchange quoting the words — never the refund
+// withdrawn with "买家不要了" (trial 22).
+func TestRefundDroppedForAReplacementIsAnExchange(t *testing.T) {
+	const text = "要不还是别退款了 给我重新发两个杯子吧 我挺喜欢这个款的"
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了一个 退款 "+cupOrder), "A1")
+	mustContain(t, h.say(buyer, text), "A1", "换货")
+	if c := h.mustCase("A1"); c.Intent != "exchange" || !c.State.Live() {
+		t.Fatalf("A1 %s %s, want a live exchange", c.Intent, c.State)
+	}
+
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了一个 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.takeAlerts()
+	got := joined(h.say(buyer, text))
+	if strings.Contains(got, "不需要退款") || !strings.Contains(got, "换货") {
+		t.Fatalf("after the agreed refund got %q, want an exchange registered", got)
+	}
+	alerts := strings.Join(h.firedTexts(), "\n")
+	if strings.Contains(alerts, "买家不要了") || !strings.Contains(alerts, "别退款了") {
+		t.Fatalf("merchant alerts %q, want the new request quoting the buyer", alerts)
+	}
+}
+
+// A question right after the person who took the buyer over wrote and handed back goes to
+// them on that case — not answered from the refused refund, which contradicted what they
+// had just told the buyer (trial 22).
+func TestQuestionAfterThePersonHandedBackGoesToThem(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 拒绝 需要先寄回")
+	h.say(buyer, "转人工")
+	h.say(merchant, "A2 回复 可以直接拒收，快递退回后我们马上退款")
+	h.say(merchant, "A2 释放")
+	h.takeAlerts()
+	got := joined(h.say(buyer, "那退款会自动退吗"))
+	if strings.Contains(got, "没有同意") || !strings.Contains(got, "A2") {
+		t.Fatalf("buyer got %q, want it passed to the merchant on A2", got)
+	}
+	if alerts := strings.Join(h.firedTexts(), "\n"); !strings.Contains(alerts, "A2") || !strings.Contains(alerts, "那退款会自动退吗") {
+		t.Fatalf("merchant alerts %q, want the question on A2", alerts)
+	}
+	h.clock.Add(time.Hour)
+	if got := joined(h.say(buyer, "那退款会自动退吗")); !strings.Contains(got, "A1") {
+		t.Fatalf("an hour later the status is the bot's to tell, got %q", got)
+	}
+}
+
+// "我有两单都想退" read as other still asks which remedy for the several orders; the
+// orders then named with their goods in one message each get it (trial 22: an inbox
+// item, then "没太明白" for the second order).
+func TestTwoOrdersToReturnNamedWithTheirGoods(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你好 我有两单都想退"), "几单", "1.")
+	mustContain(t, h.say(buyer, "1"), "订单号")
+	got := joined(h.say(buyer, "饭盒 2306781234567890 还有台灯 3856123456789012"))
+	if !strings.Contains(got, "A1") || !strings.Contains(got, "A2") || strings.Contains(got, "没太明白") {
+		t.Fatalf("two orders with their goods got %q, want A1 and A2", got)
+	}
+	for id, order := range map[string]string{"A1": "2306781234567890", "A2": "3856123456789012"} {
+		if c := h.mustCase(id); c.Intent != "refund" || c.OrderID != order {
+			t.Errorf("%s = %s on %s, want a refund on %s", id, c.Intent, c.OrderID, order)
+		}
+	}
+}

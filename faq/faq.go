@@ -334,7 +334,14 @@ func (b *Book) Add(id, question, answer string) error {
 	b.needs = append(b.needs, nil)
 	b.placesOf = append(b.placesOf, placesIn(intents.Fold(question)))
 	b.excludes = append(b.excludes, nil)
-	b.about = append(b.about, goodsOf(&b.entries[len(b.entries)-1]))
+	about := goodsOf(&b.entries[len(b.entries)-1])
+	if about == "" && len(goodsIn(question)) > 0 {
+		// The merchant answered a question about goods it named ("马克杯能刻字吗" →
+		// "可以刻字，加5元"): the answer is about them though it does not name them, and
+		// "那台灯能刻字吗" is not its to answer (trial 22).
+		about = strings.ToLower(question + " " + answer)
+	}
+	b.about = append(b.about, about)
 	for len(b.added) < len(b.entries)-1 {
 		b.added = append(b.added, false)
 	}

@@ -379,6 +379,24 @@ func TestAddedAnswerKeepsItsPlaceAndTopic(t *testing.T) {
 	}
 }
 
+// An answer saved for a question about goods ("马克杯能刻字吗" → "可以刻字…") answers that
+// question about them asked again, and not about other goods (trial 22: "那台灯能刻字吗").
+func TestAddedAnswerKeepsItsGoods(t *testing.T) {
+	b, err := Parse("sample", SampleFile(), DefaultThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Add("inbox_q8", "马克杯能刻字吗", "可以刻字，下单备注要刻的内容，加5元，限10个字"); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]bool{"马克杯能刻字吗": true, "马克杯可以刻字不": true, "那台灯能刻字吗": false, "保温杯能刻字不": false} {
+		_, id, ok := b.Answer(q, "店")
+		if got := ok && id == "inbox_q8"; got != want {
+			t.Errorf("%q answered by the saved entry = %v (%q), want %v", q, got, id, want)
+		}
+	}
+}
+
 // A question for any goods asked with the goods named ("手工皂礼盒有优惠券吗") is answered
 // as the question alone would be: the name is a word the entry never speaks of (trial).
 func TestGoodsNamedWithAGeneralQuestion(t *testing.T) {

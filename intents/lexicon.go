@@ -103,6 +103,10 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		{"快第", "快递"}, {"快滴", "快递"}, {"物留", "物流"}, {"屋流", "物流"},
 		{"客福", "客服"}, {"人公", "人工"}, {"投素", "投诉"}, {"维休", "维修"}, {"差平", "差评"},
 		{"肿么", "怎么"}, {"神马", "什么"}, {"甚么", "什么"}, {"木有", "没有"}, {"米有", "没有"}, {"酱紫", "这样"},
+		// 从新 for 重新 (the same pinyin first), and 了 typed as its pinyin after the word
+		// that says what happened (trial 22: "能从新发个不", "台灯开关坏le" were questions)
+		{"从新", "重新"}, {"坏le", "坏了"}, {"破le", "破了"}, {"碎le", "碎了"}, {"断le", "断了"}, {"裂le", "裂了"}, {"烂le", "烂了"},
+		{"漏le", "漏了"}, {"到le", "到了"}, {"错le", "错了"}, {"少le", "少了"},
 	} {
 		to := []rune(p[1])
 		from := newPattern(p[0])

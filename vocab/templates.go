@@ -13,6 +13,7 @@ func replyFields() map[string][]string {
 		"menu":                     {"Menu"},
 		"refund_or_return":         {"Menu"},
 		"ask_order":                {"Intent"},
+		"ask_order_address":        {"Intent"},
 		"ask_photo":                {"Intent"},
 		"ask_photo_missing":        {},
 		"order_not_found":          {"OrderID"},

@@ -304,7 +304,7 @@ func TestTemplateKeys(t *testing.T) {
 		want  []string
 	}{
 		{vocab.Replies, []string{
-			"ack", "approved", "approved_harm", "approved_return", "approved_sent_back", "ask_order", "ask_order_again", "ask_orders", "ask_photo", "ask_photo_missing", "busy", "buyer_reminder", "cancelled", "case_limit",
+			"ack", "approved", "approved_harm", "approved_return", "approved_sent_back", "ask_order", "ask_order_address", "ask_order_again", "ask_orders", "ask_photo", "ask_photo_missing", "busy", "buyer_reminder", "cancelled", "case_limit",
 			"case_opened", "case_opened_status", "case_status", "case_updated", "closed", "closed_done", "complaint_answered", "complaint_harm",
 			"complaint_joined", "complaint_noted", "complaint_opened", "complaint_resolved", "complaint_resolved_sorry", "confirm", "confirm_cancel",
 			"confirm_complaint", "empty", "faq_then_order", "feedback", "followup", "followup_person", "followup_reason", "go_on", "goods_back", "greeting", "human", "human_wait", "instruction_noted",
