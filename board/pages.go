@@ -214,7 +214,7 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 		for _, c := range agreed {
 			v.Agreed = append(v.Agreed, questionRow{caseRow: b.row(c, now), Waited: vocab.Clock(c.UpdatedAt), Text: b.firstWords(r.Context(), &c)})
 		}
-		again, err := b.store.WrittenAgain(r.Context(), f.Shop, f.Intent, now, bot.NeedsNoAnswer)
+		again, err := b.store.WrittenAgain(r.Context(), f.Shop, f.Intent, now, bot.AnsweredOn)
 		if err != nil {
 			b.fail(w, r, "list decided cases", err)
 			return

@@ -1974,6 +1974,7 @@ func (e *Engine) faqFor(m Message) *faqLookup {
 // goodsFitter is an FAQ that knows which goods its entries speak of (*faq.Book).
 type goodsFitter interface {
 	Fits(id, goods string) bool
+	NamesGoods(text string) bool
 }
 
 // faqRepeatWithin is how long after an FAQ answer the same entry is not given again to
@@ -1990,7 +1991,7 @@ const (
 // one (f.part), so the message still goes to the merchant — the best entry for the whole
 // message answered one question and left the other unanswered.
 func (e *Engine) answerParts(shop *Shop, qs []string, whole string, f *faqLookup) {
-	var answers, ids []string
+	var answers, ids, left []string
 	missed := 0
 	for _, q := range qs {
 		a, id, ok := shop.FAQ.Answer(q, shop.Name)
@@ -2005,6 +2006,7 @@ func (e *Engine) answerParts(shop *Shop, qs []string, whole string, f *faqLookup
 			// not a second question left open.
 		case !ok:
 			missed++
+			left = append(left, q)
 		case slices.Contains(f.given, id):
 			// Answered a moment ago ("请问那个保温杯" got the thermos's answer): not said
 			// again before the part that goes to the merchant.
@@ -2012,9 +2014,14 @@ func (e *Engine) answerParts(shop *Shop, qs []string, whole string, f *faqLookup
 			answers, ids = append(answers, a), append(ids, id)
 		}
 	}
+	g, fits := shop.FAQ.(goodsFitter)
 	switch {
 	case len(ids) == 0:
 		f.part = ""
+	case f.ok && len(ids) == 1 && ids[0] == f.id && fits && !slices.ContainsFunc(left, func(q string) bool { return !g.NamesGoods(q) || !g.Fits(f.id, q) }):
+		// "那个真丝眼罩是真丝的吗 什么材质": the part left asks of goods the whole
+		// message's answer speaks of ("眼罩是桑蚕丝") — the same question put twice, not a
+		// second one for the merchant (trial 22).
 	case missed == 0 && len(ids) >= 2:
 		f.answer, f.id, f.ok = strings.Join(answers, "\n"), strings.Join(ids, "+"), true
 	case missed == 0:
@@ -3006,6 +3013,11 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			}
 			sess.Intent, sess.Asked, sess.Reminded = intents.Logistics, true, false
 			sess.keep(m.Text) // for the merchant, should the order number never come
+		}
+		if angry(m.Text) || exasperated(m.Text) {
+			// "付款三天了还不发货？？？什么破店": sorry first — "帮您查物流～" alone read as
+			// not hearing them (trial 22).
+			return e.answer(ctx, m, "logistics_no_order_sorry", Data{})
 		}
 		return e.answer(ctx, m, "logistics_no_order", Data{})
 	}

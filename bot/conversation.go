@@ -664,6 +664,15 @@ func (e *Engine) statusReply(ctx context.Context, m Message, sess *session, c *c
 				return err
 			}
 		}
+		chased := c.State == cases.StateResolved && toldDelay(m.Text)
+		if chased {
+			// "怎么还没退 都5天了" on an agreed refund: what was agreed has not come, by the
+			// buyer's word — the merchant checks (the same status three times over told
+			// the buyer nothing new, and no one else heard — trial 22).
+			if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
+				return err
+			}
+		}
 		if c.State.Live() {
 			// The buyer chased it: the merchant sees that on the case.
 			if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: "asked where it stands"}); err != nil {
@@ -697,6 +706,9 @@ func (e *Engine) statusReply(ctx context.Context, m Message, sess *session, c *c
 			// "给您补寄螺丝 明天发出": what the merchant told the buyer since the case last
 			// moved is where it stands, in the merchant's own words.
 			status += "\n店主的回复：" + vocab.Clip(said, 80)
+		}
+		if chased {
+			status += "\n已转告店主帮您核实，会尽快回复您～"
 		}
 		return t.say("case_status", Data{CaseID: c.ID, Intent: caseName(c), OrderID: c.OrderID,
 			Status: status, Deadline: c.Deadline})

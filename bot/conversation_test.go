@@ -792,3 +792,15 @@ func TestGrievanceMarkedOnTheList(t *testing.T) {
 	}
 	mustContain(t, h.say(merchant, "列表"), "A1 退款（买家投诉了）")
 }
+
+// An angry "where is it" hears sorry before the order number is asked; a calm one does
+// not (trial 22: "付款三天了还不发货？？？什么破店" got only "帮您查物流～").
+func TestAngryDeliveryAskHearsSorryFirst(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "付款三天了还不发货？？？什么破店"), "抱歉", "订单号")
+	mustContain(t, h.say(buyer, cupOrder), cupOrder)
+	h2 := newHarness(t)
+	if got := joined(h2.say(buyer, "我的快递到哪了")); strings.Contains(got, "抱歉") || !strings.Contains(got, "订单号") {
+		t.Fatalf("a calm ask got %q", got)
+	}
+}

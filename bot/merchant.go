@@ -1211,7 +1211,7 @@ func (e *Engine) list(ctx context.Context, m Message, overdue bool) ([]cases.Rep
 				fmt.Fprintf(&b, "\n%s %s %s 同意于 %s", c.ID, caseName(&c), c.Who(), vocab.Clock(c.UpdatedAt))
 			}
 		}
-		again, err := e.store.WrittenAgain(ctx, m.Shop, "", now, NeedsNoAnswer)
+		again, err := e.store.WrittenAgain(ctx, m.Shop, "", now, AnsweredOn)
 		if err != nil {
 			return e.do(ctx, m, func(*turn) error { return err })
 		}
@@ -1508,9 +1508,26 @@ func namesOnlyOther(text string, label intents.Label) bool {
 	return len(named) > 0 && !named[remedyKind(label)]
 }
 
-// NeedsNoAnswer reports a buyer's words that need no answer from the merchant: thanks, an
+// needsNoAnswer reports a buyer's words that need no answer from the merchant: thanks, an
 // OK ("找到了 谢谢", "好的"). The merchant's lists leave them out.
-func NeedsNoAnswer(text string) bool { return thanks(text) || bareOK(text) }
+func needsNoAnswer(text string) bool { return thanks(text) || bareOK(text) }
+
+// AnsweredOn reports a buyer's words on decided case c that need no answer from the
+// merchant: needsNoAnswer, or a plain status question on an agreed case, which the bot
+// answered from it ("钱啥时候到账" — trial 22: 列表 kept them as waiting). A delay told
+// ("怎么还没退 都5天了") or anger is the merchant's to hear.
+func AnsweredOn(c cases.Case, text string) bool {
+	if needsNoAnswer(text) {
+		return true
+	}
+	return c.State == cases.StateResolved && asksStatus(text, intents.Label(c.Intent)) && !toldDelay(text)
+}
+
+// toldDelay reports words saying what was agreed has not come ("怎么还没退 都5天了"), or
+// anger: news for the merchant, whatever the case says.
+func toldDelay(text string) bool {
+	return angry(text) || exasperated(text) || mentions(text, "还没", "还不", "怎么还", "咋还", "没到", "没收到", "天了", "多久了")
+}
 
 // bothMoneyBack reports two labels that both give the money back (refund, return): one
 // corrected to the other tells the same 退 more exactly.
@@ -1525,7 +1542,7 @@ func unansweredWords(events []cases.Event) (n int, last string) {
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := events[i]
 		switch {
-		case ev.Kind == cases.EventMessage && !NeedsNoAnswer(ev.Text):
+		case ev.Kind == cases.EventMessage && !needsNoAnswer(ev.Text):
 			if n == 0 {
 				last = ev.Text
 			}

@@ -1384,6 +1384,12 @@ func TestTwoQuestionsInOneMessage(t *testing.T) {
 	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "洗碗机") {
 		t.Fatalf("alerts %q, want the merchant to see the unanswered question", a)
 	}
+	// The same question put twice ("…眼罩是真丝的吗 什么材质"), its goods spoken of by the
+	// answer, is one question: answered, nothing passed on (trial 22).
+	got = joined(h.say("第三位", "亲 那个真丝眼罩是真丝的吗 什么材质"))
+	if !strings.Contains(got, "桑蚕丝") || strings.Contains(got, "另一个问题") {
+		t.Fatalf("one question asked twice got %q, want only the answer", got)
+	}
 }
 
 // The merchant's alerts name the goods of the case's order (kept on the case when the
@@ -3740,4 +3746,28 @@ func TestTwoOrdersToReturnNamedWithTheirGoods(t *testing.T) {
 			t.Errorf("%s = %s on %s, want a refund on %s", id, c.Intent, c.OrderID, order)
 		}
 	}
+}
+
+// On an agreed refund, "钱啥时候到账" is answered from the case and leaves nothing on the
+// merchant's 列表; "怎么还没退 都5天了" is news — the merchant is alerted and the buyer
+// told so, and it is listed (trial 22).
+func TestAgreedRefundChasedReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.takeAlerts()
+	if got := joined(h.say(buyer, "钱啥时候到账")); !strings.Contains(got, "已同意") || strings.Contains(got, "核实") {
+		t.Fatalf("a plain status ask got %q", got)
+	}
+	if a := h.firedTexts(); len(a) != 0 {
+		t.Fatalf("a plain status ask alerted %q", a)
+	}
+	if got := joined(h.say(merchant, "列表")); strings.Contains(got, "又来消息") {
+		t.Fatalf("列表 lists an answered status ask: %q", got)
+	}
+	mustContain(t, h.say(buyer, "怎么还没退 都5天了"), "核实")
+	if a := strings.Join(h.firedTexts(), "\n"); !strings.Contains(a, "A1") || !strings.Contains(a, "都5天了") {
+		t.Fatalf("alerts %q, want the chase on A1", a)
+	}
+	mustContain(t, h.say(merchant, "列表"), "又来消息", "都5天了")
 }

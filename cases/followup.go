@@ -43,10 +43,10 @@ type Again struct {
 
 // WrittenAgain are shop's decided cases (refused, agreed, closed; of intent, when not "";
 // never inbox items) changed within DecidedListed before now whose buyer wrote after the
-// merchant's last word — words for which skip is true (thanks, a bare OK) need no answer
-// and do not count. One alert went out for those words and nothing else said anyone
+// merchant's last word — words for which skip is true (thanks, a bare OK, what the case
+// answered) need no answer and do not count. One alert went out for those words and nothing else said anyone
 // still waits (trial: "凭什么啊？？质量问题还要我寄回" after a refusal).
-func (s *Store) WrittenAgain(ctx context.Context, shop, intent string, now time.Time, skip func(string) bool) ([]Again, error) {
+func (s *Store) WrittenAgain(ctx context.Context, shop, intent string, now time.Time, skip func(Case, string) bool) ([]Again, error) {
 	var out []Again
 	for _, st := range []State{StateRejected, StateResolved, StateClosed} {
 		decided, err := s.FindCases(ctx, CaseFilter{Shop: shop, Intent: intent, State: st, NotIntent: IntentQuestion, Limit: decidedFetch})
@@ -63,7 +63,7 @@ func (s *Store) WrittenAgain(ctx context.Context, shop, intent string, now time.
 			}
 			said := SinceMerchant(events)
 			if skip != nil {
-				said = slices.DeleteFunc(said, skip)
+				said = slices.DeleteFunc(said, func(text string) bool { return skip(c, text) })
 			}
 			if len(said) > 0 {
 				out = append(out, Again{Case: c, Said: said})

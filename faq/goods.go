@@ -115,6 +115,9 @@ func (b *Book) Fits(id, goods string) bool {
 	return true
 }
 
+// NamesGoods reports text naming goods ("真丝眼罩", "保温杯") by a common name.
+func (b *Book) NamesGoods(text string) bool { return len(goodsIn(text)) > 0 }
+
 // withoutGoods is text with the names of goods it holds taken out.
 func withoutGoods(text string) string {
 	for _, g := range goodsIn(text) {

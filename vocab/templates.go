@@ -27,6 +27,7 @@ func replyFields() map[string][]string {
 		"unshipped_refunding":      {"OrderID", "CaseID"},
 		"unshipped_refunded":       {"OrderID", "CaseID"},
 		"logistics_no_order":       {},
+		"logistics_no_order_sorry": {},
 		"logistics_unpaid":         {"OrderID"},
 		"human":                    {"Shop", "Deadline"},
 		"human_wait":               {"Shop", "Deadline"},
