@@ -632,3 +632,18 @@ func TestTypedImageMarkIsNotEvidence(t *testing.T) {
 		t.Fatal("the buyer's words are missing from the transcript")
 	}
 }
+
+// A grievance joined to a live refund is marked on its row, as chat's 列表 marks it.
+func TestListMarksARequestTheBuyerComplainedAbout(t *testing.T) {
+	e := newEnv(t)
+	e.say(buyer, "杯子碎了 退款 "+cupOrder)
+	c := e.client()
+	c.login()
+	if strings.Contains(between(c.get("/").Body, `id="cases"`, "</table>"), "买家投诉了") {
+		t.Fatal("marked before any grievance")
+	}
+	e.say(buyer, "你们客服太慢了 我要投诉")
+	if row := between(c.get("/").Body, `id="cases"`, "</table>"); !strings.Contains(row, "买家投诉了") {
+		t.Fatalf("the refund's row lacks the grievance mark: %q", row)
+	}
+}

@@ -113,6 +113,7 @@ type caseRow struct {
 	Link         string
 	Left         countdown
 	Said         string // the buyer's first words, on the list
+	Grieved      bool   // the buyer complained on this request (cases.Grieved)
 }
 
 func (b *Board) row(c cases.Case, now time.Time) caseRow {
@@ -202,7 +203,7 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		row := b.row(c, now)
-		row.Said = b.firstWords(r.Context(), &c)
+		row.Said, row.Grieved = b.said(r.Context(), &c)
 		v.Rows = append(v.Rows, row)
 	}
 	if f.LiveOnly {
@@ -239,14 +240,21 @@ func (b *Board) list(w http.ResponseWriter, r *http.Request) {
 
 // firstWords is the buyer's first message on a case, clipped for a list row.
 func (b *Board) firstWords(ctx context.Context, c *cases.Case) string {
+	first, _ := b.said(ctx, c)
+	return first
+}
+
+// said is the buyer's first message on a case, clipped for a list row, and whether a
+// grievance joined the request since (the chat's 列表 says "买家投诉了" as well).
+func (b *Board) said(ctx context.Context, c *cases.Case) (first string, grieved bool) {
 	events, err := b.store.Events(ctx, c.Shop, c.ID)
 	if err != nil {
-		return ""
+		return "", false
 	}
 	if said := cases.BuyerTexts(events); len(said) > 0 {
-		return vocab.Clip(said[0], 40)
+		first = vocab.Clip(said[0], 40)
 	}
-	return ""
+	return first, c.Intent != string(intents.Complaint) && cases.Grieved(events)
 }
 
 // sortByTimeLeft puts live cases with a running deadline first, soonest first, then live
