@@ -696,10 +696,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "问一下哈 如果退款的话一般几天能到账": how it would go, asked before deciding — the
 		// merchant answers; no request starts (it opened a refund and alerted).
 		return e.question(ctx, m, &sess)
-	case res.Label == intents.Other && len(sess.Menu) == 0 && defect(slots.Reason) && !asks(m.Text) && !sess.Intent.OpensCase() &&
+	case (res.Label == intents.Other || res.Label == intents.Greeting) && len(sess.Menu) == 0 && defect(slots.Reason) && !asks(m.Text) && !sess.Intent.OpensCase() &&
 		len(view.Live()) == 0 && !mentions(m.Text, "怕", "会不会", "万一", "如果", "担心", "听说", "评论", "评价里", "之前买"):
 		// "台灯两个问题 1.开关按了没反应要按好几下 2.灯罩上有划痕": problems with the goods,
-		// told with no remedy — which remedy, asked (it became an inbox question).
+		// told with no remedy — which remedy, asked (it became an inbox question). So too a
+		// hello that goes on to one ("你好我只收到一盒" got only the hello back).
 		return e.remedies(ctx, m, &sess)
 	case res.Unclear && len(sess.Menu) == 0 && defect(slots.Reason):
 		// "收到杯子碎了 怎么搞": something is wrong with the goods; ask which remedy, with
