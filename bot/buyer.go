@@ -1679,6 +1679,14 @@ const merchantTalk = 30 * time.Minute
 
 // noteOnCase keeps what the buyer said on their live case c and says so.
 func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	if e.otherItem(m, c) {
+		// "另一个是台灯" beside a return of bedding: the start of another request, kept
+		// for the order and the problem that follow — it was "已补充到您的退货退款售后单"
+		// of the bedding.
+		sess.Pending = append(sess.Pending[:0], said{Text: m.Text, Keep: true})
+		sess.OrderID, sess.CaseID = "", ""
+		return e.answer(ctx, m, "other_item_order", Data{})
+	}
 	sess.Pending = nil
 	return e.do(ctx, m, func(t *turn) error {
 		t.caseID = c.ID
@@ -1693,6 +1701,14 @@ func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *ca
 		}
 		return t.say("case_updated", Data{CaseID: c.ID, Intent: caseName(c)})
 	})
+}
+
+// otherItem reports a message telling of another item ("另一个是台灯", "还有一件是卫衣")
+// that names goods and none of case c's: not more about c.
+func (e *Engine) otherItem(m Message, c *cases.Case) bool {
+	g, ok := e.shops[m.Shop].FAQ.(goodsFitter)
+	return ok && c.Goods != "" && mentions(m.Text, "另一", "另外一", "还有一", "还有个", "还有件", "还有单") &&
+		g.NamesGoods(m.Text) && sharedPairs(m.Text, c.Goods) == 0
 }
 
 // dropQuestion closes inbox question q the buyer no longer asks ("算了 我自己弄吧") and

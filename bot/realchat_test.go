@@ -3773,3 +3773,28 @@ func TestAgreedRefundChasedReachesTheMerchant(t *testing.T) {
 	}
 	mustContain(t, h.say(merchant, "列表"), "又来消息", "都5天了")
 }
+
+// "另一个是台灯" while a return of bedding is under way is another request starting, not
+// more about the bedding (it was "已补充到您的退货退款售后单 A1"); its order and problem
+// open their own case, and what the buyer says of the bedding later still goes to A1.
+func TestAnotherItemIsNotMoreAboutTheCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "一个是四件套 4705290012345678901 颜色不喜欢想退"), "A1")
+	got := h.say(buyer, "另一个是台灯")
+	mustContain(t, got, "订单号")
+	for _, r := range got {
+		if strings.Contains(r, "A1") {
+			t.Fatalf("another item joined A1: %q", r)
+		}
+	}
+	h.say(buyer, "3856123456789012")
+	h.say(buyer, "不亮了")
+	mustContain(t, h.say(buyer, "帮我修下"), "A2")
+	if c := h.mustCase("A2"); c.Intent != "repair" || c.OrderID != "3856123456789012" {
+		t.Fatalf("A2 %s on %q", c.Intent, c.OrderID)
+	}
+	mustContain(t, h.say(buyer, "四件套我明天寄回"), "A1")
+	if n := len(h.liveCases()); n != 2 {
+		t.Fatalf("%d live cases, want 2", n)
+	}
+}

@@ -73,6 +73,7 @@ func replyFields() map[string][]string {
 		"goods_back":               {"CaseID", "Intent", "TrackingNo"},
 		"go_on":                    {"Text"},
 		"question_rest":            {"CaseID", "Deadline", "Left"},
+		"other_item_order":         {},
 		"waiting_still":            {"CaseID", "Reason"},
 		"ship_late":                {"CaseID", "OrderID", "Deadline", "Left"},
 		"ship_late_closed":         {"CaseID", "OrderID", "Deadline", "Left"},
