@@ -49,6 +49,11 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"换货拖了一周了 不处理就给差评", Complaint},
 		{"东西挺好的 不会给差评的 放心", Greeting},
 		{"再拖着不处理 我就申请小二介入了", Complaint},
+		// the money turned down and an answer demanded: a complaint; a remedy asked with
+		// the demand stays the remedy
+		{"我不要你们退钱 我就是要个说法", Complaint},
+		{"不是钱的问题 今天必须给我个交代", Complaint},
+		{"退款 给我个说法", Refund},
 		// denying a request names it only to deny it; "还没申请" is about to ask
 		{"我没申请退款啊 怎么显示退款中", Other},
 		{"啊？我没申请退款啊 我就问问 别给我退", Cancel},

@@ -70,14 +70,18 @@ type lexiconTables struct {
 	sendsBack               []pattern
 	// A buyer denying they asked for something ("我没申请退款啊"): the verb of asking,
 	// negated, and the after-sale word it governs a few characters on.
-	denials     []pattern
-	grievances  []pattern
-	sizeSwaps   []pattern
-	harms       []pattern
-	bodyHarms   []pattern // harm told, no grievance by itself
-	remedyWords []pattern
-	postpones   []pattern
-	denialObjs  []pattern
+	denials    []pattern
+	grievances []pattern
+	// accountDemands ask the shop to answer for what happened ("我就是要个说法"), and
+	// remedyRefusals turn a remedy down ("不要你们退钱", "不稀罕你们赔"): together, a
+	// complaint whatever money word the message holds (rules.go, refusesRemedy).
+	accountDemands, remedyRefusals []pattern
+	sizeSwaps                      []pattern
+	harms                          []pattern
+	bodyHarms                      []pattern // harm told, no grievance by itself
+	remedyWords                    []pattern
+	postpones                      []pattern
+	denialObjs                     []pattern
 	// Delivery details a buyer changes with 换 ("电话换一个", "换个地址"): not goods swapped.
 	contacts []pattern
 	// moneyCame tells the refund arrived ("收到退款了", "钱到账了"); moneyDoubt around it
@@ -193,6 +197,10 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// Remedies named without 退/换/修/赔 (namesRemedy).
 	lx.remedyWords = patterns("补发", "重发", "补寄", "重新发", "寄个新的", "发个新的", "返厂", "售后", "仅退款")
 	// A grievance against the shop or its service, not only a faulty item (Result.Grievance).
+	lx.accountDemands = patterns("要个说法", "给个说法", "讨个说法", "要一个说法", "给一个说法", "讨一个说法", "给我个说法", "给我一个说法",
+		"要个解释", "给个解释", "给我个解释", "给我一个解释", "要个交代", "给个交代", "给我个交代", "给我一个交代", "讨个公道", "要个公道")
+	lx.remedyRefusals = patterns("不要你们退", "不要退", "不用退", "不要你们赔", "不要赔", "不用赔", "不稀罕", "不是要退", "不是为了退",
+		"不是为了钱", "不是钱的问题", "不在乎钱", "不缺这点钱", "不是在乎钱", "不要钱")
 	lx.grievances = patterns("破店", "垃圾", "什么玩意", "不理人", "没人理", "没人管", "态度", "骗子", "骗人", "欺骗", "坑人",
 		"坑爹", "差劲", "恶心", "无语", "服了", "气死", "黑店", "太差了", "忽悠", "敷衍", "耍我", "搞什么", "什么服务", "投诉",
 		"管不管", "到底管", "扯淡", "答非所问", "牛头不对马嘴", "不靠谱", "太坑", "给个说法", "讨个说法", "要个说法",

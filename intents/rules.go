@@ -29,6 +29,11 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if threatens(t, lx) {
 		return Complaint, true
 	}
+	if anyUnnegated(t, lx, lx.accountDemands) && anyIn(t, lx.remedyRefusals) {
+		// "我不要你们退钱 我就是要个说法": the money turned down, an answer demanded — a
+		// complaint (a refund opened on it).
+		return Complaint, true
+	}
 	if readsReviews(t, lx) {
 		return Other, true // "看评论好多人投诉…是真的吗 我还没买": weighing a purchase, no grievance of theirs
 	}
@@ -176,6 +181,16 @@ func cancelsRequest(t *normText, lx *lexiconTables) bool {
 			if anyAt(t, j, lx.cancelled) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// anyIn reports whether one of ps occurs anywhere in t, negated or not.
+func anyIn(t *normText, ps []pattern) bool {
+	for k := range ps {
+		if t.find(&ps[k], 0) >= 0 {
+			return true
 		}
 	}
 	return false
