@@ -1336,6 +1336,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.confirm(ctx, m, sess, label)
 	}
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
+		if key := greetingKey(m.Text); key == "ack" && sess.Intent.OpensCase() && sess.OrderID == "" && sess.Asked && sess.EasedFor != sess.Intent {
+			sess.EasedFor = sess.Intent
+			// "退货" → order number asked → "是的": the request still waits for it —
+			// "好的～ 有需要随时说" read as if it were dropped.
+			return e.answer(ctx, m, "order_later", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
+		}
 		return e.chat(ctx, m, sess, greetingKey(m.Text))
 	}
 	if label == intents.Human && !chosen && asks(m.Text) && mentions(m.Text, "几点", "什么时候", "啥时候", "上班", "下班", "时间") &&

@@ -3798,3 +3798,17 @@ func TestAnotherItemIsNotMoreAboutTheCase(t *testing.T) {
 		t.Fatalf("%d live cases, want 2", n)
 	}
 }
+
+// A bare OK while a request waits for its order number is told the request still waits,
+// once — "好的～ 有需要随时说" read as if the request were dropped; the next OK gets an OK.
+func TestOKWhileWaitingForTheOrderKeepsTheRequest(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "退货"), "订单号")
+	mustContain(t, h.say(buyer, "是的"), "找到订单号")
+	for _, r := range h.say(buyer, "嗯") {
+		if strings.Contains(r, "订单号") {
+			t.Fatalf("the order number asked again on a second OK: %q", r)
+		}
+	}
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+}

@@ -110,6 +110,9 @@ type session struct {
 	// 退款到账了吗" with no case here): the case its order number opens is told as passed
 	// on for the merchant to look into, not as a request the bot registered for them.
 	StatusAsk bool `json:",omitempty"`
+	// EasedFor is the request a bare OK was last answered for with "不着急～ 找到订单号
+	// 直接发我" (in memory only): said once, the next OK gets an OK.
+	EasedFor intents.Label `json:",omitempty"`
 	// AskedAbout is the case a status ask opened ("我的退款怎么还没到账" + the order): the
 	// buyer may say next that they never asked for it, and it is withdrawn.
 	AskedAbout string `json:",omitempty"`
