@@ -48,6 +48,8 @@ func TestClassifyBoundaries(t *testing.T) {
 		{"三天不发货 我去消协举报你们", Complaint},
 		{"换货拖了一周了 不处理就给差评", Complaint},
 		{"东西挺好的 不会给差评的 放心", Greeting},
+		{"之前那个差评我已经改成好评了 说好的返现呢", Other},
+		{"顺丰可以吗 补差价", Other},
 		{"再拖着不处理 我就申请小二介入了", Complaint},
 		// the money turned down and an answer demanded: a complaint; a remedy asked with
 		// the demand stays the remedy

@@ -58,6 +58,7 @@ type lexiconTables struct {
 	cancelVerb pattern
 	futility   []pattern // "也没用" after a threat word: not a threat
 	dropped    []pattern // "算了" a few words after a threat word ("投诉那个算了"): taken back
+	reviewBack []pattern // "改成好评" a few words after 差评: the review taken back (rules.go)
 	// aboutOthers before a threat word, aboutAfter right after it: the word tells of
 	// others' reviews or complaints ("看到有差评", "朋友说差评来着", "差评多吗",
 	// "有人投诉过吗"), no threat of the buyer's
@@ -158,6 +159,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		// dropping it, said after the word: "差评就不给了", "投诉就算了"
 		"就不给了", "不给了", "就算了", "就不投诉了", "就不打了", "不打了", "就不用了")
 	lx.dropped = patterns("算了", "不用了", "撤了", "不投了", "不要了")
+	// A bad review already taken back ("差评我已经改成好评了 返现呢"): no threat left, and
+	// nothing of the shop's to withdraw either.
+	lx.reviewBack = patterns("改成好评", "改好评", "改为好评", "删了", "删掉了", "删除了", "已删")
 	lx.aboutOthers = patterns("看到", "看见", "看了", "有", "说", "好多", "很多", "那么多", "这么多", "都是", "全是", "有人", "别人",
 		"评论", "评价", "几个", "不少", "多人", "些人", "个人", "的人")
 	lx.aboutAfter = patterns("多吗", "多不", "多么", "多啊", "多呀", "多的", "率", "说", "里", "是真", "都说", "来着", "的人", "过吗", "过没", "过么",

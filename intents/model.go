@@ -381,7 +381,9 @@ func (c *Classifier) Classify(text string) Result {
 		res.Candidates[k] = labelOrder()[i]
 	}
 	l, ok := applyRules(&t, res.Label)
-	res.Escalation = ok && l == Complaint
+	// A complaint by rule is an escalation (a threat), but for an answer demanded with the
+	// money turned down: a grievance, not a threat (rules.go).
+	res.Escalation = ok && l == Complaint && !refusesForAccount(&t)
 	res.Ruled = ok
 	if ok && l != res.Label {
 		res.Label = l

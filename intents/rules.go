@@ -29,7 +29,10 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if threatens(t, lx) {
 		return Complaint, true
 	}
-	if anyUnnegated(t, lx, lx.accountDemands) && anyIn(t, lx.remedyRefusals) {
+	if reviewWithdrawn(t, lx) {
+		return Other, true // "差评我已经改成好评了 返现呢": the review taken back, a question left
+	}
+	if refusesForAccount(t) {
 		// "我不要你们退钱 我就是要个说法": the money turned down, an answer demanded — a
 		// complaint (a refund opened on it).
 		return Complaint, true
@@ -42,6 +45,11 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	}
 	if priceProtection(t, lx) {
 		return Refund, true // 价保: the difference back (DESIGN.md, refund: 退差价)
+	}
+	if anyUnnegated(t, lx, lx.priceProtect) && anyUnnegated(t, lx, lx.priceBefore) && !anyUnnegated(t, lx, lx.priceDrop) {
+		// "顺丰可以吗 补差价", "定制尺寸要补差价吗": the buyer paying more, or the policy
+		// asked before buying — no money owed back (it asked "您是要申请价保退差价吗").
+		return Other, true
 	}
 	if anyUnnegated(t, lx, lx.refundReq) {
 		if anyUnnegated(t, lx, lx.sendsBack) {
@@ -186,6 +194,13 @@ func cancelsRequest(t *normText, lx *lexiconTables) bool {
 	return false
 }
 
+// refusesForAccount reports a remedy turned down and an answer demanded ("我不要你们退钱
+// 我就是要个说法").
+func refusesForAccount(t *normText) bool {
+	lx := lexicon()
+	return anyUnnegated(t, lx, lx.accountDemands) && anyIn(t, lx.remedyRefusals)
+}
+
 // anyIn reports whether one of ps occurs anywhere in t, negated or not.
 func anyIn(t *normText, ps []pattern) bool {
 	for k := range ps {
@@ -235,7 +250,7 @@ func threatens(t *normText, lx *lexiconTables) bool {
 	for k := range lx.threats {
 		p := &lx.threats[k]
 		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
-			if !negatedAt(t, lx, i) && !droppedAfter(t, lx, i+len(p.r)) && !aboutOthers(t, lx, i, len(p.r)) {
+			if !negatedAt(t, lx, i) && !droppedAfter(t, lx, i+len(p.r)) && !aboutOthers(t, lx, i, len(p.r)) && !reviewTakenBack(t, lx, i+len(p.r)) {
 				// ("投诉也没用", "差评就不给了": giving the threat up, said after it.)
 				return true
 			}
@@ -256,6 +271,33 @@ func droppedAfter(t *normText, lx *lexiconTables, i int) bool {
 			return false
 		}
 		if anyAt(t, j, lx.futility) || j > i && anyAt(t, j, lx.dropped) {
+			return true
+		}
+	}
+	return false
+}
+
+// reviewWithdrawn reports a threat word followed by the review taken back.
+func reviewWithdrawn(t *normText, lx *lexiconTables) bool {
+	for k := range lx.threats {
+		p := &lx.threats[k]
+		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
+			if reviewTakenBack(t, lx, i+len(p.r)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reviewTakenBack reports a bad review said to be changed or deleted at rune i, or a few
+// runes on within the clause ("差评我已经改成好评了").
+func reviewTakenBack(t *normText, lx *lexiconTables, i int) bool {
+	for j := i + 1; j < t.n && j <= i+dropGap; j++ {
+		if isClauseEnd(t.r[j-1]) {
+			return false
+		}
+		if anyAt(t, j, lx.reviewBack) {
 			return true
 		}
 	}
