@@ -56,7 +56,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			m.asked = append(m.asked, c.OrderID)
 		}
 		if c.Intent == cases.IntentQuestion && !c.State.Live() && c.UpdatedAt.After(m.answeredAt) {
-			m.answeredAt = c.UpdatedAt
+			m.answeredAt, m.answered = c.UpdatedAt, &c
 		}
 	}
 	view.Cases = slices.DeleteFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion })
@@ -393,6 +393,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// that order, for the merchant — not "订单号发我" in a loop (trial).
 		sess.OrderID, label = sess.ClosedOrder, intents.Refund
 		sess.Intent, sess.Asked, sess.StatusAsk = intents.Refund, true, true
+	case slots.OrderID == "" && sess.ClosedOrder != "" && sess.OrderID == "" && !res.Escalation &&
+		mentions(m.Text, "关闭", "关了", "收到货", "收到了", "没取消", "没有取消", "没退款", "没有退款"):
+		// "啊？我收到货了啊 穿过一次 怎么就关闭了" after "订单…已经关闭了": the order's
+		// state disputed — the merchant checks it on that order (it asked for the order
+		// number the buyer had just sent, for an exchange — trial 23).
+		sess.OrderID, sess.ClosedOrder, sess.Intent, sess.Asked = sess.ClosedOrder, "", "", false
+		return e.question(ctx, m, &sess)
 	case slots.OrderID == "" && sess.NotFound != "" && (sess.Intent.OpensCase() || sess.Intent == intents.Logistics) && sess.OrderID == "" && insistsOnNumber(m.Text):
 		// "单号没错啊 你再查查" after "没有查到订单…": the same number, vouched for — the
 		// merchant checks it (it read as a tracking-number question and asked for the
@@ -523,6 +530,24 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "哼 这还差不多" after the refund was agreed: appeased — an OK, not the remedies
 		// menu (trial 17).
 		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
+	case slots.OrderID == "" && bareArrivalAsk(m.Text) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && moneyDue(view.Cases, now) != nil:
+		// "什么时候到" with a refund agreed or under way: the money — not the parcel's
+		// tracking, which said 已签收 (trial 23).
+		replies, err := e.answerStatus(ctx, m, &sess, moneyDue(view.Cases, now))
+		e.saveSession(m.Shop, m.From, sess)
+		return replies, err
+	case decidedLately(view.Cases, now) != nil && acceptsDecision(m.Text) && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
+		!sess.Intent.OpensCase() && !res.Label.OpensCase():
+		// "10块啊。。行吧" right after "A1 同意 部分退款10元": the buyer takes the decision —
+		// kept on the case, an OK back (it became an inbox question with reminders).
+		c := decidedLately(view.Cases, now)
+		return e.do(ctx, m, func(t *turn) error {
+			t.caseID = c.ID
+			if err := t.record(c.ID, m); err != nil {
+				return err
+			}
+			return t.say("ack", Data{Shop: e.shops[m.Shop].Name})
+		})
 	case sess.MerchantSaid != "" && now.Sub(sess.MerchantSaidAt) < merchantTalk && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
 		!sess.Intent.OpensCase() && caseNamed(view.Cases, sess.MerchantSaid) != nil &&
 		!(asks(m.Text) && (e.faqAnswers(m) || asksStatus(m.Text, res.Label) || mentions(m.Text, "单号") ||
@@ -734,6 +759,11 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "这个东西不想要了", "买错了": the goods going back, told without the word 退 —
 		// which refund, asked (it went to the inbox as a question; trial).
 		return e.menuAs(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return)}, "refund_or_return")
+	case res.Label == intents.Other && len(sess.Menu) == 0 && (slices.Contains(res.Candidates[:2], intents.Return) || slices.Contains(res.Candidates[:2], intents.Refund)) &&
+		endsWith(lastWords(m.Text), "想退", "想退掉", "想退了", "要退", "要退了", "想退货", "要退货") && !asks(m.Text) && !sess.Intent.OpensCase() && len(view.Live()) == 0:
+		// "台灯有点问题 想退": the message ends asking for it, whatever the goods'
+		// pre-sale chat pulled the reading to (it became an inbox question).
+		return e.menuAs(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return)}, "refund_or_return")
 	case res.Unclear && len(sess.Menu) == 0 && refundOrReturn(res.Candidates) && mentions(m.Text, "退", "不要了", "不想要"):
 		// "想退": a refund for sure, with or without the goods going back — that one
 		// question, not "没太明白" and every remedy.
@@ -840,7 +870,9 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case len(sess.Pending) < maxPending:
 		sess.Pending = append(sess.Pending, said{Text: m.Text})
 	}
-	if slots.Reason != "" {
+	if slots.Reason != "" && !(sess.Reason != "" && slots.OrderID != "" && correctsOrder(m.Text)) {
+		// (Not "不好意思发错了 是这个<订单号>": the number was sent wrong, not the goods —
+		// a missing item's 补发 became an exchange asking for the goods back.)
 		sess.Reason = slots.Reason
 	}
 	if slots.AmountFen != 0 {
@@ -1403,7 +1435,10 @@ func relatedCase(cs []cases.Case, orderID string, label intents.Label) *cases.Ca
 // mindWords say the buyer changes what they asked for ("不换了 直接退", "还是换个新的吧").
 var mindWords = []string{"不换了", "不退了", "不修了", "不要换", "不要退", "不想换", "不想退", "还是", "改成", "改为", "算了", "直接",
 	// A correction of what the bot took down: "不是 我意思是换个新的" after "能修吗".
-	"意思是", "我是说", "我说的是", "不是修", "不是退", "不是换"}
+	"意思是", "我是说", "我说的是", "不是修", "不是退", "不是换",
+	// The request changed by someone else, protested: "为啥变成换货了 我要退钱" after the
+	// merchant marked the refund a misread exchange (a second case opened beside it).
+	"变成", "怎么成了", "改成了"}
 
 // wantsReplacement reports words asking for goods sent anew: a replacement or a reship.
 func wantsReplacement(text string) bool {
@@ -1685,6 +1720,11 @@ const merchantTalk = 30 * time.Minute
 
 // noteOnCase keeps what the buyer said on their live case c and says so.
 func (e *Engine) noteOnCase(ctx context.Context, m Message, sess *session, c *cases.Case) ([]cases.Reply, error) {
+	if mentions(m.Text, "发票", "开票", "抬头", "税号") && c.Intent != cases.IntentQuestion {
+		// "顺便开个发票 抬头 …公司" with a 价保 under way: the merchant issues it — an
+		// inbox question they are alerted of, not words on the case nobody is told of.
+		return e.question(ctx, m, sess)
+	}
 	if e.otherItem(m, c) {
 		// "另一个是台灯" beside a return of bedding: the start of another request, kept
 		// for the order and the problem that follow — it was "已补充到您的退货退款售后单"
@@ -3250,6 +3290,14 @@ func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *c
 		if !tell {
 			return nil
 		}
+		if !c.Deadline.IsZero() && t.tx.Now().After(c.Deadline) {
+			// "人呢？？说好的真人呢" past the time the buyer was promised: sorry, and the
+			// merchant rung again — not the promise again, already broken (trial 23).
+			if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
+				return err
+			}
+			return t.say("question_late", Data{CaseID: c.ID})
+		}
 		return t.say("human_wait", Data{Shop: e.shops[m.Shop].Name, Deadline: c.Deadline})
 	})
 	if err == nil && tell {
@@ -3411,6 +3459,25 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 				return t.say("media_received", Data{CaseID: over.ID, Intent: caseName(over)})
 			}
 		}
+		if q := m.answered; q != nil && !sess.Intent.OpensCase() {
+			asked, err := t.pictureAsked(q)
+			if err != nil {
+				return err
+			}
+			if asked {
+				// "方便拍张照片给我看看吗" in the merchant's answer to an inbox question: the
+				// photo is for them, on that question (it got "我暂时只看得懂文字" and the
+				// merchant never saw it — trial 23).
+				if err := t.record(q.ID, m); err != nil {
+					return err
+				}
+				t.caseID = q.ID
+				if err := t.tx.ScheduleAlert(cases.Alert{Shop: q.Shop, CaseID: q.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: mediaOrText(m)}); err != nil {
+					return err
+				}
+				return t.say("question_more", Data{CaseID: q.ID})
+			}
+		}
 		if len(sess.Pending) < maxPending {
 			sess.Pending = append(sess.Pending, said{Text: mediaText(m), Media: m.Media})
 		}
@@ -3488,6 +3555,9 @@ func (e *Engine) merchantWords(ctx context.Context, c *cases.Case) (string, erro
 	return lastMerchantWords(evs, e.now(), merchantSaidWithin), nil
 }
 
+// answeredNote is the note on the state change a merchant's 回复 closes a question with.
+const answeredNote = "已回复"
+
 // lastMerchantWords is the merchant's latest words to the buyer in a case's events (a
 // 回复, or the words passed on with a decision: "A1 同意 请把票据拍照发我们"), if said
 // within d of now; else "".
@@ -3497,7 +3567,8 @@ func lastMerchantWords(evs []cases.Event, now time.Time, d time.Duration) string
 			// A decision's note is said to the buyer too: "A1 拒绝 请先拍照看一下破损情况"
 			// asks for the picture as a 回复 would (trial: the photo that followed was
 			// met with "说一下遇到了什么问题" and never reached the merchant).
-			if _, note, ok := strings.Cut(evs[i].Text, " "); ok && note != "" {
+			// (Not the note a 回复 closes a question with: the reply itself is next.)
+			if _, note, ok := strings.Cut(evs[i].Text, " "); ok && note != "" && note != answeredNote {
 				if now.Sub(evs[i].At) > d {
 					return ""
 				}
@@ -4292,6 +4363,56 @@ func strayNumber(text string) string {
 		return ""
 	}
 	return t
+}
+
+// decidedLately is the buyer's case the merchant agreed to within merchantTalk, the
+// latest, or nil.
+func decidedLately(cs []cases.Case, now time.Time) *cases.Case {
+	var out *cases.Case
+	for i := range cs {
+		c := &cs[i]
+		if c.State == cases.StateResolved && now.Sub(c.UpdatedAt) < merchantTalk && (out == nil || c.UpdatedAt.After(out.UpdatedAt)) {
+			out = c
+		}
+	}
+	return out
+}
+
+// moneyWait is how long after a refund was agreed the buyer may still wait for the money:
+// platforms pay back within 1–3 working days, a bank card up to about a week.
+const moneyWait = 7 * 24 * time.Hour
+
+// bareArrivalAsk reports "when does it come" with nothing saying what ("什么时候到",
+// "多久能到啊").
+func bareArrivalAsk(text string) bool {
+	t := strings.TrimRight(strings.TrimSpace(text), "?？!！。.~～ 啊呀呢哈")
+	switch strings.TrimLeft(t, "亲宝请问那现在 ，,") {
+	case "什么时候到", "啥时候到", "多久到", "几天到", "什么时候能到", "啥时候能到", "多久能到", "几天能到", "大概什么时候到", "大概多久到":
+		return true
+	}
+	return false
+}
+
+// moneyDue is the buyer's one refund (仅退款) under way or agreed within moneyWait, or
+// nil with none or several: the money is what such a buyer waits for.
+func moneyDue(cs []cases.Case, now time.Time) *cases.Case {
+	var out *cases.Case
+	for i := range cs {
+		c := &cs[i]
+		if c.Intent == string(intents.Refund) && (c.State.Live() || c.State == cases.StateResolved && now.Sub(c.UpdatedAt) < moneyWait) {
+			if out != nil {
+				return nil
+			}
+			out = c
+		}
+	}
+	return out
+}
+
+// acceptsDecision reports a buyer taking what was decided, grudgingly or not, with nothing
+// asked ("10块啊。。行吧", "那好吧", "也行"): an OK.
+func acceptsDecision(text string) bool {
+	return !asks(text) && endsWith(lastWords(text), "行吧", "好吧", "那行", "也行", "可以吧", "就这样吧", "那就这样", "凑合吧", "将就吧")
 }
 
 // resigned reports a buyer accepting what they were told, with nothing more to ask ("行吧

@@ -471,7 +471,7 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		if c.Intent == cases.IntentQuestion && c.State.Live() {
 			// An inbox question is done once answered; its reminders stop with it.
-			if err := t.tx.SetState(c, cases.StateResolved, "merchant", "已回复"); err != nil {
+			if err := t.tx.SetState(c, cases.StateResolved, "merchant", answeredNote); err != nil {
 				return err
 			}
 			if o := intents.ExtractSlots(text).OrderID; o != "" {
@@ -659,7 +659,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 		if err := t.tx.ChangeIntent(c, string(label), "merchant"); err != nil {
 			return err
 		}
-		if err := t.sayOnCase(c.ID, c.Buyer, "request_changed", Data{CaseID: c.ID, Intent: intentName(string(label))}); err != nil {
+		if err := t.sayOnCase(c.ID, c.Buyer, "request_corrected", Data{CaseID: c.ID, Intent: intentName(string(label))}); err != nil {
 			return err
 		}
 		msg := fmt.Sprintf("🧠 %s 已改为%s（已告诉买家），%s。", c.ID, intentName(string(label)), learnedClause(learned, label))
@@ -734,7 +734,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 	}
 	switch {
 	case len(kept) > 0 && strings.TrimSpace(arg) == "":
-		msg += fmt.Sprintf("\n「%s」说得很明确，没有记成「%s」；确实要记，请写：%s 误判 其他", vocab.Clip(kept[0], 30), intentName(string(label)), c.ID)
+		msg += fmt.Sprintf("\n「%s」机器人读得很确定，没有自动记成「%s」（免得记错）；确实要记，请写：%s 误判 其他", vocab.Clip(kept[0], 30), intentName(string(label)), c.ID)
 	case len(kept) > 0:
 		msg += fmt.Sprintf("\n「%s」读起来明确是别的意思，没有记成「%s」。", vocab.Clip(kept[0], 30), intentName(string(label)))
 	}

@@ -6,6 +6,8 @@ package bot
 import (
 	"context"
 	"time"
+
+	"github.com/aftersale/aftersale/cases"
 )
 
 // Handler takes one incoming message: *Engine is the one channels drive. It commits
@@ -63,6 +65,9 @@ type Message struct {
 	// answeredAt is when the buyer's newest inbox question was answered (closed), zero
 	// when none was: a voice note soon after is the buyer's answer.
 	answeredAt time.Time
+	// answered is that question, when there is one: a photo the merchant's answer asked
+	// for goes back to it.
+	answered *cases.Case
 	// faq is the shop FAQ's answer to a buyer's text, looked up at most once per turn
 	// however many branches of the conversation ask for it.
 	faq *faqLookup

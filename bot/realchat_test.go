@@ -529,7 +529,7 @@ func TestBareMisreadKeepsPlainRequests(t *testing.T) {
 	h := newHarness(t)
 	text := "杯子碎了 退款 " + cupOrder
 	mustContain(t, h.say(buyer, text), "A1")
-	mustContain(t, h.say(merchant, "A1 误判"), "没有记成", "A1 误判 其他")
+	mustContain(t, h.say(merchant, "A1 误判"), "没有自动记成", "A1 误判 其他")
 	if c := h.mustCase("A1"); c.State != cases.StateClosed {
 		t.Fatalf("A1 is %s, want closed", c.State)
 	}
@@ -3811,4 +3811,154 @@ func TestOKWhileWaitingForTheOrderKeepsTheRequest(t *testing.T) {
 		}
 	}
 	mustContain(t, h.say(buyer, cupOrder), "A1")
+}
+
+// "不好意思发错了 是这个<订单号>" corrects the order number sent, not the goods: the missing
+// item's 补发 stays one (it became an exchange that asked for the goods back — trial 23).
+func TestOrderCorrectedKeepsTheMissingItem(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "少发了一个发圈")
+	mustContain(t, h.say(buyer, "不好意思发错了 是这个215678901234567890"), "补发")
+	if c := h.mustCase("A1"); c.Reason != "missing_part" {
+		t.Fatalf("A1 reason %q, want missing_part", c.Reason)
+	}
+}
+
+// A buyer who protests the remedy the merchant corrected a case to ("为啥变成换货了 我要退钱")
+// changes that case back, the merchant alerted — not a second case on the order (trial 23);
+// the buyer hears the merchant's correction as the merchant's, not as their own change.
+func TestProtestedCorrectionChangesTheSameCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯不亮了 退款 3856123456789012"), "A1")
+	before := len(h.sentTo(buyer))
+	h.say(merchant, "A1 误判 换货")
+	told := h.sentTo(buyer)[before:]
+	mustContain(t, told, "店主按换货")
+	for _, r := range told {
+		if strings.Contains(r, "已告诉店主") {
+			t.Fatalf("the merchant's correction told as the buyer's change: %q", r)
+		}
+	}
+	mustContain(t, h.say(buyer, "为啥变成换货了 我要退钱"), "A1", "退款")
+	if c := h.mustCase("A1"); c.Intent != "refund" {
+		t.Fatalf("A1 is %s, want refund again", c.Intent)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("cases = %d, want 1", n)
+	}
+}
+
+// A message that ends asking for the money back ("台灯有点问题 想退") asks which refund,
+// whatever the goods' pre-sale chat pulled the reading to (it became an inbox question —
+// trial 23); a question about it ("这个能退吗") is still a question.
+func TestEndsAskingForTheMoneyBack(t *testing.T) {
+	mustContain(t, newHarness(t).say(buyer, "台灯有点问题 想退"), "退货退款")
+	h := newHarness(t)
+	for _, r := range h.say(buyer, "我想问问 这个能退吗") {
+		if strings.Contains(r, "1. 退款") {
+			t.Fatalf("a question got the refund menu: %q", r)
+		}
+	}
+}
+
+// After "A1 同意 部分退款10元", "10块啊。。行吧" is the buyer taking it (an OK, kept on A1 —
+// it became an inbox question with reminders) and "什么时候到" asks for the money, not the
+// parcel's tracking (trial 23).
+func TestAfterAPartialRefundTheBuyerTakesItAndAsksForTheMoney(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子有一个裂了 退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意 部分退款10元")
+	got := h.say(buyer, "10块啊。。行吧")
+	mustContain(t, got, "好的")
+	for _, r := range got {
+		if strings.Contains(r, "Q1") {
+			t.Fatalf("an OK to the decision became an inbox question: %q", r)
+		}
+	}
+	got = h.say(buyer, "什么时候到")
+	mustContain(t, got, "A1", "退回")
+	for _, r := range got {
+		if strings.Contains(r, "签收") {
+			t.Fatalf("the money asked after, the parcel answered: %q", r)
+		}
+	}
+}
+
+// A buyer still waiting for a person past the time promised hears sorry, and the merchant
+// is rung again with their words — not the broken promise again (trial 23).
+func TestPersonLateSaysSorryAndRingsAgain(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "转人工"), "真人")
+	c := h.mustCase("A1")
+	h.advance(c.Deadline.Sub(h.clock.Now()) + time.Minute)
+	h.takeAlerts()
+	got := h.say(buyer, "人呢？？说好的真人呢")
+	mustContain(t, got, "久等")
+	for _, r := range got {
+		if strings.Contains(r, "前会回复") {
+			t.Fatalf("a broken promise given again: %q", r)
+		}
+	}
+	mustContain(t, h.firedTexts(), "说好的真人呢")
+}
+
+// An invoice asked for while a case is under way ("顺便开个发票 抬头 …") is for the
+// merchant to issue: an inbox question they are alerted of, not words on the case nobody is
+// told of (trial 23).
+func TestInvoiceBesideACaseReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子降价了 能价保吗 "+cupOrder), "A1")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "顺便开个发票 抬头 杭州某某科技有限公司"), "Q1")
+	mustContain(t, h.firedTexts(), "抬头 杭州某某科技有限公司")
+}
+
+// "我收到货了啊 怎么就关闭了" after "订单…已经关闭了" disputes the order's state: the merchant
+// checks that order from the inbox — it asked for the order number just sent (trial 23).
+func TestClosedOrderDisputedGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "袜子小了 想换大一码 4705293344556677889"), "关闭")
+	got := h.say(buyer, "啊？我收到货了啊 穿过一次 怎么就关闭了")
+	mustContain(t, got, "Q1")
+	for _, r := range got {
+		if strings.Contains(r, "订单号") {
+			t.Fatalf("the order number asked again: %q", r)
+		}
+	}
+	if q := h.mustCase("Q1"); q.OrderID != "4705293344556677889" {
+		t.Fatalf("Q1 on order %q", q.OrderID)
+	}
+}
+
+// A photo the merchant's answer to an inbox question asked for ("方便拍张照片给我看看吗")
+// goes back to that question with an alert — it got "我暂时只看得懂文字" and the merchant
+// never saw it (trial 23).
+func TestPhotoAskedInAnAnswerReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "上次买的饭盒盖子有点变形了 是不是质量不行啊")
+	h.say(buyer, "先不用处理 我就问问")
+	h.say(merchant, "Q1 回复 方便拍张照片给我看看吗")
+	h.takeAlerts()
+	mustContain(t, h.send(bot.Message{Shop: shopID, From: buyer, Name: buyer, Kind: bot.KindImage, Media: "lid.jpg", ID: "p1"}), "Q1")
+	mustContain(t, h.firedTexts(), "Q1", "[图片]")
+	if tr := h.transcript("Q1"); !strings.Contains(strings.Join(tr, "\n"), "lid.jpg") && !strings.Contains(strings.Join(tr, "\n"), "图片") {
+		t.Fatalf("the photo is not on Q1: %q", tr)
+	}
+}
+
+// A phone given instead of an order number ("我哪知道啥订单号 …手机139…") is what the
+// merchant finds the order by: the number another account holds, refused a minute before
+// in the same burst, is not taken up again (trial 23).
+func TestPhoneInsteadOfOrderDoesNotTakeUpARefusedNumber(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say("甲", "四件套起球 退货 4705290012345678901"), "A1")
+	h.say(buyer, "退钱")
+	mustContain(t, h.say(buyer, "4705290012345678901"), "其他账号")
+	got := h.say(buyer, "我哪知道啥订单号 你们自己查！！手机13912345678")
+	for _, r := range got {
+		if strings.Contains(r, "4705290012345678901") {
+			t.Fatalf("the refused number taken up again: %q", r)
+		}
+	}
+	mustContain(t, got, "店主")
 }

@@ -66,6 +66,7 @@ func replyFields() map[string][]string {
 		"complaint_joined":         {"CaseID", "Intent"},
 		"complaint_noted":          {"CaseID", "Intent"},
 		"request_changed":          {"CaseID", "Intent"},
+		"request_corrected":        {"CaseID", "Intent"},
 		"followup":                 {"CaseID", "Intent"},
 		"followup_reason":          {"CaseID", "Intent", "Reason"},
 		"followup_person":          {"CaseID"},
