@@ -3441,41 +3441,18 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 			sess.Passed, sess.PassedAt, sess.PassedMedia = target.ID, e.now(), true
 			return t.say("media_received", Data{CaseID: target.ID, Intent: caseName(target)})
 		}
+		// "麻烦拍张裂缝的照片" in the merchant's 回复 on a refused case: the photo is the
+		// answer, kept on that case, and the merchant hears it came. So too one asked in
+		// the answer to an inbox question ("方便拍张照片给我看看吗": it got "我暂时只看得懂
+		// 文字" and the merchant never saw it — trial 23).
 		if over != nil {
-			asked, err := t.pictureAsked(over)
-			if err != nil {
+			if done, err := t.pictureFor(over, m, "media_received"); done || err != nil {
 				return err
-			}
-			if asked {
-				// "麻烦拍张裂缝的照片" in the merchant's 回复 on a refused case: the photo
-				// is the answer, kept on that case, and the merchant hears it came.
-				if err := t.record(over.ID, m); err != nil {
-					return err
-				}
-				t.caseID = over.ID
-				if err := t.tx.ScheduleAlert(cases.Alert{Shop: over.Shop, CaseID: over.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: mediaOrText(m)}); err != nil {
-					return err
-				}
-				return t.say("media_received", Data{CaseID: over.ID, Intent: caseName(over)})
 			}
 		}
 		if q := m.answered; q != nil && !sess.Intent.OpensCase() {
-			asked, err := t.pictureAsked(q)
-			if err != nil {
+			if done, err := t.pictureFor(q, m, "question_more"); done || err != nil {
 				return err
-			}
-			if asked {
-				// "方便拍张照片给我看看吗" in the merchant's answer to an inbox question: the
-				// photo is for them, on that question (it got "我暂时只看得懂文字" and the
-				// merchant never saw it — trial 23).
-				if err := t.record(q.ID, m); err != nil {
-					return err
-				}
-				t.caseID = q.ID
-				if err := t.tx.ScheduleAlert(cases.Alert{Shop: q.Shop, CaseID: q.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: mediaOrText(m)}); err != nil {
-					return err
-				}
-				return t.say("question_more", Data{CaseID: q.ID})
 			}
 		}
 		if len(sess.Pending) < maxPending {
@@ -3596,6 +3573,24 @@ func lastMerchantWords(evs []cases.Event, now time.Time, d time.Duration) string
 // pictureAskedWithin is how long a merchant's 回复 asking for a picture stays the thing a
 // picture from the buyer answers, on a case that is over.
 const pictureAskedWithin = 48 * time.Hour
+
+// pictureFor keeps picture m on case c when the merchant's latest words there asked for
+// one, alerts the merchant and answers with the reply key; done is false when they did
+// not ask.
+func (t *turn) pictureFor(c *cases.Case, m Message, key string) (done bool, err error) {
+	asked, err := t.pictureAsked(c)
+	if err != nil || !asked {
+		return false, err
+	}
+	if err := t.record(c.ID, m); err != nil {
+		return true, err
+	}
+	t.caseID = c.ID
+	if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertFollowUp, DueAt: t.tx.Now(), Note: mediaOrText(m)}); err != nil {
+		return true, err
+	}
+	return true, t.say(key, Data{CaseID: c.ID, Intent: caseName(c)})
+}
 
 // pictureAsked reports whether the merchant's latest 回复 on case c, within
 // pictureAskedWithin, asked the buyer for a picture or video.

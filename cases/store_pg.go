@@ -224,6 +224,19 @@ func migratePG(ctx context.Context, db *sql.DB) error {
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLock); err != nil {
 		return err
 	}
+	// A store already at this program's version is left alone: the base schema's
+	// CREATE … IF NOT EXISTS still locks each table, and against a running instance's
+	// transactions that deadlocked a restarting one (SQLSTATE 40P01 in the failover test).
+	var exists bool
+	if err := tx.QueryRowContext(ctx, `SELECT to_regclass('schema_version') IS NOT NULL`).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		var v int
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v); err == nil && v == len(pgMigrations) {
+			return tx.Commit()
+		}
+	}
 	if _, err := tx.ExecContext(ctx, schemaPG); err != nil {
 		return fmt.Errorf("base schema: %w", err)
 	}
