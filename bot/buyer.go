@@ -150,6 +150,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	}
 	res := e.read(m.Shop, m.Text)
 	sess.named(res.Slots.OrderID)
+	m.statusAsked = sess.StatusAsk
 	if !res.SlotOnly || res.Slots.OrderID == "" {
 		sess.StatusAsk = false // only the order number it asked for answers a status ask
 	}
@@ -475,6 +476,19 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// meet — the merchant hears it on the case; nothing is withdrawn (it was, and the
 		// merchant was told 无需处理 while the buyer still wanted the money if it did not ship).
 		return e.followUp(ctx, m, &sess, caseFor(view.Live(), sess.OrderID))
+	case sess.Intent.OpensCase() && sess.OrderID == "" && slots.OrderID == "" && !res.Escalation &&
+		mentions(m.Text, "还没买", "没买呢", "没下单", "还没下单", "退啥款", "退什么款", "退啥货", "谁要退", "没说要退", "没说要换", "换啥货"):
+		// "？？？我还没买呢 退啥款" to "订单号发我，就能帮您办理退款": the request was a
+		// misreading — dropped, and what the buyer did write goes to the merchant (it
+		// asked for the order number again — trial 24).
+		words := pendingWords(sess.Pending, "")
+		sess.Intent, sess.Asked, sess.Reason, sess.Pending, sess.Recent = "", false, "", nil, nil
+		if words != "" && !strings.Contains(words, m.Text) {
+			q := m
+			q.Text, q.faq = words+" / "+m.Text, nil
+			return e.question(ctx, q, &sess)
+		}
+		return e.question(ctx, m, &sess)
 	case mistaken(m.Text) && !withdraws(m.Text) && !res.Label.OpensCase() && slots.OrderID == "" && len(view.Live()) == 0 && len(sess.Menu) > 0:
 		// "哦 我记错了 是另一家店的" to the remedy menu: nothing to do here after all.
 		sess.Menu, sess.Intent, sess.Pending = nil, "", nil
@@ -614,7 +628,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		e.saveSession(m.Shop, m.From, sess)
 		return replies, err
 	case (res.Unclear || res.Label == intents.Other || res.Label == intents.Greeting) && sess.Intent.OpensCase() && sess.OrderID == "" && sess.Asked &&
-		promises(m.Text) && !asks(m.Text) && mentions(m.Text, "单号", "找找", "找一下", "找下", "找一哈", "翻一下", "翻翻", "查一下", "看一下"):
+		(promises(m.Text) && !asks(m.Text) && mentions(m.Text, "单号", "找找", "找一下", "找下", "找一哈", "翻一下", "翻翻", "查一下", "看一下") ||
+			// "订单号多少我看看啊 等下": asked of themselves, going to look (it became an
+			// inbox question with reminders — trial 24)
+			mentions(m.Text, "单号") && mentions(m.Text, "我看看", "我找找", "我查查", "我找下", "我翻翻", "我去看", "我去找") && mentions(m.Text, "等下", "等等", "稍等", "等一下", "我看看")):
 		// "订单号等下 我找找" while the request waits for it: no hurry, and what comes
 		// next — not "有需要随时说" as if nothing were under way (trial).
 		return e.answer(ctx, m, "order_later", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
@@ -1318,6 +1335,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// "四件套洗了一次就起球了 正常吗", "数据线是安卓口的 我买的苹果口 是不是发错了":
 		// a fault with goods the buyer has, asked about as a doubt — read as chat by the
 		// model, it is the start of a request: which remedy, not the merchant's inbox.
+		return e.remedies(ctx, m, sess)
+	}
+	if label == intents.Complaint && !chosen && !res.Escalation && remedyMenuOpen(sess) && !aboutService(m.Text) && len(view.Live()) == 0 {
+		// "质量太差了吧" right after "床单上有个洞😤" got the remedies: the goods' fault said
+		// again, angrily — the question stands; it opened an urgent complaint, and the "2"
+		// chosen next joined that complaint (trial 24). The service or a threat is another
+		// matter.
 		return e.remedies(ctx, m, sess)
 	}
 	if label == intents.Complaint && !chosen && sess.Intent != intents.Complaint && !res.Escalation && angry(m.Text) &&
@@ -2839,6 +2863,12 @@ func (e *Engine) reminder(ctx context.Context, m Message, sess *session) ([]case
 	if sess.Intent == intents.Logistics {
 		return e.answer(ctx, m, "logistics_order_again", Data{})
 	}
+	if m.statusAsked {
+		// "上周申请的 你们不是同意了吗" after "退款到账没": the buyer asked where it stands —
+		// "就能帮您办理退款" offered to start one (trial 24). Still only asked about.
+		sess.StatusAsk = true
+		return e.answer(ctx, m, "status_order_again", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
+	}
 	// Named as the first ask named it ("补发", not "换货", for a missing item).
 	return e.answer(ctx, m, "ask_order_again", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
 }
@@ -3772,7 +3802,10 @@ func dropsComplaint(text string) bool {
 // prePurchase reports a buyer who has not bought yet ("我还在犹豫要不要买", "还没下单"):
 // a question about returns is the policy, not a return.
 func prePurchase(text string) bool {
-	return mentions(text, "要不要买", "还没买", "还没下单", "犹豫", "打算买", "想买", "准备买", "考虑买", "买之前")
+	return mentions(text, "要不要买", "还没买", "还没下单", "犹豫", "打算买", "想买", "准备买", "考虑买", "买之前",
+		// a story of another shop, told while asking this one ("你家是正品吗 之前在别家买到
+		// 假货 退款退了半个月" opened a refund here — trial 24)
+		"别家", "别的店", "别人家", "其他店", "其他家", "别的家")
 }
 
 // warrantyAsk reports a question about the shop's warranty ("台灯保修吗", "质保多久"): the

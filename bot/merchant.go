@@ -940,6 +940,11 @@ func (t *turn) merge(c *cases.Case, otherID string) error {
 			if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: "并入 " + o.ID}); err != nil {
 				return err
 			}
+			// What the buyer said on A2 after its refusal is answered on A8 now: A2 leaves
+			// the lists of cases written to again (it stayed there — trial 24).
+			if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: o.ID, Kind: cases.EventMerchant, Actor: "merchant", Text: cases.MergedInto + c.ID}); err != nil {
+				return err
+			}
 			return t.sayText(t.m.From, fmt.Sprintf("🔗 %s（%s）的聊天记录已并入 %s；%s 还是「%s」，%s 照常处理。", o.ID, o.State.Label(), c.ID, o.ID, o.State.Label(), c.ID))
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("%s 已经是「%s」，不用合并。", o.ID, o.State.Label()))

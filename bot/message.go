@@ -65,6 +65,10 @@ type Message struct {
 	// answeredAt is when the buyer's newest inbox question was answered (closed), zero
 	// when none was: a voice note soon after is the buyer's answer.
 	answeredAt time.Time
+	// statusAsked is set when the buyer's last request was only asked about ("退款到账没"
+	// with no case here), whatever this message does to it: reminded of the order number,
+	// they hear it is to look the request up, not to start one.
+	statusAsked bool
 	// answered is that question, when there is one: a photo the merchant's answer asked
 	// for goes back to it.
 	answered *cases.Case

@@ -3962,3 +3962,116 @@ func TestPhoneInsteadOfOrderDoesNotTakeUpARefusedNumber(t *testing.T) {
 	}
 	mustContain(t, got, "店主")
 }
+
+// "好滴 <订单号>" answering the merchant's "麻烦再发下订单号" is the order number, on the
+// case and to the merchant — it got "有需要随时说" and no alert (trial 24).
+func TestOKWithTheOrderNumberReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你们什么破店 饭盒漏水 客服也不理"), "A1")
+	h.say(merchant, "A1 回复 收到饭盒了 麻烦再发下订单号核对一下")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "好滴 2306781234567890"), "A1")
+	mustContain(t, h.firedTexts(), "2306781234567890")
+	if c := h.mustCase("A1"); c.OrderID != "2306781234567890" {
+		t.Fatalf("A1 order %q", c.OrderID)
+	}
+}
+
+// A story of another shop told while asking this one ("你家是正品吗 之前在别家买到假货 退款退
+// 了半个月") is a question, not a refund; and "我还没买呢 退啥款" to a refund waiting for its
+// order number drops it, the buyer's words to the merchant (trial 24).
+func TestNotBoughtYetIsNoRefund(t *testing.T) {
+	h := newHarness(t)
+	for _, r := range h.say(buyer, "你家是正品吗 之前在别家买到假货 退款退了半个月") {
+		if strings.Contains(r, "办理退款") {
+			t.Fatalf("another shop's refund started one here: %q", r)
+		}
+	}
+	h = newHarness(t)
+	mustContain(t, h.say(buyer, "退款退了半个月 你们家是正品吗"), "订单号")
+	got := h.say(buyer, "？？？我还没买呢 退啥款")
+	mustContain(t, got, "Q1")
+	for _, r := range got {
+		if strings.Contains(r, "订单号") {
+			t.Fatalf("the order number asked again: %q", r)
+		}
+	}
+	mustContain(t, h.firedTexts(), "你们家是正品吗")
+}
+
+// A refund asked after the exchange on the same order was agreed ("算了 还是退款吧 不换了")
+// opens as its own request, and its alert says the exchange was agreed: the shop must not do
+// both (trial 24: the alert was silent on A1).
+func TestChangeOfMindAfterAgreementWarnsTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了一个 想换个新的 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "算了 还是退款吧 不换了"), "A2")
+	mustContain(t, h.firedTexts(), "A1 已同意过")
+}
+
+// "质量太差了吧" right after the remedies were offered for "床单上有个洞😤" is the fault told
+// again: the question stands and "2" chooses 退货退款 — it opened an urgent complaint that
+// swallowed the choice (trial 24).
+func TestAngryAboutTheGoodsKeepsTheRemedyMenu(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "床单上有个洞😤"), "1. 退款")
+	for _, r := range h.say(buyer, "质量太差了吧") {
+		if strings.Contains(r, "已记录") {
+			t.Fatalf("a complaint opened on the goods' fault: %q", r)
+		}
+	}
+	mustContain(t, h.say(buyer, "2"), "退货退款")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("cases = %d, want none before the order number", n)
+	}
+}
+
+// "订单号多少我看看啊 等下" while the refund waits for it: the buyer going to look — no
+// hurry, said once; it became an inbox question with reminders (trial 24).
+func TestGoingToLookUpTheOrderNumber(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "退款"), "订单号")
+	got := h.say(buyer, "订单号多少我看看啊 等下")
+	mustContain(t, got, "不着急")
+	for _, r := range got {
+		if strings.Contains(r, "Q1") {
+			t.Fatalf("became an inbox question: %q", r)
+		}
+	}
+}
+
+// "上周申请的 你们不是同意了吗" after "退款到账没" (no case here) is reminded of the order
+// number to look the refund up — "就能帮您办理退款" offered to start one — and the order
+// number then passes it on as looked into (trial 24).
+func TestStatusAskRemindedAsALookUp(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "退款到账没啊？？"), "订单号")
+	got := h.say(buyer, "上周申请的 你们不是同意了吗")
+	mustContain(t, got, "查退款进度")
+	for _, r := range got {
+		if strings.Contains(r, "办理") {
+			t.Fatalf("offered to start a refund: %q", r)
+		}
+	}
+	mustContain(t, h.say(buyer, cupOrder), "已转告店主查看")
+}
+
+// A refused case whose buyer wrote again, merged into their live case ("A2 合并 A1"), leaves
+// the list of cases written to again: what they said is answered on A2 now (it stayed
+// listed — trial 24).
+func TestMergedRefusalLeavesTheWrittenAgainList(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 退货 "+cupOrder), "A1")
+	h.say(merchant, "A1 拒绝 请先拍照")
+	h.say(buyer, "为啥拒绝？？")
+	mustContain(t, h.say(merchant, "列表"), "为啥拒绝")
+	mustContain(t, h.say(buyer, "四件套起球 换货 4705290012345678901"), "A2")
+	mustContain(t, h.say(merchant, "A2 合并 A1"), "并入 A2")
+	for _, r := range h.say(merchant, "列表") {
+		if strings.Contains(r, "为啥拒绝") && strings.Contains(r, "A1") && strings.Contains(r, "又来消息") {
+			t.Fatalf("the merged refusal still listed as written to: %q", r)
+		}
+	}
+}

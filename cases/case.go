@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -179,11 +180,16 @@ func BuyerTexts(events []Event) []string {
 
 // SinceMerchant is what the buyer wrote on a case after its last state change and the
 // merchant's last 回复, in order: words still waiting for the merchant on a decided case.
+// MergedInto starts the note left on a decided case whose words were merged into a live
+// one ("已并入 A9"): what the buyer said on it is answered there.
+const MergedInto = "已并入 "
+
 func SinceMerchant(events []Event) []string {
 	var said []string
 	for _, ev := range events {
 		switch {
-		case ev.Kind == EventState, ev.Kind == EventReply && ev.Actor == "merchant":
+		case ev.Kind == EventState, ev.Kind == EventReply && ev.Actor == "merchant",
+			ev.Kind == EventMerchant && strings.HasPrefix(ev.Text, MergedInto):
 			said = nil
 		case ev.Kind == EventMessage && ev.Actor == "buyer":
 			said = append(said, ev.Text)

@@ -508,20 +508,32 @@ func (b *Book) isAdded(i int) bool { return i < len(b.added) && b.added[i] }
 // 包邮吗", "对了 台灯保修几年啊"): they ask nothing, and an entry's coverage counts them as
 // words it does not speak of.
 var leadIns = []string{"顺便问一下", "顺便问下", "顺便问问", "另外问一下", "另外问下", "还想问一下", "还想问下", "还有个问题",
-	"还有就是", "对了", "另外", "顺便"}
+	"还有就是", "对了", "另外", "顺便", "好的", "嗯嗯"}
+
+// topicTails end a question that only names its topic ("发票的事情呢", "运费那块呢"): they
+// ask nothing more than the topic does.
+var topicTails = []string{"的事情呢", "的事情", "的事呢", "的问题呢", "那块呢", "这块呢", "那个呢", "怎么说"}
 
 // withoutLeadIn is text without the lead-in it opens with, if any.
 func withoutLeadIn(text string) string {
 	const marks = " ，,。.!！~～" // what stands between a lead-in and the question
 	t := strings.TrimLeft(text, marks)
+	out := text
 	for _, w := range leadIns {
 		if rest, ok := strings.CutPrefix(t, w); ok {
 			if rest = strings.TrimLeft(rest, marks); rest != "" {
-				return rest
+				out = rest
+				break
 			}
 		}
 	}
-	return text
+	bare := strings.TrimRight(out, marks+"?？")
+	for _, w := range topicTails {
+		if rest, ok := strings.CutSuffix(bare, w); ok && utf8.RuneCountInString(rest) >= 2 {
+			return rest
+		}
+	}
+	return out
 }
 
 // score is every entry's hit for text, in the book's order.

@@ -314,14 +314,17 @@ func TestContainedPhrasing(t *testing.T) {
 	}
 }
 
-// A lead-in a buyer opens a question with mid-chat ("顺便问下", "对了") asks nothing and
-// must not cost the question its answer; "还有货吗" keeps its 还有.
+// A lead-in a buyer opens a question with mid-chat ("顺便问下", "对了", "好的") asks nothing
+// and must not cost the question its answer, nor does a topic's tail ("…的事情呢");
+// "还有货吗" keeps its 还有.
 func TestLeadInsAskNothing(t *testing.T) {
 	b := sample(t)
 	for _, tc := range []struct{ text, want string }{
 		{"顺便问下 包邮吗", "free_shipping"},
 		{"对了 你们保修多久啊", "warranty"},
 		{"还有货吗", "stock"},
+		// a topic followed up on, its tail asking nothing more (trial 24: an inbox item)
+		{"好的，发票的事情呢？", "invoice"},
 	} {
 		_, id, ok := b.Answer(tc.text, "小店")
 		if !ok || id != tc.want {

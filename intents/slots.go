@@ -709,14 +709,17 @@ func cnMoney(text string, i, j int) (int64, int, bool) {
 
 // fillers are the words that may surround slot data in a slot-only message ("订单号是：…",
 // "这是快递单号 …", "手机 …", "给你图片").
-func fillers() [44]string {
-	return [44]string{
+func fillers() [55]string {
+	return [55]string{
 		"快递单号", "物流单号", "退货单号", "订单编号", "联系电话", "联系方式", "订单号", "运单号", "快递号",
 		"手机号", "电话号", "单号", "订单", "快递", "手机", "电话", "号码", "编号", "图片", "照片",
 		"顺丰", "中通", "圆通", "韵达", "申通", "极兔", "邮政", "京东", "德邦", "这是", "我的", "是",
 		// a hello before the number says no more than the number ("你好 我的订单4705…")
 		"你好", "您好", "在吗", "老板", "客服", "哈喽",
 		"亲", "给你", "发你", "您", "看", "如下",
+		// an OK before it answers the merchant's "麻烦发下订单号" ("好滴 2306…"): it got
+		// "有需要随时说" and the merchant never heard (trial 24)
+		"好滴", "好的", "好嘞", "好", "嗯嗯", "嗯", "ok", "OK", "行", "喏", "呐",
 	}
 }
 

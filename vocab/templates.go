@@ -67,6 +67,7 @@ func replyFields() map[string][]string {
 		"complaint_noted":          {"CaseID", "Intent"},
 		"request_changed":          {"CaseID", "Intent"},
 		"request_corrected":        {"CaseID", "Intent"},
+		"status_order_again":       {"Intent"},
 		"followup":                 {"CaseID", "Intent"},
 		"followup_reason":          {"CaseID", "Intent", "Reason"},
 		"followup_person":          {"CaseID"},

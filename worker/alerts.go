@@ -224,6 +224,9 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	if c.Intent == string(intents.Human) && a.Kind == cases.AlertNewCase {
 		said += w.otherCase(c, now) // "转人工" beside a live complaint: most likely about it
 	}
+	if a.Kind == cases.AlertNewCase && c.OrderID != "" {
+		said += w.agreedOnOrder(c, now) // "算了 还是退款吧 不换了" after the exchange was agreed
+	}
 	d := bot.Data{Shop: shop.Name, CaseID: c.ID, Intent: intent, OrderID: order,
 		Buyer: c.Who(), Deadline: c.Deadline, Left: c.Deadline.Sub(now), Waited: now.Sub(c.OpenedAt), Text: said,
 		Status: c.StateLabel()}
@@ -298,6 +301,27 @@ func (w *Worker) otherCase(c *cases.Case, now time.Time) string {
 			s += " · 订单 " + o.OrderID
 		}
 		return s + "）"
+	}
+	return ""
+}
+
+// agreedWithin is how far back an agreed case on the same order is recalled in a new
+// case's alert.
+const agreedWithin = 30 * 24 * time.Hour
+
+// agreedOnOrder names the buyer's case on c's order that the merchant already agreed to
+// with another remedy, for c's first alert: the buyer changed their mind, and the shop must
+// not do both (trial 24: a refund opened beside an agreed exchange, its alert silent on it).
+func (w *Worker) agreedOnOrder(c *cases.Case, now time.Time) string {
+	v, err := w.store.Buyer(context.Background(), c.Shop, c.Buyer, now.Add(-agreedWithin))
+	if err != nil {
+		return ""
+	}
+	for _, o := range v.Cases {
+		if o.ID != c.ID && o.OrderID == c.OrderID && o.State == cases.StateResolved && o.Intent != c.Intent &&
+			o.Intent != cases.IntentQuestion && o.Intent != string(intents.Human) {
+			return "（注意：同一订单的" + intents.Label(o.Intent).ChineseFor(intents.Reason(o.Reason)) + " " + o.ID + " 已同意过，买家改了主意——别两样都办）"
+		}
 	}
 	return ""
 }
