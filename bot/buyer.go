@@ -268,7 +268,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// not put to them again (trial: asked three times as they said goodnight).
 		return e.answer(ctx, m, "remedy_later", Data{})
 	case remedyMenuOpen(&sess) && slots.OrderID == "" && needsOrder(alone.Label) && !alone.Unclear &&
-		policyQuestion(m.Text, slots) && !tagQuestion(m.Text) && !mentions(m.Text, "运费", "邮费", "谁出", "谁承担"):
+		policyQuestion(m.Text, slots) && !tagQuestion(m.Text) && !mentions(m.Text, "运费", "邮费", "谁出", "谁承担") &&
+		!warrantyAsk(m.Text): // "保修吗" asks the warranty, it chooses no repair (trial 24)
 		// "能退吗" to the remedy menu after "不保温啊…": the remedy chosen in words, asked
 		// as a question — not the 七天无理由 policy ("未使用…"), which would tell a buyer
 		// with faulty goods no.

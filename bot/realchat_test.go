@@ -4075,3 +4075,17 @@ func TestMergedRefusalLeavesTheWrittenAgainList(t *testing.T) {
 		}
 	}
 }
+
+// "保修吗" to the remedy menu asks the warranty: the shop's answer, the menu still open —
+// it was taken as choosing 维修 (trial 24).
+func TestWarrantyAskedAtTheMenuIsAnswered(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯不亮了"), "1. 退款")
+	got := h.say(buyer, "保修吗")
+	mustContain(t, got, "保修一年")
+	for _, r := range got {
+		if strings.Contains(r, "帮您办理维修。麻烦发一下订单号") {
+			t.Fatalf("the warranty question chose a repair: %q", r)
+		}
+	}
+}
