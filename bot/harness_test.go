@@ -323,6 +323,18 @@ func mustContain(t *testing.T, got []string, want ...string) {
 	}
 }
 
+// mustLack fails the test when a reply holds any of words: what must not be said, and why.
+func mustLack(t *testing.T, got []string, why string, words ...string) {
+	t.Helper()
+	for _, r := range got {
+		for _, w := range words {
+			if strings.Contains(r, w) {
+				t.Fatalf("%s: %q", why, r)
+			}
+		}
+	}
+}
+
 func (h *harness) sinkRoutes(def notify.Sink) []notify.Route {
 	if h.routes != nil {
 		return h.routes
