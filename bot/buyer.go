@@ -55,8 +55,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if c.Intent == cases.IntentQuestion && c.OrderID != "" {
 			m.asked = append(m.asked, c.OrderID)
 		}
-		if c.Intent == cases.IntentQuestion && !c.State.Live() && c.UpdatedAt.After(m.answeredAt) {
-			m.answeredAt, m.answered = c.UpdatedAt, &c
+		if c.Intent == cases.IntentQuestion && !c.State.Live() && (m.answered == nil || c.UpdatedAt.After(m.answered.UpdatedAt)) {
+			m.answered = &c
 		}
 	}
 	view.Cases = slices.DeleteFunc(view.Cases, func(c cases.Case) bool { return c.Intent == cases.IntentQuestion })
@@ -482,14 +482,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "？？？我还没买呢 退啥款" to "订单号发我，就能帮您办理退款": the request was a
 		// misreading — dropped, and what the buyer did write goes to the merchant (it
 		// asked for the order number again — trial 24).
-		words := pendingWords(sess.Pending, "")
+		q, words := m, pendingWords(sess.Pending, "")
 		sess.Intent, sess.Asked, sess.Reason, sess.Pending, sess.Recent = "", false, "", nil, nil
 		if words != "" && !strings.Contains(words, m.Text) {
-			q := m
 			q.Text, q.faq = words+" / "+m.Text, nil
-			return e.question(ctx, q, &sess)
 		}
-		return e.question(ctx, m, &sess)
+		return e.question(ctx, q, &sess)
 	case mistaken(m.Text) && !withdraws(m.Text) && !res.Label.OpensCase() && slots.OrderID == "" && len(view.Live()) == 0 && len(sess.Menu) > 0:
 		// "哦 我记错了 是另一家店的" to the remedy menu: nothing to do here after all.
 		sess.Menu, sess.Intent, sess.Pending = nil, "", nil
@@ -551,8 +549,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		replies, err := e.answerStatus(ctx, m, &sess, moneyDue(view.Cases, now))
 		e.saveSession(m.Shop, m.From, sess)
 		return replies, err
-	case decidedLately(view.Cases, now) != nil && acceptsDecision(m.Text) && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
-		!sess.Intent.OpensCase() && !res.Label.OpensCase():
+	case acceptsDecision(m.Text) && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
+		!sess.Intent.OpensCase() && !res.Label.OpensCase() && decidedLately(view.Cases, now) != nil:
 		// "10块啊。。行吧" right after "A1 同意 部分退款10元": the buyer takes the decision —
 		// kept on the case, an OK back (it became an inbox question with reminders).
 		c := decidedLately(view.Cases, now)
@@ -1393,13 +1391,14 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.confirm(ctx, m, sess, label)
 	}
 	if label == intents.Greeting || label == intents.Other && bareOK(m.Text) {
-		if key := greetingKey(m.Text); key == "ack" && sess.Intent.OpensCase() && sess.OrderID == "" && sess.Asked && sess.EasedFor != sess.Intent {
+		key := greetingKey(m.Text)
+		if key == "ack" && sess.Intent.OpensCase() && sess.OrderID == "" && sess.Asked && sess.EasedFor != sess.Intent {
 			sess.EasedFor = sess.Intent
 			// "退货" → order number asked → "是的": the request still waits for it —
 			// "好的～ 有需要随时说" read as if it were dropped.
 			return e.answer(ctx, m, "order_later", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
 		}
-		return e.chat(ctx, m, sess, greetingKey(m.Text))
+		return e.chat(ctx, m, sess, key)
 	}
 	if label == intents.Human && !chosen && asks(m.Text) && mentions(m.Text, "几点", "什么时候", "啥时候", "上班", "下班", "时间") &&
 		!mentions(m.Text, "转人工", "找人工", "要人工", "转真人", "找真人") {
@@ -3454,7 +3453,7 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 			// A voice note right after the merchant wrote on a case: the answer, to them.
 			return e.toMerchant(ctx, m, sess, wrote)
 		case slices.ContainsFunc(sess.Pending, func(p said) bool { return p.Media != "" }) ||
-			e.now().Sub(m.answeredAt) < merchantTalk:
+			m.answered != nil && e.now().Sub(m.answered.UpdatedAt) < merchantTalk:
 			// A second voice note after "我暂时只看得懂文字", or one right after the
 			// merchant answered the buyer's question: this buyer talks and will not type —
 			// the merchant listens (trial 20: three voice notes, three times the same

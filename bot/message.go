@@ -62,15 +62,13 @@ type Message struct {
 	// asking is set when the buyer has an inbox question waiting for the merchant: "算了
 	// 我自己弄吧" then drops it.
 	asking bool
-	// answeredAt is when the buyer's newest inbox question was answered (closed), zero
-	// when none was: a voice note soon after is the buyer's answer.
-	answeredAt time.Time
 	// statusAsked is set when the buyer's last request was only asked about ("退款到账没"
 	// with no case here), whatever this message does to it: reminded of the order number,
 	// they hear it is to look the request up, not to start one.
 	statusAsked bool
-	// answered is that question, when there is one: a photo the merchant's answer asked
-	// for goes back to it.
+	// answered is the buyer's newest inbox question that was answered (closed), nil when
+	// none was; its UpdatedAt is when. A voice note soon after is the buyer's answer, and a
+	// photo the merchant's answer asked for goes back to it.
 	answered *cases.Case
 	// faq is the shop FAQ's answer to a buyer's text, looked up at most once per turn
 	// however many branches of the conversation ask for it.

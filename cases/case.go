@@ -178,12 +178,12 @@ func BuyerTexts(events []Event) []string {
 	return out
 }
 
-// SinceMerchant is what the buyer wrote on a case after its last state change and the
-// merchant's last 回复, in order: words still waiting for the merchant on a decided case.
 // MergedInto starts the note left on a decided case whose words were merged into a live
 // one ("已并入 A9"): what the buyer said on it is answered there.
 const MergedInto = "已并入 "
 
+// SinceMerchant is what the buyer wrote on a case after its last state change and the
+// merchant's last 回复, in order: words still waiting for the merchant on a decided case.
 func SinceMerchant(events []Event) []string {
 	var said []string
 	for _, ev := range events {

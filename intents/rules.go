@@ -26,10 +26,11 @@ func applyRules(t *normText, model Label) (Label, bool) {
 	if anyUnnegated(t, lx, lx.postpones) {
 		return Other, true // "先别急着退 …是不是正品": the question first, no request yet
 	}
-	if threatens(t, lx) {
+	threat, reviewBack := threatens(t, lx)
+	if threat {
 		return Complaint, true
 	}
-	if reviewWithdrawn(t, lx) {
+	if reviewBack {
 		return Other, true // "差评我已经改成好评了 返现呢": the review taken back, a question left
 	}
 	if refusesForAccount(t) {
@@ -240,23 +241,29 @@ func withdrawsThreat(t *normText, lx *lexiconTables) bool {
 }
 
 // threatens reports an escalation threat that is not negated. Every occurrence counts:
-// "不会给差评的 但再不发货就投诉" threatens.
-func threatens(t *normText, lx *lexiconTables) bool {
+// "不会给差评的 但再不发货就投诉" threatens. reviewBack reports, when there is no threat, a
+// threat word followed by the review taken back ("差评我已经改成好评了"): read in the same
+// pass, as the classifier's hot path reads the threat words once.
+func threatens(t *normText, lx *lexiconTables) (threat, reviewBack bool) {
 	for i := range t.n {
 		if t.r[i] == runeConsumer && !negatedAt(t, lx, i) {
-			return true
+			return true, false
 		}
 	}
 	for k := range lx.threats {
 		p := &lx.threats[k]
 		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
-			if !negatedAt(t, lx, i) && !droppedAfter(t, lx, i+len(p.r)) && !aboutOthers(t, lx, i, len(p.r)) && !reviewTakenBack(t, lx, i+len(p.r)) {
+			if reviewTakenBack(t, lx, i+len(p.r)) {
+				reviewBack = true
+				continue
+			}
+			if !negatedAt(t, lx, i) && !droppedAfter(t, lx, i+len(p.r)) && !aboutOthers(t, lx, i, len(p.r)) {
 				// ("投诉也没用", "差评就不给了": giving the threat up, said after it.)
-				return true
+				return true, false
 			}
 		}
 	}
-	return false
+	return false, reviewBack
 }
 
 // dropGap is how many runes may stand between a threat word and the words that drop it
@@ -272,19 +279,6 @@ func droppedAfter(t *normText, lx *lexiconTables, i int) bool {
 		}
 		if anyAt(t, j, lx.futility) || j > i && anyAt(t, j, lx.dropped) {
 			return true
-		}
-	}
-	return false
-}
-
-// reviewWithdrawn reports a threat word followed by the review taken back.
-func reviewWithdrawn(t *normText, lx *lexiconTables) bool {
-	for k := range lx.threats {
-		p := &lx.threats[k]
-		for i := t.find(p, 0); i >= 0; i = t.find(p, i+len(p.r)) {
-			if reviewTakenBack(t, lx, i+len(p.r)) {
-				return true
-			}
 		}
 	}
 	return false
