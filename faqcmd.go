@@ -58,6 +58,8 @@ func (m *Main) faqCmd(args []string) int {
 			by = "，低于阈值，由答案模型判定 below it: decided by the answer model"
 		}
 		fmt.Fprintf(m.Stdout, "回答 answer (%s, 阈值 threshold %.2f%s):\n%s\n", id, book.Threshold(), by, answer)
+	} else if hits[0].Unasked != "" {
+		fmt.Fprintf(m.Stdout, "不回答 no answer: 还问了 %s 没讲到的「%s」，整条交给店主 / a second question the entry does not speak of: the merchant answers both\n", hits[0].ID, hits[0].Unasked)
 	} else {
 		fmt.Fprintf(m.Stdout, "不回答 no answer: 最高分低于阈值 %.2f 且答案模型不确定，或没有足够相近的问法 / best score below the threshold and the answer model unsure, or no phrasing near enough\n", book.Threshold())
 	}

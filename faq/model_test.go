@@ -2,6 +2,7 @@ package faq
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -12,8 +13,8 @@ import (
 func TestModelDecidesDoubtfulQuestions(t *testing.T) {
 	b := sample(t)
 	for _, tc := range []struct{ text, id string }{
-		{"我家孩子尿床了 四件套能直接丢洗衣机吗", "bedding_wash"},
-		{"我是宝妈 孩子老踢被子 四件套掉不掉色", "bedding_wash"},
+		{"上个月在你们家买过床单 这次再买四件套 洗的时候要注意啥", "bedding_wash"},
+		{"刚搬新家 想换套床品 四件套第一次洗要注意点啥", "bedding_wash"},
 		{"保温杯能装豆浆吗 早上带去上班", ""},
 		{"会员积分能转给别人吗", ""},
 	} {
@@ -103,5 +104,28 @@ func TestWarmTrainsAhead(t *testing.T) {
 	b.Warm()
 	if len(first) == 0 || first[0] != b.model()[0] {
 		t.Fatal("the model was trained again after Warm")
+	}
+}
+
+// The background messages the book answers by itself are not drawn as none: the model
+// would learn that the entries' own questions are chat.
+func TestBackgroundLeavesAnsweredOut(t *testing.T) {
+	all := chatNotAnswered(func(string) bool { return false })
+	var asked int
+	for _, c := range backgroundChat() {
+		if strings.Contains(c.text, "包邮") {
+			asked++
+		}
+	}
+	if asked == 0 {
+		t.Fatal("no background message asks 包邮: the test asks nothing")
+	}
+	kept := chatNotAnswered(func(text string) bool { return strings.Contains(text, "包邮") })
+	if len(all) != len(backgroundChat()) || len(kept) != len(all)-asked {
+		t.Fatalf("kept %d of %d (%d without a filter), want all but the %d asking 包邮", len(kept), len(backgroundChat()), len(all), asked)
+	}
+	b := sample(t)
+	if !b.lexical().answersPlainly("包邮吗") || b.lexical().answersPlainly("杯子碎了要退款") {
+		t.Fatal("answersPlainly: want 包邮吗 answered and a refund not")
 	}
 }
