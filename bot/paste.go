@@ -68,12 +68,29 @@ func fromPaste(text string) (string, bool) {
 	}
 	out := strings.TrimSpace(strings.Join(words, " "))
 	if order != "" {
-		out += " 订单编号：" + order
+		out += " " + pastedOrder + order
 	}
 	if goods != "" {
-		out += " 商品：" + goods
+		out += " " + pastedGoods + goods
 	}
 	return strings.TrimSpace(out), true
+}
+
+// pastedOrder and pastedGoods label the order number and goods fromPaste keeps.
+const (
+	pastedOrder = "订单编号："
+	pastedGoods = "商品："
+)
+
+// onlyPasted reports a message that is a pasted order detail alone, as fromPaste wrote it:
+// the order number and the goods, no words of the buyer's — which order, not what for.
+func onlyPasted(text string) bool {
+	rest, ok := strings.CutPrefix(text, pastedOrder)
+	if !ok {
+		return false
+	}
+	rest = strings.TrimLeft(rest, "0123456789")
+	return rest == "" || strings.HasPrefix(rest, " "+pastedGoods)
 }
 
 // splitTail splits the last value of a pasted detail from the buyer's words after it: the

@@ -3967,6 +3967,19 @@ func TestChangeOfMindAfterAgreementWarnsTheMerchant(t *testing.T) {
 	mustContain(t, h.firedTexts(), "A1 已同意过")
 }
 
+// A question after the agreement ("碎的那个要扔掉吗") is how to carry it out, not a change of
+// mind: its alert carries no "别两样都办" (trial 25 warned on each such question).
+func TestQuestionAfterAgreementIsNoChangeOfMind(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了一个 想换个新的 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.takeAlerts()
+	h.say(buyer, "碎的那个要扔掉吗")
+	fired := h.firedTexts()
+	mustContain(t, fired, "碎的那个要扔掉吗")
+	mustLack(t, fired, "a question taken for a change of mind", "已同意过", "别两样都办")
+}
+
 // "质量太差了吧" right after the remedies were offered for "床单上有个洞😤" is the fault told
 // again: the question stands and "2" chooses 退货退款 — it opened an urgent complaint that
 // swallowed the choice (trial 24).
@@ -4028,4 +4041,65 @@ func TestWarrantyAskedAtTheMenuIsAnswered(t *testing.T) {
 	got := h.say(buyer, "保修吗")
 	mustContain(t, got, "保修一年")
 	mustLack(t, got, "the warranty question chose a repair", "帮您办理维修。麻烦发一下订单号")
+}
+
+// "要不退了吧" proposes a refund (要不: how about); it is no "不退了吧". With an exchange
+// open it changes that request to a refund — it withdrew it and told the merchant 无需处理
+// (trial 25).
+func TestProposedRefundIsNoWithdrawal(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "饭盒有条裂缝 "+cupOrder), "1. 退款")
+	mustContain(t, h.say(buyer, "换一个吧"), "A1")
+	got := h.say(buyer, "算了不换了 要不退了吧")
+	mustContain(t, got, "改为退款")
+	mustLack(t, got, "the request withdrawn", "撤销")
+	mustLack(t, h.firedTexts(), "the merchant told to ignore it", "无需处理", "已撤销")
+	if c := h.mustCase("A1"); c.Intent != "refund" || !c.State.Live() {
+		t.Fatalf("A1 %s %s, want a live refund", c.Intent, c.State)
+	}
+}
+
+// A phone given for the order number the request waits for goes to the merchant with the
+// request ("我要退货" was dropped as if the FAQ had answered it), the buyer told it was
+// noted; the buyer who then says they cannot find the order is not asked for the phone
+// again (trial 25).
+func TestPhoneForOrderKeepsTheRequest(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我要退货"), "订单号")
+	mustContain(t, h.say(buyer, "15888889999"), "Q1", "电话记下了")
+	fired := h.firedTexts()
+	mustContain(t, fired, "我要退货", "15888889999")
+	got := h.say(buyer, "订单号找不到 用手机号查不行吗")
+	mustContain(t, got, "Q1")
+	mustLack(t, got, "the phone asked for again", "发一下下单用的手机号")
+}
+
+// "能换吗" and "什么时候能换好" with the exchange just opened ask where it stands: the case
+// answers (the first got the FAQ's warranty terms, the second became an inbox question;
+// trial 25).
+func TestRemedyAskedOfItsOpenCase(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子颜色发错了 "+cupOrder)
+	mustContain(t, h.say(buyer, "换一个吧"), "A1")
+	h.takeAlerts()
+	for _, q := range []string{"能换吗", "什么时候能换好"} {
+		got := h.say(buyer, q)
+		mustContain(t, got, "A1", "等店主处理")
+		mustLack(t, got, q+" answered apart from the case", "保修", "Q1")
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases, want the exchange alone", n)
+	}
+}
+
+// An order detail pasted alone says which order, not what for: the bot asks, as for an
+// order number (trial 25 made it an inbox question of the app's text); the request that
+// follows opens on it, the goods in the merchant's alert.
+func TestPastedDetailAloneAsksWhatFor(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "订单编号：2306781234567890 商品：硅胶折叠饭盒 3件套 规格：薄荷绿 实付：¥45.80 下单时间：2026-11-24 12:20")
+	mustContain(t, got, "请问要办理什么", "3. 换货")
+	mustLack(t, got, "an inbox item of the paste", "Q1")
+	mustContain(t, h.say(buyer, "颜色发错了 要换"), "A1")
+	mustContain(t, h.firedTexts(), "硅胶折叠饭盒", "颜色发错了")
 }

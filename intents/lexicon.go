@@ -138,6 +138,9 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 		// ("电动牙刷替换刷头多久换一次", "换购的耳机原价多少", "积分兑换在哪") were exchanges
 		{"替换刷头", "备用刷头"}, {"替换芯", "备用芯"}, {"替换装", "备用装"}, {"替换头", "备用头"}, {"替换的", "备用的"},
 		{"换购", "加购"}, {"兑换", "领取"}, {"修正液", "涂改液"}, {"修正带", "涂改带"}, {"修复膏", "护理膏"},
+		// 要不 that proposes ("要不退了吧": how about a refund) withdraws nothing: it read as
+		// 不退了吧 and cancelled the exchange it was meant to replace (trial 25)
+		{"要不退了", "干脆退了"}, {"要不换了", "干脆换了"}, {"要不退款", "干脆退款"}, {"要不退货", "干脆退货"}, {"要不换货", "干脆换货"},
 	} {
 		lx.typos = append(lx.typos, typoFix{newPattern(p[0]), []rune(p[1])})
 	}

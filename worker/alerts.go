@@ -312,7 +312,15 @@ const agreedWithin = 30 * 24 * time.Hour
 // agreedOnOrder names the buyer's case on c's order that the merchant already agreed to
 // with another remedy, for c's first alert: the buyer changed their mind, and the shop must
 // not do both (trial 24: a refund opened beside an agreed exchange, its alert silent on it).
+// Only a remedy asked anew is a change of mind: a question or a call for a person after the
+// agreement ("碎的那个要扔掉吗", "怎么寄") is how to carry it out (trial 25 warned "别两样都
+// 办" on each).
 func (w *Worker) agreedOnOrder(c *cases.Case, now time.Time) string {
+	switch intents.Label(c.Intent) {
+	case intents.Refund, intents.Return, intents.Exchange, intents.Repair:
+	default:
+		return ""
+	}
 	v, err := w.store.Buyer(context.Background(), c.Shop, c.Buyer, now.Add(-agreedWithin))
 	if err != nil {
 		return ""
