@@ -28,7 +28,7 @@ func (m *Main) faqCmd(args []string) int {
 		m.Stdout.Write(faq.SampleFile())
 		return exitOK
 	}
-	books, err := app.FAQs(cfg)
+	books, err := app.FAQs(cfg, nil)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "配置错误 / config error: %v\n", err)
 		return exitUsage

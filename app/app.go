@@ -55,8 +55,11 @@ type Options struct {
 	MediaDir string
 	// LookupTimeout bounds an order lookup in the buyer's turn; 0: the engine's default.
 	LookupTimeout time.Duration
-	Now           func() time.Time
-	Log           *slog.Logger
+	// FAQModels, when set, shares the FAQs' trained answer models with other Apps of the
+	// same FAQ files (tests, which build an App per conversation); nil: this App's own.
+	FAQModels *faq.Models
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
 // App is the assembled desk.
@@ -135,7 +138,7 @@ func New(o Options) (*App, error) {
 		a.ownsStore = true
 	}
 	a.Router = notify.NewRouter(routes, a.Store, o.Log)
-	faqs, err := FAQs(cfg)
+	faqs, err := FAQs(cfg, o.FAQModels)
 	if err != nil {
 		a.Close()
 		return nil, err

@@ -172,9 +172,9 @@ func Policies(cfg *config.Config) (map[string]cases.Policy, error) {
 	return out, nil
 }
 
-// FAQs loads each shop's FAQ, keyed by shop id (shops without one are absent). Errors
-// name the file and line.
-func FAQs(cfg *config.Config) (map[string]*faq.Book, error) {
+// FAQs loads each shop's FAQ, keyed by shop id (shops without one are absent), their
+// answer models shared through models when it is not nil. Errors name the file and line.
+func FAQs(cfg *config.Config, models *faq.Models) (map[string]*faq.Book, error) {
 	out := map[string]*faq.Book{}
 	for i, s := range cfg.Shops {
 		var data []byte
@@ -194,6 +194,9 @@ func FAQs(cfg *config.Config) (map[string]*faq.Book, error) {
 		book, err := faq.Parse(name, data, 0)
 		if err != nil {
 			return nil, fmt.Errorf("shops[%d].faq: %w", i, err)
+		}
+		if models != nil {
+			book.ShareModels(models)
 		}
 		out[s.ID] = book
 	}
@@ -228,7 +231,7 @@ func Check(cfg *config.Config, now func() time.Time) error {
 	if _, err := Policies(cfg); err != nil {
 		return err
 	}
-	if _, err := FAQs(cfg); err != nil {
+	if _, err := FAQs(cfg, nil); err != nil {
 		return err
 	}
 	if _, err := Assistant(cfg); err != nil {

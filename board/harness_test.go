@@ -23,6 +23,7 @@ import (
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/cases/casestest"
 	"github.com/aftersale/aftersale/config"
+	"github.com/aftersale/aftersale/faq"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/worker"
 )
@@ -40,6 +41,9 @@ type fakeClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
+
+// faqModels shares the sample FAQ's trained answer model between the tests' Apps.
+var faqModels = faq.NewModels()
 
 func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *fakeClock) Add(d time.Duration) {
@@ -117,7 +121,7 @@ func newEnv(t testing.TB) *env {
 		return nil
 	})
 	a, err := app.New(app.Options{Config: cfg, Channel: channel, Routes: []notify.Route{{Sink: sink}},
-		Platforms: map[string]adapters.Platform{shopID: book}, Store: store, Now: e.clock.Now})
+		Platforms: map[string]adapters.Platform{shopID: book}, Store: store, Now: e.clock.Now, FAQModels: faqModels})
 	if err != nil {
 		t.Fatal(err)
 	}

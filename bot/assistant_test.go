@@ -68,7 +68,7 @@ func TestAssistantAnswersFromTheFAQ(t *testing.T) {
 	f := &fakeLLM{}
 	h := withLLM(t, f)
 	q := "我们这边比较偏 满多少钱可以免掉邮费呢"
-	books, err := app.FAQs(h.cfg)
+	books, err := app.FAQs(h.cfg, faqModels)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/aftersale/aftersale/cases"
 	"github.com/aftersale/aftersale/cases/casestest"
 	"github.com/aftersale/aftersale/config"
+	"github.com/aftersale/aftersale/faq"
 	"github.com/aftersale/aftersale/notify"
 	"github.com/aftersale/aftersale/worker"
 )
@@ -69,6 +70,10 @@ type harness struct {
 	lookupTimeout time.Duration // 0 = the engine's default
 	storeOpts     cases.Options // MaxBytes and ReadOnly of the next start
 }
+
+// faqModels shares the sample FAQ's trained answer model between the tests' Apps: each
+// would train its own (seconds of CPU) in the background as it starts.
+var faqModels = faq.NewModels()
 
 // loadConfig is the shipped config.toml with the tests' shop name, so replies and alerts
 // can be asserted on it.
@@ -154,7 +159,7 @@ func (h *harness) newEngine(store *cases.Store) *bot.Engine {
 	})
 	a, err := app.New(app.Options{Config: h.cfg, Channel: channel, Routes: h.sinkRoutes(sink),
 		Platforms: map[string]adapters.Platform{shopID: h.platform}, Store: store,
-		LookupTimeout: h.lookupTimeout, Now: h.clock.Now})
+		LookupTimeout: h.lookupTimeout, Now: h.clock.Now, FAQModels: faqModels})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -150,6 +150,9 @@ type Book struct {
 	// message the lexical score leaves in doubt), so a start or check-config does not
 	// wait for it; Add replaces it.
 	model func() ensemble
+	// models, when set, shares the answer model with other books of the same entries
+	// (ShareModels).
+	models *Models
 	// added marks the entries added after the file was read (Add: the merchant's saved
 	// answers), which are newer than the file's.
 	added []bool
@@ -270,7 +273,7 @@ func Parse(name string, data []byte, threshold float64) (*Book, error) {
 	b.rarity = background()
 	b.common = pairBackground()
 	b.index()
-	b.model = modelOf(b.entries, b.lexical().answersPlainly)
+	b.model = b.newModel()
 	return b, nil
 }
 
@@ -357,7 +360,7 @@ func (b *Book) Add(id, question, answer string) error {
 	}
 	b.added = append(b.added, true)
 	b.index()
-	b.model = modelOf(b.entries, b.lexical().answersPlainly)
+	b.model = b.newModel()
 	return nil
 }
 

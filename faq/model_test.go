@@ -129,3 +129,36 @@ func TestBackgroundLeavesAnsweredOut(t *testing.T) {
 		t.Fatal("answersPlainly: want 包邮吗 answered and a refund not")
 	}
 }
+
+// Books of the same entries sharing Models train one answer model between them; a book
+// that Adds a saved answer has its own; the oldest of more than modelsKept is let go.
+func TestModelsAreShared(t *testing.T) {
+	ms := NewModels()
+	parse := func() *Book {
+		b, err := Parse("sample_faq.toml", SampleFile(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.ShareModels(ms)
+		return b
+	}
+	a, b := parse(), parse()
+	if &a.model()[0] != &b.model()[0] {
+		t.Fatal("two books of the same file trained two models")
+	}
+	if err := b.Add("inbox_q1", "杯子能刻字吗", "可以刻字，加5元"); err != nil {
+		t.Fatal(err)
+	}
+	if &a.model()[0] == &b.model()[0] {
+		t.Fatal("a book with a saved answer shares the file's model")
+	}
+	if len(ms.keys) != 2 {
+		t.Fatalf("%d models kept, want 2", len(ms.keys))
+	}
+	for i := range modelsKept + 1 {
+		ms.of([32]byte{byte(i + 1)}, a.model)
+	}
+	if len(ms.keys) != modelsKept || len(ms.byID) != modelsKept {
+		t.Fatalf("kept %d (%d by id), want %d", len(ms.keys), len(ms.byID), modelsKept)
+	}
+}
