@@ -358,6 +358,12 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "我没申请退款啊 怎么显示退款中", then the order number: the order the waiting
 		// question is about, for the merchant answering it — not "请问要办理什么？".
 		sess.OrderID = slots.OrderID
+		if e.asksDelivery(ctx, m.Shop, waiting) {
+			// "我的四件套怎么还没到" passed on with the phone, then the order number: the
+			// order's tracking answers it now, while the item waits (trial 25: the number
+			// was only added to it, the tracking on hand never shown).
+			return e.logistics(ctx, m, &sess)
+		}
 		return e.question(ctx, m, &sess)
 	case res.SlotOnly && slots.OrderID != "" && len(sess.Menu) > 0:
 		// The order number while a menu is open: keep it (and any further ones), and the menu.
@@ -750,7 +756,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// merchant answers; no request starts (it opened a refund and alerted).
 		return e.question(ctx, m, &sess)
 	case (res.Label == intents.Other || res.Label == intents.Greeting) && len(sess.Menu) == 0 && defect(slots.Reason) && !asks(m.Text) && !sess.Intent.OpensCase() &&
-		len(view.Live()) == 0 && !mentions(m.Text, "怕", "会不会", "万一", "如果", "担心", "听说", "评论", "评价里", "之前买"):
+		len(view.Live()) == 0 && !claimsPostage(m.Text) && !mentions(m.Text, "怕", "会不会", "万一", "如果", "担心", "听说", "评论", "评价里", "之前买"):
 		// "台灯两个问题 1.开关按了没反应要按好几下 2.灯罩上有划痕": problems with the goods,
 		// told with no remedy — which remedy, asked (it became an inbox question). So too a
 		// hello that goes on to one ("你好我只收到一盒" got only the hello back).
@@ -1246,6 +1252,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		sess.OrderID = target.OrderID
 		return e.complaint(ctx, m, sess)
 	case label == intents.Complaint && target != nil && target.State == cases.StateRejected:
+		return e.followUp(ctx, m, sess, target)
+	case target != nil && needsOrder(intents.Label(target.Intent)) && (target.State.Live() || target.State == cases.StateResolved) &&
+		claimsPostage(m.Text) && orderID == "" && !res.Escalation:
+		// "运费谁出 我垫了12块" on an exchange agreed and sent back: the postage claimed on
+		// that case, for the merchant — the FAQ's terms alone left the claim on no case,
+		// and "运费你们出吧 是你们质量问题" got the remedies menu (trial 25).
 		return e.followUp(ctx, m, sess, target)
 	case needsOrder(label) && target != nil && target.State.Live() && related(label, target.Intent) && asks(m.Text) && !changesMind(m.Text) &&
 		namesRemedyOf(m.Text, target.Intent) && utf8.RuneCountInString(m.Text) <= bareRemedyAskRunes:
@@ -2820,6 +2832,14 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 		replies, err := e.questionAs(ctx, m, sess, "refund_closed_check", Data{OrderID: order.ID})
 		sess.Intent, sess.Asked, sess.StatusAsk, sess.Pending, sess.Aside, sess.ClosedOrder = "", false, false, nil, "", ""
 		return replies, err
+	case order.Status == adapters.OrderClosed && (e.toldFault(m, sess) || mentionsSaid(m.Text, sess.Pending, "收到", "到货", "签收", "拿到")):
+		// "袜子收到就破了一个洞 我要退货" on an order the platform shows closed: goods in
+		// the buyer's hands say otherwise — the merchant checks it on that order ("不用再
+		// 申请售后" turned the buyer away and told nobody; trial 25).
+		sess.OrderID = order.ID
+		replies, err := e.questionAs(ctx, m, sess, "closed_order_check", Data{OrderID: order.ID})
+		sess.Intent, sess.Asked, sess.StatusAsk, sess.Pending, sess.Aside, sess.ClosedOrder = "", false, false, nil, "", ""
+		return replies, err
 	case order.Status == adapters.OrderClosed:
 		sess.OrderID, sess.ClosedOrder = "", order.ID
 		return e.answer(ctx, m, "order_closed", Data{OrderID: order.ID})
@@ -3161,6 +3181,11 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 	if err == nil && order.Status == adapters.OrderPaid {
 		refund = e.refundBefore(ctx, m, order.ID)
 	}
+	var resent *cases.Case
+	var waybill, said string
+	if err == nil {
+		resent, waybill, said = e.resentOn(ctx, m, order)
+	}
 	switch {
 	case errors.Is(err, adapters.ErrNotFound):
 		id := sess.OrderID
@@ -3174,6 +3199,13 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 		// The platform cannot be asked now: a person can.
 		e.log.Warn("order lookup failed", "shop", m.Shop, "order", sess.OrderID, "err", err)
 		return merchant("", Data{})
+	case resent != nil:
+		// "补发的到哪了" once the merchant wrote "补发已寄出 中通789…": that parcel's
+		// waybill — the order's own tracking said the first parcel was signed for, as if
+		// the replacement had arrived (trial 25).
+		sess.Tracked = order.ID
+		return e.answer(ctx, m, "logistics_resent", Data{OrderID: order.ID, CaseID: resent.ID, Intent: caseName(resent),
+			TrackingNo: waybill, Text: vocab.Clip(said, resentSaidRunes)})
 	case sess.Tracked == order.ID:
 		// Asking again after the tracking was shown ("都好几天了 能帮我催一下吗"): the
 		// same text again would not help; the merchant can chase the courier.
@@ -3263,6 +3295,53 @@ func (e *Engine) refundBefore(ctx context.Context, m Message, orderID string) *c
 		}
 	}
 	return nil
+}
+
+// asksDelivery reports an inbox item q opened by a question about the parcel ("我的四件套
+// 怎么还没到"): its first words the buyer wrote read as logistics.
+func (e *Engine) asksDelivery(ctx context.Context, shop string, q *cases.Case) bool {
+	if q == nil {
+		return false
+	}
+	events, err := e.store.Events(ctx, shop, q.ID)
+	if err != nil {
+		return false
+	}
+	said := cases.BuyerTexts(events)
+	return len(said) > 0 && e.read(shop, said[0]).Label == intents.Logistics
+}
+
+// resentSaidRunes bounds the merchant's words quoted with a resent parcel's waybill.
+const resentSaidRunes = 40
+
+// resentOn finds the buyer's recent case on order whose merchant wrote a waybill other
+// than the order's own ("补发已寄出 中通789…": a reship or an exchange's new parcel), the
+// newest such words first: the case, the waybill and the merchant's words; nil when none.
+func (e *Engine) resentOn(ctx context.Context, m Message, order adapters.Order) (*cases.Case, string, string) {
+	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
+	if err != nil {
+		return nil, "", ""
+	}
+	for i := len(view.Cases) - 1; i >= 0; i-- {
+		c := &view.Cases[i]
+		if c.OrderID != order.ID {
+			continue
+		}
+		events, err := e.store.Events(ctx, m.Shop, c.ID)
+		if err != nil {
+			return nil, "", ""
+		}
+		for j := len(events) - 1; j >= 0; j-- {
+			ev := events[j]
+			if ev.Actor != "merchant" || ev.Kind != cases.EventReply && ev.Kind != cases.EventState {
+				continue
+			}
+			if w := intents.ExtractSlots(ev.Text).Tracking; w != "" && w != order.TrackingNo {
+				return c, w, ev.Text
+			}
+		}
+	}
+	return nil, "", ""
 }
 
 // chasesCourier reports a buyer asking the shop to chase a parcel that has stopped moving

@@ -781,11 +781,22 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 	sess.Recent = nil
 	sess.Pending, sess.Intent = nil, ""
 	sess.Passed, sess.PassedAt = c.ID, e.now()
+	var terms string
+	if key == "followup" && claimsPostage(m.Text) {
+		// "运费谁出 我垫了12块": the shop's postage terms, if its FAQ has them, with the
+		// claim passed on — the merchant pays it, the terms alone settle nothing.
+		terms, _, _ = e.faqAnswer(m)
+	}
 	return e.do(ctx, m, func(t *turn) error {
 		if err := t.record(c.ID, m); err != nil {
 			return err
 		}
 		t.caseID = c.ID
+		if terms != "" {
+			if err := t.sayText(m.From, terms); err != nil {
+				return err
+			}
+		}
 		if d.TrackingNo != "" {
 			if err := t.tx.AddEvent(cases.Event{Shop: c.Shop, CaseID: c.ID, Kind: cases.EventUpdated, Actor: "buyer", Text: waybillEvent + d.TrackingNo}); err != nil {
 				return err
@@ -808,6 +819,13 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 		d.CaseID, d.Intent = c.ID, caseName(c)
 		return t.say(key, d)
 	})
+}
+
+// claimsPostage reports a buyer asking the shop to bear the postage of goods sent back
+// ("运费谁出 我垫了12块", "运费你们出吧 是你们质量问题", "寄回的邮费能报吗").
+func claimsPostage(text string) bool {
+	return mentions(text, "运费", "邮费", "快递费", "寄回的钱", "寄费") &&
+		mentions(text, "谁出", "你们出", "你们承担", "垫", "报销", "能报", "给报", "补给我", "退给我", "退我", "给我退", "出吧", "承担", "付了", "花了")
 }
 
 // asksWhy reports a buyer asking why a decision went as it did ("为啥拒绝啊", "凭什么不给退").
@@ -936,14 +954,16 @@ func eitherOr(text string) bool {
 }
 
 // asksHowMany reports 几 asking ("几天到", "发几个"), not counting ("要按好几下", "十几天了",
-// "几乎"): a problem told with 好几 is no question.
+// "几乎") nor a few told ("买了没几天", "才几天就坏了", "前几天买的", "过几天再说"): a
+// problem told so is no question (trial 25: "买了没几天" to the remedies became an inbox
+// question).
 func asksHowMany(text string) bool {
 	rs := []rune(text)
 	for i, r := range rs {
 		if r != '几' {
 			continue
 		}
-		if i > 0 && (rs[i-1] == '好' || rs[i-1] == '十' || rs[i-1] == '几') || i+1 < len(rs) && rs[i+1] == '乎' {
+		if i > 0 && strings.ContainsRune("好十几没才前这那过头", rs[i-1]) || i+1 < len(rs) && rs[i+1] == '乎' {
 			continue
 		}
 		return true

@@ -4103,3 +4103,78 @@ func TestPastedDetailAloneAsksWhatFor(t *testing.T) {
 	mustContain(t, h.say(buyer, "颜色发错了 要换"), "A1")
 	mustContain(t, h.firedTexts(), "硅胶折叠饭盒", "颜色发错了")
 }
+
+// Postage claimed on an agreed exchange ("运费谁出 我垫了12块", "运费你们出吧 是你们质量问
+// 题") goes to the merchant on that case, after the shop's postage terms: the terms alone
+// left the claim on no case, and the second got the remedies menu (trial 25).
+func TestPostageClaimedOnTheCase(t *testing.T) {
+	for _, claim := range []string{"运费谁出 我垫了12块", "运费你们出吧 是你们质量问题"} {
+		h := newHarness(t)
+		h.say(buyer, "杯子颜色发错了 "+cupOrder)
+		mustContain(t, h.say(buyer, "换一个吧"), "A1")
+		h.say(merchant, "A1 同意 寄回来给您换")
+		h.takeAlerts()
+		got := h.say(buyer, claim)
+		mustContain(t, got, "运费由我们承担", "A1")
+		mustLack(t, got, "the remedies asked again", "1. 退款")
+		mustContain(t, h.firedTexts(), "A1", claim)
+		if n := caseCount(t, h); n != 1 {
+			t.Fatalf("%q: %d cases, want the exchange alone", claim, n)
+		}
+	}
+}
+
+// The tracking asked after the merchant sent a part again ("补发已寄出 中通789…") is that
+// parcel's waybill: the order's own tracking told the buyer the first parcel was signed for,
+// as if the replacement had arrived (trial 25).
+func TestTrackingAfterResendIsTheNewParcel(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯垫少发了一个 "+cupOrder)
+	mustContain(t, h.say(buyer, "补发吧"), "A1")
+	h.say(merchant, "A1 同意 今天补发")
+	h.say(merchant, "A1 回复 补发已寄出 中通78912345600000")
+	h.say(merchant, "A1 关闭 已补发")
+	h.takeAlerts()
+	h.say(buyer, "补发的到哪了")
+	got := h.say(buyer, "运单号多少来着")
+	mustContain(t, got, "78912345600000", "A1")
+	mustLack(t, got, "the first parcel's tracking", "已签收")
+}
+
+// The order number sent after a delivery question went to the merchant with the phone is
+// looked up: the tracking answers the buyer now (trial 25 only added the number to the
+// inbox item, the tracking on hand never shown).
+func TestOrderAfterDeliveryQuestionPassedOnIsLookedUp(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我的四件套怎么还没到"), "订单号")
+	mustContain(t, h.say(buyer, "13912345678"), "Q1")
+	got := h.say(buyer, "4705290012345678901")
+	mustContain(t, got, "运单号")
+	mustLack(t, got, "the number only added to the item", "一并转给店主")
+}
+
+// "买了没几天" told to the remedies is more of the problem, not a question (几 counts
+// there): the case the choice opens holds "台灯不亮了" and it (trial 25 made it an inbox
+// question and the repair held only "修").
+func TestFewDaysToldToTheRemediesIsNoQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯不亮了"), "4. 维修")
+	mustLack(t, h.say(buyer, "买了没几天"), "an inbox question", "Q1")
+	h.say(buyer, "修")
+	mustContain(t, h.say(buyer, "3856123456789012"), "A1")
+	mustContain(t, h.firedTexts(), "台灯不亮了 / 买了没几天 / 修")
+}
+
+// Goods received with a fault on an order the platform shows closed go to the merchant to
+// check on that order: "不用再申请售后" turned the buyer away and told nobody (trial 25).
+func TestFaultOnClosedOrderGoesToTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "袜子收到就破了一个洞 我要退货"), "订单号")
+	got := h.say(buyer, "4705293344556677889")
+	mustContain(t, got, "Q1", "核实")
+	mustLack(t, got, "the buyer turned away", "不用再申请售后")
+	mustContain(t, h.firedTexts(), "破了一个洞")
+	if q := h.mustCase("Q1"); q.OrderID != "4705293344556677889" {
+		t.Fatalf("Q1 order %q", q.OrderID)
+	}
+}
