@@ -104,7 +104,7 @@ func TestKeywords(t *testing.T) {
 // by others than the sample's author, each in its own voices) together with precision
 // ≥ 0.95 and recall ≥ 0.80 (issue 15), the threshold having been chosen on them; set 9,
 // written after that choice and measured once, as it was (precision 0.849: issue 15's 0.95
-// is not reached on questions no choice has seen). Sets 1, 7 and 9 alone are below 0.95
+// is not reached on questions no choice has seen). Sets 1, 6, 7 and 9 alone are below 0.95
 // (DefaultThreshold).
 func TestHeldOutFigures(t *testing.T) {
 	b := sample(t) // one book: its answer model trains once
@@ -133,15 +133,15 @@ func TestHeldOutFigures(t *testing.T) {
 		minPrecision         float64
 		minRecall            float64
 	}{
-		{"sets 1–8", []string{"", "2", "3", "4", "5", "6", "7", "8"}, 2000, 2000, 0.95, 0.81},
-		{"set 1", []string{""}, 300, 300, 0.915, 0.885},
+		{"sets 1–8", []string{"", "2", "3", "4", "5", "6", "7", "8"}, 2000, 2000, 0.95, 0.80},
+		{"set 1", []string{""}, 300, 300, 0.915, 0.895},
 		{"set 2", []string{"2"}, 150, 150, 0.97, 0.93},
-		{"set 3", []string{"3"}, 200, 200, 0.96, 0.935},
-		{"set 4", []string{"4"}, 250, 200, 0.97, 0.81},
-		{"set 5", []string{"5"}, 200, 200, 0.96, 0.745},
-		{"set 6", []string{"6"}, 200, 200, 0.945, 0.675},
-		{"set 7", []string{"7"}, 200, 200, 0.92, 0.76},
-		{"set 8", []string{"8"}, 200, 200, 0.955, 0.72},
+		{"set 3", []string{"3"}, 200, 200, 0.965, 0.935},
+		{"set 4", []string{"4"}, 250, 200, 0.97, 0.795},
+		{"set 5", []string{"5"}, 200, 200, 0.95, 0.71},
+		{"set 6", []string{"6"}, 200, 200, 0.94, 0.68},
+		{"set 7", []string{"7"}, 200, 200, 0.94, 0.765},
+		{"set 8", []string{"8"}, 200, 200, 0.95, 0.705},
 		{"set 9", []string{"9"}, 300, 300, 0.84, 0.865},
 	} {
 		ex := read(tc.sets...)

@@ -14,7 +14,7 @@ func TestModelDecidesDoubtfulQuestions(t *testing.T) {
 	b := sample(t)
 	for _, tc := range []struct{ text, id string }{
 		{"上个月在你们家买过床单 这次再买四件套 洗的时候要注意啥", "bedding_wash"},
-		{"刚搬新家 想换套床品 四件套第一次洗要注意点啥", "bedding_wash"},
+		{"搬了新家 想给孩子换床品 四件套洗的时候注意啥", "bedding_wash"},
 		{"保温杯能装豆浆吗 早上带去上班", ""},
 		{"会员积分能转给别人吗", ""},
 	} {
