@@ -336,6 +336,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "改成公司地址 上海市浦东新区张江路88号 王先生 139…": an address for the merchant
 		// to act on, not a delivery question needing an order number.
 		return e.question(ctx, m, &sess)
+	case (slots.OrderID != "" || slots.Phone != "") && (!res.Label.OpensCase() || res.Unclear) && len(view.Live()) == 0 && !sess.Intent.OpensCase() &&
+		len(sess.Menu) == 0 && !res.Escalation && e.detailsAsked(m, &sess):
+		// "50个 500ml的 电话138…" after the wholesale answer asked for the quantity and a
+		// way to reach them, "4705… 和 4705…" after the merge answer asked for the order
+		// numbers: what the answer asked for, with the question it goes with, for the
+		// merchant (trial 26: "电话记下了～" kept the lead from no one, and the orders got
+		// the remedies menu).
+		return e.question(ctx, m, &sess)
 	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text) && !(confidentRequest(res) && len(view.Live()) == 0 && !findsNoOrder(m.Text)):
 		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
 		// request for a person, not a question about the order. A request said with it
@@ -1612,6 +1620,18 @@ func askedBefore(sess *session, text string, now time.Time) string {
 		return sess.AnsweredText
 	}
 	return ""
+}
+
+// detailsAsked reports an FAQ answer given to the buyer lately that asks them for details
+// the merchant acts on (订单号, 联系方式: "告诉我订单号就帮您合并", "请留下数量和联系方式"):
+// what their order number or phone sent next is for.
+func (e *Engine) detailsAsked(m Message, sess *session) bool {
+	shop := e.shops[m.Shop]
+	if shop.FAQ == nil || sess.AnsweredText == "" || e.now().Sub(sess.AnsweredAt) > askedBeforeWithin {
+		return false
+	}
+	answer, _, ok := shop.FAQ.Answer(sess.AnsweredText, shop.Name)
+	return ok && mentions(answer, "订单号", "联系方式", "电话", "手机号")
 }
 
 // askedBeforeWithin is how soon a follow-up must come after the message it follows up.
@@ -3621,7 +3641,10 @@ var topicStops = []string{"了", "吗", "呢", "吧", "？", "?", "！", "!", "�
 	"太差", "太贵", "好的", "差评", "垃圾", "谢", "发货", "寄", "收到", "查", "快点", "贵", "便宜", "错", "补发", "问", "咨询", "打扰", "是", "在", "用了", "买了",
 	// Answers and states said in a word, to an agent's question or on their own ("有的",
 	// "暂无", "等着付款", "纸质版的", "刚那单"): not goods.
-	"有的", "暂无", "等着", "付款", "那单", "这单", "版的", "完蛋", "高峰", "对的", "行", "看看", "注销", "还有", "一起"}
+	"有的", "暂无", "等着", "付款", "那单", "这单", "版的", "完蛋", "高峰", "对的", "行", "看看", "注销", "还有", "一起",
+	// a measure asked ("容量多大", "多高", "能用多久"): a question, not goods — "在的～ 容量多大
+	// 怎么了？" echoed it back (trial 26)
+	"多大", "多高", "多重", "多长", "多宽", "多厚", "多久", "多远", "多粗", "多深"}
 
 // topicOnly returns the topic of a message that names only what it is about ("眼影", "我
 // 买的那个沙发" → "沙发"): at most topicRunes once the openers are dropped, with no

@@ -1284,6 +1284,11 @@ func (t *turn) saveFAQ(c *cases.Case, answer string) (string, error) {
 		// "165 100斤穿什么码": the answer fits this buyer's numbers, not the next buyer's.
 		return "\n（这条问题带着买家自己的数字（身高体重、订单号等），答案不一定适合别人，没存为常见问题。）", nil
 	}
+	if aboutTheirParcel(answer) {
+		// "您的包裹在长沙转运中心，明天就能到" to "怎么这么慢" on an order: saved, it was told
+		// to the next buyer asking so, who had no order at all (trial 26).
+		return "\n（这条回复说的是这位买家自己的订单或包裹，答案不适合别人，没存为常见问题。）", nil
+	}
 	e := cases.FAQEntry{Shop: c.Shop, ID: inboxFAQPrefix + strings.ToLower(c.ID), Question: question, Answer: answer}
 	if err := t.tx.AddFAQ(e); err != nil {
 		return "", err
@@ -1326,6 +1331,13 @@ func (t *turn) openQuestion(said []string) (question, from string, open int) {
 		return all, all, 0
 	}
 	return said[0], said[0], 0
+}
+
+// aboutTheirParcel reports a merchant's answer about the buyer's own order or parcel ("您的
+// 包裹在长沙转运中心", "已经帮您催了"), not a rule for every buyer.
+func aboutTheirParcel(answer string) bool {
+	return mentions(answer, "您的包裹", "你的包裹", "您的订单", "你的订单", "您这单", "你这单", "您的快递", "你的快递", "帮您催", "帮你催",
+		"已经帮您", "已帮您", "转运中心", "派送中", "已签收", "运单号", "单号是")
 }
 
 // buyerSpecific reports a question whose answer fits the asker alone: their body ("165

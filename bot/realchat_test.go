@@ -4178,3 +4178,34 @@ func TestFaultOnClosedOrderGoesToTheMerchant(t *testing.T) {
 		t.Fatalf("Q1 order %q", q.OrderID)
 	}
 }
+
+// A merchant's answer about the buyer's own parcel ("您的包裹在长沙转运中心…已经帮您催了")
+// is not saved as an FAQ answer with +问答: saved, it was told to the next buyer asking "怎么这
+// 么慢啊", who had no order (trial 26).
+func TestAnswerAboutTheirParcelIsNotSaved(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我的四件套怎么还没到")
+	mustContain(t, h.say(buyer, "13912345678"), "Q1")
+	got := h.say(merchant, "Q1 回复 亲，您的包裹在长沙转运中心，明天就能到，已经帮您催了 +问答")
+	mustContain(t, got, "没存为常见问题")
+	mustLack(t, h.say("买家小李", "怎么这么慢啊 我的快递"), "another buyer told of this parcel", "长沙")
+}
+
+// What an FAQ answer asked for — a bulk buyer's quantity and phone after the wholesale
+// terms, the order numbers after the merge answer — goes to the merchant with the question
+// it answers (trial 26: "电话记下了～" kept the lead from no one; the two order numbers got
+// the remedies menu).
+func TestDetailsTheFAQAskedForReachTheMerchant(t *testing.T) {
+	for _, tc := range []struct{ ask, details string }{
+		{"老板 公司年会要买50个保温杯 能给个批发价吗", "50个 500ml的 雾黑色 电话13812345678 姓刘"},
+		{"能把我两个订单合并发吗", "4705292233445566778 和 4705291198765432100"},
+	} {
+		h := newHarness(t)
+		h.say(buyer, tc.ask)
+		mustLack(t, h.firedTexts(), "the FAQ answers the question itself", tc.ask)
+		got := h.say(buyer, tc.details)
+		mustContain(t, got, "Q1")
+		mustLack(t, got, tc.details+" kept from the merchant", "电话记下了", "1. 退款")
+		mustContain(t, h.firedTexts(), tc.ask+" / "+tc.details)
+	}
+}
