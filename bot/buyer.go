@@ -344,6 +344,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// merchant (trial 26: "电话记下了～" kept the lead from no one, and the orders got
 		// the remedies menu).
 		return e.question(ctx, m, &sess)
+	case e.faqFor(m).repeat && asks(m.Text) && slots.OrderID == "" && len(view.Live()) == 0 && !sess.Intent.OpensCase() && len(sess.Menu) == 0 &&
+		!res.Escalation && !defect(slots.Reason) && !intents.Harms(m.Text):
+		// "能发顺丰不" right after the courier answer, "那眼罩拆了还能退吗" after the 七天无理由
+		// one: the answer just given did not settle it, so the merchant answers — not a
+		// parcel to track or a return to start on a question asked before buying (trial
+		// 26 asked each for an order number).
+		return e.question(ctx, m, &sess)
 	case slots.Phone != "" && slots.OrderID == "" && leavesPhone(m.Text) && !(confidentRequest(res) && len(view.Live()) == 0 && !findsNoOrder(m.Text)):
 		// "有事打我电话138…": a way to reach the buyer, kept with their case; not a
 		// request for a person, not a question about the order. A request said with it
@@ -1212,7 +1219,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		statusLabel = intents.Label(target.Intent)
 		label = statusLabel
 	}
-	if target != nil && asksStatus(m.Text, statusLabel) && (label.OpensCase() || label == intents.Other || label == intents.Greeting ||
+	if target != nil && asksStatus(m.Text, statusLabel) && !claimsPostage(m.Text) && (label.OpensCase() || label == intents.Other || label == intents.Greeting ||
 		label == intents.Logistics && mentions(m.Text, "处理", "弄好", "搞好", "办好", "拒")) && // "处理到哪了", "为啥拒绝 我才收到三天": the request's, not a parcel's
 		(!label.OpensCase() || related(label, target.Intent) || label == intents.Complaint || askedBack && label == intents.Return) {
 		return e.answerStatus(ctx, m, sess, target)
@@ -2093,6 +2100,11 @@ func (e *Engine) faqFor(m Message) *faqLookup {
 	if f.ok && slices.Contains(f.given, f.id) {
 		f.ok, f.repeat = false, true // the same answer again would not answer it: a person will
 	}
+	if f.ok && givesInvoiceDetails(text) {
+		// "要开电子发票 抬头是上海某某科技有限公司": the details to issue it with, for the
+		// merchant — not the FAQ's how-to, which asks for them.
+		f.ok = false
+	}
 	if f.replacing && asksAfterReplacement(text) {
 		// "新杯子大概什么时候能寄出呢" with a replacement agreed: the replacement's case
 		// answers it, not the shop's ship-by promise for new orders (trial).
@@ -2105,6 +2117,13 @@ func (e *Engine) faqFor(m Message) *faqLookup {
 	}
 	f.done = true
 	return f
+}
+
+// givesInvoiceDetails reports a message that gives an invoice's title or tax number ("抬
+// 头是…公司", "税号 9131…").
+func givesInvoiceDetails(text string) bool {
+	return mentions(text, "抬头是", "抬头：", "抬头:", "抬头写", "抬头开", "税号是", "税号：", "税号:", "开户行") ||
+		mentions(text, "税号") && strings.ContainsFunc(text, unicode.IsDigit) || mentions(text, "抬头") && mentions(text, "公司", "有限")
 }
 
 // goodsFitter is an FAQ that knows which goods its entries speak of (*faq.Book).

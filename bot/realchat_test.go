@@ -4209,3 +4209,33 @@ func TestDetailsTheFAQAskedForReachTheMerchant(t *testing.T) {
 		mustContain(t, h.firedTexts(), tc.ask+" / "+tc.details)
 	}
 }
+
+// A question right after the FAQ answered its topic ("能发顺丰不" after the courier answer,
+// "那眼罩拆了还能退吗" after 七天无理由) goes to the merchant: the answer did not settle it,
+// and it is no parcel to track nor a return to start (trial 26 asked each for an order).
+func TestFollowUpOnAnAnsweredTopicGoesToTheMerchant(t *testing.T) {
+	for _, tc := range []struct{ first, then string }{
+		{"发啥快递", "能发顺丰不"},
+		{"七天无理由吗", "那眼罩拆了还能退吗"},
+	} {
+		h := newHarness(t)
+		h.say(buyer, tc.first)
+		got := h.say(buyer, tc.then)
+		mustContain(t, got, "Q1")
+		mustLack(t, got, tc.then+" asked for an order", "订单号")
+		if n := caseCount(t, h); n != 0 {
+			t.Fatalf("%q: %d cases, want none", tc.then, n)
+		}
+	}
+}
+
+// Postage asked beside where the case stands ("换货的话运费谁出 还有多久能处理好") reaches the
+// merchant on the case: the status alone answered it, the postage unheard (trial 26).
+func TestPostageAskedWithTheStatusReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "杯子颜色发错了 "+cupOrder)
+	mustContain(t, h.say(buyer, "换一个吧"), "A1")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "换货的话运费谁出 还有多久能处理好"), "A1")
+	mustContain(t, h.firedTexts(), "运费谁出")
+}
