@@ -258,6 +258,8 @@ func TestExtractOrderID(t *testing.T) {
 		// Invoice and payment details are the buyer's own numbers, not an order.
 		{"开户行 招商银行杭州分行 账号571908888810001", "", [3]string{}, "", ""},
 		{"税号 913301001234567890", "", [3]string{}, "", ""},
+		{"开户行 工行园区支行 1102020000000000", "", [3]string{}, "", ""}, // the branch named, then the account (trial 26)
+		{"中国银行 6217000000000000000 订单号4705290012345678901", "4705290012345678901", [3]string{"douyin", "taobao"}, "", ""},
 		{"税号 91330100123456789X 订单4705288465508532862", "4705288465508532862", [3]string{"douyin", "taobao"}, "", ""},
 		{"1234567", "", [3]string{}, "", ""},
 		// 12 digits alone are an order (京东's shape); a landline with its 0 is not.

@@ -266,6 +266,9 @@ func contextBefore(text string, i int) int {
 		// invoice and payment details ("开户行 招商银行 账号5719…"): not an order
 		{"账号", ctxAccount}, {"卡号", ctxAccount}, {"账户", ctxAccount}, {"税号", ctxAccount}, {"开户行", ctxAccount},
 		{"身份证", ctxAccount}, {"信用代码", ctxAccount}, {"纳税人识别号", ctxAccount},
+		// the bank's branch named before the account ("工行园区支行 1102…": it was taken for
+		// the order, trial 26)
+		{"支行", ctxAccount}, {"分行", ctxAccount}, {"银行", ctxAccount},
 	}
 	best, bestEnd, bestLen := ctxNone, -1, 0
 	for _, k := range kws {
