@@ -3216,14 +3216,18 @@ func (e *Engine) logistics(ctx context.Context, m Message, sess *session) ([]cas
 			}
 		}
 	}
-	var refund *cases.Case
-	if err == nil && order.Status == adapters.OrderPaid {
-		refund = e.refundBefore(ctx, m, order.ID)
-	}
-	var resent *cases.Case
+	var refund, resent *cases.Case
 	var waybill, said string
 	if err == nil {
-		resent, waybill, said = e.resentOn(ctx, m, order)
+		// The buyer's recent cases on the order, read once, say what the order's own state
+		// cannot: a refund waiting on it, a parcel the merchant sent again. Unread, the
+		// order's state answers.
+		if view, verr := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor)); verr == nil {
+			if order.Status == adapters.OrderPaid {
+				refund = refundBefore(view.Cases, order.ID)
+			}
+			resent, waybill, said = e.resentOn(ctx, m.Shop, view.Cases, order)
+		}
 	}
 	switch {
 	case errors.Is(err, adapters.ErrNotFound):
@@ -3319,16 +3323,11 @@ func mentionsSaid(text string, earlier []said, words ...string) bool {
 	return false
 }
 
-// refundBefore is the buyer's refund (仅退款) on orderID, not shipped yet, that is under way
-// or agreed, or nil (none, or the buyer's cases cannot be read now: the order's own state
-// answers then).
-func (e *Engine) refundBefore(ctx context.Context, m Message, orderID string) *cases.Case {
-	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
-	if err != nil {
-		return nil
-	}
-	for i := range view.Cases {
-		c := &view.Cases[i]
+// refundBefore is the buyer's refund (仅退款) among cs on orderID, not shipped yet, that is
+// under way or agreed, or nil.
+func refundBefore(cs []cases.Case, orderID string) *cases.Case {
+	for i := range cs {
+		c := &cs[i]
 		if c.OrderID == orderID && c.Intent == string(intents.Refund) && (c.State.Live() || c.State == cases.StateResolved) {
 			return c
 		}
@@ -3353,20 +3352,17 @@ func (e *Engine) asksDelivery(ctx context.Context, shop string, q *cases.Case) b
 // resentSaidRunes bounds the merchant's words quoted with a resent parcel's waybill.
 const resentSaidRunes = 40
 
-// resentOn finds the buyer's recent case on order whose merchant wrote a waybill other
-// than the order's own ("补发已寄出 中通789…": a reship or an exchange's new parcel), the
-// newest such words first: the case, the waybill and the merchant's words; nil when none.
-func (e *Engine) resentOn(ctx context.Context, m Message, order adapters.Order) (*cases.Case, string, string) {
-	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
-	if err != nil {
-		return nil, "", ""
-	}
-	for i := len(view.Cases) - 1; i >= 0; i-- {
-		c := &view.Cases[i]
+// resentOn finds the case among the buyer's cs on order whose merchant wrote a waybill
+// other than the order's own ("补发已寄出 中通789…": a reship or an exchange's new parcel),
+// the newest such words first: the case, the waybill and the merchant's words; nil when
+// none or the events cannot be read.
+func (e *Engine) resentOn(ctx context.Context, shop string, cs []cases.Case, order adapters.Order) (*cases.Case, string, string) {
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := &cs[i]
 		if c.OrderID != order.ID {
 			continue
 		}
-		events, err := e.store.Events(ctx, m.Shop, c.ID)
+		events, err := e.store.Events(ctx, shop, c.ID)
 		if err != nil {
 			return nil, "", ""
 		}

@@ -4074,14 +4074,22 @@ func TestPhoneForOrderKeepsTheRequest(t *testing.T) {
 	mustLack(t, got, "the phone asked for again", "发一下下单用的手机号")
 }
 
-// "能换吗" and "什么时候能换好" with the exchange just opened ask where it stands: the case
-// answers (the first got the FAQ's warranty terms, the second became an inbox question;
-// trial 25).
-func TestRemedyAskedOfItsOpenCase(t *testing.T) {
+// wrongColourExchange is a harness whose buyer has exchange A1 open on cupOrder (the
+// colour sent wrong), the alerts so far taken.
+func wrongColourExchange(t *testing.T) *harness {
+	t.Helper()
 	h := newHarness(t)
 	h.say(buyer, "杯子颜色发错了 "+cupOrder)
 	mustContain(t, h.say(buyer, "换一个吧"), "A1")
 	h.takeAlerts()
+	return h
+}
+
+// "能换吗" and "什么时候能换好" with the exchange just opened ask where it stands: the case
+// answers (the first got the FAQ's warranty terms, the second became an inbox question;
+// trial 25).
+func TestRemedyAskedOfItsOpenCase(t *testing.T) {
+	h := wrongColourExchange(t)
 	for _, q := range []string{"能换吗", "什么时候能换好"} {
 		got := h.say(buyer, q)
 		mustContain(t, got, "A1", "等店主处理")
@@ -4109,9 +4117,7 @@ func TestPastedDetailAloneAsksWhatFor(t *testing.T) {
 // left the claim on no case, and the second got the remedies menu (trial 25).
 func TestPostageClaimedOnTheCase(t *testing.T) {
 	for _, claim := range []string{"运费谁出 我垫了12块", "运费你们出吧 是你们质量问题"} {
-		h := newHarness(t)
-		h.say(buyer, "杯子颜色发错了 "+cupOrder)
-		mustContain(t, h.say(buyer, "换一个吧"), "A1")
+		h := wrongColourExchange(t)
 		h.say(merchant, "A1 同意 寄回来给您换")
 		h.takeAlerts()
 		got := h.say(buyer, claim)
@@ -4232,10 +4238,7 @@ func TestFollowUpOnAnAnsweredTopicGoesToTheMerchant(t *testing.T) {
 // Postage asked beside where the case stands ("换货的话运费谁出 还有多久能处理好") reaches the
 // merchant on the case: the status alone answered it, the postage unheard (trial 26).
 func TestPostageAskedWithTheStatusReachesTheMerchant(t *testing.T) {
-	h := newHarness(t)
-	h.say(buyer, "杯子颜色发错了 "+cupOrder)
-	mustContain(t, h.say(buyer, "换一个吧"), "A1")
-	h.takeAlerts()
+	h := wrongColourExchange(t)
 	mustContain(t, h.say(buyer, "换货的话运费谁出 还有多久能处理好"), "A1")
 	mustContain(t, h.firedTexts(), "运费谁出")
 }

@@ -530,6 +530,10 @@ var leadIns = []string{"顺便问一下", "顺便问下", "顺便问问", "另�
 // run on, they are words of the question ("还有货吗", "那款有货吗").
 var spacedLeadIns = []string{"还有", "再问一个", "再问一下", "再问下", "那"}
 
+// allLeadIns are leadIns then spacedLeadIns, as withoutLeadIn tries them (it runs on every
+// match: joined once, not per call).
+var allLeadIns = slices.Concat(leadIns, spacedLeadIns)
+
 // firstRune is s's first character, "" for an empty s.
 func firstRune(s string) string {
 	_, n := utf8.DecodeRuneInString(s)
@@ -545,9 +549,9 @@ func withoutLeadIn(text string) string {
 	const marks = " ，,。.!！~～" // what stands between a lead-in and the question
 	t := strings.TrimLeft(text, marks)
 	out := text
-	for _, w := range slices.Concat(leadIns, spacedLeadIns) {
+	for i, w := range allLeadIns {
 		if rest, ok := strings.CutPrefix(t, w); ok {
-			if slices.Contains(spacedLeadIns, w) && !strings.ContainsAny(firstRune(rest), marks) {
+			if i >= len(leadIns) && !strings.ContainsAny(firstRune(rest), marks) {
 				continue // "还有货吗" asks of 还有
 			}
 			if rest = strings.TrimLeft(rest, marks); rest != "" {
