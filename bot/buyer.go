@@ -263,7 +263,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		if sess.Intent == "" { // the slots were in the message that led to the menu
 			slots = e.read(m.Shop, sess.MenuText).Slots
 		}
-	case remedyMenuOpen(&sess) && slots.OrderID == "" && putsOff(m.Text) && (!alone.Label.OpensCase() || alone.Label == intents.Complaint) && !alone.Escalation && !asks(m.Text):
+	case remedyMenuOpen(&sess) && slots.OrderID == "" && putsOff(m.Text) && (!alone.Label.OpensCase() || alone.Label == intents.Complaint) && !alone.Escalation && !intents.Asks(m.Text):
 		// "太晚了 明天再说吧", "睡了 晚安" to the remedies: the question waits for them —
 		// not put to them again (trial: asked three times as they said goodnight).
 		return e.answer(ctx, m, "remedy_later", Data{})
@@ -274,14 +274,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// as a question — not the 七天无理由 policy ("未使用…"), which would tell a buyer
 		// with faulty goods no.
 		label, sess.Menu, choseMenu = alone.Label, nil, true
-	case personJustSpoke(view.Cases, now) != nil && asks(m.Text) && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
+	case personJustSpoke(view.Cases, now) != nil && intents.Asks(m.Text) && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
 		!sess.Intent.OpensCase() && !e.faqAnswers(m):
 		// "那退款会自动退吗" right after the person who took the buyer over ("可以直接拒收，
 		// 快递退回后我们马上退款") gave them back: a question on what they said, for them —
 		// the refused refund's status contradicted them (trial 22).
 		return e.passOn(ctx, m, &sess, personJustSpoke(view.Cases, now), cases.AlertFollowUp, "followup_person", Data{})
-	case (res.Unclear || res.Label == intents.Other || needsOrder(res.Label) && asks(m.Text) && exasperated(m.Text)) &&
-		(protestsRefusal(view.Cases, m.Text) || refusedLately(view.Cases, now) && exasperated(m.Text) && asks(m.Text)) &&
+	case (res.Unclear || res.Label == intents.Other || needsOrder(res.Label) && intents.Asks(m.Text) && exasperated(m.Text)) &&
+		(protestsRefusal(view.Cases, m.Text) || refusedLately(view.Cases, now) && exasperated(m.Text) && intents.Asks(m.Text)) &&
 		slots.OrderID == "" && len(sess.Menu) == 0 && !res.Escalation && !sess.Intent.OpensCase():
 		// ("质量问题还要我寄回去？？" to "拒绝 …可以退货退款": the remedy the refusal
 		// offered, asked back in disbelief — a protest, not that request; trial.)
@@ -344,7 +344,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// merchant (trial 26: "电话记下了～" kept the lead from no one, and the orders got
 		// the remedies menu).
 		return e.question(ctx, m, &sess)
-	case e.faqFor(m).repeat && asks(m.Text) && slots.OrderID == "" && len(view.Live()) == 0 && !sess.Intent.OpensCase() && len(sess.Menu) == 0 &&
+	case e.faqFor(m).repeat && intents.Asks(m.Text) && slots.OrderID == "" && len(view.Live()) == 0 && !sess.Intent.OpensCase() && len(sess.Menu) == 0 &&
 		!res.Escalation && !defect(slots.Reason) && !intents.Harms(m.Text):
 		// "能发顺丰不" right after the courier answer, "那眼罩拆了还能退吗" after the 七天无理由
 		// one: the answer just given did not settle it, so the merchant answers — not a
@@ -443,7 +443,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			what = sess.Intent.ChineseFor(sess.Reason)
 		}
 		return e.answer(ctx, m, "order_help", Data{Intent: what})
-	case slots.OrderID == "" && asks(m.Text) && !res.Escalation && !sess.Intent.OpensCase() && len(sess.Menu) == 0 && len(view.Live()) == 0 &&
+	case slots.OrderID == "" && intents.Asks(m.Text) && !res.Escalation && !sess.Intent.OpensCase() && len(sess.Menu) == 0 && len(view.Live()) == 0 &&
 		!intents.Harms(m.Text) && (warrantyAsk(m.Text) && (slots.Reason == "" && !had(m.Text) || e.faqAnswers(m)) || conditional(m.Text) && defect(slots.Reason) && !mentions(m.Text, requestAfterAll...)):
 		// "台灯保修吗", "杯子要是路上摔碎了怎么办": the shop's policy, asked before
 		// anything went wrong — the FAQ or the merchant answers; no repair's order number,
@@ -567,7 +567,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		label = intents.Logistics
 	case settledThanks(m.Text) && !res.Escalation:
 		label = intents.Greeting
-	case mentions(m.Text, "还差不多", "这还行", "算你们还行") && !asks(m.Text) && !res.Escalation && slots.OrderID == "" && utf8.RuneCountInString(m.Text) <= 10:
+	case mentions(m.Text, "还差不多", "这还行", "算你们还行") && !intents.Asks(m.Text) && !res.Escalation && slots.OrderID == "" && utf8.RuneCountInString(m.Text) <= 10:
 		// "哼 这还差不多" after the refund was agreed: appeased — an OK, not the remedies
 		// menu (trial 17).
 		return e.answer(ctx, m, "ack", Data{Shop: e.shops[m.Shop].Name})
@@ -591,7 +591,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		})
 	case sess.MerchantSaid != "" && now.Sub(sess.MerchantSaidAt) < merchantTalk && slots.OrderID == "" && !res.Escalation && len(sess.Menu) == 0 &&
 		!sess.Intent.OpensCase() && caseNamed(view.Cases, sess.MerchantSaid) != nil &&
-		!(asks(m.Text) && (e.faqAnswers(m) || asksStatus(m.Text, res.Label) || mentions(m.Text, "单号") ||
+		!(intents.Asks(m.Text) && (e.faqAnswers(m) || asksStatus(m.Text, res.Label) || mentions(m.Text, "单号") ||
 			(asksSendBack(m.Text) || asksReturnAddress(m.Text)) && !caseNamed(view.Cases, sess.MerchantSaid).State.Live())) &&
 		// (What the case itself answers — "新的单号多少", "那杯子要寄回去吗" once agreed — is
 		// answered. Before a decision the case can only say "店主同意后会告诉您", which
@@ -602,7 +602,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// buyer answers the merchant — it goes to them on that case (it got the bedding
 		// order's old tracking — trial).
 		return e.toMerchant(ctx, m, &sess, caseNamed(view.Cases, sess.MerchantSaid))
-	case sess.PassedMedia && liveByID(view.Live(), sess.Passed) != nil && now.Sub(sess.PassedAt) < burstWindow && !asks(m.Text) && slots.OrderID == "" &&
+	case sess.PassedMedia && liveByID(view.Live(), sess.Passed) != nil && now.Sub(sess.PassedAt) < burstWindow && !intents.Asks(m.Text) && slots.OrderID == "" &&
 		!res.Escalation && !res.Grievance && !angry(m.Text) && len(sess.Menu) == 0 && res.Label != intents.Cancel && res.Label != intents.Human:
 		// "拍好了 你看 把手都掉了" right after the photo went onto A1: its caption, kept
 		// there — not more words for the oven question waiting in the inbox (trial).
@@ -627,7 +627,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		return replies, err
 	case res.Label == intents.Logistics && (slots.Reason == intents.ReasonMissingPart || slots.Reason == intents.ReasonDamaged || slots.Reason == intents.ReasonWrongItem) &&
 		!asksOrderState(m.Text) && !asksDelivery(m.Text) && !urgesDelivery(m.Text) && len(sess.Menu) == 0 && !sess.Intent.OpensCase() && len(view.Live()) == 0 &&
-		!asks(m.Text) && !mentions(m.Text, "怕", "会不会", "万一", "如果", "担心"): // (a worry or a question is none)
+		!intents.Asks(m.Text) && !mentions(m.Text, "怕", "会不会", "万一", "如果", "担心"): // (a worry or a question is none)
 		// "快递到了 两个杯子都在 但是杯垫没有啊 少发了 <订单号>": the parcel came, something
 		// in it is wrong — the remedies, not the parcel's tracking (trial).
 		return e.remedies(ctx, m, &sess)
@@ -655,18 +655,18 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		e.saveSession(m.Shop, m.From, sess)
 		return replies, err
 	case (res.Unclear || res.Label == intents.Other || res.Label == intents.Greeting) && sess.Intent.OpensCase() && sess.OrderID == "" && sess.Asked &&
-		(promises(m.Text) && !asks(m.Text) && mentions(m.Text, "单号", "找找", "找一下", "找下", "找一哈", "翻一下", "翻翻", "查一下", "看一下") ||
+		(promises(m.Text) && !intents.Asks(m.Text) && mentions(m.Text, "单号", "找找", "找一下", "找下", "找一哈", "翻一下", "翻翻", "查一下", "看一下") ||
 			// "订单号多少我看看啊 等下": asked of themselves, going to look (it became an
 			// inbox question with reminders — trial 24)
 			mentions(m.Text, "单号") && mentions(m.Text, "我看看", "我找找", "我查查", "我找下", "我翻翻", "我去看", "我去找") && mentions(m.Text, "等下", "等等", "稍等", "等一下", "我看看")):
 		// "订单号等下 我找找" while the request waits for it: no hurry, and what comes
 		// next — not "有需要随时说" as if nothing were under way (trial).
 		return e.answer(ctx, m, "order_later", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
-	case (res.Unclear || res.Label == intents.Other) && (bareOK(m.Text) || promises(m.Text) && !asks(m.Text) && !whatNow(m.Text) && slots.OrderID == "" && slots.Phone == "" && slots.Tracking == ""):
+	case (res.Unclear || res.Label == intents.Other) && (bareOK(m.Text) || promises(m.Text) && !intents.Asks(m.Text) && !whatNow(m.Text) && slots.OrderID == "" && slots.Phone == "" && slots.Tracking == ""):
 		// (Not "那要是明天还不到咋办": what then, asked — 明天 is no promise there.)
 		label = intents.Greeting // "好的 等下拍", "我找下订单号哈 稍等": an OK, answered as one
 	case liveByID(view.Cases, sess.Passed) != nil && now.Sub(sess.PassedAt) < burstWindow && (res.Unclear || res.Label == intents.Other) &&
-		!asks(m.Text) && slots.OrderID == "" && utf8.RuneCountInString(m.Text) <= fragmentRunes+2 && len(sess.Menu) == 0:
+		!intents.Asks(m.Text) && slots.OrderID == "" && utf8.RuneCountInString(m.Text) <= fragmentRunes+2 && len(sess.Menu) == 0:
 		// "就那个杯垫" right after "还有杯垫也裂了一道" went to the merchant on A1: more of
 		// it, kept there (it got no reply and was lost).
 		return e.noteOnCase(ctx, m, &sess, liveByID(view.Cases, sess.Passed))
@@ -688,7 +688,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		}
 		return e.answer(ctx, m, "go_on", Data{Text: topic})
 	case (asksSendBack(m.Text) || asksReturnAddress(m.Text)) && slots.OrderID == "" && goodsBack(view.Cases, "") != nil &&
-		(!res.Label.OpensCase() || res.Unclear || res.Confirm || asks(m.Text) && !res.Escalation && !changesMind(m.Text)):
+		(!res.Label.OpensCase() || res.Unclear || res.Confirm || intents.Asks(m.Text) && !res.Escalation && !changesMind(m.Text)):
 		// (Asked, it is a question even when it names the remedy: "换货的话坏的要不要寄回
 		// 寄哪里" on an agreed exchange opened a second exchange on another order — trial.)
 		// "那杯子要寄回吗", "旧的用寄吗": about the case under way, which converse answers
@@ -699,7 +699,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 	case res.Unclear && sess.CaseID != "" && sess.Intent == "" && m.part <= 1:
 		// Following up on a case the buyer just opened: keep the words with the case
 		// and let the merchant read them, rather than quiz the buyer with a menu.
-		if c := liveByID(view.Live(), sess.CaseID); c != nil && c.Intent != string(intents.Human) && !asks(m.Text) {
+		if c := liveByID(view.Live(), sess.CaseID); c != nil && c.Intent != string(intents.Human) && !intents.Asks(m.Text) {
 			return e.noteOnCase(ctx, m, &sess, c)
 		}
 		if c := liveByID(view.Cases, sess.CaseID); c != nil && (c.State == cases.StateResolved || c.State == cases.StateRejected) &&
@@ -747,7 +747,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// an exchange it was not).
 		sess.retell(m.Text)
 		return e.menuAgain(ctx, m, &sess)
-	case remedyMenuOpen(&sess) && res.Label == intents.Other && slots.OrderID == "" && (!asks(m.Text) || whatNow(m.Text)) && !e.faqAnswers(m):
+	case remedyMenuOpen(&sess) && res.Label == intents.Other && slots.OrderID == "" && (!intents.Asks(m.Text) || whatNow(m.Text)) && !e.faqAnswers(m):
 		// "耳机左耳没声音" got the remedy menu; "试了重新配对也不行", "怎么办": still the
 		// same problem, told on — the menu's question stands, not an inbox item.
 		sess.retell(m.Text)
@@ -762,7 +762,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			// Not liking the goods is 七天无理由: they go back (DESIGN: return).
 			label = intents.Return
 		}
-	case needsOrder(res.Label) && slots.OrderID == "" && asks(m.Text) && mentions(m.Text, "运费", "邮费", "谁出", "谁承担", "谁付") && e.faqFor(m).repeat && len(sess.Menu) == 0:
+	case needsOrder(res.Label) && slots.OrderID == "" && intents.Asks(m.Text) && mentions(m.Text, "运费", "邮费", "谁出", "谁承担", "谁付") && e.faqFor(m).repeat && len(sess.Menu) == 0:
 		// "那我退货运费谁出" right after the postage answer: the answer did not settle it
 		// for them — the merchant answers, no return starts on a question (trial).
 		return e.question(ctx, m, &sess)
@@ -770,7 +770,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "问一下哈 如果退款的话一般几天能到账": how it would go, asked before deciding — the
 		// merchant answers; no request starts (it opened a refund and alerted).
 		return e.question(ctx, m, &sess)
-	case (res.Label == intents.Other || res.Label == intents.Greeting) && len(sess.Menu) == 0 && defect(slots.Reason) && !asks(m.Text) && !sess.Intent.OpensCase() &&
+	case (res.Label == intents.Other || res.Label == intents.Greeting) && len(sess.Menu) == 0 && defect(slots.Reason) && !intents.Asks(m.Text) && !sess.Intent.OpensCase() &&
 		len(view.Live()) == 0 && !claimsPostage(m.Text) && !mentions(m.Text, "怕", "会不会", "万一", "如果", "担心", "听说", "评论", "评价里", "之前买"):
 		// "台灯两个问题 1.开关按了没反应要按好几下 2.灯罩上有划痕": problems with the goods,
 		// told with no remedy — which remedy, asked (it became an inbox question). So too a
@@ -785,7 +785,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// to register a complaint, not "没太明白" and the remedies.
 		sess.Confirm = &pendingConfirm{Label: intents.Complaint}
 		return e.answer(ctx, m, "confirm_complaint", Data{})
-	case res.Unclear && len(sess.Menu) == 0 && slots.OrderID == "" && !defect(slots.Reason) && asks(m.Text) && !intents.NamesRemedy(m.Text) &&
+	case res.Unclear && len(sess.Menu) == 0 && slots.OrderID == "" && !defect(slots.Reason) && intents.Asks(m.Text) && !intents.NamesRemedy(m.Text) &&
 		!sess.Intent.OpensCase() && e.faqAnswers(m):
 		// "能帮我包装成礼物吗 送闺蜜的🎁": read unclearly, but a question the shop's FAQ
 		// answers — its answer, not "没太明白" and the remedies (trial).
@@ -802,14 +802,14 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// middling reading first) — not "没太明白" and every remedy (trial). With none,
 		// "不用了!我退货" is the request it names, asked once (withdraw).
 		label = intents.Cancel
-	case (res.Unclear || res.Label == intents.Other) && len(sess.Menu) == 0 && slots.Reason == intents.ReasonNoReason && !asks(m.Text) && !res.Escalation &&
+	case (res.Unclear || res.Label == intents.Other) && len(sess.Menu) == 0 && slots.Reason == intents.ReasonNoReason && !intents.Asks(m.Text) && !res.Escalation &&
 		!sess.Intent.OpensCase() && len(view.Live()) == 0 && mentions(m.Text, "不想要", "不要了", "买错", "拍错", "不需要了", "买多", "拍多") &&
 		!mentions(m.Text, "颜色", "尺码", "码", "型号", "款式", "地址") && !severalOrders(m.Text): // ("拍错颜色了": another one wanted, maybe)
 		// "这个东西不想要了", "买错了": the goods going back, told without the word 退 —
 		// which refund, asked (it went to the inbox as a question; trial).
 		return e.menuAs(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return)}, "refund_or_return")
 	case res.Label == intents.Other && len(sess.Menu) == 0 && (slices.Contains(res.Candidates[:2], intents.Return) || slices.Contains(res.Candidates[:2], intents.Refund)) &&
-		endsWith(lastWords(m.Text), "想退", "想退掉", "想退了", "要退", "要退了", "想退货", "要退货") && !asks(m.Text) && !sess.Intent.OpensCase() && len(view.Live()) == 0:
+		endsWith(lastWords(m.Text), "想退", "想退掉", "想退了", "要退", "要退了", "想退货", "要退货") && !intents.Asks(m.Text) && !sess.Intent.OpensCase() && len(view.Live()) == 0:
 		// "台灯有点问题 想退": the message ends asking for it, whatever the goods'
 		// pre-sale chat pulled the reading to (it became an inbox question).
 		return e.menuAs(ctx, m, &sess, []string{string(intents.Refund), string(intents.Return)}, "refund_or_return")
@@ -872,7 +872,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// FAQ or the merchant answers it; it is no problem to offer remedies for.
 		label = intents.Other
 	}
-	if label == intents.Greeting && !choseMenu && asks(m.Text) && !pings(m.Text) && utf8.RuneCountInString(m.Text) > 6 {
+	if label == intents.Greeting && !choseMenu && intents.Asks(m.Text) && !pings(m.Text) && utf8.RuneCountInString(m.Text) > 6 {
 		// "亲亲 你家面膜敏感肌可以用嘛", "好的谢谢你啊姑娘 那我要把锅寄到哪里去呢": a
 		// question with a greeting or thanks around it is a question, not an OK.
 		label = intents.Other
@@ -1041,7 +1041,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		}
 	}
 	if p := personJustLeft(view.Cases, e.now()); target == nil && p != nil && orderID == "" && (needsOrder(label) || label == intents.Other) &&
-		(asks(m.Text) || mentions(m.Text, "刚才", "客服说", "你们说", "店主说", "老板说", "答应", "说好")) && !e.faqAnswers(m) {
+		(intents.Asks(m.Text) || mentions(m.Text, "刚才", "客服说", "你们说", "店主说", "老板说", "答应", "说好")) && !e.faqAnswers(m) {
 		// "那10块钱什么时候退给我" after the person the buyer talked to gave them back: about
 		// what was agreed there, which the merchant knows — not "这边还没看到您的申请记录".
 		return e.passOn(ctx, m, sess, p, cases.AlertFollowUp, "followup_person", Data{})
@@ -1055,7 +1055,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// apart from it (and, with a newer case withdrawn, one on that case's order).
 		return e.followUp(ctx, m, sess, d)
 	}
-	if c := newestClosed(view.Cases, e.now()); c != nil && (orderID == "" || orderID == c.OrderID) && asks(m.Text) &&
+	if c := newestClosed(view.Cases, e.now()); c != nil && (orderID == "" || orderID == c.OrderID) && intents.Asks(m.Text) &&
 		(strings.Contains(m.Text, "关闭") || asksEarlier(m.Text) && caseFor(view.Cases, orderID) == c) && !e.closedAsMisread(ctx, c) {
 		// (With a case still standing beside it — an agreed refund — a bare status ask is
 		// that case's.)
@@ -1109,7 +1109,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		return e.followUp(ctx, m, sess, target)
 	}
 	if target != nil && target.State.Live() && (goesBackTo(target) || target.Intent == string(intents.Refund)) {
-		if asks(m.Text) && mentions(m.Text, "拒收", "拒签", "拦截", "退回给你们", "原路退回去") {
+		if intents.Asks(m.Text) && mentions(m.Text, "拒收", "拒签", "拦截", "退回给你们", "原路退回去") {
 			// "还没到呢 我到时候拒收可以吗", "能直接拦截换吗" with the request under way:
 			// how to send the goods back, which the merchant decides — asked of them on
 			// the case, not the parcel's tracking or the request's status (trial 16).
@@ -1274,12 +1274,12 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// that case, for the merchant — the FAQ's terms alone left the claim on no case,
 		// and "运费你们出吧 是你们质量问题" got the remedies menu (trial 25).
 		return e.followUp(ctx, m, sess, target)
-	case needsOrder(label) && target != nil && target.State.Live() && related(label, target.Intent) && asks(m.Text) && !changesMind(m.Text) &&
+	case needsOrder(label) && target != nil && target.State.Live() && related(label, target.Intent) && intents.Asks(m.Text) && !changesMind(m.Text) &&
 		namesRemedyOf(m.Text, target.Intent) && utf8.RuneCountInString(m.Text) <= bareRemedyAskRunes:
 		// "能换吗" with the exchange open: whether it will be, which the case says — not
 		// the FAQ's warranty terms (trial 25).
 		return e.answerStatus(ctx, m, sess, target)
-	case needsOrder(label) && target != nil && related(label, target.Intent) && asks(m.Text) && !asksStatus(m.Text, label) &&
+	case needsOrder(label) && target != nil && related(label, target.Intent) && intents.Asks(m.Text) && !asksStatus(m.Text, label) &&
 		!changesMind(m.Text) && e.faqAnswers(m):
 		// "退回去的运费谁出 我有运费险吗" with the return live or approved: the shop's
 		// answer from its FAQ — not "已补充到您的售后单", which answers nothing.
@@ -1301,7 +1301,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// request, and the merchant hears so — not a second case, nor words on the old one.
 		return e.switchRequest(ctx, m, sess, view, target, label)
 	case label == intents.Return && target != nil && target.State.Live() && target.Intent == string(intents.Refund) && !res.Confirm &&
-		(orderID == "" || orderID == target.OrderID) && !asks(m.Text):
+		(orderID == "" || orderID == target.OrderID) && !intents.Asks(m.Text):
 		// "我要退货退款 杯子给你寄回去" on a live refund of that order: the goods go back
 		// with the money — the refund becomes the return, words and clock kept, not a
 		// second case beside it (trial: A1 退款 and A2 退货退款 on one order).
@@ -1310,13 +1310,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// The same request again: it joins the live case.
 		sess.OrderID = target.OrderID
 		return e.openOrUpdate(ctx, m, sess, intents.Label(target.Intent), target.OrderID)
-	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State != cases.StateCancelled && asks(m.Text) &&
+	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State != cases.StateCancelled && intents.Asks(m.Text) &&
 		(target.State != cases.StateClosed || asksStatus(m.Text, label)):
 		// A question about a case that is over ("钱退到哪里" after the refund was approved).
 		// After one the merchant closed (neutrally, or as a misreading) a request asked as
 		// a question ("保温杯我不想要了 能退款吗") is a new request, not its status.
 		return e.answerStatus(ctx, m, sess, target)
-	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State == cases.StateCancelled && asks(m.Text) && !chosen:
+	case needsOrder(label) && target != nil && related(label, target.Intent) && target.State == cases.StateCancelled && intents.Asks(m.Text) && !chosen:
 		// "那钱能马上退回吗" after the buyer withdrew the case: a question, not the request
 		// again — asked once before a new case opens and the merchant hears of it.
 		return e.confirm(ctx, m, sess, label)
@@ -1327,7 +1327,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// as a misreading was never this request: asked now, it is a new one (it went on
 		// the closed case, off the merchant's list, where 同意 is refused).
 		return e.followUp(ctx, m, sess, target)
-	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && asks(m.Text) &&
+	case needsOrder(label) && target != nil && target.State.Live() && orderID == "" && intents.Asks(m.Text) &&
 		(related(label, target.Intent) || !intents.NamesRemedy(m.Text)):
 		// A question about the live case's process ("寄回地址是哪个" during an exchange):
 		// it joins that case; the merchant answers it there. Another remedy demanded ("别
@@ -1444,7 +1444,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		}
 		return e.chat(ctx, m, sess, key)
 	}
-	if label == intents.Human && !chosen && asks(m.Text) && mentions(m.Text, "几点", "什么时候", "啥时候", "上班", "下班", "时间") &&
+	if label == intents.Human && !chosen && intents.Asks(m.Text) && mentions(m.Text, "几点", "什么时候", "啥时候", "上班", "下班", "时间") &&
 		!mentions(m.Text, "转人工", "找人工", "要人工", "转真人", "找真人") {
 		// "你们人工客服几点上班": when a person is there, which the shop's FAQ says — not a
 		// request for one (it opened a 转人工 case and alerted the merchant).
@@ -1476,7 +1476,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			return e.question(ctx, m, sess)
 		}
 	}
-	if c := liveByID(view.Live(), sess.CaseID); label == intents.Other && c != nil && c.Intent != string(intents.Human) && !leadIn(m.Text) && !asks(m.Text) &&
+	if c := liveByID(view.Live(), sess.CaseID); label == intents.Other && c != nil && c.Intent != string(intents.Human) && !leadIn(m.Text) && !intents.Asks(m.Text) &&
 		m.part <= 1 { // (an item of a list is a matter of its own, not more about the item before)
 		// "快递员也说少了一包" right after their case opened: more about it, kept on it for
 		// the merchant — not the generic "有什么需要…" that sounds as if nobody listened.
@@ -1619,7 +1619,7 @@ func askedBefore(sess *session, text string, now time.Time) string {
 	t := strings.TrimSpace(text)
 	// A statement after the answer ("抬头 杭州某某公司 税号…" after the invoice answer)
 	// is what the answer asked for: the merchant needs the question it goes with too.
-	replies := !asks(t)
+	replies := !intents.Asks(t)
 	if !replies && (utf8.RuneCountInString(t) > 8 || !(strings.HasPrefix(t, "还有") || strings.HasPrefix(t, "那") || strings.HasPrefix(t, "另外") || elliptical(t))) {
 		return ""
 	}
@@ -1709,7 +1709,7 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		moot := chase && !slices.ContainsFunc(words, func(w said) bool {
 			return !aboutDelivery(w.Text) && !mentions(w.Text, "地址", "改成", "改到", "收件人", "收货人")
 		})
-		if !moot && (t.tx.Now().Sub(q.OpenedAt) > leadInWithin || slices.ContainsFunc(words, func(w said) bool { return asks(w.Text) })) {
+		if !moot && (t.tx.Now().Sub(q.OpenedAt) > leadInWithin || slices.ContainsFunc(words, func(w said) bool { return intents.Asks(w.Text) })) {
 			if t.tx.Now().Sub(q.OpenedAt) <= leadInWithin {
 				// The question stays the merchant's, but a photo sent with it moments
 				// before the request is the request's evidence too ("[图片] / 你看看 这啥
@@ -1851,7 +1851,7 @@ func (t *turn) dropQuestion(q *cases.Case) error {
 // the case, and the buyer hears it went to them (trial: the return was agreed with the
 // address alone and the pickup never answered). It reports whether it did.
 func (t *turn) askedOnCase(c *cases.Case, m Message) (bool, error) {
-	if !asks(m.Text) || pings(m.Text) || !c.State.Live() || t.e.faqAnswers(m) {
+	if !intents.Asks(m.Text) || pings(m.Text) || !c.State.Live() || t.e.faqAnswers(m) {
 		return false, nil
 	}
 	if err := t.alertOnce(c, cases.AlertFollowUp, m.Text); err != nil {
@@ -2008,14 +2008,14 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 		return e.human(ctx, m, sess)
 	case label == intents.Cancel:
 		return e.cancel(ctx, m, sess)
-	case label == intents.Greeting && asks(m.Text) && !hello(m.Text) && !pings(m.Text) && !thanks(m.Text) && !leadIn(m.Text) && asksSomething(m) &&
+	case label == intents.Greeting && intents.Asks(m.Text) && !hello(m.Text) && !pings(m.Text) && !thanks(m.Text) && !leadIn(m.Text) && asksSomething(m) &&
 		utf8.RuneCountInString(m.Text) > 6:
 		// "五星好评了 有返现不😄": pleasant, and a question all the same — the FAQ or the
 		// merchant answers it, not "好的～ 有需要随时说".
 		return e.question(ctx, m, sess)
 	case label == intents.Greeting:
 		return e.chat(ctx, m, sess, "greeting")
-	case sess.Intent.OpensCase() && sess.Asked && sess.OrderID == "" && !asks(m.Text) && !angry(m.Text) && namesWhich(m.Text):
+	case sess.Intent.OpensCase() && sess.Asked && sess.OrderID == "" && !intents.Asks(m.Text) && !angry(m.Text) && namesWhich(m.Text):
 		// "就是那个硅胶折叠的 薄荷绿" while the swap waits for its order number: more of
 		// the request, kept with it (sess.Pending), and the order number asked once more —
 		// not an inbox item (trial 16).
@@ -2035,7 +2035,7 @@ func (e *Engine) dispatch(ctx context.Context, m Message, sess *session, label i
 // request: it asks, and says nothing wrong with the goods, or asks who pays ("退货运费谁出",
 // "质量问题退换谁出运费").
 func policyQuestion(text string, s intents.Slots) bool {
-	if s.Image || !asks(text) {
+	if s.Image || !intents.Asks(text) {
 		return false
 	}
 	return s.Reason == "" || s.Reason == intents.ReasonNoReason || strings.Contains(text, "谁")
@@ -2044,7 +2044,7 @@ func policyQuestion(text string, s intents.Slots) bool {
 // asksRemedy reports a remedy asked about as a question ("是不是能退啊", "可以换吗"): with a
 // problem told, the request it starts, not the shop's policy.
 func asksRemedy(text string) bool {
-	return asks(text) && mentions(text, "能退", "可以退", "能不能退", "可不可以退", "退得了", "能换", "可以换", "能不能换",
+	return intents.Asks(text) && mentions(text, "能退", "可以退", "能不能退", "可不可以退", "退得了", "能换", "可以换", "能不能换",
 		"可不可以换", "能修", "可以修", "能不能修", "能赔", "能不能赔")
 }
 
@@ -2195,7 +2195,7 @@ var askPartSeps = []string{"另外", "还有就是", "还有", "顺便问下", "
 // "那个呢"): "what about …", whose question is the rest of the message.
 func elliptical(part string) bool {
 	rest, ok := strings.CutSuffix(part, "呢")
-	return ok && !asks(strings.TrimSuffix(rest, "的"))
+	return ok && !intents.Asks(strings.TrimSuffix(rest, "的"))
 }
 
 // clauses splits a message at spaces and stops, as buyers separate what they say.
@@ -2214,7 +2214,7 @@ func askParts(text string) []string {
 	}
 	var qs []string
 	for _, p := range clauses(text) {
-		if utf8.RuneCountInString(p) >= 2 && asks(p) && !elliptical(p) {
+		if utf8.RuneCountInString(p) >= 2 && intents.Asks(p) && !elliptical(p) {
 			qs = append(qs, p)
 		}
 	}
@@ -2560,7 +2560,7 @@ func asksSomething(m Message) bool {
 	if slices.Contains(leadIns, string(l)) {
 		return false
 	}
-	return len(l) >= 3 || len(l) == 2 && asks(m.Text)
+	return len(l) >= 3 || len(l) == 2 && intents.Asks(m.Text)
 }
 
 // leadIn reports a message that only opens a question ("问下", "请问").
@@ -2701,7 +2701,7 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 		}
 		now := t.tx.Now()
 		if !fresh {
-			if now.Sub(sess.Told) < burstWindow && !asks(m.Text) && !withdrawsRequest(m.Text) && (utf8.RuneCountInString(m.Text) <= fragmentRunes || urges(m.Text)) &&
+			if now.Sub(sess.Told) < burstWindow && !intents.Asks(m.Text) && !withdrawsRequest(m.Text) && (utf8.RuneCountInString(m.Text) <= fragmentRunes || urges(m.Text)) &&
 				!intents.NamesRemedy(m.Text) && e.read(m.Shop, m.Text).Slots.Reason != intents.ReasonNoReason {
 				// ("想退", "不想要了" are no fragment: the buyer hears they reached the merchant.)
 				// (A withdrawal is answered: "算了 不退了" met by silence is not heard.)
@@ -2717,7 +2717,7 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 				}
 				return t.say("question_late", Data{CaseID: c.ID})
 			}
-			if newBurst && asks(m.Text) && !pings(m.Text) {
+			if newBurst && intents.Asks(m.Text) && !pings(m.Text) {
 				// "还有 杯盖是什么材质的" minutes after the first question: the merchant, who
 				// read the first alert, would answer only that one. One alert per burst, and
 				// none for the same words again, nor for a bare "在吗" (the reminders chase).
@@ -2811,7 +2811,7 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	again := sess.Intent == label && sess.Asked
 	sess.Intent = label
 	if sess.OrderID == "" {
-		if again && asks(m.Text) {
+		if again && intents.Asks(m.Text) {
 			// "这个退货运费还要我这边出?" while the return waits: the shop's answer if its FAQ
 			// has one, with what the request still needs.
 			if answer, _, ok := e.faqAnswer(m); ok {
@@ -2963,14 +2963,14 @@ func (e *Engine) reminder(ctx context.Context, m Message, sess *session) ([]case
 // once: a question goes to the merchant (the inbox), anything else gets a plain OK.
 func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
 	switch {
-	case asks(m.Text) && sess.Intent == intents.Logistics:
+	case intents.Asks(m.Text) && sess.Intent == intents.Logistics:
 		return e.question(ctx, m, sess) // "走的是普通快递么": the merchant knows
-	case e.read(m.Shop, m.Text).Label == sess.Intent && (!asks(m.Text) || asksRemedy(m.Text) || mentions(m.Text, "帮我", "给我", "我要")):
+	case e.read(m.Shop, m.Text).Label == sess.Intent && (!intents.Asks(m.Text) || asksRemedy(m.Text) || mentions(m.Text, "帮我", "给我", "我要")):
 		// "或者你帮我申请退货": the request itself, asked again — the buyer hears what it
 		// needs, as often as they ask. A question about it ("钱是退回原来的卡上吗", "为啥
 		// 申请不了退款") goes to the merchant below, not a third "订单号发我".
 		return e.reminder(ctx, m, sess)
-	case asks(m.Text):
+	case intents.Asks(m.Text):
 		return e.question(ctx, m, sess)
 	case bareOK(m.Text):
 		return e.chat(ctx, m, sess, "ack")
@@ -3429,9 +3429,9 @@ const personWaitEvery = 10 * time.Minute
 func (e *Engine) awaitPerson(ctx context.Context, m Message, sess *session, c *cases.Case, phone, order string, again bool) ([]cases.Reply, error) {
 	// A question, hurrying ("怎么还没人回"), a ping ("有没有人啊") or the ask again ("转人工
 	// 转人工") is answered every time; other words at most every personWaitEvery.
-	tell := e.now().Sub(sess.Told) >= personWaitEvery || asks(m.Text) || urges(m.Text) || pings(m.Text) || again
+	tell := e.now().Sub(sess.Told) >= personWaitEvery || intents.Asks(m.Text) || urges(m.Text) || pings(m.Text) || again
 	var faq string
-	if asks(m.Text) && !again && !urges(m.Text) && !pings(m.Text) && !mentions(m.Text, "人", "回", "客服", "等") {
+	if intents.Asks(m.Text) && !again && !urges(m.Text) && !pings(m.Text) && !mentions(m.Text, "人", "回", "客服", "等") {
 		// (Not "怎么还没人回": that is about the wait, answered with when.)
 		// "顺便问下 你们什么时候发货": the shop's FAQ answers it while the person is awaited
 		// (the buyer got "店主已收到您找真人的请求" again and no answer).
@@ -3895,7 +3895,7 @@ func shipsMyWay(text string) bool {
 // fault feared ("会不会漏水啊", "这款不漏绒吧 最怕钻毛"), the goods' size, or said before
 // buying. Words about goods the buyer has (had) make it a problem of theirs.
 func presaleDoubt(text string) bool {
-	if had(text) || !asks(text) && !strings.Contains(text, "吧") {
+	if had(text) || !intents.Asks(text) && !strings.Contains(text, "吧") {
 		return false
 	}
 	return mentions(text, "看到", "听说", "评价", "评论", "买家秀", "朋友说", "别人说", "网上说", "都说", "差评", "看图", "图上", "图片上",
@@ -3926,14 +3926,14 @@ func had(text string) bool {
 // comparesGoods reports a question comparing goods ("和别家的有啥不一样", "两款区别在哪",
 // "哪个好"), not goods received unlike what was shown or ordered ("收到的跟图片不一样").
 func comparesGoods(text string) bool {
-	return asks(text) && mentions(text, "区别", "不一样", "差别", "差在哪", "哪个好", "哪个更", "有什么不同", "有啥不同", "不同吗", "比较好") &&
+	return intents.Asks(text) && mentions(text, "区别", "不一样", "差别", "差在哪", "哪个好", "哪个更", "有什么不同", "有啥不同", "不同吗", "比较好") &&
 		!mentions(text, "收到", "实物", "发来", "寄来", "发的", "到货", "买的", "拿到", "图片", "描述", "详情", "下单", "拍的", "宣传", "直播间说", "上次")
 }
 
 // deliveryPolicy reports a question about how the shop delivers ("你们能送货上门吗",
 // "能发到国外吗", "支持自提吗"), not about where an order of the buyer's is or hurrying it.
 func deliveryPolicy(text string) bool {
-	return asks(text) && mentions(text, "送货上门", "送上门", "上门", "自提", "国外", "海外", "港澳台", "台湾", "香港", "澳门", "偏远", "新疆", "西藏", "农村", "村里",
+	return intents.Asks(text) && mentions(text, "送货上门", "送上门", "上门", "自提", "国外", "海外", "港澳台", "台湾", "香港", "澳门", "偏远", "新疆", "西藏", "农村", "村里",
 		"乡镇", "乡下", "学校", "部队", "从哪发", "哪里发货", "哪发货", "发货地", "哪个仓") &&
 		!mentions(text, "我的", "这单", "订单", "单号", "到哪", "还没", "没到", "没发", "催", "快点", "尽快", "赶紧")
 }
@@ -4086,7 +4086,7 @@ func conditional(text string) bool {
 // hypothetical reports a question about what would happen ("如果退款的话几天到账",
 // "万一不合适能换吗"), not a request.
 func hypothetical(text string) bool {
-	return asks(text) && mentions(text, "如果", "要是", "假如", "万一", "假设", "比如说")
+	return intents.Asks(text) && mentions(text, "如果", "要是", "假如", "万一", "假设", "比如说")
 }
 
 // requestAfterAll are words that make a hypothetical a request after all ("如果不行就直接退款吧").
@@ -4431,7 +4431,7 @@ func answers(m Message, ask string) bool {
 		// hear it (it was kept quietly while the clock stayed paused; trial).
 		return true
 	}
-	if asks(m.Text) && !reportsDone(m.Text) {
+	if intents.Asks(m.Text) && !reportsDone(m.Text) {
 		// "退的钱多久到账啊" while the case waits for "拒收后告诉我": a question to the
 		// shop, not the step the merchant waits for (trial: it restarted the clock).
 		return false
@@ -4584,13 +4584,13 @@ func moneyDue(cs []cases.Case, now time.Time) *cases.Case {
 // acceptsDecision reports a buyer taking what was decided, grudgingly or not, with nothing
 // asked ("10块啊。。行吧", "那好吧", "也行"): an OK.
 func acceptsDecision(text string) bool {
-	return !asks(text) && endsWith(lastWords(text), "行吧", "好吧", "那行", "也行", "可以吧", "就这样吧", "那就这样", "凑合吧", "将就吧")
+	return !intents.Asks(text) && endsWith(lastWords(text), "行吧", "好吧", "那行", "也行", "可以吧", "就这样吧", "那就这样", "凑合吧", "将就吧")
 }
 
 // resigned reports a buyer accepting what they were told, with nothing more to ask ("行吧
 // 那我等等看", "到了 这次还行"): an OK, not words for the merchant to answer.
 func resigned(text string) bool {
-	return !asks(text) && mentions(text, "等等看", "再等等", "那我等", "我等着", "这次还行", "还行吧", "那就这样", "就这样吧",
+	return !intents.Asks(text) && mentions(text, "等等看", "再等等", "那我等", "我等着", "这次还行", "还行吧", "那就这样", "就这样吧",
 		"这次对了", "这次没问题", "颜色对了", "没问题了", "很满意", "挺满意", "挺好的", "那我下单了", "我去下单", "我去拍了") ||
 		bareOK(text)
 }

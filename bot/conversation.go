@@ -234,7 +234,7 @@ var earlierWords = []string{"我申请的", "申请了", "申请的", "提交的
 // ("之前申请", "到账"), or a vague one ("怎么还没", "到了没") about a request said to be
 // made already ("我申请的退货怎么还没人来取").
 func asksEarlier(text string) bool {
-	return mentions(text, statusWords...) || mentions(text, earlierWords...) && (mentions(text, vagueStatusWords...) || asks(text))
+	return mentions(text, statusWords...) || mentions(text, earlierWords...) && (mentions(text, vagueStatusWords...) || intents.Asks(text))
 }
 
 // swapShipping reports a delivery question about the replacement of an exchange made
@@ -255,7 +255,7 @@ func asksReturnAddress(text string) bool {
 // asksSendBack reports a question about whether or how goods go back ("不用我把碎的寄回
 // 去吧", "要寄回去吗").
 func asksSendBack(text string) bool {
-	q := asks(text) || endsWith(strings.TrimRight(text, closingMarks), "吧") // "不用…寄回去吧": a check
+	q := intents.Asks(text) || endsWith(strings.TrimRight(text, closingMarks), "吧") // "不用…寄回去吧": a check
 	return q && mentions(text, "寄回", "退回去", "寄过去", "寄给你们", "发回去", "用寄", "要寄", "需要寄", "寄不寄", "要不要寄", "用不用寄") &&
 		!mentions(text, "运费", "邮费", "快递费", "谁出") // who pays: the FAQ's return postage
 }
@@ -285,7 +285,7 @@ var settledWords = []string{"收到了", "到账了", "已到账", "退回来了
 // settledThanks reports thanks for an after-sale that came to its end ("上次退款的钱收到了
 // 谢谢哈"): nothing to do but thank them back.
 func settledThanks(text string) bool {
-	return thanks(text) && mentions(text, settledWords...) && !asks(text)
+	return thanks(text) && mentions(text, settledWords...) && !intents.Asks(text)
 }
 
 // vagueStatusWords ask where something stands without naming an after-sale ("怎么样了",
@@ -451,15 +451,10 @@ func pingOnly(res intents.Result, text string) bool {
 	return false
 }
 
-// questionWords mark a message that asks something, so an OK at its start does not make
-// it a bare OK ("好的 多少钱").
-var questionWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多长时间", "怎么", "什么", "啥", "哪", "谁", "能不能", "可不可以", "是不是",
-	"有没有", "有木有", "会不会", "要不要", "行不行"}
-
 // bareOK reports a short OK that asks nothing: "好的 等下拍".
 func bareOK(text string) bool {
 	// (A closing 呢 after an OK is soft, not a question: "没有了呢", "好的呢".)
-	return (acknowledges(text) || arrived(text)) && !asks(strings.TrimRight(strings.TrimSpace(text), "呢。.!！~～ "))
+	return (acknowledges(text) || arrived(text)) && !intents.Asks(strings.TrimRight(strings.TrimSpace(text), "呢。.!！~～ "))
 }
 
 // arrived reports a short word that the goods came ("书架到了", "眼罩收到啦"), nothing wrong
@@ -689,7 +684,7 @@ func (e *Engine) statusReply(ctx context.Context, m Message, sess *session, c *c
 			}
 		}
 		t.caseID = c.ID
-		if c.State == cases.StateClosed && asks(m.Text) && !strings.HasPrefix(rejectReason(events), "并入") {
+		if c.State == cases.StateClosed && intents.Asks(m.Text) && !strings.HasPrefix(rejectReason(events), "并入") {
 			// "补发的单号多少啊" on a case the merchant closed: a question for the merchant
 			// on that case, passed on as the closed case's status promises (trial 16 said
 			// "我转给店主" and told no one).
@@ -905,7 +900,7 @@ func pendingWords(pending []said, current string) string {
 
 // confirm asks the buyer once whether they want a case of label before one opens.
 func (e *Engine) confirm(ctx context.Context, m Message, sess *session, label intents.Label) ([]cases.Reply, error) {
-	if sess.PassedOver == label && asks(m.Text) {
+	if sess.PassedOver == label && intents.Asks(m.Text) {
 		// "还需要取消重新下单吗", asked again after the buyer went past "您是要申请退款吗":
 		// a question about it, which the merchant answers — not the same yes/no again.
 		sess.PassedOver = ""
@@ -931,45 +926,6 @@ var serviceWords = []string{"客服", "回复", "不理", "没人", "等了", "�
 
 // aboutService reports a grievance about service or delivery.
 func aboutService(text string) bool { return mentions(text, serviceWords...) }
-
-// asks reports a message that asks something ("地址是哪个", "怎么寄").
-func asks(text string) bool {
-	if mentions(text, questionWords...) || asksHowMany(text) || eitherOr(text) {
-		return true
-	}
-	// A closing 么, 不, 没 or 嘛 asks as 吗 does: "有货不", "发了没", "走的普通快递么".
-	return endsWith(strings.TrimRight(text, " 。.!！~～"), "么", "不", "没", "嘛", "是吧", "对吧")
-}
-
-// eitherOr reports an A不A or A没A question ("累不累", "到没到", "甜不甜"), or 多 before
-// a measure ("多大", "多高", "多重").
-func eitherOr(text string) bool {
-	rs := []rune(text)
-	for i := 1; i+1 < len(rs); i++ {
-		if (rs[i] == '不' || rs[i] == '没') && rs[i-1] == rs[i+1] && unicode.Is(unicode.Han, rs[i-1]) {
-			return true
-		}
-	}
-	return mentions(text, "多大", "多高", "多重", "多长", "多宽", "多厚", "多远", "多贵", "多深", "多粗")
-}
-
-// asksHowMany reports 几 asking ("几天到", "发几个"), not counting ("要按好几下", "十几天了",
-// "几乎") nor a few told ("买了没几天", "才几天就坏了", "前几天买的", "过几天再说"): a
-// problem told so is no question (trial 25: "买了没几天" to the remedies became an inbox
-// question).
-func asksHowMany(text string) bool {
-	rs := []rune(text)
-	for i, r := range rs {
-		if r != '几' {
-			continue
-		}
-		if i > 0 && strings.ContainsRune("好十几没才前这那过头", rs[i-1]) || i+1 < len(rs) && rs[i+1] == '乎' {
-			continue
-		}
-		return true
-	}
-	return false
-}
 
 // endsWith reports whether t ends with one of ends.
 func endsWith(t string, ends ...string) bool {
@@ -1023,7 +979,7 @@ func urgesDelivery(text string) bool {
 			}
 		}
 	}
-	if asks(text) {
+	if intents.Asks(text) {
 		return false
 	}
 	for _, m := range ifMarkers {

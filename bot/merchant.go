@@ -620,7 +620,7 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			kept = append(kept, text)
 			continue
 		}
-		if len(msgs) > 1 && asks(text) && r.Candidates[0] != label && !r.Unclear {
+		if len(msgs) > 1 && intents.Asks(text) && r.Candidates[0] != label && !r.Unclear {
 			// Among several messages, a question read as something else did not carry the
 			// request: "hi 我的order … 什么时候deliver啊" before "…crack了 want a refund"
 			// was learned as a refund, and the next buyer's delivery question opened one
@@ -1309,7 +1309,7 @@ func (t *turn) openQuestion(said []string) (question, from string, open int) {
 			qs = []string{askingPart(s)}
 		}
 		for _, q := range qs {
-			if !asks(q) || seen[intents.Fold(q)] {
+			if !intents.Asks(q) || seen[intents.Fold(q)] {
 				continue
 			}
 			seen[intents.Fold(q)] = true
@@ -1378,7 +1378,7 @@ func buyerSpecific(text string) bool {
 func askingPart(text string) string {
 	found := ""
 	for _, p := range clauses(text) {
-		if asks(p) && !elliptical(p) {
+		if intents.Asks(p) && !elliptical(p) {
 			if found != "" {
 				return text
 			}

@@ -278,29 +278,29 @@ func Parse(name string, data []byte, threshold float64) (*Book, error) {
 }
 
 // askingClause is the one clause of a several-clause message that asks something ("…吗",
-// "…？", "多少…"), "" when there is not exactly one.
+// "…？", "多少…"), "" when there is not exactly one or a clause follows up with no
+// question word ("那个马克杯能进微波炉不 还有洗碗机" asks of the dishwasher: the merchant's
+// answer is for it, not for the microwave).
 func askingClause(text string) string {
-	parts := strings.FieldsFunc(text, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("，,。.！!；;～~", r)
-	})
-	if len(parts) < 2 {
+	cs := clauses(text)
+	if len(cs) < 2 || slices.ContainsFunc(cs[1:], followsUp) {
 		return ""
 	}
-	var found string
-	for _, p := range parts {
-		if strings.ContainsAny(p, "吗呢么？?") || strings.Contains(p, "多少") || strings.Contains(p, "怎么") || strings.Contains(p, "什么") {
-			if found != "" {
-				return ""
-			}
-			found = p
-		}
+	if qs := slices.DeleteFunc(cs, func(c string) bool { return !intents.Asks(c) }); len(qs) == 1 {
+		return qs[0]
 	}
-	return found
+	return ""
 }
 
 // minClauseRunes is the shortest asking clause saved as a phrasing of its own: "能重开吗"
 // says nothing of what (发票), and answered the next buyer who meant an order (trial).
 const minClauseRunes = 5
+
+// followsUp reports a clause that asks again of something new, its question left
+// unsaid: "还有洗碗机", "那新疆呢", "另外枕套".
+func followsUp(clause string) bool {
+	return strings.HasPrefix(clause, "还有") || strings.HasPrefix(clause, "那") || strings.HasPrefix(clause, "另外")
+}
 
 // pairsOf is the set of an entry's character pairs and characters, over its phrasings
 // and answer written canonically: what coverage looks a message's letters up in.

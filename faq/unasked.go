@@ -5,11 +5,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-)
 
-// askWords make a clause a question without a question particle ("保修多久", "退货运费谁出").
-var askWords = []string{"多少", "多大", "多高", "多长", "多宽", "多重", "怎么", "什么", "几", "哪", "能不能", "可不可以", "有没有", "是不是", "咋", "啥", "多久", "谁",
-	"行不", "可以不", "能不", "要不要", "会不会"}
+	"github.com/aftersale/aftersale/intents"
+)
 
 // pings are clauses that ask nothing an answer speaks of: a call for attention or a tag
 // on the question before ("在吗 包邮吗", "包邮 是吗").
@@ -58,17 +56,9 @@ func clauses(text string) []string {
 func questions(clauses []string) []string {
 	var out []string
 	for _, c := range clauses {
-		if asks(c) && utf8.RuneCountInString(strings.TrimRight(c, "吗呢么嘛啊呀")) >= 2 && !slices.Contains(pings, c) {
+		if intents.Asks(c) && utf8.RuneCountInString(strings.TrimRight(c, "吗呢么嘛啊呀")) >= 2 && !slices.Contains(pings, c) {
 			out = append(out, c)
 		}
 	}
 	return out
-}
-
-// asks reports whether a clause asks something: a question particle or word, or a
-// closing 不 or 没 that asks as 吗 does ("杯子能刻字不", "发了没").
-func asks(clause string) bool {
-	end := strings.TrimRight(clause, "啊呀哈")
-	return strings.ContainsAny(clause, "吗呢么嘛？?") || strings.HasSuffix(end, "不") || strings.HasSuffix(end, "没") ||
-		slices.ContainsFunc(askWords, func(w string) bool { return strings.Contains(clause, w) })
 }

@@ -1,0 +1,33 @@
+package intents
+
+import "testing"
+
+func TestAsks(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"包邮吗", true},
+		{"保修多久", true},
+		{"退货运费谁出", true},
+		{"这个咋弄", true},
+		{"有货不", true},
+		{"发了没啊", true},
+		{"走的普通快递么", true},
+		{"甜不甜", true},
+		{"容量多大", true},
+		{"几天能到", true},
+		{"是这个吧 对吧", true},
+		{"有木有小一号的", true},
+		{"好的", false},
+		{"买了没几天", false},
+		{"十几天了还没到", false},
+		{"杯子碎了", false},
+		{"我不要了", false},
+		{"", false},
+	} {
+		if got := Asks(tc.text); got != tc.want {
+			t.Errorf("Asks(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
