@@ -1057,7 +1057,14 @@ func (e *Engine) remedyMenu(ctx context.Context, m Message, sess *session, key s
 		// "面霜用了两天脸上起了好多小红疹": nothing to mend — no 维修 offered.
 		sess.Menu = slices.DeleteFunc(sess.Menu, func(o string) bool { return o == string(intents.Repair) })
 	}
-	return e.answer(ctx, m, key, Data{Menu: menuText(sess.Menu)})
+	r := e.read(m.Shop, m.Text).Slots.Reason
+	if r == intents.ReasonMissingPart {
+		// "台灯少了个灯罩": what is missing is sent (DESIGN.md: a missing item is an exchange
+		// unless money is asked), so 补发 comes first, named so.
+		sess.Menu = slices.DeleteFunc(sess.Menu, func(o string) bool { return o == string(intents.Exchange) || o == string(intents.Repair) })
+		sess.Menu = append([]string{string(intents.Exchange)}, sess.Menu...)
+	}
+	return e.answer(ctx, m, key, Data{Menu: menuText(sess.Menu, r)})
 }
 
 // severalOrders reports a request said to be for more than one order ("我买了两单 都要退",
@@ -1212,7 +1219,11 @@ func whatNow(text string) bool {
 func remedyMenuOpen(sess *session) bool {
 	o := remedyOptions()
 	n := len(sess.Menu)
-	return n >= len(o)-1 && n <= len(o) && sess.Menu[0] == o[0] && sess.Menu[n-1] == o[len(o)-1]
+	if n < len(o)-1 || n > len(o) || sess.Menu[n-1] != o[len(o)-1] {
+		return false
+	}
+	// Refund first, or 补发 before it for a missing part (remedyMenu).
+	return sess.Menu[0] == o[0] || sess.Menu[0] == string(intents.Exchange) && sess.Menu[1] == o[0]
 }
 
 // reMenu answers an order number the buyer sent while a menu is open: a short note that

@@ -512,7 +512,8 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		}
 		return t.sayText(t.m.From, fmt.Sprintf("📝 %s 已备注。", c.ID))
 	case vocab.Close:
-		agreed := c.State == cases.StateResolved
+		resolved := c.State == cases.StateResolved
+		agreed := resolved
 		if agreed {
 			// Taken back by the buyer after the approval ("算了 不退了"): closed, not done.
 			withdrew, err := t.tx.AlertedSince(c.Shop, c.ID, cases.AlertBuyerWithdrew, time.Time{})
@@ -524,8 +525,13 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 		if err := t.tx.SetState(c, cases.StateClosed, "merchant", cmd.Arg); err != nil {
 			return err
 		}
-		if err := t.unbindFirstUse(c); err != nil {
-			return err
+		if !resolved {
+			// (A request the merchant agreed to and then closed — "A1 关闭 新鞋已寄出" — was
+			// the buyer's own order: freed, a stranger who typed its number got its
+			// tracking and opened a return on it (trial 27).)
+			if err := t.unbindFirstUse(c); err != nil {
+				return err
+			}
 		}
 		if err := t.releaseIfHandedOff(c); err != nil {
 			return err

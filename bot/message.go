@@ -47,6 +47,10 @@ type Message struct {
 	// part is k for the kth item of a numbered list read item by item (enumerate), 0 for
 	// a whole message.
 	part int
+	// told are the words a remedies menu was asked about when this message left it for
+	// something else ("面霜用了脸上起红疹了" before "我就想问问这正常吗"): what an inbox item
+	// it becomes is about.
+	told string
 	// cmd is a merchant command given as typed values (Engine.Act): it is not parsed
 	// from Text.
 	cmd *Command

@@ -31,3 +31,22 @@ func TestAsks(t *testing.T) {
 		}
 	}
 }
+
+func TestHarms(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"孩子吃了拉肚子 现在在医院", true},
+		{"脸上起红疹了", true},
+		{"现在肿起来了 眼睛都肿了", true},
+		{"戴上嘴唇肿了 喘不上气", true},
+		{"杯子碎了", false},
+		{"没有过敏 放心", false},
+		{"我真是服了", false},
+	} {
+		if got := Harms(tc.text); got != tc.want {
+			t.Errorf("Harms(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -222,7 +222,10 @@ var lexicon = sync.OnceValue(func() *lexiconTables {
 	// menu). Not 过敏 alone: a mask that irritates is the everyday refund, and "会不会中毒"
 	// is a question before buying.
 	lx.harms = patterns("拉肚子", "腹泻", "上吐下泻", "食物中毒", "住院", "医院", "急诊", "看医生", "受伤", "烫伤",
-		"划伤", "割伤", "触电", "漏电", "着火", "起火", "冒烟", "爆炸", "又痒又疼", "红肿", "烂脸", "毁容")
+		"划伤", "割伤", "触电", "漏电", "着火", "起火", "冒烟", "爆炸", "又痒又疼", "红肿", "烂脸", "毁容",
+		// Swelling and breathing: a reaction past the everyday irritation (trial 27: "现在肿
+		// 起来了 眼睛都肿了" after a face cream was one more inbox line).
+		"肿起来", "眼睛肿", "眼睛都肿", "眼皮肿", "嘴唇肿", "嘴都肿", "喉咙肿", "脸都肿", "呼吸困难", "喘不上气", "呕吐", "头晕", "晕倒", "休克")
 	// The skin or body reacting to the goods ("脸上起了好多小红疹"): harm told, though no
 	// grievance by itself.
 	lx.bodyHarms = patterns("过敏", "红疹", "起疹", "疹子", "起红点", "刺痛", "发炎", "脸肿", "脸红", "灼伤", "烧伤", "长痘", "爆痘", "闷痘",

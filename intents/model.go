@@ -22,7 +22,10 @@ var corpusFS embed.FS
 // Model and training settings, chosen by k-fold cross-validation on the corpus (see
 // TestCrossValidation and calibrate_test.go); changing one means re-running those.
 const (
-	hashBits    = 16  // weight table rows: 2^16 buckets × 10 labels of float32
+	// hashBits sizes the weight table: 2^16 buckets × 10 labels of float32. (2^18 scored
+	// 0.4 points better on 5-fold accuracy, but misread plain test sentences the 2^16 model
+	// reads right — "坚果礼盒里有一袋漏气了 想退这袋的钱" as a complaint: not taken, 2026-12-03.)
+	hashBits    = 16
 	epochs      = 5   // SGD passes over the corpus
 	learnRate   = 0.1 // initial step; decays as 1/(1+epoch/2)
 	extraRepeat = 2   // the shop's own examples count this many times: they are its voice
@@ -396,6 +399,12 @@ func (c *Classifier) Classify(text string) Result {
 	res.Guess = res.Label.OpensCase() && res.Label != Complaint && !namesRemedy(&t)
 	res.Confirm = !res.Unclear && res.Label.OpensCase() &&
 		(res.Confidence < c.confirm || res.Guess && res.Confidence < unnamedConfirmBelow)
+	if res.Label == Complaint && res.Grievance && (res.Unclear || res.Confirm) && anyUnnegated(&t, lexicon(), lexicon().harms) {
+		// "孩子吃了拉肚子 现在在医院" read a complaint with middling confidence (0.52 in a
+		// model tried on a larger corpus): harm told is heard at once (lexicon.harms), never
+		// put to a menu or a yes/no first.
+		res.Unclear, res.Confirm = false, false
+	}
 	return res
 }
 

@@ -1,0 +1,113 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// Trial 27: a request the merchant agreed to and then closed ("A1 关闭 新鞋已寄出") was
+// the buyer's own order; a stranger who types its number afterwards is refused, as while
+// the case was open — they got its tracking and opened a return on it.
+func TestOrderStaysWithItsBuyerAfterAnAgreedCaseCloses(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 想换一个 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意 直接给您补发")
+	h.say(merchant, "A1 关闭 新杯子已寄出")
+	h.firedTexts()
+	got := h.say("陌生人", cupOrder+" 物流到哪了")
+	mustContain(t, got, "已由其他账号登记")
+	mustLack(t, got, "a stranger saw the order's tracking", "已签收", "中通")
+	mustContain(t, h.say("陌生人", "这单我要退货退款"), "订单号")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases, want only the buyer's A1", n)
+	}
+}
+
+// Trial 27: "扫地机器人充不进电了 是不是坏了" is about the goods, not who answers — it got
+// the bot's self-introduction and nothing else; "叫个人来" asks for a person.
+func TestGoodsNamedRobotAreNoQuestionOfWhoAnswers(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "扫地机器人充不进电了 是不是坏了")
+	mustLack(t, got, "the goods were taken for a question about the bot", "智能客服")
+	got = h.say("小王", "这机器不转了 咋回事")
+	mustLack(t, got, "the goods were taken for a question about the bot", "智能客服")
+	got = h.say("老张", "你们是不是机器人 叫个人来")
+	if !strings.Contains(joined(got), "店主") && !strings.Contains(joined(got), "人工") {
+		t.Fatalf("a person asked for got %q", got)
+	}
+	mustLack(t, got, "a person asked for got the self-introduction", "我是")
+}
+
+// Trial 27: a missing part stated alone offers 补发 first, named so: the menu put 退款
+// first, and a buyer who answered 1 got a refund nobody meant.
+func TestMissingPartMenuOffersResendFirst(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你好我只收到一盒 "+cupOrder), "1. 补发")
+	mustContain(t, h.say(buyer, "1"), "补发", "A1")
+	if c := h.mustCase("A1"); c.Intent != "exchange" {
+		t.Fatalf("A1 is %s, want exchange (补发)", c.Intent)
+	}
+}
+
+// Trial 27: swelling after a face cream ("现在肿起来了 眼睛都肿了") is harm: health first
+// to the buyer and an urgent complaint to the merchant, not one more inbox line.
+func TestSwellingIsHarm(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "面霜用了 现在肿起来了 眼睛都肿了")
+	mustContain(t, got, "就医")
+	mustContain(t, h.firedTexts(), "身体受到伤害")
+}
+
+// Trial 27: a phone left with a question waiting for the merchant, or with nothing open,
+// reaches the merchant with the buyer's words; "电话记下了" had kept it nowhere.
+func TestPhoneLeftReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "我孙女给我买的按摩仪 这个怎么调档位啊"), "Q1")
+	h.firedTexts()
+	got := h.say(buyer, "你们打电话给我吧 我电话是13600001234")
+	mustContain(t, got, "Q1")
+	mustContain(t, h.transcript("Q1"), "13600001234", "按摩仪")
+
+	h2 := newHarness(t)
+	got = h2.say(buyer, "我电话13600001234 打给我")
+	mustContain(t, got, "转告店主")
+	mustContain(t, h2.firedTexts(), "13600001234")
+}
+
+// Trial 27: with a repair waiting for the buyer's video, "视频怎么发给您？这里好像只能发图片"
+// reaches the merchant (it was kept quietly, the case still shown waiting on the buyer),
+// and invoice details for a question elsewhere are not kept on the repair.
+func TestWaitingCaseHearsTheBuyerCannotSendIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子有裂纹 想换一个 "+cupOrder), "A1")
+	h.say(merchant, "A1 等买家 请拍一段漏水的视频发过来")
+	h.firedTexts()
+	h.say(buyer, "好的，视频怎么发给您？这里好像只能发图片")
+	mustContain(t, h.firedTexts(), "买家已回复 A1", "只能发图片")
+	h.say(merchant, "A1 等买家 那拍几张照片也行")
+	h.firedTexts()
+	h.say(buyer, "抬头：某某市第三中学 税号：12345678901234567X")
+	mustLack(t, h.transcript("A1"), "invoice details were kept on the exchange", "税号")
+	mustContain(t, h.firedTexts(), "税号")
+}
+
+// Trial 27: "俺压根没收着啊" beside a tracking that says delivered is a parcel not
+// received, for the merchant to check with the courier — not the 已签收 shown again.
+func TestDeliveredButNotReceivedInDialect(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "老铁 俺那快递咋显示签收了 俺压根没收着啊")
+	got := h.say(buyer, cupOrder)
+	mustContain(t, got, "核实")
+	mustContain(t, h.firedTexts(), "没收着")
+}
+
+// Trial 27: a question asked instead of choosing a remedy carries the problem told to the
+// menu: the item held only "我就想问问这正常吗", and the merchant had to ask which goods.
+func TestQuestionToTheMenuCarriesTheProblem(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "姐妹 你家面霜用了脸上起红疹了😭"), "回复数字")
+	got := h.say(buyer, "我不要退款 我就想问问这正常吗 是不是要建立耐受")
+	mustContain(t, got, "Q1")
+	mustContain(t, h.transcript("Q1"), "面霜", "这正常吗")
+	mustContain(t, h.firedTexts(), "面霜")
+}
