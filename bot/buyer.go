@@ -408,6 +408,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			e.saveSession(m.Shop, m.From, sess)
 			return replies, err
 		}
+		if _, err := e.lookupOrder(ctx, m.Shop, slots.OrderID); errors.Is(err, adapters.ErrNotFound) && sess.NotFound != slots.OrderID {
+			// "1234567890123456789": not found, said now — "收到订单号～ 请问要办理什么"
+			// and then, after the buyer chose, "没有查到" (trial 27). Sent again, the
+			// buyer is sure of it: the menu, and the request checks it with the merchant.
+			sess.OrderID, sess.NotFound = "", slots.OrderID
+			return e.answer(ctx, m, "order_not_found", Data{OrderID: slots.OrderID})
+		}
 		// An order number on its own says which order, not what for: ask that, not "没太明白".
 		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
 		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu, "")})

@@ -797,6 +797,12 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 				return err
 			}
 		}
+		if key == "followup" && t.e.read(c.Shop, m.Text).Escalation {
+			// "凭什么 我要投诉你们" after the refusal: a threat, which the merchant hears
+			// at once as a complaint — it got the refusal's reason again and no alert,
+			// the follow-up asked a moment before muting it (trial 27).
+			kind, key, words = cases.AlertComplaint, "followup_escalated", EscalationMark+words
+		}
 		if err := t.alertOnce(c, kind, words); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Trial 27: a request the merchant agreed to and then closed ("A1 关闭 新鞋已寄出") was
@@ -110,4 +111,33 @@ func TestQuestionToTheMenuCarriesTheProblem(t *testing.T) {
 	mustContain(t, got, "Q1")
 	mustContain(t, h.transcript("Q1"), "面霜", "这正常吗")
 	mustContain(t, h.firedTexts(), "面霜")
+}
+
+// Trial 27: "凭什么 我要投诉你们" after the refusal's reason was asked is a threat: the
+// merchant hears it at once, marked 【升级】, and the buyer is told so — it got the reason
+// again and no alert (the follow-up a moment before muted it).
+func TestThreatAfterARefusalIsAlerted(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了 我要退款 "+cupOrder), "A1")
+	h.say(merchant, "A1 拒绝 需要先寄回检测")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "为啥拒绝啊"), "需要先寄回检测")
+	mustContain(t, h.firedTexts(), "追问 A1")
+	got := h.say(buyer, "凭什么 我要投诉你们")
+	mustContain(t, got, "加急")
+	mustLack(t, got, "the refusal's reason said again to a threat", "拒绝的原因")
+	mustContain(t, h.firedTexts(), "【升级】", "投诉 A1", "我要投诉你们")
+}
+
+// Trial 27: an order number alone that the order book does not have is said not found at
+// once, not "收到订单号～ 请问要办理什么" and "没有查到" only after the buyer chose; sent
+// again, the buyer is sure of it and is asked what for.
+func TestUnknownOrderNumberAloneIsNotFoundAtOnce(t *testing.T) {
+	h := newHarness(t)
+	const unknown = "4705288465508532863"
+	got := h.say(buyer, unknown)
+	mustContain(t, got, "没有查到")
+	mustLack(t, got, "a number the book does not have was taken", "收到订单号")
+	h.advance(2 * time.Minute) // (the same text at once is taken for a duplicate delivery)
+	mustContain(t, h.say(buyer, unknown), "回复数字")
 }

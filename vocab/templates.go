@@ -71,6 +71,7 @@ func replyFields() map[string][]string {
 		"status_order_again":       {"Intent"},
 		"followup":                 {"CaseID", "Intent"},
 		"followup_reason":          {"CaseID", "Intent", "Reason"},
+		"followup_escalated":       {"CaseID", "Intent"},
 		"followup_person":          {"CaseID"},
 		"withdrawn_after":          {"CaseID", "Intent"},
 		"goods_back":               {"CaseID", "Intent", "TrackingNo"},

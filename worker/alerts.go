@@ -97,8 +97,11 @@ func (w *Worker) fireAlert(ctx context.Context, now time.Time, a cases.Alert) {
 		w.remindBuyer(ctx, shop, c, a)
 		return
 	}
+	// (A threat on a decided case — "凭什么 我要投诉你们" after a refusal — is raised as a
+	// complaint marked 【升级】 for that very case: no longer live, and still the news.)
+	threat := a.Kind == cases.AlertComplaint && strings.HasPrefix(a.Note, bot.EscalationMark)
 	if !c.State.Live() && a.Kind != cases.AlertBuyerCancelled && a.Kind != cases.AlertFollowUp &&
-		a.Kind != cases.AlertBuyerWithdrew && a.Kind != cases.AlertGoodsBack {
+		a.Kind != cases.AlertBuyerWithdrew && a.Kind != cases.AlertGoodsBack && !threat {
 		// Closed while the alert was being claimed: nothing left to warn about.
 		if err := w.store.AlertDone(ctx, a, "skipped: case "+string(c.State)); err != nil {
 			w.log.Error("finish alert", "case_id", a.CaseID, "err", err)
