@@ -199,6 +199,16 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// as for any (a sure one only above withdrawAbove).
 		res.Label, res.Unclear = intents.Cancel, false
 	}
+	if c := justWithdrawn(view.Cases, now); c != nil && confirmsCancel(m.Text) && len(sess.Menu) == 0 && sess.Confirm == nil {
+		// "取消吧" right after "那不退了" withdrew A2: saying it again, not 取消订单 —
+		// trial 28 opened a refund A3 on it.
+		return e.answer(ctx, m, "cancelled", Data{CaseID: c.ID})
+	}
+	if fedUpWithBot(m.Text) && !res.Escalation && len(sess.Menu) == 0 {
+		// "你们机器人能不能有点用": not curious who answers — done with the bot; a person
+		// (trial 27 got the self-introduction, which told them to type 转人工).
+		return e.human(ctx, m, &sess)
+	}
 	if asksIfBot(m.Text) && !res.Escalation && len(sess.Menu) == 0 &&
 		(!res.Label.OpensCase() || res.Label == intents.Complaint && !res.Grievance && !angry(m.Text)) {
 		// "你是机器人吧哈哈", "你到底是不是真人啊": curious, not asking for a person — said
@@ -1093,7 +1103,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			// asked for, on that case — where to send it, and the merchant told to look
 			// again (trial 17 asked the order number again, then dropped the parcel).
 			if asksReturnAddress(m.Text) || asksSendBack(m.Text) {
-				return e.passOn(ctx, m, sess, d, cases.AlertFollowUp, "return_address", Data{Address: e.shops[m.Shop].ReturnAddress})
+				return e.passOn(ctx, m, sess, d, cases.AlertFollowUp, "return_address", Data{Address: e.returnAddress(ctx, d)})
 			}
 			return e.followUp(ctx, m, sess, d)
 		}
@@ -1220,7 +1230,7 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 				}
 				return e.answer(ctx, m, "no_send_back", Data{CaseID: target.ID})
 			}
-			return e.answer(ctx, m, "return_address", Data{CaseID: target.ID, Address: e.shops[m.Shop].ReturnAddress})
+			return e.answer(ctx, m, "return_address", Data{CaseID: target.ID, Address: e.returnAddress(ctx, target)})
 		}
 		if target.State.Live() {
 			return e.answer(ctx, m, "return_address_later", Data{CaseID: target.ID})
@@ -3517,6 +3527,36 @@ var botGoods = []string{"扫地机器人", "拖地机器人", "擦窗机器人",
 	"早教机器人", "陪伴机器人", "编程机器人", "玩具机器人", "智能机器人", "机器人模型", "这机器", "那机器", "机器坏", "机器不", "机器没",
 	"机器有", "机器一", "机器开", "机器响", "台机器", "个机器"}
 
+// withdrawnLately is how long after a withdrawal a bare "取消吧" says it again.
+const withdrawnLately = 10 * time.Minute
+
+// justWithdrawn is the buyer's newest case if they withdrew it within withdrawnLately,
+// else nil. Cases are newest first.
+func justWithdrawn(cs []cases.Case, now time.Time) *cases.Case {
+	if len(cs) > 0 && cs[0].State == cases.StateCancelled && now.Sub(cs[0].UpdatedAt) < withdrawnLately {
+		return &cs[0]
+	}
+	return nil
+}
+
+// confirmsCancel reports a bare 取消 or 撤销 ("取消吧", "撤了吧"), naming no order or
+// request: the withdrawal said again.
+func confirmsCancel(text string) bool {
+	t := strings.TrimLeft(lastWords(text), "那就好的嗯哦 ")
+	t = strings.TrimRight(t, "吧啊呀了哈掉")
+	return t == "取消" || t == "撤销" || t == "撤了" || t == "撤回" || t == "不要了"
+}
+
+// fedUpWithBot reports a buyer fed up with the bot's answers ("你们机器人能不能有点用",
+// "机器人听不懂人话是吧").
+func fedUpWithBot(text string) bool {
+	for _, g := range botGoods {
+		text = strings.ReplaceAll(text, g, " ")
+	}
+	return mentions(text, "机器人", "机器", "自动回复", "人工智障", "AI", "ai") &&
+		mentions(text, "有点用", "没用", "没啥用", "有什么用", "有啥用", "废物", "听不懂", "答非所问", "人话", "智障", "垃圾", "别回了", "别自动回复")
+}
+
 // asksIfBot reports a buyer asking whether a machine answers ("你是机器人吧"), with no
 // word asking for a person, and no goods with 机器 in their name ("扫地机器人", "这机器
 // 不转了").
@@ -3677,6 +3717,12 @@ func (e *Engine) media(ctx context.Context, m Message, sess *session, view cases
 			// "杯子把手断了 有照片" then the photo, the exchange waiting for its order
 			// number: only that is missing — not "说一下遇到了什么问题" (trial).
 			return t.say("ask_order_again", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
+		}
+		if remedyMenuOpen(sess) {
+			// "书桌到了 桌腿断了一根", the remedies asked, then the photo: kept for the
+			// request the choice makes — not "打字说一下遇到了什么问题" to a buyer who just
+			// did (trial 27).
+			return t.say("remedy_again", Data{})
 		}
 		return t.say("media_no_case", Data{Media: mediaName(m.Kind)})
 	})

@@ -622,6 +622,19 @@ func approvalNote(events []cases.Event) string {
 }
 
 // decisionNote is the note of the last move of the case to one of states, or "".
+// returnAddress is where the goods of case c go back: the address the merchant wrote
+// when agreeing, if they wrote one ("A7 同意 寄回 浙江省义乌市…"), else the shop's
+// configured one — trial 28's buyer got both, two addresses and two phones.
+func (e *Engine) returnAddress(ctx context.Context, c *cases.Case) string {
+	evs, err := e.store.Events(ctx, c.Shop, c.ID)
+	if err == nil {
+		if note := decisionNote(evs, cases.StateResolved); givesAddress(note) {
+			return note
+		}
+	}
+	return e.shops[c.Shop].ReturnAddress
+}
+
 func decisionNote(events []cases.Event, states ...cases.State) string {
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := events[i]

@@ -345,7 +345,11 @@ func (t *turn) apply(c *cases.Case, cmd Command) error {
 				key = "approved_sent_back"
 			}
 		}
-		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: t.shop.ReturnAddress, Reason: cmd.Arg, TrackingNo: waybill}); err != nil {
+		address := t.shop.ReturnAddress
+		if givesAddress(cmd.Arg) {
+			address = "店主上面写的地址" // the merchant's own, said just before: not a second one
+		}
+		if err := t.sayTo(c.Buyer, key, Data{CaseID: c.ID, Intent: name, Address: address, Reason: cmd.Arg, TrackingNo: waybill}); err != nil {
 			return err
 		}
 		if changedFrom != "" {
@@ -622,7 +626,11 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			r.Ruled && r.Label.OpensCase() && label.OpensCase() && r.Label != label && !bothMoneyBack(r.Label, label) ||
 			// Nor are words that name a remedy of another kind only ("修" learned as an
 			// exchange made every next buyer's "修" one — trial).
-			label.OpensCase() && namesOnlyOther(text, label) {
+			label.OpensCase() && namesOnlyOther(text, label) ||
+			// Nor is a fault told, or a remedy asked, ever a withdrawal: "A1 误判 撤销" on a
+			// case opened in error taught the bot that "台灯不亮" takes something back, and
+			// every next buyer who said so was told they had no case (trial 28).
+			label == intents.Cancel && (defect(r.Slots.Reason) || intents.NamesRemedy(text) && !withdrawsRequest(text) || r.Grievance) {
 			kept = append(kept, text)
 			continue
 		}

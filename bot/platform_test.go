@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -394,5 +395,34 @@ func TestSecondAfterSaleOnOneOrder(t *testing.T) {
 	}
 	if got := h.mustCase("A1").Deadline; !got.Equal(before) {
 		t.Fatalf("deadline moved to %v by an insane push", got)
+	}
+}
+
+// Trial 28: a case with no order (a 转人工 the merchant turned into a refund) was never
+// on the platform and cannot be: approving it finishes its platform step quietly, not a
+// "failed for good" error and a sync alert under "✅ 已同意".
+func TestOrderlessCaseDecisionStaysOffThePlatform(t *testing.T) {
+	h, fp := platformHarness(t, time.Minute)
+	mustContain(t, h.say(buyer, "转人工"), "真人")
+	h.say(merchant, "A1 误判 退款")
+	mustContain(t, h.say(merchant, "A1 同意"), "已同意")
+	h.takeAlerts()
+	for range 12 {
+		h.advance(10 * time.Minute)
+	}
+	if c := h.mustCase("A1"); c.OrderID != "" || c.Intent != "refund" {
+		t.Fatalf("A1 is %s on %q, want a refund on no order", c.Intent, c.OrderID)
+	}
+	_, states, err := h.store.Jobs(h.ctx, shopID, "A1")
+	if err != nil || slices.Contains(states, "failed") {
+		t.Fatalf("A1 jobs %v (%v), want none failed", states, err)
+	}
+	if len(fp.decisions) != 0 || len(fp.badRefs) != 0 {
+		t.Fatalf("platform got decisions %+v, bad refs %q; want none", fp.decisions, fp.badRefs)
+	}
+	for _, a := range h.takeAlerts() {
+		if strings.Contains(a.Text, "同步失败") {
+			t.Fatalf("sync alert for a case never on the platform: %q", a.Text)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aftersale/aftersale/bot"
 )
 
 // Trial 27: a request the merchant agreed to and then closed ("A1 关闭 新鞋已寄出") was
@@ -140,4 +142,74 @@ func TestUnknownOrderNumberAloneIsNotFoundAtOnce(t *testing.T) {
 	mustLack(t, got, "a number the book does not have was taken", "收到订单号")
 	h.advance(2 * time.Minute) // (the same text at once is taken for a duplicate delivery)
 	mustContain(t, h.say(buyer, unknown), "回复数字")
+}
+
+// Trial 27: "你们机器人能不能有点用" is done with the bot: a person is called, not the
+// self-introduction telling the buyer to type 转人工.
+func TestFedUpWithTheBotGetsAPerson(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "你们机器人能不能有点用")
+	mustContain(t, got, "真人")
+	mustLack(t, got, "the self-introduction to a fed-up buyer", "智能客服")
+	mustContain(t, h.firedTexts(), "转人工")
+}
+
+// Trial 27: a photo sent after the problem was told and the remedies asked is kept for
+// the request the choice makes, and the buyer is not asked to type the problem again.
+func TestPhotoToTheRemediesIsKept(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子到了 把手断了一根"), "回复数字")
+	got := h.send(bot.Message{Shop: shopID, From: buyer, Name: buyer, Kind: bot.KindImage, Media: "media/b.jpg"})
+	mustLack(t, got, "the problem asked again after it was told", "遇到了什么问题")
+	mustContain(t, got, "回复上面的数字")
+	h.say(buyer, "3")
+	mustContain(t, h.say(buyer, cupOrder), "A1")
+	mustContain(t, h.transcript("A1"), "把手断了")
+	if tr := joined(h.transcript("A1")); !strings.Contains(tr, "图片") && !strings.Contains(tr, "media/b.jpg") {
+		t.Fatalf("the photo is not on A1: %q", tr)
+	}
+}
+
+// Trial 28: "A1 误判 撤销" on a case opened in error does not teach that a fault told
+// ("台灯不亮") or a remedy asked takes something back: the next buyer who says so is
+// not told they have no case.
+func TestMisreadAsCancelLearnsNoFault(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "我有两个单子 4705288465508532862 杯子碎了 还有3856123456789012台灯不亮")
+	h.say(buyer, "杯子换货 台灯退款")
+	h.mustCase("A1")
+	h.say(merchant, "A1 误判 撤销")
+	got := h.say("小李", "台灯不亮")
+	mustLack(t, got, "a fault was learned as a withdrawal", "没有进行中的售后单")
+	got = h.say("小张", "杯子换货 台灯退款")
+	mustLack(t, got, "a remedy was learned as a withdrawal", "没有进行中的售后单")
+}
+
+// Trial 28: "取消吧" right after the buyer withdrew their refund says the withdrawal
+// again: no new refund (取消订单) is opened on it.
+func TestCancelSaidAgainOpensNothing(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套不要了 退款吧 4705290012345678901"), "A1")
+	mustContain(t, h.say(buyer, "哦哦 快递员说明天到 那不退了"), "撤销")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "取消吧"), "已为您撤销")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases after 取消吧, want only the withdrawn A1", n)
+	}
+}
+
+// Trial 28: the merchant who writes the return address when agreeing ("A1 同意 寄回 浙江
+// 省义乌市…") is the one the buyer is given, then and when asking again — not the shop's
+// configured address beside it.
+func TestMerchantsReturnAddressWins(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯颜色不喜欢 想退货 3856123456789012"), "A1")
+	got := joined(h.say(merchant, "A1 同意 寄回 浙江省义乌市稠城街道100号 小满 13900000000 不要到付"))
+	mustContain(t, []string{got}, "已同意")
+	told := joined(h.sentTo(buyer))
+	mustContain(t, []string{told}, "义乌市稠城街道100号")
+	mustLack(t, []string{told}, "a second address beside the merchant's", "文一西路")
+	got = joined(h.say(buyer, "寄回地址再发我一下"))
+	mustContain(t, []string{got}, "义乌市稠城街道100号")
+	mustLack(t, []string{got}, "the configured address against the merchant's", "文一西路")
 }

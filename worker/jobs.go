@@ -90,6 +90,11 @@ func (w *Worker) runJob(ctx context.Context, now time.Time, j cases.Job) {
 				w.retryJob(ctx, now, j, errNotLinked)
 			case c.State == cases.StateRejected:
 				w.finishJob(ctx, j, c, "skipped: never on the platform", nil) // nothing there to refuse
+			case c.OrderID == "":
+				// A case with no order (a 转人工 the merchant turned into a request) was never
+				// opened on the platform and cannot be: the decision is the merchant's own
+				// (trial 28 printed a "failed for good" error under "✅ 已同意").
+				w.finishJob(ctx, j, c, "skipped: no order, never on the platform", nil)
 			default:
 				w.failJob(ctx, j, errNotLinked) // the merchant is told to act on the platform by hand
 			}
