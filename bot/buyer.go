@@ -2774,13 +2774,14 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 					}
 				}
 			}
+			if shopClosed(shop, c, now) {
+				// "？", "人呢" at 2 a.m.: when the shop opens, not "稍等" (trial 27, 28).
+				return t.say("question_more_closed", Data{CaseID: c.ID, Deadline: c.Deadline})
+			}
 			return t.say("question_more", Data{CaseID: c.ID})
 		}
 		sess.Told = now
-		closed := false
-		if p := shop.Policy(cases.IntentQuestion); p.Until != nil && c.Deadline.Sub(now) > p.RespondWithin+time.Minute {
-			closed = true // counted in business hours and the shop is closed now
-		}
+		closed := shopClosed(shop, c, now)
 		d.CaseID, d.Deadline, d.Left = c.ID, c.Deadline, c.Deadline.Sub(now)
 		switch {
 		case key == "feedback":
@@ -2796,6 +2797,13 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 		}
 		return t.say(key, d)
 	})
+}
+
+// shopClosed reports an inbox item c whose reply time is counted in business hours while
+// the shop is closed: its deadline lies further off than the reply time itself.
+func shopClosed(shop *Shop, c *cases.Case, now time.Time) bool {
+	p := shop.Policy(cases.IntentQuestion)
+	return p.Until != nil && c.Deadline.Sub(now) > p.RespondWithin+time.Minute
 }
 
 // chat answers a message that opens no case; it still joins the transcript of the

@@ -816,7 +816,20 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 			// the follow-up asked a moment before muting it (trial 27).
 			kind, key, words = cases.AlertComplaint, "followup_escalated", EscalationMark+words
 		}
-		if err := t.alertOnce(c, kind, words); err != nil {
+		if kind == cases.AlertFollowUp && newMatter(t.e.read(c.Shop, m.Text), m.Text) {
+			// "还有那个杯垫也裂了一道缝", "杯垫裂了 退杯垫的钱" on a case agreed a moment
+			// ago: a new fault or request is news, whatever was alerted minutes before
+			// (trial 28: kept quietly, the merchant told nothing). Once per words.
+			again, err := t.tx.AlertedWithNoteSince(c.Shop, c.ID, kind, words, time.Time{})
+			if err != nil {
+				return err
+			}
+			if !again {
+				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: kind, DueAt: t.tx.Now(), Note: words}); err != nil {
+					return err
+				}
+			}
+		} else if err := t.alertOnce(c, kind, words); err != nil {
 			return err
 		}
 		if key == "followup" && c.State == cases.StateRejected && asksWhy(m.Text) {
@@ -833,6 +846,12 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 		d.CaseID, d.Intent = c.ID, caseName(c)
 		return t.say(key, d)
 	})
+}
+
+// newMatter reports words on a decided case that tell a new fault or ask a remedy
+// ("杯垫也裂了一道缝", "能不能一起退了"): news for the merchant, never muted.
+func newMatter(r intents.Result, text string) bool {
+	return defect(r.Slots.Reason) || intents.NamesRemedy(text) && r.Label.OpensCase() && r.Label != intents.Complaint
 }
 
 // claimsPostage reports a buyer asking the shop to bear the postage of goods sent back

@@ -213,3 +213,28 @@ func TestMerchantsReturnAddressWins(t *testing.T) {
 	mustContain(t, []string{got}, "义乌市稠城街道100号")
 	mustLack(t, []string{got}, "the configured address against the merchant's", "文一西路")
 }
+
+// Trial 28: a new fault told on a case agreed a moment ago reaches the merchant, though a
+// follow-up on it was alerted just before (it was kept quietly).
+func TestNewFaultOnADecidedCaseIsAlerted(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了一个 退一个的钱 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意 退您一个杯子的钱")
+	h.takeAlerts()
+	h.say(buyer, "你好 我那个退款到账了没有 怎么还没看到")
+	h.firedTexts()
+	h.say(buyer, "还有那个杯垫也裂了一道缝")
+	mustContain(t, h.firedTexts(), "杯垫也裂了")
+}
+
+// Trials 27, 28: more words to a question while the shop is closed hear when it opens,
+// not "稍等" at midnight.
+func TestMoreToAQuestionAtNightSaysWhenTheShopOpens(t *testing.T) {
+	h := newHarness(t)
+	h.clock.Add(14 * time.Hour) // 00:00 in Beijing
+	mustContain(t, h.say(buyer, "保温杯能装中药吗"), "Q1", "店主现在休息")
+	h.advance(5 * time.Minute) // (at once, a fragment joins the question quietly)
+	got := h.say(buyer, "是熬好的中药 放凉了再装")
+	mustContain(t, got, "Q1", "店主现在休息")
+	mustLack(t, got, "稍等 at midnight", "稍等")
+}

@@ -118,6 +118,7 @@ func replyFields() map[string][]string {
 		"request_denied":           {"CaseID", "Intent"},
 		"question_closed":          {"CaseID", "Deadline", "Left"},
 		"question_more":            {"CaseID"},
+		"question_more_closed":     {"CaseID", "Deadline"},
 		"faq_then_order":           {"Intent"},
 		"several_orders":           {"Menu"},
 		"ask_orders":               {"Intent"},
