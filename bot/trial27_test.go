@@ -238,3 +238,18 @@ func TestMoreToAQuestionAtNightSaysWhenTheShopOpens(t *testing.T) {
 	mustContain(t, got, "Q1", "店主现在休息")
 	mustLack(t, got, "稍等 at midnight", "稍等")
 }
+
+// Trial 28: a number mistyped for a complaint opened before its order is said not found,
+// not put on the case; "打错了 <the right one>" then gives the case its order.
+func TestMistypedOrderForAnOrderlessCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "什么破店 台灯用一次就坏了 我要投诉"), "A1")
+	mustContain(t, h.say(buyer, "385612345678901"), "没有查到")
+	if c := h.mustCase("A1"); c.OrderID != "" {
+		t.Fatalf("A1 took the number mistyped: %q", c.OrderID)
+	}
+	h.say(buyer, "打错了 3856123456789012")
+	if c := h.mustCase("A1"); c.OrderID != "3856123456789012" {
+		t.Fatalf("A1 order %q after the correction, want 3856123456789012", c.OrderID)
+	}
+}
