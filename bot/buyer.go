@@ -3147,6 +3147,13 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		if err := t.say(key, Data{CaseID: c.ID, Intent: label.ChineseFor(sess.Reason), OrderID: orderID, Deadline: c.Deadline}); err != nil {
 			return err
 		}
+		if label != intents.Complaint && !harm && (demandsCompensation(m.Text) || slices.ContainsFunc(sess.Pending, func(p said) bool { return demandsCompensation(p.Text) })) {
+			// "我要求退一赔三" registered as "已为您登记退款" read as the 赔三 granted
+			// (trial 28): the compensation is the merchant's to decide, and said so.
+			if err := t.say("compensation_asked", Data{CaseID: c.ID}); err != nil {
+				return err
+			}
+		}
 		if wantsPhoto(sess.Reason) && !hasMedia(sess.Pending) && !hurt && label != intents.Complaint && !t.holdsMedia(c) {
 			// (Not for a complaint: "办理投诉需要一张商品问题的照片" asks an upset buyer for
 			// paperwork; the merchant who calls them asks for what they need. Nor for harm
@@ -3173,6 +3180,18 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 		sess.Recent = nil // what was read into the case is not read again with the next burst
 	}
 	return replies, err
+}
+
+// asksShipping reports a question about the parcel going out or arriving ("今天能发不",
+// "发货了吗", "几号能到").
+func asksShipping(text string) bool {
+	return asksDelivery(text) || intents.Asks(text) && mentions(text, "发", "寄", "到")
+}
+
+// demandsCompensation reports a buyer asking for more than their money back ("退一赔三",
+// "还要赔偿", "赔我衣服钱").
+func demandsCompensation(text string) bool {
+	return mentions(text, "赔偿", "赔三", "赔十", "赔钱", "赔我", "要赔", "得赔", "补偿")
 }
 
 // goodsOf names what order o holds for the merchant: its item titles, with the quantity
@@ -3595,6 +3614,7 @@ func hasRequest(cs []cases.Case) bool {
 func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
 	shop := e.shops[m.Shop]
 	orderID := sess.OrderID
+	var withdrawnOn string // the order of the case withdrawn, if one was
 	replies, err := e.do(ctx, m, func(t *turn) error {
 		live, err := t.tx.BuyerCases(shop.ID, m.From)
 		if err != nil {
@@ -3651,10 +3671,19 @@ func (e *Engine) cancel(ctx context.Context, m Message, sess *session) ([]cases.
 		if err := t.tx.ScheduleAlert(cases.Alert{Shop: shop.ID, CaseID: c.ID, Kind: cases.AlertBuyerCancelled, DueAt: t.tx.Now()}); err != nil {
 			return err
 		}
+		withdrawnOn = c.OrderID
 		return t.say("cancelled", Data{CaseID: c.ID})
 	})
 	if err == nil {
 		*sess = session{OrderID: sess.OrderID}
+	}
+	if err == nil && withdrawnOn != "" && asksShipping(m.Text) {
+		// "算了别退了 还是给我发吧 今天能发不": the refund goes, and the question about
+		// the parcel is answered from the order — trial 28 withdrew it with the question,
+		// and the merchant was told 无需处理.
+		sess.OrderID = withdrawnOn
+		more, err := e.logistics(ctx, m, sess)
+		return append(replies, more...), err
 	}
 	return replies, err
 }

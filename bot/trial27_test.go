@@ -253,3 +253,21 @@ func TestMistypedOrderForAnOrderlessCase(t *testing.T) {
 		t.Fatalf("A1 order %q after the correction, want 3856123456789012", c.OrderID)
 	}
 }
+
+// Trial 28: "我要求退一赔三" is registered as a refund with the compensation said to be
+// the merchant's to decide — "已为您登记退款" alone read as the 赔三 granted.
+func TestCompensationAskedIsTheMerchantsToDecide(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "保温杯根本不保温 我要求退款 退一赔三 4705291198765432100")
+	mustContain(t, got, "赔偿要求", "店主核实")
+}
+
+// Trial 28: "算了算了别退了 还是给我发吧 今天能发不" withdraws the refund and answers the
+// question about the parcel from the order — the question went with the withdrawal.
+func TestWithdrawalWithAShippingQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "保温杯不想要了 退款吧 4705291198765432100"), "A1")
+	h.takeAlerts()
+	got := h.say(buyer, "算了算了别退了 还是给我发吧 今天能发不")
+	mustContain(t, got, "已为您撤销", "暂未发出")
+}

@@ -72,6 +72,7 @@ func replyFields() map[string][]string {
 		"followup":                 {"CaseID", "Intent"},
 		"followup_reason":          {"CaseID", "Intent", "Reason"},
 		"followup_escalated":       {"CaseID", "Intent"},
+		"compensation_asked":       {"CaseID"},
 		"followup_person":          {"CaseID"},
 		"withdrawn_after":          {"CaseID", "Intent"},
 		"goods_back":               {"CaseID", "Intent", "TrackingNo"},
