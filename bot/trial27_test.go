@@ -271,3 +271,16 @@ func TestWithdrawalWithAShippingQuestion(t *testing.T) {
 	got := h.say(buyer, "算了算了别退了 还是给我发吧 今天能发不")
 	mustContain(t, got, "已为您撤销", "暂未发出")
 }
+
+// Trial 28: the 已寄回 alert for a repair says the next step is mending and sending back,
+// not "退款或寄出新的".
+func TestGoodsBackForARepairSaysMendIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯开关坏了 能修吗 3856123456789012"), "A1")
+	h.say(merchant, "A1 同意 寄回来我们修")
+	h.takeAlerts()
+	h.say(buyer, "寄出去了 顺丰SF1234567890123")
+	fired := h.firedTexts()
+	mustContain(t, fired, "已寄回 A1", "修好后寄回")
+	mustLack(t, fired, "a repair's next step told as a refund", "退款或寄出新的")
+}
