@@ -176,6 +176,13 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 			e.saveSession(m.Shop, m.From, sess)
 			return replies, err
 		}
+		if pc.Label == intents.Cancel && pc.CaseID != "" && puzzled(m.Text) {
+			// "啥意思 我不会" to "回复 1 撤销 / 2 不撤销": asked again in plain words, the
+			// question still standing (trial 29 opened an inbox item of it, and the refund
+			// the buyer had withdrawn stayed open).
+			sess.Confirm, sess.PassedOver = pc, ""
+			return e.answer(ctx, m, "confirm_cancel_plain", Data{CaseID: pc.CaseID})
+		}
 		if res.SlotOnly && res.Slots.OrderID != "" && pc.CaseID == "" && pc.Label.OpensCase() {
 			// The order number instead of "1": a yes that brings what comes next.
 			sess.OrderID, sess.PassedOver = res.Slots.OrderID, ""
@@ -203,6 +210,18 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// "取消吧" right after "那不退了" withdrew A2: saying it again, not 取消订单 —
 		// trial 28 opened a refund A3 on it.
 		return e.answer(ctx, m, "cancelled", Data{CaseID: c.ID})
+	}
+	if c := liveRequest(view.Cases); c != nil && res.Slots.OrderID == "" && len(sess.Menu) == 0 && !res.Escalation && sess.Confirm == nil && (!res.Label.OpensCase() || res.Label == intents.Complaint) {
+		// With a request open, chasing it is about it: "怎么还没人理我", "快点行不行啊 等半天了"
+		// join it as a grievance the merchant hears at once, and "我那个单子呢" is answered
+		// from it — trial 29 opened an inbox item beside the case for each, one worry
+		// split over two tickets.
+		switch {
+		case chasesNoOne(m.Text):
+			return e.joinComplaint(ctx, m, &sess, c)
+		case asksAfterIt(m.Text):
+			return e.answerStatus(ctx, m, &sess, c)
+		}
 	}
 	if fedUpWithBot(m.Text) && !res.Escalation && len(sess.Menu) == 0 {
 		// "你们机器人能不能有点用": not curious who answers — done with the bot; a person
@@ -3579,6 +3598,25 @@ func confirmsCancel(text string) bool {
 	return t == "取消" || t == "撤销" || t == "撤了" || t == "撤回" || t == "不要了"
 }
 
+// puzzled reports a buyer who does not understand what was asked ("啥意思 我不会", "看不懂").
+func puzzled(text string) bool {
+	return utf8.RuneCountInString(text) <= 12 && mentions(text, "啥意思", "什么意思", "不会", "不懂", "看不懂", "没看懂", "咋回", "怎么回")
+}
+
+// chasesNoOne reports a buyer chasing a request nobody seems to handle ("怎么还没人理我",
+// "有没有人管啊", "快点行不行啊 等半天了"), with nothing new in it.
+func chasesNoOne(text string) bool {
+	return utf8.RuneCountInString(text) <= 16 && mentions(text, "没人理", "没人管", "有没有人管", "没人处理", "不理人", "等半天", "等了半天",
+		"快点行不行", "能不能快点", "快点处理", "还不处理", "怎么还没处理", "到底管不管", "有人管吗")
+}
+
+// asksAfterIt reports a bare ask after the buyer's request ("我那个单子呢", "我的售后呢",
+// "处理了没"): where it stands.
+func asksAfterIt(text string) bool {
+	t := lastWords(text)
+	return utf8.RuneCountInString(t) <= 10 && mentions(t, "单子呢", "售后呢", "申请呢", "处理了没", "处理了吗", "处理好了没", "处理好了吗", "有结果了吗", "有结果没")
+}
+
 // fedUpWithBot reports a buyer fed up with the bot's answers ("你们机器人能不能有点用",
 // "机器人听不懂人话是吧").
 func fedUpWithBot(text string) bool {
@@ -4512,6 +4550,18 @@ func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.C
 		if c.State != cases.StateWaitingBuyer {
 			continue
 		}
+		if m.Kind == KindText && r.Label.OpensCase() && r.Label != intents.Complaint && !r.Unclear && string(r.Label) != c.Intent && intents.NamesRemedy(m.Text) {
+			// "算了不换了 直接退钱吧" while the exchange waits for a photo: another request,
+			// the merchant's to decide now. The clock runs again, and the change is made as
+			// on any live case (trial 29: kept as words on the exchange, which stayed one).
+			_, err := e.commit(ctx, m, func(t *turn) error {
+				return t.tx.ResumeForMerchant(c, "buyer", "买家改了诉求", shop.Policy(c.Intent))
+			})
+			if err != nil {
+				return nil, nil, "", err
+			}
+			continue
+		}
 		answered, ask := true, ""
 		_, err := e.commit(ctx, m, func(t *turn) error {
 			if err := t.record(c.ID, m); err != nil {
@@ -4522,10 +4572,7 @@ func (e *Engine) resumeWaiting(ctx context.Context, m Message, waiting []cases.C
 				return err
 			}
 			ask = decisionNote(evs, cases.StateWaitingBuyer) // what the merchant asked for, "" if unsaid
-			// "算了 不换了 直接退款吧" while the exchange waits for a photo: another request,
-			// the merchant's to decide now — not kept quietly till the photo (trial).
-			changed := r.Label.OpensCase() && r.Label != intents.Complaint && !r.Unclear && string(r.Label) != c.Intent && intents.NamesRemedy(m.Text)
-			if answered = changed || answers(m, ask); !answered {
+			if answered = answers(m, ask); !answered {
 				// "好的 等下拍": a promise, not the photo the merchant asked for; the
 				// merchant's clock stays paused and the buyer's reminders stand.
 				return nil

@@ -284,3 +284,46 @@ func TestGoodsBackForARepairSaysMendIt(t *testing.T) {
 	mustContain(t, fired, "已寄回 A1", "修好后寄回")
 	mustLack(t, fired, "a repair's next step told as a refund", "退款或寄出新的")
 }
+
+// Trial 29: "算了不换了 直接退钱吧" while the exchange waits for the buyer's photo changes
+// the request, as on any live case — it was kept as words on the exchange, which stayed one.
+func TestRequestChangedWhileTheCaseWaitsForTheBuyer(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "眼罩颜色发错了 想换一个 215678901234567890"), "A1")
+	h.say(merchant, "A1 等买家 请拍个照片")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "算了不换了 直接退钱吧 眼罩我不要了"), "已改为退款")
+	if c := h.mustCase("A1"); c.Intent != "refund" || c.State == "waiting_buyer" {
+		t.Fatalf("A1 is %s %s, want a refund back with the merchant", c.Intent, c.State)
+	}
+	mustContain(t, h.firedTexts(), "改为退款")
+}
+
+// Trial 29: chasing an open request ("怎么还没人理我", "我那个单子呢") is about it: the
+// grievance joins it and the merchant hears it at once, the bare ask is answered from it —
+// each opened an inbox item beside the case.
+func TestChasingAnOpenRequestStaysOnIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "眼罩颜色发错了 想换一个 215678901234567890"), "A1")
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "怎么还没人理我"), "A1")
+	mustContain(t, h.firedTexts(), "投诉 A1", "怎么还没人理我")
+	h.advance(10 * time.Minute)
+	mustContain(t, h.say(buyer, "我那个单子呢"), "A1", "等店主处理")
+	if n := caseCount(t, h); n != 1 {
+		t.Fatalf("%d cases, want only A1", n)
+	}
+}
+
+// Trial 29: "啥意思 我不会" to "回复 1 撤销 / 2 不撤销" is asked again in plain words, the
+// question standing — it became an inbox item and the withdrawn refund stayed open.
+func TestPuzzledByTheCancelConfirmationIsAskedPlainly(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "保温杯不想要了 退款 4705291198765432100"), "A1")
+	got := joined(h.say(buyer, "哎不对 我孙子说还是要 别退了"))
+	if !strings.Contains(got, "回复 1 撤销") {
+		t.Fatalf("no confirmation asked: %q", got)
+	}
+	mustContain(t, h.say(buyer, "啥意思 我不会"), "还要不要办", "A1")
+	mustContain(t, h.say(buyer, "1"), "已为您撤销")
+}

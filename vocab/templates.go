@@ -73,6 +73,7 @@ func replyFields() map[string][]string {
 		"followup_reason":          {"CaseID", "Intent", "Reason"},
 		"followup_escalated":       {"CaseID", "Intent"},
 		"compensation_asked":       {"CaseID"},
+		"confirm_cancel_plain":     {"CaseID"},
 		"followup_person":          {"CaseID"},
 		"withdrawn_after":          {"CaseID", "Intent"},
 		"goods_back":               {"CaseID", "Intent", "TrackingNo"},

@@ -306,7 +306,7 @@ func TestTemplateKeys(t *testing.T) {
 		{vocab.Replies, []string{
 			"ack", "approved", "approved_harm", "approved_return", "approved_sent_back", "ask_order", "ask_order_address", "ask_order_again", "ask_orders", "ask_photo", "ask_photo_missing", "busy", "buyer_reminder", "cancelled", "case_limit",
 			"case_opened", "case_opened_status", "case_status", "case_updated", "closed", "closed_done", "closed_order_check", "compensation_asked", "complaint_answered", "complaint_harm",
-			"complaint_joined", "complaint_noted", "complaint_opened", "complaint_resolved", "complaint_resolved_sorry", "confirm", "confirm_cancel",
+			"complaint_joined", "complaint_noted", "complaint_opened", "complaint_resolved", "complaint_resolved_sorry", "confirm", "confirm_cancel", "confirm_cancel_plain",
 			"confirm_complaint", "empty", "faq_then_order", "feedback", "followup", "followup_escalated", "followup_person", "followup_reason", "go_on", "goods_back", "greeting", "human", "human_wait", "instruction_noted",
 			"logistics_chase", "logistics_no_order", "logistics_no_order_sorry", "logistics_order_again", "logistics_resent", "logistics_shipped", "logistics_unpaid", "logistics_unshipped", "media_no_case", "media_received",
 			"menu", "no_send_back", "not_received", "noted", "nothing_to_cancel", "order_check", "order_closed", "order_conflict", "order_corrected", "order_corrected_later", "order_help", "order_later", "order_menu", "order_not_found", "order_not_yours", "order_unpaid", "order_unshipped", "other", "other_item_order", "person_order_noted", "phone_noted", "phone_passed", "platform_apply", "praised",
