@@ -217,7 +217,8 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// from it — trial 29 opened an inbox item beside the case for each, one worry
 		// split over two tickets.
 		switch {
-		case chasesNoOne(m.Text):
+		case chasesNoOne(m.Text) && !defect(res.Slots.Reason):
+			sess.keep(m.Text)
 			return e.joinComplaint(ctx, m, &sess, c)
 		case asksAfterIt(m.Text):
 			return e.answerStatus(ctx, m, &sess, c)

@@ -630,7 +630,11 @@ func (t *turn) misread(c *cases.Case, arg string) error {
 			// Nor is a fault told, or a remedy asked, ever a withdrawal: "A1 误判 撤销" on a
 			// case opened in error taught the bot that "台灯不亮" takes something back, and
 			// every next buyer who said so was told they had no case (trial 28).
-			label == intents.Cancel && (defect(r.Slots.Reason) || intents.NamesRemedy(text) && !withdrawsRequest(text) || r.Grievance) {
+			label == intents.Cancel && (defect(r.Slots.Reason) || intents.NamesRemedy(text) && !withdrawsRequest(text) || r.Grievance) ||
+			// Nor is a remedy asked in so many words ("不要了 退款") ever learned as no remedy:
+			// "A6 误判 物流" taught it as a delivery question, and the next buyer's "不要了 退款"
+			// was asked for an order to track (trial 29).
+			intents.NamesRemedy(text) && r.Confidence >= plainAsk && r.Label.OpensCase() && r.Label != intents.Complaint && !label.OpensCase() && label != intents.Cancel {
 			kept = append(kept, text)
 			continue
 		}

@@ -327,3 +327,14 @@ func TestPuzzledByTheCancelConfirmationIsAskedPlainly(t *testing.T) {
 	mustContain(t, h.say(buyer, "啥意思 我不会"), "还要不要办", "A1")
 	mustContain(t, h.say(buyer, "1"), "已为您撤销")
 }
+
+// Trial 29: "A1 误判 物流" on a refund asked in so many words ("不要了 退款") does not teach
+// it as a delivery question: the next buyer's "不要了 退款" is a refund.
+func TestMisreadAsLogisticsLearnsNoExplicitRefund(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "台灯物流咋三天没动了 3856123456789012")
+	mustContain(t, h.say(buyer, "不要了 退款"), "A1")
+	h.say(merchant, "A1 误判 物流")
+	got := h.say("测试丁", "不要了 退款")
+	mustLack(t, got, "an explicit refund was learned as a delivery question", "查物流")
+}
