@@ -1674,7 +1674,7 @@ func askedBefore(sess *session, text string, now time.Time) string {
 	// A statement after the answer ("抬头 杭州某某公司 税号…" after the invoice answer)
 	// is what the answer asked for: the merchant needs the question it goes with too.
 	replies := !intents.Asks(t)
-	if !replies && (utf8.RuneCountInString(t) > 8 || !(strings.HasPrefix(t, "还有") || strings.HasPrefix(t, "那") || strings.HasPrefix(t, "另外") || elliptical(t))) {
+	if !replies && (utf8.RuneCountInString(t) > 8 || !(intents.FollowsUp(t) || elliptical(t))) {
 		return ""
 	}
 	if sess.AnsweredText != text && now.Sub(sess.AnsweredAt) <= askedBeforeWithin {
@@ -2788,15 +2788,8 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 				// "还有 杯盖是什么材质的" minutes after the first question: the merchant, who
 				// read the first alert, would answer only that one. One alert per burst, and
 				// none for the same words again, nor for a bare "在吗" (the reminders chase).
-				note := "（补充）" + m.Text
-				again, err := t.tx.AlertedWithNoteSince(c.Shop, c.ID, cases.AlertNewCase, note, time.Time{})
-				if err != nil {
+				if err := t.alertOncePerNote(c, cases.AlertNewCase, "（补充）"+m.Text); err != nil {
 					return err
-				}
-				if !again {
-					if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: cases.AlertNewCase, DueAt: now, Note: note}); err != nil {
-						return err
-					}
 				}
 			}
 			if shopClosed(shop, c, now) {
@@ -3604,11 +3597,11 @@ func puzzled(text string) bool {
 	return utf8.RuneCountInString(text) <= 12 && mentions(text, "啥意思", "什么意思", "不会", "不懂", "看不懂", "没看懂", "咋回", "怎么回")
 }
 
-// chasesNoOne reports a buyer chasing a request nobody seems to handle ("怎么还没人理我",
-// "有没有人管啊", "快点行不行啊 等半天了"), with nothing new in it.
+// chasesNoOne reports a buyer who feels ignored on their request ("怎么还没人理我", "有没有
+// 人管啊"), with nothing new in it: a grievance. Being hurried along ("快点行不行啊 等半天
+// 了") is pressesCase's, answered with where the request stands.
 func chasesNoOne(text string) bool {
-	return utf8.RuneCountInString(text) <= 16 && mentions(text, "没人理", "没人管", "有没有人管", "没人处理", "不理人", "等半天", "等了半天",
-		"快点行不行", "能不能快点", "快点处理", "还不处理", "怎么还没处理", "到底管不管", "有人管吗")
+	return utf8.RuneCountInString(text) <= 16 && mentions(text, "没人理", "没人管", "有没有人管", "不理人", "到底管不管", "有人管吗")
 }
 
 // asksAfterIt reports a bare ask after the buyer's request ("我那个单子呢", "我的售后呢",
@@ -3618,12 +3611,18 @@ func asksAfterIt(text string) bool {
 	return utf8.RuneCountInString(t) <= 10 && mentions(t, "单子呢", "售后呢", "申请呢", "处理了没", "处理了吗", "处理好了没", "处理好了吗", "有结果了吗", "有结果没")
 }
 
-// fedUpWithBot reports a buyer fed up with the bot's answers ("你们机器人能不能有点用",
-// "机器人听不懂人话是吧").
-func fedUpWithBot(text string) bool {
+// withoutBotGoods is text with the goods named with 机器人 or 机器 blanked (botGoods).
+func withoutBotGoods(text string) string {
 	for _, g := range botGoods {
 		text = strings.ReplaceAll(text, g, " ")
 	}
+	return text
+}
+
+// fedUpWithBot reports a buyer fed up with the bot's answers ("你们机器人能不能有点用",
+// "机器人听不懂人话是吧").
+func fedUpWithBot(text string) bool {
+	text = withoutBotGoods(text)
 	return mentions(text, "机器人", "机器", "自动回复", "人工智障", "AI", "ai") &&
 		mentions(text, "有点用", "没用", "没啥用", "有什么用", "有啥用", "废物", "听不懂", "答非所问", "人话", "智障", "垃圾", "别回了", "别自动回复")
 }
@@ -3635,9 +3634,7 @@ func asksIfBot(text string) bool {
 	if mentions(text, "转人工", "人工", "找人", "活人", "叫人", "换人", "叫个人", "找个人", "来个人", "换个人", "要个人", "不要机器", "别用机器", "要真人", "找真人") {
 		return false
 	}
-	for _, g := range botGoods {
-		text = strings.ReplaceAll(text, g, " ")
-	}
+	text = withoutBotGoods(text)
 	return mentions(text, "机器人", "机器", "自动回复", "是不是真人", "是真人吗", "真人吗", "是人吗", "是不是人", "真人回复",
 		"真人还是", "是ai", "是AI", "ai吗", "AI吗", "人工智能", "chatgpt", "ChatGPT", "bot吗") ||
 		mentions(strings.ToLower(text), "are you a robot", "are you a bot", "are you human", "are you real", "are you an ai", "is this a bot", "is this a robot")
@@ -4708,7 +4705,8 @@ func asksAfterReplacement(text string) bool {
 // 理", "你们回复太慢了", "怎么还没处理").
 func pressesCase(text string) bool {
 	return mentions(text, "快点处理", "尽快处理", "赶紧处理", "快处理", "回复太慢", "回得太慢", "处理太慢", "太慢了吧", "怎么还没处理", "还没处理", "没人处理", "还没人管", "怎么还没人",
-		"什么时候处理", "啥时候处理", "多久处理", "能不能快点", "快点弄", "快点办", "处理一下啊", "还要等多久")
+		"什么时候处理", "啥时候处理", "多久处理", "能不能快点", "快点弄", "快点办", "处理一下啊", "还要等多久",
+		"快点行不行", "等半天", "等了半天", "还不处理") // (trial 29: "快点行不行啊 等半天了" became an inbox item)
 }
 
 // aboutParcel reports words about where a parcel is (物流, 快递, 发货, 到货): a chase of

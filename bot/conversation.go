@@ -758,6 +758,17 @@ func (t *turn) alertOnce(c *cases.Case, kind, note string) error {
 	return t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: kind, DueAt: t.tx.Now(), Note: note})
 }
 
+// alertOncePerNote alerts the merchant now with an alert of kind on case c quoting note,
+// unless one with that very note ever went out on c: new words are news however recent
+// the last alert, the same words again are not.
+func (t *turn) alertOncePerNote(c *cases.Case, kind, note string) error {
+	again, err := t.tx.AlertedWithNoteSince(c.Shop, c.ID, kind, note, time.Time{})
+	if err != nil || again {
+		return err
+	}
+	return t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: kind, DueAt: t.tx.Now(), Note: note})
+}
+
 // goodsBack keeps the waybill of goods the buyer sent back on case c (an approved or
 // live return, exchange or repair) and tells the merchant: the next step is theirs once
 // the parcel arrives. Status answers read the waybill from the case's log (sentBack).
@@ -811,24 +822,19 @@ func (e *Engine) passOn(ctx context.Context, m Message, sess *session, c *cases.
 				return err
 			}
 		}
-		if key == "followup" && t.e.read(c.Shop, m.Text).Escalation {
+		r := t.e.read(c.Shop, m.Text)
+		if key == "followup" && r.Escalation {
 			// "凭什么 我要投诉你们" after the refusal: a threat, which the merchant hears
 			// at once as a complaint — it got the refusal's reason again and no alert,
 			// the follow-up asked a moment before muting it (trial 27).
 			kind, key, words = cases.AlertComplaint, "followup_escalated", EscalationMark+words
 		}
-		if kind == cases.AlertFollowUp && newMatter(t.e.read(c.Shop, m.Text), m.Text) {
+		if kind == cases.AlertFollowUp && newMatter(r, m.Text) {
 			// "还有那个杯垫也裂了一道缝", "杯垫裂了 退杯垫的钱" on a case agreed a moment
 			// ago: a new fault or request is news, whatever was alerted minutes before
 			// (trial 28: kept quietly, the merchant told nothing). Once per words.
-			again, err := t.tx.AlertedWithNoteSince(c.Shop, c.ID, kind, words, time.Time{})
-			if err != nil {
+			if err := t.alertOncePerNote(c, kind, words); err != nil {
 				return err
-			}
-			if !again {
-				if err := t.tx.ScheduleAlert(cases.Alert{Shop: c.Shop, CaseID: c.ID, Kind: kind, DueAt: t.tx.Now(), Note: words}); err != nil {
-					return err
-				}
 			}
 		} else if err := t.alertOnce(c, kind, words); err != nil {
 			return err

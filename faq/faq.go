@@ -283,7 +283,7 @@ func Parse(name string, data []byte, threshold float64) (*Book, error) {
 // answer is for it, not for the microwave).
 func askingClause(text string) string {
 	cs := clauses(text)
-	if len(cs) < 2 || slices.ContainsFunc(cs[1:], followsUp) {
+	if len(cs) < 2 || slices.ContainsFunc(cs[1:], intents.FollowsUp) {
 		return ""
 	}
 	if qs := slices.DeleteFunc(cs, func(c string) bool { return !intents.Asks(c) }); len(qs) == 1 {
@@ -295,12 +295,6 @@ func askingClause(text string) string {
 // minClauseRunes is the shortest asking clause saved as a phrasing of its own: "能重开吗"
 // says nothing of what (发票), and answered the next buyer who meant an order (trial).
 const minClauseRunes = 5
-
-// followsUp reports a clause that asks again of something new, its question left
-// unsaid: "还有洗碗机", "那新疆呢", "另外枕套".
-func followsUp(clause string) bool {
-	return strings.HasPrefix(clause, "还有") || strings.HasPrefix(clause, "那") || strings.HasPrefix(clause, "另外")
-}
 
 // pairsOf is the set of an entry's character pairs and characters, over its phrasings
 // and answer written canonically: what coverage looks a message's letters up in.

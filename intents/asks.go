@@ -62,3 +62,9 @@ func asksHowMany(text string) bool {
 	}
 	return false
 }
+
+// FollowsUp reports a message or clause that asks again of something new, its question
+// left unsaid ("还有洗碗机", "那新疆呢", "另外枕套"): what it asks is what came before.
+func FollowsUp(text string) bool {
+	return strings.HasPrefix(text, "还有") || strings.HasPrefix(text, "那") || strings.HasPrefix(text, "另外")
+}

@@ -50,3 +50,20 @@ func TestHarms(t *testing.T) {
 		}
 	}
 }
+
+func TestFollowsUp(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"还有洗碗机", true},
+		{"那新疆呢", true},
+		{"另外枕套", true},
+		{"洗碗机可以吗", false},
+		{"", false},
+	} {
+		if got := FollowsUp(tc.text); got != tc.want {
+			t.Errorf("FollowsUp(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -399,7 +399,7 @@ func (c *Classifier) Classify(text string) Result {
 	res.Guess = res.Label.OpensCase() && res.Label != Complaint && !namesRemedy(&t)
 	res.Confirm = !res.Unclear && res.Label.OpensCase() &&
 		(res.Confidence < c.confirm || res.Guess && res.Confidence < unnamedConfirmBelow)
-	if res.Label == Complaint && res.Grievance && (res.Unclear || res.Confirm) && anyUnnegated(&t, lexicon(), lexicon().harms) {
+	if lx := lexicon(); res.Label == Complaint && res.Grievance && (res.Unclear || res.Confirm) && anyUnnegated(&t, lx, lx.harms) {
 		// "孩子吃了拉肚子 现在在医院" read a complaint with middling confidence (0.52 in a
 		// model tried on a larger corpus): harm told is heard at once (lexicon.harms), never
 		// put to a menu or a yes/no first.
