@@ -1048,6 +1048,13 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			target, named = c, true
 		} else if c := caseByGoods(view.Cases, m.Text); c != nil {
 			target = c
+		} else if c, err := e.caseByBuyersGoods(ctx, m, view.Cases); err != nil {
+			return nil, err
+		} else if c != nil {
+			target = c
+			if c.OrderID != "" {
+				sess.OrderID = c.OrderID
+			}
 		}
 	}
 	if orderID != "" && correctsOrder(m.Text) && !res.Escalation {
@@ -2338,6 +2345,51 @@ func caseByGoods(cs []cases.Case, text string) *cases.Case {
 		return nil
 	}
 	return best
+}
+
+// caseByBuyersGoods is the one case under way among two or more whose order's title or
+// buyer's own words speak of the goods the text names ("裤子我明天寄回" with a return whose
+// buyer wrote "一个是裤子 太长了想退" and a toothbrush's repair: the title "男士直筒休闲长裤"
+// shares no word with 裤子), or nil when the text names none, or none or several cases
+// speak of them. It reads each case's events, so it comes after caseByGoods.
+func (e *Engine) caseByBuyersGoods(ctx context.Context, m Message, cs []cases.Case) (*cases.Case, error) {
+	names := intents.GoodsIn(m.Text)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	var under []*cases.Case
+	for i := range cs {
+		c := &cs[i]
+		if c.Intent != cases.IntentQuestion && c.Intent != string(intents.Human) &&
+			c.State != cases.StateCancelled && c.State != cases.StateClosed && c.State != cases.StateExpired {
+			under = append(under, c)
+		}
+	}
+	if len(under) < 2 {
+		return nil, nil
+	}
+	var found *cases.Case
+	for _, c := range under {
+		evs, err := e.store.Events(ctx, c.Shop, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		about := []string{strings.ToLower(c.Goods)}
+		for _, ev := range evs {
+			if ev.Kind == cases.EventMessage && ev.Actor == "buyer" {
+				about = append(about, strings.ToLower(ev.Text))
+			}
+		}
+		text := strings.Join(about, " ")
+		if !slices.ContainsFunc(names, func(w string) bool { return intents.SpeaksOf(text, w) }) {
+			continue
+		}
+		if found != nil {
+			return nil, nil // both speak of them
+		}
+		found = c
+	}
+	return found, nil
 }
 
 // orderByGoods is the order, among those the buyer has talked about (their recent cases

@@ -338,3 +338,20 @@ func TestMisreadAsLogisticsLearnsNoExplicitRefund(t *testing.T) {
 	got := h.say("测试丁", "不要了 退款")
 	mustLack(t, got, "an explicit refund was learned as a delivery question", "查物流")
 }
+
+// Replay "two-orders-return-and-repair": with a return on the bedding and a repair on the
+// lamp named last, "被套我明天寄回" is about the return — the bedding is what the buyer
+// names, though the order's title ("加厚珊瑚绒四件套") shares no word with 被套. It opened
+// a second return on the lamp.
+func TestGoodsNamedByKindFindTheirCase(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套颜色和图片差太多了 想退货 4705290012345678901"), "A1")
+	h.advance(3 * time.Minute)
+	mustContain(t, h.say(buyer, "还有个台灯不亮了 帮我修一下 3856123456789012"), "A2")
+	h.advance(3 * time.Minute)
+	got := h.say(buyer, "被套我明天寄回")
+	mustContain(t, got, "A1")
+	if n := caseCount(t, h); n != 2 {
+		t.Fatalf("%d cases, want A1 and A2 only: %s", n, got)
+	}
+}

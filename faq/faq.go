@@ -342,7 +342,7 @@ func (b *Book) Add(id, question, answer string) error {
 	b.placesOf = append(b.placesOf, placesIn(intents.Fold(question)))
 	b.excludes = append(b.excludes, nil)
 	about := goodsOf(&b.entries[len(b.entries)-1])
-	if about == "" && len(goodsIn(question)) > 0 {
+	if about == "" && len(intents.GoodsIn(question)) > 0 {
 		// The merchant answered a question about goods it named ("马克杯能刻字吗" →
 		// "可以刻字，加5元"): the answer is about them though it does not name them, and
 		// "那台灯能刻字吗" is not its to answer (trial 22).

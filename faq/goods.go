@@ -3,71 +3,15 @@ package faq
 import (
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/aftersale/aftersale/intents"
 )
-
-// goodsNouns are common names of goods in Chinese shop chat, longest first so the most
-// specific name a message holds is the one taken ("保温杯" before "杯"). A name alone
-// decides nothing; it is how an entry about one product ("马克杯是高温陶瓷，可以进微波炉")
-// keeps from answering a question about another ("饭盒能进微波炉吗"), whatever words
-// the two share. Not names that are also other words: 包 (包邮), 书 (说明书), 灯 of 灯光.
-var goodsNouns = func() []string {
-	var ws []string
-	for _, g := range goodsKinds {
-		ws = append(ws, g.names...)
-	}
-	slices.SortStableFunc(ws, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
-	return ws
-}()
-
-// goodsKinds group the names by kind, with the words an entry uses for the whole kind
-// ("衣服按正常尺码拍就好" is for a 卫衣 too; "电器类商品保修一年" for a 风扇).
-var goodsKinds = []struct {
-	whole, names []string
-}{
-	{[]string{"日用品", "餐具", "厨具", "杯碗"}, []string{"杯子", "杯", "马克杯", "保温杯", "水杯", "玻璃杯", "咖啡杯", "茶杯", "吸管杯", "陶瓷杯", "碗", "盘子", "碟子",
-		"饭盒", "便当盒", "保鲜盒", "筷子", "勺子", "叉子", "锅", "炒锅", "煎锅", "奶锅", "汤锅", "砧板", "菜板", "菜刀", "水壶", "烧水壶",
-		"茶壶", "杯垫", "餐垫", "猫碗", "狗碗", "奶瓶", "保温壶", "焖烧杯"}},
-	{[]string{"四件套", "床品", "床上用品"}, []string{"四件套", "床单", "被套", "被罩", "枕套", "床笠", "枕头", "枕芯", "被子", "被芯", "凉席", "毯子", "毛毯",
-		"床垫", "蚊帐"}},
-	{[]string{"家居"}, []string{"窗帘", "沙发套", "沙发", "地毯", "地垫", "抱枕", "毛巾", "浴巾", "眼罩", "拖鞋", "桌布", "收纳盒", "衣架", "花瓶", "相框"}},
-	{[]string{"衣服", "服装", "衣物"}, []string{"衣服", "t恤", "衬衫", "卫衣", "毛衣", "羊毛衫", "外套", "羽绒服", "大衣", "裤子", "牛仔裤", "裙子", "连衣裙",
-		"内衣", "内裤", "睡衣"}},
-	{[]string{"鞋服", "配饰"}, []string{"袜子", "短袜", "鞋", "鞋子", "运动鞋", "靴子", "帽子", "围巾", "手套", "发圈", "发夹", "丝巾", "领带", "腰带"}},
-	{[]string{"电器", "家电", "数码", "电子"}, []string{"台灯", "护眼灯", "充电器", "数据线", "耳机", "手机壳", "手机", "电脑", "键盘", "鼠标", "音箱", "风扇",
-		"电风扇", "吹风机", "电饭煲", "加湿器", "插座", "电池", "手表", "充电宝", "电热毯", "暖手宝", "剃须刀", "电动牙刷", "电热水壶"}},
-	{[]string{"护肤品", "化妆品", "洗护"}, []string{"面霜", "口红", "眼影", "粉底", "面膜", "精华", "洗面奶", "香水", "乳液", "防晒霜", "护手霜", "洗发水",
-		"沐浴露", "香皂", "手工皂", "肥皂", "牙膏", "牙刷"}},
-	{[]string{"食品", "吃的"}, []string{"零食", "饼干", "茶叶", "咖啡", "水果", "芒果", "苹果", "蜂蜜", "坚果", "猫粮", "狗粮"}},
-	{nil, []string{"玩具", "积木", "书包", "背包", "钱包", "雨伞", "行李箱", "文具", "笔记本", "猫砂"}},
-}
-
-// bareNames are names that say only what a thing is ("杯子"), with the character every
-// more specific name of it holds ("保温杯"): an entry about any of those speaks of it.
-var bareNames = map[string]string{"杯子": "杯", "杯": "杯", "鞋子": "鞋", "鞋": "鞋", "锅": "锅", "碗": "碗", "盘子": "盘", "壶": "壶"}
-
-// goodsIn are the names of goods text holds, each the longest name at its place; text is
-// lower-cased ("T恤").
-func goodsIn(text string) []string {
-	text = strings.ToLower(text)
-	var out []string
-	for _, w := range goodsNouns {
-		if !strings.Contains(text, w) {
-			continue
-		}
-		if slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, w) }) {
-			continue // the 杯 of 保温杯, taken already
-		}
-		out = append(out, w)
-	}
-	return out
-}
 
 // goodsOf is what an entry says it is about, for the goods gate: the text of its phrasings
 // and answer when its answer names goods (it speaks of one product: "马克杯是高温陶瓷…"),
 // else "" (包邮, 发货: for any goods).
 func goodsOf(e *Entry) string {
-	if len(goodsIn(e.Answer)) == 0 {
+	if len(intents.GoodsIn(e.Answer)) == 0 {
 		return ""
 	}
 	return strings.ToLower(strings.Join(e.Questions, " ") + " " + e.Answer)
@@ -79,25 +23,8 @@ func otherGoods(text, about string) bool {
 	if about == "" {
 		return false
 	}
-	named := goodsIn(text)
-	return len(named) > 0 && !slices.ContainsFunc(named, func(w string) bool { return speaksOf(about, w) })
-}
-
-// speaksOf reports whether an entry about (goodsOf) speaks of goods named w: by that name,
-// by a more specific one of a bare name ("杯子" in "保温杯"), or by its kind's word.
-func speaksOf(about, w string) bool {
-	if strings.Contains(about, w) {
-		return true
-	}
-	if head, ok := bareNames[w]; ok && strings.Contains(about, head) {
-		return true
-	}
-	for _, g := range goodsKinds {
-		if slices.Contains(g.names, w) && slices.ContainsFunc(g.whole, func(k string) bool { return strings.Contains(about, k) }) {
-			return true
-		}
-	}
-	return false
+	named := intents.GoodsIn(text)
+	return len(named) > 0 && !slices.ContainsFunc(named, func(w string) bool { return intents.SpeaksOf(about, w) })
 }
 
 // Fits reports whether entry id may answer a question about goods (a name such as the
@@ -116,11 +43,11 @@ func (b *Book) Fits(id, goods string) bool {
 }
 
 // NamesGoods reports text naming goods ("真丝眼罩", "保温杯") by a common name.
-func (b *Book) NamesGoods(text string) bool { return len(goodsIn(text)) > 0 }
+func (b *Book) NamesGoods(text string) bool { return len(intents.GoodsIn(text)) > 0 }
 
 // withoutGoods is text with the names of goods it holds taken out.
 func withoutGoods(text string) string {
-	for _, g := range goodsIn(text) {
+	for _, g := range intents.GoodsIn(text) {
 		text = strings.ReplaceAll(strings.ToLower(text), g, "")
 	}
 	return strings.TrimSpace(text)
