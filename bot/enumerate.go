@@ -40,6 +40,9 @@ func (e *Engine) enumerate() Middleware {
 				parts = e.distinctAsks(m.Shop, m.Text)
 			}
 			if len(parts) < 2 {
+				parts = e.goodsParts(ctx, m.Shop, m.Text)
+			}
+			if len(parts) < 2 {
 				return next(ctx, m)
 			}
 			parts = e.shareOrder(m.Shop, parts)
@@ -220,6 +223,86 @@ func (e *Engine) distinctAsks(shop, text string) []string {
 		default:
 			seen[l] = true
 		}
+	}
+	return parts
+}
+
+// goodsParts reads a message asking a different remedy for each of two or more goods, with
+// an order for each ("杯子换货 台灯退款 4705… 3856…"), as one message per goods, each
+// given the order whose title speaks of its goods (intents.SpeaksOf). Read whole, the first
+// remedy went on every order. nil unless every goods named has remedy words of its own, the
+// parts ask at least two different remedies, the orders are as many as the goods, and each
+// goods fits exactly one order's title, a different one each.
+func (e *Engine) goodsParts(ctx context.Context, shop, text string) []string {
+	names := intents.GoodsIn(text)
+	if len(names) < 2 || len(names) > maxParts {
+		return nil
+	}
+	slots := intents.ExtractSlots(text)
+	ids := append([]string{slots.OrderID}, moreOrders(slots)...)
+	if slots.OrderID == "" || len(ids) != len(names) {
+		return nil
+	}
+	bare := text
+	for _, id := range ids {
+		bare = strings.ReplaceAll(bare, id, " ")
+	}
+	lower := strings.ToLower(bare)
+	if len(lower) != len(bare) {
+		return nil // offsets in one are not the other's
+	}
+	cuts := make([]int, len(names))
+	for k, n := range names {
+		if cuts[k] = strings.Index(lower, n); cuts[k] < 0 {
+			return nil
+		}
+	}
+	order := make([]int, len(names)) // names' indexes, by where they stand
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortFunc(order, func(a, b int) int { return cuts[a] - cuts[b] })
+	parts := make([]string, len(names))
+	labels := map[intents.Label]bool{}
+	for j, k := range order {
+		from, to := cuts[k], len(bare)
+		if j == 0 {
+			from = 0 // the lead-in ("老板 两个问题") goes with the first
+		}
+		if j+1 < len(order) {
+			to = cuts[order[j+1]]
+		}
+		p := strings.TrimFunc(bare[from:to], func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+		r := e.read(shop, p)
+		if !intents.NamesRemedy(p) || !r.Label.OpensCase() || r.Slots.OrderID != "" {
+			return nil
+		}
+		labels[r.Label] = true
+		parts[j] = p
+	}
+	if len(labels) < 2 {
+		return nil // one remedy for every order: the request's own way of taking several
+	}
+	taken := map[string]bool{}
+	for j, k := range order {
+		fit := ""
+		for _, id := range ids {
+			o, err := e.lookupOrder(ctx, shop, id)
+			if err != nil {
+				return nil
+			}
+			if intents.SpeaksOf(strings.ToLower(goodsOf(o)), names[k]) {
+				if fit != "" {
+					return nil // both orders hold such goods
+				}
+				fit = id
+			}
+		}
+		if fit == "" || taken[fit] {
+			return nil
+		}
+		taken[fit] = true
+		parts[j] += " 订单" + fit
 	}
 	return parts
 }

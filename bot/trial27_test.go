@@ -355,3 +355,22 @@ func TestGoodsNamedByKindFindTheirCase(t *testing.T) {
 		t.Fatalf("%d cases, want A1 and A2 only: %s", n, got)
 	}
 }
+
+// "杯子换货 台灯退款 <mug's order> <lamp's order>": a remedy for each goods, on the order
+// whose title holds it — read whole, the exchange went on both orders.
+func TestTwoGoodsTwoRemediesTwoOrders(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "杯子换货 台灯退款 4705288465508532862 3856123456789012")
+	mustContain(t, got, "A1", "A2")
+	for id, want := range map[string][2]string{"A1": {"exchange", "4705288465508532862"}, "A2": {"refund", "3856123456789012"}} {
+		if c := h.mustCase(id); c.Intent != want[0] || c.OrderID != want[1] {
+			t.Errorf("%s is %s on %s, want %s on %s", id, c.Intent, c.OrderID, want[0], want[1])
+		}
+	}
+	// One remedy for both goods stays the request's own way of taking several orders.
+	h2 := newHarness(t)
+	h2.say(buyer, "杯子和台灯都退款 4705288465508532862 3856123456789012")
+	if c := h2.mustCase("A2"); c.Intent != "refund" {
+		t.Errorf("A2 is %s, want refund", c.Intent)
+	}
+}
