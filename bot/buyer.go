@@ -149,7 +149,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		earlier = nil // the list's items before it are other matters, not this one's burst
 	}
 	res := e.read(m.Shop, m.Text)
-	sess.named(res.Slots.OrderID)
+	sess.named(append([]string{res.Slots.OrderID}, moreOrders(res.Slots)...)...)
 	m.statusAsked = sess.StatusAsk
 	if !res.SlotOnly || res.Slots.OrderID == "" {
 		sess.StatusAsk = false // only the order number it asked for answers a status ask
@@ -427,7 +427,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// case still lacks, as the number alone would be (trial 28 only noted it).
 		sess.OrderID = slots.OrderID
 		return e.attachOrder(ctx, m, &sess, orderless(view.Live()), slots.OrderID)
-	case (res.SlotOnly || onlyPasted(m.Text)) && slots.OrderID != "":
+	case (res.SlotOnly || onlyPasted(m.Text) || onlyOrders(m.Text)) && slots.OrderID != "":
 		// (A pasted order detail alone names the order as the number does: the bot asks
 		// what for, not the merchant — trial 25 opened an inbox item of the app's text.)
 		sess.OrderID = slots.OrderID
@@ -452,7 +452,10 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		}
 		// An order number on its own says which order, not what for: ask that, not "没太明白".
 		sess.Menu, sess.MenuText = []string{string(intents.Refund), string(intents.Return), string(intents.Exchange), string(intents.Logistics)}, m.Text
-		return e.answer(ctx, m, "order_menu", Data{OrderID: slots.OrderID, Menu: menuText(sess.Menu, "")})
+		// Each order the message gives: the remedy chosen is for them all, as when the
+		// numbers come while a menu is open.
+		sess.MoreOrders = moreOrders(slots)
+		return e.answer(ctx, m, "order_menu", Data{OrderID: strings.Join(append([]string{slots.OrderID}, sess.MoreOrders...), "、"), Menu: menuText(sess.Menu, "")})
 	case slots.OrderID == "" && slots.Phone == "" && slots.Tracking == "" && sess.Intent.OpensCase() && sess.Asked && strayNumber(m.Text) != "":
 		// "3856123456789" for the order number asked: no order's shape (a digit short) —
 		// said so, the request still waiting; it got the hello (trial).
@@ -2164,6 +2167,11 @@ func (e *Engine) faqFor(m Message) *faqLookup {
 	if f.ok && givesInvoiceDetails(text) {
 		// "要开电子发票 抬头是上海某某科技有限公司": the details to issue it with, for the
 		// merchant — not the FAQ's how-to, which asks for them.
+		f.ok = false
+	}
+	if s := intents.ExtractSlots(text); f.ok && s.MoreOrderIDs[0] != "" && !intents.Asks(text) {
+		// "我有两单 4705… 3856…": orders given for what comes next, not the FAQ's "两个订单
+		// 可以合并发货吗" — which then asked for the numbers just sent.
 		f.ok = false
 	}
 	if f.replacing && asksAfterReplacement(text) {

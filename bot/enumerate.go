@@ -40,7 +40,7 @@ func (e *Engine) enumerate() Middleware {
 				parts = e.distinctAsks(m.Shop, m.Text)
 			}
 			if len(parts) < 2 {
-				parts = e.goodsParts(ctx, m.Shop, m.Text)
+				parts = e.goodsParts(ctx, m)
 			}
 			if len(parts) < 2 {
 				return next(ctx, m)
@@ -228,19 +228,28 @@ func (e *Engine) distinctAsks(shop, text string) []string {
 }
 
 // goodsParts reads a message asking a different remedy for each of two or more goods, with
-// an order for each ("杯子换货 台灯退款 4705… 3856…"), as one message per goods, each
-// given the order whose title speaks of its goods (intents.SpeaksOf). Read whole, the first
-// remedy went on every order. nil unless every goods named has remedy words of its own, the
-// parts ask at least two different remedies, the orders are as many as the goods, and each
-// goods fits exactly one order's title, a different one each.
-func (e *Engine) goodsParts(ctx context.Context, shop, text string) []string {
+// an order for each ("杯子换货 台灯退款 4705… 3856…", or the orders sent just before), as
+// one message per goods, each given the order whose title speaks of its goods
+// (intents.SpeaksOf). Read whole, the first remedy went on every order, or on the order
+// named last. nil unless every goods named has remedy words of its own, the parts ask at
+// least two different remedies, the message names as many orders as goods (or none, the
+// buyer having named them lately), and each goods fits exactly one order's title, a
+// different one each.
+func (e *Engine) goodsParts(ctx context.Context, m Message) []string {
+	shop, text := m.Shop, m.Text
 	names := intents.GoodsIn(text)
 	if len(names) < 2 || len(names) > maxParts {
 		return nil
 	}
 	slots := intents.ExtractSlots(text)
 	ids := append([]string{slots.OrderID}, moreOrders(slots)...)
-	if slots.OrderID == "" || len(ids) != len(names) {
+	switch {
+	case slots.OrderID == "":
+		ids = e.session(shop, m.From).Named
+		if len(ids) < len(names) {
+			return nil
+		}
+	case len(ids) != len(names):
 		return nil
 	}
 	bare := text

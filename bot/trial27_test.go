@@ -374,3 +374,24 @@ func TestTwoGoodsTwoRemediesTwoOrders(t *testing.T) {
 		t.Errorf("A2 is %s, want refund", c.Intent)
 	}
 }
+
+// "我有两单 <mug> <lamp>" gives the orders for what comes next: the menu for both (it got
+// the FAQ's "两个订单可以合并发货"), one remedy chosen is for both, and "杯子换货 台灯退款"
+// after them puts each remedy on its goods' order (the exchange went on the mug alone).
+func TestOrdersGivenFirstThenARemedyEach(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "我有两单 4705288465508532862 3856123456789012")
+	mustContain(t, got, "4705288465508532862、3856123456789012", "1. 退款")
+	mustLack(t, got, "orders given, nothing asked", "合并")
+	mustContain(t, h.say(buyer, "1"), "A1", "A2")
+
+	h2 := newHarness(t)
+	h2.say(buyer, "我有两单 4705288465508532862 3856123456789012")
+	h2.advance(time.Minute)
+	mustContain(t, h2.say(buyer, "杯子换货 台灯退款"), "A1", "A2")
+	for id, want := range map[string][2]string{"A1": {"exchange", "4705288465508532862"}, "A2": {"refund", "3856123456789012"}} {
+		if c := h2.mustCase(id); c.Intent != want[0] || c.OrderID != want[1] {
+			t.Errorf("%s is %s on %s, want %s on %s", id, c.Intent, c.OrderID, want[0], want[1])
+		}
+	}
+}
