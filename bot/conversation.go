@@ -1060,8 +1060,19 @@ func (e *Engine) remedies(ctx context.Context, m Message, sess *session) ([]case
 		sess.retell(m.Text)
 		return e.menuAgain(ctx, m, sess)
 	}
+	if r := e.read(m.Shop, m.Text).Slots.Reason; r != "" && r == sess.RemedyFor && e.now().Sub(sess.RemedyAt) < remedyAskedWithin {
+		// "我只收到一箱货" again, after the menu for it and a tracking asked in between
+		// ("帮我查一下是什么原因"): the buyer wants the shop to look into it, not the same
+		// menu a second time — a person takes it with their words.
+		sess.RemedyFor = ""
+		sess.keep(m.Text)
+		return e.human(ctx, m, sess)
+	}
 	return e.remedyMenu(ctx, m, sess, "remedy_menu")
 }
+
+// remedyAskedWithin is how long the remedies menu shown for a problem counts as asked.
+const remedyAskedWithin = 30 * time.Minute
 
 // menuAgainMax is how many times an open menu's question is put again to a buyer who
 // answers it with something else; the next time a person takes over.
@@ -1098,6 +1109,7 @@ func bodily(text string) bool {
 // remedyMenu offers every remedy as a numbered menu, in the reply template key.
 func (e *Engine) remedyMenu(ctx context.Context, m Message, sess *session, key string) ([]cases.Reply, error) {
 	sess.Menu, sess.MenuText, sess.MenuAgain = remedyOptions(), m.Text, 0
+	sess.RemedyFor, sess.RemedyAt = e.read(m.Shop, m.Text).Slots.Reason, e.now()
 	if bodily(m.Text) {
 		// "面霜用了两天脸上起了好多小红疹": nothing to mend — no 维修 offered.
 		sess.Menu = slices.DeleteFunc(sess.Menu, func(o string) bool { return o == string(intents.Repair) })

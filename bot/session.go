@@ -50,6 +50,11 @@ type session struct {
 	// in memory only): one named before the last may be what the next words are about
 	// ("保温杯不要了" after the mug's number; orderByGoods).
 	Named []string
+	// RemedyFor is the problem the remedies menu was last shown for, and RemedyAt when
+	// (in memory only): the same problem told again after the buyer went on to other
+	// things is not asked the menu a second time (remedies).
+	RemedyFor intents.Reason `json:",omitempty"`
+	RemedyAt  time.Time      `json:",omitempty"`
 	// Confirm is the yes/no question the bot asked last, waiting for its answer.
 	Confirm *pendingConfirm
 	// Passed over is the request the bot asked the buyer to confirm and the buyer went on

@@ -395,3 +395,20 @@ func TestOrdersGivenFirstThenARemedyEach(t *testing.T) {
 		}
 	}
 }
+
+// The remedies menu is asked once per problem: "台灯不亮了" told again after the menu,
+// the order and a tracking asked in between, is the buyer wanting the shop to look into it —
+// a person takes it with their words, not the same menu a second time (replayed real chat).
+func TestProblemToldAgainIsNotMenuedTwice(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "你好 台灯不亮了"), "1. 退款")
+	h.advance(time.Minute)
+	h.say(buyer, "订单号:3856123456789012")
+	h.advance(time.Minute)
+	h.say(buyer, "你帮我查一下物流")
+	h.advance(3 * time.Minute)
+	h.takeAlerts()
+	got := h.say(buyer, "台灯不亮了")
+	mustLack(t, got, "the same menu a second time", "1. 退款", "回复数字")
+	mustContain(t, h.firedTexts(), "台灯不亮了")
+}
