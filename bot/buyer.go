@@ -3093,6 +3093,11 @@ func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([
 	switch {
 	case intents.Asks(m.Text) && sess.Intent == intents.Logistics:
 		return e.question(ctx, m, sess) // "走的是普通快递么": the merchant knows
+	case sess.Intent == intents.Logistics && intents.NamesRemedy(m.Text):
+		// "不发就退款" after "保温杯咋还不发货 / 都3天了 / 快点" and two asks for the order
+		// number: a remedy weighed on the delivery, which the merchant must hear — "收到，
+		// 已记下" kept it nowhere a person reads (trial 30).
+		return e.question(ctx, m, sess)
 	case e.read(m.Shop, m.Text).Label == sess.Intent && (!intents.Asks(m.Text) || asksRemedy(m.Text) || mentions(m.Text, "帮我", "给我", "我要")):
 		// "或者你帮我申请退货": the request itself, asked again — the buyer hears what it
 		// needs, as often as they ask. A question about it ("钱是退回原来的卡上吗", "为啥
@@ -3518,8 +3523,14 @@ func (e *Engine) resentOn(ctx context.Context, shop string, cs []cases.Case, ord
 			if ev.Actor != "merchant" || ev.Kind != cases.EventReply && ev.Kind != cases.EventState {
 				continue
 			}
-			if w := intents.ExtractSlots(ev.Text).Tracking; w != "" && w != order.TrackingNo {
-				return c, w, ev.Text
+			said := ev.Text
+			if ev.Kind == cases.EventState {
+				// "waiting_merchant→closed 已顺丰补发，单号SF…": the words, not the store's
+				// state change (trial 30 showed the buyer "店主说：waiting_merchant→closed…").
+				_, said, _ = strings.Cut(ev.Text, " ")
+			}
+			if w := intents.ExtractSlots(said).Tracking; w != "" && w != order.TrackingNo {
+				return c, w, said
 			}
 		}
 	}
@@ -3541,6 +3552,12 @@ var notReceivedWords = []string{"没收到", "没有收到", "没拿到", "没�
 // human hands the buyer to a person: a case the merchant can release, and silence.
 func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.Reply, error) {
 	shop := e.shops[m.Shop]
+	if m.Kind == KindText && strings.TrimFunc(m.Text, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsSpace(r) }) != "" {
+		// "机器人听不懂人话 给我找个活人": the words that asked are the merchant's to read
+		// (the alert said "想找真人：" and nothing, the case held no line of it — trial
+		// 30); a menu digit ("0") is no words of the buyer's.
+		sess.keep(m.Text)
+	}
 	var id string
 	replies, err := e.do(ctx, m, func(t *turn) error {
 		c, err := t.tx.LiveCase(shop.ID, m.From, "", string(intents.Human))

@@ -313,8 +313,12 @@ func (w *Worker) otherCase(c *cases.Case, now time.Time) string {
 const agreedWithin = 30 * 24 * time.Hour
 
 // agreedOnOrder names the buyer's case on c's order that the merchant already agreed to
-// with another remedy, for c's first alert: the buyer changed their mind, and the shop must
-// not do both (trial 24: a refund opened beside an agreed exchange, its alert silent on it).
+// with another remedy, for c's first alert: the buyer may have changed their mind, and the
+// shop must not do both (trial 24: a refund opened beside an agreed exchange, its alert
+// silent on it) — or it may be a new problem (a stain on the coaster after the mug's
+// exchange, the replacement's wrong colour): the alert says which case, not which it is
+// (trial 30's "买家改了主意" pushed the merchant to drop a valid request). A complaint's
+// outcome (a compensation) is no remedy to do twice.
 // Only a remedy asked anew is a change of mind: a question or a call for a person after the
 // agreement ("碎的那个要扔掉吗", "怎么寄") is how to carry it out (trial 25 warned "别两样都
 // 办" on each).
@@ -330,8 +334,8 @@ func (w *Worker) agreedOnOrder(c *cases.Case, now time.Time) string {
 	}
 	for _, o := range v.Cases {
 		if o.ID != c.ID && o.OrderID == c.OrderID && o.State == cases.StateResolved && o.Intent != c.Intent &&
-			o.Intent != cases.IntentQuestion && o.Intent != string(intents.Human) {
-			return "（注意：同一订单的" + intents.Label(o.Intent).ChineseFor(intents.Reason(o.Reason)) + " " + o.ID + " 已同意过，买家改了主意——别两样都办）"
+			(o.Intent == string(intents.Refund) || cases.GoesBack(o.Intent)) {
+			return "（注意：同一订单的" + intents.Label(o.Intent).ChineseFor(intents.Reason(o.Reason)) + " " + o.ID + " 已同意过——看买家原话：是改了主意就别两样都办，是新问题再处理）"
 		}
 	}
 	return ""

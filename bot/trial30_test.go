@@ -1,0 +1,66 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+)
+
+// Trial 30: a buyer fed up with the bot ("机器人听不懂人话 给我找个活人") is handed to a
+// person with those words on the case and in the alert — the alert said "想找真人：" and
+// nothing, the case held no line, though the buyer was told their words are kept.
+func TestPersonAskedForKeepsTheWordsThatAsked(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "机器人听不懂人话 给我找个活人"), "真人")
+	mustContain(t, h.firedTexts(), "想找真人：机器人听不懂人话 给我找个活人")
+	mustContain(t, h.transcript("A1"), "机器人听不懂人话")
+}
+
+// Trial 30: the replacement's waybill, asked again, quotes the merchant's words — not the
+// store's state change ("店主说：waiting_merchant→closed 已顺丰补发…").
+func TestResentWaybillQuotesOnlyTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "眼罩一个礼拜了还没到 今天再不到我直接12315 差评走起 215678901234567890"), "A1")
+	h.say(merchant, "A1 关闭 已顺丰补发，单号SF1234567890")
+	h.advance(time.Hour)
+	got := h.say(buyer, "215678901234567890 物流到哪了")
+	mustContain(t, got, "SF1234567890", "已顺丰补发")
+	mustLack(t, got, "the store's state change shown to the buyer", "→", "waiting_merchant", "closed")
+}
+
+// Trial 30: "不发就退款" after the delivery question waited through two asks for the order
+// number is a remedy weighed on the delivery: the merchant hears it with the buyer's words —
+// "收到，已记下" kept it nowhere a person reads.
+func TestRemedyWeighedOnAWaitingDeliveryReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	for _, s := range []string{"保温杯咋还不发货", "都3天了", "快点"} {
+		h.say(buyer, s)
+		h.advance(time.Minute)
+	}
+	h.takeAlerts()
+	got := h.say(buyer, "不发就退款")
+	mustLack(t, got, "nothing was kept where a person reads", "已记下")
+	mustContain(t, h.firedTexts(), "不发就退款")
+}
+
+// Trial 30: a remedy opened beside an agreed one on the same order is not declared a change
+// of mind (it may be a new problem: the replacement came in the wrong colour), and an agreed
+// complaint's compensation is no remedy to warn of.
+func TestAgreedCaseOnTheOrderIsNamedNeutrally(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了一个 想换个新的 "+cupOrder), "A1")
+	h.say(merchant, "A1 同意")
+	h.advance(time.Hour)
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "换来的杯子颜色发错了 我要退款"), "A2")
+	fired := h.firedTexts()
+	mustContain(t, fired, "A1 已同意过")
+	mustLack(t, fired, "a new problem declared a change of mind", "改了主意——别两样都办")
+
+	h2 := newHarness(t)
+	mustContain(t, h2.say(buyer, "你们什么破店 杯子碎了 客服半天不理人 "+cupOrder), "A1")
+	h2.say(merchant, "A1 同意 给您补偿5元")
+	h2.advance(time.Hour)
+	h2.takeAlerts()
+	mustContain(t, h2.say(buyer, "杯垫上有块黑印子 洗不掉 想换一个"), "A2")
+	mustLack(t, h2.firedTexts(), "a complaint's compensation warned of as a remedy", "已同意过")
+}
