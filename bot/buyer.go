@@ -1742,8 +1742,10 @@ const leadInWithin = 10 * time.Minute
 // to the merchant as a question because no request was plain yet. They are the case's
 // description; left apart they would remind the merchant about a question nobody asked.
 // An item that asks something (a pre-sale question) stays: the merchant still owes it an
-// answer.
-func (t *turn) foldLeadIn(c *cases.Case) error {
+// answer — unless c is the buyer's request for a person (person), who takes the whole
+// conversation over: there the item would be the same words twice, alerted twice, merged
+// by hand (trial 30: "转人工" after a question made Q5 and A7 of the same lines).
+func (t *turn) foldLeadIn(c *cases.Case, person bool) error {
 	live, err := t.tx.BuyerCases(c.Shop, c.Buyer)
 	if err != nil {
 		return err
@@ -1773,7 +1775,10 @@ func (t *turn) foldLeadIn(c *cases.Case) error {
 		moot := chase && !slices.ContainsFunc(words, func(w said) bool {
 			return !aboutDelivery(w.Text) && !mentions(w.Text, "地址", "改成", "改到", "收件人", "收货人")
 		})
-		if !moot && (t.tx.Now().Sub(q.OpenedAt) > leadInWithin || slices.ContainsFunc(words, func(w said) bool { return intents.Asks(w.Text) })) {
+		if person && t.tx.Now().Sub(q.OpenedAt) > leadInWithin {
+			continue
+		}
+		if !moot && !person && (t.tx.Now().Sub(q.OpenedAt) > leadInWithin || slices.ContainsFunc(words, func(w said) bool { return intents.Asks(w.Text) })) {
 			if t.tx.Now().Sub(q.OpenedAt) <= leadInWithin {
 				// The question stays the merchant's, but a photo sent with it moments
 				// before the request is the request's evidence too ("[图片] / 你看看 这啥
@@ -3202,7 +3207,7 @@ func (e *Engine) openOrUpdate(ctx context.Context, m Message, sess *session, lab
 			return err
 		}
 		if m.part <= 1 { // (a sibling item of a list is a matter of its own, not this one's lead-in)
-			if err := t.foldLeadIn(c); err != nil {
+			if err := t.foldLeadIn(c, false); err != nil {
 				return err
 			}
 		}
@@ -3571,7 +3576,19 @@ func (e *Engine) human(ctx context.Context, m Message, sess *session) ([]cases.R
 			return err
 		}
 		id, t.caseID = c.ID, c.ID
-		if err := t.recordAll(c.ID, sess.Pending); err != nil {
+		// The question the buyer asked first reads first; the words since, once each.
+		if err := t.foldLeadIn(c, true); err != nil {
+			return err
+		}
+		evs, err := t.tx.Events(c.Shop, c.ID)
+		if err != nil {
+			return err
+		}
+		have := buyerWords(evs)
+		words := slices.DeleteFunc(slices.Clone(sess.Pending), func(w said) bool {
+			return slices.ContainsFunc(have, func(h said) bool { return h.Text == w.Text && h.Media == w.Media })
+		})
+		if err := t.recordAll(c.ID, words); err != nil {
 			return err
 		}
 		// No handoff yet: until a person takes the buyer over (接管), the bot still

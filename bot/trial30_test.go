@@ -64,3 +64,23 @@ func TestAgreedCaseOnTheOrderIsNamedNeutrally(t *testing.T) {
 	mustContain(t, h2.say(buyer, "杯垫上有块黑印子 洗不掉 想换一个"), "A2")
 	mustLack(t, h2.firedTexts(), "a complaint's compensation warned of as a remedy", "已同意过")
 }
+
+// Trial 30: "转人工" after a question went to the merchant folds the question into the
+// request for a person, who takes the whole conversation: one item, its lines once each, the
+// question first — it made Q5 and A7 of the same words, merged by hand with every line twice.
+func TestPersonAskedAfterAQuestionTakesIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "台灯的灯罩能单独买吗"), "Q1")
+	h.advance(time.Minute)
+	h.say(buyer, "是我的啊 我老公的号买的")
+	h.advance(time.Minute)
+	h.say(buyer, "转人工")
+	if q := h.mustCase("Q1"); q.State != "closed" {
+		t.Errorf("Q1 is %s, want closed into the person's request", q.State)
+	}
+	got := h.transcript("A1")
+	want := []string{"台灯的灯罩能单独买吗", "是我的啊 我老公的号买的", "转人工"}
+	if joined(got) != joined(want) {
+		t.Errorf("A1 holds %q, want %q", got, want)
+	}
+}
