@@ -1506,6 +1506,16 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 			// "好的～ 有需要随时说" read as if it were dropped.
 			return e.answer(ctx, m, "order_later", Data{Intent: sess.Intent.ChineseFor(sess.Reason)})
 		}
+		if a := answeredLately(view.Cases, m.answered, e.now()); a != nil &&
+			(intents.NamesRemedy(m.Text) || mentions(m.Text, takeUpWords...)) {
+			// "好呀好呀 那补发个盖子吧 地址不变哈 谢谢老板" to the merchant's answer "可以给您
+			// 补发一个新盖子": the offer taken up, for the merchant to act on — "不客气～"
+			// and nothing more dropped it (trial 30).
+			if a.Intent == cases.IntentQuestion {
+				return e.passOn(ctx, m, sess, a, cases.AlertFollowUp, "question_more", Data{})
+			}
+			return e.followUp(ctx, m, sess, a)
+		}
 		return e.chat(ctx, m, sess, key)
 	}
 	if label == intents.Human && !chosen && intents.Asks(m.Text) && mentions(m.Text, "几点", "什么时候", "啥时候", "上班", "下班", "时间") &&
@@ -4307,6 +4317,32 @@ func newestClosed(cs []cases.Case, now time.Time) *cases.Case {
 		return nil
 	}
 	return nil
+}
+
+// takeUpWords, beside thanks, ask the merchant to act on what they answered ("改好了跟我
+// 说下哈", "地址不变").
+var takeUpWords = []string{"跟我说", "告诉我", "通知我", "发我", "地址不变", "地址没变", "还是这个地址", "那就这样", "就按你说的", "按你说的", "那麻烦", "麻烦帮我", "帮我"}
+
+// answeredWithin is how long after the merchant answered or decided an item the buyer's
+// next words may take it up.
+const answeredWithin = time.Hour
+
+// answeredLately is the buyer's item the merchant answered or decided within
+// answeredWithin of now, the latest: a case among cs or q, their inbox question answered
+// last (Message.answered); nil when none.
+func answeredLately(cs []cases.Case, q *cases.Case, now time.Time) *cases.Case {
+	var last *cases.Case
+	if q != nil && now.Sub(q.UpdatedAt) <= answeredWithin {
+		last = q
+	}
+	for i := range cs {
+		c := &cs[i]
+		if (c.State == cases.StateResolved || c.State == cases.StateClosed || c.State == cases.StateRejected) && now.Sub(c.UpdatedAt) <= answeredWithin &&
+			(last == nil || c.UpdatedAt.After(last.UpdatedAt)) {
+			last = c
+		}
+	}
+	return last
 }
 
 // lastDecided is the case among cs (the buyer's) that changed last, when that was the

@@ -84,3 +84,20 @@ func TestPersonAskedAfterAQuestionTakesIt(t *testing.T) {
 		t.Errorf("A1 holds %q, want %q", got, want)
 	}
 }
+
+// Trial 30: thanks that take up what the merchant just answered ("好呀 那补发个盖子吧 地址
+// 不变哈 谢谢老板") reach the merchant on that item — "不客气～" and nothing more dropped the
+// reship; bare thanks are still thanked.
+func TestThanksTakingUpTheMerchantsOfferReachIt(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "饭盒盖子有点漏 正常吗"), "Q1")
+	h.advance(time.Minute)
+	h.say(merchant, "Q1 回复 亲，盖子漏的话可以给您补发一个新盖子")
+	h.advance(3 * time.Minute)
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "谢谢老板"), "不客气")
+	h.advance(time.Minute)
+	got := h.say(buyer, "好呀好呀 那补发个盖子吧 地址不变哈 谢谢老板💕")
+	mustLack(t, got, "the offer taken up was dropped", "不客气")
+	mustContain(t, h.firedTexts(), "追问 Q1", "那补发个盖子吧")
+}
