@@ -32,6 +32,7 @@ const maxPending = 20
 
 // buyer handles a buyer's message.
 func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
+	ctx = withLookups(ctx)
 	sess, view, err := e.sessionAndView(ctx, m)
 	// Every path leaves the session as it ends the turn: what the buyer said last, what
 	// the bot asked, what is pending.
@@ -2747,6 +2748,12 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 		sess.Pending = slices.DeleteFunc(sess.Pending, func(p said) bool { return p.Text == m.Text })
 	}
 	part := e.faqFor(m).part // the FAQ's answer to some of the questions: said first, the rest waits
+	bind := ""               // the order the question names, to be the buyer's if nobody's yet
+	if e.verifyOwner && sess.OrderID != "" {
+		if o, err := e.lookupOrder(ctx, m.Shop, sess.OrderID); err == nil && phoneTail(o.BuyerPhone) == "" {
+			bind = o.ID
+		}
+	}
 	return e.do(ctx, m, func(t *turn) error {
 		if part != "" {
 			if err := t.sayText(m.From, part); err != nil {
@@ -2771,6 +2778,15 @@ func (e *Engine) questionAs(ctx context.Context, m Message, sess *session, key s
 			c = &cases.Case{Shop: shop.ID, Buyer: m.From, BuyerName: m.Name, Intent: cases.IntentQuestion, OrderID: sess.OrderID, Platform: shop.Platform.Name()}
 			if err := t.tx.OpenCase(c, shop.Policy(cases.IntentQuestion)); err != nil {
 				return err
+			}
+			if bind != "" && bind == c.OrderID {
+				// "四件套那个 4705… 地址写错了 能改成…": the first buyer to use an order
+				// nobody can prove is theirs, as a request's first buyer is — another
+				// account opened a case on it after, and the asker was locked out of
+				// their own order (trial 30).
+				if _, err := t.tx.BindFirst(shop.ID, bind, m.From); err != nil {
+					return err
+				}
 			}
 			if sess.waitsForOrder() && m.part <= 1 { // (a list's item is a matter of its own)
 				// A request still waiting for its order number: its words come first, so
@@ -3130,9 +3146,36 @@ func (e *Engine) afterReminder(ctx context.Context, m Message, sess *session) ([
 // lookupOrder asks the shop's platform about an order within the buyer's turn, giving up
 // after lookupTimeout: a hanging platform must delay the platform step, not the reply.
 func (e *Engine) lookupOrder(ctx context.Context, shop, orderID string) (adapters.Order, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.lookupTimeout)
+	memo, _ := ctx.Value(lookupsKey{}).(lookups)
+	key := shop + "\x00" + orderID
+	if r, ok := memo[key]; ok {
+		return r.order, r.err
+	}
+	lctx, cancel := context.WithTimeout(ctx, e.lookupTimeout)
 	defer cancel()
-	return e.shops[shop].Platform.Order(ctx, orderID)
+	o, err := e.shops[shop].Platform.Order(lctx, orderID)
+	if memo != nil {
+		memo[key] = lookup{o, err}
+	}
+	return o, err
+}
+
+// lookups are a buyer's turn's order lookups, by shop and order id: a turn asks the
+// platform once per order, however many steps read it — a hanging platform timed out
+// once, not at each step (the question's owner binding asked again after the delivery
+// answer had given up). Kept in the turn's context; a turn runs on one goroutine.
+type lookups map[string]lookup
+
+type lookup struct {
+	order adapters.Order
+	err   error
+}
+
+type lookupsKey struct{}
+
+// withLookups is ctx carrying a fresh lookups memo for one buyer's turn.
+func withLookups(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lookupsKey{}, lookups{})
 }
 
 // openOrUpdate opens the buyer's case for an order and intent, or adds to the live one.

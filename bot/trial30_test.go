@@ -101,3 +101,19 @@ func TestThanksTakingUpTheMerchantsOfferReachIt(t *testing.T) {
 	mustLack(t, got, "the offer taken up was dropped", "不客气")
 	mustContain(t, h.firedTexts(), "追问 Q1", "那补发个盖子吧")
 }
+
+// Trial 30: a question naming an order nobody can prove is theirs makes its asker the
+// order's first buyer, as a request does — another account then opened a price-protection
+// case on it, and the asker was told their own order "已由其他账号登记".
+func TestQuestionOnAnOrderMakesItTheAskers(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "四件套那个 4705290012345678901 地址写错了 能改成浦东新区张杨路500号吗"), "Q1")
+	h.advance(time.Minute)
+	got := h.say("精打细算Lily", "四件套今天降价了 能不能保价 补我差价就行 4705290012345678901")
+	mustContain(t, got, "其他账号")
+	if n := caseCount(t, h); n != 0 {
+		t.Fatalf("%d cases opened on another buyer's order: %s", n, got)
+	}
+	h.advance(time.Minute)
+	mustLack(t, h.say(buyer, "对了四件套物流现在到哪了"), "the asker locked out of their order", "其他账号")
+}
