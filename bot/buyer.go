@@ -2416,6 +2416,44 @@ func (e *Engine) caseByBuyersGoods(ctx context.Context, m Message, cs []cases.Ca
 	return found, nil
 }
 
+// orderOfNamedGoods is the one order among the buyer's cases of the last recentFor whose
+// goods the words of a request waiting for its order name ("杯垫上有块黑印子 能补偿几块钱不",
+// "就是杯子那单啊" with the mug-and-coaster order's exchange agreed), or "" when they name
+// none, several orders fit, or the words speak of another purchase ("又买了一个"). The
+// buyer was asked for the number they had given for that very order (trial 30: "你们烦不
+// 烦啊 都发了好几遍了"); the reply that opens the case names the order, so a wrong guess
+// shows.
+func (e *Engine) orderOfNamedGoods(ctx context.Context, m Message, sess *session) (string, error) {
+	words := []string{m.Text}
+	for _, p := range sess.Pending {
+		words = append(words, p.Text)
+	}
+	text := strings.Join(words, " ")
+	names := intents.GoodsIn(text)
+	if len(names) == 0 || mentions(text, "又买", "再买", "新买", "另一", "另外一", "别的单", "别的订单", "其他订单", "这次买") {
+		return "", nil
+	}
+	view, err := e.store.Buyer(ctx, m.Shop, m.From, e.now().Add(-recentFor))
+	if err != nil {
+		return "", err
+	}
+	found := ""
+	for _, c := range view.Cases {
+		if c.OrderID == "" || c.OrderID == found || c.Goods == "" {
+			continue
+		}
+		goods := strings.ToLower(c.Goods)
+		if !slices.ContainsFunc(names, func(w string) bool { return intents.SpeaksOf(goods, w) }) {
+			continue
+		}
+		if found != "" {
+			return "", nil // two orders hold such goods: the buyer says which
+		}
+		found = c.OrderID
+	}
+	return found, nil
+}
+
 // orderByGoods is the order, among those the buyer has talked about (their recent cases
 // and inbox items, and the order named last), whose goods text names more of than any
 // other's ("保温杯" of "304不锈钢保温杯 500ml" beside a mug order); "" with fewer than two
@@ -2970,6 +3008,13 @@ func (e *Engine) request(ctx context.Context, m Message, sess *session, label in
 	again := sess.Intent == label && sess.Asked
 	sess.Intent = label
 	if sess.OrderID == "" {
+		id, err := e.orderOfNamedGoods(ctx, m, sess)
+		if err != nil {
+			return e.do(ctx, m, func(*turn) error { return err })
+		}
+		sess.OrderID = id
+	}
+	if sess.OrderID == "" {
 		if again && intents.Asks(m.Text) {
 			// "这个退货运费还要我这边出?" while the return waits: the shop's answer if its FAQ
 			// has one, with what the request still needs.
@@ -3347,8 +3392,10 @@ func goodsOf(o adapters.Order) string {
 	return vocab.Clip(strings.Join(names, "、"), goodsRunes)
 }
 
-// goodsRunes bounds the goods named in an alert's first line.
-const goodsRunes = 24
+// goodsRunes bounds the goods kept on a case: every item of an ordinary order, for the
+// goods a buyer names to find it by ("杯垫" is the mug order's second item, cut off when
+// the case kept only what an alert's first line shows — trial 30). Alerts clip it shorter.
+const goodsRunes = 200
 
 // wantsPhoto reports whether a reason is best shown with a picture.
 func wantsPhoto(r intents.Reason) bool {

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -116,4 +117,33 @@ func TestQuestionOnAnOrderMakesItTheAskers(t *testing.T) {
 	}
 	h.advance(time.Minute)
 	mustLack(t, h.say(buyer, "对了四件套物流现在到哪了"), "the asker locked out of their order", "其他账号")
+}
+
+// Trial 30: a new request about goods of the one order the buyer's cases are on ("杯垫上
+// 有块黑印子 能补偿几块钱不" after the mug-and-coaster order's exchange) goes on that order —
+// the buyer was asked for the number four times ("你们烦不烦啊 都发了好几遍了"); another
+// purchase ("又买了一个") is still asked for.
+func TestKnownOrderOfTheNamedGoodsIsNotAskedAgain(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		ask  bool
+	}{
+		{"对了 那个杯垫上有块黑印子 洗不掉 能补偿几块钱不", false},
+		{"又买了一个杯子 这个也碎了 要退款", true},
+	} {
+		h := newHarness(t)
+		mustContain(t, h.say(buyer, "杯子碎了一个 想换个新的 "+cupOrder), "A1")
+		h.say(merchant, "A1 同意")
+		h.advance(24 * time.Hour)
+		h.start() // a restart: the session (the order named last) gone, the cases kept
+		got := h.say(buyer, tc.text)
+		if asked := strings.Contains(joined(got), "订单号"); asked != tc.ask {
+			t.Errorf("%q: order number asked %v, want %v: %q", tc.text, asked, tc.ask, got)
+		}
+		if !tc.ask {
+			if c := h.mustCase("A2"); c.OrderID != cupOrder {
+				t.Errorf("A2 is on %q, want %s", c.OrderID, cupOrder)
+			}
+		}
+	}
 }

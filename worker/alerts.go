@@ -208,7 +208,7 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	case order == "":
 		order = "未提供" // a complaint opened before the buyer gave one
 	case c.Goods != "":
-		order += "（" + c.Goods + "）" // which goods, kept on the case when it was opened
+		order += "（" + vocab.Clip(c.Goods, alertGoodsRunes) + "）" // which goods, kept on the case when it was opened
 	}
 	clip := 60
 	first := a.Kind == cases.AlertNewCase || a.Kind == cases.AlertComplaint
@@ -286,6 +286,9 @@ func (w *Worker) firstWords(c *cases.Case) string {
 	}
 	return strings.Join(said, " / ")
 }
+
+// alertGoodsRunes bounds the goods named in an alert's first line.
+const alertGoodsRunes = 24
 
 // otherCase names the buyer's newest other live after-sale case, for the alert of their
 // request for a person ("（买家另有 A2 投诉 · 订单 …）"), or "": the person taking over sees
