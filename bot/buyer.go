@@ -428,7 +428,7 @@ func (e *Engine) buyer(ctx context.Context, m Message) ([]cases.Reply, error) {
 		// case still lacks, as the number alone would be (trial 28 only noted it).
 		sess.OrderID = slots.OrderID
 		return e.attachOrder(ctx, m, &sess, orderless(view.Live()), slots.OrderID)
-	case (res.SlotOnly || onlyPasted(m.Text) || onlyOrders(m.Text)) && slots.OrderID != "":
+	case (res.SlotOnly || onlyPasted(m.Text)) && slots.OrderID != "":
 		// (A pasted order detail alone names the order as the number does: the bot asks
 		// what for, not the merchant — trial 25 opened an inbox item of the app's text.)
 		sess.OrderID = slots.OrderID

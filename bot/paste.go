@@ -2,7 +2,6 @@ package bot
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -92,27 +91,6 @@ func onlyPasted(text string) bool {
 	}
 	rest = strings.TrimLeft(rest, "0123456789")
 	return rest == "" || strings.HasPrefix(rest, " "+pastedGoods)
-}
-
-// orderFiller are the words that only present order numbers ("我有两单 4705… 3856…",
-// "订单号是 4705…"), longest first.
-var orderFiller = []string{"这两个订单", "两个订单", "这两单", "两个单", "订单号", "单号是", "订单", "单号", "两单", "几单", "我有", "我的",
-	"你好", "在吗", "还有", "是", "和", "跟", "亲", "这"}
-
-// onlyOrders reports a message that gives order numbers and says nothing else ("我有两单
-// 4705… 3856…"): which orders, not what for. It went to the FAQ's "两个订单可以合并发货
-// 吗", or to the merchant as a question.
-func onlyOrders(text string) bool {
-	rest := strings.Map(func(r rune) rune {
-		if unicode.IsDigit(r) || unicode.IsSpace(r) || unicode.IsPunct(r) {
-			return -1
-		}
-		return r
-	}, text)
-	for _, w := range orderFiller {
-		rest = strings.ReplaceAll(rest, w, "")
-	}
-	return rest == "" && strings.ContainsFunc(text, unicode.IsDigit)
 }
 
 // splitTail splits the last value of a pasted detail from the buyer's words after it: the

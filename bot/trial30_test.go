@@ -147,3 +147,16 @@ func TestKnownOrderOfTheNamedGoodsIsNotAskedAgain(t *testing.T) {
 		}
 	}
 }
+
+// Trial 30: "order 2306…" after a delivery question went to the merchant is that question's
+// order — it got the FAQ's wholesale answer, and the order never reached the item.
+func TestOrderInEnglishGoesOnTheWaitingQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "hi 我的饭盒 still not arrived leh"), "Q1")
+	h.advance(time.Minute)
+	got := h.say(buyer, "order 2306781234567890")
+	mustLack(t, got, "an order number answered from the FAQ", "批发")
+	if q := h.mustCase("Q1"); q.OrderID != "2306781234567890" {
+		t.Errorf("Q1 is on order %q, want 2306781234567890", q.OrderID)
+	}
+}

@@ -712,8 +712,13 @@ func cnMoney(text string, i, j int) (int64, int, bool) {
 
 // fillers are the words that may surround slot data in a slot-only message ("订单号是：…",
 // "这是快递单号 …", "手机 …", "给你图片").
-func fillers() [55]string {
-	return [55]string{
+func fillers() [73]string {
+	return [73]string{
+		// orders presented, nothing asked of them yet ("我有两单 4705… 3856…"); it got the
+		// FAQ's "两个订单可以合并发货" (trial)
+		"这两个订单", "两个订单", "这两单", "两个单", "我有两单", "两单", "几单", "我有",
+		// in English ("order 2306…" got the wholesale answer — trial 30)
+		"order", "Order", "ORDER", "number", "No.", "no.", "my", "My", "here", "is",
 		"快递单号", "物流单号", "退货单号", "订单编号", "联系电话", "联系方式", "订单号", "运单号", "快递号",
 		"手机号", "电话号", "单号", "订单", "快递", "手机", "电话", "号码", "编号", "图片", "照片",
 		"顺丰", "中通", "圆通", "韵达", "申通", "极兔", "邮政", "京东", "德邦", "这是", "我的", "是",
