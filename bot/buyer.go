@@ -1464,6 +1464,11 @@ func (e *Engine) converse(ctx context.Context, m Message, sess *session, view ca
 		// A problem with the goods, stated without a remedy, is usually the start of a
 		// refund or exchange: ask what they want. A grievance about service or delivery
 		// is confirmed once before the merchant gets an urgent alert.
+		if remedyMenuOpen(sess) && defect(res.Slots.Reason) {
+			// "刚拆的快递 就碎了😭" after "杯子碎了一个" got the remedies: more of the same
+			// problem, the question standing — not a yes/no on a complaint (trial 30).
+			return e.remedies(ctx, m, sess)
+		}
 		if aboutService(m.Text) {
 			sess.Confirm = &pendingConfirm{Label: intents.Complaint}
 			return e.answer(ctx, m, "confirm_complaint", Data{})

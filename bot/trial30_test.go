@@ -160,3 +160,23 @@ func TestOrderInEnglishGoesOnTheWaitingQuestion(t *testing.T) {
 		t.Errorf("Q1 is on order %q, want 2306781234567890", q.OrderID)
 	}
 }
+
+// Trial 30: a doubt heard of before buying ("听朋友说你家退货很麻烦 真的假的") is a question
+// for the shop, not a problem to choose a remedy for — it got "非常抱歉给您添麻烦了 请问您希望
+// 怎么处理".
+func TestDoubtHeardOfIsAQuestion(t *testing.T) {
+	h := newHarness(t)
+	got := h.say(buyer, "听朋友说你家退货很麻烦 真的假的")
+	mustLack(t, got, "a doubt answered with the remedies", "您希望怎么处理", "回复数字")
+}
+
+// Trial 30: more of the same problem while the remedies wait ("杯子碎了一个", then "刚拆的快递
+// 就碎了😭") keeps the menu's question — it became a yes/no on an urgent complaint.
+func TestMoreOfTheProblemKeepsTheRemediesQuestion(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "杯子碎了一个"), "1. 退款")
+	got := h.say(buyer, "刚拆的快递 就碎了😭")
+	mustLack(t, got, "a complaint asked instead", "投诉")
+	mustContain(t, got, "回复上面的数字")
+	mustContain(t, h.say(buyer, "3"), "换货")
+}

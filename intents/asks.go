@@ -9,7 +9,9 @@ import (
 // askWords make a message a question without a question particle ("保修多久", "退货运费
 // 谁出", "咋弄", "有木有").
 var askWords = []string{"吗", "呢", "？", "?", "多少", "多久", "多长时间", "怎么", "什么", "啥", "咋", "哪", "谁",
-	"能不能", "可不可以", "是不是", "有没有", "有木有", "会不会", "要不要", "行不行"}
+	"能不能", "可不可以", "是不是", "有没有", "有木有", "会不会", "要不要", "行不行",
+	// asking whether a thing heard is so ("听说你家退货很麻烦 真的假的")
+	"真的假的", "真的还是假的", "真假"}
 
 // askEnds ask as 吗 does when they close a message: "有货不", "发了没", "走的普通快递么",
 // "是这个吧 对吧".

@@ -7,6 +7,7 @@ func TestAsks(t *testing.T) {
 		text string
 		want bool
 	}{
+		{"听朋友说你家退货很麻烦 真的假的", true},
 		{"包邮吗", true},
 		{"保修多久", true},
 		{"退货运费谁出", true},
