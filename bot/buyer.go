@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -2730,14 +2731,31 @@ func asksSomething(m Message) bool {
 		return false
 	}
 	l := letters(m.Text)
-	if slices.Contains(leadIns, string(l)) {
+	if leadIn(m.Text) {
 		return false
 	}
 	return len(l) >= 3 || len(l) == 2 && intents.Asks(m.Text)
 }
 
-// leadIn reports a message that only opens a question ("问下", "请问").
-func leadIn(text string) bool { return slices.Contains(leadIns, string(letters(text))) }
+// leadIn reports a message that only opens a question ("问下", "请问", "你好 我有两个订单
+// 的问题哈"): its letters, a hello before and a particle after aside, are a lead-in.
+func leadIn(text string) bool {
+	core := string(letters(text))
+	for again := true; again; {
+		again = false
+		for _, h := range []string{"你好", "您好", "在吗", "在不", "老板", "客服", "亲", "哈喽", "嗨"} {
+			if rest, ok := strings.CutPrefix(core, h); ok && rest != "" {
+				core, again = rest, true
+			}
+		}
+	}
+	core = strings.TrimRight(core, "哈啊呀哦呢嘛啦")
+	return slices.Contains(leadIns, core) || problemsToTell.MatchString(core)
+}
+
+// problemsToTell are lead-ins that announce problems to tell ("我有两个订单的问题", "有个事
+// 想咨询一下"): it became an inbox item before the problems came (trial 30).
+var problemsToTell = regexp.MustCompile(`^我?还?有(一|两|几|二|三|2|3)?(个|件)?(订单|单子)?的?(问题|事|事情)(想|要)?(问|咨询|请教)?(一)?(下)?$`)
 
 // letters are text's letters and characters, without digits, punctuation or emoji.
 func letters(text string) []rune {

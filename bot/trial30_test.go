@@ -180,3 +180,16 @@ func TestMoreOfTheProblemKeepsTheRemediesQuestion(t *testing.T) {
 	mustContain(t, got, "回复上面的数字")
 	mustContain(t, h.say(buyer, "3"), "换货")
 }
+
+// Trial 30: "你好 我有两个订单的问题哈" announces problems to tell, asks nothing yet: a hello,
+// not an inbox item (it became Q3, folded later into a case out of order).
+func TestProblemsAnnouncedAreALeadIn(t *testing.T) {
+	h := newHarness(t)
+	for _, text := range []string{"你好 我有两个订单的问题哈", "亲 有个事想咨询一下", "老板 我有个问题"} {
+		mustLack(t, h.say(buyer, text), "a lead-in sent to the merchant", "转告店主")
+		h.advance(time.Minute)
+	}
+	if n := len(h.firedTexts()); n != 0 {
+		t.Errorf("%d alerts for lead-ins", n)
+	}
+}
