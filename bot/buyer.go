@@ -1701,7 +1701,11 @@ func askedBefore(sess *session, text string, now time.Time) string {
 	// A statement after the answer ("抬头 杭州某某公司 税号…" after the invoice answer)
 	// is what the answer asked for: the merchant needs the question it goes with too.
 	replies := !intents.Asks(t)
-	if !replies && (utf8.RuneCountInString(t) > 8 || !(intents.FollowsUp(t) || elliptical(t))) {
+	// "多少钱啊" right after "保温杯还有货吗" was answered: short, naming no goods — about
+	// the goods asked of before (trial 30's item read "问：多少钱啊", of what the merchant
+	// could not tell).
+	bare := len(intents.GoodsIn(t)) == 0 && len(intents.GoodsIn(sess.AnsweredText)) > 0
+	if !replies && (utf8.RuneCountInString(t) > 8 || !(intents.FollowsUp(t) || elliptical(t) || bare)) {
 		return ""
 	}
 	if sess.AnsweredText != text && now.Sub(sess.AnsweredAt) <= askedBeforeWithin {
@@ -2411,7 +2415,7 @@ func (e *Engine) caseByBuyersGoods(ctx context.Context, m Message, cs []cases.Ca
 			}
 		}
 		text := strings.Join(about, " ")
-		if !slices.ContainsFunc(names, func(w string) bool { return intents.SpeaksOf(text, w) }) {
+		if !intents.SpeaksOfAny(text, names) {
 			continue
 		}
 		if found != nil {
@@ -2449,7 +2453,7 @@ func (e *Engine) orderOfNamedGoods(ctx context.Context, m Message, sess *session
 			continue
 		}
 		goods := strings.ToLower(c.Goods)
-		if !slices.ContainsFunc(names, func(w string) bool { return intents.SpeaksOf(goods, w) }) {
+		if !intents.SpeaksOfAny(goods, names) {
 			continue
 		}
 		if found != "" {

@@ -193,3 +193,14 @@ func TestProblemsAnnouncedAreALeadIn(t *testing.T) {
 		t.Errorf("%d alerts for lead-ins", n)
 	}
 }
+
+// Trial 30: "多少钱啊" right after "保温杯还有货吗" was answered from the FAQ goes to the
+// merchant with what it is about — the item read "问：多少钱啊", of what they could not tell.
+func TestShortQuestionAfterAnAnswerCarriesItsGoods(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "亲 保温杯还有货吗")
+	h.advance(time.Minute)
+	h.takeAlerts()
+	mustContain(t, h.say(buyer, "多少钱啊"), "Q1")
+	mustContain(t, h.firedTexts(), "保温杯还有货吗 / 多少钱啊")
+}

@@ -1,7 +1,6 @@
 package faq
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/aftersale/aftersale/intents"
@@ -24,7 +23,7 @@ func otherGoods(text, about string) bool {
 		return false
 	}
 	named := intents.GoodsIn(text)
-	return len(named) > 0 && !slices.ContainsFunc(named, func(w string) bool { return intents.SpeaksOf(about, w) })
+	return len(named) > 0 && !intents.SpeaksOfAny(about, named)
 }
 
 // Fits reports whether entry id may answer a question about goods (a name such as the

@@ -83,3 +83,8 @@ func SpeaksOf(about, w string) bool {
 	}
 	return false
 }
+
+// SpeaksOfAny reports whether text about goods speaks of any of names (SpeaksOf).
+func SpeaksOfAny(about string, names []string) bool {
+	return slices.ContainsFunc(names, func(w string) bool { return SpeaksOf(about, w) })
+}
