@@ -204,3 +204,11 @@ func TestShortQuestionAfterAnAnswerCarriesItsGoods(t *testing.T) {
 	mustContain(t, h.say(buyer, "多少钱啊"), "Q1")
 	mustContain(t, h.firedTexts(), "保温杯还有货吗 / 多少钱啊")
 }
+
+// Trial 31: harm feared before buying ("…用了会过敏，我有点担心") is a question, not a buyer
+// hurt: its alert carries no "⚠️买家说身体受到伤害"; harm told in a question still does.
+func TestHarmFearedIsNoHarmMark(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "请问你们家手工皂礼盒是纯天然的吗？我朋友说网上这种手工皂很多都是香精做的，用了会过敏，我有点担心。"), "Q1")
+	mustLack(t, h.firedTexts(), "a fear marked as harm", "身体受到伤害")
+}

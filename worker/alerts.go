@@ -244,7 +244,7 @@ func (w *Worker) renderAlert(now time.Time, shop *bot.Shop, c *cases.Case, a cas
 	default:
 		text = w.alerts.Render(key, d)
 	}
-	if first && intents.Harms(words) {
+	if first && intents.Harms(words) && !(c.Intent == cases.IntentQuestion && fearsHarm(words)) {
 		// "面霜用了两天脸上起了好多小红疹 我要退款": a refund like any other to the
 		// platform, but the merchant should call them first — a complaint too ("…孩子皮
 		// 肤都痒了" is more than the shop's manners).
@@ -285,6 +285,18 @@ func (w *Worker) firstWords(c *cases.Case) string {
 		}
 	}
 	return strings.Join(said, " / ")
+}
+
+// fearsHarm reports words that fear or heard of harm rather than tell it ("我朋友说…用了会
+// 过敏，我有点担心"): a buyer's question before buying, not a buyer hurt — trial 31 marked
+// it "⚠️买家说身体受到伤害".
+func fearsHarm(words string) bool {
+	for _, w := range []string{"担心", "怕", "会不会", "万一", "听说", "朋友说", "别人说", "网上说", "会过敏吗", "安全吗"} {
+		if strings.Contains(words, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // alertGoodsRunes bounds the goods named in an alert's first line.
