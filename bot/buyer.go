@@ -4438,7 +4438,9 @@ func newestClosed(cs []cases.Case, now time.Time) *cases.Case {
 
 // takeUpWords, beside thanks, ask the merchant to act on what they answered ("改好了跟我
 // 说下哈", "地址不变").
-var takeUpWords = []string{"跟我说", "告诉我", "通知我", "发我", "地址不变", "地址没变", "还是这个地址", "那就这样", "就按你说的", "按你说的", "那麻烦", "麻烦帮我", "帮我"}
+var takeUpWords = []string{"跟我说", "告诉我", "通知我", "发我", "地址不变", "地址没变", "还是这个地址", "那就这样", "就按你说的", "按你说的", "那麻烦", "麻烦帮我", "帮我",
+	// "可以可以 红包我收下啦 那就麻烦今天发顺丰哈" to the merchant's offer (trial 31)
+	"那就麻烦", "麻烦今天", "麻烦尽快", "可以可以", "我收下", "收下啦", "收下了", "就这么办", "就按这个"}
 
 // answeredWithin is how long after the merchant answered or decided an item the buyer's
 // next words may take it up.

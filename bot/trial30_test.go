@@ -212,3 +212,34 @@ func TestHarmFearedIsNoHarmMark(t *testing.T) {
 	mustContain(t, h.say(buyer, "请问你们家手工皂礼盒是纯天然的吗？我朋友说网上这种手工皂很多都是香精做的，用了会过敏，我有点担心。"), "Q1")
 	mustLack(t, h.firedTexts(), "a fear marked as harm", "身体受到伤害")
 }
+
+// Trial 31: with two orders named, "第一个眼罩不想要了 退款 第二个饭盒派送好几天了还没到 快点"
+// is two matters: the refund on the mask's order, the lunch box's delivery answered — the
+// refund went on the lunch box's order, named last.
+func TestFirstAndSecondAreTwoMatters(t *testing.T) {
+	h := newHarness(t)
+	h.say(buyer, "215678901234567890")
+	h.advance(time.Minute)
+	h.say(buyer, "2306781234567890")
+	h.advance(time.Minute)
+	got := h.say(buyer, "第一个眼罩不想要了 退款 第二个饭盒派送好几天了还没到 快点")
+	mustContain(t, got, "A1", "韵达")
+	if c := h.mustCase("A1"); c.Intent != "refund" || c.OrderID != "215678901234567890" {
+		t.Errorf("A1 is %s on %s, want a refund on the mask's order", c.Intent, c.OrderID)
+	}
+	if n := caseCount(t, h); n != 1 {
+		t.Errorf("%d cases, want A1 only", n)
+	}
+}
+
+// Trial 31: accepting the merchant's offer in a happy burst ("可以可以 红包我收下啦 那就麻烦
+// 今天发顺丰哈") reaches the merchant — "好的～ 有需要随时说" dropped the 顺丰 asked for.
+func TestOfferAcceptedInAHappyBurstReachesTheMerchant(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, h.say(buyer, "饭盒盖子有点漏 正常吗"), "Q1")
+	h.say(merchant, "Q1 回复 实在抱歉！今天给您顺丰补发一个新盖子，另外补偿您5元红包，您看可以吗？")
+	h.advance(3 * time.Minute)
+	h.takeAlerts()
+	h.say(buyer, "哇老板太好了吧😭😭 可以可以 红包我收下啦 那就麻烦今天发顺丰哈 爱了爱了❤️ 下次还来买")
+	mustContain(t, h.firedTexts(), "追问 Q1", "今天发顺丰")
+}
